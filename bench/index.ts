@@ -1,0 +1,21 @@
+/**
+ * `npm run bench`: prints the project's performance figures with their goals.
+ * Figures are measured here, never asserted in tests. `npm run bench -- follower`
+ * runs one section.
+ */
+import { benchFollowerHeap, benchFollowerParse } from './follower.js';
+import { printRows, type BenchRow } from './report.js';
+
+const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }> = {
+  follower: {
+    title: 'Stream follower',
+    run: async () => [...(await benchFollowerParse()), ...(await benchFollowerHeap())],
+  },
+};
+
+const wanted = process.argv.slice(2).filter((a) => a in sections);
+console.log(`coder-agent-bot bench — node ${process.version}, ${process.platform}/${process.arch}`);
+for (const [key, section] of Object.entries(sections)) {
+  if (wanted.length && !wanted.includes(key)) continue;
+  printRows(section.title, await section.run());
+}

@@ -1,0 +1,81 @@
+/**
+ * The Action's inputs, read and validated in one place and turned into one
+ * settings object (the pattern of actions/checkout's input-helper).
+ */
+import * as core from '@actions/core';
+import type { AgentSettings } from '../agent/run.js';
+import { DEFAULT_TRIGGER_PHRASE } from '../agent/command.js';
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+export interface ActionInputs {
+  coderUrl: string;
+  coderToken: string;
+  coderOrganization?: string | undefined;
+  githubToken: string;
+  botLogin?: string | undefined;
+  agent: AgentSettings;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (['true', 'yes', '1', 'on'].includes(raw)) return true;
+  if (['false', 'no', '0', 'off'].includes(raw)) return false;
+  throw new InputError(`The input "${name}" must be true or false (got "${raw}").`);
+}
+
+function optional(name: string): string | undefined {
+  return core.getInput(name).trim() || undefined;
+}
+
+export function readInputs(): ActionInputs {
+  const coderToken = core.getInput('coder-token').trim();
+  // Mask first, before anything can print it.
+  if (coderToken) core.setSecret(coderToken);
+  const githubToken = core.getInput('github-token').trim();
+  if (githubToken) core.setSecret(githubToken);
+
+  const coderUrl = core.getInput('coder-url').trim();
+  if (!coderUrl) throw new InputError('The input "coder-url" is required: the URL of your Coder deployment, e.g. https://coder.example.com.');
+  if (!/^https?:\/\/[^\s/]+/i.test(coderUrl)) throw new InputError(`The input "coder-url" must be an http(s) URL (got "${coderUrl}").`);
+  if (!coderToken) throw new InputError('The input "coder-token" is required: a Coder session token, stored as a repository or organization secret.');
+  if (!githubToken) throw new InputError('The input "github-token" is empty; leave it unset to use the workflow token.');
+
+  const timeoutRaw = core.getInput('timeout-minutes').trim() || '60';
+  const timeoutMinutes = Number(timeoutRaw);
+  if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0) {
+    throw new InputError(`The input "timeout-minutes" must be a positive number (got "${timeoutRaw}").`);
+  }
+  const systemPrompt = optional('system-prompt');
+  if (systemPrompt && systemPrompt.length > 10_000) {
+    throw new InputError(`The input "system-prompt" is ${systemPrompt.length} characters; Coder accepts at most 10,000.`);
+  }
+  const triggerPhrase = optional('trigger-phrase') ?? DEFAULT_TRIGGER_PHRASE;
+  if (/\s/.test(triggerPhrase)) throw new InputError(`The input "trigger-phrase" must be one word, like /agent (got "${triggerPhrase}").`);
+
+  return {
+    coderUrl,
+    coderToken,
+    coderOrganization: optional('coder-organization'),
+    githubToken,
+    botLogin: optional('bot-login'),
+    agent: {
+      triggerPhrase,
+      prompt: optional('prompt'),
+      allowedBots: core
+        .getInput('allowed-bots')
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+      workspaceId: optional('workspace-id'),
+      model: optional('model'),
+      systemPrompt,
+      timeoutMs: timeoutMinutes * 60_000,
+      wait: bool('wait', true),
+      comment: bool('comment', true),
+    },
+  };
+}

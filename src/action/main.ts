@@ -1,0 +1,121 @@
+/**
+ * The GitHub Action: inputs and event in; outputs, a job summary and the exit
+ * status out. All the work is in agent/; this file only wires the runner's
+ * world to it.
+ */
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { redactSecrets } from '../agent/render.js';
+import { handleTrigger, isFailure, type RunResult } from '../agent/run.js';
+import { parseTrigger, TriggerError } from '../agent/trigger.js';
+import { CoderClient } from '../coder/client.js';
+import { createOctokitPort } from '../github/octokit-port.js';
+import { octokitRetryOptions } from '../github/octokit-options.js';
+import type { Logger } from '../logger.js';
+import { InputError, readInputs } from './inputs.js';
+import { writeSummary } from './summary.js';
+
+/** The workflow token's account; an App or personal token can name its own with `bot-login`. */
+const WORKFLOW_BOT = 'github-actions[bot]';
+
+const coreLogger: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warn: (m) => core.warning(m),
+  error: (m) => core.error(m),
+};
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The event, read by the entry before this module (and @actions/github) loaded. */
+  event: { name: string; payload: unknown };
+  /** Aborted when the runner cancels the job (SIGINT, then SIGTERM). */
+  signal?: AbortSignal;
+}
+
+export async function run(opts: RunOptions): Promise<void> {
+  const env = opts.env ?? process.env;
+  const outputs: Record<string, string> = { 'chat-id': '', 'chat-url': '', status: '', result: '', 'comment-url': '', skipped: 'false' };
+  let secrets: string[] = [];
+  try {
+    const inputs = readInputs();
+    secrets = [inputs.coderToken, inputs.githubToken];
+    const trigger = parseTrigger(opts.event.name, opts.event.payload);
+
+    const octokit = getOctokit(
+      inputs.githubToken,
+      { baseUrl: env['GITHUB_API_URL'] || 'https://api.github.com', ...octokitRetryOptions(coreLogger) },
+      retry,
+      throttling,
+    );
+    const serverHost = hostOf(env['GITHUB_SERVER_URL']);
+    const portOptions = { logger: coreLogger, enterpriseHost: serverHost && serverHost !== 'github.com' ? serverHost : undefined };
+    let botLogin = inputs.botLogin ?? (inputs.githubToken.startsWith('ghs_') ? WORKFLOW_BOT : undefined);
+    if (!botLogin) {
+      botLogin = await createOctokitPort(octokit, portOptions)
+        .whoAmI()
+        .catch(() => WORKFLOW_BOT);
+    }
+    const github = createOctokitPort(octokit, { ...portOptions, botLogin });
+    const coder = new CoderClient({
+      url: inputs.coderUrl,
+      token: inputs.coderToken,
+      organization: inputs.coderOrganization,
+      userAgent: 'coder-agent-bot-action',
+      onRetry: (r) => core.info(`Coder ${r.path}: ${r.reason}; retrying in ${r.delayMs} ms (attempt ${r.attempt})`),
+    });
+
+    const result = await handleTrigger(trigger, inputs.agent, {
+      coder,
+      github,
+      botLogin,
+      logger: coreLogger,
+      secrets,
+      signal: opts.signal,
+    });
+    report(result, outputs);
+    if (result.status === 'skipped' || result.status === 'refused') core.info(`Nothing to do: ${result.reason ?? result.status}`);
+    await writeSummary(result, env).catch((err: unknown) => core.warning(`Could not write the job summary: ${(err as Error).message}`));
+    if (isFailure(result.status)) core.setFailed(failureMessage(result));
+  } catch (err) {
+    outputs['status'] = 'failed';
+    const message = err instanceof InputError || err instanceof TriggerError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
+    core.setFailed(redactSecrets(message, secrets));
+    if (!(err instanceof InputError || err instanceof TriggerError) && err instanceof Error && err.stack) core.debug(redactSecrets(err.stack, secrets));
+  } finally {
+    for (const [k, v] of Object.entries(outputs)) core.setOutput(k, redactSecrets(v, secrets));
+  }
+}
+
+function report(result: RunResult, outputs: Record<string, string>): void {
+  outputs['status'] = result.status;
+  outputs['skipped'] = String(result.status === 'skipped' || result.status === 'refused');
+  outputs['chat-id'] = result.chatId ?? '';
+  outputs['chat-url'] = result.chatUrl ?? '';
+  outputs['result'] = result.result ?? '';
+  outputs['comment-url'] = result.commentUrl ?? '';
+}
+
+function failureMessage(r: RunResult): string {
+  const where = r.chatUrl ? ` See ${r.chatUrl}` : '';
+  switch (r.status) {
+    case 'error':
+      return `The agent stopped with an error.${where}`;
+    case 'timeout':
+      return `The agent did not finish within timeout-minutes.${where}`;
+    case 'aborted':
+      return `The run was cancelled before the agent finished.${where}`;
+    default:
+      return `${r.reason ?? 'The run failed.'}${where}`;
+  }
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Gathers what the agent is told: the thread's comments, for pull requests
+ * the branches and changed files, and images attached to the request
+ * (downloaded with the GitHub token, uploaded to Coder as files). A failed
+ * image is a note, never a failed run.
+ */
+import type { CoderClient } from '../coder/client.js';
+import { MAX_IMAGE_BYTES, sniffImage } from '../coder/files.js';
+import type { ChatInputPart } from '../coder/schemas.js';
+import type { GitHubPort, Thread, ThreadComment } from '../github/port.js';
+import type { Logger } from '../logger.js';
+import { buildChatInput, buildFollowUpInput, chatContextFromTrigger, MAX_CHANGED_FILES, type ChatContext } from './context.js';
+import { findImageUrls } from './images.js';
+import type { Trigger } from './trigger.js';
+
+export interface GatherDeps {
+  coder: CoderClient;
+  github: GitHubPort;
+  logger: Logger;
+  signal?: AbortSignal | undefined;
+}
+
+export interface Gathered {
+  parts: ChatInputPart[];
+  /** Things a person should know (an image that could not be attached). */
+  notes: string[];
+}
+
+/** Uploads the request's images; each failure becomes a note. */
+export async function attachImages(trigger: Trigger, deps: GatherDeps): Promise<{ fileIds: string[]; notes: string[] }> {
+  const fileIds: string[] = [];
+  const notes: string[] = [];
+  for (const url of findImageUrls(trigger.text)) {
+    const name = url.split('/').pop() ?? url;
+    try {
+      const asset = await deps.github.downloadAsset(url, MAX_IMAGE_BYTES);
+      const type = sniffImage(asset.bytes);
+      if (!type) {
+        notes.push(`The image ${name} is not a PNG, JPEG, GIF or WebP, so it was not attached.`);
+        continue;
+      }
+      fileIds.push(await deps.coder.uploadFile(asset.bytes, type, deps.signal));
+    } catch (err) {
+      deps.logger.warn('could not attach an image', { url: name, error: (err as Error).message });
+      notes.push(`The image ${name} could not be attached: ${(err as Error).message}`);
+    }
+  }
+  return { fileIds, notes };
+}
+
+/** Input for a new chat: the whole context. */
+export async function gatherNewChatInput(
+  trigger: Trigger,
+  instruction: string,
+  comments: readonly ThreadComment[],
+  deps: GatherDeps,
+): Promise<Gathered> {
+  const { fileIds, notes } = await attachImages(trigger, deps);
+  const fetched: Pick<ChatContext, 'instruction' | 'comments' | 'changedFiles' | 'changedFilesTotal' | 'imageFileIds'> = {
+    instruction,
+    comments: comments.map((c) => ({ id: c.id, author: c.author.login, createdAt: c.created_at, updatedAt: c.updated_at, body: c.body })),
+    imageFileIds: fileIds,
+  };
+  const ctx = chatContextFromTrigger(trigger, fetched);
+  if (trigger.thread?.isPullRequest) {
+    const { owner, repo } = trigger.repository;
+    try {
+      if (!ctx.head || !ctx.base) {
+        const pr = await deps.github.getPullRequest(owner, repo, trigger.thread.number);
+        ctx.head = pr.head.ref;
+        ctx.base = pr.base.ref;
+        ctx.title ??= pr.title;
+        ctx.body ??= pr.body;
+      }
+      ctx.changedFiles = (await deps.github.listPullRequestFiles(owner, repo, trigger.thread.number, MAX_CHANGED_FILES)).map((f) => ({
+        path: f.filename,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+      }));
+    } catch (err) {
+      // The agent can still read the PR itself; missing file lists are not worth failing for.
+      deps.logger.warn('could not read the pull request details', { error: (err as Error).message });
+    }
+  }
+  return { parts: buildChatInput(ctx), notes };
+}
+
+/** Input for a follow-up in an existing chat: the instruction (and images); the chat has the context. */
+export async function gatherFollowUpInput(trigger: Trigger, instruction: string, deps: GatherDeps): Promise<Gathered> {
+  const { fileIds, notes } = await attachImages(trigger, deps);
+  const ctx = chatContextFromTrigger(trigger, { instruction, imageFileIds: fileIds });
+  return { parts: buildFollowUpInput(ctx), notes };
+}
+
+/** Where the bot answers: the review thread for review comments, else the conversation. */
+export function threadOf(trigger: Trigger): Thread | undefined {
+  const t = trigger.thread;
+  if (!t) return undefined;
+  const { owner, repo } = trigger.repository;
+  if (t.reviewThreadRootId !== null && trigger.comment?.kind === 'review_comment') {
+    return { owner, repo, kind: 'review', number: t.number, rootCommentId: t.reviewThreadRootId };
+  }
+  return { owner, repo, kind: 'issue', number: t.number };
+}

@@ -1,0 +1,36 @@
+/**
+ * What a trigger asks for: a prompt (new chat or follow-up), a fresh chat, a
+ * stop, or nothing. A direct `prompt` setting (a workflow's input) needs no
+ * trigger phrase; otherwise the phrase must start a line of the text.
+ */
+import { parseAgentCommand } from './command.js';
+import { isTriggeringAction, type Trigger } from './trigger.js';
+
+export type AgentRequest =
+  | { kind: 'prompt'; prompt: string; direct: boolean }
+  | { kind: 'new'; prompt: string }
+  | { kind: 'stop' }
+  | { kind: 'none'; reason: string };
+
+export function resolveRequest(trigger: Trigger, opts: { triggerPhrase: string; prompt?: string | undefined }): AgentRequest {
+  const direct = opts.prompt?.trim();
+  if (direct) return { kind: 'prompt', prompt: direct, direct: true };
+  if (!isTriggeringAction(trigger)) {
+    return { kind: 'none', reason: `"${trigger.event}" with action "${trigger.action ?? ''}" does not start the agent.` };
+  }
+  if (!trigger.text.trim()) {
+    return { kind: 'none', reason: `The "${trigger.event}" event carries no text and no prompt input was given.` };
+  }
+  const command = parseAgentCommand(trigger.text, opts.triggerPhrase);
+  if (!command) return { kind: 'none', reason: `The text does not start a line with "${opts.triggerPhrase}".` };
+  if (trigger.event === 'issues' && trigger.action === 'edited') {
+    // Only an edit that adds or changes the request starts it; fixing a typo elsewhere does not.
+    const before = trigger.previousText === null ? null : parseAgentCommand(trigger.previousText, opts.triggerPhrase);
+    if (before && JSON.stringify(before) === JSON.stringify(command)) {
+      return { kind: 'none', reason: 'The edit did not change the request in the issue.' };
+    }
+  }
+  if (command.kind === 'stop') return command;
+  if (command.kind === 'new') return command;
+  return { kind: 'prompt', prompt: command.prompt, direct: false };
+}

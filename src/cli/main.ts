@@ -1,0 +1,288 @@
+/**
+ * `coder-agent`: the Chats API from a terminal or a scheduled job.
+ * `runCli` takes its streams and environment as arguments so tests run it
+ * in-process; `bin/coder-agent.js` hands it the real ones.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { CoderClient } from '../coder/client.js';
+import { CoderError } from '../coder/errors.js';
+import { followChat, type ChatOutcome, type FollowProgress } from '../coder/follow.js';
+import type { ChatInputPart } from '../coder/schemas.js';
+import { HELP, parseCli, UsageError, type CliSettings } from './options.js';
+import { sniffImage, MAX_IMAGE_BYTES } from '../coder/files.js';
+
+export interface CliIo {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  env: Record<string, string | undefined>;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Test hook: follower tuning (reconnect/poll intervals). */
+  followTuning?: { reconnectBaseMs?: number; pollIntervalMs?: number; maxReconnects?: number };
+}
+
+export const EXIT = { ok: 0, error: 1, usage: 2, timeout: 124, interrupted: 130 } as const;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let settings: CliSettings | undefined;
+  try {
+    const parsed = parseCli(argv, io.env);
+    if (parsed.kind === 'help') {
+      io.stdout.write(HELP + '\n');
+      return EXIT.ok;
+    }
+    if (parsed.kind === 'version') {
+      io.stdout.write(`${version()}\n`);
+      return EXIT.ok;
+    }
+    settings = parsed.settings;
+    return await execute(settings, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`coder-agent: ${err.message}\nRun "coder-agent --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof CoderError && err.kind === 'aborted') {
+      io.stderr.write('coder-agent: interrupted.\n');
+      return EXIT.interrupted;
+    }
+    const text = err instanceof CoderError ? err.describe() : err instanceof Error ? err.message : String(err);
+    io.stderr.write(`coder-agent: ${redact(text, settings?.token)}\n`);
+    if (settings?.debug && err instanceof Error && err.stack) io.stderr.write(redact(err.stack, settings.token) + '\n');
+    return EXIT.error;
+  }
+}
+
+function redact(text: string, token: string | undefined): string {
+  return token && token.length >= 4 ? text.split(token).join('***') : text;
+}
+
+function version(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require('../../package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function execute(s: CliSettings, io: CliIo): Promise<number> {
+  const client = new CoderClient({ url: s.url, token: s.token, organization: s.organization });
+  const say = (line: string) => {
+    if (!s.quiet) io.stderr.write(line + '\n');
+  };
+  const out = (value: unknown) => io.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  const signal = io.signal;
+
+  switch (s.command) {
+    case 'chat': {
+      const content = await inputParts(client, s.args.join(' '), s.images, signal);
+      const chat = await client.createChat({
+        content,
+        workspace_id: s.workspace,
+        model_config_id: s.model ? await client.resolveModel(s.model, signal) : undefined,
+        system_prompt: s.systemPrompt,
+        labels: Object.keys(s.labels).length ? s.labels : undefined,
+        idempotencyKey: crypto.randomUUID(),
+        signal,
+      });
+      say(`chat ${client.chatUrl(chat.id)}`);
+      if (!s.wait) return noWait(s, io, client, chat.id, chat.status);
+      return follow(s, io, client, { chatId: chat.id, afterId: 0 });
+    }
+    case 'send': {
+      const [chatId = '', ...rest] = s.args;
+      const content = await inputParts(client, rest.join(' '), s.images, signal);
+      const res = await client.sendMessage(
+        chatId,
+        {
+          content,
+          model_config_id: s.model ? await client.resolveModel(s.model, signal) : undefined,
+          busy_behavior: s.interrupt ? 'interrupt' : undefined,
+        },
+        signal,
+      );
+      if (res.queued) say(`queued behind the agent's current turn (${client.chatUrl(chatId)})`);
+      if (!s.wait) return noWait(s, io, client, chatId, res.queued ? 'queued' : 'pending');
+      const userId = res.message?.id;
+      const last = userId ?? (await client.getMessagesAfter(chatId, 0, signal)).messages.at(-1)?.id ?? 0;
+      return follow(s, io, client, {
+        chatId,
+        afterId: userId ?? last,
+        userMessageId: userId,
+        queuedId: res.queued ? res.queued_message?.id : undefined,
+      });
+    }
+    case 'follow': {
+      const chatId = s.args[0] ?? '';
+      const [chat, history] = await Promise.all([client.getChat(chatId, signal), client.getMessagesAfter(chatId, s.afterId ?? 0, signal)]);
+      const lastUser = [...history.messages].reverse().find((m) => m.role === 'user');
+      const afterId = lastUser?.id ?? s.afterId ?? 0;
+      if (['waiting', 'completed', 'error', 'requires_action'].includes(chat.status) && history.queued.length === 0) {
+        // Idle: the current turn is over, so its answer is already stored.
+        return follow(s, io, client, { chatId, afterId: afterId - 1, skipStream: true });
+      }
+      return follow(s, io, client, { chatId, afterId, userMessageId: afterId || undefined });
+    }
+    case 'list': {
+      const chats = await client.listChats({ archived: s.archived ?? false, labels: Object.keys(s.labels).length ? s.labels : undefined, limit: s.limit, signal });
+      if (s.json) {
+        out(chats.map((c) => ({ id: c.id, title: c.title, status: c.status, updated_at: c.updated_at, url: client.chatUrl(c.id) })));
+      } else if (chats.length === 0) {
+        io.stdout.write('No chats.\n');
+      } else {
+        for (const c of chats) io.stdout.write(`${c.id}  ${c.status.padEnd(10)}  ${c.updated_at ?? ''}  ${c.title}\n`);
+      }
+      return EXIT.ok;
+    }
+    case 'models': {
+      const [configs, models] = await Promise.all([client.modelConfigs(signal), client.models(signal).catch(() => undefined)]);
+      const unavailable = new Map((models?.providers ?? []).filter((p) => !p.available).map((p) => [p.provider, p.unavailable_reason ?? 'unavailable']));
+      if (s.json) {
+        out(configs.map((c) => ({ ...c, available: !unavailable.has(c.provider ?? '') })));
+      } else if (configs.length === 0) {
+        io.stdout.write('No model configs. An administrator adds them in Coder\'s agent settings.\n');
+      } else {
+        for (const c of configs) {
+          const name = c.provider ? `${c.provider}:${c.model}` : c.model;
+          const notes = [c.is_default ? 'default' : '', c.enabled ? '' : 'disabled', unavailable.get(c.provider ?? '') ?? ''].filter(Boolean).join(', ');
+          io.stdout.write(`${c.id}  ${name}  ${c.display_name ?? ''}${notes ? `  (${notes})` : ''}\n`);
+        }
+      }
+      return EXIT.ok;
+    }
+    case 'interrupt': {
+      const chat = await client.interrupt(s.args[0] ?? '', signal);
+      if (s.json) out({ chat_id: chat.id, status: chat.status });
+      else io.stdout.write(`Interrupted ${chat.id} (status ${chat.status}).\n`);
+      return EXIT.ok;
+    }
+    case 'archive':
+    case 'unarchive': {
+      const id = s.args[0] ?? '';
+      await client.setArchived(id, s.command === 'archive', signal);
+      if (s.json) out({ chat_id: id, archived: s.command === 'archive' });
+      else io.stdout.write(`${s.command === 'archive' ? 'Archived' : 'Unarchived'} ${id}.\n`);
+      return EXIT.ok;
+    }
+    case 'upload': {
+      const id = await uploadImage(client, s.args[0] ?? '', signal);
+      if (s.json) out({ file_id: id });
+      else io.stdout.write(`${id}\n`);
+      return EXIT.ok;
+    }
+  }
+}
+
+async function uploadImage(client: CoderClient, path: string, signal?: AbortSignal): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new UsageError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+  }
+  if (bytes.length > MAX_IMAGE_BYTES) throw new UsageError(`${path} is ${(bytes.length / 1048576).toFixed(1)} MiB; Coder accepts images up to 10 MiB.`);
+  const type = sniffImage(bytes);
+  if (!type) throw new UsageError(`${path} is not a PNG, JPEG, GIF or WebP image.`);
+  return client.uploadFile(bytes, type, signal);
+}
+
+async function inputParts(client: CoderClient, prompt: string, images: string[], signal?: AbortSignal): Promise<ChatInputPart[]> {
+  if (!prompt.trim()) throw new UsageError('The prompt is empty.');
+  const parts: ChatInputPart[] = [{ type: 'text', text: prompt }];
+  for (const path of images) parts.push({ type: 'file', file_id: await uploadImage(client, path, signal) });
+  return parts;
+}
+
+function noWait(s: CliSettings, io: CliIo, client: CoderClient, chatId: string, status: string): number {
+  if (s.json) io.stdout.write(JSON.stringify({ chat_id: chatId, chat_url: client.chatUrl(chatId), status, result: null }) + '\n');
+  else io.stdout.write(`${client.chatUrl(chatId)}\n`);
+  return EXIT.ok;
+}
+
+async function follow(
+  s: CliSettings,
+  io: CliIo,
+  client: CoderClient,
+  target: { chatId: string; afterId: number; userMessageId?: number; queuedId?: number; skipStream?: boolean },
+): Promise<number> {
+  let wroteText = false;
+  let endsWithNewline = true;
+  const onProgress = (p: FollowProgress) => {
+    if (p.kind === 'text' && !s.json) {
+      io.stdout.write(p.delta);
+      wroteText = true;
+      endsWithNewline = p.delta.endsWith('\n');
+    } else if (!s.quiet && !s.json) {
+      const line = progressLine(p);
+      if (line) io.stderr.write(line + '\n');
+    }
+  };
+  const outcome: ChatOutcome = await followChat(client, {
+    chatId: target.chatId,
+    afterId: target.afterId,
+    userMessageId: target.userMessageId,
+    queuedId: target.queuedId,
+    timeoutMs: s.timeoutMs,
+    signal: io.signal,
+    onProgress,
+    maxReconnects: io.followTuning?.maxReconnects,
+    // An idle chat: one REST look gives the stored answer straight away.
+    assumeStarted: target.skipStream,
+    reconnectBaseMs: io.followTuning?.reconnectBaseMs,
+    pollIntervalMs: io.followTuning?.pollIntervalMs,
+  });
+  if (s.json) {
+    io.stdout.write(JSON.stringify({ chat_id: outcome.chatId, chat_url: outcome.chatUrl, status: outcome.status, result: outcome.result }) + '\n');
+  } else {
+    if (!wroteText) io.stdout.write(outcome.result);
+    if (!wroteText || !endsWithNewline) io.stdout.write('\n');
+    if (outcome.status !== 'completed') io.stderr.write(statusLine(outcome) + '\n');
+  }
+  switch (outcome.status) {
+    case 'completed':
+    case 'requires_action':
+      return EXIT.ok;
+    case 'timeout':
+      return EXIT.timeout;
+    case 'aborted':
+      return EXIT.interrupted;
+    case 'error':
+      return EXIT.error;
+  }
+}
+
+function statusLine(o: ChatOutcome): string {
+  switch (o.status) {
+    case 'error':
+      return `coder-agent: the agent stopped with an error: ${o.error?.message ?? 'unknown error'} (${o.chatUrl})`;
+    case 'timeout':
+      return `coder-agent: timed out; the agent may still be working: ${o.chatUrl}`;
+    case 'aborted':
+      return `coder-agent: stopped following; the agent may still be working: ${o.chatUrl}`;
+    case 'requires_action':
+      return `coder-agent: the agent is waiting for you: ${o.chatUrl}`;
+    default:
+      return '';
+  }
+}
+
+function progressLine(p: FollowProgress): string | undefined {
+  switch (p.kind) {
+    case 'status':
+      return `· ${p.status}`;
+    case 'tool':
+      return `· tool: ${p.name}`;
+    case 'retry':
+      return `· retrying (attempt ${p.attempt}, in ${Math.round(p.delayMs / 1000)}s): ${p.error}`;
+    case 'queue':
+      return p.queued ? `· ${p.queued} message(s) queued` : undefined;
+    case 'reconnect':
+      return `· stream dropped (${p.reason}); reconnecting`;
+    case 'polling':
+      return `· ${p.reason}; polling instead`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * Follows one turn of a chat to its end over the chat's WebSocket stream.
+ *
+ * - Accepts every stream framing (stream-events.ts), ignores unknown events.
+ * - Reconnects with `after_id` and backoff when the socket drops; the
+ *   in-flight message's deltas are replayed by the server, so the live text is
+ *   rebuilt, never duplicated.
+ * - Falls back to polling `GET /{chat}` and `/messages` when the socket
+ *   cannot be had, and tries the socket again now and then.
+ * - Returns one outcome; never throws for agent-side failures (those are the
+ *   outcome), only for problems the caller must fix (bad token, no such chat).
+ */
+import WebSocket from 'ws';
+import type { CoderClient } from './client.js';
+import { CoderError, isTransient } from './errors.js';
+import { backoffDelay, sleep } from './http.js';
+import { FINAL_STATUSES, type ChatError, type DiffStatus, type Usage } from './schemas.js';
+import { parseFrame } from './stream-events.js';
+import { TurnState, type FollowProgress, type TurnError } from './turn-state.js';
+
+export type { FollowProgress } from './turn-state.js';
+
+export type OutcomeStatus = 'completed' | 'error' | 'requires_action' | 'timeout' | 'aborted';
+
+export interface ChatOutcome {
+  chatId: string;
+  chatUrl: string;
+  status: OutcomeStatus;
+  /** The chat's own last status. */
+  chatStatus: string;
+  /** The final assistant message of the turn (text parts only), or a sentence saying why there is none. */
+  result: string;
+  error?: TurnError | ChatError;
+  usage?: Usage;
+  diffStatus?: DiffStatus;
+  /** Highest persisted message id seen: resume from here. */
+  lastMessageId: number;
+  durationMs: number;
+  retries: number;
+}
+
+export interface FollowOptions {
+  chatId: string;
+  /** Messages with this id or lower belong to earlier turns. */
+  afterId?: number;
+  /** The user message that opened this turn (from a delivered send). */
+  userMessageId?: number;
+  /** Our message's queue id, when the send was queued behind a busy turn. */
+  queuedId?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onProgress?: (p: FollowProgress) => void;
+  /** Consecutive failed socket attempts before switching to polling. */
+  maxReconnects?: number;
+  reconnectBaseMs?: number;
+  reconnectMaxMs?: number;
+  pollIntervalMs?: number;
+  /** While polling, try the socket again after this long. */
+  socketRetryMs?: number;
+  /** A socket that says nothing (no frame, no ping) for this long is considered dead. */
+  idleTimeoutMs?: number;
+  /**
+   * The turn is known to be under way or over (following an existing chat,
+   * resuming after a restart): look once over REST first, and let a final
+   * status count without waiting for signs of a new turn.
+   */
+  assumeStarted?: boolean;
+  /** Skip the final `GET /{chat}` that fills diff status and last error. */
+  skipFinalFetch?: boolean;
+}
+
+const STOP = Symbol('stop');
+/** Polls in a row that show the same final status before it is believed without other evidence. */
+const STALE_POLLS = 3;
+
+export async function followChat(client: CoderClient, opts: FollowOptions): Promise<ChatOutcome> {
+  const started = Date.now();
+  const emit = (p: FollowProgress) => {
+    try {
+      opts.onProgress?.(p);
+    } catch {
+      // A broken progress callback must not break following.
+    }
+  };
+  const state = new TurnState(opts.afterId ?? 0, { userMessageId: opts.userMessageId, queuedId: opts.queuedId }, emit);
+  if (opts.assumeStarted) state.active = true;
+  const timeoutMs = opts.timeoutMs ?? 60 * 60_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const stop = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+
+  const finish = async (status: OutcomeStatus): Promise<ChatOutcome> => {
+    let diffStatus: DiffStatus | undefined;
+    let error: TurnError | ChatError | undefined = state.error;
+    let chatStatus = state.status;
+    if (!opts.skipFinalFetch && (status === 'completed' || status === 'error' || status === 'requires_action')) {
+      const chat = await client.getChat(opts.chatId).catch(() => undefined);
+      if (chat) {
+        diffStatus = chat.diff_status ?? undefined;
+        if (status === 'error') error = error ?? chat.last_error ?? undefined;
+        chatStatus = chat.status;
+      }
+    }
+    return {
+      chatId: opts.chatId,
+      chatUrl: client.chatUrl(opts.chatId),
+      status,
+      chatStatus,
+      result: status === 'error' && !state.lastAssistant ? (error?.message ?? 'The agent stopped with an error.') : state.answer(),
+      error: status === 'error' ? (error ?? { message: 'The agent stopped with an error.' }) : undefined,
+      usage: state.usage,
+      diffStatus,
+      lastMessageId: state.lastMessageId,
+      durationMs: Date.now() - started,
+      retries: state.retries,
+    };
+  };
+  const outcomeForStatus = (): OutcomeStatus =>
+    state.status === 'error' ? 'error' : state.status === 'requires_action' ? 'requires_action' : 'completed';
+
+  const maxReconnects = opts.maxReconnects ?? 5;
+  const backoff = { baseDelayMs: opts.reconnectBaseMs ?? 250, maxDelayMs: opts.reconnectMaxMs ?? 5000 };
+  let failures = 0;
+  let connects = 0;
+  try {
+    if (opts.assumeStarted) {
+      // One REST look first: an idle chat's answer is already stored, and
+      // REST gives messages before status, which a stream snapshot need not.
+      await pollUntil(client, opts, state, stop, 0);
+      if (state.done) return await finish(outcomeForStatus());
+    }
+    for (;;) {
+      if (failures >= maxReconnects) {
+        emit({ kind: 'polling', reason: 'the stream could not be opened' });
+        await pollUntil(client, opts, state, stop, Date.now() + (opts.socketRetryMs ?? 30_000));
+        if (state.done) return await finish(outcomeForStatus());
+        failures = maxReconnects - 1; // one socket attempt, then back to polling if it fails
+        continue;
+      }
+      if (connects > 0) state.resetLive();
+      connects++;
+      const r = await streamOnce(client, opts, state, stop);
+      if (state.done) return await finish(outcomeForStatus());
+      if (r.fatal) throw r.fatal;
+      failures = r.gotFrames ? 0 : failures + 1;
+      if (failures >= maxReconnects) continue;
+      const delayMs = backoffDelay(failures, backoff);
+      emit({ kind: 'reconnect', attempt: failures + 1, delayMs, reason: r.reason });
+      await sleep(delayMs, stop).catch(() => undefined);
+      throwIfStopped(stop);
+    }
+  } catch (err) {
+    if (err === STOP || (err instanceof CoderError && err.kind === 'aborted') || stop.aborted) {
+      return await finish(timeout.aborted && !opts.signal?.aborted ? 'timeout' : 'aborted');
+    }
+    throw err;
+  }
+}
+
+function throwIfStopped(stop: AbortSignal): void {
+  if (stop.aborted) throw STOP;
+}
+
+interface StreamResult {
+  gotFrames: boolean;
+  reason: string;
+  fatal?: CoderError;
+}
+
+/** One WebSocket connection: folds events until the turn is done or the socket ends. */
+function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, stop: AbortSignal): Promise<StreamResult> {
+  return new Promise((resolve) => {
+    let gotFrames = false;
+    let settled = false;
+    const ws = new WebSocket(client.streamUrl(opts.chatId, state.lastMessageId), {
+      headers: client.http.authHeaders(),
+      handshakeTimeout: 15_000,
+      perMessageDeflate: false,
+    });
+    const idleMs = opts.idleTimeoutMs ?? 45_000;
+    let idle: NodeJS.Timeout | undefined;
+    const touch = () => {
+      if (idle) idle.refresh();
+      else idle = setTimeout(() => end({ gotFrames, reason: 'the stream went quiet' }), idleMs);
+    };
+    const end = (r: StreamResult) => {
+      if (settled) return;
+      settled = true;
+      if (idle) clearTimeout(idle);
+      stop.removeEventListener('abort', onStop);
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+      resolve(r);
+    };
+    const onStop = () => end({ gotFrames, reason: 'stopped' });
+    stop.addEventListener('abort', onStop, { once: true });
+    ws.on('open', touch);
+    ws.on('ping', touch);
+    ws.on('message', (data, isBinary) => {
+      touch();
+      if (isBinary) return;
+      const frame = parseFrame(data.toString());
+      if (frame.kind === 'invalid') {
+        state.ignored++;
+        return;
+      }
+      if (frame.kind === 'error') {
+        state.error = { message: frame.message, detail: frame.detail };
+        return end({ gotFrames, reason: `the stream reported: ${frame.message}` });
+      }
+      gotFrames = true;
+      if (frame.ignored) state.ignored += frame.ignored;
+      for (const ev of frame.events) state.apply(ev);
+      if (state.done) end({ gotFrames, reason: 'done' });
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      const status = res.statusCode ?? 0;
+      res.resume();
+      if (status === 401) {
+        return end({ gotFrames, reason: 'unauthorized', fatal: new CoderError('auth', 'Coder rejected the session token (401) when opening the chat stream. Check CODER_SESSION_TOKEN.', { status }) });
+      }
+      if (status === 404 || status === 403) {
+        return end({ gotFrames, reason: `HTTP ${status}`, fatal: new CoderError('http', `Coder answered ${status} when opening the stream of chat ${opts.chatId}: the chat does not exist or this token cannot see it.`, { status }) });
+      }
+      end({ gotFrames, reason: `the stream answered HTTP ${status}` });
+    });
+    ws.on('error', (err) => end({ gotFrames, reason: err.message }));
+    ws.on('close', (code) => end({ gotFrames, reason: `the stream closed (${code})` }));
+  });
+}
+
+/** Polls the chat until the turn is done, the deadline passes, or we are stopped. */
+async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnState, stop: AbortSignal, deadline: number): Promise<void> {
+  const interval = opts.pollIntervalMs ?? 2000;
+  let finalPolls = 0;
+  for (let first = true; first || Date.now() < deadline; first = false) {
+    throwIfStopped(stop);
+    try {
+      const page = await client.getMessagesAfter(opts.chatId, state.lastMessageId, stop);
+      state.applyQueue(page.queued.map((q) => q.id));
+      for (const m of page.messages) state.applyMessage(m);
+      const chat = await client.getChat(opts.chatId, stop);
+      state.setStatus(chat.status);
+      if (chat.status === 'error' && chat.last_error && !state.error) state.error = chat.last_error;
+      // Polling can miss a short 'running': an assistant message after ours
+      // proves the turn ran; and a final status that holds over several polls
+      // is not a stale snapshot (a turn is pending within moments of a send).
+      state.markActiveIfAnswered();
+      finalPolls = FINAL_STATUSES.has(chat.status) && !state.waitingInQueue ? finalPolls + 1 : 0;
+      if (finalPolls >= STALE_POLLS) state.active = true;
+      if (state.done || Date.now() >= deadline) return;
+    } catch (err) {
+      // Coder restarting or a proxy hiccup delays the answer; it does not end the follow.
+      if (!isTransient(err)) throw err;
+    }
+    await sleep(interval, stop);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Downloading images attached to comments without leaking the token.
+ *
+ * Attachments live on github.com (or the GHE host) and need the token; GitHub
+ * answers with a redirect to a short-lived signed URL, often on another host.
+ * Redirects are therefore followed by hand: each hop decides for itself
+ * whether its host may see the token, so `Authorization` never reaches a host
+ * outside the allowlist, and the body is read with a byte budget.
+ */
+import { AssetDownloadError, safeUrl } from './errors.js';
+import type { DownloadedAsset } from './port.js';
+
+/** GitHub's redirects come in one or two hops; more means something is wrong. */
+const MAX_REDIRECTS = 5;
+
+export interface AssetHostPolicy {
+  /** The REST API base URL (`https://api.github.com`, `https://ghe.example.com/api/v3`, a fake in tests). */
+  apiBaseUrl: string;
+  /** A GitHub Enterprise Server host name (optionally `host:port`), e.g. from Probot's `GHE_HOST`. */
+  enterpriseHost?: string;
+}
+
+/** One HTTP exchange, redirects not followed. `body` is null for bodiless answers. */
+export interface AssetHop {
+  status: number;
+  headers: { [name: string]: string | number | undefined };
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/** How one hop is fetched: with the token (GitHub hosts only) or with no credentials at all. */
+export interface AssetFetchers {
+  withToken(url: URL): Promise<AssetHop>;
+  withoutToken(url: URL): Promise<AssetHop>;
+}
+
+/**
+ * Whether a URL's host may receive the token: github.com and
+ * *.githubusercontent.com over https, the API's own host (same scheme; by
+ * host:port, which is how the fake GitHub is told apart in tests), and the
+ * configured Enterprise host.
+ */
+export function isGitHubHost(url: URL, policy: AssetHostPolicy): boolean {
+  if (url.username || url.password) return false;
+  const api = new URL(policy.apiBaseUrl);
+  if (url.protocol === api.protocol && url.host === api.host) return true;
+  if (url.protocol !== 'https:') return false;
+  if (url.host === 'github.com') return true;
+  if (url.hostname.endsWith('.githubusercontent.com') && url.port === '') return true;
+  const ghe = policy.enterpriseHost ? normalizeHost(policy.enterpriseHost) : undefined;
+  return ghe !== undefined && url.host === ghe;
+}
+
+function normalizeHost(host: string): string {
+  return host
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
+}
+
+export function trustedHostsDescription(policy: AssetHostPolicy): string {
+  const hosts = ['github.com', '*.githubusercontent.com', new URL(policy.apiBaseUrl).host];
+  if (policy.enterpriseHost) hosts.push(normalizeHost(policy.enterpriseHost));
+  return [...new Set(hosts)].join(', ');
+}
+
+export async function downloadAsset(
+  rawUrl: string,
+  maxBytes: number,
+  policy: AssetHostPolicy,
+  fetchers: AssetFetchers,
+): Promise<DownloadedAsset> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new AssetDownloadError('host-not-allowed', '(invalid URL)', `Refusing to download "${rawUrl.slice(0, 100)}": not a URL.`);
+  }
+  if (!isGitHubHost(url, policy)) {
+    throw new AssetDownloadError(
+      'host-not-allowed',
+      safeUrl(url),
+      `Refusing to download ${safeUrl(url)}: only attachments on GitHub hosts (${trustedHostsDescription(policy)}) are fetched.`,
+    );
+  }
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const trusted = isGitHubHost(url, policy);
+    let res: AssetHop;
+    try {
+      res = trusted ? await fetchers.withToken(url) : await fetchers.withoutToken(url);
+    } catch (err) {
+      if (err instanceof AssetDownloadError) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new AssetDownloadError('network', safeUrl(url), `Could not download ${safeUrl(url)}: ${why}.`);
+    }
+    const location = header(res.headers, 'location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      await discard(res.body);
+      const next = new URL(location, url);
+      // A signed URL must not be downgraded to plain http: its query is a credential.
+      if (url.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new AssetDownloadError('insecure-redirect', safeUrl(url), `Refusing the redirect from ${safeUrl(url)} to a non-https URL.`);
+      }
+      url = next;
+      continue;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      await discard(res.body);
+      throw new AssetDownloadError('http-error', safeUrl(url), `Downloading ${safeUrl(url)} failed with HTTP ${res.status}.`, res.status);
+    }
+    const declared = Number(header(res.headers, 'content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await discard(res.body);
+      throw tooLarge(url, maxBytes);
+    }
+    const bytes = await readAtMost(res.body, maxBytes, url);
+    return { bytes, contentType: header(res.headers, 'content-type') ?? 'application/octet-stream' };
+  }
+  throw new AssetDownloadError('too-many-redirects', safeUrl(url), `Gave up downloading ${safeUrl(url)} after ${MAX_REDIRECTS} redirects.`);
+}
+
+function header(headers: AssetHop['headers'], name: string): string | undefined {
+  const v = headers[name] ?? headers[name.toLowerCase()];
+  return v === undefined ? undefined : String(v);
+}
+
+function tooLarge(url: URL, maxBytes: number): AssetDownloadError {
+  return new AssetDownloadError('too-large', safeUrl(url), `${safeUrl(url)} is larger than the ${maxBytes}-byte limit for attachments.`);
+}
+
+/** Reads the body, stopping (and cancelling the transfer) as soon as it passes the budget. */
+async function readAtMost(body: ReadableStream<Uint8Array> | null, maxBytes: number, url: URL): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(url, maxBytes);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+async function discard(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  await body?.cancel().catch(() => undefined);
+}

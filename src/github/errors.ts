@@ -1,0 +1,174 @@
+/**
+ * Errors of the GitHub port. They carry what a caller needs to decide (status,
+ * GitHub's own message, the route) and a sentence a person can act on. They
+ * are built from the response only: the request, and with it the token, is
+ * never copied into them.
+ */
+
+/** One entry of GitHub's `errors` array on a 422 "Validation Failed". */
+export interface GitHubValidationDetail {
+  resource?: string;
+  field?: string;
+  code?: string;
+  message?: string;
+}
+
+export interface GitHubErrorInit {
+  /** HTTP status; 0 when GitHub could not be reached at all. */
+  status: number;
+  /** Route template, e.g. `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`. */
+  route: string;
+  /** The request path with parameters filled in and without the query. */
+  path?: string;
+  githubMessage?: string;
+  errors?: GitHubValidationDetail[];
+  documentationUrl?: string;
+  /** Seconds GitHub asked us to wait (`retry-after`, or until `x-ratelimit-reset`). */
+  retryAfterSeconds?: number;
+  rateLimited?: boolean;
+  /** Why the request never got an answer (connection refused, timeout). */
+  networkCause?: string;
+  /** What to do about it, when the caller knows better than the status does. */
+  advice?: string;
+}
+
+export class GitHubError extends Error {
+  override readonly name = 'GitHubError';
+  readonly status: number;
+  readonly route: string;
+  readonly path: string;
+  readonly githubMessage: string | undefined;
+  readonly errors: readonly GitHubValidationDetail[];
+  readonly documentationUrl: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly rateLimited: boolean;
+
+  constructor(init: GitHubErrorInit) {
+    super(describe(init));
+    this.status = init.status;
+    this.route = init.route;
+    this.path = init.path ?? init.route;
+    this.githubMessage = init.githubMessage;
+    this.errors = init.errors ?? [];
+    this.documentationUrl = init.documentationUrl;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.rateLimited = init.rateLimited ?? false;
+  }
+
+  /** Worth trying again later: GitHub unreachable, a 5xx, or a rate limit. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status >= 500 || this.rateLimited;
+  }
+}
+
+function describe(init: GitHubErrorInit): string {
+  const [method = '', template = ''] = init.route.split(' ');
+  const where = `${method} ${init.path ?? template}`;
+  if (init.status === 0) {
+    return `Could not reach GitHub for ${where}${init.networkCause ? ` (${init.networkCause})` : ''}. Check the network and the API URL, then retry.`;
+  }
+  const details = (init.errors ?? []).map((e) => e.message ?? [e.resource, e.field, e.code].filter(Boolean).join(' ')).filter(Boolean);
+  const said = init.githubMessage ? `: ${init.githubMessage}${details.length ? ` (${details.join('; ')})` : ''}` : '';
+  return `GitHub answered ${init.status} to ${where}${said}. ${advice(init)}`;
+}
+
+function advice(init: GitHubErrorInit): string {
+  if (init.advice) return init.advice;
+  if (init.rateLimited) {
+    const wait = init.retryAfterSeconds !== undefined ? ` in about ${init.retryAfterSeconds} s` : ' later';
+    return `GitHub is rate limiting this token; retry${wait}.`;
+  }
+  switch (init.status) {
+    case 401:
+      return 'The GitHub token is missing, expired or wrong.';
+    case 403:
+      return 'The GitHub token lacks the permission this needs (check the workflow `permissions:` or the App\'s permissions).';
+    case 404:
+      return 'It does not exist, or the GitHub token cannot see it.';
+    case 410:
+      return 'It is gone (deleted or disabled).';
+    case 422:
+      return 'GitHub rejected the request as invalid.';
+    default:
+      return init.status >= 500 ? 'GitHub had a problem; retry later.' : 'Unexpected for this request.';
+  }
+}
+
+export type AssetRefusal = 'host-not-allowed' | 'too-large' | 'too-many-redirects' | 'insecure-redirect' | 'http-error' | 'network';
+
+/**
+ * A download the port refused or could not complete. `url` is the address
+ * without its query: signed URLs carry credentials there.
+ */
+export class AssetDownloadError extends Error {
+  override readonly name = 'AssetDownloadError';
+  constructor(
+    readonly reason: AssetRefusal,
+    readonly url: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `scheme://host/path` of a URL, dropping query and fragment (signed URLs carry credentials there). */
+export function safeUrl(url: URL | string): string {
+  try {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * Turns whatever an Octokit `request` threw into a `GitHubError`. Octokit's
+ * `RequestError` has `status` and `response`; when there is no response the
+ * request never got an answer.
+ */
+export function toGitHubError(err: unknown, route: string, path?: string): GitHubError {
+  if (err instanceof GitHubError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    status?: unknown;
+    message?: unknown;
+    response?: { data?: unknown; headers?: Record<string, unknown> };
+  };
+  const status = typeof e.status === 'number' ? e.status : 0;
+  if (!e.response || status === 0) {
+    const cause = typeof e.message === 'string' ? e.message : String(err);
+    return new GitHubError({ status: 0, route, path, networkCause: cause });
+  }
+  const data = e.response.data;
+  const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const githubMessage = typeof body.message === 'string' ? body.message : typeof data === 'string' && data ? data.slice(0, 200) : undefined;
+  const errors = Array.isArray(body.errors) ? body.errors.filter(isDetail) : [];
+  const headers = e.response.headers ?? {};
+  const retryAfter = numberHeader(headers['retry-after']);
+  const remaining = headers['x-ratelimit-remaining'];
+  const reset = numberHeader(headers['x-ratelimit-reset']);
+  const primary = (status === 403 || status === 429) && String(remaining) === '0';
+  const secondary = (status === 403 || status === 429) && /rate limit/i.test(githubMessage ?? '');
+  const rateLimited = status === 429 || primary || secondary;
+  const retryAfterSeconds =
+    retryAfter ?? (primary && reset !== undefined ? Math.max(0, Math.ceil(reset - Date.now() / 1000)) : undefined);
+  return new GitHubError({
+    status,
+    route,
+    path,
+    githubMessage,
+    errors,
+    documentationUrl: typeof body.documentation_url === 'string' ? body.documentation_url : undefined,
+    retryAfterSeconds,
+    rateLimited,
+  });
+}
+
+function isDetail(v: unknown): v is GitHubValidationDetail {
+  return typeof v === 'object' && v !== null;
+}
+
+function numberHeader(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}

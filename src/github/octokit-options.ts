@@ -1,0 +1,58 @@
+/**
+ * Throttle and retry settings both entries give their Octokit, so the Action
+ * and the App behave alike under GitHub's rate limits.
+ *
+ * Action: `getOctokit(token, { baseUrl, ...octokitRetryOptions(logger) }, retry, throttling)`
+ * App:    `new Probot({ Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)), ... })`
+ *         (ProbotOctokit already includes both plugins).
+ */
+import type { RetryOptions } from '@octokit/plugin-retry';
+import type { ThrottlingOptions } from '@octokit/plugin-throttling';
+import type { Logger } from '../logger.js';
+
+export interface RetrySettings {
+  /** Retries after a (secondary) rate limit; default 2. */
+  maxRateLimitRetries?: number;
+  /**
+   * Longest wait worth taking, in seconds; default 900. A primary rate limit
+   * can ask for most of an hour, longer than a run should hang: then the
+   * request fails and the caller says so in the thread.
+   */
+  maxWaitSeconds?: number;
+}
+
+export interface OctokitRetryOptions {
+  throttle: ThrottlingOptions;
+  retry: RetryOptions;
+}
+
+export function octokitRetryOptions(logger: Logger, settings: RetrySettings = {}): OctokitRetryOptions {
+  const maxRetries = settings.maxRateLimitRetries ?? 2;
+  const maxWait = settings.maxWaitSeconds ?? 900;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      const request = `${options.method} ${options.url}`;
+      if (retryCount < maxRetries && retryAfter <= maxWait) {
+        logger.warn(`GitHub ${kind} on ${request}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${maxRetries})`, {
+          retryAfter,
+          retryCount,
+        });
+        return true;
+      }
+      logger.error(`GitHub ${kind} on ${request}; giving up (asked to wait ${retryAfter} s after ${retryCount} retries)`, {
+        retryAfter,
+        retryCount,
+      });
+      return false;
+    };
+  return {
+    throttle: {
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    },
+    // plugin-retry's defaults (3 retries of 5xx with backoff; never 4xx). The
+    // port turns it off for comment creation, where a blind retry could post twice.
+    retry: {},
+  };
+}

@@ -1,0 +1,314 @@
+/**
+ * The GitHub port over an Octokit. Both runtimes hand one in: the Action the
+ * result of `@actions/github`'s `getOctokit(...)`, the App Probot's
+ * `context.octokit`. Only `request` is used, so any Octokit with or without
+ * plugins fits; throttling and retries are the Octokit's business
+ * (octokit-options.ts), this file only maps routes to the port.
+ */
+import type { z } from 'zod';
+import { downloadAsset, type AssetHop } from './asset-download.js';
+import { GitHubError, toGitHubError } from './errors.js';
+import type {
+  CommentRef,
+  DownloadedAsset,
+  GitHubPort,
+  IssueInfo,
+  Permission,
+  PullRequestFile,
+  PullRequestInfo,
+  ReactionContent,
+  ReactionTarget,
+  Thread,
+  ThreadComment,
+} from './port.js';
+import {
+  CollaboratorPermissionSchema,
+  CreatedCommentSchema,
+  IssueCommentSchema,
+  IssueSchema,
+  nextPageQuery,
+  PullRequestFileSchema,
+  PullRequestSchema,
+  ReviewCommentSchema,
+  UserLoginSchema,
+} from './wire.js';
+import { silentLogger, type Logger } from '../logger.js';
+
+export interface OctokitResponseLike {
+  status: number;
+  data: unknown;
+  headers: { [name: string]: string | number | undefined };
+}
+
+/**
+ * The slice of Octokit the port needs. `request.endpoint.DEFAULTS.baseUrl`,
+ * present on every real Octokit, tells the port which API host it talks to.
+ */
+export interface OctokitLike {
+  request: ((route: string, params?: Record<string, unknown>) => Promise<OctokitResponseLike>) & {
+    endpoint?: { DEFAULTS?: { baseUrl?: string } };
+  };
+}
+
+export interface OctokitPortOptions {
+  /**
+   * The login the bot posts as. Installation tokens (the workflow token, an
+   * App's token) may not call `GET /user`: the Action passes
+   * `github-actions[bot]`, the App `<slug>[bot]`. Only a personal token may
+   * leave it out.
+   */
+  botLogin?: string;
+  /** The REST API base URL; defaults to the Octokit's own, else api.github.com. */
+  apiBaseUrl?: string;
+  /** A GitHub Enterprise Server host that may also receive the token for attachments. */
+  enterpriseHost?: string;
+  /** Fetch for attachment hops to non-GitHub hosts (no credentials are sent); defaults to the global fetch. */
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** Pause before re-posting a comment whose creation failed with a 5xx; default 1000 ms. */
+  createRetryDelayMs?: number;
+}
+
+const DEFAULT_API = 'https://api.github.com';
+/** A comment is posted at most this many times when GitHub keeps answering 5xx. */
+const CREATE_ATTEMPTS = 3;
+/** How far back (clock skew included) a comment may have been created to count as our lost post. */
+const CREATE_DEDUPE_WINDOW_MS = 10 * 60_000;
+
+const ROUTES = {
+  issueCommentReaction: 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
+  reviewCommentReaction: 'POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions',
+  issueReaction: 'POST /repos/{owner}/{repo}/issues/{issue_number}/reactions',
+  createIssueComment: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  createReviewReply: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies',
+  updateIssueComment: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+  updateReviewComment: 'PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}',
+  listIssueComments: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  listReviewComments: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments',
+  permission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+  pull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+  pullFiles: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+  issue: 'GET /repos/{owner}/{repo}/issues/{issue_number}',
+  user: 'GET /user',
+} as const;
+
+export function createOctokitPort(octokit: OctokitLike, options: OctokitPortOptions = {}): GitHubPort {
+  return new OctokitPort(octokit, options);
+}
+
+export class OctokitPort implements GitHubPort {
+  private readonly apiBaseUrl: string;
+  private readonly logger: Logger;
+  private me: Promise<string> | undefined;
+
+  constructor(
+    private readonly octokit: OctokitLike,
+    private readonly options: OctokitPortOptions = {},
+  ) {
+    this.apiBaseUrl = options.apiBaseUrl ?? octokit.request.endpoint?.DEFAULTS?.baseUrl ?? DEFAULT_API;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async addReaction(target: ReactionTarget, content: ReactionContent): Promise<void> {
+    const { owner, repo } = target;
+    if (target.kind === 'issue') {
+      await this.call(ROUTES.issueReaction, { owner, repo, issue_number: target.number, content });
+    } else {
+      const route = target.kind === 'review-comment' ? ROUTES.reviewCommentReaction : ROUTES.issueCommentReaction;
+      await this.call(route, { owner, repo, comment_id: target.commentId, content });
+    }
+  }
+
+  /**
+   * A POST that failed with a 5xx may still have created the comment, so
+   * before posting again we look for it; Octokit's retry plugin is switched
+   * off for this request (`retries: 0`) because it would re-post blindly.
+   */
+  async createComment(thread: Thread, body: string): Promise<CommentRef> {
+    const since = Date.now() - CREATE_DEDUPE_WINDOW_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.postComment(thread, body);
+      } catch (err) {
+        if (!(err instanceof GitHubError) || !err.retryable || err.rateLimited || attempt >= CREATE_ATTEMPTS) throw err;
+        const posted = await this.findPosted(thread, body, since).catch(() => undefined);
+        if (posted) return posted;
+        this.logger.warn(`Posting a comment failed (${err.status}); retrying`, { route: err.route, attempt });
+        await sleep((this.options.createRetryDelayMs ?? 1000) * attempt);
+      }
+    }
+  }
+
+  async updateComment(ref: CommentRef, body: string): Promise<void> {
+    const route = ref.kind === 'review' ? ROUTES.updateReviewComment : ROUTES.updateIssueComment;
+    await this.call(route, { owner: ref.owner, repo: ref.repo, comment_id: ref.id, body });
+  }
+
+  async listThreadComments(thread: Thread): Promise<ThreadComment[]> {
+    const { owner, repo } = thread;
+    if (thread.kind === 'issue') {
+      return this.paginate(ROUTES.listIssueComments, { owner, repo, issue_number: thread.number }, IssueCommentSchema);
+    }
+    const all = await this.paginate(ROUTES.listReviewComments, { owner, repo, pull_number: thread.number }, ReviewCommentSchema);
+    const root = thread.rootCommentId;
+    return all.filter((c) => c.id === root || c.review?.in_reply_to_id === root).sort((a, b) => a.id - b.id);
+  }
+
+  async getPermission(owner: string, repo: string, username: string): Promise<Permission> {
+    try {
+      const res = await this.call(ROUTES.permission, { owner, repo, username });
+      return this.parse(CollaboratorPermissionSchema, res, ROUTES.permission);
+    } catch (err) {
+      // GitHub answers 404 for accounts that are not collaborators (or do not exist).
+      if (err instanceof GitHubError && err.status === 404) return 'none';
+      throw err;
+    }
+  }
+
+  async getPullRequest(owner: string, repo: string, number: number): Promise<PullRequestInfo> {
+    const res = await this.call(ROUTES.pull, { owner, repo, pull_number: number });
+    return this.parse(PullRequestSchema, res, ROUTES.pull);
+  }
+
+  async listPullRequestFiles(owner: string, repo: string, number: number, max: number): Promise<PullRequestFile[]> {
+    if (max <= 0) return [];
+    return this.paginate(ROUTES.pullFiles, { owner, repo, pull_number: number }, PullRequestFileSchema, max);
+  }
+
+  async getIssue(owner: string, repo: string, number: number): Promise<IssueInfo> {
+    const res = await this.call(ROUTES.issue, { owner, repo, issue_number: number });
+    return this.parse(IssueSchema, res, ROUTES.issue);
+  }
+
+  downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset> {
+    const policy = { apiBaseUrl: this.apiBaseUrl, enterpriseHost: this.options.enterpriseHost };
+    return downloadAsset(url, maxBytes, policy, {
+      withToken: (u) => this.fetchWithToken(u),
+      withoutToken: (u) => this.fetchWithoutToken(u),
+    });
+  }
+
+  whoAmI(): Promise<string> {
+    if (this.options.botLogin) return Promise.resolve(this.options.botLogin);
+    this.me ??= this.call(ROUTES.user, {})
+      .then((res) => this.parse(UserLoginSchema, res, ROUTES.user).login)
+      .catch((err: unknown) => {
+        this.me = undefined;
+        if (err instanceof GitHubError && (err.status === 403 || err.status === 401)) {
+          throw new GitHubError({
+            status: err.status,
+            route: ROUTES.user,
+            githubMessage: err.githubMessage,
+            advice: 'Installation tokens cannot read GET /user: pass the bot\'s login (e.g. "github-actions[bot]" or "<app-slug>[bot]") as botLogin.',
+          });
+        }
+        throw err;
+      });
+    return this.me;
+  }
+
+  private async postComment(thread: Thread, body: string): Promise<CommentRef> {
+    const { owner, repo } = thread;
+    const noBlindRetry = { request: { retries: 0 } };
+    const [route, params] =
+      thread.kind === 'review'
+        ? [ROUTES.createReviewReply, { owner, repo, pull_number: thread.number, comment_id: thread.rootCommentId, body }]
+        : [ROUTES.createIssueComment, { owner, repo, issue_number: thread.number, body }];
+    const res = await this.call(route, { ...params, ...noBlindRetry });
+    const created = this.parse(CreatedCommentSchema, res, route);
+    return { owner, repo, id: created.id, url: created.html_url, kind: thread.kind };
+  }
+
+  private async findPosted(thread: Thread, body: string, since: number): Promise<CommentRef | undefined> {
+    const me = await this.whoAmI().catch(() => undefined);
+    const comments = await this.listThreadComments(thread);
+    const mine = comments.filter(
+      (c) => c.body === body && (me === undefined || c.author.login === me) && Date.parse(c.created_at) >= since,
+    );
+    const last = mine[mine.length - 1];
+    return last && { owner: thread.owner, repo: thread.repo, id: last.id, url: last.html_url, kind: last.kind };
+  }
+
+  private async fetchWithToken(url: URL): Promise<AssetHop> {
+    try {
+      // Octokit reads `{name}` in a route as a template; keep any braces literal.
+      const res = await this.octokit.request(`GET ${url.href.replace(/[{}]/g, encodeURIComponent)}`, {
+        headers: { accept: 'image/*, application/octet-stream, */*' },
+        request: { redirect: 'manual', parseSuccessResponseBody: false },
+      });
+      return { status: res.status, headers: res.headers, body: isStream(res.data) ? res.data : null };
+    } catch (err) {
+      const e = err as { status?: unknown; response?: { headers?: AssetHop['headers'] } };
+      if (e.response && typeof e.status === 'number') return { status: e.status, headers: e.response.headers ?? {}, body: null };
+      throw err;
+    }
+  }
+
+  private async fetchWithoutToken(url: URL): Promise<AssetHop> {
+    const doFetch = this.options.fetch ?? fetch;
+    const res = await doFetch(url, { redirect: 'manual' });
+    return { status: res.status, headers: Object.fromEntries(res.headers), body: res.body };
+  }
+
+  private async call(route: string, params: Record<string, unknown>): Promise<OctokitResponseLike> {
+    try {
+      return await this.octokit.request(route, params);
+    } catch (err) {
+      throw toGitHubError(err, route, fillPath(route, params));
+    }
+  }
+
+  private async paginate<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>, max = Infinity): Promise<T[]> {
+    const out: T[] = [];
+    const seen = new Set<string>();
+    let page: Record<string, string> = {};
+    for (;;) {
+      const res = await this.call(route, { ...params, per_page: 100, ...page });
+      const data = Array.isArray(res.data) ? res.data : undefined;
+      if (!data) throw this.unexpected(route, res.status, 'expected a list');
+      for (const raw of data) {
+        out.push(this.parseValue(item, raw, route, res.status));
+        if (out.length >= max) return out;
+      }
+      const next = nextPageQuery(res.headers.link);
+      const key = JSON.stringify(next);
+      if (!next || seen.has(key)) return out;
+      seen.add(key);
+      page = next;
+    }
+  }
+
+  private parse<T>(schema: z.ZodType<T>, res: OctokitResponseLike, route: string): T {
+    return this.parseValue(schema, res.data, route, res.status);
+  }
+
+  private parseValue<T>(schema: z.ZodType<T>, value: unknown, route: string, status: number): T {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw this.unexpected(route, status, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid');
+  }
+
+  private unexpected(route: string, status: number, why: string): GitHubError {
+    return new GitHubError({
+      status,
+      route,
+      githubMessage: `unexpected response (${why})`,
+      advice: `Is ${this.apiBaseUrl} a GitHub REST API?`,
+    });
+  }
+}
+
+/** `POST /repos/{owner}/...` with its parameters filled in, for error messages. */
+function fillPath(route: string, params: Record<string, unknown>): string {
+  const path = route.split(' ')[1] ?? route;
+  return path.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : encodeURIComponent(String(params[name]))));
+}
+
+function isStream(v: unknown): v is ReadableStream<Uint8Array> {
+  return typeof v === 'object' && v !== null && typeof (v as { getReader?: unknown }).getReader === 'function';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

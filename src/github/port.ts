@@ -1,0 +1,174 @@
+/**
+ * The GitHub port: everything the domain does on GitHub, and nothing more.
+ *
+ * The Action and the App each build an Octokit their own way and hand it to
+ * `createOctokitPort` (octokit-port.ts); the domain only ever sees this
+ * interface, so tests can drive it against the fake GitHub or a stub.
+ *
+ * Every method throws `GitHubError` (errors.ts) when GitHub answers with an
+ * error, except `downloadAsset`, which throws `AssetDownloadError` for
+ * refusals it makes itself (foreign host, too large, too many redirects).
+ */
+
+/** A repository, as the owner/name pair every REST route starts with. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/**
+ * Where a conversation happens, and so where the bot answers.
+ * - `issue`: the conversation of an issue or a pull request (issue comments).
+ * - `review`: one review-comment thread on a pull request's diff, named by
+ *   its first (root) comment. GitHub keeps these threads flat: every reply's
+ *   `in_reply_to_id` is the root's id.
+ */
+export type Thread =
+  | (RepoRef & { kind: 'issue'; number: number })
+  | (RepoRef & { kind: 'review'; number: number; rootCommentId: number });
+
+/** What a reaction is put on: a conversation comment, a review comment, or the issue/PR itself. */
+export type ReactionTarget =
+  | (RepoRef & { kind: 'issue-comment'; commentId: number })
+  | (RepoRef & { kind: 'review-comment'; commentId: number })
+  | (RepoRef & { kind: 'issue'; number: number });
+
+/** The reactions the bot uses: 👀 seen, 🚀 done, 😕 failed, 👍 acknowledged. */
+export type ReactionContent = 'eyes' | 'rocket' | 'confused' | '+1';
+
+/** Which REST family a comment belongs to: they are edited through different routes. */
+export type CommentKind = 'issue' | 'review';
+
+/** Enough to edit a comment the bot posted (or found) later. */
+export interface CommentRef extends RepoRef {
+  id: number;
+  /** The comment's `html_url`, for links in outputs and job summaries. */
+  url: string;
+  kind: CommentKind;
+}
+
+/** A GitHub account as it appears on comments, issues and pull requests. */
+export interface Author {
+  login: string;
+  /** GitHub's account type: `User`, `Bot` or `Organization`. Bots are refused unless listed. */
+  type: string;
+}
+
+/**
+ * A comment of a thread, oldest first. Field names follow GitHub's REST
+ * payloads so the domain reads webhook comments and listed comments alike.
+ */
+export interface ThreadComment {
+  id: number;
+  kind: CommentKind;
+  body: string;
+  author: Author;
+  created_at: string;
+  updated_at: string;
+  html_url: string;
+  /** Review comments only: the diff position the thread is about. */
+  review?: {
+    path: string;
+    line: number | null;
+    diff_hunk: string;
+    in_reply_to_id: number | null;
+  };
+}
+
+/**
+ * A collaborator's permission on a repository. `maintain` and `triage` only
+ * come from GitHub's `role_name`; `none` also stands for "not a collaborator".
+ */
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export interface PullRequestInfo {
+  number: number;
+  title: string;
+  /** The description; empty when the author left it blank (GitHub sends null). */
+  body: string;
+  html_url: string;
+  head: {
+    ref: string;
+    sha: string;
+    /** `owner/name` of the head repository; null when the fork was deleted. */
+    repoFullName: string | null;
+  };
+  base: { ref: string };
+  author: Author;
+}
+
+export interface PullRequestFile {
+  filename: string;
+  /** `added`, `removed`, `modified`, `renamed`, `copied`, `changed` or `unchanged`. */
+  status: string;
+  additions: number;
+  deletions: number;
+}
+
+export interface IssueInfo {
+  number: number;
+  title: string;
+  /** The description; empty when the author left it blank (GitHub sends null). */
+  body: string;
+  html_url: string;
+  author: Author;
+  /** GitHub serves pull requests through the issues API too; this tells them apart. */
+  isPullRequest: boolean;
+}
+
+export interface DownloadedAsset {
+  bytes: Uint8Array;
+  /** The `content-type` the final host answered with, e.g. `image/png`. */
+  contentType: string;
+}
+
+export interface GitHubPort {
+  /** Puts a reaction on a comment or an issue/PR. Reacting twice is harmless (GitHub keeps one). */
+  addReaction(target: ReactionTarget, content: ReactionContent): Promise<void>;
+
+  /**
+   * Posts a comment: on the conversation for an `issue` thread, as a reply in
+   * the review thread for a `review` thread.
+   */
+  createComment(thread: Thread, body: string): Promise<CommentRef>;
+
+  /** Replaces the body of a comment the bot posted. */
+  updateComment(ref: CommentRef, body: string): Promise<void>;
+
+  /**
+   * All comments of the thread, oldest first: every page of the conversation,
+   * or the review thread's root and its replies.
+   */
+  listThreadComments(thread: Thread): Promise<ThreadComment[]>;
+
+  /** The user's permission on the repository; `none` when they are not a collaborator. */
+  getPermission(owner: string, repo: string, username: string): Promise<Permission>;
+
+  getPullRequest(owner: string, repo: string, number: number): Promise<PullRequestInfo>;
+
+  /** The pull request's changed files, in GitHub's order, at most `max` of them. */
+  listPullRequestFiles(owner: string, repo: string, number: number, max: number): Promise<PullRequestFile[]>;
+
+  getIssue(owner: string, repo: string, number: number): Promise<IssueInfo>;
+
+  /**
+   * Downloads an image attached to a comment. The token goes only to GitHub's
+   * own hosts; redirects to other hosts (signed URLs) are followed without it.
+   * Fails rather than read more than `maxBytes`.
+   */
+  downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset>;
+
+  /** The login the bot posts as, so it never answers itself. */
+  whoAmI(): Promise<string>;
+}
+
+/** The reference to edit a comment found by `listThreadComments`. */
+export function commentRefOf(thread: Thread, comment: ThreadComment): CommentRef {
+  return { owner: thread.owner, repo: thread.repo, id: comment.id, url: comment.html_url, kind: comment.kind };
+}
+
+/** The reaction target for a comment found by `listThreadComments`. */
+export function reactionTargetOf(thread: Thread, comment: ThreadComment): ReactionTarget {
+  const kind = comment.kind === 'review' ? 'review-comment' : 'issue-comment';
+  return { owner: thread.owner, repo: thread.repo, kind, commentId: comment.id };
+}

@@ -1,0 +1,143 @@
+/**
+ * GitHub's REST payloads as far as the port reads them, validated at the
+ * boundary and mapped to the port's types. Schemas list only the fields we
+ * use; GitHub adds fields freely and zod drops the rest.
+ */
+import { z } from 'zod';
+import type { Author, IssueInfo, Permission, PullRequestFile, PullRequestInfo, ThreadComment } from './port.js';
+
+/** GitHub sends `user: null` for deleted accounts; it shows them as "ghost". */
+const UserSchema = z
+  .object({ login: z.string(), type: z.string().optional() })
+  .nullish()
+  .transform((u): Author => (u ? { login: u.login, type: u.type ?? 'User' } : { login: 'ghost', type: 'User' }));
+
+const BodySchema = z
+  .string()
+  .nullish()
+  .transform((b) => b ?? '');
+
+const CommentFields = {
+  id: z.number(),
+  body: BodySchema,
+  user: UserSchema,
+  created_at: z.string(),
+  updated_at: z.string(),
+  html_url: z.string(),
+};
+
+export const IssueCommentSchema = z.object(CommentFields).transform(
+  (c): ThreadComment => ({
+    id: c.id,
+    kind: 'issue',
+    body: c.body,
+    author: c.user,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    html_url: c.html_url,
+  }),
+);
+
+export const ReviewCommentSchema = z
+  .object({
+    ...CommentFields,
+    in_reply_to_id: z.number().nullish(),
+    path: z.string(),
+    line: z.number().nullish(),
+    diff_hunk: z.string().nullish(),
+  })
+  .transform(
+    (c): ThreadComment => ({
+      id: c.id,
+      kind: 'review',
+      body: c.body,
+      author: c.user,
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      html_url: c.html_url,
+      review: { path: c.path, line: c.line ?? null, diff_hunk: c.diff_hunk ?? '', in_reply_to_id: c.in_reply_to_id ?? null },
+    }),
+  );
+
+export const CreatedCommentSchema = z.object({ id: z.number(), html_url: z.string() });
+
+export const UserLoginSchema = z.object({ login: z.string() });
+
+const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set<Permission>(['admin', 'maintain', 'write', 'triage', 'read', 'none']);
+
+/**
+ * `role_name` distinguishes maintain and triage, which `permission` folds
+ * into write and read; a custom repository role has its own `role_name`, so
+ * then `permission` (its base role) decides.
+ */
+export const CollaboratorPermissionSchema = z
+  .object({ permission: z.string(), role_name: z.string().nullish() })
+  .transform((p): Permission => {
+    if (p.role_name && KNOWN_PERMISSIONS.has(p.role_name)) return p.role_name as Permission;
+    return KNOWN_PERMISSIONS.has(p.permission) ? (p.permission as Permission) : 'none';
+  });
+
+export const PullRequestSchema = z
+  .object({
+    number: z.number(),
+    title: z.string(),
+    body: BodySchema,
+    html_url: z.string(),
+    user: UserSchema,
+    head: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }).nullish() }),
+    base: z.object({ ref: z.string() }),
+  })
+  .transform(
+    (p): PullRequestInfo => ({
+      number: p.number,
+      title: p.title,
+      body: p.body,
+      html_url: p.html_url,
+      head: { ref: p.head.ref, sha: p.head.sha, repoFullName: p.head.repo?.full_name ?? null },
+      base: { ref: p.base.ref },
+      author: p.user,
+    }),
+  );
+
+export const PullRequestFileSchema = z
+  .object({ filename: z.string(), status: z.string(), additions: z.number(), deletions: z.number() })
+  .transform((f): PullRequestFile => ({ filename: f.filename, status: f.status, additions: f.additions, deletions: f.deletions }));
+
+export const IssueSchema = z
+  .object({
+    number: z.number(),
+    title: z.string(),
+    body: BodySchema,
+    html_url: z.string(),
+    user: UserSchema,
+    pull_request: z.unknown().optional(),
+  })
+  .transform(
+    (i): IssueInfo => ({
+      number: i.number,
+      title: i.title,
+      body: i.body,
+      html_url: i.html_url,
+      author: i.user,
+      isPullRequest: i.pull_request !== undefined && i.pull_request !== null,
+    }),
+  );
+
+/**
+ * The query of the `rel="next"` link of a `Link` header, or undefined on the
+ * last page. The port re-requests its own route with that query instead of
+ * the link's URL, so the token never follows a link to another host.
+ */
+export function nextPageQuery(link: string | number | undefined): Record<string, string> | undefined {
+  if (typeof link !== 'string') return undefined;
+  for (const part of link.split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+    if (!m || !m[2]?.split(/\s+/).includes('next') || !m[1]) continue;
+    try {
+      return Object.fromEntries(new URL(m[1]).searchParams);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals';
+import { findLatestMarker, isChatId, readMarker, renderMarker, stripMarkers } from '../../src/agent/marker.js';
+
+const CHAT = '3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c';
+const OTHER = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
+describe('renderMarker / readMarker', () => {
+  it('round-trips every state', () => {
+    for (const state of ['running', 'done', 'error', 'stopped'] as const) {
+      expect(readMarker(`Answer\n\n${renderMarker({ chatId: CHAT, state })}`)).toEqual({ chatId: CHAT, state });
+    }
+  });
+
+  it('renders an HTML comment, which GitHub does not show', () => {
+    expect(renderMarker({ chatId: CHAT, state: 'done' })).toBe(`<!-- coder-agent-bot chat=${CHAT} state=done -->`);
+  });
+
+  it('refuses to render a chat id that could not be read back', () => {
+    expect(() => renderMarker({ chatId: 'x --> <b>', state: 'done' })).toThrow(RangeError);
+  });
+
+  it('returns null without a marker', () => {
+    expect(readMarker('just an answer')).toBeNull();
+    expect(readMarker(null)).toBeNull();
+    expect(readMarker(undefined)).toBeNull();
+    expect(readMarker('<!-- some other bot chat=1234567890 state=done -->')).toBeNull();
+  });
+
+  it('ignores malformed markers', () => {
+    expect(readMarker('<!-- coder-agent-bot chat=not-a-uuid! state=done -->')).toBeNull();
+    expect(readMarker('<!-- coder-agent-bot chat=1234 state=done -->')).toBeNull(); // too short
+    expect(readMarker(`<!-- coder-agent-bot chat=${CHAT} state=exploded -->`)).toBeNull();
+    expect(readMarker(`<!-- coder-agent-bot chat=${CHAT} -->`)).toBeNull();
+    expect(readMarker(`<!-- coder-agent-bot chat=${'a'.repeat(65)} state=done -->`)).toBeNull();
+    expect(readMarker(`<!-- coder-agent-bot chat=${CHAT} state=done`)).toBeNull(); // unterminated
+  });
+
+  it('ignores unknown fields and field order, for markers from a later version', () => {
+    expect(readMarker(`<!-- coder-agent-bot v=2 state=error chat=${CHAT} run=7 -->`)).toEqual({ chatId: CHAT, state: 'error' });
+  });
+
+  it('takes the last marker when a body holds several', () => {
+    const body = `${renderMarker({ chatId: OTHER, state: 'done' })}\ntext\n${renderMarker({ chatId: CHAT, state: 'running' })}`;
+    expect(readMarker(body)).toEqual({ chatId: CHAT, state: 'running' });
+  });
+});
+
+describe('stripMarkers', () => {
+  it('removes marker look-alikes, including malformed, unterminated and differently cased ones', () => {
+    const text = `a<!-- coder-agent-bot chat=${OTHER} state=done -->b<!--CODER-AGENT-BOT chat=x-->c<!-- coder-agent-bot chat=${OTHER}`;
+    expect(stripMarkers(text)).toBe('abc');
+  });
+
+  it('keeps other HTML comments (an answer may show HTML)', () => {
+    expect(stripMarkers('```html\n<!-- header -->\n```')).toBe('```html\n<!-- header -->\n```');
+  });
+});
+
+describe('isChatId', () => {
+  it('accepts UUIDs and rejects markup', () => {
+    expect(isChatId(CHAT)).toBe(true);
+    expect(isChatId(CHAT.toUpperCase())).toBe(true);
+    expect(isChatId('<script>')).toBe(false);
+  });
+});
+
+interface Comment {
+  id: number;
+  body: string | null;
+  created_at: string;
+  user: { login: string; type: string };
+}
+
+const BOT = 'coder-agent[bot]';
+const isOwn = (c: Comment): boolean => c.user.login === BOT && c.user.type === 'Bot';
+const comment = (id: number, login: string, body: string | null, createdAt: string): Comment => ({
+  id,
+  body,
+  created_at: createdAt,
+  user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
+});
+
+describe('findLatestMarker', () => {
+  it('picks the newest bot comment that carries a marker', () => {
+    const comments = [
+      comment(1, BOT, `old\n${renderMarker({ chatId: OTHER, state: 'done' })}`, '2024-05-01T10:00:00Z'),
+      comment(2, 'alice', '/agent do more', '2024-05-01T11:00:00Z'),
+      comment(3, BOT, `new\n${renderMarker({ chatId: CHAT, state: 'running' })}`, '2024-05-01T12:00:00Z'),
+      comment(4, BOT, 'a bot comment without a marker', '2024-05-01T13:00:00Z'),
+      comment(5, BOT, null, '2024-05-01T14:00:00Z'),
+    ];
+    const found = findLatestMarker(comments, isOwn);
+    expect(found?.comment.id).toBe(3);
+    expect(found?.marker).toEqual({ chatId: CHAT, state: 'running' });
+  });
+
+  it('never trusts a marker forged in a user comment, even a newer one', () => {
+    const comments = [
+      comment(1, BOT, renderMarker({ chatId: CHAT, state: 'done' }), '2024-05-01T10:00:00Z'),
+      comment(2, 'mallory', `innocent text ${renderMarker({ chatId: OTHER, state: 'done' })}`, '2024-05-02T10:00:00Z'),
+      comment(3, 'mallory[bot]', renderMarker({ chatId: OTHER, state: 'done' }), '2024-05-03T10:00:00Z'),
+    ];
+    expect(findLatestMarker(comments, isOwn)?.marker.chatId).toBe(CHAT);
+  });
+
+  it('returns null when only others carry markers', () => {
+    expect(findLatestMarker([comment(1, 'mallory', renderMarker({ chatId: OTHER, state: 'done' }), '2024-05-01T10:00:00Z')], isOwn)).toBeNull();
+  });
+
+  it('orders by creation time, not by list position', () => {
+    const comments = [
+      comment(9, BOT, renderMarker({ chatId: CHAT, state: 'done' }), '2024-06-01T10:00:00Z'),
+      comment(2, BOT, renderMarker({ chatId: OTHER, state: 'done' }), '2024-05-01T10:00:00Z'),
+    ];
+    expect(findLatestMarker(comments, isOwn)?.comment.id).toBe(9);
+  });
+
+  it('breaks a timestamp tie by id', () => {
+    const comments = [
+      comment(11, BOT, renderMarker({ chatId: CHAT, state: 'done' }), '2024-05-01T10:00:00Z'),
+      comment(10, BOT, renderMarker({ chatId: OTHER, state: 'done' }), '2024-05-01T10:00:00Z'),
+    ];
+    expect(findLatestMarker(comments, isOwn)?.comment.id).toBe(11);
+  });
+});

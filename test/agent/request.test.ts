@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { resolveRequest } from '../../src/agent/request.js';
+import { parseTrigger } from '../../src/agent/trigger.js';
+import { webhookExample } from './webhook-examples.js';
+
+const phrase = { triggerPhrase: '/agent' };
+
+function comment(body: string) {
+  const payload = webhookExample('issue_comment', 'created');
+  (payload['comment'] as Record<string, unknown>)['body'] = body;
+  return parseTrigger('issue_comment', payload);
+}
+
+function issueEdited(body: string, before: string | undefined) {
+  const payload = webhookExample('issues', 'opened', (p) => typeof (p['issue'] as { body: unknown }).body === 'string');
+  payload['action'] = 'edited';
+  (payload['issue'] as Record<string, unknown>)['body'] = body;
+  if (before !== undefined) payload['changes'] = { body: { from: before } };
+  return parseTrigger('issues', payload);
+}
+
+describe('resolveRequest', () => {
+  it('reads prompt, new and stop commands from a comment', () => {
+    expect(resolveRequest(comment('/agent fix the test'), phrase)).toEqual({ kind: 'prompt', prompt: 'fix the test', direct: false });
+    expect(resolveRequest(comment('/agent new start over'), phrase)).toEqual({ kind: 'new', prompt: 'start over' });
+    expect(resolveRequest(comment('/agent stop'), phrase)).toEqual({ kind: 'stop' });
+  });
+
+  it('skips text without the phrase, with the reason', () => {
+    const r = resolveRequest(comment('thanks, looks good'), phrase);
+    expect(r).toEqual({ kind: 'none', reason: 'The text does not start a line with "/agent".' });
+  });
+
+  it('a direct prompt needs no phrase and wins over the text', () => {
+    expect(resolveRequest(comment('no phrase here'), { ...phrase, prompt: '  triage this  ' })).toEqual({ kind: 'prompt', prompt: 'triage this', direct: true });
+    const dispatch = parseTrigger('workflow_dispatch', webhookExample('workflow_dispatch'));
+    expect(resolveRequest(dispatch, { ...phrase, prompt: 'nightly check' }).kind).toBe('prompt');
+    expect(resolveRequest(dispatch, phrase).kind).toBe('none');
+  });
+
+  it('ignores actions that do not start the agent (an edited comment)', () => {
+    const payload = webhookExample('issue_comment', 'created');
+    payload['action'] = 'edited';
+    (payload['comment'] as Record<string, unknown>)['body'] = '/agent do it';
+    const r = resolveRequest(parseTrigger('issue_comment', payload), phrase);
+    expect(r.kind).toBe('none');
+  });
+
+  it('an issue edit starts the agent only when it adds or changes the request', () => {
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it', 'Bug'), phrase)).toMatchObject({ kind: 'prompt', prompt: 'fix it' });
+    expect(resolveRequest(issueEdited('Bug (typo fixed)\n/agent fix it', 'Bugg\n/agent fix it'), phrase).kind).toBe('none');
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it properly', 'Bug\n/agent fix it'), phrase)).toMatchObject({ kind: 'prompt', prompt: 'fix it properly' });
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it', undefined), phrase).kind).toBe('prompt');
+  });
+});

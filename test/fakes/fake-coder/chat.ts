@@ -1,0 +1,133 @@
+/** One chat's state as the fake server keeps it, and its wire rendering. */
+import { randomUUID } from 'node:crypto';
+import type { ChatEvent, ChatMessage, LastError, QueuedMessage } from './types.js';
+import type { StreamClient } from './streams.js';
+import type { Turn } from './turns.js';
+
+/** Statuses after which a turn is over (reference: "Finished"; requires_action needs a human). */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set(['waiting', 'completed', 'error', 'requires_action']);
+
+export interface ChatRecord {
+  id: string;
+  owner_id: string;
+  organization_id: string;
+  /** Absent (not null) when unset. */
+  workspace_id?: string;
+  root_chat_id: string;
+  last_model_config_id: string;
+  title: string;
+  status: string;
+  last_error: LastError | null;
+  created_at: string;
+  updated_at: string;
+  archived: boolean;
+  labels: Record<string, string>;
+  /** Absent until set. */
+  diff_status?: Record<string, unknown>;
+}
+
+export interface NewChat {
+  ownerId: string;
+  organizationId: string;
+  modelConfigId: string;
+  title: string;
+  workspaceId?: string;
+  labels?: Record<string, string>;
+  systemPrompt?: string;
+  status?: string;
+}
+
+export class FakeChat {
+  readonly id: string;
+  readonly chat: ChatRecord;
+  /** Persisted messages, ascending id. */
+  readonly messages: ChatMessage[] = [];
+  readonly queued: QueuedMessage[] = [];
+  /** Open stream sockets of this chat. */
+  readonly streams = new Set<StreamClient>();
+  readonly systemPrompt: string | undefined;
+  /** The scheduled or running turn; null when idle. */
+  turn: Turn | null = null;
+  /** How many turns have been scheduled so far. */
+  turnCount = 0;
+
+  constructor(init: NewChat) {
+    this.id = randomUUID();
+    const now = timestamp();
+    this.chat = {
+      id: this.id,
+      owner_id: init.ownerId,
+      organization_id: init.organizationId,
+      root_chat_id: this.id,
+      last_model_config_id: init.modelConfigId,
+      title: init.title,
+      status: init.status ?? 'waiting',
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      archived: false,
+      labels: init.labels ?? {},
+    };
+    if (init.workspaceId !== undefined) this.chat.workspace_id = init.workspaceId;
+    this.systemPrompt = init.systemPrompt;
+  }
+
+  get status(): string {
+    return this.chat.status;
+  }
+
+  /** A turn is scheduled or running (the status may still be the previous turn's). */
+  get busy(): boolean {
+    return this.turn !== null;
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  touch(): void {
+    this.chat.updated_at = timestamp();
+  }
+
+  /** The Chat object as the API returns it. */
+  toWire(lastErrorShape: 'string' | 'object'): Record<string, unknown> {
+    const { last_error: lastError, ...rest } = this.chat;
+    let renderedError: unknown = null;
+    if (lastError) renderedError = lastErrorShape === 'object' ? { ...lastError } : lastError.message;
+    // Key order as the reference lists the fields.
+    const wire: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(rest)) {
+      wire[key] = value;
+      if (key === 'status') wire.last_error = renderedError;
+    }
+    wire.labels = { ...this.chat.labels };
+    return wire;
+  }
+}
+
+export function timestamp(): string {
+  return new Date().toISOString();
+}
+
+export function chatEvent(chatId: string, type: string, payload: unknown): ChatEvent {
+  return { type, chat_id: chatId, [type]: payload };
+}
+
+export function statusEvent(chat: FakeChat): ChatEvent {
+  return chatEvent(chat.id, 'status', { status: chat.chat.status });
+}
+
+export function queueUpdateEvent(chat: FakeChat): ChatEvent {
+  return chatEvent(chat.id, 'queue_update', chat.queued.map((q) => ({ ...q })));
+}
+
+/** What a new stream connection receives first (reference, "The stream"). */
+export function snapshotEvents(chat: FakeChat, afterId: number): ChatEvent[] {
+  const events: ChatEvent[] = [statusEvent(chat)];
+  if (chat.turn) events.push(...chat.turn.deltas);
+  for (const message of chat.messages) {
+    if (message.id > afterId) events.push(chatEvent(chat.id, 'message', message));
+  }
+  if (chat.queued.length > 0) events.push(queueUpdateEvent(chat));
+  return events;
+}

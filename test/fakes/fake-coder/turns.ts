@@ -1,0 +1,311 @@
+/** Runs the scripted agent: turns, the message queue, interrupts, persisted messages. */
+import { FINAL_STATUSES, chatEvent, queueUpdateEvent, statusEvent, timestamp } from './chat.js';
+import type { FakeChat } from './chat.js';
+import type { StreamHub } from './streams.js';
+import type { AgentStep, ChatEvent, ChatMessage, QueuedMessage, ResolvedOptions } from './types.js';
+
+/** The reference: 429 when more than 20 messages are queued on one chat. */
+export const MAX_QUEUED_MESSAGES = 20;
+
+type Part = Record<string, unknown>;
+
+/** A scheduled or running turn. Cancelling wakes whatever step it is waiting in. */
+export class Turn {
+  started = false;
+  cancelled = false;
+  /** Assistant text and reasoning accumulated since the last persist. */
+  text = '';
+  reasoning = '';
+  /** The message_part events since the last persist, replayed in a stream snapshot. */
+  deltas: ChatEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    readonly userMessage: ChatMessage,
+    readonly index: number,
+  ) {}
+
+  /** Runs `start` after `ms` unless cancelled first. */
+  startAfter(ms: number, start: () => void): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      start();
+    }, ms);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.cancelled) return resolve();
+      this.wake = resolve;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.wake = null;
+        resolve();
+      }, ms);
+    });
+  }
+
+  /** Waits until cancelled. */
+  hang(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.cancelled) return resolve();
+      this.wake = resolve;
+    });
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
+export function promptOf(content: Part[]): string {
+  return content
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text as string)
+    .join('\n');
+}
+
+export class TurnRunner {
+  /** Chats with a scheduled or running turn. */
+  busyChats = 0;
+  private nextMessageId = 1;
+  private nextQueuedId = 1;
+  private nextToolCallId = 1;
+  /** model_config_id of queued messages (not part of the wire shape). */
+  private readonly queuedModels = new Map<number, string>();
+  /** >0 while a multi-step transition runs: waiters must not see its middle. */
+  private transitionDepth = 0;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly hub: StreamHub,
+    private readonly onChange: () => void,
+  ) {}
+
+  emit(chat: FakeChat, events: ChatEvent[]): void {
+    this.hub.broadcast(chat, events);
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.transitionDepth === 0) this.onChange();
+  }
+
+  /** Runs a transition and tells waiters only once it is complete. */
+  private transition<T>(run: () => T): T {
+    this.transitionDepth += 1;
+    try {
+      return run();
+    } finally {
+      this.transitionDepth -= 1;
+      this.changed();
+    }
+  }
+
+  setStatus(chat: FakeChat, status: string): void {
+    chat.chat.status = status;
+    chat.touch();
+    this.emit(chat, [statusEvent(chat)]);
+  }
+
+  /** Persists a message and emits its `message` event. */
+  persist(chat: FakeChat, role: ChatMessage['role'], content: Part[], usage?: ChatMessage['usage']): ChatMessage {
+    const message: ChatMessage = { id: this.nextMessageId++, chat_id: chat.id, created_at: timestamp(), role, content };
+    if (usage) message.usage = usage;
+    chat.messages.push(message);
+    chat.touch();
+    this.emit(chat, [chatEvent(chat.id, 'message', message)]);
+    return message;
+  }
+
+  /** Persists the user message and schedules a turn for it. */
+  deliver(chat: FakeChat, content: Part[], modelConfigId?: string): ChatMessage {
+    return this.transition(() => {
+      const message = this.persist(chat, 'user', content);
+      if (modelConfigId) chat.chat.last_model_config_id = modelConfigId;
+      this.schedule(chat, message);
+      return message;
+    });
+  }
+
+  /** Queues a message behind the running turn; null when the queue is full. */
+  enqueue(chat: FakeChat, content: Part[], modelConfigId?: string): QueuedMessage | null {
+    if (chat.queued.length >= MAX_QUEUED_MESSAGES) return null;
+    const queued: QueuedMessage = { id: this.nextQueuedId++, chat_id: chat.id, content, created_at: timestamp() };
+    chat.queued.push(queued);
+    if (modelConfigId) this.queuedModels.set(queued.id, modelConfigId);
+    this.emit(chat, [queueUpdateEvent(chat)]);
+    return queued;
+  }
+
+  /**
+   * Stops the current turn (or a turn not yet started), persists the partial
+   * answer, sets `waiting`. The queue then moves on, as after any turn.
+   */
+  interrupt(chat: FakeChat, deliverQueued = true): void {
+    this.transition(() => {
+      const turn = chat.turn;
+      if (turn) {
+        turn.cancel();
+        if (turn.text || turn.reasoning) this.persistAssistant(chat, turn, []);
+        this.release(chat, turn);
+      }
+      if (chat.chat.status !== 'waiting') this.setStatus(chat, 'waiting');
+      if (deliverQueued) this.deliverNextQueued(chat);
+    });
+  }
+
+  /** Cancels every turn without emitting anything (shutdown). */
+  cancelAll(chats: Iterable<FakeChat>): void {
+    for (const chat of chats) {
+      if (chat.turn) {
+        chat.turn.cancel();
+        this.release(chat, chat.turn);
+      }
+    }
+  }
+
+  private schedule(chat: FakeChat, userMessage: ChatMessage): void {
+    // Callers interrupt first; never let two turns run on one chat.
+    if (chat.turn) {
+      chat.turn.cancel();
+      this.release(chat, chat.turn);
+    }
+    const turn = new Turn(userMessage, chat.turnCount++);
+    chat.turn = turn;
+    this.busyChats += 1;
+    turn.startAfter(this.options.turnStartDelayMs, () => {
+      this.run(chat, turn).catch((error: unknown) => this.fail(chat, turn, error));
+    });
+  }
+
+  private release(chat: FakeChat, turn: Turn): void {
+    if (chat.turn !== turn) return;
+    chat.turn = null;
+    turn.deltas = [];
+    this.busyChats -= 1;
+  }
+
+  private async run(chat: FakeChat, turn: Turn): Promise<void> {
+    turn.started = true;
+    chat.chat.last_error = null;
+    this.setStatus(chat, 'pending');
+    const steps = this.options.agent({
+      chatId: chat.id,
+      prompt: promptOf(turn.userMessage.content),
+      content: turn.userMessage.content,
+      turnIndex: turn.index,
+    });
+    for (const step of steps) {
+      if (this.options.stepDelayMs > 0) await turn.sleep(this.options.stepDelayMs);
+      if (turn.cancelled) return;
+      const wait = this.execute(chat, turn, step);
+      if (wait) await wait;
+      if (turn.cancelled) return;
+    }
+    this.finish(chat, turn);
+  }
+
+  /** A throwing agent behaviour ends its turn as an error, like a provider failure would. */
+  private fail(chat: FakeChat, turn: Turn, error: unknown): void {
+    if (turn.cancelled || chat.turn !== turn) return;
+    const message = error instanceof Error ? error.message : String(error);
+    this.execute(chat, turn, { error: { message: `fake agent threw: ${message}` } });
+    this.finish(chat, turn);
+  }
+
+  private finish(chat: FakeChat, turn: Turn): void {
+    if (chat.turn !== turn) return;
+    this.transition(() => {
+      this.release(chat, turn);
+      // Unpersisted deltas are dropped; a turn that did not end in a final status ends `waiting`.
+      if (!FINAL_STATUSES.has(chat.chat.status) && chat.queued.length === 0) this.setStatus(chat, 'waiting');
+      this.deliverNextQueued(chat);
+    });
+  }
+
+  private deliverNextQueued(chat: FakeChat): void {
+    const next = chat.queued.shift();
+    if (!next) return;
+    const model = this.queuedModels.get(next.id);
+    this.queuedModels.delete(next.id);
+    const message = this.persist(chat, 'user', next.content);
+    if (model) chat.chat.last_model_config_id = model;
+    this.emit(chat, [queueUpdateEvent(chat)]);
+    this.schedule(chat, message);
+  }
+
+  private delta(chat: FakeChat, turn: Turn, part: Part): void {
+    const event = chatEvent(chat.id, 'message_part', { role: 'assistant', part });
+    turn.deltas.push(event);
+    this.emit(chat, [event]);
+  }
+
+  private persistAssistant(chat: FakeChat, turn: Turn, extra: Part[]): ChatMessage {
+    const content: Part[] = [];
+    if (turn.reasoning) content.push({ type: 'reasoning', text: turn.reasoning });
+    if (turn.text) content.push({ type: 'text', text: turn.text });
+    content.push(...extra);
+    const usage = {
+      input_tokens: Math.ceil(promptOf(turn.userMessage.content).length / 4) + 10,
+      output_tokens: Math.ceil((turn.text.length + turn.reasoning.length) / 4),
+    };
+    turn.text = '';
+    turn.reasoning = '';
+    turn.deltas = [];
+    return this.persist(chat, 'assistant', content, usage);
+  }
+
+  /** Executes one step; returns a promise when the step waits. */
+  private execute(chat: FakeChat, turn: Turn, step: AgentStep): Promise<void> | undefined {
+    if ('status' in step) {
+      this.setStatus(chat, step.status);
+    } else if ('text' in step) {
+      turn.text += step.text;
+      this.delta(chat, turn, { type: 'text', text: step.text });
+    } else if ('reasoning' in step) {
+      turn.reasoning += step.reasoning;
+      this.delta(chat, turn, { type: 'reasoning', text: step.reasoning });
+    } else if ('toolCall' in step) {
+      const { name, args = {}, result = null, isError = false } = step.toolCall;
+      const id = `call_${this.nextToolCallId++}`;
+      this.delta(chat, turn, { type: 'tool-call', tool_call_id: id, tool_name: name, args_delta: JSON.stringify(args) });
+      this.persistAssistant(chat, turn, [{ type: 'tool-call', tool_call_id: id, tool_name: name, args }]);
+      this.persist(chat, 'tool', [{ type: 'tool-result', tool_call_id: id, tool_name: name, result, is_error: isError }]);
+    } else if ('persist' in step) {
+      this.persistAssistant(chat, turn, []);
+    } else if ('error' in step) {
+      const { message, kind, detail } = step.error;
+      const payload: Part = { message };
+      if (kind !== undefined) payload.kind = kind;
+      if (detail !== undefined) payload.detail = detail;
+      chat.chat.last_error = { message, kind: kind ?? 'generic', retryable: false };
+      if (detail !== undefined) chat.chat.last_error.detail = detail;
+      this.emit(chat, [chatEvent(chat.id, 'error', payload)]);
+      this.setStatus(chat, 'error');
+    } else if ('retry' in step) {
+      const { attempt, delayMs, error } = step.retry;
+      const retryingAt = new Date(Date.now() + delayMs).toISOString();
+      this.emit(chat, [chatEvent(chat.id, 'retry', { attempt, delay_ms: delayMs, error, retrying_at: retryingAt })]);
+    } else if ('event' in step) {
+      this.emit(chat, [step.event as ChatEvent]);
+    } else if ('rawFrame' in step) {
+      this.hub.broadcastRaw(chat, step.rawFrame);
+    } else if ('delayMs' in step) {
+      return turn.sleep(step.delayMs);
+    } else if ('diffStatus' in step) {
+      chat.chat.diff_status = { ...step.diffStatus };
+      chat.touch();
+      this.changed();
+    } else if ('hang' in step) {
+      return turn.hang();
+    }
+    return undefined;
+  }
+}

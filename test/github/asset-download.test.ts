@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { downloadAsset, isGitHubHost, type AssetFetchers } from '../../src/github/asset-download.js';
+import { AssetDownloadError } from '../../src/github/errors.js';
+import { createOctokitPort } from '../../src/github/octokit-port.js';
+import type { GitHubPort } from '../../src/github/port.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { octokitFor } from './support.js';
+
+/** A second host (another port on 127.0.0.1) playing a CDN that serves signed URLs. */
+class ForeignHost {
+  readonly seen: { path: string; headers: IncomingHttpHeaders }[] = [];
+  handler: (path: string, res: ServerResponse) => void = (_p, res) => res.end('cdn bytes');
+  private readonly server: Server = createServer((req, res) => {
+    this.seen.push({ path: req.url ?? '', headers: req.headers });
+    this.handler(req.url ?? '', res);
+  });
+  url = '';
+
+  static async start(): Promise<ForeignHost> {
+    const host = new ForeignHost();
+    await new Promise<void>((resolve) => host.server.listen(0, '127.0.0.1', resolve));
+    host.url = `http://127.0.0.1:${(host.server.address() as AddressInfo).port}`;
+    return host;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+let fake: FakeGitHub;
+let cdn: ForeignHost;
+let port: GitHubPort;
+
+beforeAll(async () => {
+  fake = await FakeGitHub.start();
+  cdn = await ForeignHost.start();
+});
+afterAll(async () => {
+  await fake.close();
+  await cdn.close();
+});
+beforeEach(() => {
+  cdn.seen.length = 0;
+  cdn.handler = (_p, res) => {
+    res.writeHead(200, { 'content-type': 'image/jpeg' });
+    res.end('cdn bytes');
+  };
+  port = createOctokitPort(octokitFor(fake), { botLogin: 'bot' });
+});
+
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+describe('downloadAsset against GitHub hosts', () => {
+  it('downloads from the API host with the token', async () => {
+    const { url, id } = fake.addAttachment({ bytes: 'PNG...', contentType: 'image/png' });
+    const asset = await port.downloadAsset(url, 1000);
+    expect(text(asset.bytes)).toBe('PNG...');
+    expect(asset.contentType).toBe('image/png');
+    const [req] = fake.requestsTo({ path: `/user-attachments/assets/${id}` });
+    expect(req?.headers.authorization).toBe(`token ${fake.token}`);
+  });
+
+  it('follows GitHub\'s redirect to a signed URL', async () => {
+    const { url, id } = fake.addAttachment({ bytes: 'signed', contentType: 'image/gif', redirect: true });
+    const asset = await port.downloadAsset(url, 1000);
+    expect(text(asset.bytes)).toBe('signed');
+    expect(fake.requestsTo({ path: `/_signed/user-attachments/${id}` }).map((r) => r.status)).toEqual([200]);
+  });
+
+  it('follows a redirect to another host without the Authorization header', async () => {
+    const { url } = fake.addAttachment({ bytes: 'unused', redirect: `${cdn.url}/signed/abc?X-Amz-Signature=s3cr3t` });
+    const asset = await port.downloadAsset(url, 1000);
+    expect(text(asset.bytes)).toBe('cdn bytes');
+    expect(asset.contentType).toBe('image/jpeg');
+    expect(cdn.seen).toHaveLength(1);
+    expect(cdn.seen[0]?.path).toBe('/signed/abc?X-Amz-Signature=s3cr3t');
+    expect(cdn.seen[0]?.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(cdn.seen)).not.toContain(fake.token);
+  });
+
+  it('refuses a URL on a host outside the allowlist, without contacting it', async () => {
+    const err = (await port.downloadAsset(`${cdn.url}/image.png?token=abc`, 1000).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err).toBeInstanceOf(AssetDownloadError);
+    expect(err.reason).toBe('host-not-allowed');
+    expect(err.message).toContain(`Refusing to download ${cdn.url}/image.png`);
+    expect(err.message).toContain('github.com, *.githubusercontent.com');
+    expect(err.message).not.toContain('token=abc');
+    expect(cdn.seen).toHaveLength(0);
+  });
+
+  it('stops at maxBytes when the size is declared', async () => {
+    const { url } = fake.addAttachment({ bytes: 'x'.repeat(2000) });
+    const err = (await port.downloadAsset(url, 1999).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('too-large');
+    expect(err.message).toContain('1999-byte limit');
+    expect(text((await port.downloadAsset(url, 2000)).bytes)).toHaveLength(2000);
+  });
+
+  it('stops reading past maxBytes when no size is declared', async () => {
+    const total = 50 * 1024 * 1024;
+    let wrote = 0;
+    let closedEarly: (sent: number) => void = () => undefined;
+    const closed = new Promise<number>((resolve) => (closedEarly = resolve));
+    cdn.handler = (_p, res) => {
+      res.writeHead(200, { 'content-type': 'image/png' }); // chunked: no content-length
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const pump = (): void => {
+        while (wrote < total && !res.destroyed) {
+          wrote += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => closedEarly(wrote));
+      pump();
+    };
+    const { url } = fake.addAttachment({ bytes: '', redirect: `${cdn.url}/huge` });
+    const err = (await port.downloadAsset(url, 100_000).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('too-large');
+    // The client hung up long before the 50 MB were sent.
+    expect(await closed).toBeLessThan(total);
+  });
+
+  it('reports GitHub\'s status when the attachment is missing', async () => {
+    const err = (await port.downloadAsset(`${fake.url}/user-attachments/assets/nope`, 1000).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('http-error');
+    expect(err.status).toBe(404);
+  });
+
+  it('gives up on a redirect loop', async () => {
+    cdn.handler = (path, res) => {
+      res.writeHead(302, { location: path + 'x' });
+      res.end();
+    };
+    const { url } = fake.addAttachment({ bytes: '', redirect: `${cdn.url}/loop` });
+    const err = (await port.downloadAsset(url, 1000).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('too-many-redirects');
+    expect(cdn.seen.length).toBe(5);
+  });
+});
+
+describe('isGitHubHost', () => {
+  const policy = { apiBaseUrl: 'http://127.0.0.1:4000', enterpriseHost: 'ghe.example.com' };
+  it.each([
+    ['https://github.com/user-attachments/assets/1', true],
+    ['https://private-user-images.githubusercontent.com/1/a.png?jwt=x', true],
+    ['https://objects.githubusercontent.com/x', true],
+    ['http://127.0.0.1:4000/user-attachments/assets/1', true],
+    ['https://ghe.example.com/user-attachments/assets/1', true],
+    ['http://github.com/x', false],
+    ['https://github.com.evil.example/x', false],
+    ['https://evilgithub.com/x', false],
+    ['https://githubusercontent.com.evil.example/x', false],
+    ['https://x.githubusercontent.com:8443/x', false],
+    ['http://127.0.0.1:4001/x', false],
+    ['https://127.0.0.1:4000/x', false],
+    ['https://user:pw@github.com/x', false],
+    ['https://api.github.com/x', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isGitHubHost(new URL(url), policy)).toBe(expected);
+  });
+
+  it('accepts an Enterprise host given with a scheme', () => {
+    expect(isGitHubHost(new URL('https://ghe.example.com/a'), { apiBaseUrl: 'https://api.github.com', enterpriseHost: 'https://GHE.example.com/' })).toBe(true);
+  });
+});
+
+describe('downloadAsset redirect rules', () => {
+  const policy = { apiBaseUrl: 'https://api.github.com' };
+  const respond = (status: number, headers: Record<string, string>, body = ''): ReturnType<AssetFetchers['withToken']> =>
+    Promise.resolve({ status, headers, body: new Response(body).body });
+
+  it('refuses a redirect from https to http', async () => {
+    const fetchers: AssetFetchers = {
+      withToken: () => respond(302, { location: 'http://cdn.example/a.png?sig=1' }),
+      withoutToken: () => Promise.reject(new Error('must not be called')),
+    };
+    const err = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, policy, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('insecure-redirect');
+  });
+
+  it('uses the token only on GitHub hops', async () => {
+    const used: string[] = [];
+    const fetchers: AssetFetchers = {
+      withToken: (u) => {
+        used.push(`token ${u.host}`);
+        return u.host === 'github.com'
+          ? respond(302, { location: 'https://objects.githubusercontent.com/o?sig=1' })
+          : respond(301, { location: 'https://cdn.example/final' });
+      },
+      withoutToken: (u) => {
+        used.push(`plain ${u.host}`);
+        return respond(200, { 'content-type': 'image/webp' }, 'ok');
+      },
+    };
+    const asset = await downloadAsset('https://github.com/user-attachments/assets/1', 10, policy, fetchers);
+    expect(used).toEqual(['token github.com', 'token objects.githubusercontent.com', 'plain cdn.example']);
+    expect(asset.contentType).toBe('image/webp');
+  });
+});
