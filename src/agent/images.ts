@@ -15,9 +15,11 @@ const HTML_IMAGE = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi
 
 /**
  * Image URLs in the request's Markdown, in order of appearance, without
- * duplicates, at most `MAX_IMAGES`. Only https URLs: we download them with
- * credentials, and plain http would leak those and let anyone on the path
- * swap the image. Images inside code blocks are examples, not attachments.
+ * duplicates, at most `MAX_IMAGES`. Only web URLs (http or https); which
+ * of them may receive the GitHub token is the port's decision (only GitHub's
+ * own hosts, and plain http only for a configured API host such as an
+ * Enterprise server without TLS). Images inside code blocks are examples,
+ * not attachments.
  */
 export function findImageUrls(markdownText: string): string[] {
   const text = markdownText.replace(/\r\n?/g, '\n');
@@ -30,14 +32,15 @@ export function findImageUrls(markdownText: string): string[] {
   const urls: string[] = [];
   for (const { url } of found) {
     if (urls.length >= MAX_IMAGES) break;
-    if (isHttpsUrl(url) && !urls.includes(url)) urls.push(url);
+    if (isWebUrl(url) && !urls.includes(url)) urls.push(url);
   }
   return urls;
 }
 
-function isHttpsUrl(value: string): boolean {
+function isWebUrl(value: string): boolean {
   try {
-    return new URL(value).protocol === 'https:';
+    const protocol = new URL(value).protocol;
+    return protocol === 'https:' || protocol === 'http:';
   } catch {
     return false;
   }

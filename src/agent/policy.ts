@@ -31,17 +31,16 @@ const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const withoutBotSuffix = (login: string) => login.replace(/\[bot\]$/i, '');
 
 export async function decideTrigger(trigger: Trigger, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
+  // schedule and workflow_dispatch: the workflow file itself is the request,
+  // and only people who can push can change it or dispatch it.
+  if (trigger.event === 'schedule' || trigger.event === 'workflow_dispatch') return { allowed: true, via: 'workflow' };
   const actor = trigger.author ?? trigger.sender;
   if (!actor) {
-    // schedule and workflow_dispatch: the workflow file itself is the request,
-    // and only people who can push can change it or dispatch it.
-    if (trigger.event === 'schedule' || trigger.event === 'workflow_dispatch') return { allowed: true, via: 'workflow' };
     return { allowed: false, reason: 'The event names no author, so there is nobody whose permission could be checked.', quiet: true };
   }
   if (sameLogin(actor.login, settings.botLogin) || sameLogin(withoutBotSuffix(actor.login), withoutBotSuffix(settings.botLogin))) {
     return { allowed: false, reason: `@${actor.login} is this bot; it never answers itself.`, quiet: true };
   }
-  if (trigger.event === 'schedule') return { allowed: true, via: 'workflow' };
   if (isBot(actor)) {
     const listed = settings.allowedBots.some((b) => b === '*' || sameLogin(withoutBotSuffix(b), withoutBotSuffix(actor.login)));
     if (listed) return { allowed: true, via: 'allowed-bot' };

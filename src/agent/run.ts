@@ -128,26 +128,24 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     }
   }
 
-  // The progress comment goes up first, so the person sees the request was taken even if Coder is slow.
-  const writer = thread
-    ? await CommentWriter.start(deps.github, thread, renderProgress({ status: 'pending', chatUrl: '', chatId: '', elapsedMs: 0 }), {
-        minIntervalMs: settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
-        logger: deps.logger,
-      })
-    : undefined;
-
   let run: StartedRun;
   try {
     const continuing = request.kind === 'prompt' && !request.direct ? previous?.marker.chatId : undefined;
     run = await startChat(trigger, request.prompt, continuing, comments, settings, deps, { thread, requestedBy, started });
-    run.comment = writer?.ref;
   } catch (err) {
     const failure = describeFailure(err, deps.secrets);
-    deps.logger.error(`Could not start the chat: ${failure.detail ?? failure.title}`);
-    const body = renderError({ title: failure.title, detail: failure.detail, hint: failure.hint });
-    const ref = writer ? await writer.flush(body) : undefined;
+    const ref = thread ? await deps.github.createComment(thread, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint })) : undefined;
     return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started };
   }
+  // The chat exists: the progress comment carries its marker from the start,
+  // so a `/agent stop` or a follow-up finds it even while this run follows.
+  const writer = thread
+    ? await CommentWriter.start(deps.github, thread, progressBody(run, initialView(run)), {
+        minIntervalMs: settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+        logger: deps.logger,
+      })
+    : undefined;
+  run.comment = writer?.ref;
   await deps.onStarted?.(run);
   return followRun(run, settings, deps, writer);
 }
@@ -237,10 +235,9 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     (run.comment
       ? CommentWriter.resume(deps.github, run.comment, { thread: run.thread, minIntervalMs: settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, logger: deps.logger })
       : undefined);
-  const view = { status: run.queuedId !== undefined ? 'queued' : 'pending', retries: undefined as RetryInfo | undefined, queued: undefined as number | undefined, lastTool: undefined as string | undefined };
-  const progress = () =>
-    renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, elapsedMs: Date.now() - run.startedAt }) + notesBlock(run.notes);
-  writer?.update(progress());
+  const view = initialView(run);
+  const progress = () => progressBody(run, view);
+  if (existing === undefined) writer?.update(progress());
 
   if (!settings.wait) {
     const ref = await writer?.flush(progress());
@@ -289,6 +286,21 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     deps.logger.error(`Could not write the answer to GitHub: ${(err as Error).message}`);
   }
   return { status: outcome.status, chatId: run.chatId, chatUrl: run.chatUrl, result, commentUrl, durationMs, prUrl };
+}
+
+interface ProgressState {
+  status: string;
+  retries?: RetryInfo | undefined;
+  queued?: number | undefined;
+  lastTool?: string | undefined;
+}
+
+function initialView(run: StartedRun): ProgressState {
+  return { status: run.queuedId !== undefined ? 'queued' : 'pending' };
+}
+
+function progressBody(run: StartedRun, view: ProgressState): string {
+  return renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, elapsedMs: Date.now() - run.startedAt }) + notesBlock(run.notes);
 }
 
 function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durationMs: number, prUrl: string | undefined, timeoutMs: number, secrets: readonly string[]): string {

@@ -57,6 +57,8 @@ export interface FollowOptions {
   pollIntervalMs?: number;
   /** While polling, try the socket again after this long. */
   socketRetryMs?: number;
+  /** How long a final status may stand on the stream without signs of our turn before REST is asked. */
+  staleCheckMs?: number;
   /** A socket that says nothing (no frame, no ping) for this long is considered dead. */
   idleTimeoutMs?: number;
   /**
@@ -141,6 +143,15 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       const r = await streamOnce(client, opts, state, stop);
       if (state.done) return await finish(outcomeForStatus());
       if (r.fatal) throw r.fatal;
+      if (r.staleCheck) {
+        // The stream has shown only a final status with no sign of our turn for
+        // a while: either the turn ended before we connected (a fast failure)
+        // or the snapshot is stale. REST settles it; a turn really under way
+        // would show pending/running by now.
+        await pollUntil(client, opts, state, stop, 0, 1);
+        if (state.done) return await finish(outcomeForStatus());
+        continue;
+      }
       failures = r.gotFrames ? 0 : failures + 1;
       if (failures >= maxReconnects) continue;
       const delayMs = backoffDelay(failures, backoff);
@@ -164,6 +175,8 @@ interface StreamResult {
   gotFrames: boolean;
   reason: string;
   fatal?: CoderError;
+  /** Ended to check over REST a final status the stream could not prove. */
+  staleCheck?: boolean;
 }
 
 /** One WebSocket connection: folds events until the turn is done or the socket ends. */
@@ -178,6 +191,7 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
     });
     const idleMs = opts.idleTimeoutMs ?? 45_000;
     let idle: NodeJS.Timeout | undefined;
+    let staleTimer: NodeJS.Timeout | undefined;
     const touch = () => {
       if (idle) idle.refresh();
       else idle = setTimeout(() => end({ gotFrames, reason: 'the stream went quiet' }), idleMs);
@@ -186,6 +200,7 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
       if (settled) return;
       settled = true;
       if (idle) clearTimeout(idle);
+      if (staleTimer) clearTimeout(staleTimer);
       stop.removeEventListener('abort', onStop);
       ws.removeAllListeners();
       ws.on('error', () => undefined);
@@ -211,7 +226,10 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
       gotFrames = true;
       if (frame.ignored) state.ignored += frame.ignored;
       for (const ev of frame.events) state.apply(ev);
-      if (state.done) end({ gotFrames, reason: 'done' });
+      if (state.done) return end({ gotFrames, reason: 'done' });
+      if (!staleTimer && !state.active && !state.waitingInQueue && FINAL_STATUSES.has(state.status)) {
+        staleTimer = setTimeout(() => end({ gotFrames, reason: 'checking the status', staleCheck: true }), opts.staleCheckMs ?? 2000);
+      }
     });
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
@@ -230,7 +248,7 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
 }
 
 /** Polls the chat until the turn is done, the deadline passes, or we are stopped. */
-async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnState, stop: AbortSignal, deadline: number): Promise<void> {
+async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnState, stop: AbortSignal, deadline: number, stalePolls = STALE_POLLS): Promise<void> {
   const interval = opts.pollIntervalMs ?? 2000;
   let finalPolls = 0;
   for (let first = true; first || Date.now() < deadline; first = false) {
@@ -247,7 +265,7 @@ async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnSt
       // is not a stale snapshot (a turn is pending within moments of a send).
       state.markActiveIfAnswered();
       finalPolls = FINAL_STATUSES.has(chat.status) && !state.waitingInQueue ? finalPolls + 1 : 0;
-      if (finalPolls >= STALE_POLLS) state.active = true;
+      if (finalPolls >= stalePolls) state.active = true;
       if (state.done || Date.now() >= deadline) return;
     } catch (err) {
       // Coder restarting or a proxy hiccup delays the answer; it does not end the follow.

@@ -47,7 +47,7 @@ export class GitHubError extends Error {
     super(describe(init));
     this.status = init.status;
     this.route = init.route;
-    this.path = init.path ?? init.route;
+    this.path = init.path ?? init.route.split(' ')[1] ?? init.route;
     this.githubMessage = init.githubMessage;
     this.errors = init.errors ?? [];
     this.documentationUrl = init.documentationUrl;
@@ -141,8 +141,10 @@ export function toGitHubError(err: unknown, route: string, path?: string): GitHu
   }
   const data = e.response.data;
   const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
-  const githubMessage = typeof body.message === 'string' ? body.message : typeof data === 'string' && data ? data.slice(0, 200) : undefined;
-  const errors = Array.isArray(body.errors) ? body.errors.filter(isDetail) : [];
+  // A load balancer's HTML error page says nothing useful; plain text is kept, shortened.
+  const text = typeof data === 'string' && data.trim() && !/^\s*</.test(data) ? data.trim().slice(0, 200) : undefined;
+  const githubMessage = typeof body.message === 'string' ? body.message : text;
+  const errors = Array.isArray(body.errors) ? body.errors.map(toDetail) : [];
   const headers = e.response.headers ?? {};
   const retryAfter = numberHeader(headers['retry-after']);
   const remaining = headers['x-ratelimit-remaining'];
@@ -164,8 +166,17 @@ export function toGitHubError(err: unknown, route: string, path?: string): GitHu
   });
 }
 
-function isDetail(v: unknown): v is GitHubValidationDetail {
-  return typeof v === 'object' && v !== null;
+/** GitHub's `errors` entries are objects of strings, or sometimes bare strings. */
+function toDetail(v: unknown): GitHubValidationDetail {
+  if (typeof v === 'string') return { message: v };
+  const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  const str = (k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
+  const detail: GitHubValidationDetail = {};
+  for (const k of ['resource', 'field', 'code', 'message'] as const) {
+    const value = str(k);
+    if (value !== undefined) detail[k] = value;
+  }
+  return detail;
 }
 
 function numberHeader(v: unknown): number | undefined {

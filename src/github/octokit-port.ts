@@ -263,7 +263,7 @@ export class OctokitPort implements GitHubPort {
     const seen = new Set<string>();
     let page: Record<string, string> = {};
     for (;;) {
-      const res = await this.call(route, { ...params, per_page: 100, ...page });
+      const res = await this.call(route, { ...params, per_page: Math.min(100, max), ...page });
       const data = Array.isArray(res.data) ? res.data : undefined;
       if (!data) throw this.unexpected(route, res.status, 'expected a list');
       for (const raw of data) {

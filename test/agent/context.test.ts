@@ -10,7 +10,7 @@ import {
 } from '../../src/agent/context.js';
 import { scanFences } from '../../src/agent/markdown.js';
 import { parseTrigger } from '../../src/agent/trigger.js';
-import { webhookExample } from './webhook-examples.js';
+import { webhookExample } from '../helpers/webhook-examples.js';
 
 const TRIGGER_AT = '2024-05-01T12:00:00Z';
 

@@ -29,8 +29,9 @@ describe('findImageUrls', () => {
     expect(findImageUrls('![a](https://x.test/a.png)\n<img src="https://x.test/a.png">')).toEqual(['https://x.test/a.png']);
   });
 
-  it('keeps only https URLs', () => {
+  it('keeps only web URLs (http and https)', () => {
     expect(findImageUrls('![a](http://x.test/a.png) ![b](data:image/png;base64,AAAA) ![c](/relative.png) ![d](javascript:alert(1)) ![e](https://x.test/e.png)')).toEqual([
+      'http://x.test/a.png',
       'https://x.test/e.png',
     ]);
   });

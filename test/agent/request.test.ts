@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveRequest } from '../../src/agent/request.js';
 import { parseTrigger } from '../../src/agent/trigger.js';
-import { webhookExample } from './webhook-examples.js';
+import { webhookExample } from '../helpers/webhook-examples.js';
 
 const phrase = { triggerPhrase: '/agent' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isTriggeringAction, parseTrigger, TriggerError, type Actor, type Trigger } from '../../src/agent/trigger.js';
-import { webhookExample } from './webhook-examples.js';
+import { webhookExample } from '../helpers/webhook-examples.js';
 
 const CODERTOCAT: Actor = { login: 'Codertocat', type: 'User', id: 21031067 };
 const HELLO_WORLD = { owner: 'Codertocat', repo: 'Hello-World' };

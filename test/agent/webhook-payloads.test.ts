@@ -7,7 +7,7 @@ import {
   ReviewEventSchema,
   WorkflowDispatchEventSchema,
 } from '../../src/agent/webhook-payloads.js';
-import { allWebhookExamples } from './webhook-examples.js';
+import { allWebhookExamples } from '../helpers/webhook-examples.js';
 
 const SCHEMAS = {
   issue_comment: IssueCommentEventSchema,

@@ -145,6 +145,15 @@ describe('followChat', () => {
     expect(progress).toContainEqual({ kind: 'retry', attempt: 1, delayMs: 10, error: 'overloaded' });
   });
 
+  it('a turn that failed before the follower connected still ends as an error (checked over REST)', async () => {
+    const { client } = await setup({ agent: () => [{ status: 'running' }, { error: { message: 'No model configured.' } }] });
+    const chat = await client.createChat({ content: [{ type: 'text', text: 'x' }] });
+    await waitFor(async () => (await client.getChat(chat.id)).status === 'error');
+    const outcome = await followChat(client, { chatId: chat.id, ...tuning, staleCheckMs: 50 });
+    expect(outcome.status).toBe('error');
+    expect(outcome.error?.message).toBe('No model configured.');
+  });
+
   it('carries the diff status (pull request) of the chat', async () => {
     const { client } = await setup({ agent: () => [{ status: 'running' }, { diffStatus: { url: 'https://github.com/o/r/pull/7', pr_number: 7, pull_request_state: 'open' } }, ...answerSteps('opened a PR').slice(1)] });
     const { outcome } = await createAndFollow(client, 'x');

@@ -205,13 +205,16 @@ describe('recording, faults and delays', () => {
   });
 
   it('delays matching requests', async () => {
-    fake.setDelay(120, { path: '/repos/o/r/issues/1' });
+    fake.setDelay(300, { path: '/repos/o/r/issues/1' });
     const started = Date.now();
     await call('GET', '/repos/o/r/issues/1');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+    const other = Date.now();
+    await call('GET', '/repos/o/r/pulls/2');
+    expect(Date.now() - other).toBeLessThan(250);
     fake.clearFaults();
     const again = Date.now();
     await call('GET', '/repos/o/r/issues/1');
-    expect(Date.now() - again).toBeLessThan(100);
+    expect(Date.now() - again).toBeLessThan(250);
   });
 });
