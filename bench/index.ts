@@ -3,6 +3,8 @@
  * Figures are measured here, never asserted in tests. `npm run bench -- follower`
  * runs one section.
  */
+import { benchAction } from './action.js';
+import { benchApp } from './app.js';
 import { benchFollowerHeap, benchFollowerParse } from './follower.js';
 import { printRows, type BenchRow } from './report.js';
 
@@ -10,6 +12,14 @@ const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }
   follower: {
     title: 'Stream follower',
     run: async () => [...(await benchFollowerParse()), ...(await benchFollowerHeap())],
+  },
+  action: {
+    title: 'GitHub Action',
+    run: benchAction,
+  },
+  app: {
+    title: 'GitHub App',
+    run: benchApp,
   },
 };
 

@@ -73,6 +73,8 @@ export interface CreateChatOptions extends Omit<CreateChatRequest, 'organization
    * carrying it before sending again, so one request never makes two chats.
    */
   idempotencyKey?: string;
+  /** Look for a chat with the idempotency key before creating one (resuming work that may have created it). */
+  reuseExisting?: boolean;
   signal?: AbortSignal;
 }
 
@@ -214,7 +216,11 @@ export class CoderClient {
    * again (a 400 means nothing was created).
    */
   async createChat(opts: CreateChatOptions): Promise<Chat> {
-    const { idempotencyKey, signal, ...req } = opts;
+    const { idempotencyKey, reuseExisting, signal, ...req } = opts;
+    if (idempotencyKey && reuseExisting) {
+      const existing = await this.listChats({ labels: { [IDEMPOTENCY_LABEL]: idempotencyKey }, limit: 1, signal });
+      if (existing[0]) return existing[0];
+    }
     const body: CreateChatRequest = { ...req };
     if (idempotencyKey) body.labels = { ...(req.labels ?? {}), [IDEMPOTENCY_LABEL]: idempotencyKey };
     if (this.organization) body.organization_id = await this.organizationId(signal);

@@ -14,7 +14,7 @@ import { silentLogger, type Logger } from '../logger.js';
 
 export interface CommentWriterOptions {
   /** Least time between two progress writes; default 3000 ms. */
-  minIntervalMs?: number;
+  minIntervalMs?: number | (() => number);
   /** Attempts at the final write before `flush` throws; default 4. */
   finalAttempts?: number;
   /** First pause between final-write attempts, doubled each time; default 1000 ms. */
@@ -30,7 +30,7 @@ export class CommentWriter {
   private lastWriteAt = 0;
   private finished = false;
   private finalChain: Promise<unknown> = Promise.resolve();
-  private readonly minIntervalMs: number;
+  private readonly minIntervalMs: () => number;
   private readonly finalAttempts: number;
   private readonly finalBackoffMs: number;
   private readonly logger: Logger;
@@ -64,7 +64,8 @@ export class CommentWriter {
   ) {
     // An unknown previous body (undefined) never equals a string: the first write always goes out.
     this.lastSent = lastBody ?? '\u0000unknown';
-    this.minIntervalMs = options.minIntervalMs ?? 3000;
+    const interval = options.minIntervalMs ?? 3000;
+    this.minIntervalMs = typeof interval === 'number' ? () => interval : interval;
     this.logger = options.logger ?? silentLogger;
     this.finalAttempts = Math.max(1, options.finalAttempts ?? 4);
     this.finalBackoffMs = options.finalBackoffMs ?? 1000;
@@ -104,6 +105,19 @@ export class CommentWriter {
     return done;
   }
 
+  /**
+   * Stops without a final write: drops progress still waiting and lets a
+   * write under way finish. For shutting down with the run left to resume,
+   * when the comment must stay as it is and no timer may keep the process up.
+   */
+  async abandon(): Promise<void> {
+    this.finished = true;
+    this.pending = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
   /** Resolves once no progress write is waiting or under way (for shutdown and tests). */
   async idle(): Promise<void> {
     while (this.inFlight || this.timer) {
@@ -114,7 +128,7 @@ export class CommentWriter {
 
   private schedule(): void {
     if (this.timer || this.inFlight || this.pending === undefined) return;
-    const wait = Math.max(0, this.lastWriteAt + this.minIntervalMs - Date.now());
+    const wait = Math.max(0, this.lastWriteAt + this.minIntervalMs() - Date.now());
     this.timer = setTimeout(() => this.tick(), wait);
   }
 

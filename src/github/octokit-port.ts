@@ -31,6 +31,7 @@ import {
   PullRequestSchema,
   ReviewCommentSchema,
   UserLoginSchema,
+  FileContentSchema,
 } from './wire.js';
 import { silentLogger, type Logger } from '../logger.js';
 
@@ -90,6 +91,7 @@ const ROUTES = {
   pullFiles: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
   issue: 'GET /repos/{owner}/{repo}/issues/{issue_number}',
   user: 'GET /user',
+  contents: 'GET /repos/{owner}/{repo}/contents/{path}',
 } as const;
 
 export function createOctokitPort(octokit: OctokitLike, options: OctokitPortOptions = {}): GitHubPort {
@@ -178,6 +180,17 @@ export class OctokitPort implements GitHubPort {
   async getIssue(owner: string, repo: string, number: number): Promise<IssueInfo> {
     const res = await this.call(ROUTES.issue, { owner, repo, issue_number: number });
     return this.parse(IssueSchema, res, ROUTES.issue);
+  }
+
+  async readFile(owner: string, repo: string, path: string): Promise<string | null> {
+    try {
+      const res = await this.call(ROUTES.contents, { owner, repo, path });
+      const file = this.parse(FileContentSchema, res, ROUTES.contents);
+      return Buffer.from(file.content, 'base64').toString('utf8');
+    } catch (err) {
+      if (err instanceof GitHubError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset> {

@@ -158,6 +158,12 @@ export interface GitHubPort {
    */
   downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset>;
 
+  /**
+   * A text file of the repository's default branch (the contents API), or
+   * null when there is none. Used for `.github/coder-agent.yml`.
+   */
+  readFile(owner: string, repo: string, path: string): Promise<string | null>;
+
   /** The login the bot posts as, so it never answers itself. */
   whoAmI(): Promise<string>;
 }

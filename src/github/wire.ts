@@ -63,6 +63,9 @@ export const CreatedCommentSchema = z.object({ id: z.number(), html_url: z.strin
 
 export const UserLoginSchema = z.object({ login: z.string() });
 
+/** A file from the contents API; directories and symlinks have no `content` and are rejected. */
+export const FileContentSchema = z.object({ type: z.literal('file'), content: z.string() });
+
 const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set<Permission>(['admin', 'maintain', 'write', 'triage', 'read', 'none']);
 
 /**

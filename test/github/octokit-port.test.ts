@@ -343,3 +343,16 @@ describe('posting survives a 5xx without posting twice', () => {
     expect(fake.comments(owner, 'r', issue.number)).toHaveLength(0);
   });
 });
+
+describe('readFile', () => {
+  it('reads a repository file as text, and null when there is none', async () => {
+    fake.setFile(owner, 'r', '.github/coder-agent.yml', 'model: gpt-5\n# é ✓\n');
+    expect(await port.readFile(owner, 'r', '.github/coder-agent.yml')).toBe('model: gpt-5\n# é ✓\n');
+    expect(await port.readFile(owner, 'r', '.github/absent.yml')).toBeNull();
+  });
+
+  it('other failures are errors, not an empty config', async () => {
+    fake.failNext({ method: 'GET', path: /contents/ }, { status: 403, body: { message: 'Resource not accessible by integration' } }, 5);
+    await expect(port.readFile(owner, 'r', '.github/coder-agent.yml')).rejects.toBeInstanceOf(GitHubError);
+  });
+});

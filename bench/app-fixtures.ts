@@ -1,0 +1,226 @@
+/**
+ * Plumbing for the GitHub App figures (bench/app.ts): the child processes
+ * (server under test, webhook sender) built as production builds the App,
+ * and the repositories, comments and payloads seeded on the fake GitHub.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { AppSettings } from '../src/app/settings.js';
+import type { FakeGitHub, FakeIssueComment } from '../test/fakes/fake-github.js';
+import { webhookExample } from '../test/helpers/webhook-examples.js';
+import type { ServerCommand, ServerConfig, ServerKind, ServerMessage, ServerStats } from './app-server-process.js';
+import type { SenderConfig, SenderResult } from './webhook-sender.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ChildScripts {
+  server: string;
+  sender: string;
+}
+
+/**
+ * Bundles the child processes into `dir` (npm packages left external and
+ * found through a node_modules link), so they run on plain `node` like the
+ * compiled App in production: no TypeScript loader in the measured process.
+ */
+export async function bundleChildren(dir: string): Promise<ChildScripts> {
+  await build({
+    entryPoints: { 'app-server-process': join(ROOT, 'bench/app-server-process.ts'), 'webhook-sender': join(ROOT, 'bench/webhook-sender.ts') },
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return { server: join(dir, 'app-server-process.mjs'), sender: join(dir, 'webhook-sender.mjs') };
+}
+
+/** A child's environment: only what it needs (no NODE_OPTIONS from tsx, nothing from the bench machine's App settings). */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env['PATH'] ?? '', ...extra };
+}
+
+/** Keeps the last few KB a child printed, for error messages. */
+function captureTail(child: ChildProcess): () => string {
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => tail;
+}
+
+/** The next IPC message that `pick` accepts; rejects when the child exits first or after `timeoutMs`. */
+function nextMessage<T>(child: ChildProcess, pick: (m: unknown) => T | undefined, timeoutMs: number, what: string, tail: () => string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    const onMessage = (m: unknown) => {
+      const picked = pick(m);
+      if (picked === undefined) return;
+      cleanup();
+      resolve(picked);
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      cleanup();
+      reject(new Error(`${what}: the child exited (code ${code}, signal ${signal}) first.\n--- its output (tail) ---\n${tail()}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${what}: no answer within ${timeoutMs / 1000} s.\n--- its output (tail) ---\n${tail()}`));
+    }, timeoutMs);
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+export interface ServerChild {
+  kind: ServerKind;
+  url: string;
+  pid: number;
+  /** Memory right after start-up, before the server was created (Node + loaded modules). */
+  before: ServerStats;
+  stats(): Promise<ServerStats>;
+  /** Graceful stop (the App's SIGTERM path); killed if it takes over `limitMs`. Resolves whether it stopped by itself. */
+  stop(limitMs?: number): Promise<boolean>;
+  output(): string;
+}
+
+export async function startServer(script: string, kind: ServerKind, settings: AppSettings): Promise<ServerChild> {
+  const config: ServerConfig = { settings };
+  const child = spawn(process.execPath, [script, kind], {
+    cwd: ROOT,
+    env: childEnv({ BENCH_SERVER_CONFIG: JSON.stringify(config) }),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const output = captureTail(child);
+  const name = kind === 'app' ? 'the App' : 'the bare Probot app';
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  try {
+    const ready = await nextMessage(child, (m) => ((m as ServerMessage).type === 'ready' ? (m as Extract<ServerMessage, { type: 'ready' }>) : undefined), 30_000, `starting ${name}`, output);
+    return {
+      kind,
+      url: ready.url,
+      pid: child.pid ?? 0,
+      before: ready.before,
+      output,
+      stats: () => {
+        const answer = nextMessage(child, (m) => ((m as ServerMessage).type === 'stats' ? (m as Extract<ServerMessage, { type: 'stats' }>).stats : undefined), 10_000, `asking ${name} for its memory`, output);
+        child.send({ type: 'stats' } satisfies ServerCommand);
+        return answer;
+      },
+      async stop(limitMs = 15_000) {
+        if (exited()) return false;
+        const gone = once(child, 'exit');
+        child.send({ type: 'stop' } satisfies ServerCommand);
+        const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+        await gone;
+        clearTimeout(timer);
+        return child.exitCode === 0;
+      },
+    };
+  } catch (err) {
+    if (!exited()) child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/** Runs the open-loop sender in its own process and returns what it measured. */
+export async function runSender(script: string, config: SenderConfig, limitMs: number): Promise<SenderResult> {
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({ BENCH_SENDER_CONFIG: JSON.stringify(config) }), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const output = captureTail(child);
+  try {
+    return await nextMessage(child, (m) => ((m as SenderResult).latencies ? (m as SenderResult) : undefined), limitMs, 'the webhook sender', output);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+// ---- what the fake GitHub holds ----------------------------------------------
+
+export interface BenchRepo {
+  owner: string;
+  repo: string;
+  installationId: number;
+}
+
+/**
+ * `count` repositories, each in an installation of its own. GitHub paces
+ * writes per installation (Octokit's throttling: one write a second, one new
+ * comment every three seconds), and a busy App serves many installations;
+ * with a single one the background work would be measured waiting in that
+ * queue rather than doing anything.
+ */
+export function seedRepos(github: FakeGitHub, count: number): BenchRepo[] {
+  return Array.from({ length: count }, (_, k) => {
+    const r: BenchRepo = { owner: `org-${k + 1}`, repo: 'service', installationId: 7001 + k };
+    github.addRepo(r.owner, r.repo, { installationId: r.installationId });
+    return r;
+  });
+}
+
+let template: Record<string, unknown> | undefined;
+
+/**
+ * Seeds a comment on issue `number` (created if needed) and returns it with
+ * a real `issue_comment.created` payload re-pointed at it, as GitHub would
+ * deliver it to the installation.
+ */
+export function seedCommentDelivery(github: FakeGitHub, r: BenchRepo, number: number, body: string, user = 'maintainer'): { comment: FakeIssueComment; payload: Record<string, unknown> } {
+  template ??= webhookExample('issue_comment', 'created');
+  const issue = github.issue(r.owner, r.repo, number) ?? github.addIssue(r.owner, r.repo, { number, title: `Checkout is slow (${number})`, body: 'It takes 9 seconds.', user: 'reporter' });
+  const comment = github.addComment(r.owner, r.repo, number, { body, user });
+  const person = { login: user, id: 7, type: 'User' };
+  const t = template as Record<string, Record<string, unknown>>;
+  const payload = {
+    ...template,
+    comment: { ...t['comment'], id: comment.id, body, created_at: comment.created_at, updated_at: comment.updated_at, user: person },
+    issue: { ...t['issue'], number, title: issue.title, body: issue.body, user: { login: 'reporter', id: 8, type: 'User' } },
+    repository: { ...t['repository'], name: r.repo, full_name: `${r.owner}/${r.repo}`, owner: { login: r.owner, id: 1, type: 'Organization' } },
+    sender: person,
+    installation: { id: r.installationId, node_id: 'x' },
+  };
+  return { comment, payload };
+}
+
+/** Bot comments on the issue that carry a final answer (the marker says state=done). */
+export function answeredOn(github: FakeGitHub, r: BenchRepo, number: number, botLogin: string): FakeIssueComment[] {
+  return github.comments(r.owner, r.repo, number).filter((c) => c.user.login === botLogin && c.body.includes('state=done'));
+}
+
+// ---- figures -------------------------------------------------------------------
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+export function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+export function mb(bytes: number): number {
+  return Math.round(bytes / 1024 / 1024);
+}
+
+/** Polls `cond` every `everyMs` until it holds or `limitMs` passes; returns whether it held. */
+export async function pollUntil(cond: () => boolean | Promise<boolean>, limitMs: number, everyMs = 100): Promise<boolean> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    if (await cond()) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The contracts of a run: what the entries configure (AgentSettings), what
+ * they hand in (AgentDeps), what the App persists to resume (StartedRun) and
+ * what comes back (RunResult).
+ */
+import type { CoderClient } from '../coder/client.js';
+import type { FollowOptions, OutcomeStatus } from '../coder/follow.js';
+import type { CommentRef, GitHubPort, Thread } from '../github/port.js';
+import type { Logger } from '../logger.js';
+
+export interface AgentSettings {
+  triggerPhrase: string;
+  /** A direct prompt (workflow input): no trigger phrase needed. */
+  prompt?: string | undefined;
+  allowedBots: readonly string[];
+  workspaceId?: string | undefined;
+  /** Model config UUID or a model name to resolve. */
+  model?: string | undefined;
+  systemPrompt?: string | undefined;
+  timeoutMs: number;
+  /** false: create the chat, post the progress comment and return. */
+  wait: boolean;
+  /** false: no comments in the thread (outputs only). */
+  comment: boolean;
+  /** Least time between two progress edits. GitHub's secondary rate limits punish bursts. */
+  progressIntervalMs?: number | undefined;
+  labels?: Record<string, string> | undefined;
+}
+
+export interface AgentDeps {
+  coder: CoderClient;
+  github: GitHubPort;
+  /** The login the bot posts as (never answers itself, finds its own markers). */
+  botLogin: string;
+  logger: Logger;
+  /** Values that must never appear in a comment or log (the Coder token). */
+  secrets: readonly string[];
+  /** Cancellation: the runner cancelling the job, the server shutting down. */
+  signal?: AbortSignal | undefined;
+  /** Makes the chat create safe to repeat (e.g. the webhook delivery id). */
+  idempotencyKey?: string | undefined;
+  /**
+   * Work picked up again after a restart: the chat (found by the idempotency
+   * key) and the progress comment (found by its marker, posted after
+   * `receivedAt`) may exist already and are reused, not made twice.
+   */
+  resuming?: boolean | undefined;
+  /** Epoch ms when the request was received (the App's delivery time). */
+  receivedAt?: number | undefined;
+  /** Called after the 👀 reaction (time-to-first-reaction metric). */
+  onReacted?: (() => void) | undefined;
+  /** Called once the chat and comment exist, before following: the App persists this to resume after a restart. */
+  onStarted?: ((run: StartedRun) => Promise<void> | void) | undefined;
+  /**
+   * When the signal aborts because the process is shutting down (the App),
+   * leave the comment as it is: the run is resumed after the restart.
+   */
+  leaveOnAbort?: boolean | undefined;
+  /** Follower tuning (tests). */
+  follow?: Partial<FollowOptions> | undefined;
+}
+
+/** Everything needed to finish a run later, in this process or after a restart. */
+export interface StartedRun {
+  chatId: string;
+  chatUrl: string;
+  thread?: Thread | undefined;
+  comment?: CommentRef | undefined;
+  afterId: number;
+  userMessageId?: number | undefined;
+  queuedId?: number | undefined;
+  /** Epoch ms when the request was accepted. */
+  startedAt: number;
+  requestedBy: string;
+  /** Notes for the person (e.g. an image that could not be attached). */
+  notes: string[];
+}
+
+export type RunStatus = OutcomeStatus | 'skipped' | 'refused' | 'started' | 'stopped' | 'failed';
+
+export interface RunResult {
+  status: RunStatus;
+  /** Why nothing ran (skipped, refused), or what failed. */
+  reason?: string | undefined;
+  chatId?: string | undefined;
+  chatUrl?: string | undefined;
+  result?: string | undefined;
+  commentUrl?: string | undefined;
+  durationMs?: number | undefined;
+  prUrl?: string | undefined;
+}
+
+/** Statuses that should fail a workflow step. */
+export function isFailure(status: RunStatus): boolean {
+  return status === 'error' || status === 'timeout' || status === 'aborted' || status === 'failed';
+}
+
+/** Least time between two edits of a progress comment, unless the entry says otherwise. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 8000;
+
+/**
+ * The gap between progress edits grows with the run: every few seconds is
+ * worth it while a person watches a fresh request, not for an hour-long run
+ * (GitHub's secondary rate limits count every edit). Base for 2 minutes,
+ * twice it until 10 minutes, four times it after.
+ */
+export function progressInterval(baseMs: number, startedAt: number): () => number {
+  return () => {
+    const elapsed = Date.now() - startedAt;
+    return baseMs * (elapsed < 120_000 ? 1 : elapsed < 600_000 ? 2 : 4);
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The App's durable record of work: every accepted webhook delivery, its
+ * chat, its progress comment and its state. It is what makes the App
+ * "never lose or repeat a request":
+ * - a delivery is recorded once (by delivery id, and by a dedupe key such as
+ *   the triggering comment's id, since a manual redelivery gets a new id);
+ * - a job that was following a chat when the process stopped is resumed from
+ *   its recorded `run` (chat id, comment, resume point);
+ * - leases let several replicas share one store (Postgres, later): a job is
+ *   worked by whoever holds its unexpired lease.
+ *
+ * The embedded store (SQLite) implements this now; a Postgres store will
+ * implement the same interface.
+ */
+
+export type JobState =
+  /** Recorded, not yet picked up. */
+  | 'queued'
+  /** Picked up; the chat may or may not exist yet (no `run` recorded). */
+  | 'starting'
+  /** The chat and comment exist (`run` recorded); following the agent. */
+  | 'following'
+  /** Finished: the outcome is in the thread. */
+  | 'done'
+  /** Finished without an answer (refused, skipped, or failed for good). */
+  | 'failed';
+
+export const JOB_STATES: readonly JobState[] = ['queued', 'starting', 'following', 'done', 'failed'];
+
+export interface NewJob {
+  /** GitHub's delivery id (X-GitHub-Delivery). */
+  deliveryId: string;
+  /** Another key that identifies the same request, e.g. `issue_comment:created:<comment id>`. */
+  dedupeKey: string;
+  event: string;
+  installationId: number;
+  /** Owner/repo, for logs and per-repository limits. */
+  repository: string;
+  /** The webhook payload, as received (after signature verification). */
+  payload: unknown;
+  /** Epoch ms when the delivery was received. */
+  receivedAt: number;
+}
+
+export interface JobRecord extends NewJob {
+  state: JobState;
+  /** How many times work on the job has started (a resume counts). */
+  attempts: number;
+  /** The StartedRun (see agent/run.ts) once the chat and comment exist; opaque JSON to the store. */
+  run: unknown;
+  /** The RunResult once finished; opaque JSON to the store. */
+  result: unknown;
+  /** Why the job failed, for `failed`. */
+  error: string | null;
+  leaseOwner: string | null;
+  /** Epoch ms; a lease past this may be taken by another worker. */
+  leaseUntil: number | null;
+  updatedAt: number;
+}
+
+export interface EnqueueResult {
+  /** False when the delivery (or the same request under another delivery id) was already recorded. */
+  inserted: boolean;
+  /** The id of the recorded job (the first delivery's id when it was a duplicate). */
+  deliveryId: string;
+}
+
+export interface JobStore {
+  /** Records a delivery unless it (or its dedupe key) was seen before. Atomic. */
+  enqueue(job: NewJob): Promise<EnqueueResult>;
+
+  /**
+   * Takes up to `limit` jobs for `owner` and leases them until `now + leaseMs`:
+   * queued jobs, and unfinished ones (starting, following) whose lease is
+   * missing or expired, oldest first. Each claimed job's `attempts` grows by one.
+   */
+  claim(owner: string, limit: number, leaseMs: number, now?: number): Promise<JobRecord[]>;
+
+  /** Extends the leases `owner` holds on these jobs. */
+  renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now?: number): Promise<void>;
+
+  /** Records the started run (the chat and the comment exist) and moves the job to `following`. */
+  recordRun(deliveryId: string, run: unknown): Promise<void>;
+
+  /** Moves the job to `starting` (picked up, chat not yet recorded). */
+  markStarting(deliveryId: string): Promise<void>;
+
+  /** Moves the job to `done` or `failed` with its result and drops the lease. */
+  finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error?: string | null): Promise<void>;
+
+  /** Drops `owner`'s lease so another worker (or this one after a restart) may resume the job at once. */
+  release(owner: string, deliveryIds: readonly string[]): Promise<void>;
+
+  get(deliveryId: string): Promise<JobRecord | undefined>;
+
+  /** Number of jobs in each state, for /metrics. */
+  counts(): Promise<Record<JobState, number>>;
+
+  /** Deletes finished jobs older than `olderThan` (epoch ms); returns how many. */
+  prune(olderThan: number): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+/**
+ * Turns the App's DATABASE_URL into a job store. One place knows the forms:
+ * - `sqlite:<path>`: the embedded store in a file (relative paths from the
+ *   working directory); `sqlite::memory:` for a throwaway in-memory one.
+ * - `postgres://…` / `postgresql://…`: the shared store for several
+ *   replicas (coming; refused with a clear message for now).
+ *
+ * Error messages never repeat the URL: a Postgres URL carries a password.
+ */
+import { resolve } from 'node:path';
+import type { JobStore } from './job-store.js';
+import { SqliteJobStore } from './sqlite-store.js';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/coder-agent-bot.db';
+
+const ACCEPTED_FORMS = '`sqlite:<file path>` (e.g. `sqlite:./data/coder-agent-bot.db`), `sqlite::memory:`, or `postgres://…`';
+
+export type DatabaseLocation =
+  | { kind: 'sqlite'; /** Absolute path, or `:memory:`. */ path: string }
+  | { kind: 'postgres'; url: string };
+
+export interface OpenStoreOptions {
+  /** Where relative `sqlite:` paths start; the process's working directory by default. */
+  cwd?: string;
+}
+
+/** Reads DATABASE_URL without opening anything; throws an Error that says which forms are accepted. */
+export function parseDatabaseUrl(databaseUrl: string, options: OpenStoreOptions = {}): DatabaseLocation {
+  const url = databaseUrl.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'sqlite') {
+    let path = url.slice('sqlite:'.length);
+    // `sqlite:///abs/file.db` and `sqlite://rel/file.db` are common spellings
+    // elsewhere; without this `//x` would silently land at the filesystem root.
+    if (path.startsWith('//')) path = path.slice(2);
+    if (path === '') throw new Error(`DATABASE_URL \`sqlite:\` needs a file path, e.g. \`${DEFAULT_DATABASE_URL}\`.`);
+    if (path === ':memory:') return { kind: 'sqlite', path };
+    return { kind: 'sqlite', path: resolve(options.cwd ?? process.cwd(), path) };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url };
+  const what = scheme === undefined ? 'has no scheme' : `has the unsupported scheme \`${scheme}:\``;
+  throw new Error(`DATABASE_URL ${what}. Use ${ACCEPTED_FORMS}.`);
+}
+
+/** Opens the job store DATABASE_URL names (see the module comment for its forms). */
+export async function openJobStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<JobStore> {
+  const location = parseDatabaseUrl(databaseUrl, options);
+  if (location.kind === 'postgres') {
+    throw new Error(
+      'DATABASE_URL points at Postgres, but the Postgres job store is not available in this version of coder-agent-bot yet. ' +
+        'Use the embedded store with `sqlite:<file path>` (one replica), e.g. `' +
+        DEFAULT_DATABASE_URL +
+        '`.',
+    );
+  }
+  return SqliteJobStore.open(location.path);
+}

@@ -1,0 +1,300 @@
+/**
+ * The embedded job store: one SQLite file next to the App. Enough for a
+ * single replica; several replicas need the Postgres store (same interface).
+ *
+ * better-sqlite3 is synchronous, so every method does its work inside one
+ * call and no transaction is ever held across an `await`: two stores in one
+ * process (or two processes) on the same file cannot deadlock each other.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type NewJob } from './job-store.js';
+
+type Db = Database.Database;
+
+/**
+ * Schema migrations, in order; `PRAGMA user_version` records how many ran.
+ * Never edit a released step: append one (e.g. `ALTER TABLE jobs ADD COLUMN`).
+ */
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE jobs (
+        delivery_id     TEXT    PRIMARY KEY,
+        dedupe_key      TEXT    NOT NULL UNIQUE,
+        event           TEXT    NOT NULL,
+        installation_id INTEGER NOT NULL,
+        repository      TEXT    NOT NULL,
+        payload         TEXT,             -- JSON
+        received_at     INTEGER NOT NULL, -- epoch ms
+        state           TEXT    NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        run             TEXT,             -- JSON, once the chat and comment exist
+        result          TEXT,             -- JSON, once finished
+        error           TEXT,
+        lease_owner     TEXT,
+        lease_until     INTEGER,          -- epoch ms
+        updated_at      INTEGER NOT NULL  -- epoch ms
+      );
+      -- claim() runs every poll. Finished rows pile up (tens of thousands
+      -- between prunes) while unfinished ones are a handful, so a partial
+      -- index holding only unfinished rows, in claim order, keeps claim's
+      -- cost proportional to the live work rather than to the history.
+      CREATE INDEX jobs_claimable ON jobs (received_at, delivery_id)
+        WHERE state IN ('queued', 'starting', 'following');
+      -- counts() groups by state and prune() deletes finished rows by age;
+      -- this index answers both without reading the (large) payload pages.
+      CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
+    `);
+  },
+];
+
+/** The schema version this code writes (`PRAGMA user_version`). */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
+
+/**
+ * Jobs claim() may take: unfinished, and not under someone's unexpired lease
+ * (a queued job is leased too, between claim and markStarting). Without
+ * statistics the planner prefers `jobs_state_updated` and sorts; INDEXED BY
+ * pins the partial index, already in claim order, and makes SQLite refuse
+ * to prepare the query if an edit ever stops it from matching the index's
+ * WHERE (the state test must stay written exactly as there).
+ * Exported for the query-plan test.
+ * @internal
+ */
+export const CLAIM_CANDIDATES_SQL = `
+  SELECT delivery_id FROM jobs INDEXED BY jobs_claimable
+  WHERE ${UNFINISHED} AND (lease_until IS NULL OR lease_until < @now)
+  ORDER BY received_at, delivery_id
+  LIMIT @limit`;
+
+interface JobRow {
+  delivery_id: string;
+  dedupe_key: string;
+  event: string;
+  installation_id: number;
+  repository: string;
+  payload: string | null;
+  received_at: number;
+  state: JobState;
+  attempts: number;
+  run: string | null;
+  result: string | null;
+  error: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  updated_at: number;
+}
+
+/** JSON for a column; `undefined` (which JSON.stringify drops) is stored as NULL. */
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : (JSON.stringify(value) ?? null);
+}
+
+/**
+ * A cell that no longer parses (a hand edit, a torn write from an old bug)
+ * must not stop claim() from handing out every other job: it comes back as
+ * the raw string, which the caller's own validation then rejects for that
+ * job alone.
+ */
+function fromJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    deliveryId: row.delivery_id,
+    dedupeKey: row.dedupe_key,
+    event: row.event,
+    installationId: row.installation_id,
+    repository: row.repository,
+    payload: fromJson(row.payload),
+    receivedAt: row.received_at,
+    state: row.state,
+    attempts: row.attempts,
+    run: fromJson(row.run),
+    result: fromJson(row.result),
+    error: row.error,
+    leaseOwner: row.lease_owner,
+    leaseUntil: row.lease_until,
+    updatedAt: row.updated_at,
+  };
+}
+
+function migrate(db: Db): void {
+  // IMMEDIATE takes the write lock before reading user_version, so two
+  // processes opening a new file at once do not both create the table.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `The job database has schema version ${version}, newer than this version of coder-agent-bot understands (${MIGRATIONS.length}). Upgrade the app or point DATABASE_URL at another file.`,
+      );
+    }
+    for (const step of MIGRATIONS.slice(version)) step(db);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+function prepareStatements(db: Db) {
+  return {
+    insert: db.prepare(`
+      INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, updated_at)
+      VALUES (@deliveryId, @dedupeKey, @event, @installationId, @repository, @payload, @receivedAt, 'queued', @now)
+      ON CONFLICT DO NOTHING`),
+    // The row that made the insert a duplicate: the same delivery if it was
+    // redelivered as is, else the first delivery of the same request.
+    existing: db
+      .prepare(`SELECT delivery_id FROM jobs WHERE delivery_id = @deliveryId OR dedupe_key = @dedupeKey ORDER BY delivery_id = @deliveryId DESC LIMIT 1`)
+      .pluck(),
+    claim: db.prepare(`
+      UPDATE jobs SET lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1, updated_at = @now
+      WHERE delivery_id IN (${CLAIM_CANDIDATES_SQL})
+      RETURNING *`),
+    renew: db.prepare(`UPDATE jobs SET lease_until = @leaseUntil WHERE delivery_id = @deliveryId AND lease_owner = @owner AND ${UNFINISHED}`),
+    release: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = @deliveryId AND lease_owner = @owner`),
+    // Neither step moves a finished job back: its answer is already in the thread.
+    recordRun: db.prepare(`UPDATE jobs SET run = @run, state = 'following', updated_at = @now WHERE delivery_id = @deliveryId AND ${UNFINISHED}`),
+    markStarting: db.prepare(`UPDATE jobs SET state = 'starting', updated_at = @now WHERE delivery_id = @deliveryId AND state = 'queued'`),
+    // First outcome wins, so a late second finish cannot rewrite what was posted.
+    finish: db.prepare(`
+      UPDATE jobs SET state = @state, result = @result, error = @error, lease_owner = NULL, lease_until = NULL, updated_at = @now
+      WHERE delivery_id = @deliveryId AND ${UNFINISHED}`),
+    get: db.prepare(`SELECT * FROM jobs WHERE delivery_id = ?`),
+    counts: db.prepare(`SELECT state, COUNT(*) AS n FROM jobs GROUP BY state`),
+    prune: db.prepare(`DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at < ?`),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+export class SqliteJobStore implements JobStore {
+  private readonly stmt: Statements;
+
+  private constructor(private readonly db: Db) {
+    this.stmt = prepareStatements(db);
+  }
+
+  /** Opens (creating if needed, with its parent directories) the database at `path`; `:memory:` for a private in-memory one. */
+  static open(path: string): SqliteJobStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      // Another connection (a second store, a CLI inspecting the file) may
+      // hold the write lock briefly; wait for it instead of failing with BUSY.
+      // Set first: switching to WAL below needs the lock too.
+      db.pragma('busy_timeout = 5000');
+      // WAL: readers (counts, get, /metrics) never block the writer nor the
+      // writer them, and a commit is one append instead of a journal rewrite.
+      db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL fsyncs at checkpoints, not at every commit: a
+      // crash of the process loses nothing and the file is never corrupted;
+      // only a power loss or OS crash can roll back the last few commits.
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+      return new SqliteJobStore(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async enqueue(job: NewJob): Promise<EnqueueResult> {
+    const params = {
+      deliveryId: job.deliveryId,
+      dedupeKey: job.dedupeKey,
+      event: job.event,
+      installationId: job.installationId,
+      repository: job.repository,
+      payload: toJson(job.payload),
+      receivedAt: job.receivedAt,
+      now: Date.now(),
+    };
+    return this.write(() => {
+      // ON CONFLICT DO NOTHING (no target) covers both unique keys in one
+      // statement, so a racing duplicate is told apart by `changes`, not by a
+      // read-then-insert that two writers could both pass.
+      if (this.stmt.insert.run(params).changes === 1) return { inserted: true, deliveryId: job.deliveryId };
+      const existing = this.stmt.existing.get(params) as string | undefined;
+      return { inserted: false, deliveryId: existing ?? job.deliveryId };
+    });
+  }
+
+  async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
+    if (limit <= 0) return [];
+    // One UPDATE ... WHERE delivery_id IN (candidates) RETURNING: selecting
+    // and leasing happen in one statement under the write lock, so a second
+    // claimer sees the new leases and never gets the same job.
+    const rows = this.write(() => this.stmt.claim.all({ owner, limit, now, leaseUntil: now + leaseMs }) as JobRow[]);
+    // RETURNING gives rows in no defined order.
+    rows.sort((a, b) => a.received_at - b.received_at || (a.delivery_id < b.delivery_id ? -1 : a.delivery_id > b.delivery_id ? 1 : 0));
+    return rows.map(toRecord);
+  }
+
+  async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<void> {
+    this.write(() => {
+      for (const deliveryId of deliveryIds) this.stmt.renew.run({ owner, deliveryId, leaseUntil: now + leaseMs });
+    });
+  }
+
+  async recordRun(deliveryId: string, run: unknown): Promise<void> {
+    this.write(() => this.stmt.recordRun.run({ deliveryId, run: toJson(run), now: Date.now() }));
+  }
+
+  async markStarting(deliveryId: string): Promise<void> {
+    this.write(() => this.stmt.markStarting.run({ deliveryId, now: Date.now() }));
+  }
+
+  async finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error: string | null = null): Promise<void> {
+    this.write(() => this.stmt.finish.run({ deliveryId, state, result: toJson(result), error, now: Date.now() }));
+  }
+
+  async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
+    this.write(() => {
+      for (const deliveryId of deliveryIds) this.stmt.release.run({ owner, deliveryId });
+    });
+  }
+
+  async get(deliveryId: string): Promise<JobRecord | undefined> {
+    this.assertOpen();
+    const row = this.stmt.get.get(deliveryId) as JobRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async counts(): Promise<Record<JobState, number>> {
+    this.assertOpen();
+    const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
+    for (const { state, n } of this.stmt.counts.all() as Array<{ state: JobState; n: number }>) counts[state] = n;
+    return counts;
+  }
+
+  async prune(olderThan: number): Promise<number> {
+    return this.write(() => this.stmt.prune.run(olderThan).changes);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Runs `fn` in an IMMEDIATE transaction: the write lock is taken (waiting
+   * up to busy_timeout) before any read, so a read-then-write cannot fail
+   * half-way with SQLITE_BUSY when another connection wrote in between.
+   */
+  private write<T>(fn: () => T): T {
+    this.assertOpen();
+    return this.db.transaction(fn).immediate();
+  }
+
+  private assertOpen(): void {
+    if (!this.db.open) throw new Error('The job store is closed.');
+  }
+}

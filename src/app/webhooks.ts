@@ -1,0 +1,102 @@
+/**
+ * The App's webhook handlers: a table of events and, for each, the key that
+ * tells a redelivery from a new request. Handlers only read, record and
+ * enqueue (GitHub gives a webhook ten seconds); the run happens in the
+ * worker. Probot has verified the signature before any of this runs.
+ */
+import type { Probot } from 'probot';
+import type { GitHubPort } from '../github/port.js';
+import type { Logger } from '../logger.js';
+import { isBot } from '../agent/policy.js';
+import { resolveRequest } from '../agent/request.js';
+import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
+import type { AppMetrics } from './metrics.js';
+import type { RepoConfigCache } from './repo-config.js';
+import type { JobStore } from './store/job-store.js';
+
+interface EventRoute {
+  /** What identifies the request across deliveries (a manual redelivery has a new delivery id). */
+  dedupeKey(trigger: Trigger): string;
+}
+
+const byComment = (t: Trigger) => `${t.event}:${t.comment?.kind ?? 'none'}:${t.comment?.id ?? t.thread?.number ?? 0}`;
+
+const HANDLED_EVENTS = [
+  'issue_comment.created',
+  'pull_request_review_comment.created',
+  'pull_request_review.submitted',
+  'issues.opened',
+  'issues.edited',
+  'issues.labeled',
+] as const;
+type HandledEvent = (typeof HANDLED_EVENTS)[number];
+
+/** Events the App subscribes to (app.yml) → how each is keyed. Lifecycle events slot in here. */
+export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
+  'issue_comment.created': { dedupeKey: byComment },
+  'pull_request_review_comment.created': { dedupeKey: byComment },
+  'pull_request_review.submitted': { dedupeKey: byComment },
+  // An issue can ask again by being edited or labelled: the time of the change tells the requests apart.
+  'issues.opened': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:opened` },
+  'issues.edited': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:edited:${t.triggeredAt ?? ''}` },
+  'issues.labeled': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:labeled:${t.label ?? ''}:${t.triggeredAt ?? ''}` },
+};
+
+export interface WebhookDeps {
+  store: JobStore;
+  repoConfigs: RepoConfigCache;
+  metrics: AppMetrics;
+  logger: Logger;
+  triggerPhrase: string;
+  botLogin: () => Promise<string>;
+  portFor(octokit: unknown): GitHubPort;
+  /** A delivery was recorded: start work. */
+  onQueued(): void;
+}
+
+export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
+  app.on([...HANDLED_EVENTS], async (context) => {
+    const { name, id: deliveryId, octokit } = context;
+    const payload = context.payload as { action?: string; installation?: { id?: number } };
+    const key = `${name}.${payload.action ?? ''}`;
+    const route = EVENT_TABLE[key as HandledEvent] as EventRoute | undefined;
+    if (!route) return;
+    const count = (outcome: string) => deps.metrics.deliveries.inc({ event: key, outcome });
+    let trigger: Trigger;
+    try {
+      trigger = parseTrigger(name, payload);
+    } catch (err) {
+      if (!(err instanceof TriggerError)) throw err;
+      deps.logger.warn(err.message, { delivery: deliveryId });
+      return count('malformed');
+    }
+    const installationId = payload.installation?.id;
+    if (!installationId) {
+      deps.logger.warn('A delivery without an installation was ignored.', { delivery: deliveryId });
+      return count('ignored');
+    }
+    // Cheap checks first: most comments do not call the bot, and the bot's own never do.
+    const author = trigger.author;
+    if (author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
+    const github = deps.portFor(octokit);
+    const config = await deps.repoConfigs.get(github, trigger.repository.owner, trigger.repository.repo, deps.logger);
+    const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase });
+    if (!config.enabled || request.kind === 'none') return count('ignored');
+
+    const recorded = await deps.store.enqueue({
+      deliveryId,
+      dedupeKey: route.dedupeKey(trigger),
+      event: name,
+      installationId,
+      repository: `${trigger.repository.owner}/${trigger.repository.repo}`,
+      payload,
+      receivedAt: Date.now(),
+    });
+    if (!recorded.inserted) {
+      deps.logger.info('Duplicate delivery ignored.', { delivery: deliveryId, first: recorded.deliveryId });
+      return count('duplicate');
+    }
+    count('queued');
+    deps.onQueued();
+  });
+}

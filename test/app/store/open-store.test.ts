@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewJob } from '../../../src/app/store/job-store.js';
+import { DEFAULT_DATABASE_URL, openJobStore, parseDatabaseUrl } from '../../../src/app/store/open-store.js';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'open-store-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const job: NewJob = {
+  deliveryId: 'd1',
+  dedupeKey: 'issue_comment:created:1',
+  event: 'issue_comment',
+  installationId: 42,
+  repository: 'octo/repo',
+  payload: {},
+  receivedAt: 1_000,
+};
+
+describe('openJobStore', () => {
+  it('opens sqlite:<path> relative to the working directory, creating its folders', async () => {
+    const store = await openJobStore('  sqlite:./data/bot.db\n', { cwd: dir });
+    await store.enqueue(job);
+    await store.close();
+    expect(existsSync(join(dir, 'data', 'bot.db'))).toBe(true);
+    const reopened = await openJobStore(`sqlite:${join(dir, 'data', 'bot.db')}`);
+    expect((await reopened.get('d1'))?.state).toBe('queued');
+    await reopened.close();
+  });
+
+  it('reads the default, memory and sqlite:// spellings', () => {
+    expect(parseDatabaseUrl(DEFAULT_DATABASE_URL, { cwd: '/srv/app' })).toEqual({ kind: 'sqlite', path: '/srv/app/data/coder-agent-bot.db' });
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(parseDatabaseUrl('SQLITE:///var/lib/bot.db')).toEqual({ kind: 'sqlite', path: '/var/lib/bot.db' });
+    expect(parseDatabaseUrl('sqlite://rel/bot.db', { cwd: '/srv' })).toEqual({ kind: 'sqlite', path: '/srv/rel/bot.db' });
+  });
+
+  it('opens an in-memory store', async () => {
+    const store = await openJobStore('sqlite::memory:', { cwd: dir });
+    await expect(store.enqueue(job)).resolves.toEqual({ inserted: true, deliveryId: 'd1' });
+    await store.close();
+    expect(existsSync(join(dir, ':memory:'))).toBe(false);
+  });
+
+  it('refuses Postgres for now without repeating its password', async () => {
+    for (const url of ['postgres://bot:s3cret@db:5432/bot', 'postgresql://bot:s3cret@db/bot']) {
+      const failure = openJobStore(url);
+      await expect(failure).rejects.toThrow(/Postgres job store is not available in this version.*sqlite:<file path>/);
+      await expect(failure).rejects.not.toThrow(/s3cret/);
+    }
+  });
+
+  it('names the accepted forms for anything else', async () => {
+    await expect(openJobStore('mysql://root:s3cret@db/bot')).rejects.toThrow(/unsupported scheme `mysql:`.*sqlite:<file path>.*postgres:\/\//);
+    await expect(openJobStore('mysql://root:s3cret@db/bot')).rejects.not.toThrow(/s3cret/);
+    await expect(openJobStore('./data/bot.db')).rejects.toThrow(/has no scheme.*sqlite:<file path>/);
+    await expect(openJobStore('sqlite:')).rejects.toThrow(/needs a file path/);
+  });
+});
