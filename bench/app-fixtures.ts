@@ -100,7 +100,8 @@ export interface ServerChild {
 
 export async function startServer(script: string, kind: ServerKind, settings: AppSettings): Promise<ServerChild> {
   const config: ServerConfig = { settings };
-  const child = spawn(process.execPath, [script, kind], {
+  const prof = process.env['BENCH_PROF'] && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`] : process.env['BENCH_GC'] ? ['--expose-gc'] : [];
+  const child = spawn(process.execPath, [...prof, script, kind], {
     cwd: ROOT,
     env: childEnv({ BENCH_SERVER_CONFIG: JSON.stringify(config) }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

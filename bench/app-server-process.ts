@@ -49,6 +49,7 @@ const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
 
 function stats(active: number): ServerStats {
+  (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
   const s: ServerStats = {

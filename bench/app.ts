@@ -47,7 +47,7 @@ const RATE = 200;
 const WARMUP_SECONDS = 2;
 const MEASURE_SECONDS = 10;
 /** One delivery in ten calls the bot; the rest are ordinary conversation. */
-const AGENT_EVERY = 10;
+const AGENT_EVERY = Number(process.env['BENCH_AGENT_EVERY'] ?? 10);
 const LATENCY_INSTALLATIONS = 100;
 
 const FOLLOWED_CHATS = 1000;
@@ -60,7 +60,7 @@ export async function benchApp(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'coder-agent-bot-bench-app-'));
   try {
     const scripts = await bundleChildren(dir);
-    return [...(await benchWebhookLatency(scripts, dir)), ...(await benchFollowMemory(scripts, dir))];
+    return [...(await benchWebhookLatency(scripts, dir)), ...(process.env['BENCH_SKIP_MEM'] ? [] : await benchFollowMemory(scripts, dir))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -156,7 +156,17 @@ async function benchWebhookLatency(scripts: ChildScripts, dir: string): Promise<
 
     const appServer = await startServer(scripts.server, 'app', settings);
     servers.push(appServer);
+    const parentCpu = process.cpuUsage();
+    const ghBefore = github.requests.length;
+    const coderBefore = coder.requests.length;
     const app = await sendLoad(scripts, appServer, plan, settings.webhookPath);
+    if (process.env['BENCH_DEBUG']) {
+      const c = process.cpuUsage(parentCpu);
+      console.log('parent cpu ms during app load', (c.user + c.system) / 1000, 'gh req', github.requests.length - ghBefore, 'coder req', coder.requests.length - coderBefore);
+      const byRoute = new Map<string, number>();
+      for (const r of github.requests.slice(ghBefore)) { const k = `${r.method} ${r.path.replace(/org-\d+/, '{o}').replace(/\/\d+/g, '/{n}')}`; byRoute.set(k, (byRoute.get(k) ?? 0) + 1); }
+      console.log([...byRoute].sort((a, b) => b[1] - a[1]));
+    }
     const loadEnded = performance.now();
     await expectDeliveryOutcomes(appServer, plan);
     // The background work the deliveries started must also get done.
@@ -306,9 +316,11 @@ async function benchFollowMemory(scripts: ChildScripts, dir: string): Promise<Be
       throw new Error(`Only ${stillRunning} chats were still running and ${coder.streamCount()} followed when memory was read; raise HOLD_MS.`);
     }
 
+    const sampler = process.env['BENCH_DEBUG'] ? setInterval(() => void app.stats().then((st) => console.log(`t=${round2((performance.now() - started) / 1000)} rss=${mb(st.rss)} heap=${mb(st.heapUsed)} active=${st.active} streams=${coder.streamCount()} loopmax=${round2(st.loopDelayMax)}`)), 2000) : undefined;
     const answered = () => jobs.filter((j) => answeredOn(github, j.repo, j.number, BOT).some((c) => c.body.includes(ANSWER))).length;
     await pollUntil(() => answered() === FOLLOWED_CHATS, 120_000, 500);
     const answers = answered();
+    clearInterval(sampler);
     const answeredAfter = (performance.now() - started) / 1000;
     const end = await app.stats();
     await app.stop();

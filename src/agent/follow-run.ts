@@ -6,7 +6,7 @@
 import { followChat, type ChatOutcome, type FollowProgress } from '../coder/follow.js';
 import { CommentWriter } from '../github/comment-writer.js';
 import { describeFailure } from './failure.js';
-import { redactSecrets, renderAnswer, renderError, renderProgress, renderStopped, type RetryInfo } from './render.js';
+import { redactSecrets, renderAnswer, renderError, renderProgress, renderStarted, renderStopped, type RetryInfo } from './render.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
 
 /**
@@ -25,7 +25,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   if (existing === undefined) writer?.update(progress());
 
   if (!settings.wait) {
-    const ref = await writer?.flush(progress());
+    const ref = await writer?.flush(renderStarted(run) + notesBlock(run.notes));
     return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt };
   }
 

@@ -64,6 +64,19 @@ export function renderProgress(view: ProgressView): string {
   return fitCommentBody({ content, tail: marker(view.chatId, 'running'), fullTextUrl: view.chatUrl, noun: 'status' });
 }
 
+/**
+ * The comment of a run that does not wait for the answer (`wait: false`): it
+ * must not look like a progress comment that stopped moving. The marker
+ * stays, so a later request in the thread continues the chat or stops it.
+ */
+export function renderStarted(view: { chatUrl: string; chatId: string }): string {
+  const content = [
+    `🚀 **Started** · ${markdownLink('Open in Coder', view.chatUrl)}`,
+    '<sub>This run does not wait for the answer: follow the agent in Coder. A new request in this thread continues the same chat.</sub>',
+  ].join('\n\n');
+  return fitCommentBody({ content, tail: marker(view.chatId, 'running'), fullTextUrl: view.chatUrl, noun: 'status' });
+}
+
 function progressHeadline(view: ProgressView): string {
   if (view.retries !== undefined) {
     const { attempt, delayMs, error } = view.retries;

@@ -40,6 +40,7 @@ export interface WorkerDeps {
 
 /** Runs older than this when resumed have certainly started: a final status on resume is believed. */
 const SURELY_STARTED_MS = 30_000;
+const JOB_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
 export class JobRunner {
   private readonly running = new Map<string, AbortController>();
@@ -48,6 +49,7 @@ export class JobRunner {
   private again = false;
   private poll: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
   private readonly done = new Set<Promise<void>>();
 
@@ -62,7 +64,19 @@ export class JobRunner {
   start(): void {
     this.poll = setInterval(() => this.kick(), this.deps.pollMs ?? 5000);
     this.renewTimer = setInterval(() => void this.renew(), Math.max(1000, Math.floor(this.leaseMs / 3)));
+    // Finished jobs are only needed to recognise late redeliveries; keep a month of them.
+    this.pruneTimer = setInterval(() => void this.prune(), 60 * 60_000).unref();
+    void this.prune();
     this.kick();
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const removed = await this.deps.store.prune(Date.now() - JOB_RETENTION_MS);
+      if (removed) this.deps.logger.info(`Pruned ${removed} finished jobs older than 30 days.`);
+    } catch (err) {
+      this.deps.logger.warn(`Could not prune old jobs: ${(err as Error).message}`);
+    }
   }
 
   /** Claims work now (a delivery was just recorded). Calls while a claim runs fold into one more. */
@@ -113,6 +127,7 @@ export class JobRunner {
     this.stopping = true;
     clearInterval(this.poll);
     clearInterval(this.renewTimer);
+    clearInterval(this.pruneTimer);
     await this.claiming;
     const ids = [...this.running.keys()];
     for (const controller of this.running.values()) controller.abort();

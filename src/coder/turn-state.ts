@@ -83,9 +83,17 @@ export class TurnState {
       case 'message_part':
         if (ev.role !== 'assistant' || this.waitingInQueue) break;
         if (ev.part.type === 'text' && ev.part.text) {
-          this.liveText += ev.part.text;
+          const text = ev.part.text;
+          const before = this.liveText.length;
+          this.liveText += text;
           this.active = true;
-          if (this.liveText.length > this.emitted) {
+          // Usually everything before this delta was reported already: pass it on
+          // as is. After a reconnect the replayed deltas are reported only past
+          // what was.
+          if (this.emitted === before) {
+            this.emit({ kind: 'text', delta: text });
+            this.emitted = this.liveText.length;
+          } else if (this.liveText.length > this.emitted) {
             this.emit({ kind: 'text', delta: this.liveText.slice(this.emitted) });
             this.emitted = this.liveText.length;
           }

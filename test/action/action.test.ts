@@ -268,6 +268,7 @@ describe('the Action on other events', () => {
     expect(run.code).toBe(0);
     expect(run.outputs['status']).toBe('started');
     expect(botComments()[0]?.body).toContain(`chat=${run.outputs['chat-id']} state=running`);
+    expect(botComments()[0]?.body).toContain('does not wait for the answer');
     const stop = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent stop') });
     expect(stop.outputs['chat-id']).toBe(run.outputs['chat-id']);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { MAX_COMMENT_LENGTH } from '../../src/agent/comment-length.js';
 import { scanFences } from '../../src/agent/markdown.js';
 import { readMarker } from '../../src/agent/marker.js';
-import { formatDuration, redactSecrets, renderAnswer, renderError, renderProgress, renderStopped } from '../../src/agent/render.js';
+import { formatDuration, redactSecrets, renderAnswer, renderError, renderProgress, renderStarted, renderStopped } from '../../src/agent/render.js';
 
 const CHAT = '3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c';
 const FORGED = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -215,5 +215,15 @@ describe('renderStopped', () => {
 
   it('has no marker without a chat', () => {
     expect(readMarker(renderStopped({ stoppedBy: 'alice' }))).toBeNull();
+  });
+});
+
+describe('renderStarted', () => {
+  it('says the run does not wait, links the chat, and keeps the marker so the thread can continue it', () => {
+    const body = renderStarted({ chatUrl: URL, chatId: CHAT });
+    expect(body).toContain('**Started**');
+    expect(body).toContain(`[Open in Coder](${URL})`);
+    expect(body).toContain('does not wait for the answer');
+    expect(readMarker(body)).toEqual({ chatId: CHAT, state: 'running' });
   });
 });
