@@ -89,10 +89,9 @@ function nextMessage<T>(child: ChildProcess, pick: (m: unknown) => T | undefined
 export interface ServerChild {
   kind: ServerKind;
   url: string;
-  pid: number;
   /** Memory right after start-up, before the server was created (Node + loaded modules). */
   before: ServerStats;
-  stats(): Promise<ServerStats>;
+  stats(opts?: { gc?: boolean }): Promise<ServerStats>;
   /** Graceful stop (the App's SIGTERM path); killed if it takes over `limitMs`. Resolves whether it stopped by itself. */
   stop(limitMs?: number): Promise<boolean>;
   output(): string;
@@ -100,8 +99,8 @@ export interface ServerChild {
 
 export async function startServer(script: string, kind: ServerKind, settings: AppSettings): Promise<ServerChild> {
   const config: ServerConfig = { settings };
-  const prof = process.env['BENCH_PROF'] && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`] : process.env['BENCH_GC'] ? ['--expose-gc'] : [];
-  const child = spawn(process.execPath, [...prof, script, kind], {
+  // --expose-gc changes nothing until `stats({ gc: true })` asks for a collection.
+  const child = spawn(process.execPath, ['--expose-gc', script, kind], {
     cwd: ROOT,
     env: childEnv({ BENCH_SERVER_CONFIG: JSON.stringify(config) }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -114,12 +113,12 @@ export async function startServer(script: string, kind: ServerKind, settings: Ap
     return {
       kind,
       url: ready.url,
-      pid: child.pid ?? 0,
       before: ready.before,
       output,
-      stats: () => {
+      stats: (opts = {}) => {
+        if (exited()) return Promise.reject(new Error(`${name} has exited (code ${child.exitCode}, signal ${child.signalCode}).\n--- its output (tail) ---\n${output()}`));
         const answer = nextMessage(child, (m) => ((m as ServerMessage).type === 'stats' ? (m as Extract<ServerMessage, { type: 'stats' }>).stats : undefined), 10_000, `asking ${name} for its memory`, output);
-        child.send({ type: 'stats' } satisfies ServerCommand);
+        child.send({ type: 'stats', gc: opts.gc } satisfies ServerCommand);
         return answer;
       },
       async stop(limitMs = 15_000) {

@@ -43,13 +43,13 @@ export interface ServerStats {
 }
 
 export type ServerMessage = { type: 'ready'; url: string; before: ServerStats } | { type: 'stats'; stats: ServerStats } | { type: 'stopped' };
-export type ServerCommand = { type: 'stats' } | { type: 'stop' };
+/** `gc`: collect garbage first (the child runs with --expose-gc), to see the live heap rather than what V8 has not yet collected. */
+export type ServerCommand = { type: 'stats'; gc?: boolean } | { type: 'stop' };
 
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
 
 function stats(active: number): ServerStats {
-  (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
   const s: ServerStats = {
@@ -119,7 +119,10 @@ async function main(): Promise<void> {
   const before = stats(0);
   const running = kind === 'app' ? await startRealApp(settings) : await startBare(settings);
   process.on('message', (m: ServerCommand) => {
-    if (m.type === 'stats') send({ type: 'stats', stats: stats(running.active()) });
+    if (m.type === 'stats') {
+      if (m.gc) (globalThis as { gc?: () => void }).gc?.();
+      send({ type: 'stats', stats: stats(running.active()) });
+    }
     if (m.type === 'stop') {
       void running.stop().then(
         () => {

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
         },
       };
     });
+  if (deliveries.length === 0) throw new Error(`${config.file} holds no deliveries`);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const latencies = new Array<number>(Math.max(0, deliveries.length - config.warmup)).fill(NaN);
   const lags: number[] = [];

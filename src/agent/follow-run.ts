@@ -22,7 +22,6 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
       : undefined);
   const view = initialView(run);
   const progress = () => progressBody(run, view);
-  if (existing === undefined) writer?.update(progress());
 
   if (!settings.wait) {
     const ref = await writer?.flush(renderStarted(run) + notesBlock(run.notes));

@@ -66,14 +66,16 @@ export function parseRepoConfig(text: string | null): RepoConfig {
 }
 
 interface Cached {
-  config: RepoConfig;
+  config: Promise<RepoConfig>;
   at: number;
 }
 
 /**
  * Reads repository configs with a short cache: the webhook handler consults
  * it to drop deliveries that do not call the bot, and must answer GitHub
- * quickly.
+ * quickly. Concurrent readers of one repository share one read, and past the
+ * TTL the last config is served while a fresh read runs, so only a
+ * repository never seen before waits for GitHub.
  */
 export class RepoConfigCache {
   private readonly entries = new Map<string, Cached>();
@@ -82,19 +84,28 @@ export class RepoConfigCache {
     private readonly maxEntries = 5000,
   ) {}
 
-  async get(github: GitHubPort, owner: string, repo: string, logger: Logger, now = Date.now()): Promise<RepoConfig> {
+  get(github: GitHubPort, owner: string, repo: string, logger: Logger, now = Date.now()): Promise<RepoConfig> {
     const key = `${owner}/${repo}`.toLowerCase();
     const hit = this.entries.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.config;
-    let config: RepoConfig;
-    try {
-      config = parseRepoConfig(await github.readFile(owner, repo, REPO_CONFIG_PATH));
-    } catch (err) {
-      logger.warn(`Ignoring ${owner}/${repo}'s ${REPO_CONFIG_PATH}: ${(err as Error).message}`);
-      config = { enabled: true };
+    const fresh = this.read(github, owner, repo, logger);
+    if (hit) {
+      // Stale: answer with what we had; the new config takes over once read.
+      hit.at = now;
+      void fresh.then((config) => this.entries.set(key, { config: Promise.resolve(config), at: Date.now() }));
+      return hit.config;
     }
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { config, at: now });
-    return config;
+    this.entries.set(key, { config: fresh, at: now });
+    return fresh;
+  }
+
+  private async read(github: GitHubPort, owner: string, repo: string, logger: Logger): Promise<RepoConfig> {
+    try {
+      return parseRepoConfig(await github.readFile(owner, repo, REPO_CONFIG_PATH));
+    } catch (err) {
+      logger.warn(`Ignoring ${owner}/${repo}'s ${REPO_CONFIG_PATH}: ${(err as Error).message}`);
+      return { enabled: true };
+    }
   }
 }

@@ -10,6 +10,7 @@ import { createNodeMiddleware, Probot, ProbotOctokit, type Logger as PinoLogger 
 import { CoderClient } from '../coder/client.js';
 import type { FollowOptions } from '../coder/follow.js';
 import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
+import type { GitHubPort } from '../github/port.js';
 import { octokitRetryOptions } from '../github/octokit-options.js';
 import type { Logger } from '../logger.js';
 import { AppMetrics } from './metrics.js';
@@ -18,6 +19,8 @@ import type { AppSettings } from './settings.js';
 import type { JobStore } from './store/job-store.js';
 import { registerWebhooks } from './webhooks.js';
 import { JobRunner } from './worker.js';
+
+const MAX_CACHED_INSTALLATIONS = 2000;
 
 export interface StartOptions {
   settings: AppSettings;
@@ -98,6 +101,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   // The webhook handler only reads the repository config through this port.
   const portFor = (octokit: unknown) => createOctokitPort(octokit as OctokitLike, portOptions);
   let knownLogin: string | undefined = opts.botLogin;
+  const installationPorts = new Map<number, GitHubPort>();
 
   const runner = new JobRunner({
     store,
@@ -105,7 +109,16 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     coder,
     githubFor: async (installationId) => {
       knownLogin ??= await botLogin();
-      return createOctokitPort((await probot.auth(installationId)) as unknown as OctokitLike, { ...portOptions, botLogin: knownLogin });
+      // One Octokit per installation: building one is costly, its auth strategy
+      // renews the installation token by itself, and one shared throttle per
+      // installation paces the writes of all its chats together.
+      let port = installationPorts.get(installationId);
+      if (!port) {
+        if (installationPorts.size >= MAX_CACHED_INSTALLATIONS) installationPorts.delete(installationPorts.keys().next().value as number);
+        port = createOctokitPort((await probot.auth(installationId)) as unknown as OctokitLike, { ...portOptions, botLogin: knownLogin });
+        installationPorts.set(installationId, port);
+      }
+      return port;
     },
     botLogin: async () => (knownLogin ??= await botLogin()),
     repoConfigs,

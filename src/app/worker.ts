@@ -164,6 +164,8 @@ export class JobRunner {
   private async run(job: JobRecord, signal: AbortSignal): Promise<RunResult> {
     const { store } = this.deps;
     const trigger = parseTrigger(job.event, job.payload);
+    // The parsed trigger is all a run needs; the raw payload (tens of KB) need not live as long as the chat.
+    job.payload = null;
     const github = await this.deps.githubFor(job.installationId);
     const config = await this.deps.repoConfigs.get(github, trigger.repository.owner, trigger.repository.repo, this.deps.logger);
     if (!config.enabled) return { status: 'skipped', reason: 'The bot is turned off in .github/coder-agent.yml.' };

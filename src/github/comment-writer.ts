@@ -52,7 +52,11 @@ export class CommentWriter {
    * meanwhile is posted as a new comment instead of being lost.
    */
   static resume(port: GitHubPort, ref: CommentRef, options: CommentWriterOptions & { lastBody?: string; thread?: Thread } = {}): CommentWriter {
-    return new CommentWriter(port, ref, options.lastBody, options.thread, options);
+    const writer = new CommentWriter(port, ref, options.lastBody, options.thread, options);
+    // The comment already shows the run; after a restart with many runs at
+    // once, their first edits must not crowd out the answers that are due.
+    writer.lastWriteAt = Date.now();
+    return writer;
   }
 
   private constructor(

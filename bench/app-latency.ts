@@ -1,0 +1,161 @@
+/**
+ * GitHub App figure 1: webhook response latency, p50 and p99, at 200 signed
+ * `issue_comment` deliveries a second for 10 s (after a 2 s warm-up), beside
+ * a bare Probot app that does nothing with the same deliveries. Goal: the
+ * App's p99 within 1.5× of bare Probot's.
+ *
+ * One delivery in ten is an `/agent` request, which the App records and then
+ * runs in the background against a quick fake agent: that work shares the
+ * App's process with the webhook endpoint, so it counts. The servers run one
+ * at a time, each in its own process; the sender is another process (open
+ * loop, keep-alive); the fakes stay in this one.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FakeCoder, type AgentStep } from '../test/fakes/fake-coder.js';
+import { FakeGitHub } from '../test/fakes/fake-github.js';
+import { appSettings, BOT, CODER_TOKEN, SECRET } from '../test/app/harness.js';
+import { answeredOn, percentile, pollUntil, round2, runSender, seedCommentDelivery, seedRepos, startServer, type BenchRepo, type ChildScripts, type ServerChild } from './app-fixtures.js';
+import type { BenchRow } from './report.js';
+import type { SenderDelivery, SenderResult } from './webhook-sender.js';
+
+const RATE = 200;
+const WARMUP_SECONDS = 2;
+const MEASURE_SECONDS = 10;
+/** One delivery in ten calls the bot; the rest are ordinary conversation. */
+const AGENT_EVERY = 10;
+/** Deliveries come from many installations, as a busy App's do (see seedRepos). */
+const INSTALLATIONS = 100;
+
+interface LoadPlan {
+  file: string;
+  total: number;
+  /** The threads of the `/agent` deliveries: each should get an answer. */
+  agentThreads: Array<{ repo: BenchRepo; number: number }>;
+}
+
+/**
+ * The deliveries both servers get, in order: comments spread over the
+ * installations, every tenth an `/agent` request on a thread of its own.
+ */
+function planLoad(github: FakeGitHub, repos: BenchRepo[], file: string): LoadPlan {
+  const total = RATE * (WARMUP_SECONDS + MEASURE_SECONDS);
+  const lines: string[] = [];
+  const agentThreads: LoadPlan['agentThreads'] = [];
+  for (let i = 0; i < total; i++) {
+    // Round-robin over the repositories, so the warm-up reads every repository's config once.
+    const repo = repos[i % repos.length] as BenchRepo;
+    // The `/agent` slot shifts by one each round: every repository (installation) gets its share,
+    // one per issue, so concurrent jobs never share a thread.
+    const agent = (i + Math.floor(i / repos.length)) % AGENT_EVERY === 0;
+    const number = 1 + Math.floor(i / (AGENT_EVERY * repos.length));
+    const body = agent ? `/agent why is checkout slow? (delivery ${i})` : `Thanks, I can reproduce it on Safari too (delivery ${i}).`;
+    const { payload } = seedCommentDelivery(github, repo, number, body);
+    if (agent) agentThreads.push({ repo, number });
+    lines.push(JSON.stringify({ event: 'issue_comment', id: randomUUID(), body: JSON.stringify(payload) } satisfies SenderDelivery));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return { file, total, agentThreads };
+}
+
+interface LatencyRun {
+  p50: number;
+  p99: number;
+  lagP99: number;
+  /** The server's CPU time over the load, ms, and its event-loop delay meanwhile. */
+  cpuMs: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+}
+
+async function sendLoad(scripts: ChildScripts, server: ServerChild, plan: LoadPlan, webhookPath: string): Promise<LatencyRun> {
+  const seconds = WARMUP_SECONDS + MEASURE_SECONDS;
+  const before = await server.stats();
+  const result: SenderResult = await runSender(
+    scripts.sender,
+    { url: `${server.url}${webhookPath}`, file: plan.file, secret: SECRET, rate: RATE, warmup: RATE * WARMUP_SECONDS },
+    (seconds + 60) * 1000,
+  );
+  const name = server.kind === 'app' ? 'The App' : 'The bare Probot app';
+  if (result.failures.length > 0) {
+    throw new Error(`${name} did not answer ${result.failures.length} of ${result.sent} deliveries with 2xx:\n  ${result.failures.slice(0, 10).join('\n  ')}\n--- its output (tail) ---\n${server.output()}`);
+  }
+  const sorted = result.latencies.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (sorted.length !== result.sent - RATE * WARMUP_SECONDS) throw new Error(`${name}: ${sorted.length} timed answers for ${result.sent - RATE * WARMUP_SECONDS} timed deliveries`);
+  const after = await server.stats();
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), lagP99: result.lagP99, cpuMs: after.cpuMs - before.cpuMs, loopDelayP99: after.loopDelayP99, loopDelayMax: after.loopDelayMax };
+}
+
+export async function benchWebhookLatency(scripts: ChildScripts, dir: string): Promise<BenchRow[]> {
+  const quickAnswer: AgentStep[] = [{ status: 'running' }, { text: 'Checkout waits on the ' }, { text: 'tax service; cache it.' }, { persist: true }, { status: 'waiting' }];
+  const coder = await FakeCoder.start({ token: CODER_TOKEN, agent: () => quickAnswer });
+  const github = await FakeGitHub.start({ writers: ['maintainer'] });
+  const servers: ServerChild[] = [];
+  try {
+    const repos = seedRepos(github, INSTALLATIONS);
+    const plan = planLoad(github, repos, join(dir, 'deliveries.jsonl'));
+    const settings = appSettings(coder, github, {
+      databaseUrl: `sqlite:${join(dir, 'latency.db')}`,
+      // Enough to keep up with 20 requests a second whose runs take a few seconds each.
+      concurrency: 100,
+      progressIntervalMs: 8000,
+      timeoutMs: 60 * 60_000,
+    });
+
+    // One server at a time, so neither competes with the other for the CPU.
+    const bareServer = await startServer(scripts.server, 'bare', settings);
+    servers.push(bareServer);
+    const bare = await sendLoad(scripts, bareServer, plan, settings.webhookPath);
+    await bareServer.stop();
+
+    const appServer = await startServer(scripts.server, 'app', settings);
+    servers.push(appServer);
+    const app = await sendLoad(scripts, appServer, plan, settings.webhookPath);
+    const loadEnded = performance.now();
+    await expectDeliveryOutcomes(appServer, plan);
+    // The background work the deliveries started must also get done.
+    const answered = () => plan.agentThreads.filter((t) => answeredOn(github, t.repo, t.number, BOT).length > 0).length;
+    await pollUntil(() => answered() === plan.agentThreads.length, 60_000, 250);
+    const drained = (performance.now() - loadEnded) / 1000;
+    const done = answered();
+    if (!(await appServer.stop())) console.warn(`  (the App did not stop by itself within 15 s of being asked; it was killed)\n${appServer.output()}`);
+
+    const ratio = app.p99 / bare.p99;
+    const load = `${RATE}/s for ${MEASURE_SECONDS} s`;
+    return [
+      { name: `webhook latency p50, bare Probot (${load})`, value: round2(bare.p50), unit: 'ms' },
+      { name: `webhook latency p99, bare Probot (${load})`, value: round2(bare.p99), unit: 'ms' },
+      { name: `webhook latency p50, App (${load}, 1 in ${AGENT_EVERY} /agent)`, value: round2(app.p50), unit: 'ms' },
+      { name: `webhook latency p99, App (${load}, 1 in ${AGENT_EVERY} /agent)`, value: round2(app.p99), unit: 'ms' },
+      { name: 'App p99 / bare Probot p99', value: round2(ratio), unit: '×', goal: '≤ 1.5×', ok: ratio <= 1.5 },
+      { name: '  sender behind schedule, p99 (bare / App)', value: `${round2(bare.lagP99)} / ${round2(app.lagP99)}`, unit: 'ms' },
+      { name: '  server CPU time over the load (bare / App)', value: `${Math.round(bare.cpuMs)} / ${Math.round(app.cpuMs)}`, unit: `ms in ${WARMUP_SECONDS + MEASURE_SECONDS} s` },
+      { name: '  server event-loop delay p99 / max (bare)', value: `${round2(bare.loopDelayP99)} / ${round2(bare.loopDelayMax)}`, unit: 'ms' },
+      { name: '  server event-loop delay p99 / max (App)', value: `${round2(app.loopDelayP99)} / ${round2(app.loopDelayMax)}`, unit: 'ms' },
+      {
+        name: `  /agent requests answered in the background`,
+        value: done,
+        unit: `of ${plan.agentThreads.length}${done === plan.agentThreads.length ? `, the last ${round2(drained)} s after the load` : ` (${round2(drained)} s after the load)`}`,
+        ok: done === plan.agentThreads.length,
+      },
+    ];
+  } finally {
+    for (const s of servers) await s.stop(5000);
+    await Promise.allSettled([coder.close(), github.close()]);
+  }
+}
+
+/** The App must have recorded every `/agent` delivery and ignored the rest; anything else means it measured something other than the mix. */
+async function expectDeliveryOutcomes(server: ServerChild, plan: LoadPlan): Promise<void> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const count = (outcome: string) => Number(new RegExp(`coder_agent_bot_deliveries_total\\{event="issue_comment\\.created",outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const queued = count('queued');
+  const ignored = count('ignored');
+  const agents = plan.agentThreads.length;
+  if (queued !== agents || ignored !== plan.total - agents) {
+    throw new Error(`The App recorded ${queued} and ignored ${ignored} of ${plan.total} deliveries; expected ${agents} and ${plan.total - agents}.\n--- /metrics (deliveries) ---\n${text.split('\n').filter((l) => l.includes('deliveries')).join('\n')}\n--- its output (tail) ---\n${server.output()}`);
+  }
+}
+
