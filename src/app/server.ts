@@ -85,22 +85,21 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   const portOptions = { enterpriseHost: settings.gheHost, logger };
 
-  let slug: Promise<string> | undefined;
+  // Asked of GitHub once (`<app slug>[bot]`); a failed ask is tried again next time.
+  let login: Promise<string> | undefined = opts.botLogin === undefined ? undefined : Promise.resolve(opts.botLogin);
   const botLogin = (): Promise<string> => {
-    if (opts.botLogin) return Promise.resolve(opts.botLogin);
-    slug ??= probot
+    login ??= probot
       .auth()
       .then((app) => app.request('GET /app'))
       .then((res) => `${(res.data as { slug: string }).slug}[bot]`)
       .catch((err: unknown) => {
-        slug = undefined;
+        login = undefined;
         throw err;
       });
-    return slug;
+    return login;
   };
   // The webhook handler only reads the repository config through this port.
   const portFor = (octokit: unknown) => createOctokitPort(octokit as OctokitLike, portOptions);
-  let knownLogin: string | undefined = opts.botLogin;
   const installationPorts = new Map<number, GitHubPort>();
 
   const runner = new JobRunner({
@@ -108,7 +107,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     settings,
     coder,
     githubFor: async (installationId) => {
-      knownLogin ??= await botLogin();
+      const knownLogin = await botLogin();
       // One Octokit per installation: building one is costly, its auth strategy
       // renews the installation token by itself, and one shared throttle per
       // installation paces the writes of all its chats together.
@@ -120,7 +119,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       }
       return port;
     },
-    botLogin: async () => (knownLogin ??= await botLogin()),
+    botLogin,
     repoConfigs,
     metrics,
     logger,
@@ -138,7 +137,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         metrics,
         logger,
         triggerPhrase: settings.triggerPhrase,
-        botLogin: async () => (knownLogin ??= await botLogin()),
+        botLogin,
         portFor,
         onQueued: () => runner.kick(),
       }),

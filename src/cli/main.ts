@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
 import { followChat, type ChatOutcome, type FollowProgress } from '../coder/follow.js';
-import type { ChatInputPart } from '../coder/schemas.js';
+import { FINAL_STATUSES, type ChatInputPart } from '../coder/schemas.js';
+import { redactSecrets } from '../agent/render.js';
 import { HELP, parseCli, UsageError, type CliSettings } from './options.js';
 import { sniffImage, MAX_IMAGE_BYTES } from '../coder/files.js';
 
@@ -48,14 +49,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT.interrupted;
     }
     const text = err instanceof CoderError ? err.describe() : err instanceof Error ? err.message : String(err);
-    io.stderr.write(`coder-agent: ${redact(text, settings?.token)}\n`);
-    if (settings?.debug && err instanceof Error && err.stack) io.stderr.write(redact(err.stack, settings.token) + '\n');
+    io.stderr.write(`coder-agent: ${redactSecrets(text, settings ? [settings.token] : [])}\n`);
+    if (settings?.debug && err instanceof Error && err.stack) io.stderr.write(redactSecrets(err.stack, [settings.token]) + '\n');
     return EXIT.error;
   }
-}
-
-function redact(text: string, token: string | undefined): string {
-  return token && token.length >= 4 ? text.split(token).join('***') : text;
 }
 
 function version(): string {
@@ -119,7 +116,7 @@ async function execute(s: CliSettings, io: CliIo): Promise<number> {
       const [chat, history] = await Promise.all([client.getChat(chatId, signal), client.getMessagesAfter(chatId, s.afterId ?? 0, signal)]);
       const lastUser = [...history.messages].reverse().find((m) => m.role === 'user');
       const afterId = lastUser?.id ?? s.afterId ?? 0;
-      if (['waiting', 'completed', 'error', 'requires_action'].includes(chat.status) && history.queued.length === 0) {
+      if (FINAL_STATUSES.has(chat.status) && history.queued.length === 0) {
         // Idle: the current turn is over, so its answer is already stored.
         return follow(s, io, client, { chatId, afterId: afterId - 1, skipStream: true });
       }

@@ -129,26 +129,23 @@ export class CoderClient {
    * for the route (not for a resource) or the experiment gate's 403 on the
    * experimental prefix switches to `/api/v2/chats` once.
    */
-  private async chats<S extends z.ZodType>(spec: Omit<RequestSpec, 'path'> & { path: string }, schema: S): Promise<z.output<S>> {
-    const prefix = this.routePrefix;
-    try {
-      const out = await this.http.json({ ...spec, path: prefix + spec.path }, schema);
-      this.lockPrefix(prefix);
-      return out;
-    } catch (err) {
-      if (this.shouldTryV2(err)) return this.onV2(err, () => this.http.json({ ...spec, path: V2_PREFIX + spec.path }, schema));
-      throw err;
-    }
+  private chats<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<z.output<S>> {
+    return this.underPrefix((prefix) => this.http.json({ ...spec, path: prefix + spec.path }, schema));
   }
 
-  private async chatsRaw(spec: Omit<RequestSpec, 'path'> & { path: string }) {
+  private chatsRaw(spec: RequestSpec) {
+    return this.underPrefix((prefix) => this.http.send({ ...spec, path: prefix + spec.path }));
+  }
+
+  /** Runs a request under the current prefix, switching to v2 once when the experimental routes are missing. */
+  private async underPrefix<T>(request: (prefix: string) => Promise<T>): Promise<T> {
     const prefix = this.routePrefix;
     try {
-      const out = await this.http.send({ ...spec, path: prefix + spec.path });
+      const out = await request(prefix);
       this.lockPrefix(prefix);
       return out;
     } catch (err) {
-      if (this.shouldTryV2(err)) return this.onV2(err, () => this.http.send({ ...spec, path: V2_PREFIX + spec.path }));
+      if (this.shouldTryV2(err)) return this.onV2(err, () => request(V2_PREFIX));
       throw err;
     }
   }

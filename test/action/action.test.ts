@@ -72,6 +72,15 @@ describe('the Action on issue comments', () => {
     expect(botComments()).toHaveLength(0);
   });
 
+  it('`/agent` with no prompt makes no chat and says in the thread what to write', async () => {
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent') });
+    expect(run.code).toBe(0);
+    expect(run.outputs['status']).toBe('refused');
+    expect(coder.chats.size).toBe(0);
+    expect(botComments()[0]?.body).toContain('The request has no prompt');
+    expect(botComments()[0]?.body).toContain('`/agent fix the failing test in auth.ts`');
+  });
+
   it('refuses bots unless listed in allowed-bots', async () => {
     const refused = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent bump deps', { user: 'renovate[bot]', userType: 'Bot' }) });
     expect(refused.outputs['skipped']).toBe('true');
