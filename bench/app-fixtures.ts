@@ -29,7 +29,12 @@ export interface ChildScripts {
  */
 export async function bundleChildren(dir: string): Promise<ChildScripts> {
   await build({
-    entryPoints: { 'app-server-process': join(ROOT, 'bench/app-server-process.ts'), 'webhook-sender': join(ROOT, 'bench/webhook-sender.ts') },
+    entryPoints: {
+      'app-server-process': join(ROOT, 'bench/app-server-process.ts'),
+      // The App's job worker thread, which the server process starts from beside itself.
+      'app-worker-thread': join(ROOT, 'bench/app-worker-thread.ts'),
+      'webhook-sender': join(ROOT, 'bench/webhook-sender.ts'),
+    },
     outdir: dir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -100,7 +105,9 @@ export interface ServerChild {
 export async function startServer(script: string, kind: ServerKind, settings: AppSettings): Promise<ServerChild> {
   const config: ServerConfig = { settings };
   // --expose-gc changes nothing until `stats({ gc: true })` asks for a collection.
-  const child = spawn(process.execPath, ['--expose-gc', script, kind], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server to <dir> (open it in Chrome's DevTools).
+  const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+  const child = spawn(process.execPath, ['--expose-gc', ...profile, script, kind], {
     cwd: ROOT,
     env: childEnv({ BENCH_SERVER_CONFIG: JSON.stringify(config) }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

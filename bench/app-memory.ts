@@ -162,9 +162,9 @@ export async function benchFollowMemory(scripts: ChildScripts, dir: string): Pro
       { name: '  App process RSS before the App started (Node + modules)', value: mb(app.before.rss), unit: 'MB' },
       { name: `App process RSS, ${chats} chats followed`, value: rss, unit: 'MB', goal: '< 300 MB', ok: rss < 300 },
       { name: `  highest RSS while all ${chats} were followed`, value: mb(highest), unit: `MB (sampled every 0.5 s for ${Math.round(sampledFor)} s)` },
-      { name: `  RSS / V8 heap used after a full GC, ${chats} followed`, value: `${mb(collected.rss)} / ${mb(collected.heapUsed)}`, unit: 'MB' },
+      { name: `  after a full GC, ${chats} followed: RSS / V8 heap used (webhook thread + job worker)`, value: `${mb(collected.rss)} / ${mb(collected.heapUsed)} + ${mb(collected.workerHeapUsed ?? NaN)}`, unit: 'MB' },
       { name: '  peak RSS of the whole run (answers included)', value: mb(end.maxRss), unit: 'MB' },
-      { name: '  V8 heap used: before the start / after the run + full GC', value: `${mb(app.before.heapUsed)} / ${mb(settled.heapUsed)}`, unit: 'MB' },
+      { name: '  V8 heap used after the run + full GC (webhook thread + job worker)', value: `${mb(settled.heapUsed)} + ${mb(settled.workerHeapUsed ?? NaN)}`, unit: `MB (webhook thread before the start: ${mb(app.before.heapUsed)} MB)` },
       {
         name: '  answers posted (comment state=done)',
         value: answers,

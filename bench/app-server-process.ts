@@ -30,7 +30,10 @@ export interface ServerConfig {
 export interface ServerStats {
   /** process.memoryUsage().rss, bytes. */
   rss: number;
+  /** V8 heap used by the webhook (main) thread, bytes. */
   heapUsed: number;
+  /** V8 heap used by the App's job worker thread after a collection (from its metrics), bytes; only when `gc` was asked for, 0 for `bare`. */
+  workerHeapUsed: number | undefined;
   /** Peak resident set of the process so far (process.resourceUsage().maxRSS), bytes. */
   maxRss: number;
   /** Jobs the App's runner is working on now (0 for `bare`). */
@@ -43,18 +46,19 @@ export interface ServerStats {
 }
 
 export type ServerMessage = { type: 'ready'; url: string; before: ServerStats } | { type: 'stats'; stats: ServerStats } | { type: 'stopped' };
-/** `gc`: collect garbage first (the child runs with --expose-gc), to see the live heap rather than what V8 has not yet collected. */
+/** `gc`: collect garbage first, in both threads (the child runs with --expose-gc), to see the live heap rather than what V8 has not yet collected. */
 export type ServerCommand = { type: 'stats'; gc?: boolean } | { type: 'stop' };
 
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
 
-function stats(active: number): ServerStats {
+function stats(active: number, workerHeapUsed: number | undefined): ServerStats {
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
   const s: ServerStats = {
     rss: m.rss,
     heapUsed: m.heapUsed,
+    workerHeapUsed,
     maxRss: process.resourceUsage().maxRSS * 1024,
     active,
     cpuMs: (cpu.user + cpu.system) / 1000,
@@ -68,6 +72,7 @@ function stats(active: number): ServerStats {
 interface Running {
   url: string;
   active(): number;
+  workerHeapUsed(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +92,7 @@ async function startBare(settings: AppSettings): Promise<Running> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     active: () => 0,
+    workerHeapUsed: async () => 0,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -97,10 +103,15 @@ async function startBare(settings: AppSettings): Promise<Running> {
 
 async function startRealApp(settings: AppSettings): Promise<Running> {
   const store = await openJobStore(settings.databaseUrl);
-  const app = await startApp({ settings, store });
+  // Bundled beside this file by bench/app.ts, as lib/app/worker-thread.js sits beside lib/app/server.js.
+  const app = await startApp({ settings, store, workerEntry: new URL('./app-worker-thread.mjs', import.meta.url) });
   return {
     url: app.url,
-    active: () => app.runner.active,
+    active: () => app.worker.active,
+    async workerHeapUsed() {
+      const metrics = (await app.worker.metrics()) as Array<{ name: string; values: Array<{ value: number }> }>;
+      return metrics.find((m) => m.name === 'coder_agent_bot_worker_heap_used_bytes')?.values[0]?.value ?? 0;
+    },
     async stop() {
       await app.stop();
       await store.close();
@@ -116,12 +127,13 @@ async function main(): Promise<void> {
   }
   const { settings } = JSON.parse(raw) as ServerConfig;
   const send = (m: ServerMessage) => process.send?.(m);
-  const before = stats(0);
+  const before = stats(0, 0);
   const running = kind === 'app' ? await startRealApp(settings) : await startBare(settings);
   process.on('message', (m: ServerCommand) => {
     if (m.type === 'stats') {
       if (m.gc) (globalThis as { gc?: () => void }).gc?.();
-      send({ type: 'stats', stats: stats(running.active()) });
+      if (!m.gc) send({ type: 'stats', stats: stats(running.active(), undefined) });
+      else void running.workerHeapUsed().then((workerHeap) => send({ type: 'stats', stats: stats(running.active(), workerHeap) }));
     }
     if (m.type === 'stop') {
       void running.stop().then(

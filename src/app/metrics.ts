@@ -2,8 +2,13 @@
  * Prometheus metrics for /metrics: jobs by state, chats being followed,
  * Coder and GitHub errors, time to the first reaction and to the answer.
  * Each App instance has its own registry, so tests can run several.
+ *
+ * The App's two threads each keep an AppMetrics: the webhook thread counts
+ * deliveries and holds the job counts and process metrics, the job worker
+ * the runs. /metrics adds the worker's figures to the webhook thread's.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { getHeapStatistics } from 'node:v8';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { JOB_STATES, type JobStore } from './store/job-store.js';
 
 export class AppMetrics {
@@ -13,22 +18,41 @@ export class AppMetrics {
   readonly runs: Counter<'status'>;
   readonly coderErrors: Counter;
   readonly githubErrors: Counter;
+  readonly workerCrashes: Counter;
   readonly timeToReaction: Histogram;
   readonly timeToAnswer: Histogram;
 
-  constructor(store: JobStore, opts: { defaultMetrics?: boolean } = {}) {
+  /**
+   * `store`: report its jobs by state. `defaultMetrics`: Node's process
+   * metrics (default on). `workerHeap`: report this thread's V8 heap as the
+   * job worker's (Node's own heap metrics describe the thread that collects them).
+   */
+  constructor(opts: { store?: JobStore; defaultMetrics?: boolean; workerHeap?: boolean } = {}) {
     const registers = [this.registry];
+    const store = opts.store;
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'coder_agent_bot_' });
-    new Gauge({
-      name: 'coder_agent_bot_jobs',
-      help: 'Jobs in the store by state.',
-      labelNames: ['state'],
-      registers,
-      async collect() {
-        const counts = await store.counts();
-        for (const state of JOB_STATES) this.set({ state }, counts[state]);
-      },
-    });
+    if (store) {
+      new Gauge({
+        name: 'coder_agent_bot_jobs',
+        help: 'Jobs in the store by state.',
+        labelNames: ['state'],
+        registers,
+        async collect() {
+          const counts = await store.counts();
+          for (const state of JOB_STATES) this.set({ state }, counts[state]);
+        },
+      });
+    }
+    if (opts.workerHeap) {
+      new Gauge({
+        name: 'coder_agent_bot_worker_heap_used_bytes',
+        help: 'V8 heap used by the job worker thread, where the followed chats live.',
+        registers,
+        collect() {
+          this.set(getHeapStatistics().used_heap_size);
+        },
+      });
+    }
     this.chatsFollowed = new Gauge({ name: 'coder_agent_bot_chats_followed', help: 'Chats this process is following now.', registers });
     this.deliveries = new Counter({
       name: 'coder_agent_bot_deliveries_total',
@@ -39,6 +63,7 @@ export class AppMetrics {
     this.runs = new Counter({ name: 'coder_agent_bot_runs_total', help: 'Finished runs by status.', labelNames: ['status'], registers });
     this.coderErrors = new Counter({ name: 'coder_agent_bot_coder_errors_total', help: 'Runs that failed talking to Coder.', registers });
     this.githubErrors = new Counter({ name: 'coder_agent_bot_github_errors_total', help: 'Runs that failed talking to GitHub.', registers });
+    this.workerCrashes = new Counter({ name: 'coder_agent_bot_worker_crashes_total', help: 'Times the job worker thread died and was started again.', registers });
     const buckets = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
     this.timeToReaction = new Histogram({
       name: 'coder_agent_bot_time_to_reaction_seconds',
@@ -49,8 +74,14 @@ export class AppMetrics {
     this.timeToAnswer = new Histogram({ name: 'coder_agent_bot_time_to_answer_seconds', help: 'From receiving a delivery to the answer in the thread.', buckets, registers });
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The Prometheus text, with `others` (other registries' `getMetricsAsJSON()`,
+   * such as the job worker's) added in: counters, gauges and histograms of
+   * the same name are summed.
+   */
+  async text(others: object[][] = []): Promise<string> {
+    if (others.length === 0) return this.registry.metrics();
+    return AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...others]).metrics();
   }
 
   get contentType(): string {

@@ -84,7 +84,8 @@ export class RepoConfigCache {
     private readonly maxEntries = 5000,
   ) {}
 
-  get(github: GitHubPort, owner: string, repo: string, logger: Logger, now = Date.now()): Promise<RepoConfig> {
+  /** `github`: the port to read with, or how to get one (only called when the file must be read). */
+  get(github: GitHubPort | (() => GitHubPort), owner: string, repo: string, logger: Logger, now = Date.now()): Promise<RepoConfig> {
     const key = `${owner}/${repo}`.toLowerCase();
     const hit = this.entries.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.config;
@@ -100,9 +101,10 @@ export class RepoConfigCache {
     return fresh;
   }
 
-  private async read(github: GitHubPort, owner: string, repo: string, logger: Logger): Promise<RepoConfig> {
+  private async read(github: GitHubPort | (() => GitHubPort), owner: string, repo: string, logger: Logger): Promise<RepoConfig> {
     try {
-      return parseRepoConfig(await github.readFile(owner, repo, REPO_CONFIG_PATH));
+      const port = typeof github === 'function' ? github() : github;
+      return parseRepoConfig(await port.readFile(owner, repo, REPO_CONFIG_PATH));
     } catch (err) {
       logger.warn(`Ignoring ${owner}/${repo}'s ${REPO_CONFIG_PATH}: ${(err as Error).message}`);
       return { enabled: true };

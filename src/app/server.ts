@@ -6,127 +6,84 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { createNodeMiddleware, Probot, ProbotOctokit, type Logger as PinoLogger } from 'probot';
-import { CoderClient } from '../coder/client.js';
-import type { FollowOptions } from '../coder/follow.js';
-import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
-import type { GitHubPort } from '../github/port.js';
-import { octokitRetryOptions } from '../github/octokit-options.js';
-import type { Logger } from '../logger.js';
+import { createNodeMiddleware } from 'probot';
+import { keepShortLivedObjectsYoung } from './gc-tuning.js';
 import { AppMetrics } from './metrics.js';
+import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
+import { botLoginOf, createProbot, type LogLevel } from './probot.js';
 import { RepoConfigCache } from './repo-config.js';
 import type { AppSettings } from './settings.js';
 import type { JobStore } from './store/job-store.js';
 import { registerWebhooks } from './webhooks.js';
-import { JobRunner } from './worker.js';
-
-const MAX_CACHED_INSTALLATIONS = 2000;
+import { WorkerHost } from './worker-host.js';
+import type { FollowTuning } from './worker-protocol.js';
 
 export interface StartOptions {
   settings: AppSettings;
+  /** The webhook thread's connection to the job store (the worker opens its own to the same database). */
   store: JobStore;
-  /** Probot's pino logger; by default Probot makes one from LOG_LEVEL/LOG_FORMAT. */
-  log?: PinoLogger;
-  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** Probot's log level; by default Probot reads LOG_LEVEL. */
+  logLevel?: LogLevel;
   /** The bot's login; by default `<app slug>[bot]`, asked of GitHub once. */
   botLogin?: string;
   /** This process's name in job leases. */
   workerId?: string;
   leaseMs?: number;
   pollMs?: number;
-  follow?: Partial<FollowOptions>;
+  follow?: FollowTuning;
   /** Collect Node's default process metrics (off in tests that start several Apps). */
   defaultMetrics?: boolean;
+  /** The job worker thread's entry module; worker-thread.js beside this file by default. */
+  workerEntry?: URL;
+  /** First wait before a job worker that died is started again. */
+  workerRestartDelayMs?: number;
 }
 
 export interface RunningApp {
   url: string;
   server: HttpServer;
-  runner: JobRunner;
+  /** The job worker thread, as the webhook thread sees it. */
+  worker: WorkerHost;
   metrics: AppMetrics;
   /** Graceful stop: no new deliveries, running jobs left resumable, store closed by the caller. */
   stop(): Promise<void>;
 }
 
-/** Our Logger over pino. Probot creates its logger while it initializes, so it is looked up at each call. */
-export function pinoAdapter(log: () => PinoLogger | null): Logger {
-  const to = (level: 'debug' | 'info' | 'warn' | 'error') => (m: string, meta?: object) => {
-    const l = log();
-    if (l) l[level](meta ?? {}, m);
-    else if (level === 'error' || level === 'warn') console.error(m);
-  };
-  return { debug: to('debug'), info: to('info'), warn: to('warn'), error: to('error') };
-}
-
+/**
+ * Starts the App: the job worker thread first (it resumes what a previous
+ * run left), then the HTTP server. The webhook handlers here only verify,
+ * record and kick the worker, so deliveries are answered without waiting
+ * behind the runs' work.
+ */
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
+  keepShortLivedObjectsYoung();
   const { settings, store } = opts;
-  let ready = false;
   let stopping = false;
-  // The Octokit options need a logger before Probot (and so its logger) exists.
-  // eslint-disable-next-line prefer-const
-  let probot: Probot;
-  const logger = pinoAdapter(() => opts.log ?? probot.log);
-  probot = new Probot({
-    appId: settings.appId,
-    privateKey: settings.privateKey,
-    secret: settings.webhookSecret,
-    baseUrl: settings.githubApiUrl,
-    log: opts.log,
-    logLevel: opts.logLevel,
-    Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)),
-  });
-  const metrics = new AppMetrics(store, { defaultMetrics: opts.defaultMetrics });
+  const { probot, logger } = createProbot(settings, { logLevel: opts.logLevel });
+  const metrics = new AppMetrics({ store, defaultMetrics: opts.defaultMetrics });
   const repoConfigs = new RepoConfigCache();
-  const coder = new CoderClient({
-    url: settings.coderUrl,
-    token: settings.coderToken,
-    organization: settings.coderOrganization,
-    userAgent: 'coder-agent-bot-app',
-  });
+  const botLogin = botLoginOf(probot, opts.botLogin);
+  // The webhook handler only reads the repository config, with the delivery's own Octokit: Probot
+  // makes one per delivery anyway, and keeping one per installation here would hold the worker's
+  // share of memory twice.
   const portOptions = { enterpriseHost: settings.gheHost, logger };
-
-  // Asked of GitHub once (`<app slug>[bot]`); a failed ask is tried again next time.
-  let login: Promise<string> | undefined = opts.botLogin === undefined ? undefined : Promise.resolve(opts.botLogin);
-  const botLogin = (): Promise<string> => {
-    login ??= probot
-      .auth()
-      .then((app) => app.request('GET /app'))
-      .then((res) => `${(res.data as { slug: string }).slug}[bot]`)
-      .catch((err: unknown) => {
-        login = undefined;
-        throw err;
-      });
-    return login;
-  };
-  // The webhook handler only reads the repository config through this port.
   const portFor = (octokit: unknown) => createOctokitPort(octokit as OctokitLike, portOptions);
-  const installationPorts = new Map<number, GitHubPort>();
 
-  const runner = new JobRunner({
-    store,
-    settings,
-    coder,
-    githubFor: async (installationId) => {
-      const knownLogin = await botLogin();
-      // One Octokit per installation: building one is costly, its auth strategy
-      // renews the installation token by itself, and one shared throttle per
-      // installation paces the writes of all its chats together.
-      let port = installationPorts.get(installationId);
-      if (!port) {
-        if (installationPorts.size >= MAX_CACHED_INSTALLATIONS) installationPorts.delete(installationPorts.keys().next().value as number);
-        port = createOctokitPort((await probot.auth(installationId)) as unknown as OctokitLike, { ...portOptions, botLogin: knownLogin });
-        installationPorts.set(installationId, port);
-      }
-      return port;
+  const worker = await WorkerHost.start({
+    config: {
+      settings,
+      owner: opts.workerId ?? `${hostname()}:${process.pid}`,
+      leaseMs: opts.leaseMs,
+      pollMs: opts.pollMs,
+      follow: opts.follow,
+      logLevel: opts.logLevel,
+      botLogin: opts.botLogin,
     },
-    botLogin,
-    repoConfigs,
-    metrics,
+    entry: opts.workerEntry ?? new URL('./worker-thread.js', import.meta.url),
+    store,
     logger,
-    owner: opts.workerId ?? `${hostname()}:${process.pid}`,
-    leaseMs: opts.leaseMs,
-    pollMs: opts.pollMs,
-    follow: opts.follow,
+    restartDelayMs: opts.workerRestartDelayMs,
+    onCrash: () => metrics.workerCrashes.inc(),
   });
 
   const middleware = await createNodeMiddleware(
@@ -139,7 +96,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         triggerPhrase: settings.triggerPhrase,
         botLogin,
         portFor,
-        onQueued: () => runner.kick(),
+        onQueued: () => worker.kick(),
       }),
     { probot, webhooksPath: settings.webhookPath },
   );
@@ -147,15 +104,19 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
-      const ok = ready && !stopping;
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : stopping ? 'stopping' : 'starting', active: runner.active }));
+      // Deliveries are still recorded while a dead worker is replaced, but nothing is answered: not healthy.
+      const status = stopping ? 'stopping' : worker.running ? 'ok' : 'worker restarting';
+      res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status, active: worker.active }));
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {
-      metrics.text().then(
-        (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
-        (err: unknown) => res.writeHead(500).end(String((err as Error).message)),
-      );
+      worker
+        .metrics()
+        .then((workerMetrics) => metrics.text([workerMetrics]))
+        .then(
+          (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+          (err: unknown) => res.writeHead(500).end(String((err as Error).message)),
+        );
       return;
     }
     if (stopping && path === settings.webhookPath) {
@@ -167,20 +128,29 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await worker.stop();
+    throw new Error(`The App cannot listen on ${settings.host}:${settings.port}: ${(err as Error).message}`, { cause: err });
+  }
   const address = server.address() as AddressInfo;
-  runner.start();
-  ready = true;
   logger.info(`coder-agent-bot App listening on ${settings.host}:${address.port} (webhooks at ${settings.webhookPath})`);
 
   return {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     server,
-    runner,
+    worker,
     metrics,
     async stop() {
       stopping = true;
-      await runner.stop();
+      await worker.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -81,6 +81,8 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     problems.push(`DATABASE_URL must be sqlite:<file path> or postgres://... (got "${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}").`);
   }
+  // The webhook thread and the job worker thread each open the store; an in-memory database would be two.
+  if (/^sqlite:\s*:memory:$/.test(databaseUrl)) problems.push('DATABASE_URL sqlite::memory: cannot be used by the App: its webhook and job worker threads share the store, so it must be a file (sqlite:<file path>).');
   const gheHost = env['GHE_HOST']?.trim() || undefined;
   const protocol = env['GHE_PROTOCOL']?.trim() || 'https';
   const githubApiUrl = env['GITHUB_API_URL']?.trim() || (gheHost ? `${protocol}://${gheHost}/api/v3` : undefined);

@@ -49,6 +49,7 @@ export interface WebhookDeps {
   logger: Logger;
   triggerPhrase: string;
   botLogin: () => Promise<string>;
+  /** A port over the delivery's Octokit (Probot's `context.octokit`), for reading the repository config. */
   portFor(octokit: unknown): GitHubPort;
   /** A delivery was recorded: start work. */
   onQueued(): void;
@@ -78,8 +79,8 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
     // Cheap checks first: most comments do not call the bot, and the bot's own never do.
     const author = trigger.author;
     if (author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
-    const github = deps.portFor(octokit);
-    const config = await deps.repoConfigs.get(github, trigger.repository.owner, trigger.repository.repo, deps.logger);
+    // The port is only made when the config must be read (a minute in, or never seen).
+    const config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger);
     const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase });
     if (!config.enabled || request.kind === 'none') return count('ignored');
 

@@ -36,6 +36,8 @@ export interface WorkerDeps {
   /** A job failing this many times for reasons other than the agent is given up. */
   maxAttempts?: number;
   follow?: Partial<FollowOptions>;
+  /** Told the number of jobs being worked whenever it changes. */
+  onActive?(count: number): void;
 }
 
 /** Runs older than this when resumed have certainly started: a final status on resume is believed. */
@@ -104,15 +106,20 @@ export class JobRunner {
     for (const job of jobs) {
       const controller = new AbortController();
       this.running.set(job.deliveryId, controller);
-      this.deps.metrics.chatsFollowed.set(this.running.size);
+      this.activeChanged();
       const p: Promise<void> = this.process(job, controller.signal).finally(() => {
         this.running.delete(job.deliveryId);
-        this.deps.metrics.chatsFollowed.set(this.running.size);
+        this.activeChanged();
         this.done.delete(p);
         this.kick();
       });
       this.done.add(p);
     }
+  }
+
+  private activeChanged(): void {
+    this.deps.metrics.chatsFollowed.set(this.running.size);
+    this.deps.onActive?.(this.running.size);
   }
 
   private async renew(): Promise<void> {

@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { startApp } from '../../src/app/server.js';
+import { openJobStore } from '../../src/app/store/open-store.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, CRASHING_WORKER_ENTRY, TEST_WORKER_ENTRY, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
@@ -125,6 +128,50 @@ describe('the App across restarts', () => {
   });
 });
 
+describe('the App when its job worker thread dies', () => {
+  it('starts another worker, which resumes the chat: still exactly one answer in one comment', async () => {
+    coder.options.agent = () => [{ status: 'running' }, { text: 'Halfway. ' }, { delayMs: 1500 }, { text: 'Done.' }, { persist: true }, { status: 'waiting' }];
+    const settings = appSettings(coder, github);
+    const database = settings.databaseUrl.replace(/^sqlite:/, '');
+    const a = await startTestApp(settings, { workerEntry: CRASHING_WORKER_ENTRY, workerRestartDelayMs: 500 });
+    apps.push(a);
+    writeFileSync(`${database}.crash`, 'armed');
+    await deliver(a.app, 'issue_comment', commentDelivery(github, '/agent survive a crash'));
+    // Until the new worker is up, /healthz says so.
+    const health = async () => {
+      const res = await fetch(`${a.app.url}/healthz`);
+      return { status: res.status, body: (await res.json()) as { status: string } };
+    };
+    await waitFor(async () => (await health()).status === 503, 10_000);
+    expect((await health()).body.status).toBe('worker restarting');
+    await waitFor(() => answered(), 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(`${database}.crashed`)).toBe(true);
+    const metrics = await (await fetch(`${a.app.url}/metrics`)).text();
+    expect(metrics).toContain('coder_agent_bot_worker_crashes_total 1');
+    expect(coder.chats.size).toBe(1);
+    const comments = botComments();
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('Halfway. Done.');
+    expect((await a.store.counts()).done).toBe(1);
+    expect((await fetch(`${a.app.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('the App failing to start', () => {
+  it('says which address it cannot listen on', async () => {
+    const first = await launch();
+    const port = Number(new URL(first.app.url).port);
+    const settings = appSettings(coder, github, { port });
+    const store = await openJobStore(settings.databaseUrl);
+    try {
+      await expect(startApp({ settings, store, logLevel: 'fatal', defaultMetrics: false, workerEntry: TEST_WORKER_ENTRY })).rejects.toThrow(`The App cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('the App under load', () => {
   it('holds the concurrency limit and still answers every request', async () => {
     coder.options.agent = () => [{ status: 'running' }, { delayMs: 300 }, { text: 'ok' }, { persist: true }, { status: 'waiting' }];
@@ -134,14 +181,22 @@ describe('the App under load', () => {
       github.addIssue(OWNER, REPO, { number: n, title: `Issue ${n}` });
       await deliver(app, 'issue_comment', commentDelivery(github, `/agent job ${n}`, { number: n }));
     }
+    // Seen from both sides: the jobs the App's worker reports, and the chats the agent works on at once.
     let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, app.runner.active)), 5);
+    let peakRunning = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, app.worker.active);
+      peakRunning = Math.max(peakRunning, [...coder.chats.values()].filter((c) => c.status === 'running').length);
+    }, 5);
     await waitFor(() => [1, 2, 3, 4, 5].every((n) => answered(n)), 30_000).catch(async (err: unknown) => {
       console.log([1, 2, 3, 4, 5].map((n) => botComments(n).map((c) => c.body.slice(-80))), JSON.stringify(await apps[0]?.store.counts()), github.requests.map((q) => `${q.method} ${q.path} ${q.status}`).join('\n'));
       throw err;
     });
     clearInterval(sampler);
     expect(peak).toBe(2);
+    // GitHub's pacing of new comments may keep the second agent from starting before the first ends; never more than 2.
+    expect(peakRunning).toBeGreaterThanOrEqual(1);
+    expect(peakRunning).toBeLessThanOrEqual(2);
     expect(coder.chats.size).toBe(5);
   }, 40_000);
 });

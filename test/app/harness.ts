@@ -55,9 +55,15 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/** The job worker thread's entry for tests: the TypeScript sources through tsx. */
+export const TEST_WORKER_ENTRY = new URL('../helpers/worker-thread.mjs', import.meta.url);
+
+/** A job worker thread entry that dies once, mid-run (see crashing-worker-thread.mjs). */
+export const CRASHING_WORKER_ENTRY = new URL('../helpers/crashing-worker-thread.mjs', import.meta.url);
+
 export async function startTestApp(settings: AppSettings, extra: Partial<StartOptions> = {}): Promise<TestApp> {
   const store = await openJobStore(settings.databaseUrl);
-  const app = await startApp({ settings, store, logLevel: 'fatal', defaultMetrics: false, pollMs: 100, leaseMs: 5000, follow: { reconnectBaseMs: 5, pollIntervalMs: 50 }, ...extra });
+  const app = await startApp({ settings, store, logLevel: 'fatal', defaultMetrics: false, pollMs: 100, leaseMs: 5000, follow: { reconnectBaseMs: 5, pollIntervalMs: 50 }, workerEntry: TEST_WORKER_ENTRY, ...extra });
   return {
     app,
     store,

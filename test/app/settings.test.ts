@@ -38,6 +38,11 @@ describe('App settings', () => {
     expect(list.join('\n')).not.toContain(':pw@');
   });
 
+  it('refuses an in-memory database, which the webhook and job worker threads could not share', () => {
+    expect(problems({ ...good, DATABASE_URL: 'sqlite::memory:' }).join('\n')).toContain('sqlite::memory: cannot be used by the App');
+    expect(readSettings({ ...good, DATABASE_URL: 'sqlite:./jobs.db' }, noFile).databaseUrl).toBe('sqlite:./jobs.db');
+  });
+
   it('derives the API URL from GHE_HOST and reads the key from PRIVATE_KEY_PATH', () => {
     const { PRIVATE_KEY: _drop, ...rest } = good;
     const s = readSettings({ ...rest, PRIVATE_KEY_PATH: '/keys/app.pem', GHE_HOST: 'github.example.com' }, () => KEY.replace(/\\n/g, '\n'));

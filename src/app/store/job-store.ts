@@ -91,6 +91,9 @@ export interface JobStore {
   /** Drops `owner`'s lease so another worker (or this one after a restart) may resume the job at once. */
   release(owner: string, deliveryIds: readonly string[]): Promise<void>;
 
+  /** Drops every lease `owner` holds on unfinished jobs (its worker died); returns how many. */
+  releaseAll(owner: string): Promise<number>;
+
   get(deliveryId: string): Promise<JobRecord | undefined>;
 
   /** Number of jobs in each state, for /metrics. */

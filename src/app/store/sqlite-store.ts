@@ -155,12 +155,15 @@ function prepareStatements(db: Db) {
     existing: db
       .prepare(`SELECT delivery_id FROM jobs WHERE delivery_id = @deliveryId OR dedupe_key = @dedupeKey ORDER BY delivery_id = @deliveryId DESC LIMIT 1`)
       .pluck(),
+    // A read: in WAL mode it takes no lock, so an empty claim never holds up a writer.
+    anyClaimable: db.prepare(`SELECT EXISTS (${CLAIM_CANDIDATES_SQL})`).pluck(),
     claim: db.prepare(`
       UPDATE jobs SET lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1, updated_at = @now
       WHERE delivery_id IN (${CLAIM_CANDIDATES_SQL})
       RETURNING *`),
     renew: db.prepare(`UPDATE jobs SET lease_until = @leaseUntil WHERE delivery_id = @deliveryId AND lease_owner = @owner AND ${UNFINISHED}`),
     release: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = @deliveryId AND lease_owner = @owner`),
+    releaseAll: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner AND ${UNFINISHED}`),
     // Neither step moves a finished job back: its answer is already in the thread.
     recordRun: db.prepare(`UPDATE jobs SET run = @run, state = 'following', updated_at = @now WHERE delivery_id = @deliveryId AND ${UNFINISHED}`),
     markStarting: db.prepare(`UPDATE jobs SET state = 'starting', updated_at = @now WHERE delivery_id = @deliveryId AND state = 'queued'`),
@@ -230,6 +233,10 @@ export class SqliteJobStore implements JobStore {
 
   async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
     if (limit <= 0) return [];
+    // Most claims (one per recorded or finished job) find nothing to take; they
+    // must not queue for the write lock behind, or ahead of, the webhook
+    // thread's enqueue. A job recorded after this read comes with its own claim.
+    if (!this.stmt.anyClaimable.get({ now, limit: 1 })) return [];
     // One UPDATE ... WHERE delivery_id IN (candidates) RETURNING: selecting
     // and leasing happen in one statement under the write lock, so a second
     // claimer sees the new leases and never gets the same job.
@@ -261,6 +268,10 @@ export class SqliteJobStore implements JobStore {
     this.write(() => {
       for (const deliveryId of deliveryIds) this.stmt.release.run({ owner, deliveryId });
     });
+  }
+
+  async releaseAll(owner: string): Promise<number> {
+    return this.write(() => this.stmt.releaseAll.run({ owner }).changes);
   }
 
   async get(deliveryId: string): Promise<JobRecord | undefined> {

@@ -122,6 +122,18 @@ describe('claim', () => {
     expect(await store.get('d1')).toMatchObject({ leaseOwner: null, leaseUntil: null });
     expect(ids(await store.claim('w2', 1, 60_000, 1_001))).toEqual(['d1']);
   });
+
+  it('frees every unfinished job a dead worker held, and nobody else\'s', async () => {
+    const store = open();
+    for (let n = 1; n <= 4; n++) await store.enqueue(job(n));
+    await store.claim('dead', 3, 60_000, 1_000);
+    await store.claim('alive', 1, 60_000, 1_000);
+    await store.finish('d3', 'done', { status: 'completed' });
+    expect(await store.releaseAll('dead')).toBe(2);
+    expect(await store.get('d3')).toMatchObject({ state: 'done' });
+    expect(await store.get('d4')).toMatchObject({ leaseOwner: 'alive' });
+    expect(ids(await store.claim('new', 10, 60_000, 1_001))).toEqual(['d1', 'd2']);
+  });
 });
 
 describe('progress', () => {

@@ -1,0 +1,96 @@
+/**
+ * The App's Probot, built the same way on both of its threads: the webhook
+ * thread needs it to verify deliveries, the job worker to act as each
+ * installation. Also the bot's own login and our Logger over Probot's pino.
+ */
+import { Probot, ProbotOctokit, type Logger as PinoLogger } from 'probot';
+import { octokitRetryOptions } from '../github/octokit-options.js';
+import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
+import type { GitHubPort } from '../github/port.js';
+import type { Logger } from '../logger.js';
+import type { AppSettings } from './settings.js';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** Our Logger over pino. Probot creates its logger while it initializes, so it is looked up at each call. */
+export function pinoAdapter(log: () => PinoLogger | null): Logger {
+  const to = (level: 'debug' | 'info' | 'warn' | 'error') => (m: string, meta?: object) => {
+    const l = log();
+    if (l) l[level](meta ?? {}, m);
+    else if (level === 'error' || level === 'warn') console.error(m);
+  };
+  return { debug: to('debug'), info: to('info'), warn: to('warn'), error: to('error') };
+}
+
+export interface AppProbot {
+  probot: Probot;
+  logger: Logger;
+}
+
+/** A Probot for the App's credentials, whose Octokits retry and pace themselves (octokit-options.ts). */
+export function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel | undefined; log?: PinoLogger | undefined } = {}): AppProbot {
+  // The Octokit options need a logger before Probot (and so its logger) exists.
+  // eslint-disable-next-line prefer-const
+  let probot: Probot;
+  const logger = pinoAdapter(() => opts.log ?? probot.log);
+  probot = new Probot({
+    appId: settings.appId,
+    privateKey: settings.privateKey,
+    secret: settings.webhookSecret,
+    baseUrl: settings.githubApiUrl,
+    log: opts.log,
+    logLevel: opts.logLevel,
+    Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)),
+  });
+  return { probot, logger };
+}
+
+/**
+ * The bot's login (`<app slug>[bot]`), asked of GitHub once and cached; a
+ * failed ask is tried again at the next call. `known` skips the question.
+ */
+export function botLoginOf(probot: Probot, known?: string): () => Promise<string> {
+  let login: Promise<string> | undefined = known === undefined ? undefined : Promise.resolve(known);
+  return () => {
+    login ??= probot
+      .auth()
+      .then((app) => app.request('GET /app'))
+      .then((res) => `${(res.data as { slug: string }).slug}[bot]`)
+      .catch((err: unknown) => {
+        login = undefined;
+        throw err;
+      });
+    return login;
+  };
+}
+
+const MAX_CACHED_INSTALLATIONS = 2000;
+
+/**
+ * The job worker's ports acting as each installation, one per installation,
+ * kept: building an Octokit is costly, its auth strategy renews the
+ * installation token by itself, and one shared throttle per installation
+ * paces the writes of all its chats together. Concurrent first calls share
+ * one Octokit.
+ */
+export function installationPorts(
+  probot: Probot,
+  options: { enterpriseHost?: string | undefined; logger: Logger; botLogin?: () => Promise<string> },
+): (installationId: number) => Promise<GitHubPort> {
+  const ports = new Map<number, Promise<GitHubPort>>();
+  return (installationId) => {
+    let port = ports.get(installationId);
+    if (!port) {
+      if (ports.size >= MAX_CACHED_INSTALLATIONS) ports.delete(ports.keys().next().value as number);
+      port = (async () => {
+        const botLogin = await options.botLogin?.();
+        const octokit = (await probot.auth(installationId)) as unknown as OctokitLike;
+        return createOctokitPort(octokit, { enterpriseHost: options.enterpriseHost, logger: options.logger, botLogin });
+      })();
+      // A failed attempt (GitHub unreachable) is not kept: the next call tries again.
+      port.catch(() => ports.delete(installationId));
+      ports.set(installationId, port);
+    }
+    return port;
+  };
+}
