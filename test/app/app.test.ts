@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
@@ -125,6 +126,36 @@ describe('the App across restarts', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain('Halfway. Done.');
     expect((await second.store.counts()).done).toBe(1);
+  });
+});
+
+describe('the App shutting down', () => {
+  it('refuses deliveries and reports "stopping" while it winds down, then leaves the chat resumable', async () => {
+    coder.options.agent = () => [{ status: 'running' }, { text: 'Working. ' }, { delayMs: 3000 }, { text: 'Done.' }, { persist: true }, { status: 'waiting' }];
+    const a = await launch();
+    await deliver(a.app, 'issue_comment', commentDelivery(github, '/agent take your time'));
+    await waitFor(() => coder.streamCount() > 0, 15_000);
+    // Hold the store's write lock so the worker's release (the last step of stopping) waits: the window stays open.
+    const blocker = new Database(a.settings.databaseUrl.replace(/^sqlite:/, ''));
+    blocker.exec('BEGIN IMMEDIATE');
+    const stopped = a.app.stop();
+    try {
+      const health = await fetch(`${a.app.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'stopping' });
+      const late = await deliver(a.app, 'issue_comment', commentDelivery(github, '/agent too late', { number: 2 }));
+      expect(late.status).toBe(503);
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    await stopped;
+    apps = apps.filter((x) => x !== a);
+    // Nothing was posted for the refused delivery, and the chat is left, unanswered, to the next start.
+    expect(botComments(2)).toHaveLength(0);
+    expect(answered()).toBe(false);
+    expect(await a.store.counts()).toMatchObject({ queued: 0, following: 1 });
+    await a.store.close();
   });
 });
 
