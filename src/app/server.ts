@@ -64,8 +64,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const repoConfigs = new RepoConfigCache();
   const botLogin = botLoginOf(probot, opts.botLogin);
   // The webhook handler only reads the repository config, with the delivery's own Octokit: Probot
-  // makes one per delivery anyway, and keeping one per installation here would hold the worker's
-  // share of memory twice.
+  // makes one per delivery anyway, and the per-installation ones live in the worker.
   const portOptions = { enterpriseHost: settings.gheHost, logger };
   const portFor = (octokit: unknown) => createOctokitPort(octokit as OctokitLike, portOptions);
 
@@ -99,7 +98,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         onQueued: () => worker.kick(),
       }),
     { probot, webhooksPath: settings.webhookPath },
-  );
+  ).catch(async (err: unknown) => {
+    // A running worker thread would keep the process alive after a failed start.
+    await worker.stop();
+    throw err;
+  });
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

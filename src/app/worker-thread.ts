@@ -1,7 +1,7 @@
 /**
  * The App's job worker, run in a worker thread of its own (see worker-host.ts).
  *
- * Why a thread: every run spends tens of milliseconds of CPU (Octokit,
+ * Why a thread: every run spends ten milliseconds or more of CPU (Octokit,
  * rendering, the stream follower, the store), in slices of a few ms. On the
  * webhook thread those slices delay the answers to deliveries that arrive
  * meanwhile; here they run beside it. The two threads share nothing but the
