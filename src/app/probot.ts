@@ -13,7 +13,7 @@ import type { AppSettings } from './settings.js';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /** Our Logger over pino. Probot creates its logger while it initializes, so it is looked up at each call. */
-export function pinoAdapter(log: () => PinoLogger | null): Logger {
+function pinoAdapter(log: () => PinoLogger | null): Logger {
   const to = (level: 'debug' | 'info' | 'warn' | 'error') => (m: string, meta?: object) => {
     const l = log();
     if (l) l[level](meta ?? {}, m);
@@ -28,17 +28,16 @@ export interface AppProbot {
 }
 
 /** A Probot for the App's credentials, whose Octokits retry and pace themselves (octokit-options.ts). */
-export function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel | undefined; log?: PinoLogger | undefined } = {}): AppProbot {
+export function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel | undefined } = {}): AppProbot {
   // The Octokit options need a logger before Probot (and so its logger) exists.
   // eslint-disable-next-line prefer-const
   let probot: Probot;
-  const logger = pinoAdapter(() => opts.log ?? probot.log);
+  const logger = pinoAdapter(() => probot.log);
   probot = new Probot({
     appId: settings.appId,
     privateKey: settings.privateKey,
     secret: settings.webhookSecret,
     baseUrl: settings.githubApiUrl,
-    log: opts.log,
     logLevel: opts.logLevel,
     Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)),
   });

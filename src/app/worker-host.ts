@@ -27,6 +27,8 @@ export interface WorkerHostOptions {
 /** A worker that lived this long before dying is restarted after the first delay again. */
 const STABLE_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
+/** Under the 30 s a container is usually given between SIGTERM and SIGKILL. */
+const STOP_LIMIT_MS = 20_000;
 
 export class WorkerHost {
   private worker: Worker | undefined;
@@ -80,7 +82,11 @@ export class WorkerHost {
     });
   }
 
-  /** Asks the worker to stop taking work and leave its jobs resumable; resolves once it has and the thread is gone. */
+  /**
+   * Asks the worker to stop taking work and leave its jobs resumable;
+   * resolves once it has and the thread is gone. A worker that has not
+   * stopped within `STOP_LIMIT_MS` is terminated: its leases simply run out.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
@@ -88,12 +94,18 @@ export class WorkerHost {
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    let limit: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       this.stopped = resolve;
       // A worker that dies while stopping has stopped too.
       void exited.then(resolve);
+      limit = setTimeout(() => {
+        this.opts.logger.warn(`The job worker did not stop within ${STOP_LIMIT_MS / 1000} s; ending it.`);
+        resolve();
+      }, STOP_LIMIT_MS);
       this.send({ type: 'stop' });
     });
+    clearTimeout(limit);
     await worker.terminate();
     await exited;
   }
