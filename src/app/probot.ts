@@ -87,7 +87,10 @@ export function installationPorts(
         return createOctokitPort(octokit, { enterpriseHost: options.enterpriseHost, logger: options.logger, botLogin });
       })();
       // A failed attempt (GitHub unreachable) is not kept: the next call tries again.
-      port.catch(() => ports.delete(installationId));
+      const attempt = port;
+      attempt.catch(() => {
+        if (ports.get(installationId) === attempt) ports.delete(installationId);
+      });
       ports.set(installationId, port);
     }
     return port;

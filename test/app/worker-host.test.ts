@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Logger } from '../../src/logger.js';
 import type { AppSettings } from '../../src/app/settings.js';
@@ -13,6 +14,15 @@ import { appSettings, TEST_WORKER_ENTRY, tempDatabaseUrl } from './harness.js';
 const nowhere = { url: 'http://127.0.0.1:9' };
 const settings = (databaseUrl: string): AppSettings => appSettings(nowhere as FakeCoder, nowhere as FakeGitHub, { databaseUrl, concurrency: 2 });
 
+/** The nice value of every thread of this process (field 19 of /proc/self/task/<tid>/stat). */
+function threadNiceness(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
 const lines: string[] = [];
 const logger: Logger = {
   debug: () => undefined,
@@ -22,7 +32,11 @@ const logger: Logger = {
 };
 
 let store: JobStore | undefined;
+let host: WorkerHost | undefined;
 afterEach(async () => {
+  // A failed assertion must not leave the thread running (it would keep jest alive).
+  await host?.stop();
+  host = undefined;
   await store?.close();
   store = undefined;
   lines.length = 0;
@@ -39,9 +53,11 @@ describe('the job worker thread host', () => {
   it('serves the worker\'s metrics while it runs, and stops it for good', async () => {
     const url = tempDatabaseUrl();
     store = await openJobStore(url);
-    const host = await WorkerHost.start({ config: { settings: settings(url), owner: `${hostname()}:test`, logLevel: 'fatal' }, entry: TEST_WORKER_ENTRY, store, logger });
+    host = await WorkerHost.start({ config: { settings: settings(url), owner: `${hostname()}:test`, logLevel: 'fatal' }, entry: TEST_WORKER_ENTRY, store, logger });
     expect(host.running).toBe(true);
     expect(host.active).toBe(0);
+    // Linux schedules threads on their own: the worker's runs yield to webhook answers (deploy.md).
+    expect(threadNiceness()).toContain(10);
     const metrics = (await host.metrics()) as Array<{ name: string; values: Array<{ value: number }> }>;
     const names = metrics.map((m) => m.name);
     expect(names).toEqual(expect.arrayContaining(['coder_agent_bot_runs_total', 'coder_agent_bot_chats_followed', 'coder_agent_bot_worker_heap_used_bytes']));
