@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import type { AgentSettings } from '../agent/run.js';
 import { DEFAULT_TRIGGER_PHRASE } from '../agent/command.js';
+import { isChatId } from '../agent/marker.js';
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -16,7 +17,18 @@ export interface ActionInputs {
   coderOrganization?: string | undefined;
   githubToken: string;
   botLogin?: string | undefined;
+  /** `issue`: the issue or pull request (number or URL) a workflow run reports into; parsed by agent/workflow-target.ts. */
+  issue?: string | undefined;
   agent: AgentSettings;
+}
+
+/** A chat id, or the chat's page in Coder (`.../agents/<id>`), as people copy it. */
+export function parseChatIdInput(raw: string): string {
+  const value = raw.trim();
+  const fromUrl = /\/agents\/([0-9a-fA-F-]{8,64})\/?(?:[?#].*)?$/.exec(value)?.[1];
+  const id = fromUrl ?? value;
+  if (!isChatId(id)) throw new InputError(`The input "chat-id" must be a Coder chat id or its URL like https://coder.example.com/agents/<id> (got "${raw}").`);
+  return id;
 }
 
 function bool(name: string, fallback: boolean): boolean {
@@ -54,6 +66,10 @@ export function readInputs(): ActionInputs {
     throw new InputError(`The input "system-prompt" is ${systemPrompt.length} characters; Coder accepts at most 10,000.`);
   }
   const triggerPhrase = optional('trigger-phrase') ?? DEFAULT_TRIGGER_PHRASE;
+  const chatIdRaw = optional('chat-id');
+  const issue = optional('issue');
+  const newChat = bool('new-chat', false);
+  if (chatIdRaw && newChat) throw new InputError('The inputs "chat-id" and "new-chat: true" contradict each other: set one of them.');
   if (/\s/.test(triggerPhrase)) throw new InputError(`The input "trigger-phrase" must be one word, like /agent (got "${triggerPhrase}").`);
 
   return {
@@ -62,6 +78,7 @@ export function readInputs(): ActionInputs {
     coderOrganization: optional('coder-organization'),
     githubToken,
     botLogin: optional('bot-login'),
+    issue,
     agent: {
       triggerPhrase,
       prompt: optional('prompt'),
@@ -76,6 +93,10 @@ export function readInputs(): ActionInputs {
       timeoutMs: timeoutMinutes * 60_000,
       wait: bool('wait', true),
       comment: bool('comment', true),
+      chatId: chatIdRaw === undefined ? undefined : parseChatIdInput(chatIdRaw),
+      newChat,
+      // A workflow reporting into a thread keeps that thread's chat going across runs.
+      continueThreadChat: issue !== undefined,
     },
   };
 }

@@ -10,11 +10,14 @@ import { throttling } from '@octokit/plugin-throttling';
 import { redactSecrets } from '../agent/render.js';
 import { handleTrigger, isFailure, type RunResult } from '../agent/run.js';
 import { parseTrigger, TriggerError } from '../agent/trigger.js';
+import { parseIssueTarget, retarget, TargetError } from '../agent/workflow-target.js';
+import { GitHubError } from '../github/errors.js';
 import { CoderClient } from '../coder/client.js';
 import { createOctokitPort } from '../github/octokit-port.js';
 import { octokitRetryOptions } from '../github/octokit-options.js';
 import type { Logger } from '../logger.js';
 import { InputError, readInputs } from './inputs.js';
+import { emptyOutputs, reportOutputs } from './outputs.js';
 import { writeSummary } from './summary.js';
 
 /** The workflow token's account; an App or personal token can name its own with `bot-login`. */
@@ -37,12 +40,13 @@ export interface RunOptions {
 
 export async function run(opts: RunOptions): Promise<void> {
   const env = opts.env ?? process.env;
-  const outputs: Record<string, string> = { 'chat-id': '', 'chat-url': '', status: '', result: '', 'comment-url': '', skipped: 'false' };
+  const outputs = emptyOutputs();
   let secrets: string[] = [];
   try {
     const inputs = readInputs();
     secrets = [inputs.coderToken, inputs.githubToken];
-    const trigger = parseTrigger(opts.event.name, opts.event.payload);
+    let trigger = parseTrigger(opts.event.name, opts.event.payload);
+    const target = inputs.issue === undefined ? undefined : parseIssueTarget(inputs.issue, trigger.repository);
 
     const octokit = getOctokit(
       inputs.githubToken,
@@ -67,6 +71,7 @@ export async function run(opts: RunOptions): Promise<void> {
       onRetry: (r) => core.info(`Coder ${r.path}: ${r.reason}; retrying in ${r.delayMs} ms (attempt ${r.attempt})`),
     });
 
+    if (target) trigger = await retarget(trigger, target, github).catch((err: unknown) => Promise.reject(targetUnreadable(err, target)));
     const result = await handleTrigger(trigger, inputs.agent, {
       coder,
       github,
@@ -75,27 +80,27 @@ export async function run(opts: RunOptions): Promise<void> {
       secrets,
       signal: opts.signal,
     });
-    report(result, outputs);
+    reportOutputs(result, outputs);
     if (result.status === 'skipped' || result.status === 'refused') core.info(`Nothing to do: ${result.reason ?? result.status}`);
     await writeSummary(result, env).catch((err: unknown) => core.warning(`Could not write the job summary: ${(err as Error).message}`));
     if (isFailure(result.status)) core.setFailed(failureMessage(result));
   } catch (err) {
     outputs['status'] = 'failed';
-    const message = err instanceof InputError || err instanceof TriggerError ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
+    const known = err instanceof InputError || err instanceof TriggerError || err instanceof TargetError;
+    const message = known ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
     core.setFailed(redactSecrets(message, secrets));
-    if (!(err instanceof InputError || err instanceof TriggerError) && err instanceof Error && err.stack) core.debug(redactSecrets(err.stack, secrets));
+    if (!known && err instanceof Error && err.stack) core.debug(redactSecrets(err.stack, secrets));
   } finally {
     for (const [k, v] of Object.entries(outputs)) core.setOutput(k, redactSecrets(v, secrets));
   }
 }
 
-function report(result: RunResult, outputs: Record<string, string>): void {
-  outputs['status'] = result.status;
-  outputs['skipped'] = String(result.status === 'skipped' || result.status === 'refused');
-  outputs['chat-id'] = result.chatId ?? '';
-  outputs['chat-url'] = result.chatUrl ?? '';
-  outputs['result'] = result.result ?? '';
-  outputs['comment-url'] = result.commentUrl ?? '';
+/** The `issue` input names a thread this token cannot read: say which and why, not a stack. */
+function targetUnreadable(err: unknown, target: { owner: string; repo: string; number: number }): Error {
+  if (!(err instanceof GitHubError)) return err as Error;
+  const where = `${target.owner}/${target.repo}#${target.number}`;
+  const why = err.status === 404 ? 'it does not exist or the github-token cannot see it' : err.message;
+  return new TargetError(`The input "issue" names ${where}, which could not be read: ${why}.`);
 }
 
 function failureMessage(r: RunResult): string {

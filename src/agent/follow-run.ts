@@ -25,7 +25,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
 
   if (!settings.wait) {
     const ref = await writer?.flush(renderStarted(run) + notesBlock(run.notes));
-    return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt };
+    return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created };
   }
 
   const onProgress = (p: FollowProgress) => {
@@ -54,11 +54,11 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   } catch (err) {
     if (deps.leaveOnAbort && deps.signal?.aborted) {
       await writer?.abandon();
-      return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url };
+      return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, chatCreated: run.created };
     }
     const failure = describeFailure(err, deps.secrets);
     const ref = await writer?.flush(renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId }));
-    return { status: 'failed', reason: failure.detail ?? failure.title, chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt };
+    return { status: 'failed', reason: failure.detail ?? failure.title, chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, errorKind: failure.kind };
   }
   const durationMs = Date.now() - run.startedAt;
   if (outcome.status === 'aborted' && deps.leaveOnAbort) {
@@ -74,7 +74,18 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   } catch (err) {
     deps.logger.error(`Could not write the answer to GitHub: ${(err as Error).message}`);
   }
-  return { status: outcome.status, chatId: run.chatId, chatUrl: run.chatUrl, result, commentUrl, durationMs, prUrl };
+  return {
+    status: outcome.status,
+    chatId: run.chatId,
+    chatUrl: run.chatUrl,
+    result,
+    commentUrl,
+    durationMs,
+    prUrl,
+    diffStatus: outcome.diffStatus,
+    chatCreated: run.created,
+    errorKind: outcome.status === 'error' ? outcome.error?.kind : undefined,
+  };
 }
 
 interface ProgressState {

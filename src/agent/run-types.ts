@@ -5,6 +5,7 @@
  */
 import type { CoderClient } from '../coder/client.js';
 import type { FollowOptions, OutcomeStatus } from '../coder/follow.js';
+import type { DiffStatus } from '../coder/schemas.js';
 import type { CommentRef, GitHubPort, Thread } from '../github/port.js';
 import type { Logger } from '../logger.js';
 
@@ -25,6 +26,20 @@ export interface AgentSettings {
   /** Least time between two progress edits. GitHub's secondary rate limits punish bursts. */
   progressIntervalMs?: number | undefined;
   labels?: Record<string, string> | undefined;
+  /**
+   * Send the prompt to this chat and follow it, whatever the thread's marker
+   * says (the Action's `chat-id` input). A missing chat is an error, not a
+   * reason to start another.
+   */
+  chatId?: string | undefined;
+  /** Start a fresh chat even when the thread has one (the Action's `new-chat` input). */
+  newChat?: boolean | undefined;
+  /**
+   * A direct prompt continues the thread's chat as a follow-up would, instead
+   * of starting a new one (the Action's `issue` input: a workflow reporting
+   * into a tracking issue keeps one chat going across runs).
+   */
+  continueThreadChat?: boolean | undefined;
 }
 
 export interface AgentDeps {
@@ -74,6 +89,8 @@ export interface StartedRun {
   requestedBy: string;
   /** Notes for the person (e.g. an image that could not be attached). */
   notes: string[];
+  /** True when this run created the chat; false when it sent a follow-up to an existing one. */
+  created?: boolean | undefined;
 }
 
 export type RunStatus = OutcomeStatus | 'skipped' | 'refused' | 'started' | 'stopped' | 'failed';
@@ -88,6 +105,12 @@ export interface RunResult {
   commentUrl?: string | undefined;
   durationMs?: number | undefined;
   prUrl?: string | undefined;
+  /** The chat's `diff_status` at the end of the run (its pull request and diff size), when Coder reports one. */
+  diffStatus?: DiffStatus | undefined;
+  /** True when the run created the chat, false when it continued one; unset when no chat was reached. */
+  chatCreated?: boolean | undefined;
+  /** Coder's error kind (`last_error.kind`, e.g. `rate_limit`, `usage_limit`, `hook_denied`), when the run failed with one. */
+  errorKind?: string | undefined;
 }
 
 /** Statuses that should fail a workflow step. */

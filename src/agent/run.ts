@@ -18,7 +18,7 @@ import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
 import { findLatestMarker, readMarker } from './marker.js';
 import { decideTrigger } from './policy.js';
 import { renderError, renderStopped } from './render.js';
-import { resolveRequest } from './request.js';
+import { resolveRequest, type AgentRequest } from './request.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
 import type { Trigger } from './trigger.js';
 
@@ -56,14 +56,13 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
 
   let run: StartedRun;
   try {
-    const continuing = request.kind === 'prompt' && !request.direct ? previous?.marker.chatId : undefined;
-    run = await startChat(trigger, request.prompt, continuing, comments, settings, deps, { thread, requestedBy, started });
+    run = await startChat(trigger, request.prompt, chatToContinue(request, previous?.marker.chatId, settings), comments, settings, deps, { thread, requestedBy, started });
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
     const failure = describeFailure(err, deps.secrets);
     const ref = thread ? await deps.github.createComment(thread, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint })) : undefined;
-    return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started };
+    return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started, errorKind: failure.kind };
   }
   // The chat exists: the progress comment carries its marker from the start,
   // so a `/agent stop` or a follow-up finds it even while this run follows.
@@ -77,6 +76,17 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   run.comment = writer?.ref;
   await deps.onStarted?.(run);
   return followRun(run, settings, deps, writer);
+}
+
+/**
+ * Which chat a request goes to: the `chat-id` setting first; none for
+ * `/agent new` or `new-chat`; else the thread's chat for a follow-up (a
+ * trigger-phrase request, or a direct prompt when `continueThreadChat`).
+ */
+function chatToContinue(request: AgentRequest, threadChat: string | undefined, settings: AgentSettings): string | undefined {
+  if (settings.chatId) return settings.chatId;
+  if (settings.newChat || request.kind !== 'prompt') return undefined;
+  return !request.direct || settings.continueThreadChat ? threadChat : undefined;
 }
 
 /** The progress comment an earlier attempt of this request posted before it was cut short. */
@@ -137,10 +147,12 @@ async function startChat(
         userMessageId,
         queuedId: res.queued ? res.queued_message?.id : undefined,
         notes: input.notes,
+        created: false,
       };
     } catch (err) {
-      // The chat was deleted or archived away: start over rather than fail the request.
-      if (!(err instanceof CoderError && err.status === 404)) throw err;
+      // The chat was deleted or archived away: start over rather than fail the request,
+      // unless the workflow named the chat itself (`chat-id`): then a new chat is not what it asked for.
+      if (!(err instanceof CoderError && err.status === 404) || settings.chatId) throw err;
       deps.logger.warn(`Chat ${continuing} is gone; starting a new chat.`);
     }
   }
@@ -155,7 +167,7 @@ async function startChat(
     idempotencyKey: deps.idempotencyKey,
     signal: deps.signal,
   });
-  return { ...base, chatId: chat.id, chatUrl: coder.chatUrl(chat.id), afterId: 0, notes: input.notes };
+  return { ...base, chatId: chat.id, chatUrl: coder.chatUrl(chat.id), afterId: 0, notes: input.notes, created: true };
 }
 
 async function lastMessageId(coder: CoderClient, chatId: string, signal?: AbortSignal): Promise<number> {

@@ -1,0 +1,58 @@
+/**
+ * The Action's outputs: every name action.yml declares, always set (empty
+ * when there is nothing to say) so a later step can test them without
+ * guarding against a missing output.
+ */
+import type { RunResult } from '../agent/run.js';
+
+export const OUTPUT_NAMES = [
+  'chat-id',
+  'chat-url',
+  'status',
+  'result',
+  'comment-url',
+  'skipped',
+  'chat-created',
+  'error-kind',
+  'pull-request-url',
+  'pull-request-number',
+  'pull-request-state',
+  'head-branch',
+  'base-branch',
+  'diff-additions',
+  'diff-deletions',
+  'diff-changed-files',
+] as const;
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+export type Outputs = Record<OutputName, string>;
+
+export function emptyOutputs(): Outputs {
+  const outputs = Object.fromEntries(OUTPUT_NAMES.map((n) => [n, ''])) as Outputs;
+  outputs.skipped = 'false';
+  return outputs;
+}
+
+/** Fills the outputs from a run. The pull-request and diff outputs come from the chat's `diff_status`, where Coder reports one. */
+export function reportOutputs(result: RunResult, outputs: Outputs): void {
+  const diff = result.diffStatus;
+  outputs.status = result.status;
+  outputs.skipped = String(result.status === 'skipped' || result.status === 'refused');
+  outputs['chat-id'] = result.chatId ?? '';
+  outputs['chat-url'] = result.chatUrl ?? '';
+  outputs.result = result.result ?? '';
+  outputs['comment-url'] = result.commentUrl ?? '';
+  outputs['chat-created'] = result.chatCreated === undefined ? '' : String(result.chatCreated);
+  outputs['error-kind'] = result.errorKind ?? '';
+  outputs['pull-request-url'] = text(diff?.url) || (result.prUrl ?? '');
+  outputs['pull-request-number'] = text(diff?.pr_number);
+  outputs['pull-request-state'] = text(diff?.pull_request_state);
+  outputs['head-branch'] = text(diff?.head_branch);
+  outputs['base-branch'] = text(diff?.base_branch);
+  outputs['diff-additions'] = text(diff?.additions);
+  outputs['diff-deletions'] = text(diff?.deletions);
+  outputs['diff-changed-files'] = text(diff?.changed_files);
+}
+
+function text(value: string | number | undefined): string {
+  return value === undefined ? '' : String(value);
+}
