@@ -8,9 +8,9 @@ import { octokitRetryOptions } from '../github/octokit-options.js';
 import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
 import type { GitHubPort } from '../github/port.js';
 import type { Logger } from '../logger.js';
-import type { AppSettings } from './settings.js';
+import type { AppSettings, LogLevel } from './settings.js';
 
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export type { LogLevel } from './settings.js';
 
 /** Our Logger over pino. Probot creates its logger while it initializes, so it is looked up at each call. */
 function pinoAdapter(log: () => PinoLogger | null): Logger {
@@ -38,7 +38,9 @@ export function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel 
     privateKey: settings.privateKey,
     secret: settings.webhookSecret,
     baseUrl: settings.githubApiUrl,
-    logLevel: opts.logLevel,
+    // LOG_LEVEL and LOG_FORMAT as Probot documents them (settings.ts reads them as Probot does).
+    logLevel: opts.logLevel ?? settings.logLevel,
+    logFormat: settings.logFormat,
     Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)),
   });
   return { probot, logger };

@@ -14,6 +14,7 @@ import { botLoginOf, createProbot, type LogLevel } from './probot.js';
 import { RepoConfigCache } from './repo-config.js';
 import type { AppSettings } from './settings.js';
 import type { JobStore } from './store/job-store.js';
+import { parseDatabaseUrl } from './store/open-store.js';
 import { registerWebhooks } from './webhooks.js';
 import { WorkerHost } from './worker-host.js';
 import type { FollowTuning } from './worker-protocol.js';
@@ -144,7 +145,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     throw new Error(`The App cannot listen on ${settings.host}:${settings.port}: ${(err as Error).message}`, { cause: err });
   }
   const address = server.address() as AddressInfo;
-  logger.info(`coder-agent-bot App listening on ${settings.host}:${address.port} (webhooks at ${settings.webhookPath})`);
+  logger.info(`coder-agent-bot App serving on ${settings.host}:${address.port} (webhooks at ${settings.webhookPath}); store: ${storeKind(settings.databaseUrl)}; Coder: ${hostOf(settings.coderUrl)}`);
 
   return {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
@@ -160,4 +161,22 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       });
     },
   };
+}
+
+/** The store's kind for the start-up line; never the URL, which can carry a password. */
+function storeKind(databaseUrl: string): string {
+  try {
+    return parseDatabaseUrl(databaseUrl).kind;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The Coder deployment's host alone: no userinfo, path or query reaches the log. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(unparsable URL)';
+  }
 }

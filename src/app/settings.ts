@@ -4,7 +4,12 @@
  * fixed in one go).
  */
 import { DEFAULT_TRIGGER_PHRASE } from '../agent/command.js';
-import { DEFAULT_DATABASE_URL } from './store/open-store.js';
+import { maskUrl } from '../url-mask.js';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open-store.js';
+
+/** pino's levels, which Probot documents for LOG_LEVEL. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface AppSettings {
   appId: string;
@@ -28,6 +33,10 @@ export interface AppSettings {
   /** Least time between two edits of a progress comment. */
   progressIntervalMs: number;
   webhookPath: string;
+  /** LOG_LEVEL, `info` by default (Probot's default for `probot run`). */
+  logLevel: LogLevel;
+  /** LOG_FORMAT: `json` for log collectors, else `pretty` (Probot: json by default when NODE_ENV=production). */
+  logFormat: 'json' | 'pretty';
 }
 
 export class SettingsError extends Error {
@@ -42,16 +51,23 @@ export function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env['APP_ID'] && (env['PRIVATE_KEY'] || env['PRIVATE_KEY_PATH']));
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) {
     problems.push(`${name} must be a whole number above zero (got "${raw}").`);
+    return fallback;
+  }
+  if (n > max) {
+    problems.push(`${name} must be at most ${max} (got "${raw}").`);
     return fallback;
   }
   return n;
 }
+
+/** TCP ports are 16-bit (RFC 793); 0 would pick a random one, which a webhook URL cannot follow. */
+const MAX_PORT = 65_535;
 
 export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string) => string): AppSettings {
   const problems: string[] = [];
@@ -61,28 +77,39 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
     return v ?? '';
   };
   const appId = need('APP_ID', 'the GitHub App id (App settings → General → App ID).');
+  if (appId && !/^[1-9]\d*$/.test(appId)) problems.push(`APP_ID must be the App's numeric id, e.g. 123456 (got "${appId}").`);
   let privateKey = env['PRIVATE_KEY']?.trim() ?? '';
-  if (!privateKey && env['PRIVATE_KEY_PATH']) {
+  const keyPath = env['PRIVATE_KEY_PATH']?.trim();
+  if (!privateKey && keyPath) {
     try {
-      privateKey = readKeyFile(env['PRIVATE_KEY_PATH']);
-    } catch {
-      problems.push(`PRIVATE_KEY_PATH points to ${env['PRIVATE_KEY_PATH']}, which cannot be read.`);
+      privateKey = readKeyFile(keyPath);
+      if (!privateKey.trim()) problems.push(`PRIVATE_KEY_PATH points to ${keyPath}, which is empty.`);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'which does not exist' : code === 'EACCES' ? 'which this process may not read' : code === 'EISDIR' ? 'which is a directory' : 'which cannot be read';
+      problems.push(`PRIVATE_KEY_PATH points to ${keyPath}, ${why}.`);
     }
+  } else if (!privateKey) {
+    problems.push('PRIVATE_KEY (or PRIVATE_KEY_PATH) is not set: the App\'s private key (.pem) from its settings page.');
   }
-  if (!privateKey) problems.push('PRIVATE_KEY (or PRIVATE_KEY_PATH) is not set: the App\'s private key (.pem) from its settings page.');
-  else if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey.replace(/\\n/g, '\n'))) {
-    problems.push('PRIVATE_KEY does not look like a PEM private key (it should start with -----BEGIN RSA PRIVATE KEY-----).');
+  if (privateKey.trim() && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey.replace(/\\n/g, '\n'))) {
+    problems.push(`${env['PRIVATE_KEY']?.trim() ? 'PRIVATE_KEY' : `The file PRIVATE_KEY_PATH names (${keyPath ?? ''})`} does not look like a PEM private key (it should start with -----BEGIN RSA PRIVATE KEY-----).`);
   }
   const webhookSecret = need('WEBHOOK_SECRET', 'the webhook secret set in the App settings; deliveries are verified with it.');
   const coderUrl = need('CODER_URL', 'the URL of your Coder deployment, e.g. https://coder.example.com.');
-  if (coderUrl && !/^https?:\/\/[^\s/]+/i.test(coderUrl)) problems.push(`CODER_URL must be an http(s) URL (got "${coderUrl}").`);
+  if (coderUrl && !/^https?:\/\/[^\s/]+/i.test(coderUrl)) problems.push(`CODER_URL must be an http(s) URL (got "${maskUrl(coderUrl)}").`);
   const coderToken = need('CODER_SESSION_TOKEN', 'a Coder session or API token for the account the App acts as.');
   const databaseUrl = env['DATABASE_URL']?.trim() || DEFAULT_DATABASE_URL;
-  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
-    problems.push(`DATABASE_URL must be sqlite:<file path> or postgres://... (got "${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}").`);
+  try {
+    // The store's own reader says which forms are accepted; its messages never repeat the URL.
+    const location = parseDatabaseUrl(databaseUrl);
+    // The webhook thread and the job worker thread each open the store; an in-memory database would be two.
+    if (location.kind === 'sqlite' && location.path === ':memory:') {
+      problems.push('DATABASE_URL sqlite::memory: cannot be used by the App: its webhook and job worker threads share the store, so it must be a file (sqlite:<file path>).');
+    }
+  } catch (err) {
+    problems.push((err as Error).message);
   }
-  // The webhook thread and the job worker thread each open the store; an in-memory database would be two.
-  if (/^sqlite:\s*:memory:$/.test(databaseUrl)) problems.push('DATABASE_URL sqlite::memory: cannot be used by the App: its webhook and job worker threads share the store, so it must be a file (sqlite:<file path>).');
   const gheHost = env['GHE_HOST']?.trim() || undefined;
   const protocol = env['GHE_PROTOCOL']?.trim() || 'https';
   const githubApiUrl = env['GITHUB_API_URL']?.trim() || (gheHost ? `${protocol}://${gheHost}/api/v3` : undefined);
@@ -98,7 +125,7 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
     coderToken,
     coderOrganization: env['CODER_ORGANIZATION']?.trim() || undefined,
     databaseUrl,
-    port: positiveInt(env, 'PORT', 3000, problems),
+    port: positiveInt(env, 'PORT', 3000, problems, MAX_PORT),
     host: env['HOST']?.trim() || '0.0.0.0',
     triggerPhrase,
     concurrency: positiveInt(env, 'CONCURRENCY', 50, problems),
@@ -109,7 +136,24 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
       .filter(Boolean),
     progressIntervalMs: positiveInt(env, 'PROGRESS_INTERVAL_MS', 8000, problems),
     webhookPath: env['WEBHOOK_PATH']?.trim() || '/api/github/webhooks',
+    logLevel: readLogLevel(env, problems),
+    logFormat: readLogFormat(env),
   };
   if (problems.length) throw new SettingsError(problems);
   return settings;
+}
+
+function readLogLevel(env: NodeJS.ProcessEnv, problems: string[]): LogLevel {
+  const raw = env['LOG_LEVEL']?.trim().toLowerCase();
+  if (!raw) return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
+  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env['LOG_LEVEL']?.trim() ?? ''}").`);
+  return 'info';
+}
+
+/** As Probot reads it (probot/lib/bin/read-env-options.js): `pretty` is pretty, any other value json; unset, json in production. */
+function readLogFormat(env: NodeJS.ProcessEnv): 'json' | 'pretty' {
+  const raw = env['LOG_FORMAT']?.trim();
+  if (raw) return raw === 'pretty' ? 'pretty' : 'json';
+  return env['NODE_ENV'] === 'production' ? 'json' : 'pretty';
 }

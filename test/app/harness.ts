@@ -44,6 +44,8 @@ export function appSettings(coder: FakeCoder, github: FakeGitHub, overrides: Par
     allowedBots: [],
     progressIntervalMs: 3000,
     webhookPath: '/api/github/webhooks',
+    logLevel: 'info',
+    logFormat: 'json',
     ...overrides,
   };
 }

@@ -33,7 +33,7 @@ describe('App settings', () => {
     expect(list.join('\n')).toContain('CODER_URL must be an http(s) URL');
     expect(list.join('\n')).toContain('PORT must be a whole number above zero (got "eighty")');
     expect(list.join('\n')).toContain('CONCURRENCY must be a whole number above zero');
-    expect(list.join('\n')).toContain('DATABASE_URL must be sqlite:<file path> or postgres://');
+    expect(list.join('\n')).toContain('DATABASE_URL has the unsupported scheme `mysql:`. Use `sqlite:<file path>`');
     // A database password never reaches the message.
     expect(list.join('\n')).not.toContain(':pw@');
   });
@@ -48,7 +48,7 @@ describe('App settings', () => {
     const s = readSettings({ ...rest, PRIVATE_KEY_PATH: '/keys/app.pem', GHE_HOST: 'github.example.com' }, () => KEY.replace(/\\n/g, '\n'));
     expect(s.githubApiUrl).toBe('https://github.example.com/api/v3');
     expect(s.gheHost).toBe('github.example.com');
-    expect(problems({ ...rest, PRIVATE_KEY_PATH: '/missing.pem' }).join()).toContain('/missing.pem, which cannot be read');
+    expect(problems({ ...rest, PRIVATE_KEY_PATH: '/missing.pem' })).toEqual(['PRIVATE_KEY_PATH points to /missing.pem, which cannot be read.']);
     expect(problems({ ...good, PRIVATE_KEY: 'not a key' }).join()).toContain('does not look like a PEM private key');
   });
 

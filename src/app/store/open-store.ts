@@ -7,7 +7,7 @@
  *
  * Error messages never repeat the URL: a Postgres URL carries a password.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { JobStore } from './job-store.js';
 import { SqliteJobStore } from './sqlite-store.js';
 
@@ -53,5 +53,18 @@ export async function openJobStore(databaseUrl: string, options: OpenStoreOption
         '`.',
     );
   }
-  return SqliteJobStore.open(location.path);
+  try {
+    return SqliteJobStore.open(location.path);
+  } catch (err) {
+    throw new Error(`DATABASE_URL names the SQLite file ${location.path}, which cannot be opened: ${explainOpenError(err, location.path)}`, { cause: err });
+  }
+}
+
+/** Node's errors name a syscall (`EEXIST: file already exists, mkdir '…'`); say what it means for the path. */
+function explainOpenError(err: unknown, path: string): string {
+  const e = err as NodeJS.ErrnoException;
+  if ((e.code === 'EEXIST' || e.code === 'ENOTDIR') && e.path) return `${e.path} is a file, so it cannot hold ${basename(path)}. Point DATABASE_URL at a file in a directory.`;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `permission denied${e.path ? ` on ${e.path}` : ''}.`;
+  if (e.code === 'EISDIR') return `${path} is a directory, not a file.`;
+  return e.message;
 }

@@ -1,0 +1,177 @@
+/**
+ * The App's first run, as a new user meets it: `npm start` (the built
+ * lib/app/main.js in its own process), first without credentials (Probot's
+ * setup page), then with only the `.env` the setup flow writes.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { freePort, startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, SECRET } from './harness.js';
+import type { RunningApp } from '../../src/app/server.js';
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+
+let procs: AppProcess[] = [];
+let fakes: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const p of procs) await p.stop();
+  for (const f of fakes) await f.close();
+  procs = [];
+  fakes = [];
+});
+
+function launch(cwd: string, env: NodeJS.ProcessEnv): AppProcess {
+  const p = startAppProcess({ cwd, env });
+  procs.push(p);
+  return p;
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'first-run-'));
+
+/** The HTML attribute's value as a browser reads it: entities decoded. */
+function decodeEntities(text: string): string {
+  return text.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The manifest the "Register GitHub App" button posts, read out of the served page as a browser would. */
+function manifestIn(html: string): Record<string, unknown> {
+  const button = /<button\b[^>]*\bname="manifest"[^>]*>/.exec(html)?.[0];
+  if (!button) throw new Error(`no manifest button in:\n${html}`);
+  // The attribute ends at the first quote of the kind that opened it.
+  const attr = /\bvalue=(?:"([^"]*)"|'([^']*)')/.exec(button);
+  return JSON.parse(decodeEntities(attr?.[1] ?? attr?.[2] ?? '')) as Record<string, unknown>;
+}
+
+describe('npm start without credentials: the setup page', () => {
+  it("posts a manifest that parses, with app.yml's apostrophe and the local webhook URL", async () => {
+    const port = await freePort();
+    const app = launch(tempDir(), { PORT: String(port), HOST: '127.0.0.1', NO_SMEE_SETUP: 'true' });
+    await app.waitForOutput(/Listening on/);
+    const res = await fetch(`http://127.0.0.1:${port}/probot`);
+    expect(res.status).toBe(200);
+    const manifest = manifestIn(await res.text());
+    const appYml = parseYaml(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as Record<string, unknown>;
+    // The description that broke Probot's attribute holds an apostrophe.
+    expect(appYml['description']).toContain("'");
+    expect(manifest['description']).toBe(appYml['description']);
+    expect(manifest['default_permissions']).toEqual(appYml['default_permissions']);
+    expect(manifest['hook_attributes']).toMatchObject({ url: `http://127.0.0.1:${port}/api/github/webhooks` });
+    expect(manifest['redirect_url']).toBe(`http://127.0.0.1:${port}/probot/setup`);
+  });
+
+  it('any text stays inside the attribute: a hostile Host header, and WEBHOOK_PROXY_URL wins over app.yml', async () => {
+    const port = await freePort();
+    const app = launch(tempDir(), { PORT: String(port), HOST: '127.0.0.1', WEBHOOK_PROXY_URL: "https://smee.io/it's-<b>&\"x\"" });
+    await app.waitForOutput(/Listening on/);
+    const res = await fetch(`http://127.0.0.1:${port}/probot`, { headers: { 'x-forwarded-host': `evil' onclick='x"><script>` } });
+    const html = await res.text();
+    expect(html).not.toContain('<script>');
+    const manifest = manifestIn(html);
+    expect(manifest['hook_attributes']).toMatchObject({ url: "https://smee.io/it's-<b>&\"x\"" });
+    expect(manifest['redirect_url']).toBe(`http://evil' onclick='x"><script>/probot/setup`);
+  });
+});
+
+describe('npm start with only a .env file', () => {
+  it('reads .env as Probot does, the environment wins, and a signed delivery is answered', async () => {
+    const coder = await FakeCoder.start({ token: CODER_TOKEN });
+    const github = await FakeGitHub.start({ writers: ['maintainer'] });
+    fakes.push(coder, github);
+    const dir = tempDir();
+    const port = await freePort();
+    // As Probot's setup flow writes it: the key in double quotes, over several lines.
+    writeFileSync(
+      join(dir, '.env'),
+      [
+        'APP_ID=1',
+        `PRIVATE_KEY="${privateKey.trim()}"`,
+        'WEBHOOK_SECRET=a-secret-the-environment-overrides',
+        `CODER_URL=${coder.url}`,
+        `CODER_SESSION_TOKEN=${CODER_TOKEN}`,
+        `GITHUB_API_URL=${github.url}`,
+        'DATABASE_URL=sqlite:./data/jobs.db',
+        `PORT=${port}`,
+        'HOST=127.0.0.1',
+        'LOG_FORMAT=json',
+      ].join('\n'),
+    );
+    const app = launch(dir, { WEBHOOK_SECRET: SECRET });
+    await app.waitForOutput(/serving on/);
+    const running = { url: `http://127.0.0.1:${port}` } as RunningApp;
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    const r = await deliver(running, 'issue_comment', commentDelivery(github, '/agent hello from .env'));
+    expect(r.status).toBe(200);
+    await waitFor(() => github.comments(OWNER, REPO, 1).some((c) => c.user.login === BOT && c.body.includes('state=done')), 20_000);
+    // The job store named in .env was created where .env said, relative to the working directory.
+    expect(readFileSync(join(dir, 'data', 'jobs.db')).length).toBeGreaterThan(0);
+    // LOG_FORMAT=json from .env: every line is one JSON object (pino through Probot), and one says where it serves.
+    const lines = app.stdout().trim().split('\n');
+    const records = lines.map((l) => JSON.parse(l) as { level: number; msg: string });
+    const serving = records.filter((r) => /serving on/.test(r.msg));
+    expect(serving).toHaveLength(1);
+    expect(serving[0]?.msg).toContain(`127.0.0.1:${port}`);
+    expect(serving[0]?.msg).toContain('store: sqlite');
+    expect(serving[0]?.msg).toContain(`Coder: ${new URL(coder.url).host}`);
+    for (const secret of [CODER_TOKEN, SECRET, 'a-secret-the-environment-overrides']) expect(app.stdout() + app.stderr()).not.toContain(secret);
+  });
+});
+
+describe('start-up logging and messages', () => {
+  const KEY_ENV = () => ({
+    APP_ID: '1',
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: SECRET,
+    CODER_URL: 'http://127.0.0.1:9',
+    CODER_SESSION_TOKEN: CODER_TOKEN,
+    DATABASE_URL: 'sqlite:./data/jobs.db',
+    HOST: '127.0.0.1',
+  });
+
+  it('LOG_LEVEL=warn hides the info lines; the App still serves', async () => {
+    const port = await freePort();
+    const app = launch(tempDir(), { ...KEY_ENV(), PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) === 200, 15_000);
+    expect(app.stdout()).not.toContain('serving on');
+  });
+
+  it('LOG_LEVEL defaults to info, pretty when LOG_FORMAT is unset', async () => {
+    const port = await freePort();
+    const app = launch(tempDir(), { ...KEY_ENV(), PORT: String(port) });
+    await app.waitForOutput(/serving on/);
+    const line = app.stdout().split('\n').find((l) => l.includes('serving on')) ?? '';
+    expect(line).toMatch(/INFO/);
+    expect(() => JSON.parse(line) as unknown).toThrow();
+  });
+
+  const badStarts: [string, Record<string, string>, RegExp][] = [
+    ['APP_ID=abc', { APP_ID: 'abc' }, /^ {2}- APP_ID must be the App's numeric id, e\.g\. 123456 \(got "abc"\)\.$/m],
+    ['an unreadable PRIVATE_KEY_PATH', { PRIVATE_KEY: '', PRIVATE_KEY_PATH: '/nonexistent/app.pem' }, /PRIVATE_KEY_PATH points to \/nonexistent\/app\.pem, which does not exist\./],
+    ['DATABASE_URL inside a file', { DATABASE_URL: 'sqlite:./a-file/jobs.db' }, /DATABASE_URL names the SQLite file .*a-file\/jobs\.db, which cannot be opened: .*a-file is a file/],
+    ['a mysql:// DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2@db/bot' }, /DATABASE_URL has the unsupported scheme `mysql:`\. Use `sqlite:<file path>`.*`postgres:\/\/…`/],
+    ['PORT=99999', { PORT: '99999' }, /PORT must be at most 65535 \(got "99999"\)/],
+    ['a malformed CODER_URL with a password', { CODER_URL: 'htps://admin:pw@host' }, /CODER_URL must be an http\(s\) URL \(got "htps:\/\/\*\*\*@host"\)/],
+    ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of trace, debug, info, warn, error, fatal \(got "loud"\)/],
+  ];
+
+  it.each(badStarts)('%s: one line per problem, exit 1, no stack trace, no secret', async (_name, env, expected) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a-file'), 'not a directory');
+    const app = launch(dir, { ...KEY_ENV(), PORT: String(await freePort()), ...env });
+    expect(await app.exited).toBe(1);
+    const err = app.stderr();
+    expect(err).toMatch(expected);
+    expect(err).not.toMatch(/^\s+at /m);
+    expect(err).not.toContain('BEGIN RSA PRIVATE KEY');
+    for (const secret of ['hunter2', ':pw@', CODER_TOKEN, SECRET]) expect(err).not.toContain(secret);
+    // Only the problem named: a key path that cannot be read is not also "PRIVATE_KEY is not set".
+    expect(err).not.toContain('is not set');
+    expect(err.trim().split('\n').length).toBeLessThanOrEqual(2);
+  });
+});
