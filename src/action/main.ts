@@ -13,8 +13,10 @@ import { parseTrigger, TriggerError } from '../agent/trigger.js';
 import { parseIssueTarget, retarget, TargetError } from '../agent/workflow-target.js';
 import { GitHubError } from '../github/errors.js';
 import { CoderClient } from '../coder/client.js';
+import { withWriteBudget } from '../github/budgeted-port.js';
 import { createOctokitPort } from '../github/octokit-port.js';
 import { octokitRetryOptions } from '../github/octokit-options.js';
+import { GITHUB_WRITE_BUDGET, WriteScheduler } from '../github/write-scheduler.js';
 import type { Logger } from '../logger.js';
 import { InputError, readInputs } from './inputs.js';
 import { emptyOutputs, reportOutputs } from './outputs.js';
@@ -62,7 +64,8 @@ export async function run(opts: RunOptions): Promise<void> {
         .whoAmI()
         .catch(() => WORKFLOW_BOT);
     }
-    const github = createOctokitPort(octokit, { ...portOptions, botLogin });
+    // GitHub's write budget (write-scheduler.ts): the answer goes before progress edits.
+    const github = withWriteBudget(createOctokitPort(octokit, { ...portOptions, botLogin }), new WriteScheduler(GITHUB_WRITE_BUDGET, coreLogger));
     const coder = new CoderClient({
       url: inputs.coderUrl,
       token: inputs.coderToken,

@@ -4,9 +4,11 @@
  * installation. Also the bot's own login and our Logger over Probot's pino.
  */
 import { Probot, ProbotOctokit, type Logger as PinoLogger } from 'probot';
+import { withWriteBudget } from '../github/budgeted-port.js';
 import { octokitRetryOptions } from '../github/octokit-options.js';
 import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
 import type { GitHubPort } from '../github/port.js';
+import { GITHUB_WRITE_BUDGET, WriteScheduler, type WriteBudget } from '../github/write-scheduler.js';
 import type { Logger } from '../logger.js';
 import type { AppSettings, LogLevel } from './settings.js';
 
@@ -70,13 +72,13 @@ const MAX_CACHED_INSTALLATIONS = 2000;
 /**
  * The job worker's ports acting as each installation, one per installation,
  * kept: building an Octokit is costly, its auth strategy renews the
- * installation token by itself, and one shared throttle per installation
- * paces the writes of all its chats together. Concurrent first calls share
- * one Octokit.
+ * installation token by itself, and one write scheduler per installation
+ * spends GitHub's write budget for all its chats together, answers before
+ * progress edits (write-scheduler.ts). Concurrent first calls share one port.
  */
 export function installationPorts(
   probot: Probot,
-  options: { enterpriseHost?: string | undefined; logger: Logger; botLogin?: () => Promise<string> },
+  options: { enterpriseHost?: string | undefined; logger: Logger; botLogin?: () => Promise<string>; writeBudget?: WriteBudget },
 ): (installationId: number) => Promise<GitHubPort> {
   const ports = new Map<number, Promise<GitHubPort>>();
   return (installationId) => {
@@ -86,7 +88,8 @@ export function installationPorts(
       port = (async () => {
         const botLogin = await options.botLogin?.();
         const octokit = (await probot.auth(installationId)) as unknown as OctokitLike;
-        return createOctokitPort(octokit, { enterpriseHost: options.enterpriseHost, logger: options.logger, botLogin });
+        const port = createOctokitPort(octokit, { enterpriseHost: options.enterpriseHost, logger: options.logger, botLogin });
+        return withWriteBudget(port, new WriteScheduler(options.writeBudget ?? GITHUB_WRITE_BUDGET, options.logger));
       })();
       // A failed attempt (GitHub unreachable) is not kept: the next call tries again.
       const attempt = port;

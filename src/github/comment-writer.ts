@@ -7,6 +7,10 @@
  * the latest one. `flush` writes the final body right away, after any write
  * already under way, and from then on progress updates are ignored, so the
  * answer is never overwritten by a late progress render.
+ *
+ * Writes say what they are for (`progress`, `comment`, `answer`), so that a
+ * port spending an installation's write budget (budgeted-port.ts) sends the
+ * answer first and may drop a progress edit; a dropped edit is not retried.
  */
 import { GitHubError } from './errors.js';
 import type { CommentRef, GitHubPort, Thread } from './port.js';
@@ -30,6 +34,8 @@ export class CommentWriter {
   private lastWriteAt = 0;
   private finished = false;
   private finalChain: Promise<unknown> = Promise.resolve();
+  /** Aborted at the final write: a progress edit still queued behind the write budget is dropped, not waited for. */
+  private readonly progressAbort = new AbortController();
   private readonly minIntervalMs: () => number;
   private readonly finalAttempts: number;
   private readonly finalBackoffMs: number;
@@ -40,7 +46,7 @@ export class CommentWriter {
    * cannot be posted, so the caller knows there is no comment to edit.
    */
   static async start(port: GitHubPort, thread: Thread, body: string, options: CommentWriterOptions = {}): Promise<CommentWriter> {
-    const ref = await port.createComment(thread, body);
+    const ref = await port.createComment(thread, body, { priority: 'comment' });
     const writer = new CommentWriter(port, ref, body, thread, options);
     writer.lastWriteAt = Date.now();
     return writer;
@@ -98,6 +104,7 @@ export class CommentWriter {
   flush(finalBody: string): Promise<CommentRef> {
     this.finished = true;
     this.pending = undefined;
+    this.progressAbort.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const done = this.finalChain.then(async () => {
@@ -117,6 +124,7 @@ export class CommentWriter {
   async abandon(): Promise<void> {
     this.finished = true;
     this.pending = undefined;
+    this.progressAbort.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.inFlight;
@@ -143,7 +151,7 @@ export class CommentWriter {
     if (this.finished || body === undefined || body === this.lastSent) return;
     this.lastWriteAt = Date.now();
     this.inFlight = this.port
-      .updateComment(this.currentRef, body)
+      .updateComment(this.currentRef, body, { priority: 'progress', signal: this.progressAbort.signal })
       .then(() => {
         this.lastSent = body;
       })
@@ -162,14 +170,14 @@ export class CommentWriter {
     if (body === this.lastSent) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.port.updateComment(this.currentRef, body);
+        await this.port.updateComment(this.currentRef, body, { priority: 'answer' });
         this.lastSent = body;
         return;
       } catch (err) {
         if (err instanceof GitHubError && err.status === 404 && this.thread) {
           // Someone deleted the progress comment: the answer still has to land.
           this.logger.warn('The progress comment is gone; posting the answer as a new comment');
-          this.currentRef = await this.port.createComment(this.thread, body);
+          this.currentRef = await this.port.createComment(this.thread, body, { priority: 'answer' });
           this.lastSent = body;
           return;
         }

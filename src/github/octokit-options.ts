@@ -1,6 +1,8 @@
 /**
  * Throttle and retry settings both entries give their Octokit, so the Action
- * and the App behave alike under GitHub's rate limits.
+ * and the App behave alike under GitHub's rate limits. Reads hit by a rate
+ * limit are retried here; writes hit by a secondary rate limit are the write
+ * scheduler's (write-scheduler.ts), which knows which of them matter most.
  *
  * Action: `getOctokit(token, { baseUrl, ...octokitRetryOptions(logger) }, retry, throttling)`
  * App:    `new Probot({ Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)), ... })`
@@ -26,6 +28,10 @@ export interface OctokitRetryOptions {
   retry: RetryOptions;
 }
 
+function isWrite(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD';
+}
+
 export function octokitRetryOptions(logger: Logger, settings: RetrySettings = {}): OctokitRetryOptions {
   const maxRetries = settings.maxRateLimitRetries ?? 2;
   const maxWait = settings.maxWaitSeconds ?? 900;
@@ -33,6 +39,13 @@ export function octokitRetryOptions(logger: Logger, settings: RetrySettings = {}
     (kind: string) =>
     (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
       const request = `${options.method} ${options.url}`;
+      if (kind === 'secondary rate limit' && isWrite(options.method)) {
+        // The write scheduler (write-scheduler.ts) pauses every write of the
+        // installation and retries answers first; a retry held here would make
+        // an answer wait behind a progress edit for the whole retry-after.
+        logger.warn(`GitHub ${kind} on ${request}; left to the write scheduler (asked to wait ${retryAfter} s)`, { retryAfter });
+        return false;
+      }
       if (retryCount < maxRetries && retryAfter <= maxWait) {
         logger.warn(`GitHub ${kind} on ${request}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${maxRetries})`, {
           retryAfter,

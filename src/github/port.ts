@@ -122,18 +122,39 @@ export interface DownloadedAsset {
   contentType: string;
 }
 
+/**
+ * What a write is for, so that an installation short of GitHub's write
+ * budget sends what matters first (write-scheduler.ts):
+ * - `answer`: a final answer, an error or a stop notice. Goes first, never dropped.
+ * - `comment`: a new comment that later edits build on (the progress comment), a reaction. Never dropped.
+ * - `progress`: an edit that only refreshes a progress comment. Goes last,
+ *   coalesced to the newest body, dropped when superseded or under pressure.
+ */
+export type WritePriority = 'answer' | 'comment' | 'progress';
+
+export interface WriteOptions {
+  priority?: WritePriority;
+  /** Aborting drops a `progress` edit that has not started yet; a started write runs to its end. */
+  signal?: AbortSignal;
+}
+
 export interface GitHubPort {
   /** Puts a reaction on a comment or an issue/PR. Reacting twice is harmless (GitHub keeps one). */
   addReaction(target: ReactionTarget, content: ReactionContent): Promise<void>;
 
   /**
    * Posts a comment: on the conversation for an `issue` thread, as a reply in
-   * the review thread for a `review` thread.
+   * the review thread for a `review` thread. Priority `answer` unless told
+   * otherwise: a comment posted outside a progress comment is a final word.
+   * (A `progress` creation counts as `comment`: the caller needs its ref.)
    */
-  createComment(thread: Thread, body: string): Promise<CommentRef>;
+  createComment(thread: Thread, body: string, options?: WriteOptions): Promise<CommentRef>;
 
-  /** Replaces the body of a comment the bot posted. */
-  updateComment(ref: CommentRef, body: string): Promise<void>;
+  /**
+   * Replaces the body of a comment the bot posted. Priority `answer` unless
+   * told otherwise. A dropped `progress` edit resolves without writing.
+   */
+  updateComment(ref: CommentRef, body: string, options?: WriteOptions): Promise<void>;
 
   /**
    * All comments of the thread, oldest first: every page of the conversation,

@@ -25,6 +25,7 @@ import {
   type FakeReviewComment,
   type FakeUser,
 } from './fake-github-data.js';
+import { FakeWriteBudget, type FakeWriteBudgetOptions } from './fake-github-budget.js';
 import { routes, type FakeStore, type Reply } from './fake-github-routes.js';
 
 export type { FakeAttachment, FakeIssue, FakeIssueComment, FakePermission, FakeReaction, FakeRepo, FakeReviewComment, FakeUser };
@@ -42,6 +43,8 @@ export interface FakeGitHubOptions {
   htmlBase?: string;
   /** Delay before answering every request, in ms. */
   delayMs?: number;
+  /** Enforce GitHub's write budget per installation (fake-github-budget.ts): writes over it get a 403 secondary rate limit. */
+  writeBudget?: FakeWriteBudgetOptions;
 }
 
 export interface RecordedRequest {
@@ -56,6 +59,8 @@ export interface RecordedRequest {
   status: number;
   /** When the request arrived (`Date.now()`). */
   at: number;
+  /** The installation of the repository in the path (`/repos/{owner}/{repo}/...`), when it is known. */
+  installationId?: number;
 }
 
 export interface RequestMatch {
@@ -76,6 +81,8 @@ const DEFAULT_TOKEN = 'ghs_fake';
 
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
+  /** The write budget being enforced, with its counts per installation (`writeBudget` option). */
+  readonly writeBudget: FakeWriteBudget | undefined;
   private readonly store: FakeStore;
   private readonly tokens = new Map<string, FakeIdentity>();
   private readonly faults: { match: RequestMatch; fault: Fault; remaining: number }[] = [];
@@ -108,6 +115,7 @@ export class FakeGitHub {
       newId: () => this.nextId++,
     };
     this.tokens.set(token, { user: fakeUser(options.botLogin ?? `${slug}[bot]`, 'Bot'), installation: true });
+    this.writeBudget = options.writeBudget ? new FakeWriteBudget(options.writeBudget) : undefined;
   }
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -356,6 +364,9 @@ export class FakeGitHub {
       status: 0,
       at: Date.now(),
     };
+    const repoMatch = /^\/repos\/([^/]+)\/([^/]+)/.exec(path);
+    const installationId = repoMatch ? this.store.repos.get(`${decodeURIComponent(repoMatch[1] ?? '')}/${decodeURIComponent(repoMatch[2] ?? '')}`)?.installationId : undefined;
+    if (installationId !== undefined) record.installationId = installationId;
     this.requests.push(record);
 
     const delay = (this.options.delayMs ?? 0) + this.delays.filter((d) => matches(d.match, method, path)).reduce((s, d) => s + d.ms, 0);
@@ -363,6 +374,11 @@ export class FakeGitHub {
 
     const fault = this.takeFault(method, path);
     if (fault && !fault.after) return this.send(res, record, faultReply(fault));
+
+    if (this.writeBudget && installationId !== undefined && FakeWriteBudget.counts(method, path)) {
+      const refusal = this.writeBudget.admit(installationId, Date.now());
+      if (refusal) return this.send(res, record, refusal);
+    }
 
     const reply = this.dispatch(method, path, parsed.searchParams, record.body, req, `${this.url}${prefix}`);
     this.send(res, record, fault ? faultReply(fault) : reply);

@@ -66,6 +66,15 @@ describe('octokitRetryOptions', () => {
     expect(fake.requests.map((r) => r.status)).toEqual([403, 200]);
   });
 
+  it('leaves a write refused by a secondary rate limit to the write scheduler instead of holding it', async () => {
+    const { octokit, logger } = build();
+    fake.failNext({ method: 'PATCH', path: '/repos/o/r/issues/comments/1' }, secondary);
+    const err = (await octokit.request('PATCH /repos/o/r/issues/comments/1', { body: 'x' }).catch((e: unknown) => e)) as { status: number };
+    expect(err.status).toBe(403);
+    expect(fake.requests).toHaveLength(1);
+    expect(logger.lines[0]?.msg).toMatch(/secondary rate limit on PATCH .*left to the write scheduler/);
+  });
+
   it('does not wait longer than maxWaitSeconds', async () => {
     const { octokit, logger } = build({ maxWaitSeconds: 60 });
     fake.failNext({ path: '/repos/o/r/issues/1' }, { ...secondary, headers: { 'retry-after': '3600' } });

@@ -1,0 +1,85 @@
+/**
+ * A GitHub port whose writes go through an installation's write scheduler
+ * (write-scheduler.ts); reads go straight through. The Action wraps its one
+ * port, the App each installation's port (one scheduler per installation,
+ * kept as long as the port), so the domain writes the same way in both.
+ */
+import type {
+  CommentRef,
+  DownloadedAsset,
+  GitHubPort,
+  IssueInfo,
+  Permission,
+  PullRequestFile,
+  PullRequestInfo,
+  ReactionContent,
+  ReactionTarget,
+  Thread,
+  ThreadComment,
+  WriteOptions,
+} from './port.js';
+import { WriteScheduler } from './write-scheduler.js';
+
+export function withWriteBudget(port: GitHubPort, scheduler: WriteScheduler = new WriteScheduler()): BudgetedPort {
+  return new BudgetedPort(port, scheduler);
+}
+
+/** The key a comment's writes share: progress edits coalesce on it, and an answer drops the edits it supersedes. */
+function commentKey(ref: CommentRef): string {
+  return `${ref.owner}/${ref.repo}/${ref.kind}/${ref.id}`;
+}
+
+export class BudgetedPort implements GitHubPort {
+  constructor(
+    private readonly port: GitHubPort,
+    readonly scheduler: WriteScheduler,
+  ) {}
+
+  addReaction(target: ReactionTarget, content: ReactionContent): Promise<void> {
+    return this.scheduler.submit('comment', () => this.port.addReaction(target, content));
+  }
+
+  createComment(thread: Thread, body: string, options?: WriteOptions): Promise<CommentRef> {
+    const priority = (options?.priority ?? 'answer') === 'answer' ? 'answer' : 'comment';
+    return this.scheduler.submit(priority, () => this.port.createComment(thread, body, options));
+  }
+
+  async updateComment(ref: CommentRef, body: string, options?: WriteOptions): Promise<void> {
+    const priority = options?.priority ?? 'answer';
+    const write = () => this.port.updateComment(ref, body, options);
+    if (priority === 'progress') await this.scheduler.progress(commentKey(ref), write, options?.signal);
+    else await this.scheduler.submit(priority, write, commentKey(ref));
+  }
+
+  listThreadComments(thread: Thread): Promise<ThreadComment[]> {
+    return this.port.listThreadComments(thread);
+  }
+
+  getPermission(owner: string, repo: string, username: string): Promise<Permission> {
+    return this.port.getPermission(owner, repo, username);
+  }
+
+  getPullRequest(owner: string, repo: string, number: number): Promise<PullRequestInfo> {
+    return this.port.getPullRequest(owner, repo, number);
+  }
+
+  listPullRequestFiles(owner: string, repo: string, number: number, max: number): Promise<PullRequestFile[]> {
+    return this.port.listPullRequestFiles(owner, repo, number, max);
+  }
+
+  getIssue(owner: string, repo: string, number: number): Promise<IssueInfo> {
+    return this.port.getIssue(owner, repo, number);
+  }
+
+  downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset> {
+    return this.port.downloadAsset(url, maxBytes);
+  }
+
+  readFile(owner: string, repo: string, path: string): Promise<string | null> {
+    return this.port.readFile(owner, repo, path);
+  }
+
+  whoAmI(): Promise<string> {
+    return this.port.whoAmI();
+  }
+}
