@@ -6,11 +6,14 @@
  *   the triggering comment's id, since a manual redelivery gets a new id);
  * - a job that was following a chat when the process stopped is resumed from
  *   its recorded `run` (chat id, comment, resume point);
- * - leases let several replicas share one store (Postgres, later): a job is
- *   worked by whoever holds its unexpired lease.
+ * - leases let several replicas share one store (Postgres): a job is worked
+ *   by whoever holds its unexpired lease, and each claim hands out a new
+ *   lease generation, the fencing token a worker shows before it writes to
+ *   GitHub (`holdLease`), so a worker that lost its lease cannot post.
  *
- * The embedded store (SQLite) implements this now; a Postgres store will
- * implement the same interface.
+ * Both stores (sqlite-store.ts, postgres-store.ts) implement this interface
+ * and pass the same contract suite (test/app/store/job-store-contract.ts).
+ * Times are the caller's epoch ms (`now`), never the database's clock.
  */
 
 export type JobState =
@@ -55,7 +58,17 @@ export interface JobRecord extends NewJob {
   leaseOwner: string | null;
   /** Epoch ms; a lease past this may be taken by another worker. */
   leaseUntil: number | null;
+  /** Grows by one at every claim: the fencing token of the current lease. */
+  leaseGeneration: number;
   updatedAt: number;
+}
+
+/** A worker's hold on one job: what it shows before writing to GitHub. */
+export interface Lease {
+  deliveryId: string;
+  owner: string;
+  /** `leaseGeneration` as the claim returned it. */
+  generation: number;
 }
 
 export interface EnqueueResult {
@@ -76,8 +89,28 @@ export interface JobStore {
    */
   claim(owner: string, limit: number, leaseMs: number, now?: number): Promise<JobRecord[]>;
 
-  /** Extends the leases `owner` holds on these jobs. */
-  renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now?: number): Promise<void>;
+  /**
+   * Extends the leases `owner` holds on these jobs; returns the ids it still
+   * holds (a job missing from the answer was finished or taken over: stop
+   * working it).
+   */
+  renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now?: number): Promise<string[]>;
+
+  /**
+   * The fencing check before a write to GitHub: true, with the lease
+   * extended to at least `now + leaseMs`, when `lease` is still the job's
+   * current, unexpired lease (same owner and generation, job unfinished);
+   * false when another worker took the job over or the lease ran out.
+   */
+  holdLease(lease: Lease, leaseMs: number, now?: number): Promise<boolean>;
+
+  /**
+   * Calls `onJob` when another process records a job (Postgres: LISTEN/NOTIFY),
+   * so an idle replica claims at once instead of at its next poll. The
+   * embedded store has no other process to hear from: the webhook thread
+   * kicks its own worker. Resolves to a function that stops listening.
+   */
+  watch(onJob: () => void, onError: (err: Error) => void): Promise<() => Promise<void>>;
 
   /** Records the started run (the chat and the comment exist) and moves the job to `following`. */
   recordRun(deliveryId: string, run: unknown): Promise<void>;

@@ -3,12 +3,13 @@
  * - `sqlite:<path>`: the embedded store in a file (relative paths from the
  *   working directory); `sqlite::memory:` for a throwaway in-memory one.
  * - `postgres://…` / `postgresql://…`: the shared store for several
- *   replicas (coming; refused with a clear message for now).
+ *   replicas (postgres-store.ts).
  *
  * Error messages never repeat the URL: a Postgres URL carries a password.
  */
 import { basename, resolve } from 'node:path';
 import type { JobStore } from './job-store.js';
+import { PostgresJobStore } from './postgres-store.js';
 import { SqliteJobStore } from './sqlite-store.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/coder-agent-bot.db';
@@ -45,14 +46,7 @@ export function parseDatabaseUrl(databaseUrl: string, options: OpenStoreOptions 
 /** Opens the job store DATABASE_URL names (see the module comment for its forms). */
 export async function openJobStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<JobStore> {
   const location = parseDatabaseUrl(databaseUrl, options);
-  if (location.kind === 'postgres') {
-    throw new Error(
-      'DATABASE_URL points at Postgres, but the Postgres job store is not available in this version of coder-agent-bot yet. ' +
-        'Use the embedded store with `sqlite:<file path>` (one replica), e.g. `' +
-        DEFAULT_DATABASE_URL +
-        '`.',
-    );
-  }
+  if (location.kind === 'postgres') return PostgresJobStore.open(location.url);
   try {
     return SqliteJobStore.open(location.path);
   } catch (err) {

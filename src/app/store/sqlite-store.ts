@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type NewJob } from './job-store.js';
+import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 type Db = Database.Database;
 
@@ -47,6 +47,10 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       -- this index answers both without reading the (large) payload pages.
       CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
     `);
+  },
+  (db) => {
+    // The fencing token (see JobStore.holdLease).
+    db.exec(`ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0`);
   },
 ];
 
@@ -86,6 +90,7 @@ interface JobRow {
   error: string | null;
   lease_owner: string | null;
   lease_until: number | null;
+  lease_generation: number;
   updated_at: number;
 }
 
@@ -125,6 +130,7 @@ function toRecord(row: JobRow): JobRecord {
     error: row.error,
     leaseOwner: row.lease_owner,
     leaseUntil: row.lease_until,
+    leaseGeneration: row.lease_generation,
     updatedAt: row.updated_at,
   };
 }
@@ -158,10 +164,13 @@ function prepareStatements(db: Db) {
     // A read: in WAL mode it takes no lock, so an empty claim never holds up a writer.
     anyClaimable: db.prepare(`SELECT EXISTS (${CLAIM_CANDIDATES_SQL})`).pluck(),
     claim: db.prepare(`
-      UPDATE jobs SET lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1, updated_at = @now
+      UPDATE jobs SET lease_owner = @owner, lease_until = @leaseUntil, lease_generation = lease_generation + 1, attempts = attempts + 1, updated_at = @now
       WHERE delivery_id IN (${CLAIM_CANDIDATES_SQL})
       RETURNING *`),
     renew: db.prepare(`UPDATE jobs SET lease_until = @leaseUntil WHERE delivery_id = @deliveryId AND lease_owner = @owner AND ${UNFINISHED}`),
+    holdLease: db.prepare(`
+      UPDATE jobs SET lease_until = MAX(lease_until, @leaseUntil)
+      WHERE delivery_id = @deliveryId AND lease_owner = @owner AND lease_generation = @generation AND lease_until >= @now AND ${UNFINISHED}`),
     release: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = @deliveryId AND lease_owner = @owner`),
     releaseAll: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner AND ${UNFINISHED}`),
     // Neither step moves a finished job back: its answer is already in the thread.
@@ -246,10 +255,18 @@ export class SqliteJobStore implements JobStore {
     return rows.map(toRecord);
   }
 
-  async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<void> {
-    this.write(() => {
-      for (const deliveryId of deliveryIds) this.stmt.renew.run({ owner, deliveryId, leaseUntil: now + leaseMs });
-    });
+  async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<string[]> {
+    return this.write(() => deliveryIds.filter((deliveryId) => this.stmt.renew.run({ owner, deliveryId, leaseUntil: now + leaseMs }).changes === 1));
+  }
+
+  async holdLease(lease: Lease, leaseMs: number, now: number = Date.now()): Promise<boolean> {
+    const params = { deliveryId: lease.deliveryId, owner: lease.owner, generation: lease.generation, now, leaseUntil: now + leaseMs };
+    return this.write(() => this.stmt.holdLease.run(params).changes === 1);
+  }
+
+  async watch(): Promise<() => Promise<void>> {
+    // One process per file: the webhook thread kicks its own worker (worker-host.ts).
+    return async () => undefined;
   }
 
   async recordRun(deliveryId: string, run: unknown): Promise<void> {

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewJob } from '../../../src/app/store/job-store.js';
 import { DEFAULT_DATABASE_URL, openJobStore, parseDatabaseUrl } from '../../../src/app/store/open-store.js';
+import { testSchemas } from '../../helpers/postgres.js';
+
+const createTestSchema = testSchemas();
 
 let dir: string;
 
@@ -50,10 +53,21 @@ describe('openJobStore', () => {
     expect(existsSync(join(dir, ':memory:'))).toBe(false);
   });
 
-  it('refuses Postgres for now without repeating its password', async () => {
-    for (const url of ['postgres://bot:s3cret@db:5432/bot', 'postgresql://bot:s3cret@db/bot']) {
+  it('opens the Postgres store for postgres:// and postgresql:// URLs', async () => {
+    const db = await createTestSchema();
+    for (const url of [db.url, db.url.replace(/^postgres:/, 'postgresql:')]) {
+      const store = await openJobStore(url);
+      await store.enqueue(job);
+      expect((await store.get('d1'))?.state).toBe('queued');
+      await store.close();
+    }
+    await db.drop();
+  });
+
+  it('says which Postgres server it cannot reach without repeating its password', async () => {
+    for (const url of ['postgres://bot:s3cret@127.0.0.1:1/bot', 'postgresql://bot:s3cret@127.0.0.1:1/bot']) {
       const failure = openJobStore(url);
-      await expect(failure).rejects.toThrow(/Postgres job store is not available in this version.*sqlite:<file path>/);
+      await expect(failure).rejects.toThrow(/Cannot open the Postgres job store at 127\.0\.0\.1:1\/bot/);
       await expect(failure).rejects.not.toThrow(/s3cret/);
     }
   });

@@ -1,0 +1,344 @@
+/**
+ * The shared job store: PostgreSQL, for several App replicas (DATABASE_URL
+ * `postgres://…`). Same interface and contract suite as the SQLite store.
+ *
+ * - Migrations run at start inside one transaction holding an advisory
+ *   lock, so replicas starting together apply each step once.
+ * - claim() selects with `FOR UPDATE SKIP LOCKED`: concurrent claimers on
+ *   other replicas pass over each other's rows instead of waiting or taking
+ *   the same job; every claim bumps `lease_generation` (the fencing token).
+ * - enqueue() NOTIFYs `coder_agent_bot_jobs` in the same statement, so idle
+ *   replicas LISTENing (watch()) claim at once; the NOTIFY is delivered at
+ *   commit, never for a duplicate.
+ * - Deliveries and requests are deduplicated by the primary key and a
+ *   unique dedupe key, across replicas, in one `ON CONFLICT DO NOTHING`.
+ *
+ * Error messages never contain the URL (it may carry a password).
+ */
+import pg from 'pg';
+import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
+
+export const JOBS_CHANNEL = 'coder_agent_bot_jobs';
+
+/** pg_advisory_xact_lock key for migrations: any fixed 64-bit number unlikely to clash ("cab-migr"). */
+const MIGRATION_LOCK = '7161625f6d696772';
+
+/**
+ * Schema migrations, in order; `coder_agent_bot_migrations` records which ran.
+ * Never edit a released step: append one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE coder_agent_bot_jobs (
+     delivery_id      text    PRIMARY KEY,
+     dedupe_key       text    NOT NULL UNIQUE,
+     event            text    NOT NULL,
+     installation_id  bigint  NOT NULL,
+     repository       text    NOT NULL,
+     payload          json,             -- json, not jsonb: kept as received (jsonb refuses \\u0000)
+     received_at      bigint  NOT NULL, -- epoch ms
+     state            text    NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')),
+     attempts         integer NOT NULL DEFAULT 0,
+     run              json,
+     result           json,
+     error            text,
+     lease_owner      text,
+     lease_until      bigint,           -- epoch ms
+     lease_generation bigint  NOT NULL DEFAULT 0,
+     updated_at       bigint  NOT NULL  -- epoch ms
+   );
+   -- claim() reads only unfinished rows, in claim order (see sqlite-store.ts).
+   CREATE INDEX coder_agent_bot_jobs_claimable ON coder_agent_bot_jobs (received_at, delivery_id)
+     WHERE state IN ('queued', 'starting', 'following');
+   CREATE INDEX coder_agent_bot_jobs_state_updated ON coder_agent_bot_jobs (state, updated_at);
+   CREATE INDEX coder_agent_bot_jobs_lease_owner ON coder_agent_bot_jobs (lease_owner)
+     WHERE state IN ('queued', 'starting', 'following');`,
+];
+
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+
+const T = 'coder_agent_bot_jobs';
+const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
+
+interface JobRow {
+  delivery_id: string;
+  dedupe_key: string;
+  event: string;
+  installation_id: string;
+  repository: string;
+  payload: unknown;
+  received_at: string;
+  state: JobState;
+  attempts: number;
+  run: unknown;
+  result: unknown;
+  error: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  lease_generation: string;
+  updated_at: string;
+}
+
+/** bigint columns come back as strings (pg cannot know they fit a double); epoch ms and ids do. */
+const num = (v: string): number => Number(v);
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    deliveryId: row.delivery_id,
+    dedupeKey: row.dedupe_key,
+    event: row.event,
+    installationId: num(row.installation_id),
+    repository: row.repository,
+    payload: row.payload,
+    receivedAt: num(row.received_at),
+    state: row.state,
+    attempts: row.attempts,
+    run: row.run,
+    result: row.result,
+    error: row.error,
+    leaseOwner: row.lease_owner,
+    leaseUntil: row.lease_until === null ? null : num(row.lease_until),
+    leaseGeneration: num(row.lease_generation),
+    updatedAt: num(row.updated_at),
+  };
+}
+
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : (JSON.stringify(value) ?? null);
+}
+
+/** The server's error without the URL: host and database are enough to act on. */
+function describeConnectError(err: unknown, url: string): Error {
+  let where = 'the database';
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    // An unparsable URL: say nothing of it.
+  }
+  const reason = redactUrl((err as Error).message ?? String(err), url);
+  return new Error(`Cannot open the Postgres job store at ${where}: ${reason}`);
+}
+
+/** Removes the URL and its password from a message, should a driver ever repeat them. */
+function redactUrl(message: string, url: string): string {
+  let out = message.split(url).join('postgres://…');
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) out = out.split(password).join('***');
+  } catch {
+    // nothing to redact
+  }
+  return out;
+}
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (each thread of each replica has its own pool). */
+  max?: number;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+export class PostgresJobStore implements JobStore {
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
+
+  /** Connects, applies pending migrations under an advisory lock, and returns the store. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresJobStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 5, application_name: options.applicationName ?? 'coder-agent-bot', connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+    // An idle client losing its server (a restart, a failover) emits here; the pool drops it and connects anew.
+    pool.on('error', () => undefined);
+    try {
+      await migrate(pool);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      if (err instanceof SchemaTooNewError) throw err;
+      throw describeConnectError(err, url);
+    }
+    return new PostgresJobStore(pool, url);
+  }
+
+  async enqueue(job: NewJob): Promise<EnqueueResult> {
+    // One statement: the insert (both unique keys, no target) and, only when
+    // a row went in, the NOTIFY (sent at commit).
+    const { rows } = await this.query<{ delivery_id: string }>(
+      `WITH inserted AS (
+         INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6::json, $7, 'queued', $8)
+         ON CONFLICT DO NOTHING
+         RETURNING delivery_id)
+       SELECT delivery_id, pg_notify('${JOBS_CHANNEL}', '') FROM inserted`,
+      [job.deliveryId, job.dedupeKey, job.event, job.installationId, job.repository, toJson(job.payload), job.receivedAt, Date.now()],
+    );
+    if (rows.length === 1) return { inserted: true, deliveryId: job.deliveryId };
+    const existing = await this.query<{ delivery_id: string }>(
+      `SELECT delivery_id FROM ${T} WHERE delivery_id = $1 OR dedupe_key = $2 ORDER BY delivery_id = $1 DESC LIMIT 1`,
+      [job.deliveryId, job.dedupeKey],
+    );
+    return { inserted: false, deliveryId: existing.rows[0]?.delivery_id ?? job.deliveryId };
+  }
+
+  async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.query<JobRow>(
+      `WITH candidates AS (
+         SELECT delivery_id FROM ${T}
+         WHERE ${UNFINISHED} AND (lease_until IS NULL OR lease_until < $2)
+         ORDER BY received_at, delivery_id
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       UPDATE ${T} j
+       SET lease_owner = $1, lease_until = $4, lease_generation = j.lease_generation + 1, attempts = j.attempts + 1, updated_at = $2
+       FROM candidates c WHERE j.delivery_id = c.delivery_id
+       RETURNING j.*`,
+      [owner, now, limit, now + leaseMs],
+    );
+    return rows.map(toRecord).sort((a, b) => a.receivedAt - b.receivedAt || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
+  }
+
+  async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<string[]> {
+    if (deliveryIds.length === 0) return [];
+    const { rows } = await this.query<{ delivery_id: string }>(
+      `UPDATE ${T} SET lease_until = $3 WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1 AND ${UNFINISHED} RETURNING delivery_id`,
+      [owner, deliveryIds, now + leaseMs],
+    );
+    const held = new Set(rows.map((r) => r.delivery_id));
+    return deliveryIds.filter((id) => held.has(id));
+  }
+
+  async holdLease(lease: Lease, leaseMs: number, now: number = Date.now()): Promise<boolean> {
+    const { rowCount } = await this.query(
+      `UPDATE ${T} SET lease_until = GREATEST(lease_until, $5)
+       WHERE delivery_id = $1 AND lease_owner = $2 AND lease_generation = $3 AND lease_until >= $4 AND ${UNFINISHED}`,
+      [lease.deliveryId, lease.owner, lease.generation, now, now + leaseMs],
+    );
+    return rowCount === 1;
+  }
+
+  async recordRun(deliveryId: string, run: unknown): Promise<void> {
+    await this.query(`UPDATE ${T} SET run = $2::json, state = 'following', updated_at = $3 WHERE delivery_id = $1 AND ${UNFINISHED}`, [deliveryId, toJson(run), Date.now()]);
+  }
+
+  async markStarting(deliveryId: string): Promise<void> {
+    await this.query(`UPDATE ${T} SET state = 'starting', updated_at = $2 WHERE delivery_id = $1 AND state = 'queued'`, [deliveryId, Date.now()]);
+  }
+
+  async finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error: string | null = null): Promise<void> {
+    await this.query(
+      `UPDATE ${T} SET state = $2, result = $3::json, error = $4, lease_owner = NULL, lease_until = NULL, updated_at = $5 WHERE delivery_id = $1 AND ${UNFINISHED}`,
+      [deliveryId, state, toJson(result), error, Date.now()],
+    );
+  }
+
+  async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1`, [owner, deliveryIds]);
+  }
+
+  async releaseAll(owner: string): Promise<number> {
+    const { rowCount } = await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND ${UNFINISHED}`, [owner]);
+    return rowCount ?? 0;
+  }
+
+  async get(deliveryId: string): Promise<JobRecord | undefined> {
+    const { rows } = await this.query<JobRow>(`SELECT * FROM ${T} WHERE delivery_id = $1`, [deliveryId]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async counts(): Promise<Record<JobState, number>> {
+    const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
+    const { rows } = await this.query<{ state: JobState; n: string }>(`SELECT state, COUNT(*) AS n FROM ${T} GROUP BY state`);
+    for (const { state, n } of rows) counts[state] = Number(n);
+    return counts;
+  }
+
+  async prune(olderThan: number): Promise<number> {
+    const { rowCount } = await this.query(`DELETE FROM ${T} WHERE state IN ('done', 'failed') AND updated_at < $1`, [olderThan]);
+    return rowCount ?? 0;
+  }
+
+  /**
+   * LISTENs on its own connection (a pooled one would be handed to other
+   * queries). A lost connection is reported to `onError` once; the caller's
+   * poll still finds the jobs, and it may watch again.
+   */
+  async watch(onJob: () => void, onError: (err: Error) => void): Promise<() => Promise<void>> {
+    this.assertOpen();
+    const client = new pg.Client({ connectionString: this.url, application_name: 'coder-agent-bot listen' });
+    let ended = false;
+    client.on('notification', (n) => {
+      if (n.channel === JOBS_CHANNEL) onJob();
+    });
+    client.on('error', (err) => {
+      if (!ended) onError(new Error(`The job notification connection failed: ${redactUrl(err.message, this.url)}`));
+      ended = true;
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+    } catch (err) {
+      ended = true;
+      await client.end().catch(() => undefined);
+      throw describeConnectError(err, this.url);
+    }
+    return async () => {
+      ended = true;
+      await client.end().catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    this.assertOpen();
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (err) {
+      // pg's errors name the statement's problem, not the URL; redacting is a belt to those braces.
+      const e = err as Error;
+      e.message = redactUrl(e.message, this.url);
+      throw e;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The job store is closed.');
+  }
+}
+
+class SchemaTooNewError extends Error {}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Held until COMMIT: a second replica starting now waits here, then finds the steps applied.
+    await client.query(`SELECT pg_advisory_xact_lock(x'${MIGRATION_LOCK}'::bigint)`);
+    await client.query(`CREATE TABLE IF NOT EXISTS coder_agent_bot_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM coder_agent_bot_migrations`);
+    const version = rows[0]?.v ?? 0;
+    if (version > MIGRATIONS.length) {
+      throw new SchemaTooNewError(
+        `The Postgres job store has schema version ${version}, newer than this version of coder-agent-bot understands (${MIGRATIONS.length}). Upgrade every replica to the same version.`,
+      );
+    }
+    for (const [index, step] of MIGRATIONS.entries()) {
+      if (index < version) continue;
+      await client.query(step);
+      await client.query(`INSERT INTO coder_agent_bot_migrations (version) VALUES ($1)`, [index + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import type { JobStore } from '../../../src/app/store/job-store.js';
+import { openJobStore } from '../../../src/app/store/open-store.js';
+import { POSTGRES_SCHEMA_VERSION, PostgresJobStore } from '../../../src/app/store/postgres-store.js';
+import { testSchemas, type TestDatabase } from '../../helpers/postgres.js';
+import { describeJobStoreContract, job } from './job-store-contract.js';
+
+const createTestSchema = testSchemas();
+
+describeJobStoreContract('Postgres', async () => {
+  const db = await createTestSchema();
+  return { open: () => PostgresJobStore.open(db.url), dispose: () => db.drop() };
+});
+
+let db: TestDatabase;
+let stores: JobStore[];
+
+beforeEach(async () => {
+  db = await createTestSchema();
+  stores = [];
+});
+
+afterEach(async () => {
+  for (const store of stores) await store.close();
+  await db.drop();
+});
+
+async function open(url = db.url): Promise<JobStore> {
+  const store = await openJobStore(url);
+  stores.push(store);
+  return store;
+}
+
+async function sql<R extends pg.QueryResultRow>(text: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('migrations', () => {
+  it('applies each step once when several replicas start at the same time', async () => {
+    const started = await Promise.all(Array.from({ length: 4 }, () => open()));
+    expect(await sql(`SELECT version FROM coder_agent_bot_migrations ORDER BY version`)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
+    await started[0]!.enqueue(job(1));
+    expect((await started[3]!.get('d1'))?.state).toBe('queued');
+  });
+
+  it('refuses a database migrated by a newer version', async () => {
+    await open();
+    await sql(`INSERT INTO coder_agent_bot_migrations (version) VALUES (${POSTGRES_SCHEMA_VERSION + 1})`);
+    await expect(PostgresJobStore.open(db.url)).rejects.toThrow(new RegExp(`schema version ${POSTGRES_SCHEMA_VERSION + 1}, newer than`));
+  });
+});
+
+describe('connecting', () => {
+  it('says where it could not connect without repeating the password', async () => {
+    const url = new URL(db.url);
+    url.username = 'nobody_here';
+    url.password = 's3cret-pw';
+    url.port = '1'; // nothing listens on port 1
+    const failure = PostgresJobStore.open(url.toString());
+    await expect(failure).rejects.toThrow(/Cannot open the Postgres job store at 127\.0\.0\.1:1\//);
+    await expect(failure).rejects.not.toThrow(/s3cret/);
+  });
+});
+
+describe('notifications', () => {
+  it('wakes a listening replica when another records a job, not for a duplicate', async () => {
+    const listener = await open();
+    const writer = await open();
+    let heard = 0;
+    let wake: () => void = () => undefined;
+    const stop = await listener.watch(
+      () => {
+        heard++;
+        wake();
+      },
+      (err) => {
+        throw err;
+      },
+    );
+    try {
+      const first = new Promise<void>((resolve) => (wake = resolve));
+      await writer.enqueue(job(1));
+      await first;
+      expect(heard).toBe(1);
+      await writer.enqueue(job(1, { deliveryId: 'redelivered' }));
+      // A second, real job proves the channel still works and that the duplicate sent nothing before it.
+      const second = new Promise<void>((resolve) => (wake = resolve));
+      await writer.enqueue(job(2));
+      await second;
+      expect(heard).toBe(2);
+    } finally {
+      await stop();
+    }
+  });
+});
+
+describe('claiming under contention', () => {
+  it('skips rows another replica is claiming instead of waiting for them', async () => {
+    const a = await open();
+    await a.enqueue(job(1));
+    await a.enqueue(job(2));
+    // Another transaction holds d1's row lock (a claim in flight elsewhere).
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM coder_agent_bot_jobs WHERE delivery_id = 'd1' FOR UPDATE`);
+      const claimed = await a.claim('w', 10, 60_000);
+      expect(claimed.map((j) => j.deliveryId)).toEqual(['d2']);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+  });
+});
