@@ -24,7 +24,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   const progress = () => progressBody(run, view);
 
   if (!settings.wait) {
-    const ref = await writer?.flush(renderStarted(run) + notesBlock(run.notes));
+    const ref = await writer?.flush(renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }) + notesBlock(run.notes));
     return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created };
   }
 
@@ -57,7 +57,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
       return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, chatCreated: run.created };
     }
     const failure = describeFailure(err, deps.secrets);
-    const ref = await writer?.flush(renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId }));
+    const ref = await writer?.flush(renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }));
     return { status: 'failed', reason: failure.detail ?? failure.title, chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, errorKind: failure.kind };
   }
   const durationMs = Date.now() - run.startedAt;
@@ -100,11 +100,11 @@ export function initialView(run: StartedRun): ProgressState {
 }
 
 export function progressBody(run: StartedRun, view: ProgressState): string {
-  return renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, elapsedMs: Date.now() - run.startedAt }) + notesBlock(run.notes);
+  return renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, elapsedMs: Date.now() - run.startedAt }) + notesBlock(run.notes);
 }
 
 function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durationMs: number, prUrl: string | undefined, timeoutMs: number, secrets: readonly string[]): string {
-  const common = { chatUrl: run.chatUrl, chatId: run.chatId };
+  const common = { chatUrl: run.chatUrl, chatId: run.chatId, request: run.request };
   switch (outcome.status) {
     case 'completed':
     case 'requires_action':

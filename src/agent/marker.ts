@@ -13,12 +13,21 @@ export type MarkerState = (typeof MARKER_STATES)[number];
 export interface Marker {
   chatId: string;
   state: MarkerState;
+  /**
+   * The request this comment answers (the App's delivery id): how a run
+   * resumed after a crash finds the comment it posted, whatever the clocks
+   * say. Absent in comments from older versions and the Action.
+   */
+  request?: string | undefined;
 }
 
 const MARKER_TAG = 'coder-agent-bot';
 
 /** Coder chat ids are UUIDs; the looser pattern tolerates other id formats without letting markup through. */
 const CHAT_ID = /^[0-9a-fA-F-]{8,64}$/;
+
+/** Request keys: GitHub delivery ids are UUIDs; the pattern keeps markup and spaces out. */
+const REQUEST_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Our marker: `<!-- coder-agent-bot key=value ... -->`. Unknown keys are ignored so a later version can add some. */
 const MARKER_COMMENT = new RegExp(`<!--[ \\t]*${MARKER_TAG}[ \\t]+([^<>]*?)[ \\t]*-->`, 'g');
@@ -30,9 +39,38 @@ export function isChatId(value: string): boolean {
   return CHAT_ID.test(value);
 }
 
+export function isRequestKey(value: string): boolean {
+  return REQUEST_KEY.test(value);
+}
+
 export function renderMarker(marker: Marker): string {
   if (!isChatId(marker.chatId)) throw new RangeError(`Not a chat id: ${JSON.stringify(marker.chatId)}`);
-  return `<!-- ${MARKER_TAG} chat=${marker.chatId} state=${marker.state} -->`;
+  if (marker.request !== undefined && !isRequestKey(marker.request)) throw new RangeError(`Not a request key: ${JSON.stringify(marker.request)}`);
+  const request = marker.request === undefined ? '' : ` request=${marker.request}`;
+  return `<!-- ${MARKER_TAG} chat=${marker.chatId} state=${marker.state}${request} -->`;
+}
+
+/**
+ * The request tag the bot appends, as a text part of its own, to every
+ * message it sends to a chat: `<!-- coder-agent-bot request=KEY -->`. Coder
+ * has no labels on messages, so a run resumed after a crash reads the
+ * chat's messages for this tag to learn whether its prompt went out. The
+ * agent sees an HTML comment, which renders as nothing.
+ */
+export function renderRequestTag(request: string): string {
+  if (!isRequestKey(request)) throw new RangeError(`Not a request key: ${JSON.stringify(request)}`);
+  return `<!-- ${MARKER_TAG} request=${request} -->`;
+}
+
+/**
+ * The key of a request tag, when `text` is exactly one (the whole text part
+ * the bot sent; a tag pasted inside someone's comment is never the whole
+ * part), else null.
+ */
+export function readRequestTag(text: string | undefined): string | null {
+  const match = /^<!-- coder-agent-bot request=([^\s<>]+) -->$/.exec(text ?? '');
+  const key = match?.[1];
+  return key !== undefined && isRequestKey(key) ? key : null;
 }
 
 /**
@@ -60,7 +98,8 @@ function parseFields(fields: string): Marker | null {
   const state = values.get('state');
   if (chatId === undefined || !isChatId(chatId)) return null;
   if (!isMarkerState(state)) return null;
-  return { chatId, state };
+  const request = values.get('request');
+  return request !== undefined && isRequestKey(request) ? { chatId, state, request } : { chatId, state };
 }
 
 function isMarkerState(value: string | undefined): value is MarkerState {

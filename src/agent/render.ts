@@ -49,6 +49,8 @@ export interface ProgressView {
   status: string;
   chatUrl: string;
   chatId: string;
+  /** The request key for the marker (see marker.ts). */
+  request?: string | undefined;
   elapsedMs: number;
   /** Set while Coder retries a failed model call. */
   retries?: RetryInfo | undefined;
@@ -61,7 +63,7 @@ export interface ProgressView {
 export function renderProgress(view: ProgressView): string {
   const parts = [progressHeadline(view), formatDuration(view.elapsedMs), markdownLink('Open in Coder', view.chatUrl)];
   const content = [parts.join(' · '), '<sub>This comment is updated as the agent works and will hold its answer.</sub>'].join('\n\n');
-  return fitCommentBody({ content, tail: marker(view.chatId, 'running'), fullTextUrl: view.chatUrl, noun: 'status' });
+  return fitCommentBody({ content, tail: marker(view.chatId, 'running', view.request), fullTextUrl: view.chatUrl, noun: 'status' });
 }
 
 /**
@@ -69,12 +71,12 @@ export function renderProgress(view: ProgressView): string {
  * must not look like a progress comment that stopped moving. The marker
  * stays, so a later request in the thread continues the chat or stops it.
  */
-export function renderStarted(view: { chatUrl: string; chatId: string }): string {
+export function renderStarted(view: { chatUrl: string; chatId: string; request?: string | undefined }): string {
   const content = [
     `🚀 **Started** · ${markdownLink('Open in Coder', view.chatUrl)}`,
     '<sub>This run does not wait for the answer: follow the agent in Coder. A new request in this thread continues the same chat.</sub>',
   ].join('\n\n');
-  return fitCommentBody({ content, tail: marker(view.chatId, 'running'), fullTextUrl: view.chatUrl, noun: 'status' });
+  return fitCommentBody({ content, tail: marker(view.chatId, 'running', view.request), fullTextUrl: view.chatUrl, noun: 'status' });
 }
 
 function progressHeadline(view: ProgressView): string {
@@ -104,6 +106,8 @@ function progressHeadline(view: ProgressView): string {
 }
 
 export interface AnswerView {
+  /** The request key for the marker (see marker.ts). */
+  request?: string | undefined;
   /** The agent's final message (Markdown). */
   result: string;
   chatUrl: string;
@@ -125,7 +129,7 @@ export function renderAnswer(view: AnswerView): string {
     ...(view.prUrl === undefined ? [] : [markdownLink('Pull request', view.prUrl)]),
     ...formatUsage(view.usage),
   ].join(' · ');
-  const tail = `---\n${footer}\n\n${marker(view.chatId, 'done')}`;
+  const tail = `---\n${footer}\n\n${marker(view.chatId, 'done', view.request)}`;
   return fitCommentBody({ content, tail, fullTextUrl: view.chatUrl });
 }
 
@@ -152,6 +156,7 @@ function formatUsage(usage: Usage | null | undefined): string[] {
 }
 
 export interface ErrorView {
+  request?: string | undefined;
   /** What failed, in one line: "Coder rejected the request". */
   title: string;
   /** The underlying message; redact secrets before passing it. */
@@ -171,12 +176,13 @@ export function renderError(view: ErrorView): string {
   if (hint !== '') sections.push(hint);
   const tail = [
     ...(view.chatUrl === undefined ? [] : [markdownLink('Open in Coder', view.chatUrl)]),
-    ...(view.chatId === undefined ? [] : [marker(view.chatId, 'error')]),
+    ...(view.chatId === undefined ? [] : [marker(view.chatId, 'error', view.request)]),
   ].join('\n\n');
   return fitCommentBody({ content: sections.join('\n\n'), tail, fullTextUrl: view.chatUrl, noun: 'message' });
 }
 
 export interface StoppedView {
+  request?: string | undefined;
   chatUrl?: string | undefined;
   chatId?: string | undefined;
   /** Login of the person who asked to stop (`/agent stop`). */
@@ -198,13 +204,13 @@ export function renderStopped(view: StoppedView): string {
   if (partial !== '') sections.push('What the agent had written so far:', partial);
   const tail = [
     ...(view.chatUrl === undefined ? [] : [markdownLink('Open in Coder', view.chatUrl)]),
-    ...(view.chatId === undefined ? [] : [marker(view.chatId, 'stopped')]),
+    ...(view.chatId === undefined ? [] : [marker(view.chatId, 'stopped', view.request)]),
   ].join('\n\n');
   return fitCommentBody({ content: sections.join('\n\n'), tail, fullTextUrl: view.chatUrl });
 }
 
-function marker(chatId: string, state: MarkerState): string {
-  return renderMarker({ chatId, state });
+function marker(chatId: string, state: MarkerState, request: string | undefined): string {
+  return renderMarker(request === undefined ? { chatId, state } : { chatId, state, request });
 }
 
 /** Collapses whitespace so the text stays on its line, strips marker look-alikes, caps the length. */

@@ -52,12 +52,18 @@ export interface AgentDeps {
   secrets: readonly string[];
   /** Cancellation: the runner cancelling the job, the server shutting down. */
   signal?: AbortSignal | undefined;
-  /** Makes the chat create safe to repeat (e.g. the webhook delivery id). */
+  /**
+   * The request's key (the App: the webhook delivery id). Makes the chat
+   * create safe to repeat (a Coder label), and is carried by the progress
+   * comment's marker and by the message sent to the chat (marker.ts), so a
+   * resumed run finds what it already did.
+   */
   idempotencyKey?: string | undefined;
   /**
    * Work picked up again after a restart: the chat (found by the idempotency
-   * key) and the progress comment (found by its marker, posted after
-   * `receivedAt`) may exist already and are reused, not made twice.
+   * label), the prompt (found in the chat's messages by its request tag) and
+   * the progress comment (found by the request key in its marker) may exist
+   * already and are reused, not made or sent twice.
    */
   resuming?: boolean | undefined;
   /** Epoch ms when the request was received (the App's delivery time). */
@@ -91,6 +97,8 @@ export interface StartedRun {
   notes: string[];
   /** True when this run created the chat; false when it sent a follow-up to an existing one. */
   created?: boolean | undefined;
+  /** The request key (the idempotency key) its comment's marker and its chat message carry. */
+  request?: string | undefined;
 }
 
 export type RunStatus = OutcomeStatus | 'skipped' | 'refused' | 'started' | 'stopped' | 'failed';

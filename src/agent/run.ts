@@ -10,12 +10,13 @@
  */
 import type { CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
+import type { ChatInputPart } from '../coder/schemas.js';
 import { CommentWriter } from '../github/comment-writer.js';
 import { commentRefOf, type ReactionTarget, type Thread, type ThreadComment } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { followRun, initialView, progressBody } from './follow-run.js';
 import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
-import { findLatestMarker, readMarker } from './marker.js';
+import { findLatestMarker, readMarker, readRequestTag, renderRequestTag } from './marker.js';
 import { decideTrigger } from './policy.js';
 import { renderError, renderStopped } from './render.js';
 import { resolveRequest, type AgentRequest } from './request.js';
@@ -42,7 +43,10 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   deps.onReacted?.();
   const requestedBy = trigger.author?.login ?? trigger.sender?.login ?? 'workflow';
   const comments = thread ? await deps.github.listThreadComments(thread) : [];
-  const previous = thread ? findLatestMarker(comments, (c) => isOwn(c, deps.botLogin)) : null;
+  const key = deps.idempotencyKey;
+  // This request's own comment (an attempt cut short after posting it) is not an earlier chat to continue.
+  const ownRequest = (c: ThreadComment) => key !== undefined && readMarker(c.body)?.request === key;
+  const previous = thread ? findLatestMarker(comments, (c) => isOwn(c, deps.botLogin) && !ownRequest(c)) : null;
 
   if (request.kind === 'stop') return stopChat(previous?.marker.chatId, thread, requestedBy, deps);
 
@@ -54,9 +58,14 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     }
   }
 
+  // Resumed after a crash between posting the progress comment and recording the run: follow that chat, send nothing.
+  const posted = deps.resuming && thread && key !== undefined ? findRequestComment(comments, key, deps) : undefined;
   let run: StartedRun;
   try {
-    run = await startChat(trigger, request.prompt, chatToContinue(request, previous?.marker.chatId, settings), comments, settings, deps, { thread, requestedBy, started });
+    const meta = { thread, requestedBy, started };
+    run = posted
+      ? await rejoinChat(readMarker(posted.body)?.chatId ?? '', meta, deps)
+      : await startChat(trigger, request.prompt, chatToContinue(request, previous?.marker.chatId, settings), comments, settings, deps, meta);
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
@@ -67,7 +76,6 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   // The chat exists: the progress comment carries its marker from the start,
   // so a `/agent stop` or a follow-up finds it even while this run follows.
   const writerOptions = { minIntervalMs: progressInterval(settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, run.startedAt), logger: deps.logger };
-  const posted = deps.resuming && thread ? findProgressComment(comments, run.chatId, deps) : undefined;
   const writer = !thread
     ? undefined
     : posted
@@ -89,12 +97,15 @@ function chatToContinue(request: AgentRequest, threadChat: string | undefined, s
   return !request.direct || settings.continueThreadChat ? threadChat : undefined;
 }
 
-/** The progress comment an earlier attempt of this request posted before it was cut short. */
-function findProgressComment(comments: readonly ThreadComment[], chatId: string, deps: AgentDeps): ThreadComment | undefined {
-  const since = (deps.receivedAt ?? 0) - 60_000;
+/**
+ * The comment an earlier attempt of this request posted before it was cut
+ * short: the bot's, with this request's key in its marker. Found by the key,
+ * not by time, so clock skew between the App and GitHub changes nothing.
+ */
+function findRequestComment(comments: readonly ThreadComment[], key: string, deps: AgentDeps): ThreadComment | undefined {
   return comments.find((c) => {
     const marker = readMarker(c.body);
-    return isOwn(c, deps.botLogin) && marker?.chatId === chatId && marker.state === 'running' && Date.parse(c.created_at) >= since;
+    return isOwn(c, deps.botLogin) && marker?.request === key;
   });
 }
 
@@ -132,12 +143,14 @@ async function startChat(
 ): Promise<StartedRun> {
   const { coder } = deps;
   const model = settings.model ? await coder.resolveModel(settings.model, deps.signal) : undefined;
-  const base = { thread: meta.thread, startedAt: meta.started, requestedBy: meta.requestedBy };
+  const base = { thread: meta.thread, startedAt: meta.started, requestedBy: meta.requestedBy, request: deps.idempotencyKey };
   const gatherDeps = { coder, github: deps.github, logger: deps.logger, signal: deps.signal };
   if (continuing) {
+    const sent = deps.resuming && deps.idempotencyKey !== undefined ? await findRequestMessage(coder, continuing, deps.idempotencyKey, deps.signal) : undefined;
+    if (sent) return { ...base, chatId: continuing, chatUrl: coder.chatUrl(continuing), ...sent, notes: [] };
     const input = await gatherFollowUpInput(trigger, prompt, gatherDeps);
     try {
-      const res = await coder.sendMessage(continuing, { content: input.parts, model_config_id: model }, deps.signal);
+      const res = await coder.sendMessage(continuing, { content: withRequestTag(input.parts, deps.idempotencyKey), model_config_id: model }, deps.signal);
       const userMessageId = res.message?.id;
       return {
         ...base,
@@ -159,7 +172,7 @@ async function startChat(
   const input = await gatherNewChatInput(trigger, prompt, comments, gatherDeps);
   const chat = await coder.createChat({
     reuseExisting: deps.resuming,
-    content: input.parts,
+    content: withRequestTag(input.parts, deps.idempotencyKey),
     workspace_id: settings.workspaceId,
     model_config_id: model,
     system_prompt: settings.systemPrompt,
@@ -168,6 +181,48 @@ async function startChat(
     signal: deps.signal,
   });
   return { ...base, chatId: chat.id, chatUrl: coder.chatUrl(chat.id), afterId: 0, notes: input.notes, created: true };
+}
+
+/** The request tag as a text part of its own, after the input (see marker.ts). */
+function withRequestTag(parts: ChatInputPart[], key: string | undefined): ChatInputPart[] {
+  return key === undefined ? parts : [...parts, { type: 'text', text: renderRequestTag(key) }];
+}
+
+/**
+ * Where the chat holds the message this request sent (tagged with its key),
+ * sent or still queued: the follow point a resumed run picks up from.
+ */
+async function findRequestMessage(coder: CoderClient, chatId: string, key: string, signal?: AbortSignal): Promise<Pick<StartedRun, 'afterId' | 'userMessageId' | 'queuedId'> | undefined> {
+  const { messages, queued } = await coder.getMessagesAfter(chatId, 0, signal);
+  const tagged = (content: ReadonlyArray<{ type: string; text?: string | undefined }> | null | undefined) => (content ?? []).some((p) => p.type === 'text' && readRequestTag(p.text) === key);
+  const message = messages.find((m) => m.role === 'user' && tagged(m.content));
+  if (message) return { afterId: message.id, userMessageId: message.id };
+  const waiting = queued.find((q) => tagged(q.content));
+  if (waiting) return { afterId: messages.at(-1)?.id ?? 0, queuedId: waiting.id };
+  return undefined;
+}
+
+/**
+ * The run of a request whose comment exists (found by its marker) but whose
+ * record was lost: the chat is the marker's, and the follow point is the
+ * request's own message in it (a new chat's first message, or the
+ * follow-up this request sent).
+ */
+async function rejoinChat(chatId: string, meta: { thread: Thread | undefined; requestedBy: string; started: number }, deps: AgentDeps): Promise<StartedRun> {
+  const key = deps.idempotencyKey ?? '';
+  const found = await findRequestMessage(deps.coder, chatId, key, deps.signal);
+  return {
+    thread: meta.thread,
+    startedAt: meta.started,
+    requestedBy: meta.requestedBy,
+    request: deps.idempotencyKey,
+    chatId,
+    chatUrl: deps.coder.chatUrl(chatId),
+    afterId: found?.afterId ?? 0,
+    userMessageId: found?.userMessageId,
+    queuedId: found?.queuedId,
+    notes: [],
+  };
 }
 
 async function lastMessageId(coder: CoderClient, chatId: string, signal?: AbortSignal): Promise<number> {

@@ -21,6 +21,12 @@ export class AppMetrics {
   readonly workerCrashes: Counter;
   readonly timeToReaction: Histogram;
   readonly timeToAnswer: Histogram;
+  readonly jobsClaimed: Counter;
+  readonly resumes: Counter;
+  readonly fencingRefusals: Counter;
+  readonly leasesLost: Counter;
+  /** Epoch ms of the job worker's last lease renewal that reached the store (undefined: it holds none). */
+  readonly leaseRenewal: { at: number | undefined } = { at: undefined };
 
   /**
    * `store`: report its jobs by state. `defaultMetrics`: Node's process
@@ -53,6 +59,27 @@ export class AppMetrics {
         },
       });
     }
+    const renewal = this.leaseRenewal;
+    new Gauge({
+      name: 'coder_agent_bot_lease_age_seconds',
+      help: 'Time since this replica last renewed its job leases in the store (0 while it holds none); near the lease length means other replicas are about to take its chats.',
+      registers,
+      collect() {
+        this.set(renewal.at === undefined ? 0 : (Date.now() - renewal.at) / 1000);
+      },
+    });
+    this.jobsClaimed = new Counter({ name: 'coder_agent_bot_jobs_claimed_total', help: 'Jobs this replica claimed (new and resumed).', registers });
+    this.resumes = new Counter({
+      name: 'coder_agent_bot_resumes_total',
+      help: 'Jobs this replica took up again after an earlier attempt stopped (a dead replica, a restart, a failed attempt).',
+      registers,
+    });
+    this.fencingRefusals = new Counter({
+      name: 'coder_agent_bot_fencing_refusals_total',
+      help: 'Writes to GitHub refused because this replica no longer held the job\'s lease (another replica had taken it over).',
+      registers,
+    });
+    this.leasesLost = new Counter({ name: 'coder_agent_bot_leases_lost_total', help: 'Jobs this replica stopped working because its lease was found taken over or finished.', registers });
     this.chatsFollowed = new Gauge({ name: 'coder_agent_bot_chats_followed', help: 'Chats this process is following now.', registers });
     this.deliveries = new Counter({
       name: 'coder_agent_bot_deliveries_total',

@@ -5,7 +5,6 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { createNodeMiddleware } from 'probot';
 import { keepShortLivedObjectsYoung } from './gc-tuning.js';
 import { AppMetrics } from './metrics.js';
@@ -15,6 +14,7 @@ import { RepoConfigCache } from './repo-config.js';
 import type { AppSettings } from './settings.js';
 import type { JobStore } from './store/job-store.js';
 import { parseDatabaseUrl } from './store/open-store.js';
+import { resolveInstanceId } from './instance-id.js';
 import { registerWebhooks } from './webhooks.js';
 import { WorkerHost } from './worker-host.js';
 import type { FollowTuning } from './worker-protocol.js';
@@ -27,7 +27,7 @@ export interface StartOptions {
   logLevel?: LogLevel;
   /** The bot's login; by default `<app slug>[bot]`, asked of GitHub once. */
   botLogin?: string;
-  /** This process's name in job leases. */
+  /** This instance's name in job leases; by default resolveInstanceId (INSTANCE_ID, or one kept next to the SQLite file, or the host name). */
   workerId?: string;
   leaseMs?: number;
   pollMs?: number;
@@ -69,10 +69,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const portOptions = { enterpriseHost: settings.gheHost, logger };
   const portFor = (octokit: unknown) => createOctokitPort(octokit as OctokitLike, portOptions);
 
+  const owner = opts.workerId ?? resolveInstanceId(process.env, settings.databaseUrl);
+  // A second live process with this name would take this one's jobs: refused here.
+  const unlockInstance = await store.lockInstance(owner);
+  // What this instance's previous life held (it was killed): resumed now, not when its leases run out.
+  const takenBack = await store.releaseAll(owner).catch(async (err: unknown) => {
+    await unlockInstance();
+    throw err;
+  });
+  if (takenBack) logger.info(`Resuming ${takenBack} job(s) this instance (${owner}) held before it stopped.`);
+
   const worker = await WorkerHost.start({
     config: {
       settings,
-      owner: opts.workerId ?? `${hostname()}:${process.pid}`,
+      owner,
       leaseMs: opts.leaseMs,
       pollMs: opts.pollMs,
       follow: opts.follow,
@@ -84,6 +94,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     logger,
     restartDelayMs: opts.workerRestartDelayMs,
     onCrash: () => metrics.workerCrashes.inc(),
+  }).catch(async (err: unknown) => {
+    await unlockInstance();
+    throw err;
   });
 
   const middleware = await createNodeMiddleware(
@@ -102,6 +115,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   ).catch(async (err: unknown) => {
     // A running worker thread would keep the process alive after a failed start.
     await worker.stop();
+    await unlockInstance();
     throw err;
   });
 
@@ -142,6 +156,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
   } catch (err) {
     await worker.stop();
+    await unlockInstance();
     throw new Error(`The App cannot listen on ${settings.host}:${settings.port}: ${(err as Error).message}`, { cause: err });
   }
   const address = server.address() as AddressInfo;
@@ -155,6 +170,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     async stop() {
       stopping = true;
       await worker.stop();
+      await unlockInstance();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

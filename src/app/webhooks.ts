@@ -42,6 +42,15 @@ export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
   'issues.labeled': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:labeled:${t.label ?? ''}:${t.triggeredAt ?? ''}` },
 };
 
+/** The job store could not record a delivery; `status` is what Probot's middleware answers. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly status = 503;
+  constructor() {
+    super('The job store is busy or unreachable; the delivery was not recorded. Redeliver it.');
+  }
+}
+
 export interface WebhookDeps {
   store: JobStore;
   repoConfigs: RepoConfigCache;
@@ -84,15 +93,23 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
     const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase });
     if (!config.enabled || request.kind === 'none') return count('ignored');
 
-    const recorded = await deps.store.enqueue({
-      deliveryId,
-      dedupeKey: route.dedupeKey(trigger),
-      event: name,
-      installationId,
-      repository: `${trigger.repository.owner}/${trigger.repository.repo}`,
-      payload,
-      receivedAt: Date.now(),
-    });
+    const recorded = await deps.store
+      .enqueue({
+        deliveryId,
+        dedupeKey: route.dedupeKey(trigger),
+        event: name,
+        installationId,
+        repository: `${trigger.repository.owner}/${trigger.repository.repo}`,
+        payload,
+        receivedAt: Date.now(),
+      })
+      .catch((err: unknown) => {
+        // Not recorded (SQLite locked by another connection, Postgres unreachable): a 503, which the
+        // App's delivery log shows as retryable, rather than a 500 that reads as a bug.
+        deps.logger.error(`Could not record a delivery: ${(err as Error).message}`, { delivery: deliveryId });
+        count('error');
+        throw new StoreUnavailableError();
+      });
     if (!recorded.inserted) {
       deps.logger.info('Duplicate delivery ignored.', { delivery: deliveryId, first: recorded.deliveryId });
       return count('duplicate');

@@ -12,6 +12,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CoderClient } from '../coder/client.js';
+import type { GitHubPort } from '../github/port.js';
 import { AppMetrics } from './metrics.js';
 import { botLoginOf, createProbot, installationPorts } from './probot.js';
 import { RepoConfigCache } from './repo-config.js';
@@ -37,21 +38,37 @@ function lowerThreadPriority(): void {
   }
 }
 
-async function startWorker(config: WorkerConfig, post: (m: FromWorker) => void): Promise<(m: ToWorker) => void> {
+/**
+ * Seams around the worker's ports, for the crash-point tests
+ * (test/app/crash-points.test.ts): each may return a wrapper that kills the
+ * process right after a given call to Coder, GitHub or the store.
+ */
+export interface WorkerSeams {
+  coder?(client: CoderClient): CoderClient;
+  github?(port: GitHubPort): GitHubPort;
+  store?(store: JobStore): JobStore;
+}
+
+/** Starts the job worker on this thread; returns the handler for the webhook thread's messages. */
+export async function startWorker(config: WorkerConfig, post: (m: FromWorker) => void, seams: WorkerSeams = {}): Promise<(m: ToWorker) => void> {
   lowerThreadPriority();
   const { settings } = config;
   const { probot, logger } = createProbot(settings, { logLevel: config.logLevel });
-  const store: JobStore = await openJobStore(settings.databaseUrl);
+  // The worker has no deadline of GitHub's to meet: it waits out a long-held lock rather than fail a run.
+  const opened: JobStore = await openJobStore(settings.databaseUrl, { busyDeadlineMs: 60_000 });
+  const store = seams.store?.(opened) ?? opened;
   // The webhook thread collects the process-wide metrics and the job counts; these are the runs'.
   const metrics = new AppMetrics({ defaultMetrics: false, workerHeap: true });
-  const coder = new CoderClient({ url: settings.coderUrl, token: settings.coderToken, organization: settings.coderOrganization, userAgent: 'coder-agent-bot-app' });
+  const client = new CoderClient({ url: settings.coderUrl, token: settings.coderToken, organization: settings.coderOrganization, userAgent: 'coder-agent-bot-app' });
+  const coder = seams.coder?.(client) ?? client;
   const botLogin = botLoginOf(probot, config.botLogin);
 
+  const portFor = installationPorts(probot, { enterpriseHost: settings.gheHost, logger, botLogin });
   const runner = new JobRunner({
     store,
     settings,
     coder,
-    githubFor: installationPorts(probot, { enterpriseHost: settings.gheHost, logger, botLogin }),
+    githubFor: seams.github ? async (id) => seams.github!(await portFor(id)) : portFor,
     botLogin,
     repoConfigs: new RepoConfigCache(),
     metrics,
@@ -75,7 +92,7 @@ async function startWorker(config: WorkerConfig, post: (m: FromWorker) => void):
     if (m.type === 'stop') {
       void runner
         .stop()
-        .then(() => store.close())
+        .then(() => opened.close())
         .catch((err: unknown) => logger.error(`The job worker did not stop cleanly: ${(err as Error).message}`))
         .finally(() => post({ type: 'stopped' }));
     }

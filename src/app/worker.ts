@@ -16,6 +16,7 @@ import { parseTrigger, TriggerError } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
 import type { RepoConfig, RepoConfigCache } from './repo-config.js';
 import type { AppSettings } from './settings.js';
+import { fencePort, type FencedPort } from './fenced-port.js';
 import type { JobRecord, JobStore } from './store/job-store.js';
 
 export interface WorkerDeps {
@@ -28,10 +29,14 @@ export interface WorkerDeps {
   repoConfigs: RepoConfigCache;
   metrics: AppMetrics;
   logger: Logger;
-  /** This process's name in leases. */
+  /** This instance's name in leases (INSTANCE_ID: stable across restarts). */
   owner: string;
+  /** How long a claim holds a job; renewed every third of it. Default DEFAULT_LEASE_MS. */
   leaseMs?: number;
-  /** How often to look for resumable jobs besides kicks. */
+  /**
+   * How often to look for jobs whose lease ran out (a dead replica's) besides
+   * kicks and notifications. Default DEFAULT_POLL_MS.
+   */
   pollMs?: number;
   /** A job failing this many times for reasons other than the agent is given up. */
   maxAttempts?: number;
@@ -39,6 +44,14 @@ export interface WorkerDeps {
   /** Told the number of jobs being worked whenever it changes. */
   onActive?(count: number): void;
 }
+
+/**
+ * Leases: a dead replica's chats are followed again within lease + poll
+ * (10 s + 2.5 s), under the 15 s the replicas issue asks for; renewals every
+ * third of the lease leave two chances to a slow store before a lease runs out.
+ */
+export const DEFAULT_LEASE_MS = 10_000;
+export const DEFAULT_POLL_MS = 2_500;
 
 /** Runs older than this when resumed have certainly started: a final status on resume is believed. */
 const SURELY_STARTED_MS = 30_000;
@@ -54,9 +67,15 @@ export class JobRunner {
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
   private readonly done = new Set<Promise<void>>();
+  /** Jobs whose lease was found lost: their runs stop without touching the job's record. */
+  private readonly lost = new Set<string>();
+  /** Each running job's fenced GitHub port: it knows whether a write was refused. */
+  private readonly fences = new Map<string, FencedPort>();
+  private unwatch: (() => Promise<void>) | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: WorkerDeps) {
-    this.leaseMs = deps.leaseMs ?? 60_000;
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   get active(): number {
@@ -64,12 +83,36 @@ export class JobRunner {
   }
 
   start(): void {
-    this.poll = setInterval(() => this.kick(), this.deps.pollMs ?? 5000);
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(1000, Math.floor(this.leaseMs / 3)));
+    this.poll = setInterval(() => this.kick(), this.deps.pollMs ?? DEFAULT_POLL_MS);
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    void this.watch();
     // Finished jobs are only needed to recognise late redeliveries; keep a month of them.
     this.pruneTimer = setInterval(() => void this.prune(), 60 * 60_000).unref();
     void this.prune();
     this.kick();
+  }
+
+  /** Other replicas' new jobs wake this one (Postgres NOTIFY); a lost listener is started again. */
+  private async watch(): Promise<void> {
+    if (this.stopping) return;
+    const again = () => {
+      this.unwatch = undefined;
+      if (!this.stopping) this.watchTimer = setTimeout(() => void this.watch(), 5_000);
+    };
+    try {
+      this.unwatch = await this.deps.store.watch(
+        () => this.kick(),
+        (err) => {
+          this.deps.logger.warn(`${err.message}; listening again in 5 s (polling meanwhile).`);
+          void this.unwatch?.();
+          again();
+        },
+      );
+      if (this.stopping) await this.unwatch();
+    } catch (err) {
+      this.deps.logger.warn(`Could not listen for new jobs: ${(err as Error).message}; trying again in 5 s (polling meanwhile).`);
+      again();
+    }
   }
 
   private async prune(): Promise<void> {
@@ -103,12 +146,20 @@ export class JobRunner {
     const free = this.deps.settings.concurrency - this.running.size;
     if (free <= 0) return;
     const jobs = await this.deps.store.claim(this.deps.owner, free, this.leaseMs);
+    if (jobs.length) this.deps.metrics.jobsClaimed.inc(jobs.length);
     for (const job of jobs) {
+      if (job.attempts > 1) this.deps.metrics.resumes.inc();
       const controller = new AbortController();
       this.running.set(job.deliveryId, controller);
       this.activeChanged();
-      const p: Promise<void> = this.process(job, controller.signal).finally(() => {
+      // A store that fails even after its retries must not end the worker: the job's lease runs out and it is resumed.
+      const processed = this.process(job, controller.signal).catch((err: unknown) => {
+        this.deps.logger.error(`Could not record the state of a job: ${(err as Error).message}`, { delivery: job.deliveryId });
+      });
+      const p: Promise<void> = processed.finally(() => {
         this.running.delete(job.deliveryId);
+        this.lost.delete(job.deliveryId);
+        this.fences.delete(job.deliveryId);
         this.activeChanged();
         this.done.delete(p);
         this.kick();
@@ -122,11 +173,30 @@ export class JobRunner {
     this.deps.onActive?.(this.running.size);
   }
 
+  /**
+   * Extends this replica's leases. A job whose lease is no longer ours
+   * (finished, or taken over after this replica was paused past its lease)
+   * is stopped at once, leaving its record to the new holder.
+   */
   private async renew(): Promise<void> {
-    if (this.running.size === 0) return;
-    await this.deps.store.renew(this.deps.owner, [...this.running.keys()], this.leaseMs).catch((err: unknown) => {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) {
+      this.deps.metrics.leaseRenewal.at = undefined;
+      return;
+    }
+    try {
+      const held = new Set(await this.deps.store.renew(this.deps.owner, ids, this.leaseMs));
+      this.deps.metrics.leaseRenewal.at = Date.now();
+      for (const id of ids) {
+        if (held.has(id) || !this.running.has(id)) continue;
+        this.deps.logger.warn('This replica lost the lease of a job it was working; leaving it to the replica that took it over.', { delivery: id });
+        this.deps.metrics.leasesLost.inc();
+        this.lost.add(id);
+        this.running.get(id)?.abort();
+      }
+    } catch (err) {
       this.deps.logger.error(`Could not renew job leases: ${(err as Error).message}`);
-    });
+    }
   }
 
   /** Stops taking work, interrupts running jobs without touching their comments, and leaves them resumable. */
@@ -135,6 +205,8 @@ export class JobRunner {
     clearInterval(this.poll);
     clearInterval(this.renewTimer);
     clearInterval(this.pruneTimer);
+    clearTimeout(this.watchTimer);
+    await this.unwatch?.();
     await this.claiming;
     const ids = [...this.running.keys()];
     for (const controller of this.running.values()) controller.abort();
@@ -149,6 +221,7 @@ export class JobRunner {
     try {
       result = await this.run(job, signal);
     } catch (err) {
+      if (this.leftToOthers(job)) return;
       if (signal.aborted) return; // shutting down: resumed after the restart
       const message = (err as Error).message;
       if (err instanceof CoderError) metrics.coderErrors.inc();
@@ -159,6 +232,7 @@ export class JobRunner {
       else await store.release(this.deps.owner, [job.deliveryId]);
       return;
     }
+    if (this.leftToOthers(job)) return;
     if (signal.aborted && result.status === 'aborted') return;
     metrics.runs.inc({ status: result.status });
     if (result.status === 'failed') metrics.coderErrors.inc();
@@ -168,12 +242,26 @@ export class JobRunner {
     log(`Job ${result.status}${result.chatUrl ? ` (${result.chatUrl})` : ''}${result.reason ? `: ${result.reason}` : ''}`);
   }
 
+  /**
+   * Whether the job now belongs to another replica (its lease was found
+   * lost, or a write was refused by the fence): then this replica records
+   * nothing about it, neither an outcome nor a release.
+   */
+  private leftToOthers(job: JobRecord): boolean {
+    const gone = this.lost.has(job.deliveryId) || this.fences.get(job.deliveryId)?.refused === true;
+    if (gone) this.deps.logger.warn('Left the job to the replica that holds its lease now.', { delivery: job.deliveryId });
+    return gone;
+  }
+
   private async run(job: JobRecord, signal: AbortSignal): Promise<RunResult> {
     const { store } = this.deps;
     const trigger = parseTrigger(job.event, job.payload);
     // The parsed trigger is all a run needs; the raw payload (tens of KB) need not live as long as the chat.
     job.payload = null;
-    const github = await this.deps.githubFor(job.installationId);
+    const lease = { deliveryId: job.deliveryId, owner: this.deps.owner, generation: job.leaseGeneration };
+    const fence = fencePort(await this.deps.githubFor(job.installationId), store, lease, this.leaseMs, () => this.deps.metrics.fencingRefusals.inc());
+    this.fences.set(job.deliveryId, fence);
+    const github = fence.port;
     const config = await this.deps.repoConfigs.get(github, trigger.repository.owner, trigger.repository.repo, this.deps.logger);
     if (!config.enabled) return { status: 'skipped', reason: 'The bot is turned off in .github/coder-agent.yml.' };
     const settings = agentSettingsFor(this.deps.settings, config);

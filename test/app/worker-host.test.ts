@@ -45,8 +45,8 @@ afterEach(async () => {
 describe('the job worker thread host', () => {
   it('says why, in the worker\'s own words, when the worker cannot start, and never shows the database password', async () => {
     store = await openJobStore(tempDatabaseUrl());
-    const started = WorkerHost.start({ config: { settings: settings('postgres://bot:hunter2@db.internal/jobs'), owner: 'w', logLevel: 'fatal' }, entry: TEST_WORKER_ENTRY, store, logger });
-    await expect(started).rejects.toThrow(/^The App's job worker could not start: DATABASE_URL points at Postgres/);
+    const started = WorkerHost.start({ config: { settings: settings('postgres://bot:hunter2@127.0.0.1:1/jobs'), owner: 'w', logLevel: 'fatal' }, entry: TEST_WORKER_ENTRY, store, logger });
+    await expect(started).rejects.toThrow(/^The App's job worker could not start: Cannot open the Postgres job store at 127\.0\.0\.1:1\/jobs: /);
     await started.catch((err: unknown) => expect((err as Error).message).not.toContain('hunter2'));
   });
 

@@ -117,8 +117,11 @@ export function fakeUser(login: string, type?: FakeUser['type']): FakeUser {
   return { login, id, type: type ?? (login.endsWith('[bot]') ? 'Bot' : 'User') };
 }
 
+/** How far the fake GitHub's clock runs from this machine's (clock-skew tests set it, then reset it to 0). */
+export const clockSkew = { ms: 0 };
+
 /** GitHub's timestamps have second precision. */
-export function timestamp(date = new Date()): string {
+export function timestamp(date = new Date(Date.now() + clockSkew.ms)): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

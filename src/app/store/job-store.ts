@@ -127,6 +127,17 @@ export interface JobStore {
   /** Drops every lease `owner` holds on unfinished jobs (its worker died); returns how many. */
   releaseAll(owner: string): Promise<number>;
 
+  /**
+   * Claims the name `owner` for this process until the returned function is
+   * called (or the process dies), so that a second live process with the same
+   * INSTANCE_ID is refused instead of taking this one's jobs. Postgres: a
+   * session advisory lock, freed by the server when the connection drops;
+   * waits up to `waitMs` for a previous life's connection to be noticed dead.
+   * SQLite: one process per file by design; nothing to lock.
+   * Throws an Error that names the instance when the name is in use.
+   */
+  lockInstance(owner: string, waitMs?: number): Promise<() => Promise<void>>;
+
   get(deliveryId: string): Promise<JobRecord | undefined>;
 
   /** Number of jobs in each state, for /metrics. */

@@ -23,6 +23,8 @@ export type DatabaseLocation =
 export interface OpenStoreOptions {
   /** Where relative `sqlite:` paths start; the process's working directory by default. */
   cwd?: string;
+  /** SQLite: how long a write waits for another connection's write lock (see SqliteJobStore.open). */
+  busyDeadlineMs?: number;
 }
 
 /** Reads DATABASE_URL without opening anything; throws an Error that says which forms are accepted. */
@@ -48,7 +50,7 @@ export async function openJobStore(databaseUrl: string, options: OpenStoreOption
   const location = parseDatabaseUrl(databaseUrl, options);
   if (location.kind === 'postgres') return PostgresJobStore.open(location.url);
   try {
-    return SqliteJobStore.open(location.path);
+    return SqliteJobStore.open(location.path, { busyDeadlineMs: options.busyDeadlineMs });
   } catch (err) {
     throw new Error(`DATABASE_URL names the SQLite file ${location.path}, which cannot be opened: ${explainOpenError(err, location.path)}`, { cause: err });
   }

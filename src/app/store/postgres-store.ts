@@ -290,6 +290,30 @@ export class PostgresJobStore implements JobStore {
     };
   }
 
+  async lockInstance(owner: string, waitMs = 10_000): Promise<() => Promise<void>> {
+    this.assertOpen();
+    const client = new pg.Client({ connectionString: this.url, application_name: `coder-agent-bot instance ${owner}`.slice(0, 63) });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      throw describeConnectError(err, this.url);
+    }
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [`coder-agent-bot instance:${owner}`]);
+      if (rows[0]?.locked) break;
+      if (Date.now() >= deadline) {
+        await client.end().catch(() => undefined);
+        throw new Error(`Another running process already uses the instance id "${owner}". Give each replica its own INSTANCE_ID (or leave it unset in Kubernetes, where the pod name is used).`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return async () => {
+      await client.end().catch(() => undefined);
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -13,6 +13,17 @@ import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type Job
 
 type Db = Database.Database;
 
+const DEFAULT_BUSY_DEADLINE_MS = 2_000;
+
+/** Another connection held the database's write lock for longer than the store would wait. */
+export class StoreBusyError extends Error {
+  override readonly name = 'StoreBusyError';
+  readonly code = 'SQLITE_BUSY';
+  constructor(waitedMs: number) {
+    super(`The job database stayed locked by another connection for ${waitedMs / 1000} s; the write was not made.`);
+  }
+}
+
 /**
  * Schema migrations, in order; `PRAGMA user_version` records how many ran.
  * Never edit a released step: append one (e.g. `ALTER TABLE jobs ADD COLUMN`).
@@ -191,18 +202,26 @@ type Statements = ReturnType<typeof prepareStatements>;
 export class SqliteJobStore implements JobStore {
   private readonly stmt: Statements;
 
-  private constructor(private readonly db: Db) {
+  private constructor(
+    private readonly db: Db,
+    private readonly busyDeadlineMs: number,
+  ) {
     this.stmt = prepareStatements(db);
   }
 
-  /** Opens (creating if needed, with its parent directories) the database at `path`; `:memory:` for a private in-memory one. */
-  static open(path: string): SqliteJobStore {
+  /**
+   * Opens (creating if needed, with its parent directories) the database at
+   * `path`; `:memory:` for a private in-memory one. `busyDeadlineMs`: how
+   * long a write keeps trying while another connection holds the write
+   * lock before it fails with StoreBusyError (default 2 s, for the webhook
+   * thread: GitHub gives a delivery 10 s; the job worker passes longer).
+   */
+  static open(path: string, options: { busyDeadlineMs?: number } = {}): SqliteJobStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     try {
-      // Another connection (a second store, a CLI inspecting the file) may
-      // hold the write lock briefly; wait for it instead of failing with BUSY.
-      // Set first: switching to WAL below needs the lock too.
+      // Start-up may wait for another connection (switching to WAL and
+      // migrating need the lock); later writes never block the thread.
       db.pragma('busy_timeout = 5000');
       // WAL: readers (counts, get, /metrics) never block the writer nor the
       // writer them, and a commit is one append instead of a journal rewrite.
@@ -212,7 +231,12 @@ export class SqliteJobStore implements JobStore {
       // only a power loss or OS crash can roll back the last few commits.
       db.pragma('synchronous = NORMAL');
       migrate(db);
-      return new SqliteJobStore(db);
+      // better-sqlite3 is synchronous: a busy_timeout would freeze the whole
+      // thread (the webhook thread: every delivery) while another connection
+      // holds the write lock. Instead a busy write fails at once and write()
+      // tries again after a timer, leaving the event loop free meanwhile.
+      db.pragma('busy_timeout = 0');
+      return new SqliteJobStore(db, options.busyDeadlineMs ?? DEFAULT_BUSY_DEADLINE_MS);
     } catch (error) {
       db.close();
       throw error;
@@ -249,7 +273,7 @@ export class SqliteJobStore implements JobStore {
     // One UPDATE ... WHERE delivery_id IN (candidates) RETURNING: selecting
     // and leasing happen in one statement under the write lock, so a second
     // claimer sees the new leases and never gets the same job.
-    const rows = this.write(() => this.stmt.claim.all({ owner, limit, now, leaseUntil: now + leaseMs }) as JobRow[]);
+    const rows = await this.write(() => this.stmt.claim.all({ owner, limit, now, leaseUntil: now + leaseMs }) as JobRow[]);
     // RETURNING gives rows in no defined order.
     rows.sort((a, b) => a.received_at - b.received_at || (a.delivery_id < b.delivery_id ? -1 : a.delivery_id > b.delivery_id ? 1 : 0));
     return rows.map(toRecord);
@@ -264,25 +288,30 @@ export class SqliteJobStore implements JobStore {
     return this.write(() => this.stmt.holdLease.run(params).changes === 1);
   }
 
+  async lockInstance(): Promise<() => Promise<void>> {
+    // One process per file (see the module comment): no other live process to refuse.
+    return async () => undefined;
+  }
+
   async watch(): Promise<() => Promise<void>> {
     // One process per file: the webhook thread kicks its own worker (worker-host.ts).
     return async () => undefined;
   }
 
   async recordRun(deliveryId: string, run: unknown): Promise<void> {
-    this.write(() => this.stmt.recordRun.run({ deliveryId, run: toJson(run), now: Date.now() }));
+    await this.write(() => this.stmt.recordRun.run({ deliveryId, run: toJson(run), now: Date.now() }));
   }
 
   async markStarting(deliveryId: string): Promise<void> {
-    this.write(() => this.stmt.markStarting.run({ deliveryId, now: Date.now() }));
+    await this.write(() => this.stmt.markStarting.run({ deliveryId, now: Date.now() }));
   }
 
   async finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error: string | null = null): Promise<void> {
-    this.write(() => this.stmt.finish.run({ deliveryId, state, result: toJson(result), error, now: Date.now() }));
+    await this.write(() => this.stmt.finish.run({ deliveryId, state, result: toJson(result), error, now: Date.now() }));
   }
 
   async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       for (const deliveryId of deliveryIds) this.stmt.release.run({ owner, deliveryId });
     });
   }
@@ -313,13 +342,24 @@ export class SqliteJobStore implements JobStore {
   }
 
   /**
-   * Runs `fn` in an IMMEDIATE transaction: the write lock is taken (waiting
-   * up to busy_timeout) before any read, so a read-then-write cannot fail
-   * half-way with SQLITE_BUSY when another connection wrote in between.
+   * Runs `fn` in an IMMEDIATE transaction: the write lock is taken before
+   * any read, so a read-then-write cannot fail half-way when another
+   * connection wrote in between. While another connection holds the lock,
+   * tries again after a growing pause (never blocking the thread), until
+   * `busyDeadlineMs`; then throws StoreBusyError.
    */
-  private write<T>(fn: () => T): T {
-    this.assertOpen();
-    return this.db.transaction(fn).immediate();
+  private async write<T>(fn: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyDeadlineMs;
+    for (let pauseMs = 2; ; pauseMs = Math.min(pauseMs * 2, 50)) {
+      this.assertOpen();
+      try {
+        return this.db.transaction(fn).immediate();
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+        if (Date.now() + pauseMs > deadline) throw new StoreBusyError(this.busyDeadlineMs);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
   }
 
   private assertOpen(): void {

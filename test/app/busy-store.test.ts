@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { waitFor } from '../helpers/wait.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+
+let coder: FakeCoder;
+let github: FakeGitHub;
+let app: TestApp | undefined;
+
+beforeEach(async () => {
+  coder = await FakeCoder.start({ token: CODER_TOKEN });
+  github = await FakeGitHub.start({ writers: ['maintainer'] });
+});
+afterEach(async () => {
+  await app?.stop().catch(() => undefined);
+  app = undefined;
+  await coder.close();
+  await github.close();
+});
+
+describe('the App while another connection holds the SQLite write lock for 8 s', () => {
+  it('answers deliveries 503 without blocking, and the job worker waits the lock out instead of dying', async () => {
+    coder.options.agent = ({ prompt }) => [{ status: 'running' }, { delayMs: 1_000 }, { text: `Echo: ${prompt.slice(0, 20)}` }, { persist: true }, { status: 'waiting' }];
+    const settings = appSettings(coder, github);
+    app = await startTestApp(settings);
+    const botComments = () => github.comments(OWNER, REPO, 1).filter((c) => c.user.login === BOT);
+    expect((await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent finish while locked'))).status).toBe(200);
+    await waitFor(() => botComments().length === 1, 15_000); // the chat runs; its answer is due in about a second
+
+    const other = new Database(settings.databaseUrl.replace(/^sqlite:/, ''));
+    other.prepare('BEGIN IMMEDIATE').run();
+    const lockedAt = Date.now();
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.prepare('COMMIT').run();
+        other.close();
+        resolve();
+      }, 8_000),
+    );
+    try {
+      // The webhook thread stays free: health answers while a delivery waits for the lock.
+      const waiting = deliver(app.app, 'issue_comment', commentDelivery(github, '/agent arrives while locked'));
+      const health = await fetch(`${app.app.url}/healthz`);
+      expect(health.status).toBe(200);
+      const refused = await waiting;
+      expect(refused.status).toBe(503);
+      expect(Date.now() - lockedAt).toBeLessThan(8_000);
+    } finally {
+      await released;
+    }
+
+    await waitFor(() => botComments().some((c) => c.body.includes('state=done')), 30_000);
+    expect(app.app.worker.running).toBe(true);
+    const metrics = await (await fetch(`${app.app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^coder_agent_bot_worker_crashes_total 0$/m);
+    expect(botComments()).toHaveLength(1);
+    expect(botComments()[0]?.body).toContain('Echo: ');
+    await waitFor(async () => (await app!.store.counts()).done === 1, 10_000);
+  }, 60_000);
+});

@@ -1,0 +1,184 @@
+/**
+ * The crash points of one request, each tested on a store (run by
+ * crash-points-sqlite.test.ts and crash-points-postgres.test.ts). The App's
+ * job worker runs as a process (test/helpers/crash-point-worker.mjs) that
+ * SIGKILLs itself right after an external call returned and before its
+ * result was recorded; a second life of the same instance then takes the
+ * job back at once (the lease is a minute, the test waits 20 s) and
+ * finishes it. Every case must end with exactly one chat, one
+ * prompt sent and one answer comment, and nothing left "working".
+ *
+ * The crash points (between each external call and its record):
+ * 1. Coder created the chat; the chat is not recorded.
+ *    → The resumed run finds it by its idempotency label (the delivery id).
+ * 2. GitHub created the progress comment; the run is not recorded.
+ *    → The resumed run finds its comment by the request key in the marker
+ *      (not by time: ±120 s of clock skew changes nothing), follows that
+ *      chat and sends nothing.
+ * 3. The run (chat + comment) is recorded; following had begun.
+ *    → The resumed run follows the recorded chat and edits the same comment.
+ * 4. GitHub has the answer; the job is not marked done.
+ *    → The resumed run finds the chat finished and writes the same answer
+ *      into the same comment (an edit, not a second comment).
+ * 5. A follow-up: Coder has the message; no comment yet.
+ *    → The resumed run reads the chat's messages for the request tag and
+ *      does not send again.
+ * 6. A follow-up: GitHub has its progress comment; the run is not recorded.
+ *    → As 2, with the follow point at the request's own message.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { JobStore } from '../../src/app/store/job-store.js';
+import { openJobStore } from '../../src/app/store/open-store.js';
+import type { WorkerConfig } from '../../src/app/worker-protocol.js';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { clockSkew } from '../fakes/fake-github-data.js';
+import { waitFor } from '../helpers/wait.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, INSTALLATION, OWNER, REPO } from './harness.js';
+
+const WORKER = fileURLToPath(new URL('../helpers/crash-point-worker.mjs', import.meta.url));
+
+export interface CrashPoint {
+  target: 'coder' | 'github' | 'store';
+  method: string;
+  /** Crash only on the call whose arguments (as JSON) contain this. */
+  argsInclude?: string;
+}
+
+interface Life {
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
+  kill(): void;
+}
+
+function live(config: WorkerConfig, crash?: CrashPoint): Life {
+  const child = spawn(process.execPath, [WORKER, JSON.stringify({ config, crash })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return {
+    exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+/** `databaseUrl()` gives a fresh, empty store location for each test. */
+export function describeCrashPoints(storeName: string, databaseUrl: () => Promise<{ url: string; drop(): Promise<void> }>, opts: { clockSkew?: boolean } = {}): void {
+  describe(`crash points (${storeName})`, () => {
+    let coder: FakeCoder;
+    let github: FakeGitHub;
+    let store: JobStore;
+    let location: { url: string; drop(): Promise<void> };
+    const lives: Life[] = [];
+
+    beforeEach(async () => {
+      coder = await FakeCoder.start({ token: CODER_TOKEN });
+      github = await FakeGitHub.start({ writers: ['maintainer'] });
+      // Long enough that every crash point is reached before the answer.
+      coder.options.agent = ({ prompt }) => [{ status: 'running' }, { delayMs: 400 }, { text: `Echo: ${prompt.replace(/<!--[^>]*-->/g, '')}` }, { persist: true }, { status: 'waiting' }];
+      location = await databaseUrl();
+      store = await openJobStore(location.url);
+    });
+
+    afterEach(async () => {
+      clockSkew.ms = 0;
+      for (const life of lives.splice(0)) life.kill();
+      await store.close();
+      await location.drop();
+      await coder.close();
+      await github.close();
+    });
+
+    const config = (): WorkerConfig => ({
+      settings: appSettings(coder, github, { databaseUrl: location.url }),
+      owner: 'crash-test-instance',
+      // Far longer than the test waits for the second life: the job is resumed
+      // at once only because the restarted instance takes its leases back.
+      leaseMs: 60_000,
+      pollMs: 200,
+      logLevel: 'fatal',
+      botLogin: BOT,
+      follow: { reconnectBaseMs: 5, pollIntervalMs: 50 },
+    });
+
+    const botComments = () => github.comments(OWNER, REPO, 1).filter((c) => c.user.login === BOT);
+
+    /** Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes. */
+    async function crashAndResume(text: string, crash: CrashPoint): Promise<string> {
+      const deliveryId = randomUUID();
+      const payload = commentDelivery(github, text);
+      const comment = (payload as { comment: { id: number } }).comment;
+      await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
+      const first = live(config(), crash);
+      lives.push(first);
+      const died = await first.exited;
+      expect(died.out).toContain(`crash after ${crash.target}.${crash.method}`);
+      expect(died.signal).toBe('SIGKILL');
+      const second = live(config());
+      lives.push(second);
+      await waitFor(async () => (await store.get(deliveryId))?.state === 'done', 20_000);
+      second.kill();
+      return deliveryId;
+    }
+
+    function expectOneAnswer(deliveryId: string, prompt: string): void {
+      const own = botComments().filter((c) => c.body.includes(`request=${deliveryId}`));
+      expect(own).toHaveLength(1);
+      expect(own[0]?.body).toContain('state=done');
+      expect(own[0]?.body).toContain(`Echo: `);
+      expect(own[0]?.body).toContain(prompt);
+      expect(botComments().filter((c) => c.body.includes('state=running'))).toEqual([]);
+    }
+
+    const promptsSent = (prompt: string) =>
+      [...coder.chats.values()].flatMap((chat) => chat.messages).filter((m) => m.role === 'user' && JSON.stringify(m.content).includes(prompt)).length;
+
+    const newChatCases: Array<[string, CrashPoint]> = [
+      ['1. after Coder created the chat', { target: 'coder', method: 'createChat' }],
+      ['2. after GitHub created the progress comment', { target: 'github', method: 'createComment' }],
+      ['3. after the run was recorded', { target: 'store', method: 'recordRun' }],
+      ['4. after the answer was written, before the job was marked done', { target: 'github', method: 'updateComment', argsInclude: 'state=done' }],
+    ];
+    for (const [name, crash] of newChatCases) {
+      it(`${name}: one chat, one prompt, one answer`, async () => {
+        const prompt = `please fix crash point ${crash.method}`;
+        const deliveryId = await crashAndResume(`/agent ${prompt}`, crash);
+        expect(coder.chats.size).toBe(1);
+        expect(promptsSent(prompt)).toBe(1);
+        expectOneAnswer(deliveryId, prompt);
+      }, 60_000);
+    }
+
+    const followUpCases: Array<[string, CrashPoint]> = [
+      ['5. a follow-up, after Coder took the message', { target: 'coder', method: 'sendMessage' }],
+      ['6. a follow-up, after GitHub created its progress comment', { target: 'github', method: 'createComment' }],
+    ];
+    for (const [name, crash] of followUpCases) {
+      it(`${name}: the same chat, one prompt, one answer`, async () => {
+        const chat = coder.createChatDirect({ status: 'waiting', messages: [{ role: 'user', text: 'first request' }, { role: 'assistant', text: 'First answer.' }] });
+        github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+        github.addIssue(OWNER, REPO, { number: 1, title: 'Checkout is slow', body: 'It takes 9 seconds.', user: 'reporter' });
+        github.addComment(OWNER, REPO, 1, { body: `First answer.\n\n<!-- coder-agent-bot chat=${chat.id} state=done -->`, user: BOT });
+        const prompt = `and now the follow-up ${crash.method}`;
+        const deliveryId = await crashAndResume(`/agent ${prompt}`, crash);
+        expect(coder.chats.size).toBe(1);
+        expect(promptsSent(prompt)).toBe(1);
+        expectOneAnswer(deliveryId, prompt);
+      }, 60_000);
+    }
+
+    // The comment search involves no store: one store is enough for the clock cases.
+    for (const skew of opts.clockSkew ? [120_000, -120_000] : []) {
+      it(`finds its own progress comment with GitHub's clock ${skew > 0 ? 'ahead' : 'behind'} by 120 s`, async () => {
+        clockSkew.ms = skew;
+        const prompt = `skewed clocks ${skew}`;
+        const deliveryId = await crashAndResume(`/agent ${prompt}`, { target: 'github', method: 'createComment' });
+        expect(coder.chats.size).toBe(1);
+        expect(promptsSent(prompt)).toBe(1);
+        expectOneAnswer(deliveryId, prompt);
+      }, 60_000);
+    }
+  });
+}
