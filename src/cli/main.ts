@@ -10,12 +10,15 @@ import { CoderError } from '../coder/errors.js';
 import { followChat, type ChatOutcome, type FollowProgress } from '../coder/follow.js';
 import { FINAL_STATUSES, type ChatInputPart } from '../coder/schemas.js';
 import { redactSecrets } from '../agent/render.js';
-import { HELP, parseCli, UsageError, type CliSettings } from './options.js';
+import { parseCli, UsageError, type CliSettings } from './options.js';
+import { commandHelp, overviewHelp } from './help.js';
+import { AnswerPrinter, type TextSink } from './answer-printer.js';
 import { sniffImage, MAX_IMAGE_BYTES } from '../coder/files.js';
 
 export interface CliIo {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
+  /** `isTTY` picks how the answer is printed (answer-printer.ts). */
+  stdout: TextSink;
+  stderr: TextSink;
   env: Record<string, string | undefined>;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
@@ -25,12 +28,15 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, error: 1, usage: 2, timeout: 124, interrupted: 130 } as const;
 
+/** Retries for one request: a refused connection (nothing listens) gets two short ones, and each is said on stderr. */
+const CLI_RETRY = { retries: 4, baseDelayMs: 300, maxDelayMs: 4000, refusedRetries: 2 };
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let settings: CliSettings | undefined;
   try {
     const parsed = parseCli(argv, io.env);
     if (parsed.kind === 'help') {
-      io.stdout.write(HELP + '\n');
+      io.stdout.write((parsed.command ? commandHelp(parsed.command) : overviewHelp()) + '\n');
       return EXIT.ok;
     }
     if (parsed.kind === 'version') {
@@ -38,11 +44,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT.ok;
     }
     settings = parsed.settings;
-    return await execute(settings, io);
+    return await withDeadline(settings, io, (run) => execute(settings!, io, run));
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`coder-agent: ${err.message}\nRun "coder-agent --help" for usage.\n`);
+      const help = err.command ? `coder-agent help ${err.command}` : 'coder-agent --help';
+      io.stderr.write(`coder-agent: ${err.message}\nRun "${help}" for usage.\n`);
       return EXIT.usage;
+    }
+    if (err instanceof DeadlineError) {
+      io.stderr.write(`coder-agent: timed out after ${formatMs(err.timeoutMs)} (--timeout) ${err.during}.\n`);
+      return EXIT.timeout;
     }
     if (err instanceof CoderError && err.kind === 'aborted') {
       io.stderr.write('coder-agent: interrupted.\n');
@@ -64,17 +75,62 @@ function version(): string {
   }
 }
 
-async function execute(s: CliSettings, io: CliIo): Promise<number> {
-  const client = new CoderClient({ url: s.url, token: s.token, organization: s.organization });
+/** The run's own time limit: one signal for every request, and the time left for following. */
+interface Run {
+  signal: AbortSignal;
+  /** Epoch milliseconds at which --timeout ends the run. */
+  deadline: number;
+}
+
+class DeadlineError extends Error {
+  constructor(
+    readonly timeoutMs: number,
+    readonly during: string,
+  ) {
+    super('deadline');
+  }
+}
+
+/**
+ * --timeout bounds the whole run, connecting and retrying included: every
+ * request gets a signal that fires at the deadline, and a request cut by it
+ * is reported as a timeout (exit 124), not as a network error.
+ */
+async function withDeadline(s: CliSettings, io: CliIo, body: (run: Run) => Promise<number>): Promise<number> {
+  const timer = AbortSignal.timeout(s.timeoutMs);
+  const run: Run = { signal: io.signal ? AbortSignal.any([io.signal, timer]) : timer, deadline: Date.now() + s.timeoutMs };
+  try {
+    return await body(run);
+  } catch (err) {
+    if (timer.aborted && !io.signal?.aborted) throw new DeadlineError(s.timeoutMs, 'before Coder answered; check the URL and that the server is up');
+    throw err;
+  }
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 120_000) return `${Math.round(ms / 100) / 10}s`;
+  return `${Math.round(ms / 6000) / 10}m`;
+}
+
+async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
   const say = (line: string) => {
     if (!s.quiet) io.stderr.write(line + '\n');
   };
+  const client = new CoderClient({
+    url: s.url,
+    token: s.token,
+    organization: s.organization,
+    retry: CLI_RETRY,
+    // The advice ends the final error; on a retry line it would only repeat.
+    onRetry: ({ delayMs, reason }) => say(`coder-agent: ${reason.replace(/ Check the URL and that the server is up\.$/, '')} Retrying in ${formatMs(delayMs)}…`),
+  });
   const out = (value: unknown) => io.stdout.write(JSON.stringify(value, null, 2) + '\n');
-  const signal = io.signal;
+  const signal = run.signal;
 
   switch (s.command) {
     case 'chat': {
-      const content = await inputParts(client, s.args.join(' '), s.images, signal);
+      const content = await inputParts(client, s.args.join(' '), s, signal);
       const chat = await client.createChat({
         content,
         workspace_id: s.workspace,
@@ -86,11 +142,11 @@ async function execute(s: CliSettings, io: CliIo): Promise<number> {
       });
       say(`chat ${client.chatUrl(chat.id)}`);
       if (!s.wait) return noWait(s, io, client, chat.id, chat.status);
-      return follow(s, io, client, { chatId: chat.id, afterId: 0 });
+      return follow(s, io, run, client, { chatId: chat.id, afterId: 0 });
     }
     case 'send': {
       const [chatId = '', ...rest] = s.args;
-      const content = await inputParts(client, rest.join(' '), s.images, signal);
+      const content = await inputParts(client, rest.join(' '), s, signal);
       const res = await client.sendMessage(
         chatId,
         {
@@ -104,7 +160,7 @@ async function execute(s: CliSettings, io: CliIo): Promise<number> {
       if (!s.wait) return noWait(s, io, client, chatId, res.queued ? 'queued' : 'pending');
       const userId = res.message?.id;
       const last = userId ?? (await client.getMessagesAfter(chatId, 0, signal)).messages.at(-1)?.id ?? 0;
-      return follow(s, io, client, {
+      return follow(s, io, run, client, {
         chatId,
         afterId: userId ?? last,
         userMessageId: userId,
@@ -118,9 +174,9 @@ async function execute(s: CliSettings, io: CliIo): Promise<number> {
       const afterId = lastUser?.id ?? s.afterId ?? 0;
       if (FINAL_STATUSES.has(chat.status) && history.queued.length === 0) {
         // Idle: the current turn is over, so its answer is already stored.
-        return follow(s, io, client, { chatId, afterId: afterId - 1, skipStream: true });
+        return follow(s, io, run, client, { chatId, afterId: afterId - 1, skipStream: true });
       }
-      return follow(s, io, client, { chatId, afterId, userMessageId: afterId || undefined });
+      return follow(s, io, run, client, { chatId, afterId, userMessageId: afterId || undefined });
     }
     case 'list': {
       const chats = await client.listChats({ archived: s.archived ?? false, labels: Object.keys(s.labels).length ? s.labels : undefined, limit: s.limit, signal });
@@ -185,10 +241,11 @@ async function uploadImage(client: CoderClient, path: string, signal?: AbortSign
   return client.uploadFile(bytes, type, signal);
 }
 
-async function inputParts(client: CoderClient, prompt: string, images: string[], signal?: AbortSignal): Promise<ChatInputPart[]> {
-  if (!prompt.trim()) throw new UsageError('The prompt is empty.');
+async function inputParts(client: CoderClient, prompt: string, s: CliSettings, signal?: AbortSignal): Promise<ChatInputPart[]> {
+  if (!prompt.trim()) throw new UsageError('The prompt is empty.', s.command);
   const parts: ChatInputPart[] = [{ type: 'text', text: prompt }];
-  for (const path of images) parts.push({ type: 'file', file_id: await uploadImage(client, path, signal) });
+  for (const path of s.images) parts.push({ type: 'file', file_id: await uploadImage(client, path, signal) });
+  for (const id of s.fileIds) parts.push({ type: 'file', file_id: id });
   return parts;
 }
 
@@ -201,27 +258,28 @@ function noWait(s: CliSettings, io: CliIo, client: CoderClient, chatId: string, 
 async function follow(
   s: CliSettings,
   io: CliIo,
+  run: Run,
   client: CoderClient,
   target: { chatId: string; afterId: number; userMessageId?: number; queuedId?: number; skipStream?: boolean },
 ): Promise<number> {
-  let wroteText = false;
-  let endsWithNewline = true;
+  const printer = new AnswerPrinter(io.stdout, io.stderr, s.quiet || s.json);
+  // Coder v2.38 shows an interrupt as `interrupting` before `waiting`: the
+  // turn then ends with a partial answer, which must not pass for a finished one.
+  let interrupted = false;
   const onProgress = (p: FollowProgress) => {
-    if (p.kind === 'text' && !s.json) {
-      io.stdout.write(p.delta);
-      wroteText = true;
-      endsWithNewline = p.delta.endsWith('\n');
-    } else if (!s.quiet && !s.json) {
-      const line = progressLine(p);
-      if (line) io.stderr.write(line + '\n');
-    }
+    if (p.kind === 'status' && p.status === 'interrupting') interrupted = true;
+    if (!s.json) printer.handle(p);
+    const line = progressLine(p);
+    if (line) printer.status(line);
   };
+  const timeoutMs = run.deadline - Date.now();
+  if (timeoutMs <= 0) throw new DeadlineError(s.timeoutMs, 'before the answer');
   const outcome: ChatOutcome = await followChat(client, {
     chatId: target.chatId,
     afterId: target.afterId,
     userMessageId: target.userMessageId,
     queuedId: target.queuedId,
-    timeoutMs: s.timeoutMs,
+    timeoutMs,
     signal: io.signal,
     onProgress,
     maxReconnects: io.followTuning?.maxReconnects,
@@ -230,28 +288,33 @@ async function follow(
     reconnectBaseMs: io.followTuning?.reconnectBaseMs,
     pollIntervalMs: io.followTuning?.pollIntervalMs,
   });
+  const status = interrupted && outcome.status === 'completed' ? 'interrupted' : outcome.status;
   if (s.json) {
-    io.stdout.write(JSON.stringify({ chat_id: outcome.chatId, chat_url: outcome.chatUrl, status: outcome.status, result: outcome.result }) + '\n');
+    io.stdout.write(JSON.stringify({ chat_id: outcome.chatId, chat_url: outcome.chatUrl, status, result: outcome.result }) + '\n');
   } else {
-    if (!wroteText) io.stdout.write(outcome.result);
-    if (!wroteText || !endsWithNewline) io.stdout.write('\n');
-    if (outcome.status !== 'completed') io.stderr.write(statusLine(outcome) + '\n');
+    printer.finish();
+    // Our own sentences ("finished without writing an answer", an error) are not the agent's text: stderr.
+    if (!printer.printedText && status === 'completed') printer.statusAlways(`coder-agent: ${outcome.result}`);
+    if (status !== 'completed') printer.statusAlways(statusLine(outcome, status));
   }
-  switch (outcome.status) {
+  switch (status) {
     case 'completed':
     case 'requires_action':
       return EXIT.ok;
     case 'timeout':
       return EXIT.timeout;
     case 'aborted':
+    case 'interrupted':
       return EXIT.interrupted;
     case 'error':
       return EXIT.error;
   }
 }
 
-function statusLine(o: ChatOutcome): string {
-  switch (o.status) {
+function statusLine(o: ChatOutcome, status: ChatOutcome['status'] | 'interrupted'): string {
+  switch (status) {
+    case 'interrupted':
+      return `coder-agent: the agent's turn was interrupted before it finished; the answer is partial: ${o.chatUrl}`;
     case 'error':
       return `coder-agent: the agent stopped with an error: ${o.error?.message ?? 'unknown error'} (${o.chatUrl})`;
     case 'timeout':

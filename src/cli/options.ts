@@ -1,20 +1,28 @@
 /**
  * Command-line parsing for `coder-agent`: one settings object from flags and
  * the environment variables Coder's own CLI uses (CODER_URL,
- * CODER_SESSION_TOKEN).
+ * CODER_SESSION_TOKEN, CODER_ORGANIZATION). Every mistake here is a
+ * UsageError (exit 2) with a sentence, never a stack.
  */
 import { parseArgs } from 'node:util';
+import { COMMAND_HELP, isCommand, type Command } from './help.js';
 
-export const COMMANDS = ['chat', 'send', 'follow', 'list', 'models', 'interrupt', 'archive', 'unarchive', 'upload'] as const;
-export type Command = (typeof COMMANDS)[number];
+export { COMMANDS, type Command } from './help.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** The command the mistake was made in, for the "see help" hint. */
+  command: Command | undefined;
+  constructor(message: string, command?: Command) {
+    super(message);
+    this.command = command;
+  }
 }
 
 export interface CliSettings {
   command: Command;
   args: string[];
+  /** Deployment URL, checked to be http(s). */
   url: string;
   token: string;
   organization?: string;
@@ -23,63 +31,72 @@ export interface CliSettings {
   systemPrompt?: string;
   labels: Record<string, string>;
   images: string[];
+  /** Files uploaded earlier (`coder-agent upload`), attached as `file` parts. */
+  fileIds: string[];
+  /** The whole run's time limit in milliseconds, connecting included. */
   timeoutMs: number;
   afterId?: number;
   json: boolean;
   wait: boolean;
   interrupt: boolean;
   archived?: boolean;
+  /** At least 1 when given. */
   limit?: number;
   debug: boolean;
   quiet: boolean;
 }
 
-export const HELP = `coder-agent — talk to Coder Agents from a terminal or a scheduled job
-
-Usage:
-  coder-agent chat "<prompt>"            create a chat, stream the answer
-  coder-agent send <chat-id> "<prompt>"  send a follow-up and stream the answer
-  coder-agent follow <chat-id>           follow the chat's current turn to its end
-  coder-agent list                       list your chats
-  coder-agent models                     list model configs (ids for --model)
-  coder-agent interrupt <chat-id>        stop the agent's current turn
-  coder-agent archive|unarchive <chat-id>
-  coder-agent upload <file>              upload an image, print its file id
-
-Options:
-  --url <url>            Coder deployment URL (default: $CODER_URL)
-  --token <token>        session token (default: $CODER_SESSION_TOKEN)
-  --organization <org>   organization id or name (default: your first)
-  --workspace <id>       pin the chat to a workspace (chat)
-  --model <name|id>      model config id, or a model name to resolve (chat, send)
-  --system-prompt <text> extra system prompt (chat)
-  --label key=value      label the chat; repeatable (chat); filter (list)
-  --image <file>         attach an image (PNG, JPEG, GIF, WebP ≤ 10 MiB); repeatable
-  --timeout <duration>   give up after this long: 90s, 30m, 2h (default 60m)
-  --after-id <n>         follow: only messages after this id
-  --no-wait              chat/send: create and return without following
-  --interrupt            send: interrupt a busy agent instead of queueing
-  --archived             list: archived chats instead of active ones
-  --limit <n>            list: at most n chats
-  --json                 print one JSON object instead of streaming text
-  --quiet                no progress lines on stderr
-  --debug                show stack traces on errors
-  -h, --help             this help
-  -v, --version          the version
-
-Exit codes: 0 done, 1 the agent or Coder reported an error, 2 bad usage,
-124 timed out, 130 interrupted (Ctrl-C).`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Parses "90s", "30m", "2h", "1500ms" or a bare number of minutes. */
 export function parseDuration(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m || !m[1]) throw new UsageError(`"${text}" is not a duration (use e.g. 90s, 30m or 2h).`);
+  if (!m || !m[1]) throw new UsageError(`"${text}" is not a duration (use e.g. 90s, 30m or 2h; a bare number is minutes).`);
   const n = Number(m[1]);
   const unit = m[2] ?? 'm';
   const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
   if (ms <= 0) throw new UsageError(`The timeout must be more than zero (got "${text}").`);
   return ms;
 }
+
+/** Checks a deployment URL: absolute, http or https. */
+export function parseCoderUrl(text: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new UsageError(`"${text}" is not a URL: give the Coder deployment's address, e.g. https://coder.example.com.`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new UsageError(`The Coder URL must start with http:// or https:// (got "${text}").`);
+  }
+  return text;
+}
+
+/**
+ * A chat id, or the chat's page `{CODER_URL}/agents/{id}` (what `chat --no-wait`
+ * prints), as its id. A page of another deployment is refused: the token is
+ * for `coderUrl` only.
+ */
+export function parseChatRef(text: string, coderUrl: string): string {
+  const ref = text.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) return ref;
+  let page: URL;
+  try {
+    page = new URL(ref);
+  } catch {
+    throw new UsageError(`"${ref}" is neither a chat id nor a chat URL.`);
+  }
+  const m = /^(.*)\/agents\/([^/]+)\/?$/.exec(page.pathname);
+  if (!m || !m[2] || !UUID.test(m[2])) throw new UsageError(`"${ref}" is not a chat URL (expected ${trimSlash(coderUrl)}/agents/<chat id>).`);
+  const base = new URL(coderUrl);
+  if (page.origin !== base.origin || trimSlash(m[1] ?? '') !== trimSlash(base.pathname)) {
+    throw new UsageError(`The chat URL ${ref} is not on the Coder deployment in use (${trimSlash(coderUrl)}); pass --url for that deployment.`);
+  }
+  return m[2].toLowerCase();
+}
+
+const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
 function parseLabels(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -91,72 +108,111 @@ function parseLabels(list: string[]): Record<string, string> {
   return out;
 }
 
-function positiveInt(text: string | undefined, flag: string): number | undefined {
+function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw new UsageError(`${flag} takes a whole number (got "${text}").`);
-  return Number(text);
+  const n = Number(text);
+  if (n < min) throw new UsageError(`${flag} must be ${min} or more (got ${n}).`);
+  return n;
 }
 
-export type ParsedCli = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: CliSettings };
+const OPTION_SPEC = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  organization: { type: 'string' },
+  workspace: { type: 'string' },
+  model: { type: 'string' },
+  'system-prompt': { type: 'string' },
+  label: { type: 'string', multiple: true },
+  image: { type: 'string', multiple: true },
+  'file-id': { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  'after-id': { type: 'string' },
+  'no-wait': { type: 'boolean' },
+  interrupt: { type: 'boolean' },
+  archived: { type: 'boolean' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const GLOBAL_OPTIONS = new Set(['url', 'token', 'organization', 'timeout', 'json', 'quiet', 'debug', 'help', 'version']);
+
+/** parseArgs' messages point at its own syntax; say it in ours. */
+function describeParseError(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const name = /'(-{1,2}[^' ]+)/.exec(e.message ?? '')?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && name) return `Unknown option ${name}.`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && name) {
+    return /does not take/.test(e.message ?? '') ? `${name} does not take a value.` : `${name} needs a value.`;
+  }
+  return e.message ?? String(err);
+}
+
+export type ParsedCli = { kind: 'help'; command?: Command } | { kind: 'version' } | { kind: 'run'; settings: CliSettings };
 
 export function parseCli(argv: string[], env: Record<string, string | undefined>): ParsedCli {
+  // The command, when it comes first, names the help page for a mistake below.
+  const first = argv[0];
+  const early = first !== undefined && isCommand(first) ? first : undefined;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        url: { type: 'string' },
-        token: { type: 'string' },
-        organization: { type: 'string' },
-        workspace: { type: 'string' },
-        model: { type: 'string' },
-        'system-prompt': { type: 'string' },
-        label: { type: 'string', multiple: true },
-        image: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        'after-id': { type: 'string' },
-        'no-wait': { type: 'boolean' },
-        interrupt: { type: 'boolean' },
-        archived: { type: 'boolean' },
-        limit: { type: 'string' },
-        json: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTION_SPEC });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(describeParseError(err), early);
   }
   const v = parsed.values;
-  if (v.help) return { kind: 'help' };
+  const command = parsed.positionals[0];
+  let args = parsed.positionals.slice(1);
+  if (command === 'help') {
+    const topic = args[0];
+    if (topic === undefined) return { kind: 'help' };
+    if (!isCommand(topic)) throw new UsageError(`There is no command "${topic}".`);
+    return { kind: 'help', command: topic };
+  }
+  if (command !== undefined && !isCommand(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (v.help) return { kind: 'help', command };
   if (v.version) return { kind: 'version' };
-  const [command, ...args] = parsed.positionals;
   if (!command) throw new UsageError('No command given.');
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  const cmd: Command = command;
+  const fail = (message: string): never => {
+    throw new UsageError(message, cmd);
+  };
 
-  const url = (v.url ?? env['CODER_URL'] ?? '').trim();
+  const own = new Set(COMMAND_HELP[cmd].options.map((o) => (o === 'label-filter' ? 'label' : o)));
+  for (const name of Object.keys(v)) {
+    if (!GLOBAL_OPTIONS.has(name) && !own.has(name)) fail(`${cmd} does not take --${name}.`);
+  }
+
+  const rawUrl = (v.url ?? env['CODER_URL'] ?? '').trim();
   const token = (v.token ?? env['CODER_SESSION_TOKEN'] ?? '').trim();
-  if (!url) throw new UsageError('No Coder URL: set CODER_URL or pass --url.');
-  if (!token) throw new UsageError('No session token: set CODER_SESSION_TOKEN or pass --token (create one with `coder tokens create`).');
+  if (!rawUrl) fail('No Coder URL: set CODER_URL or pass --url.');
+  if (!token) fail('No session token: set CODER_SESSION_TOKEN or pass --token (create one with `coder tokens create`).');
+  let url = rawUrl;
+  try {
+    url = parseCoderUrl(rawUrl);
+  } catch (err) {
+    fail((err as Error).message);
+  }
 
   const need = (n: number, what: string) => {
-    if (args.length < n || args.slice(0, n).some((a) => !a.trim())) throw new UsageError(`${command} needs ${what}.`);
+    if (args.length < n || args.slice(0, n).some((a) => !a.trim())) fail(`${cmd} needs ${what}.`);
   };
-  switch (command as Command) {
+  switch (cmd) {
     case 'chat':
       need(1, 'a prompt, e.g. coder-agent chat "fix the flaky test"');
       break;
     case 'send':
-      need(2, 'a chat id and a prompt');
+      need(2, 'a chat (id or URL) and a prompt');
       break;
     case 'follow':
     case 'interrupt':
     case 'archive':
     case 'unarchive':
-      need(1, 'a chat id');
+      need(1, 'a chat (id or URL)');
       break;
     case 'upload':
       need(1, 'a file path');
@@ -164,11 +220,35 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     default:
       break;
   }
+  if (cmd === 'send' || cmd === 'follow' || cmd === 'interrupt' || cmd === 'archive' || cmd === 'unarchive') {
+    try {
+      args = [parseChatRef(args[0] ?? '', url), ...args.slice(1)];
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
+  const fileIds = (v['file-id'] ?? []).map((id) => id.trim());
+  for (const id of fileIds) {
+    if (!UUID.test(id)) fail(`--file-id takes the id that \`coder-agent upload\` prints, a UUID (got "${id}").`);
+  }
+
+  let timeoutMs = 60 * 60_000;
+  let limit: number | undefined;
+  let afterId: number | undefined;
+  let labels: Record<string, string> = {};
+  try {
+    if (v.timeout) timeoutMs = parseDuration(v.timeout);
+    afterId = wholeNumber(v['after-id'], '--after-id', 0);
+    limit = wholeNumber(v.limit, '--limit', 1);
+    labels = parseLabels(v.label ?? []);
+  } catch (err) {
+    fail((err as Error).message);
+  }
 
   return {
     kind: 'run',
     settings: {
-      command: command as Command,
+      command: cmd,
       args,
       url,
       token,
@@ -176,15 +256,16 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       workspace: v.workspace,
       model: v.model,
       systemPrompt: v['system-prompt'],
-      labels: parseLabels(v.label ?? []),
+      labels,
       images: v.image ?? [],
-      timeoutMs: v.timeout ? parseDuration(v.timeout) : 60 * 60_000,
-      afterId: positiveInt(v['after-id'], '--after-id'),
+      fileIds,
+      timeoutMs,
+      afterId,
       json: v.json ?? false,
       wait: !v['no-wait'],
       interrupt: v.interrupt ?? false,
       archived: v.archived,
-      limit: positiveInt(v.limit, '--limit'),
+      limit,
       debug: v.debug ?? false,
       quiet: v.quiet ?? false,
     },

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { CoderError } from './errors.js';
-import { CoderHttp, type HttpOptions, type RequestSpec, type RetryPolicy } from './http.js';
+import { CoderHttp, connectionNeverMade, type HttpOptions, type RawResponse, type RequestSpec, type RetryPolicy } from './http.js';
 import {
   ChatMessageSchema,
   ChatSchema,
@@ -240,7 +240,10 @@ export class CoderClient {
       } catch (err) {
         // Ambiguous: the server may have created the chat before failing. Only
         // with a key can we check, and only then send again.
-        const ambiguous = err instanceof CoderError && (err.kind === 'network' || err.kind === 'timeout' || (err.status ?? 0) >= 500);
+        // A refused connection is not: nothing reached the server (and the
+        // request layer has already retried it).
+        const ambiguous =
+          err instanceof CoderError && !connectionNeverMade(err) && (err.kind === 'network' || err.kind === 'timeout' || (err.status ?? 0) >= 500);
         if (!key || !ambiguous || attempt >= 3) throw err;
         await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
         const existing = await this.listChats({ labels: { [IDEMPOTENCY_LABEL]: key }, limit: 1, signal }).catch(() => []);
@@ -293,12 +296,13 @@ export class CoderClient {
 
   /** Archives (or unarchives) a chat: the seed's POST routes, or `PATCH {archived}` on servers without them. */
   async setArchived(chatId: string, archived: boolean, signal?: AbortSignal): Promise<void> {
+    const post = `/${enc(chatId)}/${archived ? 'archive' : 'unarchive'}`;
     try {
-      await this.chatsRaw({ method: 'POST', path: `/${enc(chatId)}/${archived ? 'archive' : 'unarchive'}`, idempotent: true, signal });
+      expectEmptyOrJson('POST', post, await this.chatsRaw({ method: 'POST', path: post, idempotent: true, signal }));
     } catch (err) {
       const routeMissing = err instanceof CoderError && (err.status === 404 || err.status === 405) && !RESOURCE_NOT_FOUND.test(err.message);
       if (!routeMissing) throw err;
-      await this.chatsRaw({ method: 'PATCH', path: `/${enc(chatId)}`, json: { archived }, idempotent: true, signal });
+      expectEmptyOrJson('PATCH', `/${enc(chatId)}`, await this.chatsRaw({ method: 'PATCH', path: `/${enc(chatId)}`, json: { archived }, idempotent: true, signal }));
     }
   }
 
@@ -365,3 +369,23 @@ export class CoderClient {
 }
 
 const enc = (s: string) => encodeURIComponent(s);
+
+/**
+ * Coder answers archive with 204 (PATCH) or a JSON chat (the older POST
+ * routes). Anything else with a 2xx, typically a proxy's or a login page's
+ * HTML, means the request never reached the Chats API: it did not happen.
+ */
+function expectEmptyOrJson(method: string, path: string, res: RawResponse): void {
+  const text = new TextDecoder().decode(res.bytes).trim();
+  if (!text) return;
+  try {
+    JSON.parse(text);
+  } catch {
+    const type = res.headers.get('content-type')?.split(';')[0] ?? 'no content type';
+    throw new CoderError(
+      'protocol',
+      `Coder answered ${method} ${path} with HTTP ${res.status} and a body that is not JSON (${type}), so the change was not made; a proxy or login page in front of Coder may have answered.`,
+      { status: res.status },
+    );
+  }
+}

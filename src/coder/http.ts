@@ -4,7 +4,7 @@
  * safe to repeat.
  */
 import type { z } from 'zod';
-import { CoderError, describeNetworkError, isTransient } from './errors.js';
+import { CoderError, describeNetworkError, isTransient, networkCode } from './errors.js';
 import { ErrorBodySchema } from './schemas.js';
 
 export interface RetryPolicy {
@@ -12,6 +12,11 @@ export interface RetryPolicy {
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Attempts after the first when the connection is refused outright (nothing
+   * listens): default `retries`. A person at a terminal wants few and short.
+   */
+  refusedRetries?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 300, maxDelayMs: 8000 };
@@ -130,7 +135,8 @@ export class CoderHttp {
       try {
         return await this.once(spec);
       } catch (err) {
-        const canRetry = attempt < this.retry.retries && isTransient(err) && (spec.idempotent || connectionNeverMade(err));
+        const limit = isRefused(err) ? (this.retry.refusedRetries ?? this.retry.retries) : this.retry.retries;
+        const canRetry = attempt < limit && isTransient(err) && (spec.idempotent || connectionNeverMade(err));
         if (!canRetry) throw err;
         const delayMs = retryAfterMs(err) ?? backoffDelay(attempt, this.retry);
         this.onRetry?.({ attempt: attempt + 1, delayMs, reason: (err as CoderError).message, path: spec.path });
@@ -168,8 +174,13 @@ export class CoderHttp {
   }
 }
 
+/** Nothing listens at the address: the server is down or the port is wrong. */
+function isRefused(err: unknown): boolean {
+  return err instanceof CoderError && err.kind === 'network' && networkCode(err) === 'ECONNREFUSED';
+}
+
 /** A refused connection never reached the server, so even a create is safe to send again. */
-function connectionNeverMade(err: unknown): boolean {
+export function connectionNeverMade(err: unknown): boolean {
   return err instanceof CoderError && err.kind === 'network' && /connection refused|host not found|DNS/.test(err.message);
 }
 

@@ -107,8 +107,8 @@ describe('coder-agent usage errors exit 2', () => {
     [['chat', '   '], {}, 'chat needs a prompt'],
     [['frobnicate'], {}, 'Unknown command "frobnicate"'],
     [['chat', '--timeout', 'soon', 'x'], {}, '"soon" is not a duration'],
-    [['chat', '--bogus', 'x'], {}, "Unknown option '--bogus'"],
-    [['send', 'only-id'], {}, 'send needs a chat id and a prompt'],
+    [['chat', '--bogus', 'x'], {}, 'Unknown option --bogus.'],
+    [['send', 'only-id'], {}, 'send needs a chat (id or URL) and a prompt'],
   ])('%j', async (argv, env, message) => {
     await start();
     const r = await cli(argv, env);
@@ -169,7 +169,7 @@ describe('coder-agent other commands', () => {
     const url = fake!.url;
     await fake!.close();
     fake = undefined;
-    const r = await cli(['list'], { CODER_URL: url });
+    const r = await cli(['list', '--quiet'], { CODER_URL: url });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`coder-agent: Could not reach Coder at ${url}: connection refused. Check the URL and that the server is up.\n`);
   });

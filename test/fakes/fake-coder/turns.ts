@@ -293,6 +293,12 @@ export class TurnRunner {
       const { attempt, delayMs, error } = step.retry;
       const retryingAt = new Date(Date.now() + delayMs).toISOString();
       this.emit(chat, [chatEvent(chat.id, 'retry', { attempt, delay_ms: delayMs, error, retrying_at: retryingAt })]);
+    } else if ('previewReset' in step) {
+      // Voided text is neither persisted nor replayed to a stream that connects later.
+      turn.text = '';
+      turn.reasoning = '';
+      turn.deltas = [];
+      this.emit(chat, [{ type: 'preview_reset', chat_id: chat.id }]);
     } else if ('event' in step) {
       this.emit(chat, [step.event as ChatEvent]);
     } else if ('rawFrame' in step) {

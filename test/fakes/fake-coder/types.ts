@@ -57,6 +57,8 @@ export type AgentStep =
   | { persist: true }
   | { error: { message: string; kind?: string; detail?: string } }
   | { retry: { attempt: number; delayMs: number; error: string } }
+  /** A failed generation attempt is retried (Coder v2.37+): `preview_reset`, and the text streamed since the last persist is void. */
+  | { previewReset: true }
   | { event: Record<string, unknown> }
   | { rawFrame: string }
   | { delayMs: number }
