@@ -17,6 +17,9 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** Tests that start the binary: a node start costs seconds on a loaded machine. */
+const PROCESS_TIMEOUT = 45_000;
+
 const start = async (opts: FakeCoderOptions = {}) => (fake = await FakeCoder.start(opts));
 const env = () => ({ CODER_URL: fake?.url, CODER_SESSION_TOKEN: 'test-token' });
 
@@ -61,7 +64,7 @@ describe('piped stdout', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('The real answer.\n');
     expect(r.stderr).toContain('· retrying (attempt 1');
-  });
+  }, PROCESS_TIMEOUT);
 
   it('separates assistant messages with a blank line; progress goes to stderr on lines of its own', async () => {
     await start({ agent: () => twoMessages });
@@ -71,7 +74,7 @@ describe('piped stdout', () => {
     const lines = r.stderr.split('\n');
     expect(lines).toEqual(expect.arrayContaining(['· running', '· tool: read_file', '· waiting']));
     expect(r.stderr.endsWith('\n')).toBe(true);
-  });
+  }, PROCESS_TIMEOUT);
 
   it('prints nothing streamed that was never persisted; an agent error goes to stderr only', async () => {
     await start({ agent: () => [{ status: 'running' }, { text: 'half-written, never persisted' }, { error: { message: 'Provider quota exceeded.' } }] });
@@ -79,7 +82,7 @@ describe('piped stdout', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('coder-agent: the agent stopped with an error: Provider quota exceeded.');
-  });
+  }, PROCESS_TIMEOUT);
 
   it('says on stderr, not stdout, that the agent wrote no answer', async () => {
     await start({ agent: () => [{ status: 'running' }, { status: 'waiting' }] });
@@ -87,7 +90,7 @@ describe('piped stdout', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('coder-agent: The agent finished without writing an answer.\n');
-  });
+  }, PROCESS_TIMEOUT);
 });
 
 /** Runs the CLI in-process with stdout and stderr both a terminal `columns` wide. */
@@ -151,5 +154,5 @@ describe('on a terminal', () => {
     term.write(out.replace(/\r\n/g, '\n'));
     expect(term.screen().join('\n')).not.toContain('DISCARDED');
     expect(term.screen()).toContain('The real answer.');
-  });
+  }, PROCESS_TIMEOUT);
 });
