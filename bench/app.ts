@@ -5,7 +5,9 @@
  *  1. webhook response latency at 200 deliveries a second, beside a bare
  *     Probot app (app-latency.ts; goal: p99 within 1.5×);
  *  2. resident memory with 1,000 chats followed at once (app-memory.ts;
- *     goal < 300 MB).
+ *     goal < 300 MB);
+ *  3. figure 1 again with every delivery an `/agent` request, on SQLite and
+ *     on PostgreSQL (the replicas issue's mix).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +15,18 @@ import { join } from 'node:path';
 import { bundleChildren } from './app-fixtures.js';
 import { benchWebhookLatency } from './app-latency.js';
 import { benchFollowMemory } from './app-memory.js';
+import { withBenchDatabase } from './replicas.js';
 import type { BenchRow } from './report.js';
 
 export async function benchApp(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'coder-agent-bot-bench-app-'));
   try {
     const scripts = await bundleChildren(dir);
-    return [...(await benchWebhookLatency(scripts, dir)), ...(await benchFollowMemory(scripts, dir))];
+    const rows = [...(await benchWebhookLatency(scripts, dir)), ...(await benchFollowMemory(scripts, dir))];
+    // The replicas issue's mix: every delivery an `/agent` request, on each store.
+    rows.push(...(await benchWebhookLatency(scripts, dir, { agentEvery: 1 })));
+    rows.push(...(await withBenchDatabase((databaseUrl) => benchWebhookLatency(scripts, dir, { agentEvery: 1, databaseUrl, store: 'Postgres' }))));
+    return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
 import { benchAction } from './action.js';
 import { benchApp } from './app.js';
 import { benchFollowerHeap, benchFollowerParse } from './follower.js';
+import { benchReplicas } from './replicas.js';
 import { printRows, type BenchRow } from './report.js';
 
 const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }> = {
@@ -20,6 +21,10 @@ const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }
   app: {
     title: 'GitHub App',
     run: benchApp,
+  },
+  replicas: {
+    title: 'GitHub App replicas and restarts',
+    run: benchReplicas,
   },
 };
 

@@ -1,4 +1,4 @@
 import { testSchemas } from '../helpers/postgres.js';
 import { describeCrashPoints } from './crash-points.js';
 
-describeCrashPoints('Postgres', testSchemas());
+describeCrashPoints('Postgres', testSchemas(), { replicas: true });

@@ -48,12 +48,13 @@ export interface CrashPoint {
   argsInclude?: string;
 }
 
-interface Life {
+export interface Life {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
   kill(): void;
 }
 
-function live(config: WorkerConfig, crash?: CrashPoint): Life {
+/** Starts one life of the job worker as a process; with `crash`, it SIGKILLs itself there. */
+export function live(config: WorkerConfig, crash?: CrashPoint): Life {
   const child = spawn(process.execPath, [WORKER, JSON.stringify({ config, crash })], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -65,7 +66,7 @@ function live(config: WorkerConfig, crash?: CrashPoint): Life {
 }
 
 /** `databaseUrl()` gives a fresh, empty store location for each test. */
-export function describeCrashPoints(storeName: string, databaseUrl: () => Promise<{ url: string; drop(): Promise<void> }>, opts: { clockSkew?: boolean } = {}): void {
+export function describeCrashPoints(storeName: string, databaseUrl: () => Promise<{ url: string; drop(): Promise<void> }>, opts: { clockSkew?: boolean; replicas?: boolean } = {}): void {
   describe(`crash points (${storeName})`, () => {
     let coder: FakeCoder;
     let github: FakeGitHub;
@@ -163,6 +164,29 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
         github.addComment(OWNER, REPO, 1, { body: `First answer.\n\n<!-- coder-agent-bot chat=${chat.id} state=done -->`, user: BOT });
         const prompt = `and now the follow-up ${crash.method}`;
         const deliveryId = await crashAndResume(`/agent ${prompt}`, crash);
+        expect(coder.chats.size).toBe(1);
+        expect(promptsSent(prompt)).toBe(1);
+        expectOneAnswer(deliveryId, prompt);
+      }, 60_000);
+    }
+
+    if (opts.replicas) {
+      it('another replica takes over a dead replica\'s chat once its lease runs out, and the answer is posted once', async () => {
+        const leaseMs = 2_000;
+        const deliveryId = randomUUID();
+        const prompt = 'survive a dead replica';
+        const payload = commentDelivery(github, `/agent ${prompt}`);
+        const comment = (payload as { comment: { id: number } }).comment;
+        await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
+        const dying = live({ ...config(), owner: 'replica-a', leaseMs }, { target: 'store', method: 'recordRun' });
+        lives.push(dying);
+        expect((await dying.exited).signal).toBe('SIGKILL');
+        expect(await store.get(deliveryId)).toMatchObject({ state: 'following', leaseOwner: 'replica-a' });
+        // Another replica (another name: nothing to take back) must wait for the lease, then resume the chat.
+        const other = live({ ...config(), owner: 'replica-b', leaseMs });
+        lives.push(other);
+        await waitFor(async () => (await store.get(deliveryId))?.state === 'done', 30_000);
+        expect(await store.get(deliveryId)).toMatchObject({ attempts: 2, leaseOwner: null });
         expect(coder.chats.size).toBe(1);
         expect(promptsSent(prompt)).toBe(1);
         expectOneAnswer(deliveryId, prompt);
