@@ -102,8 +102,11 @@ export class AnswerPrinter {
   }
 
   handle(p: FollowProgress): void {
+    // Widened: the follower's `reset` event (preview_reset, history_reset) is newer than some of its types.
+    const kind: string = p.kind;
     if (p.kind === 'text') this.delta(p.delta);
     else if (p.kind === 'message' && p.role === 'assistant') this.message(p.text);
+    else if (kind === 'reset') this.voidLiveText();
   }
 
   private startMessage(): void {
@@ -163,4 +166,25 @@ export function screenRows(text: string, columns: number): number {
     else rows += Math.max(1, Math.ceil(n / width));
   });
   return rows;
+}
+
+/** The stderr line for a follower event, or undefined for events that are not shown. */
+export function progressLine(p: FollowProgress): string | undefined {
+  switch (p.kind) {
+    case 'status':
+      // Coder v2.37+: a turn that waits for a free worker shows `queued_for_capacity`.
+      return 'waitingForCapacity' in p && p.waitingForCapacity === true ? '· waiting for capacity' : `· ${p.status}`;
+    case 'tool':
+      return `· tool: ${p.name}`;
+    case 'retry':
+      return `· retrying (attempt ${p.attempt}, in ${Math.round(p.delayMs / 1000)}s): ${p.error}`;
+    case 'queue':
+      return p.queued ? `· ${p.queued} message(s) queued` : undefined;
+    case 'reconnect':
+      return `· stream dropped (${p.reason}); reconnecting`;
+    case 'polling':
+      return `· ${p.reason}; polling instead`;
+    default:
+      return undefined;
+  }
 }

@@ -12,7 +12,7 @@ import { FINAL_STATUSES, type ChatInputPart } from '../coder/schemas.js';
 import { redactSecrets } from '../agent/render.js';
 import { parseCli, UsageError, type CliSettings } from './options.js';
 import { commandHelp, overviewHelp } from './help.js';
-import { AnswerPrinter, type TextSink } from './answer-printer.js';
+import { AnswerPrinter, progressLine, type TextSink } from './answer-printer.js';
 import { sniffImage, MAX_IMAGE_BYTES } from '../coder/files.js';
 
 export interface CliIo {
@@ -325,24 +325,5 @@ function statusLine(o: ChatOutcome, status: ChatOutcome['status'] | 'interrupted
       return `coder-agent: the agent is waiting for you: ${o.chatUrl}`;
     default:
       return '';
-  }
-}
-
-function progressLine(p: FollowProgress): string | undefined {
-  switch (p.kind) {
-    case 'status':
-      return `· ${p.status}`;
-    case 'tool':
-      return `· tool: ${p.name}`;
-    case 'retry':
-      return `· retrying (attempt ${p.attempt}, in ${Math.round(p.delayMs / 1000)}s): ${p.error}`;
-    case 'queue':
-      return p.queued ? `· ${p.queued} message(s) queued` : undefined;
-    case 'reconnect':
-      return `· stream dropped (${p.reason}); reconnecting`;
-    case 'polling':
-      return `· ${p.reason}; polling instead`;
-    default:
-      return undefined;
   }
 }
