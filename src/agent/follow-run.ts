@@ -30,7 +30,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
 
   const onProgress = (p: FollowProgress) => {
     if (p.kind === 'status') {
-      view.status = p.status;
+      view.status = p.waitingForCapacity ? 'waiting for capacity' : p.status;
       if (p.status === 'running') view.retries = undefined;
     } else if (p.kind === 'retry') view.retries = { attempt: p.attempt, delayMs: p.delayMs, error: redactSecrets(p.error, deps.secrets) };
     else if (p.kind === 'queue') view.queued = p.queued || undefined;

@@ -94,6 +94,8 @@ function progressHeadline(view: ProgressView): string {
     case 'pending':
     case 'waiting':
       return '⏳ **Starting**';
+    case 'waiting for capacity':
+      return '⏳ **Waiting for capacity** (every agent slot in Coder is busy)';
     case 'running':
       return view.lastTool === undefined ? '🛠️ **Working**' : `🛠️ **Working** (last tool: \`${oneLine(view.lastTool, 100).replaceAll('`', '')}\`)`;
     case 'interrupting':

@@ -57,8 +57,15 @@ export interface FollowOptions {
   pollIntervalMs?: number;
   /** While polling, try the socket again after this long. */
   socketRetryMs?: number;
-  /** How long a final status may stand on the stream without signs of our turn before REST is asked. */
+  /**
+   * How long a final status may stand on the stream without proof that our
+   * turn ran before REST is asked (for an assistant message newer than ours,
+   * a busy status, or `queued_for_capacity`). REST never makes a stale status
+   * count; the look repeats with backoff up to 15 s.
+   */
   staleCheckMs?: number;
+  /** The chat's status before our message (default `waiting`): on a new chat, a different final status ends the turn without further proof. */
+  baselineStatus?: string;
   /** A socket that says nothing (no frame, no ping) for this long is considered dead. */
   idleTimeoutMs?: number;
   /**
@@ -72,8 +79,7 @@ export interface FollowOptions {
 }
 
 const STOP = Symbol('stop');
-/** Polls in a row that show the same final status before it is believed without other evidence. */
-const STALE_POLLS = 3;
+const MAX_REST_LOOK_MS = 15_000;
 
 export async function followChat(client: CoderClient, opts: FollowOptions): Promise<ChatOutcome> {
   const started = Date.now();
@@ -84,7 +90,7 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       // A broken progress callback must not break following.
     }
   };
-  const state = new TurnState(opts.afterId ?? 0, { userMessageId: opts.userMessageId, queuedId: opts.queuedId }, emit);
+  const state = new TurnState(opts.afterId ?? 0, { userMessageId: opts.userMessageId, queuedId: opts.queuedId, baselineStatus: opts.baselineStatus }, emit);
   if (opts.assumeStarted) state.active = true;
   const timeoutMs = opts.timeoutMs ?? 60 * 60_000;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -143,15 +149,6 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       const r = await streamOnce(client, opts, state, stop);
       if (state.done) return await finish(outcomeForStatus());
       if (r.fatal) throw r.fatal;
-      if (r.staleCheck) {
-        // The stream has shown only a final status with no sign of our turn for
-        // a while: either the turn ended before we connected (a fast failure)
-        // or the snapshot is stale. REST settles it; a turn really under way
-        // would show pending/running by now.
-        await pollUntil(client, opts, state, stop, 0, 1);
-        if (state.done) return await finish(outcomeForStatus());
-        continue;
-      }
       failures = r.gotFrames ? 0 : failures + 1;
       if (failures >= maxReconnects) continue;
       const delayMs = backoffDelay(failures, backoff);
@@ -175,8 +172,6 @@ interface StreamResult {
   gotFrames: boolean;
   reason: string;
   fatal?: CoderError;
-  /** Ended to check over REST a final status the stream could not prove. */
-  staleCheck?: boolean;
 }
 
 /** One WebSocket connection: folds events until the turn is done or the socket ends. */
@@ -192,6 +187,20 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
     const idleMs = opts.idleTimeoutMs ?? 45_000;
     let idle: NodeJS.Timeout | undefined;
     let staleTimer: NodeJS.Timeout | undefined;
+    let lookMs = opts.staleCheckMs ?? 2000;
+    // A final status standing without proof: look over REST now and then, without closing the socket.
+    const scheduleLook = () => {
+      if (staleTimer || settled || !state.unproven) return;
+      staleTimer = setTimeout(() => {
+        void restLook(client, opts.chatId, state, stop).then(() => {
+          staleTimer = undefined;
+          if (settled) return;
+          if (state.done) return end({ gotFrames, reason: 'done' });
+          lookMs = Math.min(MAX_REST_LOOK_MS, lookMs * 2);
+          scheduleLook();
+        });
+      }, lookMs);
+    };
     const touch = () => {
       if (idle) idle.refresh();
       else idle = setTimeout(() => end({ gotFrames, reason: 'the stream went quiet' }), idleMs);
@@ -227,9 +236,7 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
       if (frame.ignored) state.ignored += frame.ignored;
       for (const ev of frame.events) state.apply(ev);
       if (state.done) return end({ gotFrames, reason: 'done' });
-      if (!staleTimer && !state.active && !state.waitingInQueue && FINAL_STATUSES.has(state.status)) {
-        staleTimer = setTimeout(() => end({ gotFrames, reason: 'checking the status', staleCheck: true }), opts.staleCheckMs ?? 2000);
-      }
+      scheduleLook();
     });
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
@@ -248,9 +255,8 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
 }
 
 /** Polls the chat until the turn is done, the deadline passes, or we are stopped. */
-async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnState, stop: AbortSignal, deadline: number, stalePolls = STALE_POLLS): Promise<void> {
+async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnState, stop: AbortSignal, deadline: number): Promise<void> {
   const interval = opts.pollIntervalMs ?? 2000;
-  let finalPolls = 0;
   for (let first = true; first || Date.now() < deadline; first = false) {
     throwIfStopped(stop);
     try {
@@ -259,18 +265,37 @@ async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnSt
       for (const m of page.messages) state.applyMessage(m);
       const chat = await client.getChat(opts.chatId, stop);
       state.setStatus(chat.status);
+      state.setCapacity(chat.queued_for_capacity === true);
       if (chat.status === 'error' && chat.last_error && !state.error) state.error = chat.last_error;
       // Polling can miss a short 'running': an assistant message after ours
-      // proves the turn ran; and a final status that holds over several polls
-      // is not a stale snapshot (a turn is pending within moments of a send).
+      // proves the turn ran. A final status that merely holds proves nothing
+      // (a slow server may take seconds to take up our message).
       state.markActiveIfAnswered();
-      finalPolls = FINAL_STATUSES.has(chat.status) && !state.waitingInQueue ? finalPolls + 1 : 0;
-      if (finalPolls >= stalePolls) state.active = true;
       if (state.done || Date.now() >= deadline) return;
     } catch (err) {
       // Coder restarting or a proxy hiccup delays the answer; it does not end the follow.
       if (!isTransient(err)) throw err;
     }
     await sleep(interval, stop);
+  }
+}
+
+/**
+ * One look over REST while the stream shows a final status without proof that
+ * our turn ran: an assistant message newer than ours, or a busy status, is
+ * proof; `queued_for_capacity` is reported. Failures are ignored (the stream
+ * goes on).
+ */
+async function restLook(client: CoderClient, chatId: string, state: TurnState, stop: AbortSignal): Promise<void> {
+  try {
+    const page = await client.getMessagesAfter(chatId, state.lastMessageId, stop);
+    for (const m of page.messages) state.applyMessage(m);
+    state.markActiveIfAnswered();
+    const chat = await client.getChat(chatId, stop);
+    if (!FINAL_STATUSES.has(chat.status) && !state.waitingInQueue) state.active = true;
+    state.setCapacity(chat.queued_for_capacity === true);
+    if (chat.status === 'error' && chat.last_error && !state.error) state.error = chat.last_error;
+  } catch {
+    // The stream stays the source; REST was only a second opinion.
   }
 }

@@ -71,6 +71,9 @@ export const ChatSchema = z.object({
   archived: z.boolean().default(false),
   labels: z.record(z.string(), z.string()).nullish(),
   diff_status: DiffStatusSchema.nullish(),
+  /** Current servers: the chat waits for a free agent slot (single-chat reads only). */
+  queued_for_capacity: z.boolean().optional(),
+  warnings: z.array(z.string()).nullish(),
 });
 export type Chat = z.infer<typeof ChatSchema>;
 

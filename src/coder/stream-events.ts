@@ -3,7 +3,7 @@
  * (shared/coder-chats-api.md, "The stream"):
  *   1. {"type":"data","data":[event, ...]}, {"type":"ping"}, {"type":"error","data":{...}}
  *   2. {"type":"data","data":event}
- *   3. [event, ...]
+ *   3. [event, ...]  (current servers: codersdk StreamChat reads one []ChatStreamEvent per frame)
  * This is the hot path of the follower, so events are checked by hand rather
  * than through a schema library; persisted messages (rare) go through the
  * same zod schema as REST.
@@ -11,13 +11,22 @@
 import { ChatMessageSchema, type ChatMessage, type MessagePart, type QueuedMessage } from './schemas.js';
 
 export type StreamEvent =
-  | { type: 'message_part'; role: string; part: MessagePart }
+  | {
+      type: 'message_part';
+      role: string;
+      part: MessagePart;
+      /** Current servers (v2.37+): which history edit and which generation attempt the part belongs to, and its order. */
+      historyVersion?: number;
+      generationAttempt?: number;
+      seq?: number;
+    }
   | { type: 'message'; message: ChatMessage }
   | { type: 'status'; status: string }
   | { type: 'error'; message: string; kind?: string; detail?: string }
   | { type: 'retry'; attempt: number; delayMs: number; error: string }
   | { type: 'queue_update'; queued: QueuedMessage[] }
   | { type: 'history_reset' }
+  | { type: 'preview_reset' }
   | { type: 'action_required' };
 
 export type FrameResult =
@@ -74,7 +83,15 @@ function toEvent(item: unknown): StreamEvent | undefined {
       if (!isObj(payload) || !isObj(payload['part']) || typeof payload['part']['type'] !== 'string') return undefined;
       const part = payload['part'] as MessagePart;
       if (part.text !== undefined && typeof part.text !== 'string') return undefined;
-      return { type, role: str(payload['role']) ?? 'assistant', part };
+      const ev: StreamEvent = { type, role: str(payload['role']) ?? 'assistant', part };
+      // codersdk.ChatStreamMessagePart: history_version, generation_attempt, seq (omitted when zero).
+      const hv = payload['history_version'];
+      const ga = payload['generation_attempt'];
+      const seq = payload['seq'];
+      if (typeof hv === 'number') ev.historyVersion = hv;
+      if (typeof ga === 'number') ev.generationAttempt = ga;
+      if (typeof seq === 'number') ev.seq = seq;
+      return ev;
     }
     case 'message': {
       const r = ChatMessageSchema.safeParse(item['message']);
@@ -98,12 +115,14 @@ function toEvent(item: unknown): StreamEvent | undefined {
       return { type, attempt, delayMs, error: str(p['error']) ?? '' };
     }
     case 'queue_update': {
-      const p = item['queue_update'] ?? item['queued_messages'];
+      // codersdk.ChatStreamEvent carries the list as `queued_messages`; older dashboards used `queue_update`.
+      const p = item['queued_messages'] ?? item['queue_update'];
       const list = Array.isArray(p) ? p : [];
       const queued = list.filter((q): q is QueuedMessage => isObj(q) && typeof q['id'] === 'number');
       return { type, queued };
     }
     case 'history_reset':
+    case 'preview_reset':
     case 'action_required':
       return { type };
     default:

@@ -13,9 +13,24 @@ export interface TurnError {
   detail?: string;
 }
 
+/**
+ * What the follower reports while a turn runs. Consumers render from these
+ * (the CLI on a TTY, the progress comment):
+ * - `text`: a live delta of the assistant message being written. It can
+ *   still be voided by a later `reset`; never write it where it cannot be
+ *   taken back (a pipe, a file, a comment).
+ * - `reset`: everything reported as `text` since the last `message` is void
+ *   (Coder's `preview_reset` after a failed generation attempt was retried,
+ *   or `history_reset` after the history was edited). Redraw from nothing.
+ * - `message`: an assistant message was persisted; `text` is its final text
+ *   (text parts only, possibly empty for a tool-call step). Safe to print.
+ * - `status`: the chat's status; `waitingForCapacity` when Coder shows
+ *   `queued_for_capacity` (the chat waits for a free agent slot).
+ */
 export type FollowProgress =
-  | { kind: 'status'; status: string }
+  | { kind: 'status'; status: string; waitingForCapacity?: boolean }
   | { kind: 'text'; delta: string }
+  | { kind: 'reset'; reason: 'preview_reset' | 'history_reset' | 'replaced' }
   | { kind: 'message'; role: string; text: string; id: number }
   | { kind: 'tool'; name: string }
   | { kind: 'retry'; attempt: number; delayMs: number; error: string }
@@ -26,6 +41,8 @@ export type FollowProgress =
 
 export class TurnState {
   status = '';
+  /** Coder's `queued_for_capacity`: the chat waits for a free agent slot (seen over REST only). */
+  waitingForCapacity = false;
   /** Highest persisted message id seen: the `after_id` to resume from. */
   lastMessageId: number;
   /** Id of the user message that opened this turn, once known. */
@@ -36,15 +53,29 @@ export class TurnState {
   private userWhileQueued: number | undefined;
   /** The turn's user message is known from the send; later user messages belong to later turns. */
   private readonly pinned: boolean;
-  /** Set when the turn has shown signs of life, so a final status may count. */
+  /** Where this turn's messages start: a history reset re-reads from here. */
+  private readonly startAfterId: number;
+  /** The chat's status before our message; a final status equal to it may be stale. */
+  private readonly baselineStatus: string;
+  /**
+   * Set once the server has shown it took up our message: a busy status after
+   * our message was persisted, or an assistant message newer than ours. Only
+   * then does a final status that equals the baseline end the turn.
+   */
   active = false;
   lastAssistant: ChatMessage | undefined;
   toolCalls = 0;
   toolNames: string[] = [];
   private lastToolId: string | undefined;
+  /** Text of the current generation attempt of the message being written. */
   liveText = '';
-  /** How much of the current live message has already been reported as text deltas. */
-  private emitted = 0;
+  /** What has been reported as `text` for the current live message. */
+  private shown = '';
+  /** After a reconnect the server replays the live message; a snapshot `preview_reset` is then judged lazily. */
+  private replaying = false;
+  /** Newest `history_version` / `generation_attempt` seen on a part; older parts are void. */
+  private latestHistory = 0;
+  private latestAttempt = 0;
   error: TurnError | undefined;
   usage: Usage | undefined;
   retries = 0;
@@ -52,27 +83,44 @@ export class TurnState {
 
   constructor(
     afterId: number,
-    opts: { userMessageId?: number; queuedId?: number },
+    opts: { userMessageId?: number; queuedId?: number; baselineStatus?: string },
     private readonly emit: (p: FollowProgress) => void,
   ) {
     this.lastMessageId = afterId;
+    this.startAfterId = afterId;
     this.userMessageId = opts.userMessageId;
     this.pinned = opts.userMessageId !== undefined || opts.queuedId !== undefined;
     this.queuedId = opts.queuedId;
+    this.baselineStatus = opts.baselineStatus ?? 'waiting';
   }
 
   get waitingInQueue(): boolean {
     return this.queuedId !== undefined;
   }
 
-  /** Whether the turn is over: a final status seen after the turn was known to be under way. */
+  /**
+   * Whether the turn is over: a final status, once the server has shown it
+   * took up our message; or, for a new chat, a final status other than the
+   * one it was created in (it failed before we connected). No delay makes a
+   * stale status count: a slow server only makes us wait longer, and the
+   * timeout bounds that.
+   */
   get done(): boolean {
-    return !this.waitingInQueue && this.active && FINAL_STATUSES.has(this.status);
+    if (this.waitingInQueue || !FINAL_STATUSES.has(this.status)) return false;
+    if (this.active) return true;
+    // A follow-up (pinned) needs proof: the previous turn may have ended in any final status.
+    return !this.pinned && this.status !== this.baselineStatus;
+  }
+
+  /** Whether a final status is standing without proof that it is ours (worth a look over REST). */
+  get unproven(): boolean {
+    return !this.waitingInQueue && !this.active && FINAL_STATUSES.has(this.status) && !this.done;
   }
 
   /** A reconnect replays the in-flight message's deltas from its start. */
   resetLive(): void {
     this.liveText = '';
+    this.replaying = true;
   }
 
   apply(ev: StreamEvent): void {
@@ -82,21 +130,10 @@ export class TurnState {
         break;
       case 'message_part':
         if (ev.role !== 'assistant' || this.waitingInQueue) break;
+        if (!this.currentAttempt(ev.historyVersion, ev.generationAttempt)) break;
         if (ev.part.type === 'text' && ev.part.text) {
-          const text = ev.part.text;
-          const before = this.liveText.length;
-          this.liveText += text;
           this.active = true;
-          // Usually everything before this delta was reported already: pass it on
-          // as is. After a reconnect the replayed deltas are reported only past
-          // what was.
-          if (this.emitted === before) {
-            this.emit({ kind: 'text', delta: text });
-            this.emitted = this.liveText.length;
-          } else if (this.liveText.length > this.emitted) {
-            this.emit({ kind: 'text', delta: this.liveText.slice(this.emitted) });
-            this.emitted = this.liveText.length;
-          }
+          this.addLive(ev.part.text);
         } else if (ev.part.type === 'tool-call') {
           this.noteTool(ev.part.tool_call_id, ev.part.tool_name);
         }
@@ -114,9 +151,13 @@ export class TurnState {
       case 'queue_update':
         this.applyQueue(ev.queued.map((q) => q.id));
         break;
+      case 'preview_reset':
+        // Coder: everything streamed since the last persisted message is void.
+        if (this.replaying) this.liveText = '';
+        else this.voidLive('preview_reset');
+        break;
       case 'history_reset':
-        this.liveText = '';
-        this.emitted = 0;
+        this.resetHistory();
         break;
       case 'action_required':
         this.setStatus('requires_action');
@@ -124,14 +165,80 @@ export class TurnState {
     }
   }
 
+  /**
+   * Parts of an older history version or generation attempt than the newest
+   * seen are void. A newer one starts a new attempt: what was shown is void.
+   */
+  private currentAttempt(history: number | undefined, attempt: number | undefined): boolean {
+    if (history === undefined && attempt === undefined) return true;
+    const h = history ?? this.latestHistory;
+    const a = attempt ?? this.latestAttempt;
+    if (h < this.latestHistory || (h === this.latestHistory && a < this.latestAttempt)) return false;
+    if (h > this.latestHistory || a > this.latestAttempt) {
+      const first = this.latestHistory === 0 && this.latestAttempt === 0;
+      this.latestHistory = h;
+      this.latestAttempt = a;
+      if (!first && !this.replaying) this.voidLive('preview_reset');
+      else this.liveText = '';
+    }
+    return true;
+  }
+
+  private addLive(text: string): void {
+    this.liveText += text;
+    if (this.liveText.startsWith(this.shown)) {
+      const delta = this.liveText.slice(this.shown.length);
+      this.replaying = false;
+      if (delta) {
+        this.emit({ kind: 'text', delta });
+        this.shown = this.liveText;
+      }
+    } else if (!this.shown.startsWith(this.liveText)) {
+      // Replayed text that differs from what was shown: the attempt we showed was voided while we were away.
+      this.replaying = false;
+      this.emit({ kind: 'reset', reason: 'replaced' });
+      this.emit({ kind: 'text', delta: this.liveText });
+      this.shown = this.liveText;
+    }
+  }
+
+  private voidLive(reason: 'preview_reset' | 'history_reset'): void {
+    this.liveText = '';
+    this.replaying = false;
+    if (this.shown) {
+      this.shown = '';
+      this.emit({ kind: 'reset', reason });
+    }
+  }
+
+  /** Coder's `history_reset`: forget the messages held and take the full history that follows. */
+  private resetHistory(): void {
+    this.voidLive('history_reset');
+    this.lastAssistant = undefined;
+    this.toolCalls = 0;
+    this.toolNames = [];
+    this.lastToolId = undefined;
+    this.lastMessageId = this.startAfterId;
+  }
+
   setStatus(status: string): void {
     if (status === this.status) return;
     this.status = status;
     // Only a status that shows work under way proves the turn started: the
     // first snapshot after a send may still carry the previous turn's
-    // 'waiting' (the stale-waiting trap).
-    if (!FINAL_STATUSES.has(status) && !this.waitingInQueue) this.active = true;
+    // 'waiting' (the stale-waiting trap). 'interrupting' is still working.
+    if (!FINAL_STATUSES.has(status) && !this.waitingInQueue) {
+      this.active = true;
+      this.waitingForCapacity = false;
+    }
     this.emit({ kind: 'status', status });
+  }
+
+  /** From `GET /{chat}`: `queued_for_capacity` (current servers; list responses leave it false). */
+  setCapacity(waiting: boolean): void {
+    if (waiting === this.waitingForCapacity) return;
+    this.waitingForCapacity = waiting;
+    this.emit({ kind: 'status', status: this.status, waitingForCapacity: waiting });
   }
 
   applyQueue(queuedIds: number[]): void {
@@ -174,14 +281,18 @@ export class TurnState {
         this.noteTool(p.tool_call_id, p.tool_name);
       }
     }
-    // The persisted message replaces the deltas; report any text the deltas missed.
+    // The persisted message replaces the deltas: report what they missed, or
+    // void what was shown when the stored text differs from it.
     const text = textOf(m.content);
-    if (text.length > this.emitted && text.startsWith(this.liveText.slice(0, this.emitted))) {
-      this.emit({ kind: 'text', delta: text.slice(this.emitted) });
+    if (this.shown && !text.startsWith(this.shown)) {
+      this.emit({ kind: 'reset', reason: 'replaced' });
+      this.shown = '';
     }
+    if (text.length > this.shown.length) this.emit({ kind: 'text', delta: text.slice(this.shown.length) });
     this.emit({ kind: 'message', role: m.role, text, id: m.id });
     this.liveText = '';
-    this.emitted = 0;
+    this.shown = '';
+    this.replaying = false;
   }
 
   /** Reports a tool call once, whether seen as streamed deltas or only in the persisted message. */
