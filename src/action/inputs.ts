@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import type { AgentSettings } from '../agent/run.js';
 import { DEFAULT_TRIGGER_PHRASE } from '../agent/command.js';
 import { isChatId } from '../agent/marker.js';
+import { OutputSchemaError, readOutputSchema } from '../agent/output-schema.js';
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -41,6 +42,18 @@ function bool(name: string, fallback: boolean): boolean {
 
 function optional(name: string): string | undefined {
   return core.getInput(name).trim() || undefined;
+}
+
+/** `output-schema`: inline JSON or a path in the workspace (GITHUB_WORKSPACE). */
+export async function readOutputSchemaInput(env: NodeJS.ProcessEnv): Promise<Record<string, unknown> | undefined> {
+  const raw = optional('output-schema');
+  if (!raw) return undefined;
+  try {
+    return await readOutputSchema(raw, env['GITHUB_WORKSPACE'] || process.cwd(), 'The input "output-schema"');
+  } catch (err) {
+    if (err instanceof OutputSchemaError) throw new InputError(err.message);
+    throw err;
+  }
 }
 
 export function readInputs(): ActionInputs {

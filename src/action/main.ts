@@ -18,7 +18,7 @@ import { createOctokitPort } from '../github/octokit-port.js';
 import { octokitRetryOptions } from '../github/octokit-options.js';
 import { GITHUB_WRITE_BUDGET, WriteScheduler } from '../github/write-scheduler.js';
 import type { Logger } from '../logger.js';
-import { InputError, readInputs } from './inputs.js';
+import { InputError, readInputs, readOutputSchemaInput } from './inputs.js';
 import { emptyOutputs, reportOutputs } from './outputs.js';
 import { writeSummary } from './summary.js';
 
@@ -49,6 +49,8 @@ export async function run(opts: RunOptions): Promise<void> {
     secrets = [inputs.coderToken, inputs.githubToken];
     let trigger = parseTrigger(opts.event.name, opts.event.payload);
     const target = inputs.issue === undefined ? undefined : parseIssueTarget(inputs.issue, trigger.repository);
+    const outputSchema = await readOutputSchemaInput(env);
+    if (outputSchema) inputs.agent.outputSchema = outputSchema;
 
     const octokit = getOctokit(
       inputs.githubToken,

@@ -22,6 +22,8 @@ export const OUTPUT_NAMES = [
   'diff-additions',
   'diff-deletions',
   'diff-changed-files',
+  'cost-usd',
+  'structured-output',
 ] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 export type Outputs = Record<OutputName, string>;
@@ -51,6 +53,9 @@ export function reportOutputs(result: RunResult, outputs: Outputs): void {
   outputs['diff-additions'] = text(diff?.additions);
   outputs['diff-deletions'] = text(diff?.deletions);
   outputs['diff-changed-files'] = text(diff?.changed_files);
+  // Dollars as a plain number ("0.372"), for arithmetic in later steps; empty where Coder has no cost route.
+  outputs['cost-usd'] = result.cost ? String(result.cost.totalCostMicros / 1_000_000) : '';
+  outputs['structured-output'] = result.structuredOutput === undefined ? '' : JSON.stringify(result.structuredOutput);
 }
 
 function text(value: string | number | undefined): string {

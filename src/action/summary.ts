@@ -1,6 +1,6 @@
 /** The job summary: what a person opening the workflow run sees first. */
 import * as core from '@actions/core';
-import { formatDuration } from '../agent/render.js';
+import { formatCost, formatDuration } from '../agent/render.js';
 import type { RunResult } from '../agent/run.js';
 
 const TITLES: Record<RunResult['status'], string> = {
@@ -24,9 +24,13 @@ export async function writeSummary(result: RunResult, env: NodeJS.ProcessEnv): P
   if (result.durationMs !== undefined) rows.push(['Duration', formatDuration(result.durationMs)]);
   if (result.commentUrl) rows.push(['Comment', `<a href="${result.commentUrl}">${result.commentUrl}</a>`]);
   if (result.prUrl) rows.push(['Pull request', `<a href="${result.prUrl}">${result.prUrl}</a>`]);
+  if (result.cost) rows.push(['Cost', escapeHtml(formatCost(result.cost))]);
   if (result.reason) rows.push(['Why', escapeHtml(result.reason)]);
   const summary = core.summary.addHeading(TITLES[result.status], 2).addTable(rows);
   if (result.result) summary.addHeading('Answer', 3).addRaw(`\n\n${result.result}\n`);
+  if (result.structuredOutput !== undefined) {
+    summary.addHeading('Structured output', 3).addCodeBlock(JSON.stringify(result.structuredOutput, null, 2), 'json');
+  }
   await summary.write();
 }
 

@@ -1,5 +1,6 @@
 /** Turning an exception into what the thread says: what failed and what to do. */
 import { CoderError } from '../coder/errors.js';
+import { explainRefusal } from '../coder/refusals.js';
 import { redactSecrets } from './render.js';
 
 export interface Failure {
@@ -11,6 +12,8 @@ export interface Failure {
 }
 
 export function describeFailure(err: unknown, secrets: readonly string[]): Failure {
+  const refusal = explainRefusal(err);
+  if (refusal) return { title: redactSecrets(refusal.sentence, secrets), detail: redactSecrets((err as CoderError).describe(), secrets), hint: refusal.hint };
   if (err instanceof CoderError) {
     const detail = redactSecrets(err.describe(), secrets);
     const kind = coderErrorKind(err);

@@ -85,6 +85,8 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     diffStatus: outcome.diffStatus,
     chatCreated: run.created,
     errorKind: outcome.status === 'error' ? outcome.error?.kind : undefined,
+    ...(outcome.cost && { cost: outcome.cost }),
+    ...(outcome.structuredOutput !== undefined && { structuredOutput: outcome.structuredOutput }),
   };
 }
 
@@ -108,7 +110,7 @@ function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durati
   switch (outcome.status) {
     case 'completed':
     case 'requires_action':
-      return renderAnswer({ ...common, result, status: outcome.status, durationMs, prUrl, usage: outcome.usage }) + notesBlock(run.notes);
+      return renderAnswer({ ...common, result, status: outcome.status, durationMs, prUrl, usage: outcome.usage, cost: outcome.cost }) + notesBlock(run.notes);
     case 'error':
       return renderError({
         ...common,

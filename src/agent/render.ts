@@ -9,6 +9,7 @@
  * bot did not write is stripped of marker look-alikes, so only the marker the
  * renderer appends links the thread to a chat.
  */
+import type { ChatCost } from '../coder/client.js';
 import type { Usage } from '../coder/schemas.js';
 import { cutCleanly, fitCommentBody } from './comment-length.js';
 import { renderMarker, stripMarkers, type MarkerState } from './marker.js';
@@ -120,6 +121,8 @@ export interface AnswerView {
   /** The pull request the chat opened, if any. */
   prUrl?: string | undefined;
   usage?: Usage | null | undefined;
+  /** Coder's `GET /{chat}/cost`, when the server has it. */
+  cost?: ChatCost | undefined;
 }
 
 export function renderAnswer(view: AnswerView): string {
@@ -130,6 +133,7 @@ export function renderAnswer(view: AnswerView): string {
     `${answerStatus(view.status)} in ${formatDuration(view.durationMs)}`,
     ...(view.prUrl === undefined ? [] : [markdownLink('Pull request', view.prUrl)]),
     ...formatUsage(view.usage),
+    ...(view.cost === undefined ? [] : [formatCost(view.cost)]),
   ].join(' · ');
   const tail = `---\n${footer}\n\n${marker(view.chatId, 'done', view.request)}`;
   return fitCommentBody({ content, tail, fullTextUrl: view.chatUrl });
@@ -147,6 +151,22 @@ function answerStatus(status: string): string {
     default:
       return `Status ${oneLine(status, 50)}`;
   }
+}
+
+/**
+ * `$0.37 · 12 requests`, plus `2 unpriced` when some requests had no price
+ * (Coder counts them in request_count and leaves them out of the total).
+ */
+export function formatCost(cost: ChatCost): string {
+  const parts = [formatUsd(cost.totalCostMicros), `${cost.requestCount} request${cost.requestCount === 1 ? '' : 's'}`];
+  if (cost.unpricedRequestCount > 0) parts.push(`${cost.unpricedRequestCount} unpriced`);
+  return parts.join(' · ');
+}
+
+/** Micro-dollars as dollars: two decimals, more below a cent so a small cost does not read as $0.00. */
+export function formatUsd(micros: number): string {
+  const usd = micros / 1_000_000;
+  return `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
 }
 
 function formatUsage(usage: Usage | null | undefined): string[] {

@@ -3,7 +3,7 @@
  * they hand in (AgentDeps), what the App persists to resume (StartedRun) and
  * what comes back (RunResult).
  */
-import type { CoderClient } from '../coder/client.js';
+import type { ChatCost, CoderClient } from '../coder/client.js';
 import type { FollowOptions, OutcomeStatus } from '../coder/follow.js';
 import type { DiffStatus } from '../coder/schemas.js';
 import type { CommentRef, GitHubPort, Thread } from '../github/port.js';
@@ -40,6 +40,8 @@ export interface AgentSettings {
    * into a tracking issue keeps one chat going across runs).
    */
   continueThreadChat?: boolean | undefined;
+  /** A JSON Schema for the final answer, sent as `response_format` when the chat is created. */
+  outputSchema?: Record<string, unknown> | undefined;
 }
 
 export interface AgentDeps {
@@ -119,6 +121,10 @@ export interface RunResult {
   chatCreated?: boolean | undefined;
   /** Coder's error kind (`last_error.kind`, e.g. `rate_limit`, `usage_limit`, `hook_denied`), when the run failed with one. */
   errorKind?: string | undefined;
+  /** Coder's `GET /{chat}/cost` after the run, when the server has it. */
+  cost?: ChatCost | undefined;
+  /** The final message's `structured_output` (a run with `outputSchema`). */
+  structuredOutput?: unknown;
 }
 
 /** Statuses that should fail a workflow step. */

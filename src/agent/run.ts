@@ -170,7 +170,9 @@ async function startChat(
     }
   }
   const input = await gatherNewChatInput(trigger, prompt, comments, gatherDeps);
+  if (settings.outputSchema) await coder.requireStructuredOutput(deps.signal);
   const chat = await coder.createChat({
+    ...(settings.outputSchema && { response_format: settings.outputSchema }),
     reuseExisting: deps.resuming,
     content: withRequestTag(input.parts, deps.idempotencyKey),
     workspace_id: settings.workspaceId,

@@ -23,6 +23,7 @@ const OPTIONS: Record<string, string> = {
   workspace: '--workspace <id>       pin the chat to a workspace',
   model: '--model <name|id>      model config id, or a model name to resolve (see `coder-agent models`)',
   'system-prompt': '--system-prompt <text> extra system prompt',
+  'output-schema': "--output-schema <file> a JSON Schema the answer must follow (Coder's chat-structured-output\n                         experiment); --json then has structured_output",
   label: '--label key=value      label the chat; repeatable',
   'label-filter': '--label key=value      only chats with this label; repeatable',
   image: '--image <file>         upload and attach an image (PNG, JPEG, GIF, WebP ≤ 10 MiB); repeatable',
@@ -33,7 +34,7 @@ const OPTIONS: Record<string, string> = {
   interrupt: '--interrupt            interrupt a busy agent instead of queueing behind its turn',
   archived: '--archived             archived chats instead of active ones',
   limit: '--limit <n>            at most n chats (1 or more)',
-  json: '--json                 print one JSON object instead of text',
+  json: '--json                 print one JSON object instead of text (with cost_usd: the chat\'s cost\n                         in dollars, or null where Coder does not report it)',
   quiet: '--quiet                no progress or status lines on stderr',
   debug: '--debug                show stack traces on errors',
   help: '-h, --help             this help',
@@ -57,7 +58,7 @@ export const COMMAND_HELP: Record<Command, CommandHelp> = {
     about:
       'On a terminal the answer streams as the agent writes it. Piped or redirected, only text\n' +
       'the agent can no longer take back is printed, so a file never holds discarded text.',
-    options: ['workspace', 'model', 'system-prompt', 'label', 'image', 'file-id', 'no-wait'],
+    options: ['workspace', 'model', 'system-prompt', 'output-schema', 'label', 'image', 'file-id', 'no-wait'],
   },
   send: {
     usage: 'coder-agent send [options] <chat> "<prompt>"',
@@ -87,6 +88,7 @@ const EXIT_CODES = `Exit codes:
   0    done
   1    the agent or Coder reported an error
   2    bad usage (unknown option, missing argument, malformed --url, ...)
+  75   Coder asked to try again later (the chat's message queue is full)
   124  timed out (--timeout), connecting included
   130  interrupted: Ctrl-C, or the agent's turn was interrupted (the answer is partial)`;
 

@@ -7,8 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
+import { explainRefusal } from '../coder/refusals.js';
 import { followChat, type ChatOutcome, type FollowProgress } from '../coder/follow.js';
 import { FINAL_STATUSES, type ChatInputPart } from '../coder/schemas.js';
+import { parseOutputSchema } from '../agent/output-schema.js';
 import { redactSecrets } from '../agent/render.js';
 import { parseCli, UsageError, type CliSettings } from './options.js';
 import { commandHelp, overviewHelp } from './help.js';
@@ -26,7 +28,7 @@ export interface CliIo {
   followTuning?: { reconnectBaseMs?: number; pollIntervalMs?: number; maxReconnects?: number };
 }
 
-export const EXIT = { ok: 0, error: 1, usage: 2, timeout: 124, interrupted: 130 } as const;
+export const EXIT = { ok: 0, error: 1, usage: 2, tempfail: 75, timeout: 124, interrupted: 130 } as const;
 
 /** Retries for one request: a refused connection (nothing listens) gets two short ones, and each is said on stderr. */
 const CLI_RETRY = { retries: 4, baseDelayMs: 300, maxDelayMs: 4000, refusedRetries: 2 };
@@ -58,6 +60,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof CoderError && err.kind === 'aborted') {
       io.stderr.write('coder-agent: interrupted.\n');
       return EXIT.interrupted;
+    }
+    const refusal = explainRefusal(err);
+    if (refusal) {
+      io.stderr.write(`coder-agent: ${redactSecrets(`${refusal.sentence} ${refusal.hint}`, settings ? [settings.token] : [])}\n`);
+      return refusal.temporary ? EXIT.tempfail : EXIT.error;
     }
     const text = err instanceof CoderError ? err.describe() : err instanceof Error ? err.message : String(err);
     io.stderr.write(`coder-agent: ${redactSecrets(text, settings ? [settings.token] : [])}\n`);
@@ -130,8 +137,11 @@ async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
 
   switch (s.command) {
     case 'chat': {
+      const schema = s.outputSchema === undefined ? undefined : await readSchemaFile(s.outputSchema);
       const content = await inputParts(client, s.args.join(' '), s, signal);
+      if (schema) await client.requireStructuredOutput(signal);
       const chat = await client.createChat({
+        ...(schema && { response_format: schema }),
         content,
         workspace_id: s.workspace,
         model_config_id: s.model ? await client.resolveModel(s.model, signal) : undefined,
@@ -142,7 +152,7 @@ async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
       });
       say(`chat ${client.chatUrl(chat.id)}`);
       if (!s.wait) return noWait(s, io, client, chat.id, chat.status);
-      return follow(s, io, run, client, { chatId: chat.id, afterId: 0 });
+      return follow(s, io, run, client, { chatId: chat.id, afterId: 0, structured: schema !== undefined });
     }
     case 'send': {
       const [chatId = '', ...rest] = s.args;
@@ -190,16 +200,15 @@ async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
       return EXIT.ok;
     }
     case 'models': {
-      const [configs, models] = await Promise.all([client.modelConfigs(signal), client.models(signal).catch(() => undefined)]);
-      const unavailable = new Map((models?.providers ?? []).filter((p) => !p.available).map((p) => [p.provider, p.unavailable_reason ?? 'unavailable']));
+      const models = await client.listModels(signal);
       if (s.json) {
-        out(configs.map((c) => ({ ...c, available: !unavailable.has(c.provider ?? '') })));
-      } else if (configs.length === 0) {
-        io.stdout.write('No model configs. An administrator adds them in Coder\'s agent settings.\n');
+        out(models.map(({ unavailableReason, ...m }) => (unavailableReason === undefined ? m : { ...m, unavailable_reason: unavailableReason })));
+      } else if (models.length === 0) {
+        io.stdout.write("No model configs. An administrator adds them in Coder's agent settings.\n");
       } else {
-        for (const c of configs) {
+        for (const c of models) {
           const name = c.provider ? `${c.provider}:${c.model}` : c.model;
-          const notes = [c.is_default ? 'default' : '', c.enabled ? '' : 'disabled', unavailable.get(c.provider ?? '') ?? ''].filter(Boolean).join(', ');
+          const notes = [c.is_default ? 'default' : '', c.enabled ? '' : 'disabled', c.available ? '' : (c.unavailableReason ?? 'unavailable')].filter(Boolean).join(', ');
           io.stdout.write(`${c.id}  ${name}  ${c.display_name ?? ''}${notes ? `  (${notes})` : ''}\n`);
         }
       }
@@ -214,7 +223,7 @@ async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
     case 'archive':
     case 'unarchive': {
       const id = s.args[0] ?? '';
-      await client.setArchived(id, s.command === 'archive', signal);
+      await client.setArchived(id, s.command === 'archive', { signal });
       if (s.json) out({ chat_id: id, archived: s.command === 'archive' });
       else io.stdout.write(`${s.command === 'archive' ? 'Archived' : 'Unarchived'} ${id}.\n`);
       return EXIT.ok;
@@ -225,6 +234,20 @@ async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
       else io.stdout.write(`${id}\n`);
       return EXIT.ok;
     }
+  }
+}
+
+async function readSchemaFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+  }
+  try {
+    return parseOutputSchema(text, `--output-schema ${path}`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
 }
 
@@ -260,7 +283,7 @@ async function follow(
   io: CliIo,
   run: Run,
   client: CoderClient,
-  target: { chatId: string; afterId: number; userMessageId?: number; queuedId?: number; skipStream?: boolean },
+  target: { chatId: string; afterId: number; userMessageId?: number; queuedId?: number; skipStream?: boolean; structured?: boolean },
 ): Promise<number> {
   const printer = new AnswerPrinter(io.stdout, io.stderr, s.quiet || s.json);
   // Coder v2.38 shows an interrupt as `interrupting` before `waiting`: the
@@ -290,7 +313,16 @@ async function follow(
   });
   const status = interrupted && outcome.status === 'completed' ? 'interrupted' : outcome.status;
   if (s.json) {
-    io.stdout.write(JSON.stringify({ chat_id: outcome.chatId, chat_url: outcome.chatUrl, status, result: outcome.result }) + '\n');
+    const json: Record<string, unknown> = {
+      chat_id: outcome.chatId,
+      chat_url: outcome.chatUrl,
+      status,
+      result: outcome.result,
+      // Dollars (Coder's AI Gateway cost, sub-agents included); null where the server does not report cost.
+      cost_usd: outcome.cost ? outcome.cost.totalCostMicros / 1_000_000 : null,
+    };
+    if (target.structured || outcome.structuredOutput !== undefined) json['structured_output'] = outcome.structuredOutput ?? null;
+    io.stdout.write(JSON.stringify(json) + '\n');
   } else {
     printer.finish();
     // Our own sentences ("finished without writing an answer", an error) are not the agent's text: stderr.

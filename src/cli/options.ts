@@ -44,6 +44,8 @@ export interface CliSettings {
   limit?: number;
   debug: boolean;
   quiet: boolean;
+  /** chat: a JSON Schema file for the final answer (sent as response_format). */
+  outputSchema?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -123,6 +125,7 @@ const OPTION_SPEC = {
   workspace: { type: 'string' },
   model: { type: 'string' },
   'system-prompt': { type: 'string' },
+  'output-schema': { type: 'string' },
   label: { type: 'string', multiple: true },
   image: { type: 'string', multiple: true },
   'file-id': { type: 'string', multiple: true },
@@ -268,6 +271,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       limit,
       debug: v.debug ?? false,
       quiet: v.quiet ?? false,
+      ...(v['output-schema'] !== undefined && { outputSchema: v['output-schema'] }),
     },
   };
 }

@@ -2,20 +2,24 @@
  * Client for Coder's Chats API. Knows nothing of GitHub.
  *
  * Handles the differences between Coder releases (shared/coder-chats-api.md):
- * the route prefix (`/api/experimental/chats`, or `/api/v2/chats` on servers
- * that moved it), a required `organization_id` on newer servers, and archive
- * as POST routes or as `PATCH {archived}`.
+ * the route prefix (`/api/v2/chats` on current servers, `/api/experimental/chats`
+ * on older ones), a required `organization_id`, model configs scoped to an
+ * organization (current) or under the chats prefix (older), and archive as
+ * `PATCH {archived}` (current) or POST routes (the seed).
  */
 import { z } from 'zod';
 import { CoderError } from './errors.js';
-import { CoderHttp, connectionNeverMade, type HttpOptions, type RawResponse, type RequestSpec, type RetryPolicy } from './http.js';
+import { CoderHttp, connectionNeverMade, sleep, type HttpOptions, type RawResponse, type RequestSpec, type RetryPolicy } from './http.js';
+import { explainRefusal } from './refusals.js';
 import {
+  ChatCostSchema,
   ChatMessageSchema,
   ChatSchema,
   CreateMessageResponseSchema,
   MessagesPageSchema,
   ModelConfigSchema,
   ModelsResponseSchema,
+  OrganizationModelsSchema,
   OrganizationSchema,
   UploadResponseSchema,
   UserSchema,
@@ -32,6 +36,26 @@ import {
 export const EXPERIMENTAL_PREFIX = '/api/experimental/chats';
 export const V2_PREFIX = '/api/v2/chats';
 
+/**
+ * The prefix each server answered on, for the life of the process (the App's
+ * long-lived process learns it once). A hint only: a route 404 on it still
+ * switches, since another server may later listen at the same address.
+ */
+const knownPrefixes = new Map<string, string>();
+
+/** What `GET /{chat}/cost` reports (codersdk.ChatCost), for the chat and its sub-agents. */
+export interface ChatCost {
+  totalCostMicros: number;
+  requestCount: number;
+  unpricedRequestCount: number;
+}
+
+/** A model config as `coder-agent models` lists it. */
+export interface ModelListing extends ModelConfig {
+  available: boolean;
+  unavailableReason?: string;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID.test(s);
 
@@ -44,7 +68,7 @@ export interface CoderClientOptions {
   token: string;
   /** Organization id or name. Default: the user's first organization, resolved only when the server needs one. */
   organization?: string;
-  /** Force a route prefix instead of detecting it. */
+  /** Force a route prefix instead of detecting it (v2 first, experimental after a route 404). */
   prefix?: string;
   retry?: RetryPolicy;
   requestTimeoutMs?: number;
@@ -109,7 +133,7 @@ export class CoderClient {
       onRetry: opts.onRetry,
     });
     this.baseUrl = this.http.baseUrl;
-    this.prefix = opts.prefix;
+    this.prefix = opts.prefix ?? knownPrefixes.get(this.baseUrl);
     this.prefixFixed = opts.prefix !== undefined;
     this.organization = opts.organization?.trim() || undefined;
   }
@@ -121,13 +145,13 @@ export class CoderClient {
 
   /** The chat route prefix in use (after detection). */
   get routePrefix(): string {
-    return this.prefix ?? EXPERIMENTAL_PREFIX;
+    return this.prefix ?? V2_PREFIX;
   }
 
   /**
-   * Sends a request under the chats prefix. Until the prefix is known, a 404
-   * for the route (not for a resource) or the experiment gate's 403 on the
-   * experimental prefix switches to `/api/v2/chats` once.
+   * Sends a request under the chats prefix. `/api/v2/chats` first; a 404 for
+   * the route (not for a resource) switches to the other prefix once, and the
+   * prefix that answered is remembered for this server.
    */
   private chats<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<z.output<S>> {
     return this.underPrefix((prefix) => this.http.json({ ...spec, path: prefix + spec.path }, schema));
@@ -137,43 +161,30 @@ export class CoderClient {
     return this.underPrefix((prefix) => this.http.send({ ...spec, path: prefix + spec.path }));
   }
 
-  /** Runs a request under the current prefix, switching to v2 once when the experimental routes are missing. */
   private async underPrefix<T>(request: (prefix: string) => Promise<T>): Promise<T> {
     const prefix = this.routePrefix;
     try {
       const out = await request(prefix);
-      this.lockPrefix(prefix);
+      this.learnPrefix(prefix);
       return out;
     } catch (err) {
-      if (this.shouldTryV2(err)) return this.onV2(err, () => request(V2_PREFIX));
-      throw err;
-    }
-  }
-
-  /** Tries the v2 prefix once; when it is not there either, the first error is the one that explains. */
-  private async onV2<T>(first: unknown, attempt: () => Promise<T>): Promise<T> {
-    try {
-      const out = await attempt();
-      this.lockPrefix(V2_PREFIX);
-      return out;
-    } catch (err) {
-      if (err instanceof CoderError && err.status === 404 && !RESOURCE_NOT_FOUND.test(err.message)) {
-        this.lockPrefix(EXPERIMENTAL_PREFIX);
-        throw first;
+      if (this.prefixFixed || !isRouteMissing(err)) throw err;
+      const other = prefix === V2_PREFIX ? EXPERIMENTAL_PREFIX : V2_PREFIX;
+      try {
+        const out = await request(other);
+        this.learnPrefix(other);
+        return out;
+      } catch (second) {
+        // Neither prefix has the route: the first answer explains (v2 is what current servers mount).
+        if (isRouteMissing(second)) throw err;
+        throw second;
       }
-      throw err;
     }
   }
 
-  private lockPrefix(prefix: string): void {
+  private learnPrefix(prefix: string): void {
     this.prefix = prefix;
-    this.prefixFixed = true;
-  }
-
-  private shouldTryV2(err: unknown): boolean {
-    if (this.prefixFixed || this.routePrefix !== EXPERIMENTAL_PREFIX || !(err instanceof CoderError)) return false;
-    if (err.status === 404) return !RESOURCE_NOT_FOUND.test(err.message);
-    return err.status === 403 && /'agents' experiment|enabling .*experiment/i.test(err.message);
+    knownPrefixes.set(this.baseUrl, prefix);
   }
 
   /** Resolves once (and caches) the organization id a create or upload needs. */
@@ -241,9 +252,13 @@ export class CoderClient {
         // Ambiguous: the server may have created the chat before failing. Only
         // with a key can we check, and only then send again.
         // A refused connection is not: nothing reached the server (and the
-        // request layer has already retried it).
+        // request layer has already retried it). Nor is a known refusal (e.g. 503
+        // "AI Gateway must be enabled"): it made nothing and will not change on a retry.
         const ambiguous =
-          err instanceof CoderError && !connectionNeverMade(err) && (err.kind === 'network' || err.kind === 'timeout' || (err.status ?? 0) >= 500);
+          err instanceof CoderError &&
+          !connectionNeverMade(err) &&
+          (err.kind === 'network' || err.kind === 'timeout' || (err.status ?? 0) >= 500) &&
+          !explainRefusal(err);
         if (!key || !ambiguous || attempt >= 3) throw err;
         await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
         const existing = await this.listChats({ labels: { [IDEMPOTENCY_LABEL]: key }, limit: 1, signal }).catch(() => []);
@@ -294,22 +309,124 @@ export class CoderClient {
     return this.chats({ method: 'POST', path: `/${enc(chatId)}/interrupt`, idempotent: true, signal }, ChatSchema);
   }
 
-  /** Archives (or unarchives) a chat: the seed's POST routes, or `PATCH {archived}` on servers without them. */
-  async setArchived(chatId: string, archived: boolean, signal?: AbortSignal): Promise<void> {
-    const post = `/${enc(chatId)}/${archived ? 'archive' : 'unarchive'}`;
+  /**
+   * Archives (or unarchives) a chat: `PATCH {archived}` (current servers), or
+   * the seed's POST routes where PATCH is not routed. Current servers refuse
+   * to archive an active chat (409); with `interruptIfActive` (the default)
+   * the chat is interrupted first, then archived once it is idle.
+   */
+  async setArchived(chatId: string, archived: boolean, opts: { signal?: AbortSignal; interruptIfActive?: boolean; settleMs?: number } = {}): Promise<void> {
+    const { signal } = opts;
+    const path = `/${enc(chatId)}`;
+    const patch = async () => expectEmptyOrJson('PATCH', path, await this.chatsRaw({ method: 'PATCH', path, json: { archived }, idempotent: true, signal }));
     try {
-      expectEmptyOrJson('POST', post, await this.chatsRaw({ method: 'POST', path: post, idempotent: true, signal }));
+      await patch();
+      return;
     } catch (err) {
-      const routeMissing = err instanceof CoderError && (err.status === 404 || err.status === 405) && !RESOURCE_NOT_FOUND.test(err.message);
-      if (!routeMissing) throw err;
-      expectEmptyOrJson('PATCH', `/${enc(chatId)}`, await this.chatsRaw({ method: 'PATCH', path: `/${enc(chatId)}`, json: { archived }, idempotent: true, signal }));
+      if (isRouteMissing(err) || (err instanceof CoderError && err.status === 405)) {
+        const post = `/${enc(chatId)}/${archived ? 'archive' : 'unarchive'}`;
+        expectEmptyOrJson('POST', post, await this.chatsRaw({ method: 'POST', path: post, idempotent: true, signal }));
+        return;
+      }
+      if (!(archived && err instanceof CoderError && err.status === 409 && opts.interruptIfActive !== false)) throw err;
+    }
+    // Coder: "Cannot archive an active chat. Interrupt or wait for the chat to finish first."
+    await this.interrupt(chatId, signal);
+    const deadline = Date.now() + (opts.settleMs ?? 10_000);
+    for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+      const chat = await this.getChat(chatId, signal);
+      if (chat.status !== 'running' && chat.status !== 'interrupting' && chat.status !== 'pending') break;
+      if (Date.now() >= deadline) break;
+      await sleep(delay, signal);
+    }
+    try {
+      await patch();
+    } catch (err) {
+      if (err instanceof CoderError && err.status === 409) {
+        throw new CoderError(
+          'http',
+          `Coder refuses to archive chat ${chatId} while it is working, and it was still working after being interrupted. Wait for it to finish, then archive it again.`,
+          { status: 409, detail: err.message },
+        );
+      }
+      throw err;
     }
   }
 
+  /**
+   * The chat's AI Gateway cost (`GET /{chat}/cost`, current servers), for the
+   * chat and its sub-agents. Undefined where the server has no such route.
+   */
+  async getCost(chatId: string, signal?: AbortSignal): Promise<ChatCost | undefined> {
+    try {
+      const res = await this.chats({ method: 'GET', path: `/${enc(chatId)}/cost`, idempotent: true, signal }, ChatCostSchema);
+      return { totalCostMicros: res.total_cost_micros, requestCount: res.request_count, unpricedRequestCount: res.unpriced_request_count };
+    } catch (err) {
+      if (isRouteMissing(err) || (err instanceof CoderError && (err.status === 405 || err.status === 501))) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Whether the deployment has the `chat-structured-output` experiment
+   * (`GET /api/v2/experiments`); undefined when that cannot be known.
+   */
+  async supportsStructuredOutput(signal?: AbortSignal): Promise<boolean | undefined> {
+    try {
+      const list = await this.http.json({ method: 'GET', path: '/api/v2/experiments', idempotent: true, signal }, z.array(z.string()));
+      return list.includes('chat-structured-output');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The older servers' provider list (`GET {prefix}/models`). */
   async models(signal?: AbortSignal): Promise<ModelsResponse> {
     return this.chats({ method: 'GET', path: '/models', idempotent: true, signal }, ModelsResponseSchema);
   }
 
+  /**
+   * The model configs this user may pick, with their availability. Current
+   * servers scope them to an organization
+   * (`GET /api/v2/organizations/{org}/chats/models`); older servers list them
+   * under the chats prefix (`/model-configs`, availability from `/models`).
+   */
+  async listModels(signal?: AbortSignal): Promise<ModelListing[]> {
+    if (this.prefix !== EXPERIMENTAL_PREFIX) {
+      const org = await this.organizationId(signal);
+      try {
+        const res = await this.http.json(
+          { method: 'GET', path: `/api/v2/organizations/${enc(org)}/chats/models`, idempotent: true, signal },
+          OrganizationModelsSchema,
+        );
+        const providers = new Map(res.providers.map((p) => [p.id, p]));
+        return res.models.map((m) => {
+          const p = m.ai_provider_id ? providers.get(m.ai_provider_id) : undefined;
+          const listing: ModelListing = {
+            id: m.id,
+            model: m.model,
+            display_name: m.display_name,
+            enabled: m.enabled,
+            is_default: m.is_default,
+            available: p?.available ?? true,
+          };
+          if (p?.type) listing.provider = p.type;
+          if (p?.unavailable_reason) listing.unavailableReason = p.unavailable_reason;
+          return listing;
+        });
+      } catch (err) {
+        if (!isRouteMissing(err)) throw err;
+      }
+    }
+    const [configs, models] = await Promise.all([this.modelConfigs(signal), this.models(signal).catch(() => undefined)]);
+    const unavailable = new Map((models?.providers ?? []).filter((p) => !p.available).map((p) => [p.provider, p.unavailable_reason ?? 'unavailable']));
+    return configs.map((c) => {
+      const reason = unavailable.get(c.provider ?? '');
+      return reason === undefined ? { ...c, available: true } : { ...c, available: false, unavailableReason: reason };
+    });
+  }
+
+  /** The older servers' model configs (`GET {prefix}/model-configs`). */
   async modelConfigs(signal?: AbortSignal): Promise<ModelConfig[]> {
     return this.chats({ method: 'GET', path: '/model-configs', idempotent: true, signal }, z.array(ModelConfigSchema).nullable().transform((v) => v ?? []));
   }
@@ -323,7 +440,7 @@ export class CoderClient {
   async resolveModel(nameOrId: string, signal?: AbortSignal): Promise<string> {
     const wanted = nameOrId.trim();
     if (isUuid(wanted)) return wanted;
-    const configs = (await this.modelConfigs(signal)).filter((c) => c.enabled);
+    const configs = (await this.listModels(signal)).filter((c) => c.enabled);
     const lower = wanted.toLowerCase();
     const matches = configs.filter(
       (c) =>
@@ -352,6 +469,20 @@ export class CoderClient {
   async downloadFile(fileId: string, signal?: AbortSignal): Promise<{ bytes: Uint8Array; contentType: string }> {
     const res = await this.chatsRaw({ method: 'GET', path: `/files/${enc(fileId)}`, idempotent: true, signal });
     return { bytes: res.bytes, contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+
+  /**
+   * Refuses before any chat is made when the deployment is known to lack the
+   * chat-structured-output experiment (a 400-like CoderError on the
+   * `response_format` field, which coder/refusals.ts explains); when that
+   * cannot be known, the create itself will tell.
+   */
+  async requireStructuredOutput(signal?: AbortSignal): Promise<void> {
+    if ((await this.supportsStructuredOutput(signal)) !== false) return;
+    throw new CoderError('http', 'This Coder deployment does not accept structured output (response_format).', {
+      status: 400,
+      validations: [{ field: 'response_format', detail: "the 'chat-structured-output' experiment is not enabled" }],
+    });
   }
 
   /** WebSocket URL of a chat's stream. */
@@ -388,4 +519,9 @@ function expectEmptyOrJson(method: string, path: string, res: RawResponse): void
       { status: res.status },
     );
   }
+}
+
+/** A 404 for a route the server does not have, as opposed to a missing chat ("Resource not found..."). */
+function isRouteMissing(err: unknown): boolean {
+  return err instanceof CoderError && err.status === 404 && !RESOURCE_NOT_FOUND.test(err.message);
 }

@@ -11,7 +11,7 @@
  *   outcome), only for problems the caller must fix (bad token, no such chat).
  */
 import WebSocket from 'ws';
-import type { CoderClient } from './client.js';
+import type { ChatCost, CoderClient } from './client.js';
 import { CoderError, isTransient } from './errors.js';
 import { backoffDelay, sleep } from './http.js';
 import { FINAL_STATUSES, type ChatError, type DiffStatus, type Usage } from './schemas.js';
@@ -32,6 +32,10 @@ export interface ChatOutcome {
   result: string;
   error?: TurnError | ChatError;
   usage?: Usage;
+  /** Coder's `GET /{chat}/cost` after the turn; absent where the server has no such route. */
+  cost?: ChatCost;
+  /** `structured_output` of the final assistant message (a chat created with `response_format`). */
+  structuredOutput?: unknown;
   diffStatus?: DiffStatus;
   /** Highest persisted message id seen: resume from here. */
   lastMessageId: number;
@@ -100,8 +104,14 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
     let diffStatus: DiffStatus | undefined;
     let error: TurnError | ChatError | undefined = state.error;
     let chatStatus = state.status;
+    let cost: ChatCost | undefined;
     if (!opts.skipFinalFetch && (status === 'completed' || status === 'error' || status === 'requires_action')) {
-      const chat = await client.getChat(opts.chatId).catch(() => undefined);
+      const [chat, spent] = await Promise.all([
+        client.getChat(opts.chatId).catch(() => undefined),
+        // A server without the cost route shows nothing; a failure here never fails the run.
+        client.getCost(opts.chatId).catch(() => undefined),
+      ]);
+      cost = spent;
       if (chat) {
         diffStatus = chat.diff_status ?? undefined;
         if (status === 'error') error = error ?? chat.last_error ?? undefined;
@@ -116,6 +126,8 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       result: status === 'error' && !state.lastAssistant ? (error?.message ?? 'The agent stopped with an error.') : state.answer(),
       error: status === 'error' ? (error ?? { message: 'The agent stopped with an error.' }) : undefined,
       usage: state.usage,
+      ...(cost && { cost }),
+      ...(state.lastAssistant?.structured_output !== undefined && { structuredOutput: state.lastAssistant.structured_output }),
       diffStatus,
       lastMessageId: state.lastMessageId,
       durationMs: Date.now() - started,

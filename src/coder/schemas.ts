@@ -111,6 +111,8 @@ export const ChatMessageSchema = z.object({
   role: z.string(),
   content: z.array(MessagePartSchema).nullish().transform((v) => v ?? []),
   usage: UsageSchema.nullish(),
+  /** The result of a chat created with `response_format` (the chat-structured-output experiment). */
+  structured_output: z.unknown().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
@@ -164,6 +166,34 @@ export const ModelConfigSchema = z.object({
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
+/** codersdk.OrganizationChatModelsResponse: models name their provider by `ai_provider_id`. */
+export const OrganizationModelsSchema = z.object({
+  models: z
+    .array(
+      z.object({
+        id: z.string(),
+        ai_provider_id: z.string().optional(),
+        model: z.string(),
+        display_name: z.string().optional(),
+        enabled: z.boolean().default(true),
+        is_default: z.boolean().default(false),
+      }),
+    )
+    .nullish()
+    .transform((v) => v ?? []),
+  providers: z
+    .array(z.object({ id: z.string(), type: z.string().optional(), available: z.boolean().optional(), unavailable_reason: z.string().optional() }))
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+/** codersdk.ChatCost (micro-dollars). */
+export const ChatCostSchema = z.object({
+  total_cost_micros: z.number(),
+  request_count: z.number().default(0),
+  unpriced_request_count: z.number().default(0),
+});
+
 export const UploadResponseSchema = z.object({ id: z.string() });
 
 export const UserSchema = z.object({
@@ -194,6 +224,8 @@ export interface CreateChatRequest {
   model_config_id?: string;
   system_prompt?: string;
   labels?: Record<string, string>;
+  /** A JSON Schema the final answer must follow (chat-structured-output experiment). */
+  response_format?: Record<string, unknown>;
 }
 
 export interface CreateChatMessageRequest {

@@ -42,7 +42,9 @@ describe('coder-agent chat', () => {
     const r = await cli(['chat', '--json', 'hi']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(out).sort()).toEqual(['chat_id', 'chat_url', 'result', 'status']);
+    expect(Object.keys(out).sort()).toEqual(['chat_id', 'chat_url', 'cost_usd', 'result', 'status']);
+    // The seed server has no cost route: null, and nothing alarming on stderr.
+    expect(out['cost_usd']).toBeNull();
     expect(out['result']).toBe('Echo: hi');
     expect(out['status']).toBe('completed');
     expect(out['chat_url']).toBe(`${fake!.url}/agents/${String(out['chat_id'])}`);

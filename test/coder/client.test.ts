@@ -111,15 +111,27 @@ describe('CoderClient endpoints', () => {
 });
 
 describe('CoderClient across releases', () => {
-  it('falls back to /api/v2/chats when the experimental prefix is not mounted, then stays there', async () => {
+  it('sends to /api/v2/chats first, with no detour, on a server that has it', async () => {
     const { fake, client } = await setup({ prefixes: ['v2'] });
     const chat = await client.createChat({ content: [{ type: 'text', text: 'hi' }] });
     await client.getChat(chat.id);
     expect(client.routePrefix).toBe(V2_PREFIX);
     const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
-    expect(paths.filter((p) => p.startsWith('POST /api/experimental'))).toHaveLength(1);
+    expect(paths.filter((p) => p.includes('/api/experimental'))).toHaveLength(0);
     expect(paths).toContain(`GET /api/v2/chats/${chat.id}`);
-    expect(paths.filter((p) => p.startsWith('GET /api/experimental'))).toHaveLength(0);
+  });
+
+  it('on an older server takes /api/experimental/chats after one route 404, and remembers it for that server', async () => {
+    const { fake, client } = await setup({ prefixes: ['experimental'] });
+    const chat = await client.createChat({ content: [{ type: 'text', text: 'hi' }] });
+    await client.getChat(chat.id);
+    expect(client.routePrefix).toBe('/api/experimental/chats');
+    // A second client in the same process (the App's next job) goes straight to the right prefix.
+    const again = new CoderClient({ url: fake.url, token: 'test-token' });
+    await again.getChat(chat.id);
+    const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
+    expect(paths.filter((p) => p.includes('/api/v2/chats'))).toEqual(['POST /api/v2/chats']);
+    expect(paths.filter((p) => p === `GET /api/experimental/chats/${chat.id}`)).toHaveLength(2);
   });
 
   it('falls back to v2 when the agents experiment is off but v2 exists', async () => {
@@ -140,7 +152,7 @@ describe('CoderClient across releases', () => {
     await client.listChats();
     const err = await expectCoderError(client.getChat('00000000-0000-0000-0000-000000000000'));
     expect(err.status).toBe(404);
-    expect(client.routePrefix).toBe('/api/experimental/chats');
+    expect(client.routePrefix).toBe(V2_PREFIX);
   });
 
   it('resolves the organization from users/me when a newer server requires it', async () => {

@@ -14,6 +14,8 @@ export { MAX_FILE_BYTES, sniffImage } from './fake-coder/routes.js';
 export type { StoredFile } from './fake-coder/routes.js';
 export { BAD_GATEWAY_HTML, MESSAGES } from './fake-coder/http.js';
 export { chunkText, echoAgent, resolveOptions } from './fake-coder/types.js';
+export { PROFILES, PROFILE_NAMES, profile } from './fake-coder/profiles.js';
+export type { ProfileName } from './fake-coder/profiles.js';
 export type {
   AgentBehaviour,
   AgentStep,
@@ -24,6 +26,7 @@ export type {
   FakeCoderOptions,
   FaultReply,
   Framing,
+  Generation,
   LastError,
   ModelConfig,
   Organization,

@@ -50,6 +50,15 @@ export class FakeChat {
   turn: Turn | null = null;
   /** How many turns have been scheduled so far. */
   turnCount = 0;
+  /** Current servers: bumped by every persisted message or history edit. */
+  historyVersion = 0;
+  /** Current servers: the generation attempt now streaming, and the last part's seq in it. */
+  generationAttempt = 0;
+  partSeq = 0;
+  /** What `GET /{chat}/cost` reports. */
+  costMicros = 0;
+  requests = 0;
+  unpricedRequests = 0;
 
   constructor(init: NewChat) {
     this.id = randomUUID();
@@ -89,8 +98,8 @@ export class FakeChat {
     this.chat.updated_at = timestamp();
   }
 
-  /** The Chat object as the API returns it. */
-  toWire(lastErrorShape: 'string' | 'object'): Record<string, unknown> {
+  /** The Chat object as the API returns it. Current servers add `queued_for_capacity` while a turn waits for a worker. */
+  toWire(lastErrorShape: 'string' | 'object', current = false): Record<string, unknown> {
     const { last_error: lastError, ...rest } = this.chat;
     let renderedError: unknown = null;
     if (lastError) renderedError = lastErrorShape === 'object' ? { ...lastError } : lastError.message;
@@ -101,6 +110,7 @@ export class FakeChat {
       if (key === 'status') wire.last_error = renderedError;
     }
     wire.labels = { ...this.chat.labels };
+    if (current && this.turn && !this.turn.started) wire.queued_for_capacity = true;
     return wire;
   }
 }
@@ -117,12 +127,36 @@ export function statusEvent(chat: FakeChat): ChatEvent {
   return chatEvent(chat.id, 'status', { status: chat.chat.status });
 }
 
-export function queueUpdateEvent(chat: FakeChat): ChatEvent {
-  return chatEvent(chat.id, 'queue_update', chat.queued.map((q) => ({ ...q })));
+/** codersdk.ChatStreamEvent names the list `queued_messages`; older dashboards put it under the event type. */
+export function queueUpdateEvent(chat: FakeChat, current = false): ChatEvent {
+  const queued = chat.queued.map((q) => ({ ...q }));
+  return current ? { type: 'queue_update', chat_id: chat.id, queued_messages: queued } : chatEvent(chat.id, 'queue_update', queued);
+}
+
+/**
+ * A current server's snapshot, in chatd streamLoop order: messages after
+ * after_id, the queue, the status, the error of an errored chat, then
+ * `preview_reset` (the history version moved from the stream's zero), then
+ * the parts of the attempt now streaming (the relay replays them).
+ */
+function currentSnapshot(chat: FakeChat, afterId: number): ChatEvent[] {
+  const events: ChatEvent[] = [];
+  for (const message of chat.messages) {
+    if (message.id > afterId) events.push(chatEvent(chat.id, 'message', message));
+  }
+  if (chat.queued.length > 0) events.push(queueUpdateEvent(chat, true));
+  events.push(statusEvent(chat));
+  if (chat.chat.status === 'error') {
+    events.push(chatEvent(chat.id, 'error', chat.chat.last_error ?? { message: 'The chat request failed unexpectedly.', kind: 'generic', retryable: false }));
+  }
+  events.push({ type: 'preview_reset', chat_id: chat.id });
+  if (chat.turn) events.push(...chat.turn.deltas);
+  return events;
 }
 
 /** What a new stream connection receives first (reference, "The stream"). */
-export function snapshotEvents(chat: FakeChat, afterId: number): ChatEvent[] {
+export function snapshotEvents(chat: FakeChat, afterId: number, current = false): ChatEvent[] {
+  if (current) return currentSnapshot(chat, afterId);
   const events: ChatEvent[] = [statusEvent(chat)];
   if (chat.turn) events.push(...chat.turn.deltas);
   for (const message of chat.messages) {

@@ -16,6 +16,14 @@ export const MESSAGES = {
   fileTooLarge: 'File too large.',
   unsupportedFile: 'Unsupported file type.',
   tooManyQueued: 'This chat has too many queued messages. Wait for the agent to finish before sending more.',
+  // Current servers (coderd chat routes).
+  queueFull: 'Message queue is full.',
+  notOwner: 'Only the chat owner may send messages.',
+  archiveActive: 'Cannot archive an active chat. Interrupt or wait for the chat to finish first.',
+  gatewayDisabled: 'AI Gateway must be enabled for Coder Agents functionality. Please contact your deployment administrator.',
+  gatewayDisabledDetail: 'Set CODER_AI_GATEWAY_ENABLED=true (or ai-gateway-enabled in deployment YAML) to enable.',
+  usageLimit: 'Chat usage limit exceeded.',
+  structuredOutputOff: 'Structured output requires the chat-structured-output experiment.',
 } as const;
 
 export const BAD_GATEWAY_HTML = '<html><body><h1>502 Bad Gateway</h1></body></html>';

@@ -1,9 +1,9 @@
 /** The REST routes of the fake: chats, messages, models, files, users, organizations. */
 import { randomUUID } from 'node:crypto';
-import { FakeChat } from './chat.js';
+import { FINAL_STATUSES, FakeChat } from './chat.js';
 import { HttpError, MESSAGES } from './http.js';
 import type { Reply } from './http.js';
-import { promptOf } from './turns.js';
+import { MAX_QUEUED_MESSAGES, promptOf } from './turns.js';
 import type { TurnRunner } from './turns.js';
 import type { ChatPrefix, ResolvedOptions } from './types.js';
 import { UUID_RE, intParam, parseJson, validateCreateChat, validateCreateMessage } from './validation.js';
@@ -32,15 +32,17 @@ export interface FakeState {
 export type Route =
   | { kind: 'chats'; prefix: ChatPrefix; segments: string[] }
   | { kind: 'me' }
-  | { kind: 'organization'; name: string };
+  | { kind: 'organization'; name: string }
+  | { kind: 'orgModels'; org: string }
+  | { kind: 'experiments' };
 
 const PREFIXES: Array<[ChatPrefix, string]> = [
   ['experimental', '/api/experimental/chats'],
   ['v2', '/api/v2/chats'],
 ];
 
-/** Maps a path to a route; null is "Route not found." (including an unmounted prefix). */
-export function resolveRoute(pathname: string, mounted: readonly ChatPrefix[]): Route | null {
+/** Maps a path to a route; null is "Route not found." (including an unmounted prefix). `current` mounts the routes of current servers. */
+export function resolveRoute(pathname: string, mounted: readonly ChatPrefix[], current = false): Route | null {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   for (const [prefix, base] of PREFIXES) {
     if (path !== base && !path.startsWith(`${base}/`)) continue;
@@ -54,6 +56,11 @@ export function resolveRoute(pathname: string, mounted: readonly ChatPrefix[]): 
   if (path === '/api/v2/users/me') return { kind: 'me' };
   const org = /^\/api\/v2\/organizations\/([^/]+)$/.exec(path);
   if (org?.[1]) return { kind: 'organization', name: decodeURIComponent(org[1]) };
+  if (!current) return null;
+  // codersdk ChatModels: GET /api/v2/organizations/{organization}/chats/models.
+  const orgModels = /^\/api\/v2\/organizations\/([^/]+)\/chats\/models$/.exec(path);
+  if (orgModels?.[1]) return { kind: 'orgModels', org: decodeURIComponent(orgModels[1]) };
+  if (path === '/api/v2/experiments') return { kind: 'experiments' };
   return null;
 }
 
@@ -87,7 +94,33 @@ export class ChatRoutes {
         return { status: 200, json: this.organization(route.name) };
       case 'chats':
         return this.chats(route.segments, method, url, body);
+      case 'orgModels':
+        if (method !== 'GET') throw HttpError.routeNotFound();
+        return { status: 200, json: this.organizationModels(route.org) };
+      case 'experiments':
+        if (method !== 'GET') throw HttpError.routeNotFound();
+        return { status: 200, json: this.options.structuredOutput ? ['agents', 'chat-structured-output'] : ['agents'] };
     }
+  }
+
+  private get current(): boolean {
+    return this.options.generation === 'current';
+  }
+
+  /** coderd requireChatDaemon: creating, sending and streaming need the AI Gateway. */
+  requireDaemon(): void {
+    if (this.current && this.options.agentsDisabled) {
+      throw new HttpError(503, { message: MESSAGES.gatewayDisabled, detail: MESSAGES.gatewayDisabledDetail });
+    }
+  }
+
+  private checkUsageLimit(): void {
+    const limit = this.current ? this.options.usageLimit : null;
+    if (limit === 'full') {
+      throw new HttpError(409, { message: MESSAGES.usageLimit, spent_micros: 51_000_000, limit_micros: 50_000_000, resets_at: '2026-12-01T00:00:00Z' });
+    }
+    // Synchronous generation classifies a gateway budget rejection as a usage limit: only a message.
+    if (limit === 'message-only') throw new HttpError(409, { message: 'Your AI Gateway budget for this period is spent.' });
   }
 
   private get options(): ResolvedOptions {
@@ -102,8 +135,9 @@ export class ChatRoutes {
       if (method === 'POST') return { status: 201, json: this.createChat(body) };
       throw HttpError.routeNotFound();
     }
-    if (first === 'models' && second === undefined && method === 'GET') return { status: 200, json: this.models() };
-    if (first === 'model-configs' && second === undefined && method === 'GET') return { status: 200, json: this.options.modelConfigs };
+    // Current servers resolve models per organization; the chat-scoped routes are gone.
+    if (!this.current && first === 'models' && second === undefined && method === 'GET') return { status: 200, json: this.models() };
+    if (!this.current && first === 'model-configs' && second === undefined && method === 'GET') return { status: 200, json: this.options.modelConfigs };
     if (first === 'files') {
       if (second === undefined && method === 'POST') return this.uploadFile(url.searchParams, body);
       if (second !== undefined && method === 'GET') return this.downloadFile(second);
@@ -114,6 +148,7 @@ export class ChatRoutes {
     const known = ['GET ', 'GET messages', 'POST messages', 'GET stream', 'POST interrupt'];
     if (post) known.push('POST archive', 'POST unarchive');
     else known.push('PATCH ');
+    if (this.current) known.push('GET cost');
     if (!known.includes(action)) throw HttpError.routeNotFound();
 
     const chat = this.chat(first);
@@ -124,6 +159,12 @@ export class ChatRoutes {
         return this.patchChat(chat, body);
       case 'GET messages':
         return { status: 200, json: this.listMessages(chat, url.searchParams) };
+      case 'GET cost':
+        // codersdk.ChatCost: the whole chat tree's AI Gateway cost.
+        return {
+          status: 200,
+          json: { chat_id: chat.id, total_cost_micros: chat.costMicros, request_count: chat.requests, unpriced_request_count: chat.unpricedRequests },
+        };
       case 'POST messages':
         return { status: 200, json: this.createMessage(chat, body) };
       case 'GET stream':
@@ -146,7 +187,7 @@ export class ChatRoutes {
   }
 
   private chatReply(chat: FakeChat, status: number): Reply {
-    return { status, json: chat.toWire(this.options.lastErrorShape) };
+    return { status, json: chat.toWire(this.options.lastErrorShape, this.current) };
   }
 
   private validationContext(): ValidationContext {
@@ -169,7 +210,17 @@ export class ChatRoutes {
   }
 
   private createChat(body: RequestBody): Record<string, unknown> {
-    const input = validateCreateChat(parseJson(body.bytes), this.validationContext());
+    this.requireDaemon();
+    const raw = parseJson(body.bytes);
+    const input = validateCreateChat(raw, this.validationContext());
+    if (raw.response_format !== undefined && raw.response_format !== null) {
+      // Servers without the experiment refuse the field (shared/coder-chats-api.md, "Structured output").
+      if (!this.current || !this.options.structuredOutput) throw HttpError.validation({ field: 'response_format', detail: MESSAGES.structuredOutputOff });
+      if (typeof raw.response_format !== 'object' || Array.isArray(raw.response_format)) {
+        throw HttpError.validation({ field: 'response_format', detail: 'response_format must be a JSON Schema object.' });
+      }
+    }
+    this.checkUsageLimit();
     const prompt = promptOf(input.content);
     const chat = new FakeChat({
       ownerId: this.state.ownerId,
@@ -182,7 +233,7 @@ export class ChatRoutes {
     });
     this.state.chats.set(chat.id, chat);
     this.state.runner.deliver(chat, input.content);
-    return chat.toWire(this.options.lastErrorShape);
+    return chat.toWire(this.options.lastErrorShape, this.current);
   }
 
   private listChats(params: URLSearchParams): Array<Record<string, unknown>> {
@@ -223,10 +274,14 @@ export class ChatRoutes {
   }
 
   private createMessage(chat: FakeChat, body: RequestBody): Record<string, unknown> {
+    this.requireDaemon();
+    if (this.current && chat.chat.owner_id !== this.state.ownerId) throw new HttpError(403, { message: MESSAGES.notOwner });
     const input = validateCreateMessage(parseJson(body.bytes), this.validationContext());
+    this.checkUsageLimit();
     const runner = this.state.runner;
     if (chat.busy && input.busyBehavior === 'queue') {
       const queued = runner.enqueue(chat, input.content, input.modelConfigId);
+      if (!queued && this.current) throw new HttpError(429, { message: MESSAGES.queueFull, detail: `Maximum ${MAX_QUEUED_MESSAGES} messages can be queued.` });
       if (!queued) throw new HttpError(429, { message: MESSAGES.tooManyQueued });
       return { queued: true, queued_message: queued };
     }
@@ -239,6 +294,10 @@ export class ChatRoutes {
     const patch = parseJson(body.bytes);
     if (patch.archived !== undefined) {
       if (typeof patch.archived !== 'boolean') throw HttpError.validation({ field: 'archived', detail: 'archived must be a boolean.' });
+      // Current servers archive only from idle or error states; an active chat is refused.
+      if (this.current && patch.archived && (chat.busy || !FINAL_STATUSES.has(chat.status))) {
+        throw new HttpError(409, { message: MESSAGES.archiveActive, detail: 'chat state transition not allowed' });
+      }
       this.setArchived(chat, patch.archived);
     }
     return { status: 204 };
@@ -258,6 +317,38 @@ export class ChatRoutes {
       providers.set(config.provider, models);
     }
     return { providers: [...providers].map(([provider, models]) => ({ provider, available: true, models })) };
+  }
+
+  /** codersdk.OrganizationChatModelsResponse: models reference their provider by id. */
+  private organizationModels(org: string): Record<string, unknown> {
+    const organization = this.options.organizations.find((o) => o.id === org || o.name === org);
+    if (!organization) throw HttpError.resourceNotFound();
+    const providers = [...new Set(this.options.modelConfigs.map((c) => c.provider))].map((type) => ({
+      id: providerId(type),
+      type,
+      display_name: type,
+      icon: '',
+      enabled: true,
+      has_api_key: true,
+      has_user_api_key: false,
+      has_effective_api_key: true,
+      allow_user_api_key: false,
+      available: true,
+    }));
+    const models = this.options.modelConfigs.map((c) => ({
+      id: c.id,
+      organization_id: organization.id,
+      ai_provider_id: providerId(c.provider),
+      model: c.model,
+      display_name: c.display_name,
+      enabled: c.enabled,
+      is_default: c.is_default,
+      context_limit: 200_000,
+      compression_threshold: 70,
+      created_at: '2026-11-01T00:00:00Z',
+      updated_at: '2026-11-01T00:00:00Z',
+    }));
+    return { models, providers, unsupported_providers: [] };
   }
 
   private uploadFile(params: URLSearchParams, body: RequestBody): Reply {
@@ -297,6 +388,13 @@ export class ChatRoutes {
     if (!org) throw HttpError.resourceNotFound();
     return { id: org.id, name: org.name, display_name: org.name };
   }
+}
+
+/** A stable provider id per provider type. */
+function providerId(type: string): string {
+  let hash = 0;
+  for (const ch of type) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return `00000000-0000-4000-8000-${hash.toString(16).padStart(12, '0').slice(-12)}`;
 }
 
 /** Content persisted for a seeded message. */

@@ -20,6 +20,8 @@ import { intParam } from './validation.js';
 
 export interface SeedChatOptions {
   status?: string;
+  /** Another user's chat (current servers refuse to send to it with 403). */
+  ownerId?: string;
   messages?: Array<{ role: string; text: string }>;
   title?: string;
   labels?: Record<string, string>;
@@ -168,7 +170,7 @@ export class FakeCoder implements FakeState {
     const messages = seed.messages ?? [];
     const firstUser = messages.find((m) => m.role === 'user')?.text ?? '';
     const chat = new FakeChat({
-      ownerId: this.ownerId,
+      ownerId: seed.ownerId ?? this.ownerId,
       organizationId: this.organizationId,
       modelConfigId: this.defaultModelConfigId,
       title: seed.title ?? (firstUser.slice(0, 80) || 'New Chat'),
@@ -268,7 +270,7 @@ export class FakeCoder implements FakeState {
 
   /** Route, then auth, then the experiment gate — the order of Coder's middleware. */
   private access(headers: IncomingHttpHeaders, pathname: string): Route {
-    const route = resolveRoute(pathname, this.options.prefixes);
+    const route = resolveRoute(pathname, this.options.prefixes, this.options.generation === 'current');
     if (!route) throw HttpError.routeNotFound();
     if (!this.authorized(headers)) throw new HttpError(401, { message: MESSAGES.signedOut });
     if (route.kind === 'chats' && route.prefix === 'experimental' && this.options.experimentDisabled) {
@@ -327,6 +329,7 @@ export class FakeCoder implements FakeState {
       const route = this.access(req.headers, url.pathname);
       const [chatId, action, ...rest] = route.kind === 'chats' ? route.segments : [];
       if (chatId === undefined || action !== 'stream' || rest.length > 0) throw HttpError.routeNotFound();
+      this.routes.requireDaemon();
       afterId = intParam(url.searchParams, 'after_id', 0) ?? 0;
       chat = this.chats.get(chatId.toLowerCase());
     } catch (error) {

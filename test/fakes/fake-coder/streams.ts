@@ -61,7 +61,7 @@ export class StreamHub {
       ws.terminate();
       return;
     }
-    for (const frame of encodeFrames(this.options.framing, snapshotEvents(chat, afterId))) this.send(client, frame);
+    for (const frame of encodeFrames(this.options.framing, snapshotEvents(chat, afterId, this.options.generation === 'current'))) this.send(client, frame);
   }
 
   /** Sends live events to every stream of the chat, encoded once. */

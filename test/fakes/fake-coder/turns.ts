@@ -16,6 +16,8 @@ export class Turn {
   /** Assistant text and reasoning accumulated since the last persist. */
   text = '';
   reasoning = '';
+  /** Set by a `structured` step: the next persisted assistant message carries it. */
+  structured: unknown = undefined;
   /** The message_part events since the last persist, replayed in a stream snapshot. */
   deltas: ChatEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -93,6 +95,10 @@ export class TurnRunner {
     this.changed();
   }
 
+  private get current(): boolean {
+    return this.options.generation === 'current';
+  }
+
   private changed(): void {
     if (this.transitionDepth === 0) this.onChange();
   }
@@ -115,12 +121,20 @@ export class TurnRunner {
   }
 
   /** Persists a message and emits its `message` event. */
-  persist(chat: FakeChat, role: ChatMessage['role'], content: Part[], usage?: ChatMessage['usage']): ChatMessage {
+  persist(chat: FakeChat, role: ChatMessage['role'], content: Part[], usage?: ChatMessage['usage'], structured?: unknown): ChatMessage {
     const message: ChatMessage = { id: this.nextMessageId++, chat_id: chat.id, created_at: timestamp(), role, content };
     if (usage) message.usage = usage;
+    if (structured !== undefined) message.structured_output = structured;
     chat.messages.push(message);
     chat.touch();
-    this.emit(chat, [chatEvent(chat.id, 'message', message)]);
+    if (!this.current) {
+      this.emit(chat, [chatEvent(chat.id, 'message', message)]);
+      return message;
+    }
+    // chatd: a history change publishes the message, then preview_reset (the parts so far are now persisted or void).
+    chat.historyVersion += 1;
+    chat.partSeq = 0;
+    this.emit(chat, [chatEvent(chat.id, 'message', message), { type: 'preview_reset', chat_id: chat.id }]);
     return message;
   }
 
@@ -140,7 +154,7 @@ export class TurnRunner {
     const queued: QueuedMessage = { id: this.nextQueuedId++, chat_id: chat.id, content, created_at: timestamp() };
     chat.queued.push(queued);
     if (modelConfigId) this.queuedModels.set(queued.id, modelConfigId);
-    this.emit(chat, [queueUpdateEvent(chat)]);
+    this.emit(chat, [queueUpdateEvent(chat, this.current)]);
     return queued;
   }
 
@@ -195,7 +209,14 @@ export class TurnRunner {
   private async run(chat: FakeChat, turn: Turn): Promise<void> {
     turn.started = true;
     chat.chat.last_error = null;
-    this.setStatus(chat, 'pending');
+    if (this.current) {
+      // Current servers have no `pending`: a worker takes the chat and runs generation attempt 1.
+      chat.generationAttempt = 1;
+      chat.partSeq = 0;
+      this.setStatus(chat, 'running');
+    } else {
+      this.setStatus(chat, 'pending');
+    }
     const steps = this.options.agent({
       chatId: chat.id,
       prompt: promptOf(turn.userMessage.content),
@@ -237,12 +258,19 @@ export class TurnRunner {
     this.queuedModels.delete(next.id);
     const message = this.persist(chat, 'user', next.content);
     if (model) chat.chat.last_model_config_id = model;
-    this.emit(chat, [queueUpdateEvent(chat)]);
+    this.emit(chat, [queueUpdateEvent(chat, this.current)]);
     this.schedule(chat, message);
   }
 
   private delta(chat: FakeChat, turn: Turn, part: Part): void {
-    const event = chatEvent(chat.id, 'message_part', { role: 'assistant', part });
+    const payload: Part = { role: 'assistant', part };
+    if (this.current) {
+      chat.partSeq += 1;
+      payload.history_version = chat.historyVersion;
+      payload.generation_attempt = chat.generationAttempt;
+      payload.seq = chat.partSeq;
+    }
+    const event = chatEvent(chat.id, 'message_part', payload);
     turn.deltas.push(event);
     this.emit(chat, [event]);
   }
@@ -259,7 +287,18 @@ export class TurnRunner {
     turn.text = '';
     turn.reasoning = '';
     turn.deltas = [];
-    return this.persist(chat, 'assistant', content, usage);
+    this.charge(chat);
+    const structured = turn.structured;
+    turn.structured = undefined;
+    return this.persist(chat, 'assistant', content, usage, structured);
+  }
+
+  /** One finished model request: what `GET /{chat}/cost` adds up. */
+  private charge(chat: FakeChat): void {
+    chat.requests += 1;
+    const every = this.options.unpricedEvery;
+    if (every > 0 && chat.requests % every === 0) chat.unpricedRequests += 1;
+    else chat.costMicros += this.options.costPerRequestMicros;
   }
 
   /** Executes one step; returns a promise when the step waits. */
@@ -299,6 +338,28 @@ export class TurnRunner {
       turn.reasoning = '';
       turn.deltas = [];
       this.emit(chat, [{ type: 'preview_reset', chat_id: chat.id }]);
+    } else if ('failAttempt' in step) {
+      // A failed generation attempt is retried: what it streamed is void.
+      const retryingAt = new Date(Date.now() + 10).toISOString();
+      this.emit(chat, [chatEvent(chat.id, 'retry', { attempt: chat.generationAttempt, delay_ms: 10, error: step.failAttempt.error, retrying_at: retryingAt })]);
+      turn.text = '';
+      turn.reasoning = '';
+      turn.deltas = [];
+      this.charge(chat);
+      if (this.current) {
+        chat.generationAttempt += 1;
+        chat.partSeq = 0;
+        this.emit(chat, [{ type: 'preview_reset', chat_id: chat.id }]);
+      }
+    } else if ('historyReset' in step) {
+      if (this.current) {
+        chat.historyVersion += 1;
+        turn.deltas = [];
+        turn.text = '';
+        this.emit(chat, [{ type: 'history_reset', chat_id: chat.id }, ...chat.messages.map((m) => chatEvent(chat.id, 'message', m)), { type: 'preview_reset', chat_id: chat.id }]);
+      }
+    } else if ('structured' in step) {
+      turn.structured = step.structured;
     } else if ('event' in step) {
       this.emit(chat, [step.event as ChatEvent]);
     } else if ('rawFrame' in step) {

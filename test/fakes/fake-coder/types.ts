@@ -7,6 +7,16 @@ import { randomUUID } from 'node:crypto';
 /** 1: `{"type":"data","data":[ev,...]}`; 2: `{"type":"data","data":ev}` one frame per event; 3: bare JSON array per frame. */
 export type Framing = 'batch' | 'single' | 'array';
 export type ChatPrefix = 'experimental' | 'v2';
+/**
+ * Which server generation the fake plays. 'current' is Coder v2.37+ as its
+ * source shows it (coderd chats routes, codersdk/chats.go, chatd streamLoop):
+ * statuses without `pending`, `message_part` with history_version /
+ * generation_attempt / seq, `preview_reset` after every history change and
+ * failed attempt, `queued_messages` in queue updates, `queued_for_capacity`,
+ * organization-scoped model configs, `GET /{chat}/cost`, archive refused
+ * while active, and its error answers. 'legacy' is what came before.
+ */
+export type Generation = 'legacy' | 'current';
 
 export interface Organization {
   id: string;
@@ -25,6 +35,18 @@ export interface ModelConfig {
 export interface FakeCoderOptions {
   /** The valid session token (default 'test-token'). */
   token?: string;
+  /** Server generation (default 'legacy'); profiles.ts sets it per release. */
+  generation?: Generation;
+  /** Current servers: the AI Gateway is off, so creating, sending and streaming answer 503. */
+  agentsDisabled?: boolean;
+  /** Current servers: `GET /api/v2/experiments` lists `chat-structured-output`, and create takes `response_format`. */
+  structuredOutput?: boolean;
+  /** Current servers: create and send answer a usage-limit 409, with the figures ('full') or with only a message ('message-only'). */
+  usageLimit?: 'full' | 'message-only' | null;
+  /** Cost recorded per finished assistant request (micro-dollars); `GET /{chat}/cost` sums it. */
+  costPerRequestMicros?: number;
+  /** Every n-th request of a chat has no price (0: none). */
+  unpricedEvery?: number;
   framing?: Framing;
   /** Which chat route prefixes are mounted (default ['experimental']). `Authorization: Bearer` is accepted only when 'v2' is. */
   prefixes?: ChatPrefix[];
@@ -62,6 +84,12 @@ export type AgentStep =
   | { event: Record<string, unknown> }
   | { rawFrame: string }
   | { delayMs: number }
+  /** The current generation attempt fails and is retried: its streamed text is void (current servers send preview_reset). */
+  | { failAttempt: { error: string } }
+  /** The history is edited: current servers send history_reset, then every message again. */
+  | { historyReset: true }
+  /** The next persisted assistant message carries this as `structured_output`. */
+  | { structured: unknown }
   | { diffStatus: Record<string, unknown> }
   | { hang: true };
 
@@ -121,6 +149,7 @@ export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   content: Array<Record<string, unknown>>;
   usage?: { input_tokens: number; output_tokens: number };
+  structured_output?: unknown;
 }
 
 export interface QueuedMessage {
@@ -155,6 +184,12 @@ export const echoAgent: AgentBehaviour = ({ prompt }) => [
 export function resolveOptions(options: FakeCoderOptions = {}): ResolvedOptions {
   return {
     token: options.token ?? 'test-token',
+    generation: options.generation ?? 'legacy',
+    agentsDisabled: options.agentsDisabled ?? false,
+    structuredOutput: options.structuredOutput ?? false,
+    usageLimit: options.usageLimit ?? null,
+    costPerRequestMicros: options.costPerRequestMicros ?? 125_000,
+    unpricedEvery: options.unpricedEvery ?? 0,
     framing: options.framing ?? 'batch',
     prefixes: options.prefixes ?? ['experimental'],
     experimentDisabled: options.experimentDisabled ?? false,

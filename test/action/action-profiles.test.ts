@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeCoder, PROFILE_NAMES, profile, type FakeCoderOptions, type ProfileName } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { CODER_TOKEN, issueCommentEvent, OWNER, REPO, runAction } from './harness.js';
+
+let coder: FakeCoder | undefined;
+let github: FakeGitHub | undefined;
+
+async function start(name: ProfileName, opts: FakeCoderOptions = {}) {
+  coder = await FakeCoder.start(profile(name, { token: CODER_TOKEN, ...opts }));
+  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
+  github.addRepo(OWNER, REPO);
+  return { coder, github };
+}
+afterEach(async () => {
+  await coder?.close();
+  await github?.close();
+});
+
+const botComments = (gh: FakeGitHub) => gh.comments(OWNER, REPO, 1).filter((c) => c.user.login === 'github-actions[bot]');
+
+describe.each(PROFILE_NAMES)('the Action against a %s server', (name) => {
+  it('answers a comment; cost in the footer, the summary and `cost-usd` where Coder reports it', async () => {
+    const { coder, github } = await start(name, { costPerRequestMicros: 370_000 });
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent what costs?') });
+    expect(run.code).toBe(0);
+    expect(run.outputs['status']).toBe('completed');
+    const body = botComments(github)[0]?.body ?? '';
+    expect(body).toContain('what costs?');
+    if (name === 'v2.38') {
+      expect(body).toContain('$0.37 · 1 request');
+      expect(run.outputs['cost-usd']).toBe('0.37');
+      expect(run.summary).toContain('$0.37 · 1 request');
+    } else {
+      expect(run.outputs['cost-usd']).toBe('');
+      expect(run.summary).not.toContain('Cost');
+      // A server without the endpoint logs nothing alarming.
+      expect(run.stdout).not.toMatch(/::(warning|error)::.*cost/i);
+    }
+  });
+});
+
+describe('the Action against a v2.38 server', () => {
+  it('output-schema (a workspace file) is sent as response_format; the result is `structured-output` and in the summary', async () => {
+    const { coder, github } = await start('v2.38', {
+      structuredOutput: true,
+      agent: () => [{ status: 'running' }, { structured: { risk: 'low', files: 2 } }, { text: 'Low risk.' }, { persist: true }, { status: 'waiting' }],
+    });
+    const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+    const schema = { type: 'object', properties: { risk: { type: 'string' }, files: { type: 'integer' } } };
+    writeFileSync(join(workspace, 'schema.json'), JSON.stringify(schema));
+    const run = await runAction(coder, github, {
+      event: 'issue_comment',
+      payload: issueCommentEvent(github, '/agent rate the risk'),
+      inputs: { 'output-schema': 'schema.json' },
+      env: { GITHUB_WORKSPACE: workspace },
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs['structured-output'] ?? '')).toEqual({ risk: 'low', files: 2 });
+    expect(run.summary).toContain('Structured output');
+    expect(run.summary).toContain('"risk": "low"');
+    const create = coder.requests.find((r) => r.method === 'POST' && r.path === '/api/v2/chats');
+    expect((create?.body as Record<string, unknown>)['response_format']).toEqual(schema);
+  });
+
+  it('output-schema on a deployment without the experiment: the step fails with a clear reason, no chat is made', async () => {
+    const { coder, github } = await start('v2.38');
+    const run = await runAction(coder, github, {
+      event: 'issue_comment',
+      payload: issueCommentEvent(github, '/agent rate the risk'),
+      inputs: { 'output-schema': '{"type":"object"}' },
+    });
+    expect(run.code).not.toBe(0);
+    expect(coder.chats.size).toBe(0);
+    const said = botComments(github).map((c) => c.body).join('\n') + run.stdout;
+    expect(said).toContain('does not accept structured output');
+  });
+
+  it('an output-schema that is not JSON fails the step before anything is sent', async () => {
+    const { coder, github } = await start('v2.38');
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent x'), inputs: { 'output-schema': '{not json' } });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain('The input "output-schema" is not valid JSON');
+    expect(coder.requests).toHaveLength(0);
+  });
+
+  it('a refusal (a usage limit without figures) reads as a sentence in the thread', async () => {
+    const { coder, github } = await start('v2.38', { usageLimit: 'message-only' });
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent x') });
+    expect(run.code).not.toBe(0);
+    const body = botComments(github)[0]?.body ?? '';
+    expect(body).toContain('You have reached your Coder usage limit for this period.');
+    expect(body).toContain('Ask your Coder administrator to raise the limit');
+  });
+});

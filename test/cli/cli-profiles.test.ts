@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+import { FakeCoder, MAX_QUEUED_MESSAGES, PROFILE_NAMES, profile, type AgentStep, type FakeCoderOptions, type ProfileName } from '../fakes/fake-coder.js';
+import { waitFor } from '../helpers/wait.js';
+
+let fake: FakeCoder | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function cli(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: { CODER_URL: fake?.url, CODER_SESSION_TOKEN: 'test-token' },
+    followTuning: { reconnectBaseMs: 5, pollIntervalMs: 20, maxReconnects: 3 },
+  });
+  return { code, stdout, stderr };
+}
+
+const start = async (name: ProfileName, opts: FakeCoderOptions = {}) => (fake = await FakeCoder.start(profile(name, opts)));
+const answer = (text: string): AgentStep[] => [{ status: 'running' }, { text }, { persist: true }, { status: 'waiting' }];
+const createBody = () => fake!.requests.find((r) => r.method === 'POST' && /\/chats$/.test(r.path) && r.body !== undefined && typeof r.body === 'object' && 'content' in (r.body as object) && fake!.chats.size > 0)?.body as Record<string, unknown> | undefined;
+
+describe.each(PROFILE_NAMES)('coder-agent against a %s server', (name) => {
+  it('chat streams the answer and exits 0', async () => {
+    await start(name);
+    const r = await cli(['chat', 'hello']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Echo: hello\n');
+  });
+
+  it('models lists what the server offers, and --model NAME picks one', async () => {
+    await start(name);
+    const listed = await cli(['models']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('anthropic:claude-sonnet-4-5');
+    expect(listed.stdout).toContain('openai:gpt-5');
+    const r = await cli(['chat', '--model', 'claude-sonnet-4-5', 'hi']);
+    expect(r.code).toBe(0);
+    const wanted = fake!.options.modelConfigs.find((c) => c.model === 'claude-sonnet-4-5')!.id;
+    expect(createBody()?.['model_config_id']).toBe(wanted);
+    const unknown = await cli(['chat', '--model', 'gpt-7', 'hi']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No enabled model config matches "gpt-7". Available: ');
+    expect(unknown.stderr).not.toContain('Route not found');
+  });
+
+  it('archive works on a chat that is still working', async () => {
+    await start(name, { agent: () => [{ status: 'running' }, { hang: true }] });
+    const created = await cli(['chat', '--no-wait', 'x']);
+    const chatId = [...fake!.chats.keys()][0]!;
+    expect(created.code).toBe(0);
+    await waitFor(() => fake!.chat(chatId).status === 'running');
+    const r = await cli(['archive', chatId]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(fake!.chat(chatId).chat.archived).toBe(true);
+  });
+});
+
+describe('coder-agent against a v2.38 server', () => {
+  it('--json carries cost_usd', async () => {
+    await start('v2.38', { costPerRequestMicros: 370_000 });
+    const r = await cli(['chat', '--json', 'hi']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', result: 'Echo: hi', cost_usd: 0.37 });
+  });
+
+  it('--output-schema sends response_format and --json carries structured_output', async () => {
+    await start('v2.38', { structuredOutput: true, agent: () => [{ status: 'running' }, { structured: { flaky: true } }, ...answer('It is flaky.').slice(1)] });
+    const dir = mkdtempSync(join(tmpdir(), 'schema-'));
+    const schema = { type: 'object', properties: { flaky: { type: 'boolean' } }, required: ['flaky'] };
+    writeFileSync(join(dir, 'schema.json'), JSON.stringify(schema));
+    const r = await cli(['chat', '--json', '--output-schema', join(dir, 'schema.json'), 'is it flaky?']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ result: 'It is flaky.', structured_output: { flaky: true } });
+    expect(createBody()?.['response_format']).toEqual(schema);
+  });
+
+  it('--output-schema on a server without the experiment: a clear error and no chat', async () => {
+    await start('v2.38');
+    const dir = mkdtempSync(join(tmpdir(), 'schema-'));
+    writeFileSync(join(dir, 'schema.json'), '{"type":"object"}');
+    const r = await cli(['chat', '--output-schema', join(dir, 'schema.json'), 'x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('This Coder deployment does not accept structured output (response_format).');
+    expect(r.stderr).toContain("'chat-structured-output' experiment");
+    expect(fake!.chats.size).toBe(0);
+  });
+
+  it('a bad --output-schema file is bad usage (exit 2)', async () => {
+    await start('v2.38');
+    const dir = mkdtempSync(join(tmpdir(), 'schema-'));
+    writeFileSync(join(dir, 'schema.json'), '[1,2]');
+    const r = await cli(['chat', '--output-schema', join(dir, 'schema.json'), 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('must be a JSON Schema object');
+  });
+
+  it('a full message queue exits 75 with a sentence, not a stack', async () => {
+    await start('v2.38', { agent: () => [{ status: 'running' }, { hang: true }] });
+    await cli(['chat', '--no-wait', 'x']);
+    const chatId = [...fake!.chats.keys()][0]!;
+    await waitFor(() => fake!.chat(chatId).busy);
+    for (let i = 0; i < MAX_QUEUED_MESSAGES; i++) await cli(['send', '--no-wait', chatId, `q${i}`]);
+    const r = await cli(['send', chatId, 'one too many']);
+    expect(r.code).toBe(75);
+    expect(r.stderr).toBe("coder-agent: Coder's message queue for this chat is full (at most 20 waiting messages). Wait for the agent to work through the queued messages, then send again.\n");
+  });
+
+  it('agents switched off on the deployment: exit 1 and what to do', async () => {
+    await start('v2.38', { agentsDisabled: true });
+    const r = await cli(['chat', 'x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Coder Agents are switched off on this deployment');
+  });
+
+  // The old rule believed the previous turn's `waiting` after 2 s: exit 0, "finished without writing an answer".
+  it.each([3000, 7000])('send: a follow-up whose status changes after %i ms prints its own answer', async (delay) => {
+    await start('v2.38', { agent: ({ turnIndex }) => answer(turnIndex === 0 ? 'first answer' : 'second answer') });
+    await cli(['chat', 'one']);
+    const chatId = [...fake!.chats.keys()][0]!;
+    fake!.options.turnStartDelayMs = delay;
+    const r = await cli(['send', chatId, 'two']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('second answer\n');
+  }, 20_000);
+});
