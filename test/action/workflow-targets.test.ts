@@ -23,8 +23,10 @@ afterEach(async () => {
 
 const schedule = { schedule: '0 3 * * *', repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` } };
 const botComments = (n = 7) => github.comments(OWNER, REPO, n).filter((c) => c.user.login === 'github-actions[bot]');
-const creates = () => coder.requests.filter((r) => r.method === 'POST' && /\/chats$/.test(r.path));
-const sends = (chatId: string) => coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${chatId}/messages`));
+// Only requests under a prefix the fake mounts: the client tries /api/v2/chats first and takes a route 404 on older servers.
+const mounted = (path: string) => coder.options.prefixes.some((p) => path.startsWith(`/api/${p}/chats`));
+const creates = () => coder.requests.filter((r) => r.method === 'POST' && /\/chats$/.test(r.path) && mounted(r.path));
+const sends = (chatId: string) => coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${chatId}/messages`) && mounted(r.path));
 
 describe('the `issue` input', () => {
   it('a scheduled run reports into the issue, and the next run continues that chat as a follow-up', async () => {

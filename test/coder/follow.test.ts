@@ -137,7 +137,7 @@ describe('followChat', () => {
   });
 
   it('reports an agent error as the outcome, with the error message', async () => {
-    const { client } = await setup({ lastErrorShape: 'object', agent: () => [{ status: 'running' }, { retry: { attempt: 1, delayMs: 10, error: 'overloaded' } }, { error: { message: 'The model provider is overloaded.', kind: 'overloaded' } }] });
+    const { client } = await setup({ lastErrorShape: 'object', agent: () => [{ status: 'running' }, { delayMs: 150 }, { retry: { attempt: 1, delayMs: 10, error: 'overloaded' } }, { error: { message: 'The model provider is overloaded.', kind: 'overloaded' } }] });
     const { outcome, progress } = await createAndFollow(client, 'x');
     expect(outcome.status).toBe('error');
     expect(outcome.error?.message).toBe('The model provider is overloaded.');
