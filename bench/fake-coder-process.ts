@@ -3,7 +3,7 @@
  * the follower's process is the follower's memory, not the server's.
  * Prints its URL on the first line of stdout.
  */
-import { FakeCoder, type AgentStep } from '../test/fakes/fake-coder.js';
+import { FakeCoder, profile, type AgentStep } from '../test/fakes/fake-coder.js';
 
 const holdMs = Number(process.env['HOLD_MS'] ?? '3000');
 const steps: AgentStep[] = [
@@ -14,6 +14,7 @@ const steps: AgentStep[] = [
   { persist: true },
   { status: 'waiting' },
 ];
-const fake = await FakeCoder.start({ agent: () => steps, framing: 'array', pingIntervalMs: 15_000 });
+// The current release's profile: v2 prefix, bare arrays, organization required, parts with their attempt.
+const fake = await FakeCoder.start(profile('v2.38', { agent: () => steps, pingIntervalMs: 15_000 }));
 process.stdout.write(`${fake.url}\n`);
 process.on('SIGTERM', () => void fake.close().then(() => process.exit(0)));

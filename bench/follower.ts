@@ -2,6 +2,7 @@
  * Stream follower figures (issue: Coder Chats client and follower):
  *  1. frames per second parsed and folded, beside bare JSON.parse of the same frames (goal ≥ 0.5×);
  *  2. heap per followed chat with 1,000 chats followed at once on the fake server (goal < 30 KB).
+ * Both on the v2.38 framing (bare arrays, parts with history_version/generation_attempt/seq).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,11 +22,16 @@ function makeFrames(count: number): string[] {
   const words = 'the agent reads the failing test and patches the flaky retry loop '.split(' ');
   const frames: string[] = [];
   for (let i = 0; i < count; i++) {
-    const delta = (ev: number) => ({ type: 'message_part', chat_id: chatId, message_part: { role: 'assistant', part: { type: 'text', text: `${words[(i + ev) % words.length]} ` } } });
-    // The seed's framing: a data envelope with a small batch of deltas, a status now and then.
+    // Current Coder (v2.37+): one bare array of events per frame; every part carries its history
+    // version, generation attempt and sequence number (codersdk.ChatStreamMessagePart).
+    const delta = (ev: number) => ({
+      type: 'message_part',
+      chat_id: chatId,
+      message_part: { role: 'assistant', part: { type: 'text', text: `${words[(i + ev) % words.length]} ` }, history_version: 4, generation_attempt: 1, seq: i * 3 + ev + 1 },
+    });
     const batch: unknown[] = [delta(0), delta(1), delta(2)];
     if (i % 50 === 0) batch.push({ type: 'status', chat_id: chatId, status: { status: 'running' } });
-    frames.push(JSON.stringify({ type: 'data', data: batch }));
+    frames.push(JSON.stringify(batch));
   }
   return frames;
 }
@@ -45,7 +51,7 @@ export async function benchFollowerParse(): Promise<BenchRow[]> {
   const frames = makeFrames(50_000);
   let sink = 0;
   const bare = rate(() => {
-    for (const f of frames) sink += (JSON.parse(f) as { data: unknown[] }).data.length;
+    for (const f of frames) sink += (JSON.parse(f) as unknown[]).length;
   }, frames.length);
   const folded = rate(() => {
     const state = new TurnState(0, {}, () => undefined);

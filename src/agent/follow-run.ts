@@ -61,6 +61,10 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     return { status: 'failed', reason: failure.detail ?? failure.title, chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, errorKind: failure.kind };
   }
   const durationMs = Date.now() - run.startedAt;
+  if (settings.outputSchema && outcome.status === 'completed' && outcome.structuredOutput === undefined) {
+    // Coder may accept response_format and still return nothing for it (a server that ignores the field).
+    deps.logger.warn('output-schema was set, but Coder returned no structured output for this run; the deployment may not support response_format.');
+  }
   if (outcome.status === 'aborted' && deps.leaveOnAbort) {
     await writer?.abandon();
     return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, durationMs };

@@ -322,6 +322,9 @@ async function follow(
       cost_usd: outcome.cost ? outcome.cost.totalCostMicros / 1_000_000 : null,
     };
     if (target.structured || outcome.structuredOutput !== undefined) json['structured_output'] = outcome.structuredOutput ?? null;
+    if (target.structured && outcome.status === 'completed' && outcome.structuredOutput === undefined) {
+      io.stderr.write('coder-agent: Coder returned no structured output for this run; the deployment may not support response_format.\n');
+    }
     io.stdout.write(JSON.stringify(json) + '\n');
   } else {
     printer.finish();

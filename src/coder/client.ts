@@ -143,6 +143,11 @@ export class CoderClient {
     return `${this.baseUrl}/agents/${chatId}`;
   }
 
+  /** Whether the prefix is known (forced, learned from an answer, or remembered for this server). */
+  get prefixKnown(): boolean {
+    return this.prefix !== undefined;
+  }
+
   /** The chat route prefix in use (after detection). */
   get routePrefix(): string {
     return this.prefix ?? V2_PREFIX;
@@ -231,7 +236,8 @@ export class CoderClient {
     }
     const body: CreateChatRequest = { ...req };
     if (idempotencyKey) body.labels = { ...(req.labels ?? {}), [IDEMPOTENCY_LABEL]: idempotencyKey };
-    if (this.organization) body.organization_id = await this.organizationId(signal);
+    // Once this client has resolved the organization (a server that requires it), send it every time: no 400 round trip.
+    if (this.organization || this.orgId) body.organization_id = await this.organizationId(signal);
     const post = () => this.postChat(body, idempotencyKey, signal);
     try {
       return await post();

@@ -142,6 +142,12 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
   let failures = 0;
   let connects = 0;
   try {
+    // A stream URL needs the route prefix, and an upgrade's 404 cannot tell a missing route from a
+    // missing chat: a fresh client (a new worker thread resuming a run) learns it over REST first.
+    if (!client.prefixKnown) {
+      const chat = await client.getChat(opts.chatId, stop);
+      state.setCapacity(chat.queued_for_capacity === true);
+    }
     if (opts.assumeStarted) {
       // One REST look first: an idle chat's answer is already stored, and
       // REST gives messages before status, which a stream snapshot need not.
