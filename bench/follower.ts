@@ -71,7 +71,9 @@ export async function benchFollowerParse(): Promise<BenchRow[]> {
 }
 
 export async function benchFollowerHeap(chats = 1000): Promise<BenchRow[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-coder-process.ts'], { env: { ...process.env, HOLD_MS: '4000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Chats hold their turn open for 10 s, so the heap is measured while all of them are still followed
+  // (on a busy machine connecting 1,000 sockets takes seconds), not while some are already finishing.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-coder-process.ts'], { env: { ...process.env, HOLD_MS: '10000' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const [first] = (await once(child.stdout, 'data')) as [Buffer];
   const url = first.toString().trim().split('\n')[0] ?? '';
   try {

@@ -42,6 +42,8 @@ export const V2_PREFIX = '/api/v2/chats';
  * switches, since another server may later listen at the same address.
  */
 const knownPrefixes = new Map<string, string>();
+/** Servers that answered `GET /{chat}/cost` with a route 404 (releases before the cost route). */
+const serversWithoutCost = new Set<string>();
 
 /** What `GET /{chat}/cost` reports (codersdk.ChatCost), for the chat and its sub-agents. */
 export interface ChatCost {
@@ -364,11 +366,16 @@ export class CoderClient {
    * chat and its sub-agents. Undefined where the server has no such route.
    */
   async getCost(chatId: string, signal?: AbortSignal): Promise<ChatCost | undefined> {
+    // Asked once per server: one without the route is not asked again (the App follows thousands of chats).
+    if (serversWithoutCost.has(this.baseUrl)) return undefined;
     try {
-      const res = await this.chats({ method: 'GET', path: `/${enc(chatId)}/cost`, idempotent: true, signal }, ChatCostSchema);
+      const res = await this.http.json({ method: 'GET', path: `${this.routePrefix}/${enc(chatId)}/cost`, idempotent: true, signal }, ChatCostSchema);
       return { totalCostMicros: res.total_cost_micros, requestCount: res.request_count, unpricedRequestCount: res.unpriced_request_count };
     } catch (err) {
-      if (isRouteMissing(err) || (err instanceof CoderError && (err.status === 405 || err.status === 501))) return undefined;
+      if (isRouteMissing(err) || (err instanceof CoderError && (err.status === 405 || err.status === 501))) {
+        serversWithoutCost.add(this.baseUrl);
+        return undefined;
+      }
       throw err;
     }
   }

@@ -206,11 +206,12 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
     let idle: NodeJS.Timeout | undefined;
     let staleTimer: NodeJS.Timeout | undefined;
     let lookMs = opts.staleCheckMs ?? 2000;
+    const looks = { idle: 0 };
     // A final status standing without proof: look over REST now and then, without closing the socket.
     const scheduleLook = () => {
       if (staleTimer || settled || !state.unproven) return;
       staleTimer = setTimeout(() => {
-        void restLook(client, opts.chatId, state, stop).then(() => {
+        void restLook(client, opts.chatId, state, stop, looks).then(() => {
           staleTimer = undefined;
           if (settled) return;
           if (state.done) return end({ gotFrames, reason: 'done' });
@@ -304,13 +305,19 @@ async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnSt
  * proof; `queued_for_capacity` is reported. Failures are ignored (the stream
  * goes on).
  */
-async function restLook(client: CoderClient, chatId: string, state: TurnState, stop: AbortSignal): Promise<void> {
+async function restLook(client: CoderClient, chatId: string, state: TurnState, stop: AbortSignal, looks: { idle: number }): Promise<void> {
   try {
     const page = await client.getMessagesAfter(chatId, state.lastMessageId, stop);
     for (const m of page.messages) state.applyMessage(m);
     state.markActiveIfAnswered();
     const chat = await client.getChat(chatId, stop);
     if (!FINAL_STATUSES.has(chat.status) && !state.waitingInQueue) state.active = true;
+    // A new chat has no earlier turn, so its idle status cannot be a stale one: when two looks agree
+    // that it is idle, not waiting for capacity and has nothing queued, its turn ran (and wrote
+    // nothing) before we connected. Follow-ups never take this path.
+    const idle = state.newChat && chat.status === state.status && FINAL_STATUSES.has(chat.status) && chat.queued_for_capacity !== true && page.queued.length === 0;
+    looks.idle = idle ? looks.idle + 1 : 0;
+    if (looks.idle >= 2) state.active = true;
     state.setCapacity(chat.queued_for_capacity === true);
     if (chat.status === 'error' && chat.last_error && !state.error) state.error = chat.last_error;
   } catch {

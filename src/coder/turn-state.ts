@@ -94,6 +94,11 @@ export class TurnState {
     this.baselineStatus = opts.baselineStatus ?? 'waiting';
   }
 
+  /** Following a new chat (no user message of ours pinned): it has no previous turn whose status could be stale. */
+  get newChat(): boolean {
+    return !this.pinned;
+  }
+
   get waitingInQueue(): boolean {
     return this.queuedId !== undefined;
   }
@@ -120,7 +125,7 @@ export class TurnState {
   /** A reconnect replays the in-flight message's deltas from its start. */
   resetLive(): void {
     this.liveText = '';
-    this.replaying = true;
+    this.replaying = this.shown.length > 0;
   }
 
   apply(ev: StreamEvent): void {
@@ -175,31 +180,47 @@ export class TurnState {
     const a = attempt ?? this.latestAttempt;
     if (h < this.latestHistory || (h === this.latestHistory && a < this.latestAttempt)) return false;
     if (h > this.latestHistory || a > this.latestAttempt) {
-      const first = this.latestHistory === 0 && this.latestAttempt === 0;
       this.latestHistory = h;
       this.latestAttempt = a;
-      if (!first && !this.replaying) this.voidLive('preview_reset');
-      else this.liveText = '';
+      if (this.replaying) this.liveText = '';
+      else this.voidLive('preview_reset');
     }
     return true;
   }
 
+  /**
+   * Appends a delta. Outside a replay everything live has been reported, so
+   * the delta is reported as is (O(delta): messages can be long). During a
+   * replay after a reconnect, the delta is compared with what was shown at
+   * the same place; past its end, or where it differs, reporting resumes.
+   */
   private addLive(text: string): void {
+    const pos = this.liveText.length;
     this.liveText += text;
-    if (this.liveText.startsWith(this.shown)) {
-      const delta = this.liveText.slice(this.shown.length);
-      this.replaying = false;
-      if (delta) {
-        this.emit({ kind: 'text', delta });
-        this.shown = this.liveText;
-      }
-    } else if (!this.shown.startsWith(this.liveText)) {
-      // Replayed text that differs from what was shown: the attempt we showed was voided while we were away.
-      this.replaying = false;
-      this.emit({ kind: 'reset', reason: 'replaced' });
-      this.emit({ kind: 'text', delta: this.liveText });
+    if (!this.replaying) {
+      this.emit({ kind: 'text', delta: text });
       this.shown = this.liveText;
+      return;
     }
+    const within = Math.min(text.length, this.shown.length - pos);
+    if (within > 0 && this.shown.startsWith(within === text.length ? text : text.slice(0, within), pos)) {
+      if (within === text.length) return; // still replaying what was shown
+      this.replaying = false;
+      this.emit({ kind: 'text', delta: text.slice(within) });
+      this.shown = this.liveText;
+      return;
+    }
+    if (within <= 0 && pos === this.shown.length) {
+      this.replaying = false;
+      this.emit({ kind: 'text', delta: text });
+      this.shown = this.liveText;
+      return;
+    }
+    // Replayed text that differs from what was shown: the attempt we showed was voided while we were away.
+    this.replaying = false;
+    this.emit({ kind: 'reset', reason: 'replaced' });
+    this.emit({ kind: 'text', delta: this.liveText });
+    this.shown = this.liveText;
   }
 
   private voidLive(reason: 'preview_reset' | 'history_reset'): void {
