@@ -120,3 +120,17 @@ describe('claiming under contention', () => {
     }
   });
 });
+
+describe('instance names', () => {
+  it('refuses a second live process with the same INSTANCE_ID, and frees the name when the first goes', async () => {
+    const a = await open();
+    const b = await open();
+    const unlock = await a.lockInstance('replica-0');
+    await expect(b.lockInstance('replica-0', 300)).rejects.toThrow(/Another running process already uses the instance id "replica-0"/);
+    const other = await b.lockInstance('replica-1', 300);
+    await unlock();
+    const again = await b.lockInstance('replica-0', 2_000);
+    await again();
+    await other();
+  });
+});
