@@ -24,7 +24,7 @@ import { appSettings, BOT, CODER_TOKEN } from './harness.js';
 const createTestSchema = testSchemas();
 const TRIGGERS = 200;
 /** Many installations: GitHub's write budget spaces one installation's writes a second apart. */
-const INSTALLATIONS = 50;
+const INSTALLATIONS = 100;
 
 let coder: FakeCoder;
 let github: FakeGitHub;
@@ -95,22 +95,26 @@ describe('chaos: three replicas on one PostgreSQL, flaky Coder and GitHub, one r
       return c.done + c.failed;
     };
     // Mid-run: replica-2 dies and comes back under the same name.
-    await waitFor(async () => (await finished()) >= TRIGGERS / 4, 40_000);
+    // Bounded waits, generous for a machine shared with other test suites (about 60 s alone here).
+    await waitFor(async () => (await finished()) >= TRIGGERS / 4, 60_000);
     lives[1]?.kill();
     lives.push(live(config('replica-2')));
-    await waitFor(async () => (await finished()) === TRIGGERS, 45_000);
+    await waitFor(async () => (await finished()) === TRIGGERS, 90_000);
 
-    expect(await store.counts()).toMatchObject({ done: TRIGGERS, failed: 0 });
-    expect(coder.chats.size).toBe(TRIGGERS);
+    // One summary, so a failure shows everything that went wrong at once.
     const userMessages = [...coder.chats.values()].flatMap((chat) => chat.messages.filter((m) => m.role === 'user'));
+    const wrong: string[] = [];
     for (const t of triggers) {
       const n = Number(/#(\d+)/.exec((t.payload as { comment: { body: string } }).comment.body)?.[1]);
       const ownTask = new RegExp(`task #${n}(?!\\d)`);
-      expect(userMessages.filter((m) => ownTask.test(JSON.stringify(m.content)))).toHaveLength(1);
+      const prompts = userMessages.filter((m) => ownTask.test(JSON.stringify(m.content))).length;
       const answers = github.comments(t.owner, 'service', t.number).filter((c) => c.user.login === BOT);
-      expect(answers).toHaveLength(1);
-      expect(answers[0]?.body).toMatch(new RegExp(`Echo: task #${n}(?!\\d)`));
-      expect(answers[0]?.body).toContain('state=done');
+      const good = answers.length === 1 && new RegExp(`Echo: task #${n}(?!\\d)`).test(answers[0]?.body ?? '') && answers[0]?.body.includes('state=done');
+      if (prompts !== 1 || !good) {
+        const job = await store.get(t.deliveryId);
+        wrong.push(`#${n}: ${prompts} prompts, ${answers.length} bot comments (${answers.map((c) => /state=\w+/.exec(c.body)?.[0] ?? 'no marker').join(', ')}), job ${job?.state} after ${job?.attempts} attempts${job?.error ? `: ${job.error}` : ''}`);
+      }
     }
-  }, 120_000);
+    expect({ counts: await store.counts(), chats: coder.chats.size, wrong }).toEqual({ counts: expect.objectContaining({ done: TRIGGERS, failed: 0 }), chats: TRIGGERS, wrong: [] });
+  }, 180_000);
 });
