@@ -7,12 +7,15 @@
  *  2. resident memory with 1,000 chats followed at once (app-memory.ts;
  *     goal < 300 MB);
  *  3. figure 1 again with every delivery an `/agent` request, on SQLite and
- *     on PostgreSQL (the replicas issue's mix).
+ *     on PostgreSQL (the replicas issue's mix);
+ *  4. peak resident memory while refusing a 60 MiB unsigned body
+ *     (app-body-limit.ts; goal < 250 MB, healthy afterwards).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleChildren } from './app-fixtures.js';
+import { benchBodyLimit } from './app-body-limit.js';
 import { benchWebhookLatency } from './app-latency.js';
 import { benchFollowMemory } from './app-memory.js';
 import { withBenchDatabase } from './replicas.js';
@@ -22,10 +25,12 @@ export async function benchApp(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'coder-agent-bot-bench-app-'));
   try {
     const scripts = await bundleChildren(dir);
+    if (process.argv.includes('body-limit')) return await benchBodyLimit(scripts);
     const rows = [...(await benchWebhookLatency(scripts, dir)), ...(await benchFollowMemory(scripts, dir))];
     // The replicas issue's mix: every delivery an `/agent` request, on each store.
     rows.push(...(await benchWebhookLatency(scripts, dir, { agentEvery: 1 })));
     rows.push(...(await withBenchDatabase((databaseUrl) => benchWebhookLatency(scripts, dir, { agentEvery: 1, databaseUrl, store: 'Postgres' }))));
+    rows.push(...(await benchBodyLimit(scripts)));
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ export class AppMetrics {
   readonly coderErrors: Counter;
   readonly githubErrors: Counter;
   readonly workerCrashes: Counter;
+  readonly repoConfigReadFailures: Counter<'outcome'>;
   readonly timeToReaction: Histogram;
   readonly timeToAnswer: Histogram;
   readonly jobsClaimed: Counter;
@@ -91,6 +92,12 @@ export class AppMetrics {
     this.coderErrors = new Counter({ name: 'coder_agent_bot_coder_errors_total', help: 'Runs that failed talking to Coder.', registers });
     this.githubErrors = new Counter({ name: 'coder_agent_bot_github_errors_total', help: 'Runs that failed talking to GitHub.', registers });
     this.workerCrashes = new Counter({ name: 'coder_agent_bot_worker_crashes_total', help: 'Times the job worker thread died and was started again.', registers });
+    this.repoConfigReadFailures = new Counter({
+      name: 'coder_agent_bot_repo_config_read_failures_total',
+      help: 'Reads of .github/coder-agent.yml that failed (5xx, timeout, 403), by outcome: stale-served (a recent copy was used) or unavailable (the delivery was not acted on).',
+      labelNames: ['outcome'],
+      registers,
+    });
     const buckets = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
     this.timeToReaction = new Histogram({
       name: 'coder_agent_bot_time_to_reaction_seconds',

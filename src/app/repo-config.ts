@@ -2,8 +2,9 @@
  * Per-repository settings in `.github/coder-agent.yml`, over the App's own.
  * A repository owner can turn the bot off, change the trigger phrase, pin a
  * workspace or model, add a system prompt and allow bots. A file that cannot
- * be read is reported in the log and the App's settings are used, so a typo
- * never silently changes who may trigger.
+ * be parsed is reported in the log and the App's settings are used, so a typo
+ * never silently changes who may trigger. A file GitHub cannot serve right now
+ * (5xx, timeout, 403) is not "no file": see RepoConfigCache.
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -65,9 +66,36 @@ export function parseRepoConfig(text: string | null): RepoConfig {
   };
 }
 
+/**
+ * The repository's config could not be read (GitHub 5xx, a timeout, a 403:
+ * anything but "no such file") and no recent copy is cached. The delivery
+ * must do nothing: acting on defaults could answer in a repository that set
+ * `enabled: false`.
+ */
+export class RepoConfigUnavailableError extends Error {
+  override readonly name = 'RepoConfigUnavailableError';
+  /** The webhook is answered 503, so the delivery shows as failed in the App's settings and can be redelivered. */
+  readonly status = 503;
+}
+
 interface Cached {
-  config: Promise<RepoConfig>;
-  at: number;
+  /** The last config read successfully, and when (ms). */
+  config?: RepoConfig;
+  goodAt: number;
+  /** A read in progress, shared by concurrent callers. */
+  reading?: Promise<RepoConfig> | undefined;
+}
+
+export interface RepoConfigCacheOptions {
+  /** How long a config is used without asking GitHub again. */
+  ttlMs?: number;
+  /** How long the last good config stands in while GitHub cannot be read ("fresh enough"). */
+  maxStaleMs?: number;
+  /** A read that takes longer fails like a 5xx (GitHub gives a webhook 10 s in all). */
+  readTimeoutMs?: number;
+  maxEntries?: number;
+  /** Counts reads that failed, by what happened next (`stale-served`, `unavailable`). */
+  onReadFailure?: (outcome: 'stale-served' | 'unavailable') => void;
 }
 
 /**
@@ -76,37 +104,92 @@ interface Cached {
  * quickly. Concurrent readers of one repository share one read, and past the
  * TTL the last config is served while a fresh read runs, so only a
  * repository never seen before waits for GitHub.
+ *
+ * It fails closed: a read that fails for any reason but a 404 never replaces
+ * a good config; the last good one stands in for up to `maxStaleMs` (an
+ * hour by default: long enough to ride out a GitHub incident, short enough
+ * that a change made meanwhile is not ignored for long), and past that the
+ * caller gets `RepoConfigUnavailableError`.
  */
 export class RepoConfigCache {
   private readonly entries = new Map<string, Cached>();
-  constructor(
-    private readonly ttlMs = 60_000,
-    private readonly maxEntries = 5000,
-  ) {}
+  private readonly ttlMs: number;
+  private readonly maxStaleMs: number;
+  private readonly readTimeoutMs: number;
+  private readonly maxEntries: number;
+  constructor(private readonly options: RepoConfigCacheOptions | number = {}) {
+    const o = typeof options === 'number' ? { ttlMs: options } : options;
+    this.ttlMs = o.ttlMs ?? 60_000;
+    this.maxStaleMs = o.maxStaleMs ?? 3_600_000;
+    this.readTimeoutMs = o.readTimeoutMs ?? 5000;
+    this.maxEntries = o.maxEntries ?? 5000;
+  }
 
   /** `github`: the port to read with, or how to get one (only called when the file must be read). */
   get(github: GitHubPort | (() => GitHubPort), owner: string, repo: string, logger: Logger, now = Date.now()): Promise<RepoConfig> {
     const key = `${owner}/${repo}`.toLowerCase();
-    const hit = this.entries.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.config;
-    const fresh = this.read(github, owner, repo, logger);
-    if (hit) {
-      // Stale: answer with what we had; the new config takes over once read.
-      hit.at = now;
-      void fresh.then((config) => this.entries.set(key, { config: Promise.resolve(config), at: Date.now() }));
-      return hit.config;
+    let entry = this.entries.get(key);
+    if (entry?.config && now - entry.goodAt < this.ttlMs) return Promise.resolve(entry.config);
+    if (!entry) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      entry = { goodAt: 0 };
+      this.entries.set(key, entry);
     }
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { config: fresh, at: now });
-    return fresh;
+    const cached = entry;
+    cached.reading ??= this.read(github, owner, repo, logger).then(
+      (config) => {
+        cached.config = config;
+        cached.goodAt = now;
+        cached.reading = undefined;
+        return config;
+      },
+      (err: unknown) => {
+        cached.reading = undefined;
+        const why = (err as Error).message;
+        if (cached.config && now - cached.goodAt < this.maxStaleMs) {
+          logger.warn(`${owner}/${repo}'s ${REPO_CONFIG_PATH} could not be read (${why}); using the copy read ${Math.round((now - cached.goodAt) / 1000)} s ago.`);
+          this.failure('stale-served');
+          return cached.config;
+        }
+        this.failure('unavailable');
+        throw new RepoConfigUnavailableError(
+          `${owner}/${repo}'s ${REPO_CONFIG_PATH} could not be read (${why}) and no recent copy is cached, so this delivery is not acted on; redeliver it from the App's settings or ask again once GitHub answers.`,
+          { cause: err },
+        );
+      },
+    );
+    // Stale but fresh enough: answer with it at once; the read replaces it only if it succeeds.
+    if (cached.config && now - cached.goodAt < this.maxStaleMs) {
+      const stale = cached.config;
+      cached.reading.catch(() => undefined);
+      return Promise.resolve(stale);
+    }
+    return cached.reading;
   }
 
+  private failure(outcome: 'stale-served' | 'unavailable'): void {
+    if (typeof this.options === 'object') this.options.onReadFailure?.(outcome);
+  }
+
+  /** The parsed file; a missing file is the defaults; a file that does not parse is reported and the defaults used. Throws when GitHub cannot be read. */
   private async read(github: GitHubPort | (() => GitHubPort), owner: string, repo: string, logger: Logger): Promise<RepoConfig> {
+    const port = typeof github === 'function' ? github() : github;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.readTimeoutMs} ms`)), this.readTimeoutMs);
+    });
+    let text: string | null;
     try {
-      const port = typeof github === 'function' ? github() : github;
-      return parseRepoConfig(await port.readFile(owner, repo, REPO_CONFIG_PATH));
+      text = await Promise.race([port.readFile(owner, repo, REPO_CONFIG_PATH), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    try {
+      return parseRepoConfig(text);
     } catch (err) {
-      logger.warn(`Ignoring ${owner}/${repo}'s ${REPO_CONFIG_PATH}: ${(err as Error).message}`);
+      // The owner's mistake, not GitHub's: said in the log, and the App's settings apply (docs/deploy.md).
+      if (!(err instanceof RepoConfigError)) throw err;
+      logger.warn(`Ignoring ${owner}/${repo}'s ${REPO_CONFIG_PATH}: ${err.message}`);
       return { enabled: true };
     }
   }

@@ -1,11 +1,11 @@
 /**
- * The App's HTTP server: Probot's webhook endpoint (signature verified before
- * anything is parsed), `GET /healthz`, `GET /metrics`. Everything else is
+ * The App's HTTP server: the webhook endpoint (body bounded, signature
+ * verified before anything is parsed: webhook-intake.ts, then Probot's
+ * handlers), `GET /healthz`, `GET /metrics`. Everything else is
  * glue between Probot, the job store and the worker.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware } from 'probot';
 import { keepShortLivedObjectsYoung } from './gc-tuning.js';
 import { AppMetrics } from './metrics.js';
 import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
@@ -15,6 +15,7 @@ import type { AppSettings } from './settings.js';
 import type { JobStore } from './store/job-store.js';
 import { parseDatabaseUrl } from './store/open-store.js';
 import { resolveInstanceId } from './instance-id.js';
+import { createWebhookIntake } from './webhook-intake.js';
 import { registerWebhooks } from './webhooks.js';
 import { WorkerHost } from './worker-host.js';
 import type { FollowTuning } from './worker-protocol.js';
@@ -62,7 +63,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   let stopping = false;
   const { probot, logger } = createProbot(settings, { logLevel: opts.logLevel });
   const metrics = new AppMetrics({ store, defaultMetrics: opts.defaultMetrics });
-  const repoConfigs = new RepoConfigCache();
+  const repoConfigs = new RepoConfigCache({ onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) });
   const botLogin = botLoginOf(probot, opts.botLogin);
   // The webhook handler only reads the repository config, with the delivery's own Octokit: Probot
   // makes one per delivery anyway, and the per-installation ones live in the worker.
@@ -99,8 +100,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     throw err;
   });
 
-  const middleware = await createNodeMiddleware(
-    (app) =>
+  await probot
+    .load((app) =>
       registerWebhooks(app, {
         store,
         repoConfigs,
@@ -111,12 +112,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         portFor,
         onQueued: () => worker.kick(),
       }),
-    { probot, webhooksPath: settings.webhookPath },
-  ).catch(async (err: unknown) => {
-    // A running worker thread would keep the process alive after a failed start.
-    await worker.stop();
-    await unlockInstance();
-    throw err;
+    )
+    .catch(async (err: unknown) => {
+      // A running worker thread would keep the process alive after a failed start.
+      await worker.stop();
+      await unlockInstance();
+      throw err;
+    });
+  // Our own intake instead of Probot's middleware: it bounds the body and verifies before parsing (webhook-intake.ts).
+  const intake = createWebhookIntake({
+    path: settings.webhookPath,
+    secret: settings.webhookSecret,
+    logger,
+    // probot.webhooks.receive, not probot.receive, which logs the whole payload at debug level.
+    receive: (d) => probot.webhooks.receive({ id: d.id, name: d.name, payload: d.payload } as Parameters<typeof probot.webhooks.receive>[0]),
   });
 
   const server = createServer((req, res) => {
@@ -142,9 +151,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"shutting down"}');
       return;
     }
-    void middleware(req, res, () => {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
-    });
+    if (!intake(req, res)) res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
   });
   try {
     await new Promise<void>((resolve, reject) => {

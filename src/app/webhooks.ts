@@ -11,7 +11,7 @@ import { isBot } from '../agent/policy.js';
 import { resolveRequest } from '../agent/request.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
-import type { RepoConfigCache } from './repo-config.js';
+import { RepoConfigUnavailableError, type RepoConfigCache } from './repo-config.js';
 import type { JobStore } from './store/job-store.js';
 
 interface EventRoute {
@@ -89,7 +89,14 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
     const author = trigger.author;
     if (author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
     // The port is only made when the config must be read (a minute in, or never seen).
-    const config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger);
+    let config;
+    try {
+      config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger);
+    } catch (err) {
+      // Fail closed: without the repository's config the bot cannot know it is enabled there (the intake logs why, once).
+      if (err instanceof RepoConfigUnavailableError) count('config-unavailable');
+      throw err;
+    }
     const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase });
     if (!config.enabled || request.kind === 'none') return count('ignored');
 

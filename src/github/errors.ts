@@ -94,7 +94,7 @@ function advice(init: GitHubErrorInit): string {
   }
 }
 
-export type AssetRefusal = 'host-not-allowed' | 'too-large' | 'too-many-redirects' | 'insecure-redirect' | 'http-error' | 'network';
+export type AssetRefusal = 'host-not-allowed' | 'other-repository' | 'address-not-allowed' | 'too-large' | 'too-many-redirects' | 'insecure-redirect' | 'http-error' | 'network';
 
 /**
  * A download the port refused or could not complete. `url` is the address

@@ -150,6 +150,28 @@ describe('start-up logging and messages', () => {
     expect(() => JSON.parse(line) as unknown).toThrow();
   });
 
+  it('one bad webhook signature is one log line: delivery, event, reason, never the payload', async () => {
+    const port = await freePort();
+    const app = launch(tempDir(), { ...KEY_ENV(), PORT: String(port), LOG_FORMAT: 'json' });
+    await app.waitForOutput(/serving on/);
+    const before = (app.stdout() + app.stderr()).trim().split('\n').length;
+    const body = JSON.stringify({ action: 'created', comment: { body: 'SECRET-PAYLOAD-TEXT' } });
+    const res = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': 'bad-sig-delivery', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+      body,
+    });
+    expect(res.status).toBe(400);
+    await app.waitForOutput(/bad-sig-delivery/);
+    await new Promise((r) => setTimeout(r, 300));
+    const added = (app.stdout() + app.stderr()).trim().split('\n').slice(before);
+    expect(added).toHaveLength(1);
+    const record = JSON.parse(added[0] ?? '') as { msg: string; delivery: string; event: string };
+    expect(record).toMatchObject({ delivery: 'bad-sig-delivery', event: 'issue_comment' });
+    expect(record.msg).toContain('signature does not match');
+    expect(added[0]).not.toContain('SECRET-PAYLOAD-TEXT');
+  });
+
   const badStarts: [string, Record<string, string>, RegExp][] = [
     ['APP_ID=abc', { APP_ID: 'abc' }, /^ {2}- APP_ID must be the App's numeric id, e\.g\. 123456 \(got "abc"\)\.$/m],
     ['an unreadable PRIVATE_KEY_PATH', { PRIVATE_KEY: '', PRIVATE_KEY_PATH: '/nonexistent/app.pem' }, /PRIVATE_KEY_PATH points to \/nonexistent\/app\.pem, which does not exist\./],

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseRepoConfig, RepoConfigCache, RepoConfigError } from '../../src/app/repo-config.js';
+import { parseRepoConfig, RepoConfigCache, RepoConfigError, RepoConfigUnavailableError } from '../../src/app/repo-config.js';
 import { createOctokitPort } from '../../src/github/octokit-port.js';
 import { silentLogger } from '../../src/logger.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
-import { octokitFor } from '../github/support.js';
+import { octokitFor, recordingLogger } from '../github/support.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('.github/coder-agent.yml', () => {
@@ -64,5 +64,62 @@ describe('RepoConfigCache', () => {
   it('an unreadable file falls back to the App settings', async () => {
     fake.setFile('o', 'r', '.github/coder-agent.yml', 'enabled: [');
     expect(await new RepoConfigCache().get(port(), 'o', 'r', silentLogger)).toEqual({ enabled: true });
+  });
+
+  describe('fails closed when GitHub cannot serve the file', () => {
+    const CONFIG = /\/contents\/\.github(\/|%2F)coder-agent\.yml$/i;
+    const failures: string[] = [];
+    const cache = (o: { ttlMs?: number; maxStaleMs?: number; readTimeoutMs?: number } = {}) => new RepoConfigCache({ ...o, onReadFailure: (x) => failures.push(x) });
+
+    it.each([
+      ['a 502', 502],
+      ['a 503', 503],
+      ['a 403', 403],
+    ])('%s with nothing cached: the delivery is not acted on (never the defaults), and a metric counts it', async (_name, status) => {
+      failures.length = 0;
+      fake.setFile('o', 'r', '.github/coder-agent.yml', 'enabled: false\n');
+      fake.failNext({ method: 'GET', path: CONFIG }, { status, body: { message: 'Server Error' } }, 1);
+      const log = recordingLogger();
+      const err = await cache().get(port(), 'o', 'r', log).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RepoConfigUnavailableError);
+      expect((err as Error).message).toMatch(/o\/r's \.github\/coder-agent\.yml could not be read .* not acted on/);
+      expect(failures).toEqual(['unavailable']);
+    });
+
+    it('a timeout is a failure too', async () => {
+      failures.length = 0;
+      const hanging = { ...port(), readFile: () => new Promise<string | null>(() => undefined) };
+      const err = await cache({ readTimeoutMs: 50 }).get(hanging, 'o', 'r', silentLogger).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RepoConfigUnavailableError);
+      expect((err as Error).message).toContain('no answer within 50 ms');
+    });
+
+    it('keeps the last good config while fresh enough; a failed refresh never replaces it; then fails closed', async () => {
+      failures.length = 0;
+      fake.setFile('o', 'r', '.github/coder-agent.yml', 'enabled: false\n');
+      const c = cache({ ttlMs: 1000, maxStaleMs: 10_000 });
+      const t0 = Date.now();
+      expect((await c.get(port(), 'o', 'r', silentLogger, t0)).enabled).toBe(false);
+      // Past the TTL, GitHub answers 502: the last good config stands, twice over.
+      fake.failNext({ method: 'GET', path: CONFIG }, { status: 502 }, 2);
+      const log = recordingLogger();
+      expect((await c.get(port(), 'o', 'r', log, t0 + 2000)).enabled).toBe(false);
+      await waitFor(() => failures.length === 1);
+      expect((await c.get(port(), 'o', 'r', log, t0 + 3000)).enabled).toBe(false);
+      await waitFor(() => failures.length === 2);
+      expect(failures).toEqual(['stale-served', 'stale-served']);
+      expect(log.lines.map((l) => l.msg).join('\n')).toContain('using the copy read');
+      // Past "fresh enough" with GitHub still failing: nothing is acted on, and no default replaces the config.
+      fake.failNext({ method: 'GET', path: CONFIG }, { status: 502 }, 1);
+      await expect(c.get(port(), 'o', 'r', silentLogger, t0 + 20_000)).rejects.toBeInstanceOf(RepoConfigUnavailableError);
+      // GitHub is back: the file is read again.
+      fake.setFile('o', 'r', '.github/coder-agent.yml', 'enabled: true\nmodel: back\n');
+      expect(await c.get(port(), 'o', 'r', silentLogger, t0 + 21_000)).toMatchObject({ enabled: true, model: 'back' });
+    });
+
+    it('a 404 is "no file": the App settings apply', async () => {
+      fake.addRepo('o', 'empty');
+      expect(await cache().get(port(), 'o', 'empty', silentLogger)).toEqual({ enabled: true });
+    });
   });
 });

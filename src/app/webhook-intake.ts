@@ -1,0 +1,176 @@
+/**
+ * The App's webhook endpoint, in place of Probot's node middleware, so that
+ * an unsigned or oversized body costs next to nothing:
+ *
+ * 1. cheap checks on the request line and headers (path, method, content
+ *    type, GitHub's three headers, a declared length over the cap);
+ * 2. the body is read up to GitHub's own cap, 25 MiB ("Payloads are capped
+ *    at 25 MB", docs.github.com › Webhook events and payloads), and the
+ *    HMAC is computed as it arrives; a body that passes the cap is refused
+ *    with 413 while it is being read and the connection is closed;
+ * 3. the signature (`X-Hub-Signature-256`, HMAC-SHA256 with the webhook
+ *    secret) is compared in constant time;
+ * 4. only then is the body parsed (JSON.parse grows with the body) and
+ *    handed to Probot's handlers.
+ *
+ * Each refusal is one log line naming the delivery, the event and the
+ * reason; the payload is never logged.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
+
+/** GitHub caps webhook payloads at 25 MB and does not deliver larger ones. */
+export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
+
+/** GitHub waits 10 s for an answer; like Probot's middleware, say "still processing" (202) a second before. */
+const ANSWER_WITHIN_MS = 9000;
+
+/** How long the rest of a refused body is drained before the connection is cut. */
+const DISCARD_FOR_MS = 5000;
+
+export interface VerifiedDelivery {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+export interface WebhookIntakeOptions {
+  /** The webhook path, e.g. `/api/github/webhooks`. */
+  path: string;
+  secret: string;
+  logger: Logger;
+  /** Runs the handlers for a delivery whose signature matched. */
+  receive(delivery: VerifiedDelivery): Promise<void>;
+  /** Bytes; GitHub's cap by default (smaller only in tests). */
+  maxBodyBytes?: number;
+}
+
+const JSON_CONTENT_TYPE = /^\s*application\/json\s*(?:;|$)/i;
+
+/** A request handler: answers and returns true for the webhook path, false for any other. */
+export function createWebhookIntake(opts: WebhookIntakeOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const max = opts.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
+  return (req, res) => {
+    if ((req.url ?? '/').split('?')[0]?.replace(/\/+$/, '') !== opts.path.replace(/\/+$/, '')) return false;
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const id = header('x-github-delivery');
+    const name = header('x-github-event');
+    const signature = header('x-hub-signature-256');
+    const refuse = (status: number, reason: string, unread = false) => {
+      opts.logger.warn(`Webhook delivery refused (${status}): ${reason}.`, { delivery: id ?? '(none)', event: name ?? '(none)' });
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: reason }));
+      if (unread) discardRest(req);
+    };
+
+    if (req.method !== 'POST') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `Unknown route: ${req.method ?? ''} ${opts.path}` }));
+      return true;
+    }
+    const contentType = header('content-type');
+    if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) {
+      refuse(415, 'the content type must be application/json (set it in the App\'s webhook settings)', true);
+      return true;
+    }
+    const missing = [['x-github-event', name], ['x-github-delivery', id], ['x-hub-signature-256', signature]].filter(([, v]) => !v).map(([h]) => h);
+    if (missing.length) {
+      refuse(400, `required headers missing: ${missing.join(', ')}`, true);
+      return true;
+    }
+    const declared = Number(header('content-length'));
+    if (Number.isFinite(declared) && declared > max) {
+      refuse(413, `the body (${declared} bytes) is over the ${max}-byte limit`, true);
+      return true;
+    }
+
+    const hmac = createHmac('sha256', opts.secret);
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      received += chunk.length;
+      if (received > max) {
+        refused = true;
+        chunks.length = 0;
+        refuse(413, `the body is over the ${max}-byte limit`, true);
+        return;
+      }
+      hmac.update(chunk);
+      chunks.push(chunk);
+    });
+    req.on('error', () => {
+      refused = true;
+      chunks.length = 0;
+    });
+    req.on('end', () => {
+      if (refused) return;
+      if (!signatureMatches(hmac.digest(), signature ?? '')) {
+        refuse(400, 'the signature does not match the body (check WEBHOOK_SECRET)');
+        return;
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(Buffer.concat(chunks, received).toString('utf8'));
+      } catch {
+        refuse(400, 'the body is not valid JSON');
+        return;
+      }
+      chunks.length = 0;
+      void answer(opts, res, { id: id ?? '', name: name ?? '', payload });
+    });
+    return true;
+  };
+}
+
+async function answer(opts: WebhookIntakeOptions, res: ServerResponse, delivery: VerifiedDelivery): Promise<void> {
+  let answered = false;
+  const timer = setTimeout(() => {
+    answered = true;
+    res.writeHead(202, { 'content-type': 'text/plain' }).end('still processing\n');
+  }, ANSWER_WITHIN_MS);
+  try {
+    await opts.receive(delivery);
+    if (!answered) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+  } catch (err) {
+    const inner = firstError(err);
+    opts.logger.error(`Webhook delivery failed: ${inner instanceof Error ? inner.message : String(inner)}`, { delivery: delivery.id, event: delivery.name });
+    // A handler may say how to answer (503: try again later); anything else is ours, 500.
+    const status = (inner as { status?: unknown } | undefined)?.status;
+    const code = typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+    if (!answered) res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'the delivery could not be handled; see the App\'s log' }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * What the sender still sends after a refusal is read and dropped (never
+ * kept), for a few seconds so that it can read the answer: closing a socket
+ * with unread data resets it, and the sender would see a reset instead of
+ * the 413. A sender that keeps going past that is cut off.
+ */
+function discardRest(req: IncomingMessage): void {
+  req.removeAllListeners('data');
+  req.resume();
+  if (req.complete) return;
+  const timer = setTimeout(() => req.socket.destroy(), DISCARD_FOR_MS);
+  timer.unref();
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+}
+
+/** `sha256=<64 hex digits>` against the computed digest, in constant time. */
+function signatureMatches(digest: Buffer, signature: string): boolean {
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
+  if (!match?.[1]) return false;
+  return timingSafeEqual(digest, Buffer.from(match[1], 'hex'));
+}
+
+/** Octokit wraps handler errors in an AggregateError; the first one says what happened. */
+function firstError(err: unknown): unknown {
+  return err instanceof AggregateError && err.errors.length ? (err.errors[0] as unknown) : err;
+}

@@ -1,0 +1,78 @@
+/**
+ * The App's network edge, on the real server: bounded bodies and a
+ * repository config GitHub cannot serve.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { appSettings, CODER_TOKEN, commentDelivery, deliver, startTestApp, type TestApp } from './harness.js';
+
+let coder: FakeCoder;
+let github: FakeGitHub;
+let apps: TestApp[] = [];
+
+beforeEach(async () => {
+  coder = await FakeCoder.start({ token: CODER_TOKEN });
+  github = await FakeGitHub.start({ writers: ['maintainer'] });
+});
+afterEach(async () => {
+  for (const a of apps) await a.stop().catch(() => undefined);
+  apps = [];
+  await coder.close();
+  await github.close();
+});
+
+async function launch() {
+  const a = await startTestApp(appSettings(coder, github));
+  apps.push(a);
+  return a;
+}
+
+const CONFIG = /\/contents\/\.github(\/|%2F)coder-agent\.yml$/i;
+
+describe('the App edge', () => {
+  it('refuses a body declared over 25 MiB with 413 before reading it, and stays healthy', async () => {
+    const { app } = await launch();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${app.url}/api/github/webhooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(25 * 1024 * 1024 + 1),
+          'x-github-event': 'issue_comment',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+        },
+      });
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.write('{');
+    });
+    expect(status).toBe(413);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a repository config GitHub cannot serve (502): 503, nothing recorded or started; the redelivery is acted on', async () => {
+    const { app, store } = await launch();
+    github.addRepo('Codertocat', 'Hello-World', { installationId: 4242 });
+    github.setFile('Codertocat', 'Hello-World', '.github/coder-agent.yml', 'enabled: false\n');
+    const payload = commentDelivery(github, '/agent do it');
+    github.failNext({ method: 'GET', path: CONFIG }, { status: 502, body: { message: 'Bad Gateway' } }, 10);
+    const id = randomUUID();
+    const first = await deliver(app, 'issue_comment', payload, { id });
+    expect(first.status).toBe(503);
+    expect((await store.counts()).queued).toBe(0);
+    // GitHub recovers; the config says the bot is off here, so the redelivery is ignored rather than run on defaults.
+    github.clearFaults();
+    expect((await deliver(app, 'issue_comment', payload, { id })).status).toBe(200);
+    const counts = await store.counts();
+    expect(counts.queued + counts.starting + counts.following + counts.done).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(coder.requests).toHaveLength(0);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/coder_agent_bot_repo_config_read_failures_total\{outcome="unavailable"\} 1/);
+    expect(metrics).toMatch(/coder_agent_bot_deliveries_total\{event="issue_comment.created",outcome="config-unavailable"\} 1/);
+  });
+});
