@@ -60,12 +60,16 @@ export async function run(opts: RunOptions): Promise<void> {
     );
     const serverHost = hostOf(env['GITHUB_SERVER_URL']);
     const portOptions = { logger: coreLogger, enterpriseHost: serverHost && serverHost !== 'github.com' ? serverHost : undefined };
-    let botLogin = inputs.botLogin ?? (inputs.githubToken.startsWith('ghs_') ? WORKFLOW_BOT : undefined);
-    if (!botLogin) {
-      botLogin = await createOctokitPort(octokit, portOptions)
+    // Who the token posts as: an App's installation token and the workflow token both start with `ghs_`, so
+    // GitHub is asked (GraphQL viewer, octokit-port.ts); `bot-login` only overrides. Never guessed from the token.
+    const botLogin =
+      inputs.botLogin ??
+      (await createOctokitPort(octokit, portOptions)
         .whoAmI()
-        .catch(() => WORKFLOW_BOT);
-    }
+        .catch((err: unknown) => {
+          core.warning(`Could not tell which account the GitHub token posts as (${(err as Error).message}); assuming ${WORKFLOW_BOT}. Set the bot-login input if that is wrong.`);
+          return WORKFLOW_BOT;
+        }));
     // GitHub's write budget (write-scheduler.ts): the answer goes before progress edits.
     const github = withWriteBudget(createOctokitPort(octokit, { ...portOptions, botLogin }), new WriteScheduler(GITHUB_WRITE_BUDGET, coreLogger));
     const coder = new CoderClient({

@@ -33,7 +33,7 @@ export async function attachImages(trigger: Trigger, deps: GatherDeps): Promise<
   for (const url of findImageUrls(trigger.text)) {
     const name = url.split('/').pop() ?? url;
     try {
-      const asset = await deps.github.downloadAsset(url, MAX_IMAGE_BYTES);
+      const asset = await deps.github.downloadAsset(url, MAX_IMAGE_BYTES, { repository: trigger.repository });
       const type = sniffImage(asset.bytes);
       if (!type) {
         notes.push(`The image ${name} is not a PNG, JPEG, GIF or WebP, so it was not attached.`);

@@ -1,12 +1,16 @@
 /**
- * Downloading images attached to comments without leaking the token.
+ * Downloading images attached to comments without leaking the token or
+ * reaching what the bot should not.
  *
  * Attachments live on github.com (or the GHE host) and need the token; GitHub
- * answers with a redirect to a short-lived signed URL, often on another host.
- * Redirects are therefore followed by hand: each hop decides for itself
- * whether its host may see the token, so `Authorization` never reaches a host
- * outside the allowlist, and the body is read with a byte budget.
+ * answers with a redirect to a short-lived signed URL, often on another of
+ * its hosts. Redirects are therefore followed by hand: each hop must be on a
+ * GitHub host, its address is checked (asset-policy.ts), and it decides for
+ * itself whether it may see the token. With a repository given, the first
+ * URL must be one of that repository's attachments. The body is read with a
+ * byte budget.
  */
+import { attachmentOfRepository, PUBLIC_NETWORK, type AssetNetwork, type RepositoryRef } from './asset-policy.js';
 import { AssetDownloadError, safeUrl } from './errors.js';
 import type { DownloadedAsset } from './port.js';
 
@@ -17,7 +21,13 @@ export interface AssetHostPolicy {
   /** The REST API base URL (`https://api.github.com`, `https://ghe.example.com/api/v3`, a fake in tests). */
   apiBaseUrl: string;
   /** A GitHub Enterprise Server host name (optionally `host:port`), e.g. from Probot's `GHE_HOST`. */
-  enterpriseHost?: string;
+  enterpriseHost?: string | undefined;
+  /** The thread's repository: only its attachments are fetched. Without it, any attachment on a GitHub host. */
+  repository?: RepositoryRef | undefined;
+  /** Name resolution and the address check; production's (public addresses only) unless a test injects one. */
+  network?: AssetNetwork | undefined;
+  /** Further hosts (`host:port`) a redirect may go to, without the token: tests' fakes of GitHub's CDN. None in production. */
+  extraAssetHosts?: readonly string[] | undefined;
 }
 
 /** One HTTP exchange, redirects not followed. `body` is null for bodiless answers. */
@@ -41,13 +51,45 @@ export interface AssetFetchers {
  */
 export function isGitHubHost(url: URL, policy: AssetHostPolicy): boolean {
   if (url.username || url.password) return false;
-  const api = new URL(policy.apiBaseUrl);
-  if (url.protocol === api.protocol && url.host === api.host) return true;
+  if (isOperatorsGitHub(url, policy)) return true;
   if (url.protocol !== 'https:') return false;
   if (url.host === 'github.com') return true;
   if (url.hostname.endsWith('.githubusercontent.com') && url.port === '') return true;
+  // GHE with subdomain isolation serves media and raw files from `media.<host>`, `raw.<host>`.
   const ghe = policy.enterpriseHost ? normalizeHost(policy.enterpriseHost) : undefined;
-  return ghe !== undefined && url.host === ghe;
+  return ghe !== undefined && url.protocol === 'https:' && url.host.endsWith(`.${ghe}`);
+}
+
+/**
+ * The API host and the configured Enterprise host: the operator chose them,
+ * the token goes there anyway, and an Enterprise server often has a private
+ * address, so the address check does not apply to them.
+ */
+function isOperatorsGitHub(url: URL, policy: AssetHostPolicy): boolean {
+  const api = new URL(policy.apiBaseUrl);
+  if (url.protocol === api.protocol && url.host === api.host) return true;
+  const ghe = policy.enterpriseHost ? normalizeHost(policy.enterpriseHost) : undefined;
+  return ghe !== undefined && url.protocol === 'https:' && url.host === ghe;
+}
+
+/** Refuses a hop whose host resolves to an address outside the public internet (every address is checked). */
+async function checkAddress(url: URL, policy: AssetHostPolicy): Promise<void> {
+  if (isOperatorsGitHub(url, policy)) return;
+  const network = policy.network ?? PUBLIC_NETWORK;
+  let addresses: string[];
+  try {
+    addresses = await network.resolve(url.hostname);
+  } catch (err) {
+    throw new AssetDownloadError('network', safeUrl(url), `Could not download ${safeUrl(url)}: its host name could not be resolved (${(err as Error).message}).`);
+  }
+  const refused = addresses.length === 0 ? '(no address)' : addresses.find((a) => !network.addressAllowed(a));
+  if (refused !== undefined) {
+    throw new AssetDownloadError(
+      'address-not-allowed',
+      safeUrl(url),
+      `Refusing to download ${safeUrl(url)}: its host resolves to ${refused}, which is not a public address.`,
+    );
+  }
 }
 
 function normalizeHost(host: string): string {
@@ -56,6 +98,13 @@ function normalizeHost(host: string): string {
     .replace(/^[a-z]+:\/\//i, '')
     .replace(/\/.*$/, '')
     .toLowerCase();
+}
+
+/** Hosts serving GitHub's web paths (`/<owner>/<repo>/…`, `/user-attachments/…`). */
+function webHosts(policy: AssetHostPolicy): string[] {
+  const hosts = ['github.com', new URL(policy.apiBaseUrl).host];
+  if (policy.enterpriseHost) hosts.push(normalizeHost(policy.enterpriseHost));
+  return hosts.map((h) => h.toLowerCase());
 }
 
 export function trustedHostsDescription(policy: AssetHostPolicy): string {
@@ -83,7 +132,16 @@ export async function downloadAsset(
       `Refusing to download ${safeUrl(url)}: only attachments on GitHub hosts (${trustedHostsDescription(policy)}) are fetched.`,
     );
   }
+  if (policy.repository) {
+    const verdict = attachmentOfRepository(url, policy.repository, { webHosts: webHosts(policy), apiBasePath: new URL(policy.apiBaseUrl).pathname });
+    if (!verdict.ok) throw new AssetDownloadError('other-repository', safeUrl(url), `Refusing to download ${safeUrl(url)}: ${verdict.reason}.`);
+  }
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    // Every hop, the first included: a GitHub host (the first was checked above), at a public address.
+    if (hop > 0 && !isGitHubHost(url, policy) && !policy.extraAssetHosts?.includes(url.host)) {
+      throw new AssetDownloadError('host-not-allowed', safeUrl(url), `Refusing the redirect to ${safeUrl(url)}: redirects are followed only to GitHub hosts (${trustedHostsDescription(policy)}).`);
+    }
+    await checkAddress(url, policy);
     const trusted = isGitHubHost(url, policy);
     let res: AssetHop;
     try {

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { downloadAsset, type AssetHop } from './asset-download.js';
+import type { AssetNetwork } from './asset-policy.js';
 import { GitHubError, toGitHubError } from './errors.js';
 import type {
   CommentRef,
@@ -31,6 +32,7 @@ import {
   PullRequestSchema,
   ReviewCommentSchema,
   UserLoginSchema,
+  ViewerLoginSchema,
   FileContentSchema,
 } from './wire.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -65,6 +67,13 @@ export interface OctokitPortOptions {
   enterpriseHost?: string;
   /** Fetch for attachment hops to non-GitHub hosts (no credentials are sent); defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Tests only: name resolution and the address check for attachment hops,
+   * and hosts standing in for GitHub's CDN. Production leaves both out:
+   * public addresses only, GitHub's own hosts only.
+   */
+  assetNetwork?: AssetNetwork;
+  extraAssetHosts?: readonly string[];
   logger?: Logger;
   /** Pause before re-posting a comment whose creation failed with a 5xx; default 1000 ms. */
   createRetryDelayMs?: number;
@@ -91,6 +100,7 @@ const ROUTES = {
   pullFiles: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
   issue: 'GET /repos/{owner}/{repo}/issues/{issue_number}',
   user: 'GET /user',
+  graphql: 'POST /graphql',
   contents: 'GET /repos/{owner}/{repo}/contents/{path}',
 } as const;
 
@@ -193,18 +203,32 @@ export class OctokitPort implements GitHubPort {
     }
   }
 
-  downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset> {
-    const policy = { apiBaseUrl: this.apiBaseUrl, enterpriseHost: this.options.enterpriseHost };
+  downloadAsset(url: string, maxBytes: number, options: { repository?: { owner: string; repo: string } | undefined } = {}): Promise<DownloadedAsset> {
+    const policy = {
+      apiBaseUrl: this.apiBaseUrl,
+      enterpriseHost: this.options.enterpriseHost,
+      repository: options.repository,
+      network: this.options.assetNetwork,
+      extraAssetHosts: this.options.extraAssetHosts,
+    };
     return downloadAsset(url, maxBytes, policy, {
       withToken: (u) => this.fetchWithToken(u),
       withoutToken: (u) => this.fetchWithoutToken(u),
     });
   }
 
+  /**
+   * The login this token posts as. GraphQL's `viewer` answers for user and
+   * installation tokens alike (an App's token sees `<slug>[bot]`), where
+   * REST `GET /user` refuses installation tokens with 403; `GET /user` is
+   * kept as the fallback for a GraphQL endpoint that is unavailable.
+   */
   whoAmI(): Promise<string> {
     if (this.options.botLogin) return Promise.resolve(this.options.botLogin);
-    this.me ??= this.call(ROUTES.user, {})
-      .then((res) => this.parse(UserLoginSchema, res, ROUTES.user).login)
+    this.me ??= this.viewerLogin()
+      .catch(() =>
+        this.call(ROUTES.user, {}).then((res) => this.parse(UserLoginSchema, res, ROUTES.user).login),
+      )
       .catch((err: unknown) => {
         this.me = undefined;
         if (err instanceof GitHubError && (err.status === 403 || err.status === 401)) {
@@ -212,12 +236,17 @@ export class OctokitPort implements GitHubPort {
             status: err.status,
             route: ROUTES.user,
             githubMessage: err.githubMessage,
-            advice: 'Installation tokens cannot read GET /user: pass the bot\'s login (e.g. "github-actions[bot]" or "<app-slug>[bot]") as botLogin.',
+            advice: 'Neither GraphQL `viewer` nor GET /user told who this token is: pass the bot\'s login (e.g. "<app-slug>[bot]") as botLogin.',
           });
         }
         throw err;
       });
     return this.me;
+  }
+
+  private async viewerLogin(): Promise<string> {
+    const res = await this.call(ROUTES.graphql, { query: '{ viewer { login } }' });
+    return this.parse(ViewerLoginSchema, res, ROUTES.graphql).data.viewer.login;
   }
 
   private async postComment(thread: Thread, body: string): Promise<CommentRef> {

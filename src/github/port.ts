@@ -173,11 +173,14 @@ export interface GitHubPort {
   getIssue(owner: string, repo: string, number: number): Promise<IssueInfo>;
 
   /**
-   * Downloads an image attached to a comment. The token goes only to GitHub's
-   * own hosts; redirects to other hosts (signed URLs) are followed without it.
-   * Fails rather than read more than `maxBytes`.
+   * Downloads an image attached to a comment. With `repository`, only that
+   * repository's attachments are fetched (user-attachments or its own
+   * paths); a URL naming another repository is refused before any request.
+   * Every hop goes to a GitHub host at a public address (asset-policy.ts);
+   * the token goes only to GitHub's own hosts. Fails rather than read more
+   * than `maxBytes`.
    */
-  downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset>;
+  downloadAsset(url: string, maxBytes: number, options?: { repository?: { owner: string; repo: string } | undefined }): Promise<DownloadedAsset>;
 
   /**
    * A text file of the repository's default branch (the contents API), or

@@ -62,6 +62,8 @@ export const ReviewCommentSchema = z
 export const CreatedCommentSchema = z.object({ id: z.number(), html_url: z.string() });
 
 export const UserLoginSchema = z.object({ login: z.string() });
+/** GraphQL `{ viewer { login } }`; a GraphQL error comes back as 200 without `data`, which fails this schema. */
+export const ViewerLoginSchema = z.object({ data: z.object({ viewer: z.object({ login: z.string().min(1) }) }) });
 
 /** A file from the contents API; directories and symlinks have no `content` and are rejected. */
 export const FileContentSchema = z.object({ type: z.literal('file'), content: z.string() });

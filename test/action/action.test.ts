@@ -104,6 +104,26 @@ describe('the Action on issue comments', () => {
     expect(coder.chats.size).toBe(0);
   });
 
+  it('with an App token and no bot-login, knows its own login and never answers itself, even with allowed-bots "*"', async () => {
+    // An installation token of another App: GET /user refuses it; GraphQL viewer names its bot.
+    github.addToken('ghs_app_installation_token', 'coder-agent[bot]', { installation: true, type: 'Bot' });
+    const own = await runAction(coder, github, {
+      event: 'issue_comment',
+      payload: issueCommentEvent(github, '/agent loop forever', { user: 'coder-agent[bot]', userType: 'Bot' }),
+      inputs: { 'allowed-bots': '*', 'github-token': 'ghs_app_installation_token' },
+    });
+    expect(own.outputs['skipped']).toBe('true');
+    expect(coder.chats.size).toBe(0);
+    expect(github.requestsTo({ path: '/graphql' }).length).toBeGreaterThan(0);
+    // The same token answers another bot that allowed-bots lets in: the refusal above was about itself.
+    const other = await runAction(coder, github, {
+      event: 'issue_comment',
+      payload: issueCommentEvent(github, '/agent bump deps', { user: 'renovate[bot]', userType: 'Bot' }),
+      inputs: { 'allowed-bots': '*', 'github-token': 'ghs_app_installation_token' },
+    });
+    expect(other.outputs['status']).toBe('completed');
+  });
+
   it('continues the same chat on a follow-up, starts fresh on `/agent new`, and interrupts on `/agent stop`', async () => {
     const first = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent first question') });
     const chatId = first.outputs['chat-id'];

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
-import { appSettings, CODER_TOKEN, commentDelivery, deliver, startTestApp, type TestApp } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
@@ -74,5 +75,19 @@ describe('the App edge', () => {
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/coder_agent_bot_repo_config_read_failures_total\{outcome="unavailable"\} 1/);
     expect(metrics).toMatch(/coder_agent_bot_deliveries_total\{event="issue_comment.created",outcome="config-unavailable"\} 1/);
+  });
+
+  it("an image naming another (private) repository is refused with a note, and never fetched with the token", async () => {
+    const { app } = await launch();
+    github.addRepo('acme', 'secret-plans', { private: true });
+    const secretUrl = `${github.url}/repos/acme/secret-plans/contents/plan.png`;
+    const r = await deliver(app, 'issue_comment', commentDelivery(github, `/agent what is in this picture?\n\n![plan](${secretUrl})`));
+    expect(r.status).toBe(200);
+    await waitFor(() => github.comments(OWNER, REPO, 1).some((c) => c.user.login === BOT && /state=(done|error)/.test(c.body)), 20_000);
+    expect(github.requests.filter((q) => q.path.includes('secret-plans'))).toHaveLength(0);
+    const answer = github.comments(OWNER, REPO, 1).find((c) => c.user.login === BOT)?.body ?? '';
+    expect(answer).toContain('names another repository (acme/secret-plans)');
+    // Nothing was uploaded to Coder in its place.
+    expect(coder.requests.filter((q) => q.path.endsWith('/files'))).toHaveLength(0);
   });
 });

@@ -153,6 +153,14 @@ export const routes: Route[] = [
     ctx.identity?.installation ? { status: 403, json: errorBodies.notForIntegrations } : ok(userJson(actor(ctx), ctx.urls)),
   ),
 
+  // GraphQL: only `viewer { login }`, which GitHub answers for user and installation tokens alike
+  // (an installation token sees its App's bot account, `<slug>[bot]`). Anything else is an error, as GitHub reports them: 200 with `errors`.
+  route('POST', '/graphql', 'token', (ctx) => {
+    const query = (ctx.body as { query?: unknown } | undefined)?.query;
+    if (typeof query === 'string' && /^\s*(query\s*\w*\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query)) return ok({ data: { viewer: { login: actor(ctx).login } } });
+    return ok({ errors: [{ message: 'The fake GitHub answers only `{ viewer { login } }`.' }] });
+  }),
+
   route('GET', '/app', 'jwt', (ctx) => ok({ id: ctx.store.app.id, slug: ctx.store.app.slug, name: ctx.store.app.slug })),
 
   route('POST', '/app/installations/(\\d+)/access_tokens', 'jwt', (ctx) => {

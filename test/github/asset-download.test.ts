@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { downloadAsset, isGitHubHost, type AssetFetchers } from '../../src/github/asset-download.js';
+import { isPublicAddress, type AssetNetwork } from '../../src/github/asset-policy.js';
 import { AssetDownloadError } from '../../src/github/errors.js';
 import { createOctokitPort } from '../../src/github/octokit-port.js';
 import type { GitHubPort } from '../../src/github/port.js';
@@ -49,7 +50,16 @@ beforeEach(() => {
     res.writeHead(200, { 'content-type': 'image/jpeg' });
     res.end('cdn bytes');
   };
-  port = createOctokitPort(octokitFor(fake), { botLogin: 'bot' });
+  // The CDN fake stands in for GitHub's asset hosts, on loopback: only these tests let loopback through.
+  port = createOctokitPort(octokitFor(fake), { botLogin: 'bot', extraAssetHosts: [new URL(cdn.url).host], assetNetwork: LOOPBACK_ONLY });
+});
+
+/** For the fakes: names resolve as the system says, and only 127.0.0.1 may be fetched. */
+const LOOPBACK_ONLY: AssetNetwork = { resolve: async (host) => [host], addressAllowed: (a) => a === '127.0.0.1' };
+/** For URLs on real GitHub names, without touching DNS: each resolves to the address given, judged as in production. */
+const resolvingTo = (addresses: Record<string, string>): AssetNetwork => ({
+  resolve: async (host) => [addresses[host] ?? '140.82.112.3'],
+  addressAllowed: isPublicAddress,
 });
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
@@ -170,7 +180,7 @@ describe('isGitHubHost', () => {
 });
 
 describe('downloadAsset redirect rules', () => {
-  const policy = { apiBaseUrl: 'https://api.github.com' };
+  const policy = { apiBaseUrl: 'https://api.github.com', network: resolvingTo({}) };
   const respond = (status: number, headers: Record<string, string>, body = ''): ReturnType<AssetFetchers['withToken']> =>
     Promise.resolve({ status, headers, body: new Response(body).body });
 
@@ -181,6 +191,17 @@ describe('downloadAsset redirect rules', () => {
     };
     const err = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, policy, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
     expect(err.reason).toBe('insecure-redirect');
+  });
+
+  it('refuses a redirect to a host that is not GitHub\'s', async () => {
+    const fetchers: AssetFetchers = {
+      withToken: () => respond(302, { location: 'https://cdn.example/a.png?sig=1' }),
+      withoutToken: () => Promise.reject(new Error('must not be called')),
+    };
+    const err = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, policy, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('host-not-allowed');
+    expect(err.message).toContain('redirects are followed only to GitHub hosts');
+    expect(err.message).not.toContain('sig=1');
   });
 
   it('uses the token only on GitHub hops', async () => {
@@ -197,8 +218,122 @@ describe('downloadAsset redirect rules', () => {
         return respond(200, { 'content-type': 'image/webp' }, 'ok');
       },
     };
-    const asset = await downloadAsset('https://github.com/user-attachments/assets/1', 10, policy, fetchers);
+    const asset = await downloadAsset('https://github.com/user-attachments/assets/1', 10, { ...policy, extraAssetHosts: ['cdn.example'] }, fetchers);
     expect(used).toEqual(['token github.com', 'token objects.githubusercontent.com', 'plain cdn.example']);
     expect(asset.contentType).toBe('image/webp');
+  });
+});
+
+describe('attachments of the thread\'s own repository only (issue 8)', () => {
+  const repository = { owner: 'acme', repo: 'widgets' };
+  const never: AssetFetchers = {
+    withToken: (u) => Promise.reject(new Error(`must not fetch ${u.href}`)),
+    withoutToken: (u) => Promise.reject(new Error(`must not fetch ${u.href}`)),
+  };
+  const ok: AssetFetchers = {
+    withToken: () => Promise.resolve({ status: 200, headers: { 'content-type': 'image/png' }, body: new Response('png').body }),
+    withoutToken: () => Promise.reject(new Error('must not be called')),
+  };
+  const policy = { apiBaseUrl: 'https://api.github.com', repository, network: resolvingTo({}) };
+
+  it.each([
+    ['https://github.com/acme/secret-plans/raw/main/plan.png', 'acme/secret-plans'],
+    ['https://github.com/acme/secret-plans/blob/main/plan.png?raw=true', 'acme/secret-plans'],
+    ['https://raw.githubusercontent.com/acme/secret-plans/main/plan.png', 'acme/secret-plans'],
+    ['https://api.github.com/repos/acme/secret-plans/contents/plan.png', 'acme/secret-plans'],
+    ['https://github.com/ACME/Secret-Plans/assets/1/2', 'acme/secret-plans'],
+  ])('refuses %s, naming %s, without any request', async (url, named) => {
+    const err = (await downloadAsset(url, 100, policy, never).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err).toBeInstanceOf(AssetDownloadError);
+    expect(err.reason).toBe('other-repository');
+    expect(err.message).toContain(`names another repository (${named})`);
+    expect(err.message).toContain("only acme/widgets's attachments");
+  });
+
+  it.each([
+    'https://github.com/user-attachments/assets/0a1b2c',
+    'https://github.com/acme/widgets/assets/1/2',
+    'https://github.com/Acme/Widgets/files/3/shot.png',
+    'https://raw.githubusercontent.com/acme/widgets/main/docs/shot.png',
+    'https://user-images.githubusercontent.com/1/shot.png',
+  ])('fetches %s', async (url) => {
+    const asset = await downloadAsset(url, 100, policy, ok);
+    expect(Buffer.from(asset.bytes).toString()).toBe('png');
+  });
+
+  it('refuses GitHub URLs that are not attachments at all', async () => {
+    const err = (await downloadAsset('https://github.com/settings', 100, policy, never).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('other-repository');
+    expect(err.message).toContain('not an attachment URL');
+  });
+
+  it('another private repository\'s file on the fake GitHub: refused with the token never sent', async () => {
+    fake.addRepo('acme', 'secret-plans', { private: true });
+    const scoped = createOctokitPort(octokitFor(fake), { botLogin: 'bot' });
+    const before = fake.requests.length;
+    const err = (await scoped.downloadAsset(`${fake.url}/repos/acme/secret-plans/contents/plan.png`, 100, { repository }).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('other-repository');
+    expect(fake.requests.length).toBe(before);
+  });
+});
+
+describe('addresses: first hop and every redirect (issue 8)', () => {
+  it.each([
+    ['127.0.0.1', false],
+    ['127.8.9.10', false],
+    ['10.1.2.3', false],
+    ['172.16.0.1', false],
+    ['192.168.1.1', false],
+    ['169.254.169.254', false],
+    ['100.64.0.1', false],
+    ['0.0.0.0', false],
+    ['::1', false],
+    ['::', false],
+    ['fe80::1', false],
+    ['fd00:ec2::254', false],
+    ['::ffff:127.0.0.1', false],
+    ['::ffff:10.0.0.1', false],
+    ['224.0.0.1', false],
+    ['140.82.112.3', true],
+    ['185.199.108.133', true],
+    ['2606:50c0:8000::154', true],
+    ['not an address', false],
+  ])('%s is public: %s', (address, expected) => {
+    expect(isPublicAddress(address)).toBe(expected);
+  });
+
+  it('production defaults refuse a GitHub-host redirect to 127.0.0.1, and the fake behind it sees nothing', async () => {
+    // The CDN fake counts as one of GitHub's asset hosts here, but the network is production's.
+    const production = createOctokitPort(octokitFor(fake), { botLogin: 'bot', extraAssetHosts: [new URL(cdn.url).host] });
+    const { url } = fake.addAttachment({ bytes: 'unused', redirect: `${cdn.url}/internal/secret` });
+    const err = (await production.downloadAsset(url, 1000).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('address-not-allowed');
+    expect(err.message).toContain('127.0.0.1, which is not a public address');
+    expect(cdn.seen).toHaveLength(0);
+  });
+
+  it('a GitHub host name that resolves to a private address is refused, on the first hop and on a redirect', async () => {
+    const fetched: string[] = [];
+    const fetchers: AssetFetchers = {
+      withToken: (u) => {
+        fetched.push(u.host);
+        return Promise.resolve({ status: 302, headers: { location: 'https://objects.githubusercontent.com/a?sig=1' }, body: null });
+      },
+      withoutToken: () => Promise.reject(new Error('must not be called')),
+    };
+    const first = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, { apiBaseUrl: 'https://api.github.com', network: resolvingTo({ 'github.com': '10.0.0.5' }) }, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(first.reason).toBe('address-not-allowed');
+    expect(fetched).toEqual([]);
+    const metadata = resolvingTo({ 'objects.githubusercontent.com': '169.254.169.254' });
+    const redirect = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, { apiBaseUrl: 'https://api.github.com', network: metadata }, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(redirect.reason).toBe('address-not-allowed');
+    expect(redirect.message).toContain('169.254.169.254');
+    expect(fetched).toEqual(['github.com']);
+  });
+
+  it('every address a name resolves to is checked', async () => {
+    const network: AssetNetwork = { resolve: async () => ['140.82.112.3', '127.0.0.1'], addressAllowed: isPublicAddress };
+    const err = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, { apiBaseUrl: 'https://api.github.com', network }, { withToken: () => Promise.reject(new Error('no')), withoutToken: () => Promise.reject(new Error('no')) }).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('address-not-allowed');
   });
 });

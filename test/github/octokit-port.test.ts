@@ -231,17 +231,28 @@ describe('whoAmI', () => {
     expect(fake.requests.length).toBe(before);
   });
 
-  it('asks GET /user once for a personal token', async () => {
+  it('asks GraphQL viewer once for a personal token', async () => {
     fake.addToken('ghp_personal', 'pat-owner');
     const p = createOctokitPort(octokitFor(fake, 'ghp_personal'));
     expect(await p.whoAmI()).toBe('pat-owner');
     expect(await p.whoAmI()).toBe('pat-owner');
-    expect(fake.requestsTo({ path: '/user' }).filter((r) => r.headers.authorization?.endsWith('ghp_personal'))).toHaveLength(1);
+    expect(fake.requestsTo({ path: '/graphql' }).filter((r) => r.headers.authorization?.endsWith('ghp_personal'))).toHaveLength(1);
   });
 
-  it('explains that an installation token needs botLogin', async () => {
+  it("an App installation token is its App's bot: GraphQL viewer answers where GET /user is refused", async () => {
     const p = createOctokitPort(octokitFor(fake));
-    const err = await p.whoAmI().catch((e: unknown) => e);
+    expect(await p.whoAmI()).toBe(fake.botLogin);
+    expect(fake.botLogin).toMatch(/\[bot\]$/);
+  });
+
+  it('falls back to GET /user when GraphQL does not answer, and explains a refusal', async () => {
+    fake.addToken('ghp_other', 'someone');
+    fake.failNext({ method: 'POST', path: '/graphql' }, { status: 502 }, 5);
+    expect(await createOctokitPort(octokitFor(fake, 'ghp_other')).whoAmI()).toBe('someone');
+    fake.clearFaults();
+    fake.failNext({ method: 'POST', path: '/graphql' }, { status: 502 }, 5);
+    const err = await createOctokitPort(octokitFor(fake)).whoAmI().catch((e: unknown) => e);
+    fake.clearFaults();
     expect(err).toBeInstanceOf(GitHubError);
     expect((err as GitHubError).status).toBe(403);
     expect((err as GitHubError).message).toMatch(/Resource not accessible by integration.*botLogin/);

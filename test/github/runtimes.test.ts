@@ -47,7 +47,12 @@ describe("@actions/github's getOctokit", () => {
   it('follows a redirect to a foreign host without the token (undici fetch)', async () => {
     const signed = cdn.addAttachment({ bytes: 'from the cdn', contentType: 'image/webp' });
     const { url } = fake.addAttachment({ bytes: 'unused', redirect: signed.signedUrl });
-    const port = createOctokitPort(getOctokit(fake.token, { baseUrl: fake.url }), { botLogin: 'b' });
+    // The second fake stands in for GitHub's CDN, on loopback: only a test lets that through.
+    const port = createOctokitPort(getOctokit(fake.token, { baseUrl: fake.url }), {
+      botLogin: 'b',
+      extraAssetHosts: [new URL(cdn.url).host],
+      assetNetwork: { resolve: async (host) => [host], addressAllowed: (a) => a === '127.0.0.1' },
+    });
 
     const asset = await port.downloadAsset(url, 100);
 

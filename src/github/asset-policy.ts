@@ -1,0 +1,124 @@
+/**
+ * Which attachment URLs the bot fetches, and where their redirects may go.
+ *
+ * - The first URL must be an attachment GitHub issued for the thread's own
+ *   repository: `/user-attachments/…` (github.com's attachment store), the
+ *   user-images hosts, or a path under the repository itself
+ *   (`/<owner>/<repo>/…`, `/repos/<owner>/<repo>/…`,
+ *   `raw.githubusercontent.com/<owner>/<repo>/…`). A URL that names another
+ *   repository is refused before any request: the installation token can
+ *   read every repository the App is installed on, so the URL alone must not
+ *   choose which.
+ * - Every hop, the first and each redirect, goes only to GitHub's hosts, and
+ *   its host name is resolved and refused when an address is loopback,
+ *   private, link-local (cloud metadata at 169.254.169.254 included),
+ *   unique-local, multicast or otherwise not public. The operator's own
+ *   GitHub (the API host, a GHE_HOST) is exempt: the App already sends its
+ *   token there, and an Enterprise server often lives on a private network.
+ */
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+/** Ranges no attachment is fetched from (IANA special-purpose registries for IPv4 and IPv6). */
+function nonPublicAddresses(): BlockList {
+  const list = new BlockList();
+  const v4: [string, number][] = [
+    ['0.0.0.0', 8], // "this network"
+    ['10.0.0.0', 8], // private (RFC 1918)
+    ['100.64.0.0', 10], // carrier-grade NAT (RFC 6598)
+    ['127.0.0.0', 8], // loopback
+    ['169.254.0.0', 16], // link-local, cloud metadata services
+    ['172.16.0.0', 12], // private
+    ['192.0.0.0', 24], // IETF protocol assignments
+    ['192.0.2.0', 24], // documentation
+    ['192.168.0.0', 16], // private
+    ['198.18.0.0', 15], // benchmarking
+    ['198.51.100.0', 24], // documentation
+    ['203.0.113.0', 24], // documentation
+    ['224.0.0.0', 4], // multicast
+    ['240.0.0.0', 4], // reserved, broadcast
+  ];
+  for (const [net, prefix] of v4) list.addSubnet(net, prefix, 'ipv4');
+  const v6: [string, number][] = [
+    ['::', 128], // unspecified
+    ['::1', 128], // loopback
+    ['64:ff9b::', 96], // NAT64: maps onto IPv4, which may be private
+    ['100::', 64], // discard
+    ['2001:db8::', 32], // documentation
+    ['fc00::', 7], // unique-local (AWS's metadata fd00:ec2::254 included)
+    ['fe80::', 10], // link-local
+    ['ff00::', 8], // multicast
+  ];
+  for (const [net, prefix] of v6) list.addSubnet(net, prefix, 'ipv6');
+  return list;
+}
+
+const NON_PUBLIC = nonPublicAddresses();
+
+/** Whether an IP address is a public unicast one. IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is judged by its IPv4 address. */
+export function isPublicAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return isPublicAddress(mapped);
+  const family = isIP(address);
+  if (family === 0) return false;
+  return !NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** How host names become addresses, and which addresses may be fetched; injectable for tests only. */
+export interface AssetNetwork {
+  /** Every address the name resolves to (all of them are checked). */
+  resolve(host: string): Promise<string[]>;
+  /** Whether an address may be fetched. */
+  addressAllowed(address: string): boolean;
+}
+
+/** Production: the system resolver, public addresses only. */
+export const PUBLIC_NETWORK: AssetNetwork = {
+  async resolve(host) {
+    const literal = host.replace(/^\[|\]$/g, '');
+    if (isIP(literal)) return [literal];
+    return (await lookup(literal, { all: true, verbatim: true })).map((a) => a.address);
+  },
+  addressAllowed: isPublicAddress,
+};
+
+export interface RepositoryRef {
+  owner: string;
+  repo: string;
+}
+
+/** Hosts that serve attachments GitHub issued to a user rather than to a repository path. */
+const USER_ATTACHMENT_HOSTS = new Set(['user-images.githubusercontent.com', 'private-user-images.githubusercontent.com']);
+/** Hosts whose first two path segments name a repository (`/<owner>/<repo>/…`). */
+const REPOSITORY_CONTENT_HOSTS = new Set(['raw.githubusercontent.com', 'media.githubusercontent.com']);
+
+export type AttachmentVerdict = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Whether `url` (already known to be on a GitHub host) is an attachment of
+ * `repository`. `webHosts` are the hosts that serve GitHub's web paths
+ * (github.com, GHE_HOST, the API host); `apiBasePath` is the API's path
+ * prefix (`/api/v3` on GHE) stripped before reading the path.
+ */
+export function attachmentOfRepository(url: URL, repository: RepositoryRef, opts: { webHosts: readonly string[]; apiBasePath?: string }): AttachmentVerdict {
+  const host = url.host.toLowerCase();
+  if (USER_ATTACHMENT_HOSTS.has(host)) return { ok: true };
+  const own = `${repository.owner}/${repository.repo}`.toLowerCase();
+  const names = (owner: string | undefined, repo: string | undefined): AttachmentVerdict => {
+    if (!owner || !repo) return { ok: false, reason: 'it is not an attachment URL' };
+    const named = `${decodeURIComponent(owner)}/${decodeURIComponent(repo)}`.toLowerCase();
+    return named === own ? { ok: true } : { ok: false, reason: `it names another repository (${named}), and only ${own}'s attachments are fetched for this thread` };
+  };
+  const segments = url.pathname.split('/').filter(Boolean);
+  if (REPOSITORY_CONTENT_HOSTS.has(host)) {
+    // media.githubusercontent.com/media/<owner>/<repo>/…
+    return host.startsWith('media.') ? names(segments[1], segments[2]) : names(segments[0], segments[1]);
+  }
+  if (!opts.webHosts.includes(host)) return { ok: false, reason: 'it is not an attachment URL' };
+  let path = segments;
+  const base = (opts.apiBasePath ?? '').split('/').filter(Boolean);
+  if (base.length && base.every((s, i) => path[i] === s)) path = path.slice(base.length);
+  if (path[0] === 'user-attachments') return { ok: true };
+  if (path[0] === 'repos') return names(path[1], path[2]);
+  return names(path[0], path[1]);
+}
