@@ -2,6 +2,7 @@
  * The Action's inputs, read and validated in one place and turned into one
  * settings object (the pattern of actions/checkout's input-helper).
  */
+import { maskUrl } from '../url-mask.js';
 import * as core from '@actions/core';
 import type { AgentSettings } from '../agent/run.js';
 import { DEFAULT_TRIGGER_PHRASE } from '../agent/command.js';
@@ -65,7 +66,7 @@ export function readInputs(): ActionInputs {
 
   const coderUrl = core.getInput('coder-url').trim();
   if (!coderUrl) throw new InputError('The input "coder-url" is required: the URL of your Coder deployment, e.g. https://coder.example.com.');
-  if (!/^https?:\/\/[^\s/]+/i.test(coderUrl)) throw new InputError(`The input "coder-url" must be an http(s) URL (got "${coderUrl}").`);
+  if (!/^https?:\/\/[^\s/]+/i.test(coderUrl)) throw new InputError(`The input "coder-url" must be an http(s) URL (got "${maskUrl(coderUrl)}").`);
   if (!coderToken) throw new InputError('The input "coder-token" is required: a Coder session token, stored as a repository or organization secret.');
   if (!githubToken) throw new InputError('The input "github-token" is empty; leave it unset to use the workflow token.');
 

@@ -71,8 +71,8 @@ export class BudgetedPort implements GitHubPort {
     return this.port.getIssue(owner, repo, number);
   }
 
-  downloadAsset(url: string, maxBytes: number): Promise<DownloadedAsset> {
-    return this.port.downloadAsset(url, maxBytes);
+  downloadAsset(url: string, maxBytes: number, options?: Parameters<GitHubPort['downloadAsset']>[2]): Promise<DownloadedAsset> {
+    return this.port.downloadAsset(url, maxBytes, options);
   }
 
   readFile(owner: string, repo: string, path: string): Promise<string | null> {

@@ -4,6 +4,7 @@
  * are built from the response only: the request, and with it the token, is
  * never copied into them.
  */
+import { maskUrl } from '../url-mask.js';
 
 /** One entry of GitHub's `errors` array on a 422 "Validation Failed". */
 export interface GitHubValidationDetail {
@@ -114,12 +115,8 @@ export class AssetDownloadError extends Error {
 
 /** `scheme://host/path` of a URL, dropping query and fragment (signed URLs carry credentials there). */
 export function safeUrl(url: URL | string): string {
-  try {
-    const u = typeof url === 'string' ? new URL(url) : url;
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
+  // The project's one masking function (src/url-mask.ts), with the query and fragment dropped rather than masked.
+  return maskUrl(typeof url === 'string' ? url : url.href).replace(/[?#].*$/, '');
 }
 
 /**

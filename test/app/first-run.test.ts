@@ -3,7 +3,7 @@
  * lib/app/main.js in its own process), first without credentials (Probot's
  * setup page), then with only the `.env` the setup flow writes.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,9 @@ import { freePort, startAppProcess, type AppProcess } from '../helpers/app-proce
 import { waitFor } from '../helpers/wait.js';
 import { BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, SECRET } from './harness.js';
 import type { RunningApp } from '../../src/app/server.js';
+
+// Each test starts the App as a process; on a loaded machine that takes a while, and a slow start is not what is tested.
+jest.setTimeout(120_000);
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 
@@ -108,7 +111,7 @@ describe('npm start with only a .env file', () => {
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     const r = await deliver(running, 'issue_comment', commentDelivery(github, '/agent hello from .env'));
     expect(r.status).toBe(200);
-    await waitFor(() => github.comments(OWNER, REPO, 1).some((c) => c.user.login === BOT && c.body.includes('state=done')), 20_000);
+    await waitFor(() => github.comments(OWNER, REPO, 1).some((c) => c.user.login === BOT && c.body.includes('state=done')), 60_000);
     // The job store named in .env was created where .env said, relative to the working directory.
     expect(readFileSync(join(dir, 'data', 'jobs.db')).length).toBeGreaterThan(0);
     // LOG_FORMAT=json from .env: every line is one JSON object (pino through Probot), and one says where it serves.
@@ -137,7 +140,7 @@ describe('start-up logging and messages', () => {
   it('LOG_LEVEL=warn hides the info lines; the App still serves', async () => {
     const port = await freePort();
     const app = launch(tempDir(), { ...KEY_ENV(), PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) === 200, 15_000);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) === 200, 60_000);
     expect(app.stdout()).not.toContain('serving on');
   });
 

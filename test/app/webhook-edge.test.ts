@@ -83,11 +83,11 @@ describe('the App edge', () => {
     const secretUrl = `${github.url}/repos/acme/secret-plans/contents/plan.png`;
     const r = await deliver(app, 'issue_comment', commentDelivery(github, `/agent what is in this picture?\n\n![plan](${secretUrl})`));
     expect(r.status).toBe(200);
-    await waitFor(() => github.comments(OWNER, REPO, 1).some((c) => c.user.login === BOT && /state=(done|error)/.test(c.body)), 20_000);
+    await waitFor(() => github.comments(OWNER, REPO, 1).some((c) => c.user.login === BOT && /state=(done|error)/.test(c.body)), 40_000);
     expect(github.requests.filter((q) => q.path.includes('secret-plans'))).toHaveLength(0);
     const answer = github.comments(OWNER, REPO, 1).find((c) => c.user.login === BOT)?.body ?? '';
     expect(answer).toContain('names another repository (acme/secret-plans)');
     // Nothing was uploaded to Coder in its place.
     expect(coder.requests.filter((q) => q.path.endsWith('/files'))).toHaveLength(0);
-  });
+  }, 60_000);
 });

@@ -47,6 +47,8 @@ describe('toGitHubError', () => {
 describe('safeUrl', () => {
   it('drops the query and fragment, where signed URLs keep their credentials', () => {
     expect(safeUrl('https://objects.githubusercontent.com/a/b.png?X-Amz-Signature=secret#x')).toBe('https://objects.githubusercontent.com/a/b.png');
-    expect(safeUrl('not a url')).toBe('(invalid URL)');
+    // A URL that does not parse is masked all the same.
+    expect(safeUrl('htps://admin:pw@host/p?token=x')).toBe('htps://***@host/p');
+    expect(safeUrl(new URL('https://u:p@github.com/a?jwt=x'))).toBe('https://***@github.com/a');
   });
 });

@@ -36,7 +36,7 @@ export function startAppProcess(opts: { cwd: string; env: NodeJS.ProcessEnv }): 
     stdout: () => out,
     stderr: () => err,
     exited,
-    async waitForOutput(pattern, timeoutMs = 15_000) {
+    async waitForOutput(pattern, timeoutMs = 60_000) {
       const end = Date.now() + timeoutMs;
       while (!pattern.test(out) && !pattern.test(err)) {
         if (done) throw new Error(`the App exited before printing ${pattern}:\n${out}\n${err}`);
