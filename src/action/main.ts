@@ -62,9 +62,13 @@ export async function run(opts: RunOptions): Promise<void> {
     const portOptions = { logger: coreLogger, enterpriseHost: serverHost && serverHost !== 'github.com' ? serverHost : undefined };
     // Who the token posts as: an App's installation token and the workflow token both start with `ghs_`, so
     // GitHub is asked (GraphQL viewer, octokit-port.ts); `bot-login` only overrides. Never guessed from the token.
+    // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments: nothing to ask.
+    const meetsComments = Boolean(trigger.thread) || target !== undefined;
     const botLogin =
       inputs.botLogin ??
-      (await createOctokitPort(octokit, portOptions)
+      (!meetsComments
+        ? WORKFLOW_BOT
+        : await createOctokitPort(octokit, portOptions)
         .whoAmI()
         .catch((err: unknown) => {
           core.warning(`Could not tell which account the GitHub token posts as (${(err as Error).message}); assuming ${WORKFLOW_BOT}. Set the bot-login input if that is wrong.`);
