@@ -42,7 +42,7 @@ export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
   'issues.labeled': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:labeled:${t.label ?? ''}:${t.triggeredAt ?? ''}` },
 };
 
-/** The job store could not record a delivery; `status` is what Probot's middleware answers. */
+/** The job store could not record a delivery; `status` is what the webhook intake answers (webhook-intake.ts). */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
   readonly status = 503;
