@@ -8,6 +8,7 @@
  * `PATCH {archived}` (current) or POST routes (the seed).
  */
 import { z } from 'zod';
+import { maskUrl } from '../url-mask.js';
 import { CoderError } from './errors.js';
 import { CoderHttp, connectionNeverMade, sleep, type HttpOptions, type RawResponse, type RequestSpec, type RetryPolicy } from './http.js';
 import { explainRefusal } from './refusals.js';
@@ -119,7 +120,7 @@ export class CoderClient {
     try {
       parsed = new URL(opts.url);
     } catch {
-      throw new CoderError('protocol', `The Coder URL "${opts.url}" is not a valid URL (expected e.g. https://coder.example.com).`);
+      throw new CoderError('protocol', `The Coder URL "${maskUrl(opts.url)}" is not a valid URL (expected e.g. https://coder.example.com).`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new CoderError('protocol', `The Coder URL must start with http:// or https:// (got "${parsed.protocol}").`);
