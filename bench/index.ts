@@ -8,6 +8,7 @@ import { benchApp } from './app.js';
 import { benchFollowerHeap, benchFollowerParse } from './follower.js';
 import { benchReplicas } from './replicas.js';
 import { printRows, type BenchRow } from './report.js';
+import { benchWriteBudget } from './write-budget.js';
 
 const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }> = {
   follower: {
@@ -25,6 +26,10 @@ const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }
   replicas: {
     title: 'GitHub App replicas and restarts',
     run: benchReplicas,
+  },
+  budget: {
+    title: "GitHub's write budget (one installation; time 20× faster)",
+    run: benchWriteBudget,
   },
 };
 

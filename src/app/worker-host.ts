@@ -28,7 +28,7 @@ export interface WorkerHostOptions {
 const STABLE_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** Under the 30 s a container is usually given between SIGTERM and SIGKILL. */
-const STOP_LIMIT_MS = 20_000;
+export const STOP_LIMIT_MS = 20_000;
 
 export class WorkerHost {
   private worker: Worker | undefined;
