@@ -75,11 +75,13 @@ async function run(port: GitHubPort, thread: Extract<Thread, { kind: 'issue' }>,
 
 describe('the write budget of one installation', () => {
   it('is enforced by the fake: writes sent as fast as the domain makes them are refused', async () => {
-    const repo = newRepo();
-    const raw = createOctokitPort(octokitFor(fake), { botLogin: fake.botLogin });
-    const issue = fake.addIssue('org', repo);
-    const thread = { kind: 'issue' as const, owner: 'org', repo, number: issue.number };
-    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => raw.createComment(thread, `burst ${i}`)));
+    // On GitHub's own clock: ten writes at once cannot spread over a second, however loaded the machine.
+    const realTime = await FakeGitHub.start({ writeBudget: {} });
+    realTime.addRepo('org', 'burst', { installationId: 7 });
+    const raw = createOctokitPort(octokitFor(realTime), { botLogin: realTime.botLogin });
+    const issue = realTime.addIssue('org', 'burst');
+    const thread = { kind: 'issue' as const, owner: 'org', repo: 'burst', number: issue.number };
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => raw.createComment(thread, `burst ${i}`))).finally(() => realTime.close());
     const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as GitHubError] : []));
     expect(refusals.length).toBeGreaterThan(0);
     for (const e of refusals) {
@@ -87,8 +89,8 @@ describe('the write budget of one installation', () => {
       expect(e).toMatchObject({ status: 403, rateLimited: true, retryAfterSeconds: 1 });
       expect(e.githubMessage).toMatch(/secondary rate limit/);
     }
-    const refused = fake.requests.find((r) => r.installationId === INSTALLATION + repoCount && r.status === 403);
-    expect(refused).toBeDefined();
+    expect(realTime.requests.filter((r) => r.installationId === 7 && r.status === 403)).toHaveLength(refusals.length);
+    expect(realTime.writeBudget?.refused.get(7)).toBe(refusals.length);
   });
 
   it('posts every answer once, never behind a progress edit, without one secondary rate limit, under many concurrent runs', async () => {
