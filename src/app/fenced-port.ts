@@ -38,13 +38,14 @@ export function fencePort(port: GitHubPort, store: JobStore, lease: Lease, lease
     }
   };
   const writes: Partial<GitHubPort> = {
-    createComment: async (thread, body) => {
+    // The write options (what the write is for) go on to the installation's write scheduler.
+    createComment: async (thread, body, options) => {
       await check();
-      return port.createComment(thread, body);
+      return port.createComment(thread, body, options);
     },
-    updateComment: async (ref, body) => {
+    updateComment: async (ref, body, options) => {
       await check();
-      return port.updateComment(ref, body);
+      return port.updateComment(ref, body, options);
     },
     addReaction: async (target, content) => {
       await check();

@@ -47,4 +47,27 @@ describe('the fenced GitHub port', () => {
     expect(refusals).toBe(1);
     await store.close();
   });
+
+  it('passes on what each write is for, so the installation\'s write scheduler still puts answers before progress edits', async () => {
+    const store = SqliteJobStore.open(':memory:');
+    await store.enqueue({ deliveryId: 'd2', dedupeKey: 'k2', event: 'issue_comment', installationId: 1, repository: 'o/r', payload: {}, receivedAt: 0 });
+    const [mine] = await store.claim('replica', 1, 60_000, Date.now());
+    const seen: unknown[] = [];
+    const port = {
+      createComment: async (_t: Thread, _body: string, options?: unknown) => {
+        seen.push(options);
+        return { owner: 'o', repo: 'r', kind: 'issue', id: 1, url: 'u' };
+      },
+      updateComment: async (_r: unknown, _body: string, options?: unknown) => {
+        seen.push(options);
+      },
+    } as unknown as GitHubPort;
+    const fence = fencePort(port, store, { deliveryId: 'd2', owner: 'replica', generation: mine!.leaseGeneration }, 60_000, () => undefined);
+    const signal = new AbortController().signal;
+    const ref = await fence.port.createComment(thread, 'progress', { priority: 'comment' });
+    await fence.port.updateComment(ref, 'still working', { priority: 'progress', signal });
+    await fence.port.updateComment(ref, 'the answer', { priority: 'answer' });
+    expect(seen).toEqual([{ priority: 'comment' }, { priority: 'progress', signal }, { priority: 'answer' }]);
+    await store.close();
+  });
 });
