@@ -12,7 +12,7 @@ import { followChat, type ChatOutcome, type FollowProgress } from '../coder/foll
 import { FINAL_STATUSES, type ChatInputPart } from '../coder/schemas.js';
 import { parseOutputSchema } from '../agent/output-schema.js';
 import { redactSecrets } from '../agent/render.js';
-import { parseCli, UsageError, type CliSettings } from './options.js';
+import { parseCli, rootUrlHint, UsageError, type CliSettings } from './options.js';
 import { commandHelp, overviewHelp } from './help.js';
 import { AnswerPrinter, progressLine, type TextSink } from './answer-printer.js';
 import { sniffImage, MAX_IMAGE_BYTES } from '../coder/files.js';
@@ -30,8 +30,13 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, error: 1, usage: 2, tempfail: 75, timeout: 124, interrupted: 130 } as const;
 
-/** Retries for one request: a refused connection (nothing listens) gets two short ones, and each is said on stderr. */
-const CLI_RETRY = { retries: 4, baseDelayMs: 300, maxDelayMs: 4000, refusedRetries: 2 };
+/**
+ * Retries for one request, each said on stderr: a refused connection
+ * (ECONNREFUSED: nothing listens) gets two short ones; any other failure to
+ * connect (host not found, reset, a port fetch will not use) and 429/502/503/504
+ * get four, with waits growing from 0.3 s (about 4 s in all). The README says so.
+ */
+export const CLI_RETRY = { retries: 4, baseDelayMs: 300, maxDelayMs: 4000, refusedRetries: 2 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let settings: CliSettings | undefined;
@@ -66,7 +71,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`coder-agent: ${redactSecrets(`${refusal.sentence} ${refusal.hint}`, settings ? [settings.token] : [])}\n`);
       return refusal.temporary ? EXIT.tempfail : EXIT.error;
     }
-    const text = err instanceof CoderError ? err.describe() : err instanceof Error ? err.message : String(err);
+    let text = err instanceof CoderError ? err.describe() : err instanceof Error ? err.message : String(err);
+    if (err instanceof CoderError && settings && err.kind !== 'network') {
+      const hint = rootUrlHint(settings.url, err.status === 404 && /route not found/i.test(err.message));
+      if (hint) text += ` ${hint}`;
+    }
     io.stderr.write(`coder-agent: ${redactSecrets(text, settings ? [settings.token] : [])}\n`);
     if (settings?.debug && err instanceof Error && err.stack) io.stderr.write(redactSecrets(err.stack, [settings.token]) + '\n');
     return EXIT.error;

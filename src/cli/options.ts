@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { COMMAND_HELP, isCommand, type Command } from './help.js';
+import { maskUrl } from '../url-mask.js';
 
 export { COMMANDS, type Command } from './help.js';
 
@@ -50,29 +51,68 @@ export interface CliSettings {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Parses "90s", "30m", "2h", "1500ms" or a bare number of minutes. */
+/**
+ * The longest --timeout, in milliseconds: Node's timers hold a signed 32-bit
+ * delay (2^31 − 1 ms, about 596.5 h) and fire at once for anything larger
+ * (TimeoutOverflowWarning), so a larger value cannot be honoured.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Parses "90s", "30m", "2h", "1500ms" or a bare number of minutes; at most MAX_TIMEOUT_MS. */
 export function parseDuration(text: string): number {
+  if (/^\s*-/.test(text)) throw new UsageError(`The timeout must be more than zero (got "${text}").`);
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
   if (!m || !m[1]) throw new UsageError(`"${text}" is not a duration (use e.g. 90s, 30m or 2h; a bare number is minutes).`);
   const n = Number(m[1]);
   const unit = m[2] ?? 'm';
   const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
   if (ms <= 0) throw new UsageError(`The timeout must be more than zero (got "${text}").`);
+  if (ms > MAX_TIMEOUT_MS) throw new UsageError(`The timeout can be at most 596h (${MAX_TIMEOUT_MS}ms, the longest delay Node's timers keep; got "${text}").`);
   return ms;
 }
 
-/** Checks a deployment URL: absolute, http or https. */
+/** Checks a deployment URL: absolute, http or https. Errors show it masked (no userinfo, no query). */
 export function parseCoderUrl(text: string): string {
   let u: URL;
   try {
     u = new URL(text);
   } catch {
-    throw new UsageError(`"${text}" is not a URL: give the Coder deployment's address, e.g. https://coder.example.com.`);
+    throw new UsageError(`"${maskUrl(text)}" is not a URL: give the Coder deployment's address, e.g. https://coder.example.com.`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new UsageError(`The Coder URL must start with http:// or https:// (got "${text}").`);
+    throw new UsageError(`The Coder URL must start with http:// or https:// (got "${maskUrl(text)}").`);
   }
   return text;
+}
+
+/**
+ * Paths of Coder's dashboard (site/src/router.tsx in coder/coder): a URL
+ * copied from the browser's address bar rather than the deployment's root.
+ */
+const DASHBOARD_PATH = /^\/(agents|workspaces|templates|users|deployment|settings|audit|health|organizations|login|api|@[^/]+)(\/|$)/i;
+
+/** The hint for a --url with a path, when Coder's answer suggests it is not the deployment's root; undefined when it is one. */
+export function rootUrlHint(coderUrl: string, routeNotFound: boolean): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(coderUrl);
+  } catch {
+    return undefined;
+  }
+  if (u.pathname === '/' || u.pathname === '') return undefined;
+  if (!routeNotFound && !DASHBOARD_PATH.test(u.pathname)) return undefined;
+  return `The Coder URL has a path (${u.pathname}); use the deployment's root URL, e.g. ${u.origin}.`;
+}
+
+/**
+ * A session token goes into the Coder-Session-Token header. Coder's tokens
+ * are `<id>-<secret>` in letters and digits; a space, line break or control
+ * character is a pasting mistake that fetch would refuse as a header.
+ */
+function checkToken(token: string, source: string): void {
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new UsageError(`The session token from ${source} contains a space, line break or other character that cannot go in an HTTP header; copy it again (\`coder tokens create\` prints it on one line).`);
+  }
 }
 
 /**
@@ -112,6 +152,7 @@ function parseLabels(list: string[]): Record<string, string> {
 
 function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined {
   if (text === undefined) return undefined;
+  if (/^-\d+$/.test(text)) throw new UsageError(`${flag} must be ${min} or more (got ${text}).`);
   if (!/^\d+$/.test(text)) throw new UsageError(`${flag} takes a whole number (got "${text}").`);
   const n = Number(text);
   if (n < min) throw new UsageError(`${flag} must be ${min} or more (got ${n}).`);
@@ -144,6 +185,37 @@ const OPTION_SPEC = {
 
 const GLOBAL_OPTIONS = new Set(['url', 'token', 'organization', 'timeout', 'json', 'quiet', 'debug', 'help', 'version']);
 
+/** Options whose value may look like a negative number, which parseArgs would take for an option. */
+const NUMERIC_OPTIONS = new Set(['--timeout', '--limit', '--after-id']);
+
+/** `--limit -1` → `--limit=-1`, so the value is judged (and refused) for what it is, not as a missing one. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (NUMERIC_OPTIONS.has(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** How many arguments each command takes after its name; Infinity where the rest is a prompt. */
+const MAX_ARGS: Record<Command, number> = {
+  chat: Infinity,
+  send: Infinity,
+  follow: 1,
+  interrupt: 1,
+  archive: 1,
+  unarchive: 1,
+  upload: 1,
+  list: 0,
+  models: 0,
+};
+
 /** parseArgs' messages point at its own syntax; say it in ours. */
 function describeParseError(err: unknown): string {
   const e = err as { code?: string; message?: string };
@@ -163,7 +235,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const early = first !== undefined && isCommand(first) ? first : undefined;
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTION_SPEC });
+    parsed = parseArgs({ args: joinNegativeValues(argv), allowPositionals: true, options: OPTION_SPEC });
   } catch (err) {
     throw new UsageError(describeParseError(err), early);
   }
@@ -190,10 +262,21 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     if (!GLOBAL_OPTIONS.has(name) && !own.has(name)) fail(`${cmd} does not take --${name}.`);
   }
 
+  const max = MAX_ARGS[cmd];
+  if (args.length > max) {
+    const extra = JSON.stringify(args[max]);
+    fail(max === 0 ? `${cmd} takes no arguments; ${extra} is extra.` : `${cmd} takes one argument; ${extra} is extra (quote a value that has spaces).`);
+  }
+
   const rawUrl = (v.url ?? env['CODER_URL'] ?? '').trim();
   const token = (v.token ?? env['CODER_SESSION_TOKEN'] ?? '').trim();
   if (!rawUrl) fail('No Coder URL: set CODER_URL or pass --url.');
   if (!token) fail('No session token: set CODER_SESSION_TOKEN or pass --token (create one with `coder tokens create`).');
+  try {
+    checkToken(token, v.token !== undefined ? '--token' : 'CODER_SESSION_TOKEN');
+  } catch (err) {
+    fail((err as Error).message);
+  }
   let url = rawUrl;
   try {
     url = parseCoderUrl(rawUrl);
