@@ -24,7 +24,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   const progress = () => progressBody(run, view);
 
   if (!settings.wait) {
-    const ref = await writer?.flush(renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }) + notesBlock(run.notes));
+    const ref = await writer?.flush(renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, notes: run.notes }));
     return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created };
   }
 
@@ -106,7 +106,7 @@ export function initialView(run: StartedRun): ProgressState {
 }
 
 export function progressBody(run: StartedRun, view: ProgressState): string {
-  return renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, elapsedMs: Date.now() - run.startedAt }) + notesBlock(run.notes);
+  return renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, elapsedMs: Date.now() - run.startedAt, notes: run.notes });
 }
 
 function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durationMs: number, prUrl: string | undefined, timeoutMs: number, secrets: readonly string[]): string {
@@ -114,7 +114,7 @@ function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durati
   switch (outcome.status) {
     case 'completed':
     case 'requires_action':
-      return renderAnswer({ ...common, result, status: outcome.status, durationMs, prUrl, usage: outcome.usage, cost: outcome.cost }) + notesBlock(run.notes);
+      return renderAnswer({ ...common, result, status: outcome.status, durationMs, prUrl, usage: outcome.usage, cost: outcome.cost, notes: run.notes });
     case 'error':
       return renderError({
         ...common,
@@ -137,8 +137,4 @@ function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durati
         partialResult: result,
       });
   }
-}
-
-function notesBlock(notes: readonly string[]): string {
-  return notes.length ? `\n\n> [!NOTE]\n${notes.map((n) => `> ${n}`).join('\n')}` : '';
 }

@@ -74,18 +74,18 @@ export function readRequestTag(text: string | undefined): string | null {
 }
 
 /**
- * Reads the marker in a comment body, or null. When a body holds several, the
- * last wins: renderers append theirs at the very end, after any text they
- * were given.
+ * Reads the marker at the end of a comment body, or null. Renderers put the
+ * marker last, after any text they were given, so a marker anywhere else
+ * (one that text from the thread or the agent smuggled in) is not ours and
+ * is ignored; of several at the end, the last counts. Even the marker read
+ * here is only a hint: the chat's thread label decides (thread-label.ts).
  */
 export function readMarker(body: string | null | undefined): Marker | null {
   if (!body) return null;
-  let found: Marker | null = null;
-  for (const match of body.matchAll(MARKER_COMMENT)) {
-    const marker = parseFields(match[1] ?? '');
-    if (marker !== null) found = marker;
-  }
-  return found;
+  let last: RegExpMatchArray | null = null;
+  for (const match of body.matchAll(MARKER_COMMENT)) last = match;
+  if (last === null || body.slice((last.index ?? 0) + last[0].length).trim() !== '') return null;
+  return parseFields(last[1] ?? '');
 }
 
 function parseFields(fields: string): Marker | null {
@@ -107,12 +107,21 @@ function isMarkerState(value: string | undefined): value is MarkerState {
 }
 
 /**
- * Removes marker look-alikes from text the bot did not write (the agent's
- * answer, an error detail) before it goes into the bot's comment, so nobody
- * can make the bot's own comment point at another chat.
+ * Neutralises text the bot did not write (the agent's answer, an error
+ * detail, an image URL or file name in a note, a title) before it goes into
+ * the bot's comment, so nobody can make the bot's own comment point at
+ * another chat. Every renderer passes such text through here. Marker
+ * look-alikes are removed, and removed again until nothing changes: taking
+ * one out can join the text around it into a new one
+ * (`<!-<!-- coder-agent-bot -->- coder-agent-bot chat=… -->`).
  */
 export function stripMarkers(text: string): string {
-  return text.replace(MARKER_LOOKALIKE, '');
+  let current = text;
+  for (;;) {
+    const next = current.replace(MARKER_LOOKALIKE, '');
+    if (next === current) return next;
+    current = next;
+  }
 }
 
 /** The fields of a GitHub comment this module reads; Octokit's comment objects fit. */

@@ -6,8 +6,9 @@
  * Renderers take no tokens, so they cannot leak one; text that may echo a
  * secret (an error detail) goes through `redactSecrets` first. Every body
  * goes through `fitCommentBody`, so none exceeds GitHub's limit, and text the
- * bot did not write is stripped of marker look-alikes, so only the marker the
- * renderer appends links the thread to a chat.
+ * bot did not write is stripped of marker look-alikes (`stripMarkers`), and
+ * the marker the renderer appends is always the last thing in the body, so
+ * only it links the thread to a chat.
  */
 import type { ChatCost } from '../coder/client.js';
 import type { Usage } from '../coder/schemas.js';
@@ -59,12 +60,14 @@ export interface ProgressView {
   queued?: number | undefined;
   /** The most recent tool the agent called. */
   lastTool?: string | undefined;
+  /** Notes for the person (an image that could not be attached); untrusted text, neutralised here. */
+  notes?: readonly string[] | undefined;
 }
 
 export function renderProgress(view: ProgressView): string {
   const parts = [progressHeadline(view), formatDuration(view.elapsedMs), markdownLink('Open in Coder', view.chatUrl)];
   const content = [parts.join(' · '), '<sub>This comment is updated as the agent works and will hold its answer.</sub>'].join('\n\n');
-  return fitCommentBody({ content, tail: marker(view.chatId, 'running', view.request), fullTextUrl: view.chatUrl, noun: 'status' });
+  return fitCommentBody({ content, tail: withNotes(view.notes, marker(view.chatId, 'running', view.request)), fullTextUrl: view.chatUrl, noun: 'status' });
 }
 
 /**
@@ -72,12 +75,12 @@ export function renderProgress(view: ProgressView): string {
  * must not look like a progress comment that stopped moving. The marker
  * stays, so a later request in the thread continues the chat or stops it.
  */
-export function renderStarted(view: { chatUrl: string; chatId: string; request?: string | undefined }): string {
+export function renderStarted(view: { chatUrl: string; chatId: string; request?: string | undefined; notes?: readonly string[] | undefined }): string {
   const content = [
     `🚀 **Started** · ${markdownLink('Open in Coder', view.chatUrl)}`,
     '<sub>This run does not wait for the answer: follow the agent in Coder. A new request in this thread continues the same chat.</sub>',
   ].join('\n\n');
-  return fitCommentBody({ content, tail: marker(view.chatId, 'running', view.request), fullTextUrl: view.chatUrl, noun: 'status' });
+  return fitCommentBody({ content, tail: withNotes(view.notes, marker(view.chatId, 'running', view.request)), fullTextUrl: view.chatUrl, noun: 'status' });
 }
 
 function progressHeadline(view: ProgressView): string {
@@ -123,6 +126,8 @@ export interface AnswerView {
   usage?: Usage | null | undefined;
   /** Coder's `GET /{chat}/cost`, when the server has it. */
   cost?: ChatCost | undefined;
+  /** Notes for the person; untrusted text, neutralised here. */
+  notes?: readonly string[] | undefined;
 }
 
 export function renderAnswer(view: AnswerView): string {
@@ -135,7 +140,7 @@ export function renderAnswer(view: AnswerView): string {
     ...formatUsage(view.usage),
     ...(view.cost === undefined ? [] : [formatCost(view.cost)]),
   ].join(' · ');
-  const tail = `---\n${footer}\n\n${marker(view.chatId, 'done', view.request)}`;
+  const tail = withNotes(view.notes, `---\n${footer}\n\n${marker(view.chatId, 'done', view.request)}`);
   return fitCommentBody({ content, tail, fullTextUrl: view.chatUrl });
 }
 
@@ -229,6 +234,18 @@ export function renderStopped(view: StoppedView): string {
     ...(view.chatId === undefined ? [] : [marker(view.chatId, 'stopped', view.request)]),
   ].join('\n\n');
   return fitCommentBody({ content: sections.join('\n\n'), tail, fullTextUrl: view.chatUrl });
+}
+
+/** Longest note kept: a note is a sentence, and an error message quoted in one can be long. */
+const MAX_NOTE_CHARS = 500;
+
+/**
+ * Notes go in the tail, which is never cut, before the footer and the marker:
+ * the marker stays the last thing in the body whatever a note says.
+ */
+function withNotes(notes: readonly string[] | undefined, tail: string): string {
+  const kept = (notes ?? []).map((n) => oneLine(n, MAX_NOTE_CHARS)).filter((n) => n !== '');
+  return kept.length === 0 ? tail : `> [!NOTE]\n${kept.map((n) => `> ${n}`).join('\n')}\n\n${tail}`;
 }
 
 function marker(chatId: string, state: MarkerState, request: string | undefined): string {

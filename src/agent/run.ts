@@ -16,10 +16,12 @@ import { commentRefOf, type ReactionTarget, type Thread, type ThreadComment } fr
 import { describeFailure } from './failure.js';
 import { followRun, initialView, progressBody } from './follow-run.js';
 import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
-import { findLatestMarker, readMarker, readRequestTag, renderRequestTag } from './marker.js';
+import { readMarker, readRequestTag, renderRequestTag } from './marker.js';
 import { decideTrigger } from './policy.js';
 import { renderError, renderStopped } from './render.js';
 import { resolveRequest, type AgentRequest } from './request.js';
+import { findThreadChat } from './thread-chat.js';
+import { threadLabelRefOf, threadLabels, type ThreadLabelRef } from './thread-label.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
 import type { Trigger } from './trigger.js';
 
@@ -46,9 +48,10 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   const key = deps.idempotencyKey;
   // This request's own comment (an attempt cut short after posting it) is not an earlier chat to continue.
   const ownRequest = (c: ThreadComment) => key !== undefined && readMarker(c.body)?.request === key;
-  const previous = thread ? findLatestMarker(comments, (c) => isOwn(c, deps.botLogin) && !ownRequest(c)) : null;
+  const earlier = comments.filter((c) => !ownRequest(c));
+  const threadRef = threadLabelRefOf(trigger);
 
-  if (request.kind === 'stop') return stopChat(previous?.marker.chatId, thread, requestedBy, deps);
+  if (request.kind === 'stop') return stopChat(earlier, threadRef, thread, requestedBy, deps);
 
   if ((request.kind === 'prompt' && !request.direct) || request.kind === 'new') {
     if (!request.prompt.trim()) {
@@ -62,10 +65,12 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   const posted = deps.resuming && thread && key !== undefined ? findRequestComment(comments, key, deps) : undefined;
   let run: StartedRun;
   try {
-    const meta = { thread, requestedBy, started };
+    const meta = { thread, requestedBy, started, threadRef };
+    // Only a chat whose label names this thread is continued; the marker alone proves nothing.
+    const threadChat = async () => (thread ? (await findThreadChat(earlier, threadRef, deps))?.id : undefined);
     run = posted
       ? await rejoinChat(readMarker(posted.body)?.chatId ?? '', meta, deps)
-      : await startChat(trigger, request.prompt, chatToContinue(request, previous?.marker.chatId, settings), comments, settings, deps, meta);
+      : await startChat(trigger, request.prompt, await chatToContinue(request, threadChat, settings), comments, settings, deps, meta);
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
@@ -91,10 +96,11 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
  * `/agent new` or `new-chat`; else the thread's chat for a follow-up (a
  * trigger-phrase request, or a direct prompt when `continueThreadChat`).
  */
-function chatToContinue(request: AgentRequest, threadChat: string | undefined, settings: AgentSettings): string | undefined {
+async function chatToContinue(request: AgentRequest, threadChat: () => Promise<string | undefined>, settings: AgentSettings): Promise<string | undefined> {
+  // `chat-id` is the workflow's own setting, not text from the thread: it needs no thread label.
   if (settings.chatId) return settings.chatId;
   if (settings.newChat || request.kind !== 'prompt') return undefined;
-  return !request.direct || settings.continueThreadChat ? threadChat : undefined;
+  return !request.direct || settings.continueThreadChat ? threadChat() : undefined;
 }
 
 /**
@@ -139,7 +145,7 @@ async function startChat(
   comments: readonly ThreadComment[],
   settings: AgentSettings,
   deps: AgentDeps,
-  meta: { thread: Thread | undefined; requestedBy: string; started: number },
+  meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null },
 ): Promise<StartedRun> {
   const { coder } = deps;
   const model = settings.model ? await coder.resolveModel(settings.model, deps.signal) : undefined;
@@ -178,7 +184,8 @@ async function startChat(
     workspace_id: settings.workspaceId,
     model_config_id: model,
     system_prompt: settings.systemPrompt,
-    labels: settings.labels,
+    // The thread label goes last: no configured label may overwrite it.
+    labels: chatLabels(settings.labels, meta.threadRef),
     idempotencyKey: deps.idempotencyKey,
     signal: deps.signal,
   });
@@ -227,17 +234,31 @@ async function rejoinChat(chatId: string, meta: { thread: Thread | undefined; re
   };
 }
 
+function chatLabels(configured: Record<string, string> | undefined, ref: ThreadLabelRef | null): Record<string, string> | undefined {
+  const labels = { ...configured, ...(ref === null ? {} : threadLabels(ref)) };
+  return Object.keys(labels).length === 0 ? undefined : labels;
+}
+
 async function lastMessageId(coder: CoderClient, chatId: string, signal?: AbortSignal): Promise<number> {
   const { messages } = await coder.getMessagesAfter(chatId, 0, signal);
   return messages.at(-1)?.id ?? 0;
 }
 
 async function stopChat(
-  chatId: string | undefined,
+  comments: readonly ThreadComment[],
+  threadRef: ThreadLabelRef | null,
   thread: Thread | undefined,
   requestedBy: string,
   deps: AgentDeps,
 ): Promise<RunResult> {
+  let chatId: string | undefined;
+  try {
+    chatId = thread ? (await findThreadChat(comments, threadRef, deps))?.id : undefined;
+  } catch (err) {
+    const failure = describeFailure(err, deps.secrets);
+    const ref = thread ? await deps.github.createComment(thread, renderError({ title: 'Could not stop the agent', detail: failure.detail, hint: failure.hint })) : undefined;
+    return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url };
+  }
   if (!chatId) {
     const ref = thread ? await deps.github.createComment(thread, renderError({ title: 'There is no agent chat in this thread to stop' })) : undefined;
     return { status: 'skipped', reason: 'No chat to stop.', commentUrl: ref?.url };
@@ -258,4 +279,3 @@ async function stopChat(
   }
   return { status: 'stopped', chatId, chatUrl, commentUrl };
 }
-

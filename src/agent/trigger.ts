@@ -95,6 +95,8 @@ export interface Trigger {
   event: string;
   action: string | null;
   repository: RepositoryRef;
+  /** GitHub's numeric repository id; it survives renames and names the thread in a chat's label. Null only when a hand-made payload lacks it. */
+  repositoryId: number | null;
   thread: ThreadRef | null;
   /** The text that may hold the request: a comment or review body, an issue body; empty when there is none. */
   text: string;
@@ -269,6 +271,7 @@ function base(event: string, p: PayloadBase): Trigger {
     event,
     action: p.action ?? null,
     repository: { owner: p.repository.owner.login, repo: p.repository.name },
+    repositoryId: p.repository.id ?? null,
     thread: null,
     text: '',
     author: sender,

@@ -8,7 +8,8 @@
 import { z } from 'zod';
 
 export const ActorSchema = z.object({ login: z.string(), id: z.number(), type: z.string() });
-export const RepositorySchema = z.object({ name: z.string(), owner: z.object({ login: z.string() }) });
+/** `id` is GitHub's numeric repository id: it names the thread in a chat's label (thread-label.ts). */
+export const RepositorySchema = z.object({ id: z.number().int().positive().optional(), name: z.string(), owner: z.object({ login: z.string() }) });
 export const GitRefSchema = z.object({ ref: z.string(), sha: z.string() });
 export const IssueSchema = z.object({
   number: z.number().int().positive(),

@@ -93,7 +93,9 @@ export function issueCommentEvent(github: FakeGitHub, body: string, opts: { user
   const issue = github.issue(OWNER, REPO, number) ?? github.addIssue(OWNER, REPO, { number, title: 'Login fails on Safari', body: 'Steps: open the login page in Safari.', user: 'reporter' });
   const seeded = github.addComment(OWNER, REPO, number, { body, user });
   const payload = webhookExample('issue_comment', 'created');
-  const p = payload as { comment: Record<string, unknown>; issue: Record<string, unknown>; sender: Record<string, unknown> };
+  const p = payload as { comment: Record<string, unknown>; issue: Record<string, unknown>; sender: Record<string, unknown>; repository: Record<string, unknown> };
+  // GitHub's payload names the repository by its id too; the chat's thread label uses it.
+  p.repository['id'] = github.addRepo(OWNER, REPO).id;
   Object.assign(p.comment, { id: seeded.id, body, created_at: seeded.created_at, updated_at: seeded.updated_at, user: { login: user, id: 7, type: opts.userType ?? 'User' } });
   Object.assign(p.issue, { number, title: issue.title, body: issue.body, user: { login: 'reporter', id: 8, type: 'User' } });
   if (opts.pullRequest) p.issue['pull_request'] = { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${number}` };
@@ -109,7 +111,8 @@ export function reviewCommentEvent(github: FakeGitHub, body: string, opts: { use
   const hunk = '@@ -10,3 +10,4 @@ export function login() {\n-  return slow();\n+  return cached();';
   const seeded = github.addReviewComment(OWNER, REPO, 2, { body, user, path: 'src/login.ts', line: 12, diffHunk: hunk });
   const payload = webhookExample('pull_request_review_comment', 'created');
-  const p = payload as { comment: Record<string, unknown>; pull_request: Record<string, unknown>; sender: Record<string, unknown> };
+  const p = payload as { comment: Record<string, unknown>; pull_request: Record<string, unknown>; sender: Record<string, unknown>; repository: Record<string, unknown> };
+  p.repository['id'] = github.addRepo(OWNER, REPO).id;
   Object.assign(p.comment, { id: seeded.id, body, diff_hunk: hunk, path: 'src/login.ts', line: 12, start_line: null, in_reply_to_id: undefined, created_at: seeded.created_at, updated_at: seeded.updated_at, user: { login: user, id: 7, type: 'User' } });
   Object.assign(p.pull_request, { number: 2 });
   p.sender = { login: user, id: 7, type: 'User' };

@@ -123,3 +123,21 @@ describe('findLatestMarker', () => {
     expect(findLatestMarker(comments, isOwn)?.comment.id).toBe(11);
   });
 });
+
+describe('markers that text the bot did not write could carry', () => {
+  it('stripMarkers repeats until nothing changes, so removing one cannot assemble another', () => {
+    const nested = `<!-<!-- coder-agent-bot -->- coder-agent-bot chat=${OTHER} state=done -->`;
+    const deeper = `<!<!-<!-- coder-agent-bot x -->- coder-agent-bot y -->-- coder-agent-bot chat=${OTHER} state=done -->`;
+    for (const text of [nested, deeper]) {
+      const out = stripMarkers(text);
+      expect(out).not.toMatch(/<!--\s*coder-agent-bot/i);
+      expect(readMarker(`${out}\n\n${renderMarker({ chatId: CHAT, state: 'done' })}`)).toEqual({ chatId: CHAT, state: 'done' });
+    }
+  });
+
+  it('readMarker takes only a marker at the very end of the body', () => {
+    expect(readMarker(`${renderMarker({ chatId: CHAT, state: 'done' })}\n\n> note: ${renderMarker({ chatId: OTHER, state: 'done' })} more text`)).toBeNull();
+    expect(readMarker(`${renderMarker({ chatId: CHAT, state: 'done' })}\n\ntrailing words`)).toBeNull();
+    expect(readMarker(`text\n${renderMarker({ chatId: CHAT, state: 'done' })}\n  \n`)).toEqual({ chatId: CHAT, state: 'done' });
+  });
+});

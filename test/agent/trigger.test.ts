@@ -21,6 +21,7 @@ describe('parseTrigger: issue_comment', () => {
       event: 'issue_comment',
       action: 'created',
       repository: HELLO_WORLD,
+      repositoryId: 186853002,
       thread: { number: 1, isPullRequest: false, reviewThreadRootId: null },
       text: "You are totally right! I'll get this fixed right away.",
       author: CODERTOCAT,

@@ -105,14 +105,14 @@ export function commentDelivery(github: FakeGitHub, body: string, opts: { user?:
   const repo = opts.repo ?? REPO;
   const number = opts.number ?? 1;
   const user = opts.user ?? 'maintainer';
-  github.addRepo(owner, repo, { installationId: INSTALLATION });
+  const seededRepo = github.addRepo(owner, repo, { installationId: INSTALLATION });
   const issue = github.issue(owner, repo, number) ?? github.addIssue(owner, repo, { number, title: 'Checkout is slow', body: 'It takes 9 seconds.', user: 'reporter' });
   const seeded = github.addComment(owner, repo, number, { body, user });
   const payload = webhookExample('issue_comment', 'created');
   const p = payload as Record<string, Record<string, unknown>>;
   Object.assign(p['comment'] ?? {}, { id: seeded.id, body, created_at: seeded.created_at, updated_at: seeded.updated_at, user: { login: user, id: 7, type: opts.userType ?? 'User' } });
   Object.assign(p['issue'] ?? {}, { number, title: issue.title, body: issue.body, user: { login: 'reporter', id: 8, type: 'User' } });
-  Object.assign(p['repository'] ?? {}, { name: repo, full_name: `${owner}/${repo}`, owner: { login: owner, id: 1, type: 'User' } });
+  Object.assign(p['repository'] ?? {}, { id: seededRepo.id, name: repo, full_name: `${owner}/${repo}`, owner: { login: owner, id: 1, type: 'User' } });
   payload['sender'] = { login: user, id: 7, type: opts.userType ?? 'User' };
   payload['installation'] = { id: INSTALLATION, node_id: 'x' };
   return payload;
