@@ -9,8 +9,13 @@ import { benchFollowerHeap, benchFollowerParse } from './follower.js';
 import { benchReplicas } from './replicas.js';
 import { printRows, type BenchRow } from './report.js';
 import { benchWriteBudget } from './write-budget.js';
+import { benchTriggerParse } from './trigger-parse.js';
 
 const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }> = {
+  parse: {
+    title: 'Trigger parsing',
+    run: benchTriggerParse,
+  },
   follower: {
     title: 'Stream follower',
     run: async () => [...(await benchFollowerParse()), ...(await benchFollowerHeap())],

@@ -5,7 +5,7 @@
  * a line of prose. Inside code it is an example, and in a quoted line it is
  * someone quoting an earlier request, which must not run it again.
  */
-import { maskCode } from './markdown.js';
+import { findCode, rangeWalker } from './markdown.js';
 import { sanitizeUntrusted } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -20,10 +20,12 @@ export const DEFAULT_TRIGGER_PHRASE = '/agent';
 export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; prompt: string } | { kind: 'stop' };
 
 /**
- * Parses the first `phrase` that starts a line of prose in `text` (leading
- * whitespace allowed; the phrase must be followed by whitespace or the end of
- * the line; matched case-insensitively). The prompt is the rest of that line
- * and every line after it, trimmed. Returns null when there is no request.
+ * Parses the first `phrase` that starts a line of prose in `text` (up to
+ * three spaces before it, as four make an indented code block; the phrase
+ * must be followed by whitespace or the end of the line; matched
+ * case-insensitively). The prompt is the rest of that line and every line
+ * after it, trimmed, without quoted lines and link reference definitions.
+ * Returns null when there is no request. Linear in the text.
  *
  * The text is read as a person sees it: hidden content (HTML comments,
  * invisible characters) is removed first, so a phrase hidden in a comment
@@ -34,20 +36,40 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   if (trimmedPhrase === '') throw new RangeError('The trigger phrase is empty; set it to something like "/agent".');
 
   const visible = sanitizeUntrusted(text);
-  const lines = visible.split('\n');
-  const maskedLines = maskCode(visible).split('\n');
-  const trigger = new RegExp(`^([ \\t]*)${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
+  // The cheap check first: most comments never name the bot, and they cost one search.
+  if (!visible.toLowerCase().includes(trimmedPhrase.toLowerCase())) return null;
+  const { lines, kinds, spans, html } = findCode(visible);
+  const inSpan = rangeWalker(spans);
+  const inHtml = rangeWalker(html);
+  const trigger = new RegExp(`^[ \\t]*${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
-  for (const [index, masked] of maskedLines.entries()) {
-    // `> /agent ...` quotes an earlier request (GitHub's "Quote reply").
-    if (/^[ \t]*>/.test(masked)) continue;
-    const match = trigger.exec(masked);
+  let offset = 0;
+  for (const [index, line] of lines.entries()) {
+    const lineStart = offset;
+    offset += line.length + 1;
+    // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example.
+    if (kinds[index] !== 'prose') continue;
+    const match = trigger.exec(line);
     if (match === null) continue;
-    const restOfLine = (lines[index] ?? '').slice(match[0].length);
-    const request = [restOfLine, ...lines.slice(index + 1)].join('\n').trim();
-    return toCommand(request);
+    const phraseAt = lineStart + match[0].length - trimmedPhrase.length;
+    if (inSpan(phraseAt) || inHtml(phraseAt)) continue;
+    const restOfLine = line.slice(match[0].length);
+    // Quotes are someone else's words and definitions are never shown: context at most, never instruction.
+    const after = lines.slice(index + 1).filter((_line, k) => kinds[index + 1 + k] !== 'quote' && kinds[index + 1 + k] !== 'definition');
+    return toCommand([restOfLine, ...after].join('\n').trim());
   }
   return null;
+}
+
+/**
+ * Whether `text` contains `phrase` anywhere, ignoring case: a test linear in
+ * the text that rules out most comments before any Markdown is read.
+ * Hidden content (HTML comments, invisible characters) is removed first, as
+ * `parseAgentCommand` does, so the answer never differs from it on "no".
+ */
+export function mentionsPhrase(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): boolean {
+  const needle = phrase.trim().toLowerCase();
+  return needle !== '' && sanitizeUntrusted(text).toLowerCase().includes(needle);
 }
 
 /**

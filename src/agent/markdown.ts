@@ -4,8 +4,10 @@
  * A `/agent` inside a code sample is an example, not a request, and an image
  * link inside a code sample is not an image; a long answer cut in the middle
  * of a fenced block must have that block closed. These need to know which
- * lines are code, nothing more, so this is a line scanner, not a parser.
+ * text is code, nothing more, so this is a scanner, not a parser, and its
+ * work is linear in the text (markdown-lines.ts says why no parser).
  */
+import { classifyLines, type LineKind } from './markdown-lines.js';
 
 /** An open fenced code block: its fence character and length (CommonMark §4.5). */
 export interface Fence {
@@ -64,74 +66,157 @@ function isClosingFence(line: string, fence: Fence): boolean {
 /** Stands in for masked code; any character that is neither space nor a Markdown marker. */
 const MASK = '\u0000';
 
-/** A blank line, or a line of a (masked) fenced block: either ends a paragraph. */
-const PARAGRAPH_END = new RegExp(`\\n[ \\t]*\\n|\\n${MASK}`);
+/**
+ * Where the code is in `text`: fenced and indented code blocks (CommonMark
+ * §4.4, §4.5), inline code spans (§6.1) and `<pre>`/`<code>` elements, as
+ * sorted flat lists of [start, end) offsets (`html` may overlap `spans`).
+ * Linear in the length of the text.
+ */
+export interface CodeRanges {
+  lines: string[];
+  kinds: LineKind[];
+  /** Code blocks and code spans, in order, not overlapping. */
+  spans: number[];
+  /** `<pre>`/`<code>` elements outside `spans`, in order. */
+  html: number[];
+}
+
+export function findCode(text: string): CodeRanges {
+  const lines = text.split('\n');
+  const kinds = classifyLines(lines);
+  const spans: number[] = [];
+  let offset = 0;
+  let blockStart = -1;
+  for (const [i, line] of lines.entries()) {
+    const kind = kinds[i];
+    const inBlock = kind !== 'blank' && kind !== 'code';
+    if (inBlock && blockStart === -1) blockStart = offset;
+    if (!inBlock && blockStart !== -1) {
+      // A code span stays within its paragraph: a run of lines that are neither blank nor code.
+      codeSpans(text, blockStart, offset, spans);
+      blockStart = -1;
+    }
+    if (kind === 'code') spans.push(offset, offset + line.length);
+    offset += line.length + 1;
+  }
+  if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans);
+  return { lines, kinds, spans, html: htmlCodeElements(text, spans) };
+}
+
+/** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
+export function rangeWalker(ranges: readonly number[]): (offset: number) => boolean {
+  let r = 0;
+  return (offset) => {
+    while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
+    return r < ranges.length && (ranges[r] ?? Infinity) <= offset;
+  };
+}
 
 /**
- * Returns `text` with every character of fenced code blocks and inline code
- * spans replaced by U+0000 (newlines kept), so offsets and line numbers still
- * match the original. Callers search the masked text and read the original.
+ * Returns `text` with every character of code (see `findCode`) replaced by
+ * U+0000, newlines kept, so offsets and line numbers still match the
+ * original. Callers search the masked text and read the original.
  */
 export function maskCode(text: string): string {
-  const lines = text.split('\n');
-  const { inFence } = scanFences(lines);
-  const withoutFences = lines.map((line, i) => (inFence[i] ? MASK.repeat(line.length) : line)).join('\n');
-  return maskInlineCode(withoutFences);
+  const { spans, html } = findCode(text);
+  return applyMask(applyMask(text, spans), html);
+}
+
+function applyMask(text: string, ranges: readonly number[]): string {
+  if (ranges.length === 0) return text;
+  const parts: string[] = [];
+  let pos = 0;
+  for (let r = 0; r < ranges.length; r += 2) {
+    const start = Math.max(pos, ranges[r] ?? 0);
+    const end = Math.max(start, ranges[r + 1] ?? 0);
+    parts.push(text.slice(pos, start));
+    const code = text.slice(start, end);
+    parts.push(code.includes('\n') ? code.replace(/[^\n]/g, MASK) : MASK.repeat(code.length));
+    pos = end;
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 /**
- * A code span opens with a run of n backticks and closes at the next run of
- * exactly n (CommonMark §6.1); it may wrap lines but not leave its paragraph,
- * which a blank line or a (masked) fenced block ends. An unmatched run is
- * literal text.
+ * Code spans in `text[start, end)`: a run of n backticks opens one and the
+ * next run of exactly n closes it; an unmatched run is literal. One pass
+ * lists the runs, one backward pass links each to the next run of its
+ * length, one forward pass pairs them: linear however many runs stay unmatched.
  */
-function maskInlineCode(text: string): string {
-  const out = text.split('');
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] !== '`' || isEscaped(text, i)) {
-      i++;
-      continue;
+function codeSpans(text: string, start: number, end: number, ranges: number[]): void {
+  let at: Int32Array = new Int32Array(64);
+  let length: Int32Array = new Int32Array(64);
+  let count = 0;
+  for (let k = text.indexOf('`', start); k !== -1 && k < end; k = text.indexOf('`', k)) {
+    let e = k;
+    while (e < end && text.charCodeAt(e) === 96) e++;
+    if (count === at.length) {
+      at = grow(at);
+      length = grow(length);
     }
-    const runLength = backtickRun(text, i);
-    const close = findClosingRun(text, i + runLength, runLength);
-    if (close === -1) {
-      i += runLength;
-      continue;
-    }
-    const end = close + runLength;
-    for (let k = i; k < end; k++) if (out[k] !== '\n') out[k] = MASK;
-    i = end;
+    at[count] = k;
+    length[count] = e - k;
+    count++;
+    k = e;
   }
-  return out.join('');
+  if (count < 2) return;
+  const nextSame = new Int32Array(count);
+  const lastByLength = new Map<number, number>();
+  for (let i = count - 1; i >= 0; i--) {
+    const n = length[i] ?? 0;
+    nextSame[i] = lastByLength.get(n) ?? -1;
+    lastByLength.set(n, i);
+  }
+  let cursor = start;
+  for (let i = 0; i < count; i++) {
+    const from = at[i] ?? 0;
+    const closer = nextSame[i] ?? -1;
+    if (from < cursor || closer === -1 || isEscaped(text, from)) continue;
+    cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
+    ranges.push(from, cursor);
+  }
 }
 
-function backtickRun(text: string, start: number): number {
-  let end = start;
-  while (text[end] === '`') end++;
-  return end - start;
+function grow(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
 
 function isEscaped(text: string, index: number): boolean {
   let backslashes = 0;
-  for (let k = index - 1; k >= 0 && text[k] === '\\'; k--) backslashes++;
+  for (let k = index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
   return backslashes % 2 === 1;
 }
 
-function findClosingRun(text: string, from: number, length: number): number {
-  const paragraphEnd = text.slice(from).search(PARAGRAPH_END);
-  const limit = paragraphEnd === -1 ? text.length : from + paragraphEnd;
-  let k = from;
-  while (k < limit) {
-    if (text[k] !== '`') {
-      k++;
-      continue;
-    }
-    const run = backtickRun(text, k);
-    if (run === length) return k;
-    k += run;
+/** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
+const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
+
+/**
+ * `<pre>…</pre>` and `<code>…</code>` outside the code in `spans`. An element
+ * never closed runs to the end, as an HTML block does (CommonMark §4.6):
+ * erring towards code is the safe side. Each search starts where the last
+ * one ended, so the scan is linear.
+ */
+function htmlCodeElements(text: string, spans: readonly number[]): number[] {
+  const ranges: number[] = [];
+  const lower = text.toLowerCase();
+  const inSpan = rangeWalker(spans);
+  const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
+  for (let m = open.exec(text); m !== null; m = open.exec(text)) {
+    if (inSpan(m.index)) continue;
+    const closeTag = `</${(m[1] ?? '').toLowerCase()}`;
+    let close = lower.indexOf(closeTag, m.index);
+    // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits).
+    while (close !== -1 && inSpan(close)) close = lower.indexOf(closeTag, close + 1);
+    const gt = close === -1 ? -1 : lower.indexOf('>', close);
+    const end = gt === -1 ? text.length : gt + 1;
+    ranges.push(m.index, end);
+    if (end === text.length) break;
+    open.lastIndex = end;
   }
-  return -1;
+  return ranges;
 }
 
 /**

@@ -1,0 +1,57 @@
+/**
+ * Trigger parsing figures (issue 8, kind 4): the time to parse 1 MB of
+ * adversarial Markdown for an `/agent` request, for several kinds of input
+ * that make naive scanners and parsers quadratic (goal < 100 ms each: the
+ * work is linear in the text, so a megabyte is a small constant).
+ */
+import { parseAgentCommand } from '../src/agent/command.js';
+import type { BenchRow } from './report.js';
+
+const MB = 1024 * 1024;
+
+function fill(unit: string, prefix = '/agent '): string {
+  return prefix + unit.repeat(Math.ceil((MB - prefix.length) / unit.length)).slice(0, MB - prefix.length);
+}
+
+/** The request at the end, so everything before it must be read. */
+function before(unit: string): string {
+  const request = '\n\n/agent go';
+  return unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB - request.length) + request;
+}
+
+const INPUTS: Record<string, string> = {
+  'the issue\'s input ("/agent " + "`a"…)': fill('`a'),
+  '"`a"… before the request': before('`a'),
+  'unmatched runs of every length before the request': before(Array.from({ length: 64 }, (_v, i) => '`'.repeat(i + 1)).join('a') + '\n'),
+  'unclosed <code> tags before the request': before('<code a '),
+  'nested quotes ("> ")': fill('> ', ''),
+  'lines of indented code and quotes': fill('    /agent x\n> /agent y\n[a]: b\n', ''),
+  'emphasis and brackets ("*[a") before the request': before('*[a'),
+};
+
+/**
+ * Best of five runs after a warm-up, in milliseconds of CPU time (user and
+ * system, all of the process's threads, so garbage collection counts): on a
+ * shared machine wall time measures the neighbours as much as the parser.
+ */
+function bestMs(text: string): { cpu: number; wall: number } {
+  parseAgentCommand(text);
+  let cpu = Infinity;
+  let wall = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const usage = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    parseAgentCommand(text);
+    wall = Math.min(wall, Number(process.hrtime.bigint() - t) / 1e6);
+    const spent = process.cpuUsage(usage);
+    cpu = Math.min(cpu, (spent.user + spent.system) / 1000);
+  }
+  return { cpu, wall };
+}
+
+export async function benchTriggerParse(): Promise<BenchRow[]> {
+  return Object.entries(INPUTS).map(([name, text]) => {
+    const { cpu, wall } = bestMs(text);
+    return { name: `parse 1 MB: ${name}`, value: Math.round(cpu), unit: `ms CPU (${Math.round(wall)} ms wall)`, goal: '< 100 ms CPU', ok: cpu < 100 };
+  });
+}
