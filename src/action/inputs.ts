@@ -95,6 +95,7 @@ export function readInputs(): ActionInputs {
     issue,
     agent: {
       triggerPhrase,
+      labelTrigger: optional('label-trigger'),
       prompt: optional('prompt'),
       allowedBots: core
         .getInput('allowed-bots')

@@ -4,6 +4,13 @@
  * collaborator permission API (author_association alone can be stale or
  * wrong for org members); bots by account type only when listed; and never
  * the bot itself, so it cannot answer its own comments in a loop.
+ *
+ * The person checked is the one whose action caused the event (issue 8,
+ * kind 2): the commenter for a comment or review (who is also its author),
+ * the labeller for `labeled`, the editor for `edited`, the assigner for
+ * `assigned` — GitHub's `sender`. An issue's author is not asked: a
+ * maintainer labelling an outsider's report is the normal case, and a triage
+ * user labelling a writer's issue must not borrow the writer's permission.
  */
 import type { GitHubPort, Permission } from '../github/port.js';
 import type { Actor, Trigger } from './trigger.js';
@@ -34,10 +41,36 @@ export async function decideTrigger(trigger: Trigger, settings: PolicySettings, 
   // schedule and workflow_dispatch: the workflow file itself is the request,
   // and only people who can push can change it or dispatch it.
   if (trigger.event === 'schedule' || trigger.event === 'workflow_dispatch') return { allowed: true, via: 'workflow' };
-  const actor = trigger.author ?? trigger.sender;
-  if (!actor) {
-    return { allowed: false, reason: 'The event names no author, so there is nobody whose permission could be checked.', quiet: true };
+  const actors = actorsOf(trigger);
+  if (actors.length === 0) {
+    return { allowed: false, reason: 'The event names nobody who caused it, so there is nobody whose permission could be checked.', quiet: true };
   }
+  let decision: PolicyDecision = { allowed: false, reason: 'unreachable', quiet: true };
+  for (const actor of actors) {
+    decision = await decideActor(actor, trigger, settings, github);
+    if (!decision.allowed) return decision;
+  }
+  return decision;
+}
+
+/** Events whose text is written by the person who sent them: the author must be that person too. */
+const AUTHORED_EVENTS: ReadonlySet<string> = new Set(['issue_comment', 'pull_request_review_comment', 'pull_request_review']);
+
+/**
+ * Everyone who must be allowed: the sender (who caused the event) and, for
+ * comments and reviews, their author, were the two ever to differ.
+ */
+export function actorsOf(trigger: Pick<Trigger, 'event' | 'author' | 'sender'>): Actor[] {
+  const actors: Actor[] = [];
+  const sender = trigger.sender ?? (AUTHORED_EVENTS.has(trigger.event) ? null : trigger.author);
+  if (sender) actors.push(sender);
+  const author = trigger.author;
+  if (AUTHORED_EVENTS.has(trigger.event) && author && !actors.some((a) => sameLogin(a.login, author.login))) actors.push(author);
+  return actors;
+}
+
+async function decideActor(actor: Actor, trigger: Trigger, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
+  // Before the allowed-bots list, so neither `*` nor listing the bot's own login lets it answer itself.
   if (sameLogin(actor.login, settings.botLogin) || sameLogin(withoutBotSuffix(actor.login), withoutBotSuffix(settings.botLogin))) {
     return { allowed: false, reason: `@${actor.login} is this bot; it never answers itself.`, quiet: true };
   }

@@ -1,7 +1,9 @@
 /**
  * What a trigger asks for: a prompt (new chat or follow-up), a fresh chat, a
  * stop, or nothing. A direct `prompt` setting (a workflow's input) needs no
- * trigger phrase; otherwise the phrase must start a line of the text.
+ * trigger phrase; adding the configured `label-trigger` label asks the agent
+ * to work on the issue as written; otherwise the phrase must start a line of
+ * the text.
  */
 import { parseAgentCommand } from './command.js';
 import { isTriggeringAction, type Trigger } from './trigger.js';
@@ -12,12 +14,20 @@ export type AgentRequest =
   | { kind: 'stop' }
   | { kind: 'none'; reason: string };
 
-export function resolveRequest(trigger: Trigger, opts: { triggerPhrase: string; prompt?: string | undefined }): AgentRequest {
+export interface RequestOptions {
+  triggerPhrase: string;
+  prompt?: string | undefined;
+  /** The label whose addition starts the agent on an issue or pull request (`label-trigger`); unset: labels start nothing. */
+  labelTrigger?: string | undefined;
+}
+
+export function resolveRequest(trigger: Trigger, opts: RequestOptions): AgentRequest {
   const direct = opts.prompt?.trim();
   if (direct) return { kind: 'prompt', prompt: direct, direct: true };
   if (!isTriggeringAction(trigger)) {
     return { kind: 'none', reason: `"${trigger.event}" with action "${trigger.action ?? ''}" does not start the agent.` };
   }
+  if (trigger.action === 'labeled') return labelRequest(trigger, opts.labelTrigger);
   if (!trigger.text.trim()) {
     return { kind: 'none', reason: `The "${trigger.event}" event carries no text and no prompt input was given.` };
   }
@@ -33,4 +43,23 @@ export function resolveRequest(trigger: Trigger, opts: { triggerPhrase: string; 
   if (command.kind === 'stop') return command;
   if (command.kind === 'new') return command;
   return { kind: 'prompt', prompt: command.prompt, direct: false };
+}
+
+/**
+ * `labeled`: only the configured label starts the agent, and then the
+ * request is the issue itself. The labeller authorises it (policy.ts checks
+ * the labeller's permission); the issue's title and body stay untrusted
+ * context, which the chat input fences and labels as such, so this
+ * instruction is written by the bot and names only the thread and who asked.
+ * GitHub treats label names case-insensitively, and so does this.
+ */
+function labelRequest(trigger: Trigger, labelTrigger: string | undefined): AgentRequest {
+  const wanted = labelTrigger?.trim();
+  if (!wanted) return { kind: 'none', reason: 'Labels start the agent only when label-trigger is set.' };
+  if (trigger.label === null || trigger.label.toLowerCase() !== wanted.toLowerCase()) {
+    return { kind: 'none', reason: `The label added is not "${wanted}" (label-trigger).` };
+  }
+  const noun = trigger.thread?.isPullRequest ? 'pull request' : 'issue';
+  const by = trigger.sender ? ` by @${trigger.sender.login}` : '';
+  return { kind: 'new', prompt: `Work on this ${noun} as its title and description ask. The "${wanted}" label was added${by} to request it.` };
 }

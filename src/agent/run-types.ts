@@ -11,6 +11,8 @@ import type { Logger } from '../logger.js';
 
 export interface AgentSettings {
   triggerPhrase: string;
+  /** The label whose addition starts the agent on an issue (`label-trigger`); unset, labels start nothing. */
+  labelTrigger?: string | undefined;
   /** A direct prompt (workflow input): no trigger phrase needed. */
   prompt?: string | undefined;
   allowedBots: readonly string[];

@@ -17,6 +17,7 @@ const RepoConfigSchema = z
   .object({
     enabled: z.boolean().optional(),
     'trigger-phrase': z.string().regex(/^\S+$/, 'must be one word').optional(),
+    'label-trigger': z.string().trim().min(1).optional(),
     'workspace-id': z.string().optional(),
     model: z.string().optional(),
     'system-prompt': z.string().max(10_000).optional(),
@@ -28,6 +29,8 @@ const RepoConfigSchema = z
 export interface RepoConfig {
   enabled: boolean;
   triggerPhrase?: string | undefined;
+  /** The label whose addition starts the agent on an issue; unset, labels start nothing. */
+  labelTrigger?: string | undefined;
   workspaceId?: string | undefined;
   model?: string | undefined;
   systemPrompt?: string | undefined;
@@ -58,6 +61,7 @@ export function parseRepoConfig(text: string | null): RepoConfig {
   return {
     enabled: c.enabled ?? true,
     triggerPhrase: c['trigger-phrase'],
+    labelTrigger: c['label-trigger'],
     workspaceId: c['workspace-id'],
     model: c.model,
     systemPrompt: c['system-prompt'],

@@ -7,7 +7,8 @@
 import type { Probot } from 'probot';
 import type { GitHubPort } from '../github/port.js';
 import type { Logger } from '../logger.js';
-import { isBot } from '../agent/policy.js';
+import { mentionsPhrase } from '../agent/command.js';
+import { actorsOf, isBot } from '../agent/policy.js';
 import { resolveRequest } from '../agent/request.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
@@ -39,7 +40,9 @@ export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
   // An issue can ask again by being edited or labelled: the time of the change tells the requests apart.
   'issues.opened': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:opened` },
   'issues.edited': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:edited:${t.triggeredAt ?? ''}` },
-  'issues.labeled': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:labeled:${t.label ?? ''}:${t.triggeredAt ?? ''}` },
+  // One request per addition of the label: a redelivery carries the same issue `updated_at`, while removing the
+  // label and adding it again changes it. The label name is lower-cased as GitHub compares names.
+  'issues.labeled': { dedupeKey: (t) => `issues:${t.repositoryId ?? `${t.repository.owner}/${t.repository.repo}`}#${t.thread?.number ?? 0}:labeled:${(t.label ?? '').toLowerCase()}:${t.triggeredAt ?? ''}` },
 };
 
 /** The job store could not record a delivery; `status` is what the webhook intake answers (webhook-intake.ts). */
@@ -86,8 +89,8 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
       return count('ignored');
     }
     // Cheap checks first: most comments do not call the bot, and the bot's own never do.
-    const author = trigger.author;
-    if (author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
+    const botLogin = (await deps.botLogin()).toLowerCase();
+    if (actorsOf(trigger).some((a) => isBot(a) && a.login.toLowerCase() === botLogin)) return count('ignored');
     // The port is only made when the config must be read (a minute in, or never seen).
     let config;
     try {
@@ -97,7 +100,10 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
       if (err instanceof RepoConfigUnavailableError) count('config-unavailable');
       throw err;
     }
-    const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase });
+    const triggerPhrase = config.triggerPhrase ?? deps.triggerPhrase;
+    // Before any Markdown is read: a body that never names the phrase (and is no label event) costs one search.
+    if (trigger.action !== 'labeled' && !mentionsPhrase(trigger.text, triggerPhrase)) return count('ignored');
+    const request = resolveRequest(trigger, { triggerPhrase, labelTrigger: config.labelTrigger });
     if (!config.enabled || request.kind === 'none') return count('ignored');
 
     const recorded = await deps.store

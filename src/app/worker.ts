@@ -295,6 +295,7 @@ export class JobRunner {
 export function agentSettingsFor(app: AppSettings, repo: RepoConfig): AgentSettings {
   return {
     triggerPhrase: repo.triggerPhrase ?? app.triggerPhrase,
+    labelTrigger: repo.labelTrigger,
     allowedBots: repo.allowedBots ?? app.allowedBots,
     workspaceId: repo.workspaceId,
     model: repo.model,

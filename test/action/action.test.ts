@@ -262,6 +262,8 @@ describe('the Action on other events', () => {
     const payload = webhookExample('issues', 'opened', (x) => typeof (x['issue'] as { body: unknown }).body === 'string');
     const p = payload as { issue: Record<string, unknown> };
     Object.assign(p.issue, { number: 1, body: '/agent triage this', user: { login: 'maintainer', id: 7, type: 'User' } });
+    // GitHub sends the opener as the sender of `opened`.
+    (payload as Record<string, unknown>)['sender'] = { login: 'maintainer', id: 7, type: 'User' };
     const run = await runAction(coder, github, { event: 'issues', payload });
     expect(run.outputs['status']).toBe('completed');
     expect(github.reactions(OWNER, REPO).map((r) => r.content)).toContain('eyes');

@@ -309,6 +309,7 @@ describe('the Action cases that apply to the App', () => {
     github.addIssue(OWNER, REPO, { number: 5, title: 'New bug', body: '/agent triage', user: 'maintainer' });
     const opened = webhookExample('issues', 'opened', (x) => typeof (x['issue'] as { body: unknown }).body === 'string');
     Object.assign(opened['issue'] as object, { number: 5, body: '/agent triage', user: { login: 'maintainer', id: 7, type: 'User' } });
+    opened['sender'] = { login: 'maintainer', id: 7, type: 'User' };
     opened['installation'] = { id: INSTALLATION };
     await deliver(app, 'issues', opened);
     await waitFor(() => answered(5), 15_000);
