@@ -48,9 +48,13 @@ function toNumber(digits: string, raw: string): number {
  */
 export async function retarget(trigger: Trigger, target: IssueTarget, github: GitHubPort): Promise<Trigger> {
   const issue = await github.getIssue(target.owner, target.repo, target.number);
+  const sameRepository = target.owner.toLowerCase() === trigger.repository.owner.toLowerCase() && target.repo.toLowerCase() === trigger.repository.repo.toLowerCase();
   return {
     ...trigger,
     repository: { owner: target.owner, repo: target.repo },
+    // The payload's repository id names only its own repository; for another one it is unknown, and then no
+    // chat can be shown to belong to the thread (thread-label.ts): each run starts afresh rather than guess.
+    repositoryId: sameRepository ? trigger.repositoryId : null,
     thread: { number: issue.number, isPullRequest: issue.isPullRequest, reviewThreadRootId: null },
     comment: null,
     reviewComment: null,

@@ -21,7 +21,8 @@ afterEach(async () => {
   await github.close();
 });
 
-const schedule = { schedule: '0 3 * * *', repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` } };
+// As GitHub sends it: the repository's numeric id too (the chat's thread label is built from it).
+const schedule = { schedule: '0 3 * * *', repository: { id: 1296269, name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` } };
 const botComments = (n = 7) => github.comments(OWNER, REPO, n).filter((c) => c.user.login === 'github-actions[bot]');
 // Only requests under a prefix the fake mounts: the client tries /api/v2/chats first and takes a route 404 on older servers.
 const mounted = (path: string) => coder.options.prefixes.some((p) => path.startsWith(`/api/${p}/chats`));
