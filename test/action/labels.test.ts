@@ -71,3 +71,21 @@ describe('the Action on labels', () => {
     expect(allowed.outputs['status']).toBe('completed');
   });
 });
+
+describe('the Action never answers itself (issue 8, kind 7b)', () => {
+  it('not when allowed-bots names its own login, with or without [bot], nor when it is *', async () => {
+    const number = 3;
+    github.addIssue(OWNER, REPO, { number, title: 'Loop', body: 'x', user: 'maintainer' });
+    for (const allowed of ['github-actions[bot]', 'github-actions', '*']) {
+      const payload = webhookExample('issue_comment', 'created');
+      const seeded = github.addComment(OWNER, REPO, number, { body: '/agent answer yourself', user: 'github-actions[bot]' });
+      Object.assign(payload['comment'] as object, { id: seeded.id, body: seeded.body, created_at: seeded.created_at, updated_at: seeded.updated_at, user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' } });
+      Object.assign(payload['issue'] as object, { number });
+      Object.assign(payload['repository'] as object, { id: github.addRepo(OWNER, REPO).id });
+      payload['sender'] = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+      const run = await runAction(coder, github, { event: 'issue_comment', payload, inputs: { 'allowed-bots': allowed } });
+      expect(run.outputs['skipped']).toBe('true');
+    }
+    expect(coder.chats.size).toBe(0);
+  });
+});

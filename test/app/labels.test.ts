@@ -9,7 +9,7 @@ import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import { appSettings, BOT, CODER_TOKEN, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
@@ -60,5 +60,19 @@ describe('the App on labels', () => {
     await deliver(app.app, 'issues', labeled('agent', 'maintainer', '2026-11-30T11:00:00Z'));
     await waitFor(() => answers().length === 2, 15_000);
     expect(coder.chats.size).toBe(2);
+  });
+});
+
+describe('the App never answers itself (issue 8, kind 7b)', () => {
+  it('not when ALLOWED_BOTS is * or names it, for its comments and its labels', async () => {
+    app = await startTestApp(appSettings(coder, github, { allowedBots: ['*', BOT] }));
+    await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent answer yourself', { user: BOT, userType: 'Bot' }));
+    const byBot = labeled('agent', BOT, '2026-11-30T12:00:00Z');
+    byBot['sender'] = { login: BOT, id: 99, type: 'Bot' };
+    await deliver(app.app, 'issues', byBot);
+    await new Promise((r) => setTimeout(r, 500));
+    const c = await app.store.counts();
+    expect(c.queued + c.starting + c.following + c.done + c.failed).toBe(0);
+    expect(coder.chats.size).toBe(0);
   });
 });
