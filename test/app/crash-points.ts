@@ -38,6 +38,7 @@ import { FakeGitHub } from '../fakes/fake-github.js';
 import { clockSkew } from '../fakes/fake-github-data.js';
 import { waitFor } from '../helpers/wait.js';
 import { appSettings, BOT, CODER_TOKEN, commentDelivery, INSTALLATION, OWNER, REPO } from './harness.js';
+import { threadLabels } from '../../src/agent/thread-label.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/crash-point-worker.mjs', import.meta.url));
 
@@ -158,8 +159,10 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
     ];
     for (const [name, crash] of followUpCases) {
       it(`${name}: the same chat, one prompt, one answer`, async () => {
-        const chat = coder.createChatDirect({ status: 'waiting', messages: [{ role: 'user', text: 'first request' }, { role: 'assistant', text: 'First answer.' }] });
-        github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+        const repository = github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+        // The thread's chat, as the bot makes it: labelled with its thread (thread-label.ts), or a follow-up would not use it.
+        const labels = threadLabels({ repositoryId: repository.id, number: 1 });
+        const chat = coder.createChatDirect({ status: 'waiting', labels, messages: [{ role: 'user', text: 'first request' }, { role: 'assistant', text: 'First answer.' }] });
         github.addIssue(OWNER, REPO, { number: 1, title: 'Checkout is slow', body: 'It takes 9 seconds.', user: 'reporter' });
         github.addComment(OWNER, REPO, 1, { body: `First answer.\n\n<!-- coder-agent-bot chat=${chat.id} state=done -->`, user: BOT });
         const prompt = `and now the follow-up ${crash.method}`;
