@@ -1,7 +1,16 @@
 /** The job summary: what a person opening the workflow run sees first. */
 import * as core from '@actions/core';
+import { cutCleanly } from '../agent/comment-length.js';
+import { closeOpenFence } from '../agent/markdown.js';
 import { formatDuration } from '../agent/render.js';
 import type { RunResult } from '../agent/run.js';
+
+/**
+ * GitHub drops a step's summary over 1 MiB ("Job summary ... exceeds the
+ * maximum size of 1024k", docs: "Adding a job summary"). We keep 64 KiB of
+ * margin below it for whatever the runner adds.
+ */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 64 * 1024;
 
 const TITLES: Record<RunResult['status'], string> = {
   completed: '✅ The agent finished',
@@ -25,9 +34,35 @@ export async function writeSummary(result: RunResult, env: NodeJS.ProcessEnv): P
   if (result.commentUrl) rows.push(['Comment', `<a href="${result.commentUrl}">${result.commentUrl}</a>`]);
   if (result.prUrl) rows.push(['Pull request', `<a href="${result.prUrl}">${result.prUrl}</a>`]);
   if (result.reason) rows.push(['Why', escapeHtml(result.reason)]);
+  if (result.deliveryError) rows.push(['Not in the thread', escapeHtml(result.deliveryError)]);
   const summary = core.summary.addHeading(TITLES[result.status], 2).addTable(rows);
-  if (result.result) summary.addHeading('Answer', 3).addRaw(`\n\n${result.result}\n`);
+  if (result.result) {
+    summary.addHeading('Answer', 3);
+    const room = SUMMARY_LIMIT_BYTES - Buffer.byteLength(summary.stringify());
+    summary.addRaw(`\n\n${fitSummaryAnswer(result.result, room, result.chatUrl)}\n`);
+  }
   await summary.write();
+}
+
+/**
+ * The answer as the summary shows it: a code fence left open is closed, and
+ * an answer over `roomBytes` of UTF-8 is cut cleanly with a note that links
+ * the whole answer (also in the `result` output).
+ */
+export function fitSummaryAnswer(answer: string, roomBytes: number, chatUrl: string | undefined): string {
+  const whole = closeOpenFence(answer);
+  if (Buffer.byteLength(whole) <= roomBytes) return whole;
+  const where = chatUrl ? ` Read the whole answer in Coder: <a href="${chatUrl}">${chatUrl}</a>, or in the step's \`result\` output.` : " The step's `result` output holds the whole answer.";
+  const note = `\n\n> ✂️ The answer was cut here: a job summary holds at most 1 MiB.${where}`;
+  const budget = roomBytes - Buffer.byteLength(note);
+  // UTF-8 takes 1 to 3 bytes per UTF-16 code unit: shrink the cut until it fits.
+  let units = Math.max(0, budget);
+  for (;;) {
+    const kept = closeOpenFence(cutCleanly(answer, units));
+    const bytes = Buffer.byteLength(kept);
+    if (bytes <= budget || units === 0) return kept + note;
+    units = Math.max(0, Math.min(units - 1, Math.floor((units * budget) / bytes) - 8));
+  }
 }
 
 function escapeHtml(s: string): string {

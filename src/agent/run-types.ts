@@ -119,6 +119,12 @@ export interface RunResult {
   chatCreated?: boolean | undefined;
   /** Coder's error kind (`last_error.kind`, e.g. `rate_limit`, `usage_limit`, `hook_denied`), when the run failed with one. */
   errorKind?: string | undefined;
+  /**
+   * Why the thread does not show the outcome: a comment write failed after
+   * its retries (a read-only token, a rate limit). The outcome is still in
+   * this result; the entry must say it was not delivered.
+   */
+  deliveryError?: string | undefined;
 }
 
 /** Statuses that should fail a workflow step. */
