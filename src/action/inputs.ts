@@ -56,6 +56,15 @@ export async function readOutputSchemaInput(env: NodeJS.ProcessEnv): Promise<Rec
   }
 }
 
+/** A comma- or newline-separated list input. */
+function list(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export function readInputs(): ActionInputs {
   const coderToken = core.getInput('coder-token').trim();
   // Mask first, before anything can print it.
@@ -95,11 +104,9 @@ export function readInputs(): ActionInputs {
     agent: {
       triggerPhrase,
       prompt: optional('prompt'),
-      allowedBots: core
-        .getInput('allowed-bots')
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter(Boolean),
+      allowedBots: list('allowed-bots'),
+      assigneeTrigger: list('assignee-trigger'),
+      removeLabelWhenDone: bool('remove-label-when-done', false),
       workspaceId: optional('workspace-id'),
       model: optional('model'),
       systemPrompt,

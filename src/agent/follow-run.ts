@@ -58,6 +58,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     }
     const failure = describeFailure(err, deps.secrets);
     const ref = await writer?.flush(renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }));
+    await removeTriggerLabel(run, deps);
     return { status: 'failed', reason: failure.detail ?? failure.title, chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, errorKind: failure.kind };
   }
   const durationMs = Date.now() - run.startedAt;
@@ -78,6 +79,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   } catch (err) {
     deps.logger.error(`Could not write the answer to GitHub: ${(err as Error).message}`);
   }
+  await removeTriggerLabel(run, deps);
   return {
     status: outcome.status,
     chatId: run.chatId,
@@ -92,6 +94,20 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     ...(outcome.cost && { cost: outcome.cost }),
     ...(outcome.structuredOutput !== undefined && { structuredOutput: outcome.structuredOutput }),
   };
+}
+
+/**
+ * Takes the triggering label off when the run has ended (`remove-label-when-done`),
+ * so adding it again asks again. A failure here is logged: the answer is already posted.
+ */
+async function removeTriggerLabel(run: StartedRun, deps: AgentDeps): Promise<void> {
+  const label = run.removeLabel;
+  if (!label) return;
+  try {
+    await deps.github.removeLabel(label.owner, label.repo, label.number, label.name);
+  } catch (err) {
+    deps.logger.warn(`Could not remove the label "${label.name}": ${(err as Error).message}`);
+  }
 }
 
 interface ProgressState {

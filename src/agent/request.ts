@@ -12,12 +12,24 @@ export type AgentRequest =
   | { kind: 'stop' }
   | { kind: 'none'; reason: string };
 
-export function resolveRequest(trigger: Trigger, opts: { triggerPhrase: string; prompt?: string | undefined }): AgentRequest {
+export interface RequestOptions {
+  triggerPhrase: string;
+  prompt?: string | undefined;
+  /** Accounts whose assignment to an issue starts a chat with the issue as the prompt (`assignee-trigger`). */
+  assigneeTrigger?: readonly string[] | undefined;
+}
+
+/** What an assignment asks: the issue itself (title and body go to the chat as its context). */
+export const ASSIGNED_PROMPT =
+  'You have been assigned this issue. Work on it as its title and description ask; when a code change is needed, push a branch and open a pull request that refers to the issue.';
+
+export function resolveRequest(trigger: Trigger, opts: RequestOptions): AgentRequest {
   const direct = opts.prompt?.trim();
   if (direct) return { kind: 'prompt', prompt: direct, direct: true };
   if (!isTriggeringAction(trigger)) {
     return { kind: 'none', reason: `"${trigger.event}" with action "${trigger.action ?? ''}" does not start the agent.` };
   }
+  if (trigger.event === 'issues' && trigger.action === 'assigned') return resolveAssignment(trigger, opts.assigneeTrigger ?? []);
   if (!trigger.text.trim()) {
     return { kind: 'none', reason: `The "${trigger.event}" event carries no text and no prompt input was given.` };
   }
@@ -33,4 +45,11 @@ export function resolveRequest(trigger: Trigger, opts: { triggerPhrase: string; 
   if (command.kind === 'stop') return command;
   if (command.kind === 'new') return command;
   return { kind: 'prompt', prompt: command.prompt, direct: false };
+}
+
+function resolveAssignment(trigger: Trigger, accounts: readonly string[]): AgentRequest {
+  const login = trigger.assignee?.login;
+  const listed = login !== undefined && accounts.some((a) => a.replace(/^@/, '').toLowerCase() === login.toLowerCase());
+  if (!listed) return { kind: 'none', reason: `The issue was assigned to ${login ? `@${login}` : 'nobody'}, not to an account in assignee-trigger.` };
+  return { kind: 'prompt', prompt: ASSIGNED_PROMPT, direct: true };
 }

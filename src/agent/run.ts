@@ -82,6 +82,7 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
       ? CommentWriter.resume(deps.github, commentRefOf(thread, posted), { ...writerOptions, thread, lastBody: posted.body })
       : await CommentWriter.start(deps.github, thread, progressBody(run, initialView(run)), writerOptions);
   run.comment = writer?.ref;
+  run.removeLabel = labelToRemove(trigger, settings);
   await deps.onStarted?.(run);
   return followRun(run, settings, deps, writer);
 }
@@ -95,6 +96,12 @@ function chatToContinue(request: AgentRequest, threadChat: string | undefined, s
   if (settings.chatId) return settings.chatId;
   if (settings.newChat || request.kind !== 'prompt') return undefined;
   return !request.direct || settings.continueThreadChat ? threadChat : undefined;
+}
+
+/** The label that started this run, when `remove-label-when-done` asks for it to come off at the end. */
+function labelToRemove(trigger: Trigger, settings: AgentSettings): StartedRun['removeLabel'] {
+  if (!settings.removeLabelWhenDone || trigger.event !== 'issues' || trigger.action !== 'labeled' || !trigger.label || !trigger.thread) return undefined;
+  return { ...trigger.repository, number: trigger.thread.number, name: trigger.label };
 }
 
 /**

@@ -107,6 +107,8 @@ export interface Trigger {
   reviewComment: ReviewCommentPosition | null;
   /** The label added, for `issues` `labeled`. */
   label: string | null;
+  /** The account assigned, for `issues` `assigned`. */
+  assignee: Actor | null;
   workflow: WorkflowEventDetails | null;
   /** Who caused the event (for `issues` `labeled`, who added the label). */
   sender: Actor | null;
@@ -139,7 +141,7 @@ export const TRIGGERING_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   issue_comment: ['created'],
   pull_request_review_comment: ['created'],
   pull_request_review: ['submitted'],
-  issues: ['opened', 'edited', 'labeled'],
+  issues: ['opened', 'edited', 'labeled', 'assigned'],
 };
 
 export function isTriggeringAction(trigger: Pick<Trigger, 'event' | 'action'>): boolean {
@@ -202,11 +204,14 @@ const PARSERS: Readonly<Record<string, Parser>> = {
   },
   issues: (event, payload) => {
     const p = validate(event, IssuesEventSchema, payload);
+    const assigned = p.action === 'assigned';
     return {
       ...base(event, p),
       thread: { number: p.issue.number, isPullRequest: isPullRequest(p.issue), reviewThreadRootId: null },
       text: p.issue.body ?? '',
-      author: toActor(p.issue.user),
+      // An assignment is the assigner's request, whoever wrote the issue: their permission is what counts.
+      author: assigned ? toActor(p.sender) : toActor(p.issue.user),
+      assignee: toActor(p.assignee),
       subject: toSubject(p.issue),
       label: p.label?.name ?? null,
       triggeredAt: p.issue.updated_at ?? null,
@@ -277,6 +282,7 @@ function base(event: string, p: PayloadBase): Trigger {
     pullRequest: null,
     reviewComment: null,
     label: null,
+    assignee: null,
     workflow: null,
     sender,
     triggeredAt: null,

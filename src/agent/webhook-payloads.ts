@@ -64,6 +64,8 @@ export const ReviewEventSchema = BaseSchema.extend({
 export const IssuesEventSchema = BaseSchema.extend({
   issue: IssueSchema,
   label: z.object({ name: z.string() }).nullish(),
+  /** `assigned`/`unassigned`: the account assigned. */
+  assignee: ActorSchema.nullish(),
   changes: z.object({ body: z.object({ from: z.string().nullish() }).nullish() }).nullish(),
 });
 export const WorkflowDispatchEventSchema = BaseSchema.extend({

@@ -28,6 +28,7 @@ const HANDLED_EVENTS = [
   'issues.opened',
   'issues.edited',
   'issues.labeled',
+  'issues.assigned',
 ] as const;
 type HandledEvent = (typeof HANDLED_EVENTS)[number];
 
@@ -40,6 +41,7 @@ export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
   'issues.opened': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:opened` },
   'issues.edited': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:edited:${t.triggeredAt ?? ''}` },
   'issues.labeled': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:labeled:${t.label ?? ''}:${t.triggeredAt ?? ''}` },
+  'issues.assigned': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:assigned:${t.assignee?.login ?? ''}:${t.triggeredAt ?? ''}` },
 };
 
 /** The job store could not record a delivery; `status` is what Probot's middleware answers. */
@@ -90,7 +92,7 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
     if (author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
     // The port is only made when the config must be read (a minute in, or never seen).
     const config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger);
-    const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase });
+    const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase, assigneeTrigger: config.assigneeTrigger });
     if (!config.enabled || request.kind === 'none') return count('ignored');
 
     const recorded = await deps.store

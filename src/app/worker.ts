@@ -303,6 +303,8 @@ export function agentSettingsFor(app: AppSettings, repo: RepoConfig): AgentSetti
     wait: true,
     comment: true,
     progressIntervalMs: app.progressIntervalMs,
+    assigneeTrigger: repo.assigneeTrigger,
+    removeLabelWhenDone: repo.removeLabelWhenDone,
   };
 }
 

@@ -40,6 +40,7 @@ describe('parseTrigger: issue_comment', () => {
       pullRequest: null,
       reviewComment: null,
       label: null,
+      assignee: null,
       workflow: null,
       sender: CODERTOCAT,
       triggeredAt: '2019-05-15T15:20:21Z',
