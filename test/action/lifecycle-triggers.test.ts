@@ -46,7 +46,8 @@ describe('assignee-trigger', () => {
   });
 
   it('an assignment to another account, or without the input, does nothing', async () => {
-    for (const inputs of [{ 'assignee-trigger': 'agent-bot' }, {}]) {
+    const cases: Record<string, string>[] = [{ 'assignee-trigger': 'agent-bot' }, {}];
+    for (const inputs of cases) {
       const run = await runAction(coder, github, { event: 'issues', payload: assigned('alice'), inputs });
       expect(run.outputs['skipped']).toBe('true');
     }
