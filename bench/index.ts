@@ -5,6 +5,7 @@
  */
 import { benchAction } from './action.js';
 import { benchApp } from './app.js';
+import { benchCiRelay } from './ci-relay.js';
 import { benchFollowerHeap, benchFollowerParse } from './follower.js';
 import { benchReplicas } from './replicas.js';
 import { printRows, type BenchRow } from './report.js';
@@ -25,6 +26,10 @@ const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }
   replicas: {
     title: 'GitHub App replicas and restarts',
     run: benchReplicas,
+  },
+  lifecycle: {
+    title: 'Lifecycle (CI feedback)',
+    run: benchCiRelay,
   },
 };
 

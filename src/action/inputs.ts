@@ -107,6 +107,8 @@ export function readInputs(): ActionInputs {
       allowedBots: list('allowed-bots'),
       assigneeTrigger: list('assignee-trigger'),
       removeLabelWhenDone: bool('remove-label-when-done', false),
+      ciFeedback: bool('ci-feedback', true),
+      archiveOnClose: bool('archive-on-close', true),
       workspaceId: optional('workspace-id'),
       model: optional('model'),
       systemPrompt,

@@ -8,7 +8,8 @@ import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { redactSecrets } from '../agent/render.js';
-import { handleTrigger, isFailure, type RunResult } from '../agent/run.js';
+import { handleEvent } from '../agent/lifecycle.js';
+import { isFailure, type RunResult } from '../agent/run.js';
 import { parseTrigger, TriggerError } from '../agent/trigger.js';
 import { parseIssueTarget, retarget, TargetError } from '../agent/workflow-target.js';
 import { GitHubError } from '../github/errors.js';
@@ -77,7 +78,7 @@ export async function run(opts: RunOptions): Promise<void> {
     });
 
     if (target) trigger = await retarget(trigger, target, github).catch((err: unknown) => Promise.reject(targetUnreadable(err, target)));
-    const result = await handleTrigger(trigger, inputs.agent, {
+    const result = await handleEvent(trigger, inputs.agent, {
       coder,
       github,
       botLogin,

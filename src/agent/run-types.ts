@@ -30,6 +30,10 @@ export interface AgentSettings {
   assigneeTrigger?: readonly string[] | undefined;
   /** After a run started by adding a label, remove that label (`remove-label-when-done`). */
   removeLabelWhenDone?: boolean | undefined;
+  /** false: failed workflow runs on the agent's pull requests are not sent to its chat (`ci-feedback`, default on). */
+  ciFeedback?: boolean | undefined;
+  /** false: closing a thread leaves its chat alone, reopening too (`archive-on-close`, default on). */
+  archiveOnClose?: boolean | undefined;
   /**
    * Send the prompt to this chat and follow it, whatever the thread's marker
    * says (the Action's `chat-id` input). A missing chat is an error, not a
@@ -109,7 +113,7 @@ export interface StartedRun {
   removeLabel?: { owner: string; repo: string; number: number; name: string } | undefined;
 }
 
-export type RunStatus = OutcomeStatus | 'skipped' | 'refused' | 'started' | 'stopped' | 'failed';
+export type RunStatus = OutcomeStatus | 'skipped' | 'refused' | 'started' | 'stopped' | 'failed' | 'archived' | 'unarchived';
 
 export interface RunResult {
   status: RunStatus;

@@ -17,6 +17,7 @@ import {
   ReviewEventSchema,
   ScheduleEventSchema,
   WorkflowDispatchEventSchema,
+  WorkflowRunEventSchema,
   type PayloadActor,
   type PayloadBase,
   type PayloadComment,
@@ -90,6 +91,22 @@ export interface WorkflowEventDetails {
   schedule: string | null;
 }
 
+/** `workflow_run`: the run that completed. */
+export interface WorkflowRunDetails {
+  id: number;
+  /** The workflow's name. */
+  name: string;
+  htmlUrl: string;
+  headBranch: string;
+  headSha: string;
+  /** `success`, `failure`, `cancelled`, ...; null while it runs. */
+  conclusion: string | null;
+  /** 1 for the first attempt; a re-run is a new attempt of the same run id. */
+  attempt: number;
+  /** The pull requests the run belongs to (empty for forks). */
+  pullRequests: { number: number; headRef: string }[];
+}
+
 export interface Trigger {
   /** The event name: `issue_comment`, `schedule`, ... */
   event: string;
@@ -110,6 +127,8 @@ export interface Trigger {
   /** The account assigned, for `issues` `assigned`. */
   assignee: Actor | null;
   workflow: WorkflowEventDetails | null;
+  /** `workflow_run` only. */
+  workflowRun: WorkflowRunDetails | null;
   /** Who caused the event (for `issues` `labeled`, who added the label). */
   sender: Actor | null;
   /**
@@ -225,6 +244,23 @@ const PARSERS: Readonly<Record<string, Parser>> = {
       workflow: { ref: p.ref ?? null, workflow: p.workflow ?? null, inputs: p.inputs ?? {}, schedule: null },
     };
   },
+  workflow_run: (event, payload) => {
+    const p = validate(event, WorkflowRunEventSchema, payload);
+    const r = p.workflow_run;
+    return {
+      ...base(event, p),
+      workflowRun: {
+        id: r.id,
+        name: r.name || 'workflow',
+        htmlUrl: r.html_url,
+        headBranch: r.head_branch ?? '',
+        headSha: r.head_sha,
+        conclusion: r.conclusion ?? null,
+        attempt: r.run_attempt ?? 1,
+        pullRequests: (r.pull_requests ?? []).map((pr) => ({ number: pr.number, headRef: pr.head.ref })),
+      },
+    };
+  },
   schedule: (event, payload) => {
     const p = validate(event, ScheduleEventSchema, payload);
     return { ...base(event, p), workflow: { ref: null, workflow: p.workflow ?? null, inputs: {}, schedule: p.schedule } };
@@ -238,7 +274,8 @@ const parseGenericEvent: Parser = (event, payload) => {
     : p.pull_request
       ? { number: p.pull_request.number, isPullRequest: true, reviewThreadRootId: null }
       : null;
-  return { ...base(event, p), thread };
+  // When the thread last changed (closed, reopened): tells one close from the next.
+  return { ...base(event, p), thread, triggeredAt: p.issue?.updated_at ?? p.pull_request?.updated_at ?? null };
 };
 
 /**
@@ -284,6 +321,7 @@ function base(event: string, p: PayloadBase): Trigger {
     label: null,
     assignee: null,
     workflow: null,
+    workflowRun: null,
     sender,
     triggeredAt: null,
     previousText: null,

@@ -75,8 +75,21 @@ export const WorkflowDispatchEventSchema = BaseSchema.extend({
 });
 export const ScheduleEventSchema = BaseSchema.extend({ schedule: z.string(), workflow: z.string().nullish() });
 export const GenericEventSchema = BaseSchema.extend({
-  issue: z.object({ number: z.number().int().positive(), pull_request: z.looseObject({}).nullish() }).nullish(),
-  pull_request: z.object({ number: z.number().int().positive() }).nullish(),
+  issue: z.object({ number: z.number().int().positive(), pull_request: z.looseObject({}).nullish(), updated_at: z.string().optional() }).nullish(),
+  pull_request: z.object({ number: z.number().int().positive(), updated_at: z.string().optional() }).nullish(),
+});
+export const WorkflowRunEventSchema = BaseSchema.extend({
+  workflow_run: z.object({
+    id: z.number().int().positive(),
+    name: z.string().nullish(),
+    html_url: z.string(),
+    head_branch: z.string().nullish(),
+    head_sha: z.string(),
+    conclusion: z.string().nullish(),
+    run_attempt: z.number().int().positive().optional(),
+    /** Empty for pull requests from forks and for runs not started by a pull request. */
+    pull_requests: z.array(z.object({ number: z.number().int().positive(), head: z.object({ ref: z.string() }) })).nullish(),
+  }),
 });
 
 export type PayloadActor = z.infer<typeof ActorSchema>;

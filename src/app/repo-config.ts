@@ -24,6 +24,8 @@ const RepoConfigSchema = z
     /** One account or a list: assigning an issue to it starts a chat with the issue as the prompt. */
     'assignee-trigger': z.union([z.string().regex(/^\S+$/, 'must be an account login'), z.array(z.string().regex(/^\S+$/, 'must be an account login'))]).optional(),
     'remove-label-when-done': z.boolean().optional(),
+    'ci-feedback': z.boolean().optional(),
+    'archive-on-close': z.boolean().optional(),
   })
   .strict();
 
@@ -37,6 +39,8 @@ export interface RepoConfig {
   timeoutMs?: number | undefined;
   assigneeTrigger?: string[] | undefined;
   removeLabelWhenDone?: boolean | undefined;
+  ciFeedback?: boolean | undefined;
+  archiveOnClose?: boolean | undefined;
 }
 
 export class RepoConfigError extends Error {
@@ -69,6 +73,8 @@ export function parseRepoConfig(text: string | null): RepoConfig {
     timeoutMs: c['timeout-minutes'] === undefined ? undefined : c['timeout-minutes'] * 60_000,
     assigneeTrigger: typeof c['assignee-trigger'] === 'string' ? [c['assignee-trigger']] : c['assignee-trigger'],
     removeLabelWhenDone: c['remove-label-when-done'],
+    ciFeedback: c['ci-feedback'],
+    archiveOnClose: c['archive-on-close'],
   };
 }
 

@@ -8,6 +8,7 @@ import type { Probot } from 'probot';
 import type { GitHubPort } from '../github/port.js';
 import type { Logger } from '../logger.js';
 import { isBot } from '../agent/policy.js';
+import { lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
 import { resolveRequest } from '../agent/request.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
@@ -21,6 +22,8 @@ interface EventRoute {
 
 const byComment = (t: Trigger) => `${t.event}:${t.comment?.kind ?? 'none'}:${t.comment?.id ?? t.thread?.number ?? 0}`;
 
+const threadEventKey = (t: Trigger) => `${t.event}:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:${t.action ?? ''}:${t.triggeredAt ?? ''}`;
+
 const HANDLED_EVENTS = [
   'issue_comment.created',
   'pull_request_review_comment.created',
@@ -29,6 +32,11 @@ const HANDLED_EVENTS = [
   'issues.edited',
   'issues.labeled',
   'issues.assigned',
+  'issues.closed',
+  'issues.reopened',
+  'pull_request.closed',
+  'pull_request.reopened',
+  'workflow_run.completed',
 ] as const;
 type HandledEvent = (typeof HANDLED_EVENTS)[number];
 
@@ -41,6 +49,13 @@ export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
   'issues.opened': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:opened` },
   'issues.edited': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:edited:${t.triggeredAt ?? ''}` },
   'issues.labeled': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:labeled:${t.label ?? ''}:${t.triggeredAt ?? ''}` },
+  // Closing and reopening: the thread's update time tells a second close from a redelivery of the first.
+  'issues.closed': { dedupeKey: (t) => threadEventKey(t) },
+  'issues.reopened': { dedupeKey: (t) => threadEventKey(t) },
+  'pull_request.closed': { dedupeKey: (t) => threadEventKey(t) },
+  'pull_request.reopened': { dedupeKey: (t) => threadEventKey(t) },
+  // Once per failing run attempt, whatever the delivery.
+  'workflow_run.completed': { dedupeKey: (t) => `workflow_run:${t.repository.owner}/${t.repository.repo}:${t.workflowRun?.id ?? 0}.${t.workflowRun?.attempt ?? 0}` },
   'issues.assigned': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:assigned:${t.assignee?.login ?? ''}:${t.triggeredAt ?? ''}` },
 };
 
@@ -87,13 +102,17 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
       deps.logger.warn('A delivery without an installation was ignored.', { delivery: deliveryId });
       return count('ignored');
     }
+    const lifecycle = lifecycleEventOf(trigger, {});
+    // Only failures are relayed; most completed runs are not worth a record.
+    if (lifecycle === 'ci-failure' && trigger.workflowRun?.conclusion !== 'failure') return count('ignored');
     // Cheap checks first: most comments do not call the bot, and the bot's own never do.
     const author = trigger.author;
-    if (author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
+    if (!lifecycle && author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
     // The port is only made when the config must be read (a minute in, or never seen).
     const config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger);
     const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase, assigneeTrigger: config.assigneeTrigger });
-    if (!config.enabled || request.kind === 'none') return count('ignored');
+    const wanted = lifecycle ? lifecycleEnabled(lifecycle, config) : request.kind !== 'none';
+    if (!config.enabled || !wanted) return count('ignored');
 
     const recorded = await deps.store
       .enqueue({

@@ -41,6 +41,7 @@ describe('parseTrigger: issue_comment', () => {
       reviewComment: null,
       label: null,
       assignee: null,
+      workflowRun: null,
       workflow: null,
       sender: CODERTOCAT,
       triggeredAt: '2019-05-15T15:20:21Z',
