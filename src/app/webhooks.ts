@@ -123,6 +123,8 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
         repository: `${trigger.repository.owner}/${trigger.repository.repo}`,
         payload,
         receivedAt: Date.now(),
+        // Requests and clean-up in one thread run one after another (one chat per thread).
+        threadKey: trigger.thread ? `${trigger.repository.owner}/${trigger.repository.repo}#${trigger.thread.number}`.toLowerCase() : null,
       })
       .catch((err: unknown) => {
         // Not recorded (SQLite locked by another connection, Postgres unreachable): a 503, which the

@@ -43,6 +43,14 @@ export interface NewJob {
   payload: unknown;
   /** Epoch ms when the delivery was received. */
   receivedAt: number;
+  /**
+   * The thread the request acts in (`owner/repo#number`), or null. One chat
+   * per thread: `claim` holds a job back while an earlier job (by
+   * `receivedAt`, then `deliveryId`) with the same key is still `queued` or
+   * `starting` (its chat does not exist yet), so two requests a moment apart
+   * end up in one chat, the second as a follow-up.
+   */
+  threadKey?: string | null | undefined;
 }
 
 export interface JobRecord extends NewJob {
@@ -85,7 +93,9 @@ export interface JobStore {
   /**
    * Takes up to `limit` jobs for `owner` and leases them until `now + leaseMs`:
    * queued jobs, and unfinished ones (starting, following) whose lease is
-   * missing or expired, oldest first. Each claimed job's `attempts` grows by one.
+   * missing or expired, oldest first, except jobs held back by an earlier
+   * unstarted job of their thread (see `NewJob.threadKey`). Each claimed
+   * job's `attempts` grows by one.
    */
   claim(owner: string, limit: number, leaseMs: number, now?: number): Promise<JobRecord[]>;
 

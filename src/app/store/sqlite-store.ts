@@ -63,6 +63,14 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
     // The fencing token (see JobStore.holdLease).
     db.exec(`ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0`);
   },
+  (db) => {
+    // One chat per thread: a request waits while an earlier one in its thread has no chat yet.
+    db.exec(`
+      ALTER TABLE jobs ADD COLUMN thread_key TEXT;
+      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id)
+        WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
+    `);
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */
@@ -83,6 +91,10 @@ const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
 export const CLAIM_CANDIDATES_SQL = `
   SELECT delivery_id FROM jobs INDEXED BY jobs_claimable
   WHERE ${UNFINISHED} AND (lease_until IS NULL OR lease_until < @now)
+    AND (thread_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM jobs AS earlier
+      WHERE earlier.thread_key = jobs.thread_key AND earlier.state IN ('queued', 'starting') AND earlier.thread_key IS NOT NULL
+        AND (earlier.received_at < jobs.received_at OR (earlier.received_at = jobs.received_at AND earlier.delivery_id < jobs.delivery_id))))
   ORDER BY received_at, delivery_id
   LIMIT @limit`;
 
@@ -94,6 +106,7 @@ interface JobRow {
   repository: string;
   payload: string | null;
   received_at: number;
+  thread_key: string | null;
   state: JobState;
   attempts: number;
   run: string | null;
@@ -134,6 +147,7 @@ function toRecord(row: JobRow): JobRecord {
     repository: row.repository,
     payload: fromJson(row.payload),
     receivedAt: row.received_at,
+    threadKey: row.thread_key,
     state: row.state,
     attempts: row.attempts,
     run: fromJson(row.run),
@@ -164,8 +178,8 @@ function migrate(db: Db): void {
 function prepareStatements(db: Db) {
   return {
     insert: db.prepare(`
-      INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, updated_at)
-      VALUES (@deliveryId, @dedupeKey, @event, @installationId, @repository, @payload, @receivedAt, 'queued', @now)
+      INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
+      VALUES (@deliveryId, @dedupeKey, @event, @installationId, @repository, @payload, @receivedAt, @threadKey, 'queued', @now)
       ON CONFLICT DO NOTHING`),
     // The row that made the insert a duplicate: the same delivery if it was
     // redelivered as is, else the first delivery of the same request.
@@ -252,6 +266,7 @@ export class SqliteJobStore implements JobStore {
       repository: job.repository,
       payload: toJson(job.payload),
       receivedAt: job.receivedAt,
+      threadKey: job.threadKey ?? null,
       now: Date.now(),
     };
     return this.write(() => {

@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { waitFor } from '../helpers/wait.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+
+// Starts the App (webhook server and job worker thread): slow on a loaded machine.
+jest.setTimeout(90_000);
+
+let coder: FakeCoder;
+let github: FakeGitHub;
+let app: TestApp | undefined;
+
+beforeEach(async () => {
+  coder = await FakeCoder.start({ token: CODER_TOKEN });
+  github = await FakeGitHub.start({ writers: ['maintainer'] });
+});
+afterEach(async () => {
+  await app?.stop().catch(() => undefined);
+  app = undefined;
+  await coder.close();
+  await github.close();
+});
+
+describe('the App: one chat per thread when requests race', () => {
+  it('two /agent comments 0–1 s apart in a fresh thread make one chat; the second joins it as a follow-up (several rounds)', async () => {
+    app = await startTestApp(appSettings(coder, github));
+    const gaps = [0, 0, 400, 1000];
+    for (const [round, gap] of gaps.entries()) {
+      const number = 10 + round;
+      const first = commentDelivery(github, `/agent first request ${round}`, { number });
+      const second = commentDelivery(github, `/agent second request ${round}`, { number });
+      const a = deliver(app.app, 'issue_comment', first);
+      await new Promise((r) => setTimeout(r, gap));
+      const b = deliver(app.app, 'issue_comment', second);
+      expect((await a).status).toBe(200);
+      expect((await b).status).toBe(200);
+      const answers = () => github.comments(OWNER, REPO, number).filter((c) => c.user.login === BOT && c.body.includes('state=done'));
+      await waitFor(() => answers().length === 2, 60_000);
+      const inThread = [...coder.chats.values()].filter((c) => c.messages.some((m) => JSON.stringify(m.content).includes(`request ${round}`)));
+      expect(inThread).toHaveLength(1);
+      const chat = inThread[0];
+      const prompts = chat?.messages.filter((m) => m.role === 'user').map((m) => JSON.stringify(m.content)) ?? [];
+      expect(prompts).toHaveLength(2);
+      expect(prompts[0]).toContain(`first request ${round}`);
+      expect(prompts[1]).toContain(`second request ${round}`);
+      // Both answers name the one chat.
+      for (const c of answers()) expect(c.body).toContain(`chat=${chat?.id}`);
+    }
+  });
+});
