@@ -108,6 +108,7 @@ export function readInputs(): ActionInputs {
       assigneeTrigger: list('assignee-trigger'),
       removeLabelWhenDone: bool('remove-label-when-done', false),
       ciFeedback: bool('ci-feedback', true),
+      rerunOnEdit: bool('rerun-on-edit', false),
       archiveOnClose: bool('archive-on-close', true),
       workspaceId: optional('workspace-id'),
       model: optional('model'),

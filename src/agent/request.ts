@@ -17,6 +17,8 @@ export interface RequestOptions {
   prompt?: string | undefined;
   /** Accounts whose assignment to an issue starts a chat with the issue as the prompt (`assignee-trigger`). */
   assigneeTrigger?: readonly string[] | undefined;
+  /** An edited comment or issue body that changes the request runs it (as a follow-up); off by default (`rerun-on-edit`). */
+  rerunOnEdit?: boolean | undefined;
 }
 
 /** What an assignment asks: the issue itself (title and body go to the chat as its context). */
@@ -35,7 +37,9 @@ export function resolveRequest(trigger: Trigger, opts: RequestOptions): AgentReq
   }
   const command = parseAgentCommand(trigger.text, opts.triggerPhrase);
   if (!command) return { kind: 'none', reason: `The text does not start a line with "${opts.triggerPhrase}".` };
-  if (trigger.event === 'issues' && trigger.action === 'edited') {
+  if (trigger.action === 'edited') {
+    // Off by default: an edit must never quietly run a request again (DESIGN.md: content edited after the trigger is not trusted).
+    if (!opts.rerunOnEdit) return { kind: 'none', reason: 'Editing a request does not run it again (rerun-on-edit is off).' };
     // Only an edit that adds or changes the request starts it; fixing a typo elsewhere does not.
     const before = trigger.previousText === null ? null : parseAgentCommand(trigger.previousText, opts.triggerPhrase);
     if (before && JSON.stringify(before) === JSON.stringify(command)) {

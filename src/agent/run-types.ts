@@ -30,6 +30,8 @@ export interface AgentSettings {
   assigneeTrigger?: readonly string[] | undefined;
   /** After a run started by adding a label, remove that label (`remove-label-when-done`). */
   removeLabelWhenDone?: boolean | undefined;
+  /** An edited comment or issue body that changes the request runs it, as a follow-up that says so (`rerun-on-edit`, default off). */
+  rerunOnEdit?: boolean | undefined;
   /** false: failed workflow runs on the agent's pull requests are not sent to its chat (`ci-feedback`, default on). */
   ciFeedback?: boolean | undefined;
   /** false: closing a thread leaves its chat alone, reopening too (`archive-on-close`, default on). */

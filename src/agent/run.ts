@@ -73,6 +73,8 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     const ref = thread ? await deps.github.createComment(thread, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint })) : undefined;
     return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started, errorKind: failure.kind };
   }
+  // An edit never re-runs a finished turn quietly: it is a new turn, and the comment says what it answers.
+  if (trigger.action === 'edited') run.notes.unshift(`This answers the edited request${trigger.comment ? ` in ${trigger.comment.htmlUrl}` : ' in the description'}; earlier answers stay as they were.`);
   // The chat exists: the progress comment carries its marker from the start,
   // so a `/agent stop` or a follow-up finds it even while this run follows.
   const writerOptions = { minIntervalMs: progressInterval(settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, run.startedAt), logger: deps.logger };

@@ -136,7 +136,7 @@ export interface Trigger {
    * issue opened or changed). Thread content edited after this is not trusted.
    */
   triggeredAt: string | null;
-  /** `issues` `edited`: the body before the edit, so an edit that leaves the request as it was does not start it again. */
+  /** `edited` (issue bodies, comments): the text before the edit, so an edit that leaves the request as it was does not start it again. */
   previousText: string | null;
 }
 
@@ -157,8 +157,9 @@ export class TriggerError extends Error {
 
 /** The actions on which each event may start a run; events not listed may start one on any action. */
 export const TRIGGERING_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  issue_comment: ['created'],
-  pull_request_review_comment: ['created'],
+  // `edited` only with rerun-on-edit (request.ts decides).
+  issue_comment: ['created', 'edited'],
+  pull_request_review_comment: ['created', 'edited'],
   pull_request_review: ['submitted'],
   issues: ['opened', 'edited', 'labeled', 'assigned'],
 };
@@ -180,7 +181,9 @@ const PARSERS: Readonly<Record<string, Parser>> = {
       author: toActor(p.comment.user),
       comment: toComment('issue_comment', p.comment),
       subject: toSubject(p.issue),
-      triggeredAt: p.comment.created_at,
+      // An edit is a request as of the edit: what the thread said until then is context.
+      triggeredAt: p.action === 'edited' ? p.comment.updated_at : p.comment.created_at,
+      previousText: p.action === 'edited' ? (p.changes?.body?.from ?? null) : null,
     };
   },
   pull_request_review_comment: (event, payload) => {
@@ -203,7 +206,8 @@ const PARSERS: Readonly<Record<string, Parser>> = {
         commitId: c.commit_id,
         inReplyToId: c.in_reply_to_id ?? null,
       },
-      triggeredAt: c.created_at,
+      triggeredAt: p.action === 'edited' ? c.updated_at : c.created_at,
+      previousText: p.action === 'edited' ? (p.changes?.body?.from ?? null) : null,
     };
   },
   pull_request_review: (event, payload) => {

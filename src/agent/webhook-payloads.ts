@@ -38,7 +38,9 @@ export const CommentSchema = z.object({
 });
 export const BaseSchema = z.object({ action: z.string().optional(), repository: RepositorySchema, sender: ActorSchema.nullish() });
 
-export const IssueCommentEventSchema = BaseSchema.extend({ issue: IssueSchema, comment: CommentSchema });
+/** `edited`: the text before the edit. */
+const BodyChangesSchema = z.object({ body: z.object({ from: z.string().nullish() }).nullish() }).nullish();
+export const IssueCommentEventSchema = BaseSchema.extend({ issue: IssueSchema, comment: CommentSchema, changes: BodyChangesSchema });
 export const ReviewCommentEventSchema = BaseSchema.extend({
   pull_request: PullRequestSchema,
   comment: CommentSchema.extend({
@@ -50,6 +52,7 @@ export const ReviewCommentEventSchema = BaseSchema.extend({
     side: z.string().nullish(),
     in_reply_to_id: z.number().nullish(),
   }),
+  changes: BodyChangesSchema,
 });
 export const ReviewEventSchema = BaseSchema.extend({
   pull_request: PullRequestSchema,

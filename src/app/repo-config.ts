@@ -25,6 +25,7 @@ const RepoConfigSchema = z
     'assignee-trigger': z.union([z.string().regex(/^\S+$/, 'must be an account login'), z.array(z.string().regex(/^\S+$/, 'must be an account login'))]).optional(),
     'remove-label-when-done': z.boolean().optional(),
     'ci-feedback': z.boolean().optional(),
+    'rerun-on-edit': z.boolean().optional(),
     'archive-on-close': z.boolean().optional(),
   })
   .strict();
@@ -40,6 +41,7 @@ export interface RepoConfig {
   assigneeTrigger?: string[] | undefined;
   removeLabelWhenDone?: boolean | undefined;
   ciFeedback?: boolean | undefined;
+  rerunOnEdit?: boolean | undefined;
   archiveOnClose?: boolean | undefined;
 }
 
@@ -74,6 +76,7 @@ export function parseRepoConfig(text: string | null): RepoConfig {
     assigneeTrigger: typeof c['assignee-trigger'] === 'string' ? [c['assignee-trigger']] : c['assignee-trigger'],
     removeLabelWhenDone: c['remove-label-when-done'],
     ciFeedback: c['ci-feedback'],
+    rerunOnEdit: c['rerun-on-edit'],
     archiveOnClose: c['archive-on-close'],
   };
 }

@@ -28,6 +28,8 @@ const HANDLED_EVENTS = [
   'issue_comment.created',
   'pull_request_review_comment.created',
   'pull_request_review.submitted',
+  'issue_comment.edited',
+  'pull_request_review_comment.edited',
   'issues.opened',
   'issues.edited',
   'issues.labeled',
@@ -45,6 +47,9 @@ export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
   'issue_comment.created': { dedupeKey: byComment },
   'pull_request_review_comment.created': { dedupeKey: byComment },
   'pull_request_review.submitted': { dedupeKey: byComment },
+  // Each edit is its own request (only with rerun-on-edit): the edit time tells them apart.
+  'issue_comment.edited': { dedupeKey: (t) => `${byComment(t)}:edited:${t.comment?.updatedAt ?? ''}` },
+  'pull_request_review_comment.edited': { dedupeKey: (t) => `${byComment(t)}:edited:${t.comment?.updatedAt ?? ''}` },
   // An issue can ask again by being edited or labelled: the time of the change tells the requests apart.
   'issues.opened': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:opened` },
   'issues.edited': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:edited:${t.triggeredAt ?? ''}` },
@@ -110,7 +115,7 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
     if (!lifecycle && author && isBot(author) && author.login.toLowerCase() === (await deps.botLogin()).toLowerCase()) return count('ignored');
     // The port is only made when the config must be read (a minute in, or never seen).
     const config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger);
-    const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase, assigneeTrigger: config.assigneeTrigger });
+    const request = resolveRequest(trigger, { triggerPhrase: config.triggerPhrase ?? deps.triggerPhrase, assigneeTrigger: config.assigneeTrigger, rerunOnEdit: config.rerunOnEdit });
     const wanted = lifecycle ? lifecycleEnabled(lifecycle, config) : request.kind !== 'none';
     if (!config.enabled || !wanted) return count('ignored');
 

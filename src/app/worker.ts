@@ -307,6 +307,7 @@ export function agentSettingsFor(app: AppSettings, repo: RepoConfig): AgentSetti
     assigneeTrigger: repo.assigneeTrigger,
     removeLabelWhenDone: repo.removeLabelWhenDone,
     ciFeedback: repo.ciFeedback,
+    rerunOnEdit: repo.rerunOnEdit,
     archiveOnClose: repo.archiveOnClose,
   };
 }
