@@ -6,7 +6,7 @@ import { webhookExample } from '../helpers/webhook-examples.js';
 import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
 
 // Starts the App (webhook server and job worker thread): slow on a loaded machine.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let coder: FakeCoder;
 let github: FakeGitHub;
@@ -38,7 +38,7 @@ describe('the App: edited trigger comments', () => {
     app = await startTestApp(appSettings(coder, github));
     const created = commentDelivery(github, '/agent fix the login test');
     await deliver(app.app, 'issue_comment', created);
-    await waitFor(() => answers().length === 1, 30_000);
+    await waitFor(() => answers().length === 1, 45_000);
     const before = await app.store.counts();
     await deliver(app.app, 'issue_comment', edited(created, '/agent fix the login test', '/agent fix the signup test'));
     expect(await app.store.counts()).toEqual(before);
@@ -48,7 +48,7 @@ describe('the App: edited trigger comments', () => {
     await app.stop();
     app = await startTestApp(appSettings(coder, github));
     await deliver(app.app, 'issue_comment', edited(created, '/agent fix the login test', '/agent fix the signup test'));
-    await waitFor(() => answers().length === 2, 30_000);
+    await waitFor(() => answers().length === 2, 45_000);
     expect(coder.chats.size).toBe(1);
     expect(JSON.stringify(userTurns()[1]?.content)).toContain('fix the signup test');
     expect(answers()[1]?.body).toContain('This answers the edited request');

@@ -6,7 +6,7 @@ import { webhookExample } from '../helpers/webhook-examples.js';
 import { appSettings, BOT, CODER_TOKEN, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
 
 // Each test starts the App (webhook server and job worker thread): slow on a loaded machine.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let coder: FakeCoder;
 let github: FakeGitHub;
@@ -42,7 +42,7 @@ describe('the App: CI feedback (workflow_run)', () => {
     app = await startTestApp(appSettings(coder, github));
     expect((await deliver(app.app, 'workflow_run', payload)).status).toBe(200);
     const sends = () => coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${chat.id}/messages`));
-    await waitFor(() => sends().length === 1, 15_000);
+    await waitFor(() => sends().length === 1, 45_000);
     await deliver(app.app, 'workflow_run', payload); // a redelivery: new delivery id, same run
     await new Promise((r) => setTimeout(r, 500));
     expect(sends()).toHaveLength(1);
@@ -78,10 +78,10 @@ describe('the App: clean-up on close', () => {
     await coder.waitForStatus(chat.id, 'running');
     app = await startTestApp(appSettings(coder, github));
     await deliver(app.app, 'pull_request', closed);
-    await waitFor(() => coder.chat(chat.id).chat.archived, 15_000);
+    await waitFor(() => coder.chat(chat.id).chat.archived, 45_000);
     const paths = coder.requests.filter((r) => r.method !== 'GET' && r.path.includes(chat.id)).map((r) => r.path);
     expect(paths.findIndex((p) => p.endsWith('/interrupt'))).toBeLessThan(paths.findIndex((p) => p.endsWith('/archive') || p.endsWith(chat.id)));
     await deliver(app.app, 'pull_request', reopened);
-    await waitFor(() => !coder.chat(chat.id).chat.archived, 15_000);
+    await waitFor(() => !coder.chat(chat.id).chat.archived, 45_000);
   });
 });

@@ -43,7 +43,7 @@ describe('the App: assignee-trigger in .github/coder-agent.yml', () => {
     app = await startTestApp(appSettings(coder, github));
     const payload = assigned('agent-bot');
     expect((await deliver(app.app, 'issues', payload)).status).toBe(200);
-    await waitFor(() => botComments().some((c) => c.body.includes('state=done')), 15_000);
+    await waitFor(() => botComments().some((c) => c.body.includes('state=done')), 45_000);
     // A redelivery (new delivery id, same assignment) is recognised.
     await deliver(app.app, 'issues', payload);
     await new Promise((r) => setTimeout(r, 300));
@@ -63,7 +63,7 @@ describe('the App: assignee-trigger in .github/coder-agent.yml', () => {
     await deliver(app.app, 'issues', assigned('alice'));
     github.setPermission(OWNER, REPO, 'visitor', 'read');
     await deliver(app.app, 'issues', assigned('agent-bot', 'visitor'));
-    await waitFor(async () => (await app!.store.counts()).failed >= 1, 10_000);
+    await waitFor(async () => (await app!.store.counts()).failed >= 1, 45_000);
     expect(coder.chats.size).toBe(0);
     expect(botComments()).toHaveLength(0);
   });
