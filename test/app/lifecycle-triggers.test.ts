@@ -6,7 +6,7 @@ import { webhookExample } from '../helpers/webhook-examples.js';
 import { appSettings, BOT, CODER_TOKEN, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
 
 // Each test starts the App (webhook server and job worker thread): slow on a loaded machine.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let coder: FakeCoder;
 let github: FakeGitHub;
