@@ -39,7 +39,7 @@ export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSetti
   const chatUrl = deps.coder.chatUrl(chatId);
   try {
     if (action === 'archive') await archiveChat(chatId, settings.settleMs ?? 15_000, deps);
-    else await deps.coder.setArchived(chatId, false, deps.signal);
+    else await deps.coder.setArchived(chatId, false, { signal: deps.signal });
   } catch (err) {
     if (err instanceof CoderError && err.status === 404) return { status: 'skipped', reason: `Chat ${chatId} no longer exists.`, chatId };
     const failure = describeFailure(err, deps.secrets);
@@ -64,5 +64,5 @@ async function archiveChat(chatId: string, settleMs: number, deps: AgentDeps): P
       status = (await coder.getChat(chatId, deps.signal)).status;
     }
   }
-  await coder.setArchived(chatId, true, deps.signal);
+  await coder.setArchived(chatId, true, { signal: deps.signal, settleMs });
 }
