@@ -39,6 +39,8 @@ describe('the App: edited trigger comments', () => {
     const created = commentDelivery(github, '/agent fix the login test');
     await deliver(app.app, 'issue_comment', created);
     await waitFor(() => answers().length === 1, 45_000);
+    // The answer is posted just before the job is marked done: compare counts once it is.
+    await waitFor(async () => (await app!.store.counts()).done === 1, 45_000);
     const before = await app.store.counts();
     await deliver(app.app, 'issue_comment', edited(created, '/agent fix the login test', '/agent fix the signup test'));
     expect(await app.store.counts()).toEqual(before);
