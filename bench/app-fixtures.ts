@@ -102,18 +102,19 @@ export interface ServerChild {
   output(): string;
 }
 
-export async function startServer(script: string, kind: ServerKind, settings: AppSettings): Promise<ServerChild> {
+/** `env`: more environment for the child, e.g. its INSTANCE_ID when several replicas share one database. */
+export async function startServer(script: string, kind: ServerKind, settings: AppSettings, env: Record<string, string> = {}): Promise<ServerChild> {
   const config: ServerConfig = { settings };
   // --expose-gc changes nothing until `stats({ gc: true })` asks for a collection.
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server to <dir> (open it in Chrome's DevTools).
   const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
   const child = spawn(process.execPath, ['--expose-gc', ...profile, script, kind], {
     cwd: ROOT,
-    env: childEnv({ BENCH_SERVER_CONFIG: JSON.stringify(config) }),
+    env: childEnv({ ...env, BENCH_SERVER_CONFIG: JSON.stringify(config) }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const output = captureTail(child);
-  const name = kind === 'app' ? 'the App' : 'the bare Probot app';
+  const name = kind === 'app' ? `the App${env['INSTANCE_ID'] ? ` (${env['INSTANCE_ID']})` : ''}` : 'the bare Probot app';
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   try {
     const ready = await nextMessage(child, (m) => ((m as ServerMessage).type === 'ready' ? (m as Extract<ServerMessage, { type: 'ready' }>) : undefined), 30_000, `starting ${name}`, output);

@@ -7,6 +7,7 @@ import { benchAction } from './action.js';
 import { benchApp } from './app.js';
 import { benchFollowerHeap, benchFollowerParse } from './follower.js';
 import { benchReplicas } from './replicas.js';
+import { benchReplicaThroughput } from './replica-throughput.js';
 import { printRows, type BenchRow } from './report.js';
 import { benchWriteBudget } from './write-budget.js';
 import { benchTriggerParse } from './trigger-parse.js';
@@ -30,7 +31,7 @@ const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }
   },
   replicas: {
     title: 'GitHub App replicas and restarts',
-    run: benchReplicas,
+    run: async () => [...(await benchReplicas()), ...(await benchReplicaThroughput())],
   },
   budget: {
     title: "GitHub's write budget (one installation; time 20× faster)",
