@@ -46,6 +46,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
       chatId: run.chatId,
       afterId: run.afterId,
       userMessageId: run.userMessageId,
+      userMessageAt: run.userMessageAt,
       queuedId: run.queuedId,
       timeoutMs: Math.max(1000, settings.timeoutMs - (Date.now() - run.startedAt)),
       signal: deps.signal,

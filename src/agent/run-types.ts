@@ -93,6 +93,8 @@ export interface StartedRun {
   comment?: CommentRef | undefined;
   afterId: number;
   userMessageId?: number | undefined;
+  /** Coder's `created_at` of that message (RFC 3339): a chat updated later has taken it up. */
+  userMessageAt?: string | undefined;
   queuedId?: number | undefined;
   /** Epoch ms when the request was accepted. */
   startedAt: number;

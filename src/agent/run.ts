@@ -164,6 +164,7 @@ async function startChat(
         chatUrl: coder.chatUrl(continuing),
         afterId: userMessageId ?? (await lastMessageId(coder, continuing, deps.signal)),
         userMessageId,
+        userMessageAt: res.message?.created_at,
         queuedId: res.queued ? res.queued_message?.id : undefined,
         notes: input.notes,
         created: false,

@@ -183,6 +183,7 @@ async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
         chatId,
         afterId: userId ?? last,
         userMessageId: userId,
+        userMessageAt: res.message?.created_at,
         queuedId: res.queued ? res.queued_message?.id : undefined,
       });
     }
@@ -292,7 +293,7 @@ async function follow(
   io: CliIo,
   run: Run,
   client: CoderClient,
-  target: { chatId: string; afterId: number; userMessageId?: number; queuedId?: number; skipStream?: boolean; structured?: boolean },
+  target: { chatId: string; afterId: number; userMessageId?: number; userMessageAt?: string | undefined; queuedId?: number; skipStream?: boolean; structured?: boolean },
 ): Promise<number> {
   const printer = new AnswerPrinter(io.stdout, io.stderr, s.quiet || s.json);
   // Coder v2.38 shows an interrupt as `interrupting` before `waiting`: the
@@ -310,6 +311,7 @@ async function follow(
     chatId: target.chatId,
     afterId: target.afterId,
     userMessageId: target.userMessageId,
+    ...(target.userMessageAt !== undefined && { userMessageAt: target.userMessageAt }),
     queuedId: target.queuedId,
     timeoutMs,
     signal: io.signal,

@@ -49,6 +49,8 @@ export interface FollowOptions {
   afterId?: number;
   /** The user message that opened this turn (from a delivered send). */
   userMessageId?: number;
+  /** `created_at` of that user message (from the send's answer); read from Coder when needed and absent. */
+  userMessageAt?: string;
   /** Our message's queue id, when the send was queued behind a busy turn. */
   queuedId?: number;
   signal?: AbortSignal;
@@ -95,6 +97,7 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
     }
   };
   const state = new TurnState(opts.afterId ?? 0, { userMessageId: opts.userMessageId, queuedId: opts.queuedId, baselineStatus: opts.baselineStatus }, emit);
+  state.userMessageAt = opts.userMessageAt;
   if (opts.assumeStarted) state.active = true;
   const timeoutMs = opts.timeoutMs ?? 60 * 60_000;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -285,6 +288,7 @@ async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnSt
       const chat = await client.getChat(opts.chatId, stop);
       state.setStatus(chat.status);
       state.setCapacity(chat.queued_for_capacity === true);
+      await proveByUpdate(client, opts.chatId, state, chat, stop);
       if (chat.status === 'error' && chat.last_error && !state.error) state.error = chat.last_error;
       // Polling can miss a short 'running': an assistant message after ours
       // proves the turn ran. A final status that merely holds proves nothing
@@ -312,6 +316,7 @@ async function restLook(client: CoderClient, chatId: string, state: TurnState, s
     state.markActiveIfAnswered();
     const chat = await client.getChat(chatId, stop);
     if (!FINAL_STATUSES.has(chat.status) && !state.waitingInQueue) state.active = true;
+    await proveByUpdate(client, chatId, state, chat, stop);
     // A new chat has no earlier turn, so its idle status cannot be a stale one: when two looks agree
     // that it is idle, not waiting for capacity and has nothing queued, its turn ran (and wrote
     // nothing) before we connected. Follow-ups never take this path.
@@ -323,4 +328,21 @@ async function restLook(client: CoderClient, chatId: string, state: TurnState, s
   } catch {
     // The stream stays the source; REST was only a second opinion.
   }
+}
+
+/**
+ * A final status with no busy status or answer seen (a follow-up to a chat
+ * whose last turn ended the same way, e.g. `error` then `error`): it is this
+ * turn's when the chat was updated after our message was persisted
+ * (TurnState.noteChatUpdated). The message's time is read once, when the
+ * send did not give it.
+ */
+async function proveByUpdate(client: CoderClient, chatId: string, state: TurnState, chat: { status: string; updated_at?: string | undefined }, stop: AbortSignal): Promise<void> {
+  if (state.active || state.waitingInQueue || !FINAL_STATUSES.has(chat.status)) return;
+  const id = state.userMessageId;
+  if (state.userMessageAt === undefined && id !== undefined) {
+    const page = await client.getMessages(chatId, { afterId: id - 1, limit: 1, signal: stop });
+    state.userMessageAt = page.messages.find((m) => m.id === id)?.created_at;
+  }
+  state.noteChatUpdated(chat);
 }

@@ -49,8 +49,11 @@ export class TurnState {
   userMessageId: number | undefined;
   /** Id of our queued message while it waits in the queue. */
   private queuedId: number | undefined;
+  /** `created_at` of the turn's user message, once known: a chat updated later than it has taken it up. */
+  userMessageAt: string | undefined;
   /** A user message persisted while ours was queued: ours, if the queue update comes after it. */
   private userWhileQueued: number | undefined;
+  private userWhileQueuedAt: string | undefined;
   /** The turn's user message is known from the send; later user messages belong to later turns. */
   private readonly pinned: boolean;
   /** Where this turn's messages start: a history reset re-reads from here. */
@@ -269,6 +272,7 @@ export class TurnState {
       // next user message, and the statuses from now on are its turn's.
       this.queuedId = undefined;
       this.userMessageId = this.userWhileQueued;
+      this.userMessageAt = this.userWhileQueuedAt;
       this.active = false;
       this.error = undefined;
     }
@@ -279,11 +283,14 @@ export class TurnState {
     if (m.id <= this.lastMessageId) return;
     this.lastMessageId = m.id;
     if (m.role === 'user') {
-      if (this.waitingInQueue) this.userWhileQueued = m.id;
-      else if (this.userMessageId === undefined || !this.pinned) {
+      if (this.waitingInQueue) {
+        this.userWhileQueued = m.id;
+        this.userWhileQueuedAt = m.created_at;
+      } else if (this.userMessageId === undefined || !this.pinned) {
         // Unpinned (a new chat, or following whatever turn is current): the
         // newest user message opens the turn that counts.
         this.userMessageId = m.id;
+        this.userMessageAt = m.created_at;
         this.lastAssistant = undefined;
         this.toolCalls = 0;
         this.toolNames = [];
@@ -324,6 +331,18 @@ export class TurnState {
     this.emit({ kind: 'tool', name });
   }
 
+  /**
+   * Seen over REST: a final status written after our message was persisted
+   * is this turn's, even if no busy status was ever observed (the turn ran
+   * and failed before we connected; its error leaves no message behind).
+   * Coder stamps `updated_at` with NOW() on every status change, in the same
+   * transaction as the message it persists, so a later time proves it.
+   */
+  noteChatUpdated(chat: { status: string; updated_at?: string | undefined }): void {
+    if (this.waitingInQueue || !FINAL_STATUSES.has(chat.status) || !this.userMessageAt || !chat.updated_at) return;
+    if (compareTimestamps(chat.updated_at, this.userMessageAt) > 0) this.active = true;
+  }
+
   /** Seen in polling: a newer assistant message proves the turn ran even if no running status was observed. */
   markActiveIfAnswered(): void {
     if (this.lastAssistant) this.active = true;
@@ -340,4 +359,24 @@ export class TurnState {
     }
     return 'The agent finished without writing an answer.';
   }
+}
+
+/**
+ * Orders two RFC 3339 times at full precision: Coder writes microseconds
+ * (PostgreSQL timestamptz), which `Date.parse` would cut to milliseconds.
+ * Returns <0, 0 or >0; 0 when either cannot be read (no proof either way).
+ */
+export function compareTimestamps(a: string, b: string): number {
+  const pa = splitTimestamp(a);
+  const pb = splitTimestamp(b);
+  if (!pa || !pb) return 0;
+  if (pa.seconds !== pb.seconds) return pa.seconds - pb.seconds;
+  return pa.fraction < pb.fraction ? -1 : pa.fraction > pb.fraction ? 1 : 0;
+}
+
+function splitTimestamp(t: string): { seconds: number; fraction: string } | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i.exec(t);
+  if (!m) return undefined;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  return Number.isNaN(seconds) ? undefined : { seconds, fraction: (m[2] ?? '').padEnd(9, '0') };
 }

@@ -52,6 +52,19 @@ describe.each(PROFILE_NAMES)('coder-agent against a %s server', (name) => {
     expect(unknown.stderr).not.toContain('Route not found');
   });
 
+  it('send to a chat whose last turn failed, failing again at once: exit 1 with the new error, not a wait until --timeout', async () => {
+    await start(name, { stepDelayMs: 0, agent: ({ turnIndex }) => [{ status: 'running' }, { error: { message: turnIndex === 0 ? 'Provider quota exceeded.' : 'The model provider refused the request.' } }] });
+    const first = await cli(['chat', 'one']);
+    expect(first.code).toBe(1);
+    const chatId = [...fake!.chats.keys()][0]!;
+    const began = Date.now();
+    const r = await cli(['send', '--timeout', '30s', chatId, 'two']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('the agent stopped with an error: The model provider refused the request.');
+    expect(Date.now() - began).toBeLessThan(10_000);
+  });
+
   it('archive works on a chat that is still working', async () => {
     await start(name, { agent: () => [{ status: 'running' }, { hang: true }] });
     const created = await cli(['chat', '--no-wait', 'x']);

@@ -52,6 +52,23 @@ describe.each(PROFILE_NAMES)('followChat against a %s server', (name) => {
     expect(next.result).toBe('second answer');
   });
 
+  it('a follow-up to a chat whose last turn failed, failing again before the stream connects, reports the new error promptly', async () => {
+    const { fake, client } = await setup(name, {
+      agent: ({ turnIndex }) => [{ status: 'running' }, { error: { message: turnIndex === 0 ? 'Provider quota exceeded.' : 'The model provider refused the request.' } }],
+    });
+    const { chat, outcome } = await run(client, 'one');
+    expect(outcome.status).toBe('error');
+    const sent = await client.sendMessage(chat.id, { content: [{ type: 'text', text: 'two' }] });
+    // The new turn ran and failed before anyone followed it: the chat shows `error`, as it did before the send.
+    await fake.waitForIdle(chat.id);
+    expect(fake.chat(chat.id).status).toBe('error');
+    const began = Date.now();
+    const next = await followChat(client, { chatId: chat.id, afterId: sent.message!.id, userMessageId: sent.message!.id, ...tuning, staleCheckMs: 50, timeoutMs: 10_000 });
+    expect(next.status).toBe('error');
+    expect(next.error?.message).toBe('The model provider refused the request.');
+    expect(Date.now() - began).toBeLessThan(5000);
+  });
+
   it('never keeps the text of a failed generation attempt in the answer', async () => {
     const { client } = await setup(name, {
       agent: () => [{ status: 'running' }, { text: 'DISCARDED-PARTIAL' }, { failAttempt: { error: 'overloaded' } }, { text: 'Real answer.' }, { persist: true }, { status: 'waiting' }],

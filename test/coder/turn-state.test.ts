@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseFrame, type StreamEvent } from '../../src/coder/stream-events.js';
-import { TurnState, type FollowProgress } from '../../src/coder/turn-state.js';
+import { compareTimestamps, TurnState, type FollowProgress } from '../../src/coder/turn-state.js';
 
 /** Events as Coder v2.38 sends them: one bare array per frame (codersdk.ChatStreamEvent). */
 function frame(events: Array<Record<string, unknown>>): StreamEvent[] {
@@ -111,6 +111,22 @@ describe('TurnState on the v2.38 stream', () => {
     expect(fold(frame([status('error')]), { afterId: 5, userMessageId: 5 }).state.done).toBe(false);
     expect(fold(frame([message(1, 'user', 'q'), status('error')])).state.done).toBe(true);
     expect(fold(frame([message(1, 'user', 'q'), status('waiting')])).state.done).toBe(false);
+  });
+
+  it('a final status written after our message (to the microsecond) is proof; one written with it, or before, is not', () => {
+    const at = '2026-11-30T13:00:00.123456Z';
+    const after = (updated: string, chatStatus = 'error') => {
+      const { state } = fold(frame([status('error')]), { afterId: 5, userMessageId: 5 });
+      state.userMessageAt = at;
+      state.noteChatUpdated({ status: chatStatus, updated_at: updated });
+      return state.done;
+    };
+    expect(after('2026-11-30T13:00:00.123457Z')).toBe(true);
+    expect(after('2026-11-30T13:00:00.123456Z')).toBe(false);
+    expect(after('2026-11-30T13:00:00.123Z')).toBe(false);
+    expect(after('2026-11-30T13:00:00.12346+00:00')).toBe(true);
+    expect(after('not a time')).toBe(false);
+    expect(compareTimestamps('2026-11-30T13:00:01Z', at)).toBeGreaterThan(0);
   });
 
   it('reports queued_for_capacity as a status change, cleared by a busy status', () => {

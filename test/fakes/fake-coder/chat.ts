@@ -94,8 +94,9 @@ export class FakeChat {
     return this.streams.size;
   }
 
-  touch(): void {
-    this.chat.updated_at = timestamp();
+  /** Coder stamps `updated_at` with NOW() in the transaction that changed the chat: one write, one time. */
+  touch(at: string = timestamp()): void {
+    this.chat.updated_at = at;
   }
 
   /** The Chat object as the API returns it. Current servers add `queued_for_capacity` while a turn waits for a worker. */
@@ -115,8 +116,17 @@ export class FakeChat {
   }
 }
 
+let lastMicros = 0;
+
+/**
+ * Now, as Coder writes it (RFC 3339 with microseconds, from PostgreSQL's
+ * timestamptz). Strictly increasing, as two transactions' NOW() are: a status
+ * written after a message is later than the message, even within one millisecond.
+ */
 export function timestamp(): string {
-  return new Date().toISOString();
+  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+  const ms = Math.floor(lastMicros / 1000);
+  return new Date(ms).toISOString().replace('Z', `${String(lastMicros % 1000).padStart(3, '0')}Z`);
 }
 
 export function chatEvent(chatId: string, type: string, payload: unknown): ChatEvent {

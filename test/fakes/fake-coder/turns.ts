@@ -126,7 +126,8 @@ export class TurnRunner {
     if (usage) message.usage = usage;
     if (structured !== undefined) message.structured_output = structured;
     chat.messages.push(message);
-    chat.touch();
+    // One transaction in Coder: the chat's updated_at equals the new message's created_at.
+    chat.touch(message.created_at);
     if (!this.current) {
       this.emit(chat, [chatEvent(chat.id, 'message', message)]);
       return message;
