@@ -296,11 +296,7 @@ async function follow(
   target: { chatId: string; afterId: number; userMessageId?: number; userMessageAt?: string | undefined; queuedId?: number; skipStream?: boolean; structured?: boolean },
 ): Promise<number> {
   const printer = new AnswerPrinter(io.stdout, io.stderr, s.quiet || s.json);
-  // Coder v2.38 shows an interrupt as `interrupting` before `waiting`: the
-  // turn then ends with a partial answer, which must not pass for a finished one.
-  let interrupted = false;
   const onProgress = (p: FollowProgress) => {
-    if (p.kind === 'status' && p.status === 'interrupting') interrupted = true;
     if (!s.json) printer.handle(p);
     const line = progressLine(p);
     if (line) printer.status(line);
@@ -322,7 +318,8 @@ async function follow(
     reconnectBaseMs: io.followTuning?.reconnectBaseMs,
     pollIntervalMs: io.followTuning?.pollIntervalMs,
   });
-  const status = interrupted && outcome.status === 'completed' ? 'interrupted' : outcome.status;
+  // An interrupted turn ends with a partial answer, which must not pass for a finished one, on every release (follow.ts).
+  const status = outcome.interrupted ? 'interrupted' : outcome.status;
   if (s.json) {
     const json: Record<string, unknown> = {
       chat_id: outcome.chatId,

@@ -28,6 +28,8 @@ export interface ChatOutcome {
   status: OutcomeStatus;
   /** The chat's own last status. */
   chatStatus: string;
+  /** The turn ended because someone interrupted it (status `completed`, the answer partial); TurnState.interrupted. */
+  interrupted?: boolean;
   /** The final assistant message of the turn (text parts only), or a sentence saying why there is none. */
   result: string;
   error?: TurnError | ChatError;
@@ -109,6 +111,8 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
     let chatStatus = state.status;
     let cost: ChatCost | undefined;
     if (!opts.skipFinalFetch && (status === 'completed' || status === 'error' || status === 'requires_action')) {
+      // Older servers say `waiting` before they store the interrupted step: one read picks it up when it is there.
+      if (state.interrupted && state.liveText) await readLateMessages(client, opts.chatId, state);
       const [chat, spent] = await Promise.all([
         client.getChat(opts.chatId).catch(() => undefined),
         // A server without the cost route shows nothing; a failure here never fails the run.
@@ -126,6 +130,7 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       chatUrl: client.chatUrl(opts.chatId),
       status,
       chatStatus,
+      ...(status === 'completed' && state.interrupted && { interrupted: true }),
       result: status === 'error' && !state.lastAssistant ? (error?.message ?? 'The agent stopped with an error.') : state.answer(),
       error: status === 'error' ? (error ?? { message: 'The agent stopped with an error.' }) : undefined,
       usage: state.usage,
@@ -345,4 +350,14 @@ async function proveByUpdate(client: CoderClient, chatId: string, state: TurnSta
     state.userMessageAt = page.messages.find((m) => m.id === id)?.created_at;
   }
   state.noteChatUpdated(chat);
+}
+
+/** Folds messages persisted after the turn ended (best effort: a failure leaves the live text as the answer). */
+async function readLateMessages(client: CoderClient, chatId: string, state: TurnState): Promise<void> {
+  try {
+    const page = await client.getMessagesAfter(chatId, state.lastMessageId);
+    for (const m of page.messages) state.applyMessage(m);
+  } catch {
+    // The answer is the text streamed so far.
+  }
 }

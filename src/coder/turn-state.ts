@@ -79,6 +79,15 @@ export class TurnState {
   /** Newest `history_version` / `generation_attempt` seen on a part; older parts are void. */
   private latestHistory = 0;
   private latestAttempt = 0;
+  /**
+   * The turn was interrupted (`/agent stop`, `coder-agent interrupt`, the UI):
+   * current servers say `interrupting`; older ones go straight to `waiting`
+   * while the step being streamed is not yet persisted (chatd's InterruptChat
+   * sets `waiting` before the cancelled worker stores the interrupted step).
+   */
+  interrupted = false;
+  /** A tool call streamed in the current step and not yet persisted. */
+  private liveToolCall = false;
   error: TurnError | undefined;
   usage: Usage | undefined;
   retries = 0;
@@ -143,6 +152,7 @@ export class TurnState {
           this.active = true;
           this.addLive(ev.part.text);
         } else if (ev.part.type === 'tool-call') {
+          this.liveToolCall = true;
           this.noteTool(ev.part.tool_call_id, ev.part.tool_name);
         }
         break;
@@ -228,6 +238,7 @@ export class TurnState {
 
   private voidLive(reason: 'preview_reset' | 'history_reset'): void {
     this.liveText = '';
+    this.liveToolCall = false;
     this.replaying = false;
     if (this.shown) {
       this.shown = '';
@@ -247,6 +258,9 @@ export class TurnState {
 
   setStatus(status: string): void {
     if (status === this.status) return;
+    if (status === 'interrupting' && !this.waitingInQueue) this.interrupted = true;
+    // An idle status while a step is still being streamed: nothing ends a turn that way but an interrupt.
+    if (status === 'waiting' && this.active && !this.waitingInQueue && (this.liveText !== '' || this.liveToolCall)) this.interrupted = true;
     this.status = status;
     // Only a status that shows work under way proves the turn started: the
     // first snapshot after a send may still carry the previous turn's
@@ -274,6 +288,7 @@ export class TurnState {
       this.userMessageId = this.userWhileQueued;
       this.userMessageAt = this.userWhileQueuedAt;
       this.active = false;
+      this.interrupted = false;
       this.error = undefined;
     }
   }
@@ -291,6 +306,7 @@ export class TurnState {
         // newest user message opens the turn that counts.
         this.userMessageId = m.id;
         this.userMessageAt = m.created_at;
+        this.interrupted = false;
         this.lastAssistant = undefined;
         this.toolCalls = 0;
         this.toolNames = [];
@@ -319,6 +335,7 @@ export class TurnState {
     if (text.length > this.shown.length) this.emit({ kind: 'text', delta: text.slice(this.shown.length) });
     this.emit({ kind: 'message', role: m.role, text, id: m.id });
     this.liveText = '';
+    this.liveToolCall = false;
     this.shown = '';
     this.replaying = false;
   }

@@ -65,6 +65,33 @@ describe.each(PROFILE_NAMES)('coder-agent against a %s server', (name) => {
     expect(Date.now() - began).toBeLessThan(10_000);
   });
 
+  it.each([['chat'], ['follow']])('%s: a turn interrupted by another process (coder-agent interrupt) exits 130, the answer marked partial', async (command) => {
+    await start(name, { agent: () => [{ status: 'running' }, { text: 'half an ans' }, { hang: true }] });
+    let chatId = '';
+    if (command === 'follow') chatId = fake!.createChatDirect({ status: 'waiting', messages: [] }).id;
+    const following =
+      command === 'chat'
+        ? cli(['chat', '--json', 'go'])
+        : (async () => {
+            await cli(['send', '--no-wait', chatId, 'go']);
+            return cli(['follow', '--json', chatId]);
+          })();
+    await waitFor(() => [...fake!.chats.values()].some((c) => c.turn?.text === 'half an ans' && c.streamCount > 0));
+    chatId ||= [...fake!.chats.keys()][0]!;
+    const stop = await cli(['interrupt', chatId]);
+    expect(stop.code).toBe(0);
+    const r = await following;
+    expect(r.code).toBe(130);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'interrupted', result: 'half an ans' });
+  });
+
+  it('a turn that ends on its own is not taken for an interrupted one', async () => {
+    await start(name, { agent: () => [{ status: 'running' }, { text: 'whole ' }, { text: 'answer' }, { persist: true }, { status: 'waiting' }] });
+    const r = await cli(['chat', '--json', 'go']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', result: 'whole answer' });
+  });
+
   it('archive works on a chat that is still working', async () => {
     await start(name, { agent: () => [{ status: 'running' }, { hang: true }] });
     const created = await cli(['chat', '--no-wait', 'x']);

@@ -162,16 +162,22 @@ export class TurnRunner {
   /**
    * Stops the current turn (or a turn not yet started), persists the partial
    * answer, sets `waiting`. The queue then moves on, as after any turn.
+   * The order on the stream is each release's (coder/coder chatd):
+   * - current: `interrupting`, the partial answer, then `waiting` (chatstate);
+   * - legacy: InterruptChat sets `waiting` at once; the cancelled worker then
+   *   persists the interrupted step and releases the chat (`waiting` again).
    */
   interrupt(chat: FakeChat, deliverQueued = true): void {
     this.transition(() => {
       const turn = chat.turn;
       if (turn) {
         turn.cancel();
+        if (this.current && turn.started) this.setStatus(chat, 'interrupting');
+        else if (!this.current && turn.started) this.setStatus(chat, 'waiting');
         if (turn.text || turn.reasoning) this.persistAssistant(chat, turn, []);
         this.release(chat, turn);
       }
-      if (chat.chat.status !== 'waiting') this.setStatus(chat, 'waiting');
+      if (chat.chat.status !== 'waiting' || (turn?.started && !this.current)) this.setStatus(chat, 'waiting');
       if (deliverQueued) this.deliverNextQueued(chat);
     });
   }
