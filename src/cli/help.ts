@@ -34,7 +34,7 @@ const OPTIONS: Record<string, string> = {
   interrupt: '--interrupt            interrupt a busy agent instead of queueing behind its turn',
   archived: '--archived             archived chats instead of active ones',
   limit: '--limit <n>            at most n chats (1 or more)',
-  json: '--json                 print one JSON object instead of text (with cost_usd: the chat\'s cost\n                         in dollars, or null where Coder does not report it)',
+  json: '--json                 print JSON instead of text: chat, send and follow one object (with\n                         cost_usd: the chat\'s cost in dollars, or null where Coder does not\n                         report it); list and models an array',
   quiet: '--quiet                no progress or status lines on stderr',
   debug: '--debug                show stack traces on errors',
   help: '-h, --help             this help',
@@ -73,7 +73,15 @@ export const COMMAND_HELP: Record<Command, CommandHelp> = {
     options: ['after-id'],
   },
   list: { usage: 'coder-agent list [options]', summary: 'list your chats', options: ['label-filter', 'archived', 'limit'] },
-  models: { usage: 'coder-agent models [options]', summary: 'list model configs (ids and names for --model)', options: [] },
+  models: {
+    usage: 'coder-agent models [options]',
+    summary: 'list model configs (ids and names for --model)',
+    about:
+      'With --json, an array with one object per model config:\n' +
+      '  {id, provider, model, display_name, enabled, is_default, available, unavailable_reason?}\n' +
+      '--model takes the id, the model, or provider:model.',
+    options: [],
+  },
   interrupt: { usage: 'coder-agent interrupt [options] <chat>', summary: "stop the agent's current turn", about: CHAT_ID, options: [] },
   archive: { usage: 'coder-agent archive [options] <chat>', summary: 'archive a chat', about: CHAT_ID, options: [] },
   unarchive: { usage: 'coder-agent unarchive [options] <chat>', summary: 'unarchive a chat', about: CHAT_ID, options: [] },

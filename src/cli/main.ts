@@ -212,7 +212,19 @@ async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
     case 'models': {
       const models = await client.listModels(signal);
       if (s.json) {
-        out(models.map(({ unavailableReason, ...m }) => (unavailableReason === undefined ? m : { ...m, unavailable_reason: unavailableReason })));
+        // The shape `coder-agent help models` promises, the same on every release (absent names are null).
+        out(
+          models.map((m) => ({
+            id: m.id,
+            provider: m.provider ?? null,
+            model: m.model,
+            display_name: m.display_name ?? null,
+            enabled: m.enabled,
+            is_default: m.is_default,
+            available: m.available,
+            ...(m.unavailableReason !== undefined && { unavailable_reason: m.unavailableReason }),
+          })),
+        );
       } else if (models.length === 0) {
         io.stdout.write("No model configs. An administrator adds them in Coder's agent settings.\n");
       } else {

@@ -92,6 +92,33 @@ describe.each(PROFILE_NAMES)('coder-agent against a %s server', (name) => {
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', result: 'whole answer' });
   });
 
+  it('models --json prints the array help promises: one object per config, its names usable with --model', async () => {
+    await start(name, { unavailableProviders: { openai: 'missing_api_key' } });
+    const help = await cli(['help', 'models']);
+    expect(help.stdout).toContain('{id, provider, model, display_name, enabled, is_default, available, unavailable_reason?}');
+    const r = await cli(['models', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const listed = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    const configs = fake!.options.modelConfigs;
+    expect(listed).toEqual(
+      configs.map((c) => ({
+        id: c.id,
+        provider: c.provider,
+        model: c.model,
+        display_name: c.display_name,
+        enabled: c.enabled,
+        is_default: c.is_default,
+        available: c.provider !== 'openai',
+        ...(c.provider === 'openai' && { unavailable_reason: 'missing_api_key' }),
+      })),
+    );
+    const sonnet = listed.find((m) => m['model'] === 'claude-sonnet-4-5')!;
+    const picked = await cli(['chat', '--model', `${String(sonnet['provider'])}:${String(sonnet['model'])}`, 'hi']);
+    expect(picked.code).toBe(0);
+    expect(createBody()?.['model_config_id']).toBe(sonnet['id']);
+  });
+
   it('archive works on a chat that is still working', async () => {
     await start(name, { agent: () => [{ status: 'running' }, { hang: true }] });
     const created = await cli(['chat', '--no-wait', 'x']);

@@ -316,7 +316,13 @@ export class ChatRoutes {
       models.push({ id: `${config.provider}:${config.model}`, provider: config.provider, model: config.model, display_name: config.display_name });
       providers.set(config.provider, models);
     }
-    return { providers: [...providers].map(([provider, models]) => ({ provider, available: true, models })) };
+    return { providers: [...providers].map(([provider, models]) => ({ provider, ...this.availability(provider), models })) };
+  }
+
+  /** A provider's `available` and, when it is not, `unavailable_reason` (codersdk.ChatModelProviderUnavailableReason). */
+  private availability(provider: string): { available: boolean; unavailable_reason?: string } {
+    const reason = this.options.unavailableProviders[provider];
+    return reason === undefined ? { available: true } : { available: false, unavailable_reason: reason };
   }
 
   /** codersdk.OrganizationChatModelsResponse: models reference their provider by id. */
@@ -333,7 +339,7 @@ export class ChatRoutes {
       has_user_api_key: false,
       has_effective_api_key: true,
       allow_user_api_key: false,
-      available: true,
+      ...this.availability(type),
     }));
     const models = this.options.modelConfigs.map((c) => ({
       id: c.id,

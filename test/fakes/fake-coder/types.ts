@@ -68,6 +68,8 @@ export interface FakeCoderOptions {
   turnStartDelayMs?: number;
   organizations?: Organization[];
   modelConfigs?: ModelConfig[];
+  /** Providers the deployment cannot use, with Coder's reason (e.g. `missing_api_key`); the model lists say so. */
+  unavailableProviders?: Record<string, string>;
   agent?: AgentBehaviour;
 }
 
@@ -201,6 +203,7 @@ export function resolveOptions(options: FakeCoderOptions = {}): ResolvedOptions 
     stepDelayMs: options.stepDelayMs ?? 2,
     turnStartDelayMs: options.turnStartDelayMs ?? 0,
     organizations: options.organizations ?? [{ id: randomUUID(), name: 'coder' }],
+    unavailableProviders: options.unavailableProviders ?? {},
     modelConfigs: options.modelConfigs ?? [
       { id: randomUUID(), provider: 'anthropic', model: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', enabled: true, is_default: true },
       { id: randomUUID(), provider: 'openai', model: 'gpt-5', display_name: 'GPT-5', enabled: true, is_default: false },
