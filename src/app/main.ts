@@ -1,25 +1,30 @@
 /**
  * `npm start`: the GitHub App. It reads `.env` first (as Probot does; the
- * environment wins). Without App credentials it runs Probot's setup flow,
+ * environment wins). Without any App credential it runs Probot's setup flow,
  * which registers the App from app.yml; with them, it validates the
  * settings, opens the job store and serves webhooks until SIGTERM, when it
  * stops taking work and leaves running jobs for the next start to resume.
  * Every start-up failure is one message (one line per problem), never a
- * stack trace, and never a secret.
+ * stack trace, and never a secret. Once the logger exists (LOG_LEVEL,
+ * LOG_FORMAT), every line goes through it, so LOG_FORMAT=json gives JSON lines only.
  */
 import { readFileSync } from 'node:fs';
 import { maskUrlsIn } from '../url-mask.js';
-import { loadDotEnv } from './env-file.js';
-import { hasAppCredentials, readSettings, SettingsError } from './settings.js';
+import { EnvFileError, loadDotEnv } from './env-file.js';
+import { readLogOptions } from './log-options.js';
+import { readSettings, SettingsError, wantsSetup } from './settings.js';
 import { startApp } from './server.js';
 import { runSetup } from './setup.js';
 import { openJobStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
   loadDotEnv(process.env);
-  if (!hasAppCredentials(process.env)) {
-    console.log('No APP_ID/PRIVATE_KEY: starting Probot\'s setup flow. Open the printed URL to register the App from app.yml.');
-    await runSetup({ env: process.env });
+  if (wantsSetup(process.env)) {
+    // Setup mode logs too: a bad LOG_LEVEL or LOG_FORMAT stops it as it stops the App.
+    const problems: string[] = [];
+    const log = readLogOptions(process.env, problems);
+    if (problems.length) throw new SettingsError(problems);
+    await runSetup({ env: process.env, log });
     return;
   }
   const settings = readSettings(process.env, (path) => readFileSync(path, 'utf8'));
@@ -29,14 +34,14 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing up; running chats will be resumed at the next start.`);
+    app.logger.info(`${signal}: finishing up; running chats will be resumed at the next start.`);
     void app
       .stop()
       .then(() => store.close())
       .then(
         () => process.exit(0),
         (err: unknown) => {
-          console.error(`Shutdown failed: ${maskUrlsIn((err as Error).message)}`);
+          app.logger.error(`Shutdown failed: ${maskUrlsIn((err as Error).message)}`);
           process.exit(1);
         },
       );
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof SettingsError) console.error(err.message);
+  if (err instanceof SettingsError || err instanceof EnvFileError) console.error(err.message);
   else console.error(`The App could not start: ${maskUrlsIn((err as Error).message)}`);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
 import type { GitHubPort } from '../github/port.js';
 import { GITHUB_WRITE_BUDGET, WriteScheduler, type WriteBudget } from '../github/write-scheduler.js';
 import type { Logger } from '../logger.js';
+import { createAppLog } from './app-log.js';
 import type { AppSettings, LogLevel } from './settings.js';
 
 export type { LogLevel } from './settings.js';
@@ -30,8 +31,10 @@ export interface AppProbot {
 }
 
 /** A Probot for the App's credentials, whose Octokits retry and pace themselves (octokit-options.ts). */
-export function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel | undefined } = {}): AppProbot {
-  // The Octokit options need a logger before Probot (and so its logger) exists.
+export async function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel | undefined } = {}): Promise<AppProbot> {
+  // LOG_LEVEL and LOG_FORMAT as Probot documents them (log-options.ts), one name per line (app-log.ts).
+  const log = await createAppLog({ level: opts.logLevel ?? settings.logLevel, format: settings.logFormat });
+  // The Octokit options need a logger before Probot exists.
   // eslint-disable-next-line prefer-const
   let probot: Probot;
   const logger = pinoAdapter(() => probot.log);
@@ -40,9 +43,7 @@ export function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel 
     privateKey: settings.privateKey,
     secret: settings.webhookSecret,
     baseUrl: settings.githubApiUrl,
-    // LOG_LEVEL and LOG_FORMAT as Probot documents them (settings.ts reads them as Probot does).
-    logLevel: opts.logLevel ?? settings.logLevel,
-    logFormat: settings.logFormat,
+    log,
     Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)),
   });
   return { probot, logger };

@@ -19,6 +19,8 @@ import { createWebhookIntake } from './webhook-intake.js';
 import { registerWebhooks } from './webhooks.js';
 import { WorkerHost } from './worker-host.js';
 import type { FollowTuning } from './worker-protocol.js';
+import type { Logger } from '../logger.js';
+import { webhookProxyNotice } from './webhook-proxy.js';
 
 export interface StartOptions {
   settings: AppSettings;
@@ -47,6 +49,8 @@ export interface RunningApp {
   /** The job worker thread, as the webhook thread sees it. */
   worker: WorkerHost;
   metrics: AppMetrics;
+  /** The App's logger (LOG_LEVEL, LOG_FORMAT): the entry says its own lines through it. */
+  logger: Logger;
   /** Graceful stop: no new deliveries, running jobs left resumable, store closed by the caller. */
   stop(): Promise<void>;
 }
@@ -61,7 +65,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   keepShortLivedObjectsYoung();
   const { settings, store } = opts;
   let stopping = false;
-  const { probot, logger } = createProbot(settings, { logLevel: opts.logLevel });
+  const { probot, logger } = await createProbot(settings, { logLevel: opts.logLevel });
   const metrics = new AppMetrics({ store, defaultMetrics: opts.defaultMetrics });
   const repoConfigs = new RepoConfigCache({ onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) });
   const botLogin = botLoginOf(probot, opts.botLogin);
@@ -168,12 +172,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   }
   const address = server.address() as AddressInfo;
   logger.info(`coder-agent-bot App serving on ${settings.host}:${address.port} (webhooks at ${settings.webhookPath}); store: ${storeKind(settings.databaseUrl)}; Coder: ${hostOf(settings.coderUrl)}`);
+  if (settings.webhookProxyUrl) logger.info(webhookProxyNotice(settings.webhookProxyUrl, address.port, settings.webhookPath));
 
   return {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     server,
     worker,
     metrics,
+    logger,
     async stop() {
       stopping = true;
       await worker.stop();

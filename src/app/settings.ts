@@ -7,9 +7,9 @@ import { DEFAULT_TRIGGER_PHRASE } from '../agent/command.js';
 import { maskUrl } from '../url-mask.js';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open-store.js';
 
-/** pino's levels, which Probot documents for LOG_LEVEL. */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { readLogOptions, type LogFormat, type LogLevel } from './log-options.js';
+
+export { LOG_LEVELS, type LogLevel } from './log-options.js';
 
 export interface AppSettings {
   appId: string;
@@ -33,10 +33,12 @@ export interface AppSettings {
   /** Least time between two edits of a progress comment. */
   progressIntervalMs: number;
   webhookPath: string;
+  /** WEBHOOK_PROXY_URL: where GitHub delivers (a smee.io channel); the App does not read from it (webhook-proxy.ts). */
+  webhookProxyUrl?: string | undefined;
   /** LOG_LEVEL, `info` by default (Probot's default for `probot run`). */
   logLevel: LogLevel;
   /** LOG_FORMAT: `json` for log collectors, else `pretty` (Probot: json by default when NODE_ENV=production). */
-  logFormat: 'json' | 'pretty';
+  logFormat: LogFormat;
 }
 
 export class SettingsError extends Error {
@@ -44,6 +46,16 @@ export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
     super(`The App cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/**
+ * Whether `npm start` should run the setup flow: none of the App's
+ * credentials is set. One of them without the other (APP_ID without a key,
+ * a key without APP_ID) is a half-configured App, which readSettings
+ * reports, not a first run.
+ */
+export function wantsSetup(env: NodeJS.ProcessEnv): boolean {
+  return !['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH'].some((name) => env[name]?.trim());
 }
 
 /** Whether Probot has what it needs to run as a registered App. */
@@ -136,24 +148,14 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
       .filter(Boolean),
     progressIntervalMs: positiveInt(env, 'PROGRESS_INTERVAL_MS', 8000, problems),
     webhookPath: env['WEBHOOK_PATH']?.trim() || '/api/github/webhooks',
-    logLevel: readLogLevel(env, problems),
-    logFormat: readLogFormat(env),
+    webhookProxyUrl: env['WEBHOOK_PROXY_URL']?.trim() || undefined,
+    ...logSettings(env, problems),
   };
   if (problems.length) throw new SettingsError(problems);
   return settings;
 }
 
-function readLogLevel(env: NodeJS.ProcessEnv, problems: string[]): LogLevel {
-  const raw = env['LOG_LEVEL']?.trim().toLowerCase();
-  if (!raw) return 'info';
-  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
-  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env['LOG_LEVEL']?.trim() ?? ''}").`);
-  return 'info';
-}
-
-/** As Probot reads it (probot/lib/bin/read-env-options.js): `pretty` is pretty, any other value json; unset, json in production. */
-function readLogFormat(env: NodeJS.ProcessEnv): 'json' | 'pretty' {
-  const raw = env['LOG_FORMAT']?.trim();
-  if (raw) return raw === 'pretty' ? 'pretty' : 'json';
-  return env['NODE_ENV'] === 'production' ? 'json' : 'pretty';
+function logSettings(env: NodeJS.ProcessEnv, problems: string[]): Pick<AppSettings, 'logLevel' | 'logFormat'> {
+  const { level, format } = readLogOptions(env, problems);
+  return { logLevel: level, logFormat: format };
 }

@@ -21,7 +21,11 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Probot, Server } from 'probot';
 import { parse as parseYaml } from 'yaml';
-import { LOG_LEVELS } from './settings.js';
+import type { Logger as PinoLogger } from 'probot';
+import { maskUrl } from '../url-mask.js';
+import { createAppLog } from './app-log.js';
+import type { LogOptions } from './log-options.js';
+import { explainSmeeFailure, setupWebhookNotice } from './webhook-proxy.js';
 
 /** Where GitHub's manifest flow is documented: https://docs.github.com/en/apps/sharing-github-apps/registering-a-github-app-from-a-manifest */
 export type AppManifest = Record<string, unknown> & { hook_attributes: { url: string } & Record<string, unknown>; redirect_url: string };
@@ -46,7 +50,23 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The page with the "Register GitHub App" button, which POSTs the manifest to GitHub. */
+/**
+ * app.yml's description as the page shows it: Markdown code spans
+ * (`` `/agent …` ``) become <code>, as GitHub shows them on the App's page;
+ * everything else is text, escaped. An unmatched backtick stays a backtick.
+ */
+export function renderInlineMarkdown(text: string): string {
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? `<code>${escapeHtml(part.slice(1, -1))}</code>` : escapeHtml(part)))
+    .join('');
+}
+
+/**
+ * The page with the "Register GitHub App" button, which POSTs the manifest to
+ * GitHub. The manifest in the button is exact (GitHub needs the real webhook
+ * URL); the URL the page shows is masked, since a proxy URL can carry a password.
+ */
 export function setupPage(manifest: AppManifest, createAppUrl: string): string {
   const name = typeof manifest['name'] === 'string' ? manifest['name'] : 'the App';
   const description = typeof manifest['description'] === 'string' ? manifest['description'] : '';
@@ -55,8 +75,8 @@ export function setupPage(manifest: AppManifest, createAppUrl: string): string {
 <head><meta charset="utf-8"><title>Set up ${escapeHtml(name)}</title><link rel="stylesheet" href="/probot/static/primer.css"></head>
 <body class="p-6">
   <h1>Set up ${escapeHtml(name)}</h1>
-  <p>${escapeHtml(description)}</p>
-  <p>Register the GitHub App on GitHub; its webhooks will go to <code>${escapeHtml(manifest.hook_attributes.url)}</code>.</p>
+  <p>${renderInlineMarkdown(description)}</p>
+  <p>Register the GitHub App on GitHub; its webhooks will go to <code>${escapeHtml(maskUrl(manifest.hook_attributes.url))}</code>.</p>
   <form action="${escapeHtml(createAppUrl)}" method="post">
     <button class="btn btn-primary" name="manifest" id="manifest" value="${escapeHtml(JSON.stringify(manifest))}">Register GitHub App</button>
     <a href="/probot/import" class="ml-2">or use an existing GitHub App</a>
@@ -94,6 +114,8 @@ async function probotSetupAppFactory(): Promise<SetupAppFactory> {
 
 export interface SetupOptions {
   env: NodeJS.ProcessEnv;
+  /** LOG_LEVEL and LOG_FORMAT, checked by the caller (log-options.ts). */
+  log: LogOptions;
   /** app.yml's path (the package's own by default). */
   appYmlPath?: URL | string;
 }
@@ -111,14 +133,10 @@ export async function runSetup(opts: SetupOptions): Promise<Server> {
   const host = env['HOST']?.trim() || 'localhost';
   // Probot's workaround for setup (probot#1512): the Probot is never used to act, but must be constructible.
   const dummy = { appId: 1, privateKey: 'dummy value for setup, see probot#1512', secret: 'development' };
-  // A Probot made only for its pino logger, built from LOG_LEVEL/LOG_FORMAT as in the running App.
-  const level = env['LOG_LEVEL']?.trim().toLowerCase();
-  const logProbot = await new Probot({
-    ...dummy,
-    logLevel: LOG_LEVELS.find((l) => l === level) ?? 'info',
-    logFormat: env['LOG_FORMAT']?.trim() ? (env['LOG_FORMAT'].trim() === 'pretty' ? 'pretty' : 'json') : env['NODE_ENV'] === 'production' ? 'json' : 'pretty',
-  }).ready();
-  const log = logProbot.log;
+  // The running App's logger (app-log.ts): LOG_LEVEL, LOG_FORMAT, one name per line.
+  const log = await createAppLog(opts.log);
+  log.info("No APP_ID/PRIVATE_KEY: starting Probot's setup flow. Open the printed URL to register the App from app.yml.");
+  log.info(setupWebhookNotice(env));
   const server = new Server({ host, port, webhookPath, log, Probot: Probot.defaults({ ...dummy, log }) });
   server.addHandler((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -128,7 +146,18 @@ export async function runSetup(opts: SetupOptions): Promise<Server> {
     return true;
   });
   const setupAppFactory = await probotSetupAppFactory();
-  await server.loadHandlerFactory(setupAppFactory({ host, port, log: log.child({ name: 'setup' }) }));
+  await server.loadHandlerFactory(setupAppFactory({ host, port, log: withSmeeAdvice(log) }));
   await server.start();
   return server;
+}
+
+/** Probot's setup app logs through this: its smee.io warnings become the docs' sentence (webhook-proxy.ts). */
+function withSmeeAdvice(log: PinoLogger): PinoLogger {
+  return new Proxy(log, {
+    get(target, prop) {
+      if (prop === 'warn') return (...args: unknown[]) => (typeof args[0] === 'string' ? target.warn(explainSmeeFailure(args[0])) : target.warn(args[0] as object, ...(args.slice(1) as [])));
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

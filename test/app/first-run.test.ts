@@ -82,6 +82,80 @@ describe('npm start without credentials: the setup page', () => {
   });
 });
 
+/** A JSON log line with exactly one "name" key: JSON.parse keeps the last of repeated keys, so the raw text is counted. */
+function oneJsonRecord(line: string): { msg: string; name: string } {
+  const record = JSON.parse(line) as { msg: string; name: string };
+  expect(line.match(/"name":/g)).toHaveLength(1);
+  return record;
+}
+
+describe('npm start without credentials: what the page and the log say', () => {
+  it('shows the description with its code as code, and WEBHOOK_PROXY_URL without its password (the manifest keeps it for GitHub)', async () => {
+    const port = await freePort();
+    const proxy = 'https://relay:hunter2@proxy.example.com/channel?key=s3cret';
+    const app = launch(tempDir(), { PORT: String(port), HOST: '127.0.0.1', WEBHOOK_PROXY_URL: proxy });
+    await app.waitForOutput(/Listening on/);
+    const html = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
+    expect(manifestIn(html)['hook_attributes']).toMatchObject({ url: proxy });
+    const shown = html.replace(/<button\b[^>]*>/, '<button>');
+    expect(shown).toContain('Comment <code>/agent &#60;what to do&#62;</code>; the agent&#39;s answer comes back in the thread.');
+    expect(shown).not.toContain('`');
+    expect(shown).toContain('<code>https://***@proxy.example.com/channel?***</code>');
+    expect(shown).not.toMatch(/hunter2|s3cret/);
+    // The log says where webhooks will go as docs/deploy.md does, also without the password.
+    expect(app.stdout()).toContain('the App will be registered with WEBHOOK_PROXY_URL (https://***@proxy.example.com/channel?***) as its webhook URL.');
+    expect(app.stdout() + app.stderr()).not.toMatch(/hunter2|s3cret/);
+    expect(readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8')).toContain('the App is registered with this URL as its webhook URL');
+  });
+
+  it('LOG_FORMAT=json: every setup line is JSON with one name, the smee.io sentence is the docs\' one', async () => {
+    const port = await freePort();
+    const app = launch(tempDir(), { PORT: String(port), HOST: '127.0.0.1', NO_SMEE_SETUP: 'true', LOG_FORMAT: 'json' });
+    await app.waitForOutput(/Listening on/);
+    const records = app.stdout().trim().split('\n').map(oneJsonRecord);
+    expect(records.map((r) => r.msg)).toContain(
+      "Setup: NO_SMEE_SETUP=true, so no smee.io channel is created: the App will be registered with the setup page's own address, http(s)://<host you opened>/api/github/webhooks.",
+    );
+    expect(readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8')).toContain("the App is registered with the setup page's own address, `http(s)://<host you opened>/api/github/webhooks`");
+  });
+
+  it.each([
+    ['LOG_FORMAT=bogus', { LOG_FORMAT: 'bogus' }, 'LOG_FORMAT must be one of json, pretty (got "bogus").'],
+    ['LOG_LEVEL=bogus', { LOG_LEVEL: 'bogus' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal (got "bogus").'],
+  ])('%s stops the setup flow too: exit 1, the allowed values, nothing served', async (_name, env, sentence) => {
+    const app = launch(tempDir(), { PORT: String(await freePort()), HOST: '127.0.0.1', NO_SMEE_SETUP: 'true', ...env });
+    expect(await app.exited).toBe(1);
+    expect(app.stderr()).toContain(sentence);
+    expect(app.stderr()).not.toMatch(/^\s+at /m);
+    expect(app.stdout()).not.toContain('Listening on');
+  });
+});
+
+describe('npm start with half an App: exit 1, never the setup flow', () => {
+  it('APP_ID without PRIVATE_KEY names the missing key', async () => {
+    const app = launch(tempDir(), { APP_ID: '1', PORT: String(await freePort()), HOST: '127.0.0.1', NO_SMEE_SETUP: 'true' });
+    expect(await app.exited).toBe(1);
+    expect(app.stderr()).toContain('PRIVATE_KEY (or PRIVATE_KEY_PATH) is not set');
+    expect(app.stderr()).not.toMatch(/^\s+at /m);
+    expect(app.stdout()).not.toMatch(/setup flow|Listening on/);
+  });
+
+  it.each([
+    ['a line without =', 'APP_ID=1\nPRIVATE_KEY MIIEsecretkeytext\nWEBHOOK_SECRET=x\n', /\.env, line 2: this line is not NAME=value\.$/m],
+    ['a quote never closed', 'APP_ID=1\nPRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretkeytext\n', /\.env, line 2: the value of PRIVATE_KEY opens a quote \("\) that is never closed\.$/m],
+    ['a name alone', 'APP_ID=1\nPRIVATE_KEY\n', /\.env, line 2: PRIVATE_KEY has no value \(write PRIVATE_KEY=<value>\)\.$/m],
+  ])('a .env with %s: one sentence naming the line, exit 1, the line never echoed', async (_name, text, expected) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), text);
+    const app = launch(dir, { PORT: String(await freePort()), HOST: '127.0.0.1', NO_SMEE_SETUP: 'true' });
+    expect(await app.exited).toBe(1);
+    expect(app.stderr()).toMatch(expected);
+    expect(app.stderr().trim().split('\n')).toHaveLength(1);
+    expect(app.stderr() + app.stdout()).not.toContain('MIIEsecretkeytext');
+    expect(app.stdout()).not.toMatch(/setup flow|Listening on/);
+  });
+});
+
 describe('npm start with only a .env file', () => {
   it('reads .env as Probot does, the environment wins, and a signed delivery is answered', async () => {
     const coder = await FakeCoder.start({ token: CODER_TOKEN });
@@ -175,6 +249,25 @@ describe('start-up logging and messages', () => {
     expect(added[0]).not.toContain('SECRET-PAYLOAD-TEXT');
   });
 
+  it('LOG_FORMAT=json: every line JSON with one name, SIGTERM included; WEBHOOK_PROXY_URL is said as docs/deploy.md says it', async () => {
+    const port = await freePort();
+    const app = launch(tempDir(), { ...KEY_ENV(), PORT: String(port), LOG_FORMAT: 'json', WEBHOOK_PROXY_URL: 'https://relay:hunter2@smee.io/chan' });
+    await app.waitForOutput(/serving on/);
+    await app.stop();
+    expect(app.stderr()).toBe('');
+    const records = app.stdout().trim().split('\n').map(oneJsonRecord);
+    expect(records.map((r) => r.msg)).toContain('SIGTERM: finishing up; running chats will be resumed at the next start.');
+    const proxyLine = records.find((r) => r.msg.startsWith('WEBHOOK_PROXY_URL is set'))?.msg ?? '';
+    expect(proxyLine).toContain('(https://***@smee.io/chan)');
+    expect(app.stdout()).not.toContain('hunter2');
+    // The command it prints is the docs' command, for this App's port.
+    const command = /`(npx smee-client [^`]+)`/.exec(proxyLine)?.[1] ?? '';
+    expect(command).toBe(`npx smee-client --url $WEBHOOK_PROXY_URL --target http://localhost:${port}/api/github/webhooks`);
+    const docs = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    expect(docs).toContain(command.replace(`:${port}/`, ':3000/'));
+    expect(docs).toContain('the App does not read from it');
+  });
+
   const badStarts: [string, Record<string, string>, RegExp][] = [
     ['APP_ID=abc', { APP_ID: 'abc' }, /^ {2}- APP_ID must be the App's numeric id, e\.g\. 123456 \(got "abc"\)\.$/m],
     ['an unreadable PRIVATE_KEY_PATH', { PRIVATE_KEY: '', PRIVATE_KEY_PATH: '/nonexistent/app.pem' }, /PRIVATE_KEY_PATH points to \/nonexistent\/app\.pem, which does not exist\./],
@@ -183,6 +276,7 @@ describe('start-up logging and messages', () => {
     ['PORT=99999', { PORT: '99999' }, /PORT must be at most 65535 \(got "99999"\)/],
     ['a malformed CODER_URL with a password', { CODER_URL: 'htps://admin:pw@host' }, /CODER_URL must be an http\(s\) URL \(got "htps:\/\/\*\*\*@host"\)/],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of trace, debug, info, warn, error, fatal \(got "loud"\)/],
+    ['LOG_FORMAT=bogus', { LOG_FORMAT: 'bogus' }, /LOG_FORMAT must be one of json, pretty \(got "bogus"\)/],
   ];
 
   it.each(badStarts)('%s: one line per problem, exit 1, no stack trace, no secret', async (_name, env, expected) => {
