@@ -119,7 +119,7 @@ describe('npm start without credentials: what the page and the log say', () => {
     expect(readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8')).toContain("the App is registered with the setup page's own address, `http(s)://<host you opened>/api/github/webhooks`");
   });
 
-  it.each([
+  it.each<[string, Record<string, string>, string]>([
     ['LOG_FORMAT=bogus', { LOG_FORMAT: 'bogus' }, 'LOG_FORMAT must be one of json, pretty (got "bogus").'],
     ['LOG_LEVEL=bogus', { LOG_LEVEL: 'bogus' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal (got "bogus").'],
   ])('%s stops the setup flow too: exit 1, the allowed values, nothing served', async (_name, env, sentence) => {
