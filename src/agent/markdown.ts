@@ -25,9 +25,14 @@ export interface FenceScan {
 /**
  * Any indentation is accepted, unlike CommonMark's three spaces, because a
  * fence nested in a list item is indented further; erring towards "this is
- * code" is the safe side for both callers.
+ * code" is the safe side for both callers. A fence may also follow list
+ * item markers on its own line (`- ```, `1. ~~~`, `* - ````): CommonMark
+ * §5.2 reads a list item's content from its content column, where such a
+ * fence opens a code block. Each marker is one character or up to nine
+ * digits and `.`/`)`, then whitespace, so the pattern has no ambiguous
+ * repetition and stays linear in the line.
  */
-const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+const FENCE_OPEN = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})(.*)$/;
 
 export function scanFences(lines: readonly string[]): FenceScan {
   const inFence: boolean[] = [];

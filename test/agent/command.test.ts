@@ -128,6 +128,25 @@ describe('parseAgentCommand', () => {
       expect(parseAgentCommand('- step\n  ```\n  /agent no\n  ```')).toBeNull();
       expect(parseAgentCommand('see ``\n/agent no\n`` here')).toBeNull();
     });
+
+    it.each([
+      ['- ```\n  /agent delete\n  ```'],
+      ['* ```\n  /agent delete\n  ```'],
+      ['+ ~~~\n  /agent delete\n  ~~~'],
+      ['1. ```\n   /agent delete\n   ```'],
+      ['12) ```\n    /agent delete\n    ```'],
+      ['-\t```\n\t/agent delete\n\t```'],
+      ['1.\t```sh\n\t/agent delete\n\t```'],
+      ['- - ```\n    /agent delete\n    ```'],
+      ['- ```\n  /agent delete'],
+    ])('a fence opened on a list item\'s own line is code: %j', (text) => {
+      expect(parseAgentCommand(text)).toBeNull();
+    });
+
+    it('a request after a list item\'s closed fence still counts, and the fence stays in the prompt', () => {
+      expect(parseAgentCommand('- ```\n  x\n  ```\n\n/agent go')).toEqual({ kind: 'prompt', prompt: 'go' });
+      expect(parseAgentCommand('/agent run this\n- ```\n  make\n  ```')).toEqual({ kind: 'prompt', prompt: 'run this\n- ```\n  make\n  ```' });
+    });
   });
 
   describe('quotes are context, never instruction', () => {
