@@ -28,6 +28,14 @@ const INPUTS: Record<string, string> = {
   'nested quotes ("> ")': fill('> ', ''),
   'lines of indented code and quotes': fill('    /agent x\n> /agent y\n[a]: b\n', ''),
   'emphasis and brackets ("*[a") before the request': before('*[a'),
+  'labels cut by headings ("[a" / "#") before the request': before('[a\n#\n'),
+  'definitions with titles over lines before the request': before('[a]: b "\nc\n'),
+  'unclosed titles ("[a]: b (") before the request': before('[a]: b (\n'),
+  'tags with quotes over lines before the request': before('<a x="\n<b y=\'\n'),
+  'unclosed tags ("<a b c") before the request': before('<a b c '),
+  'unclosed <script> tags before the request': before('<script '),
+  'bare fences ("```" × 262,144) after the request': `/agent go\n${'```\n'.repeat(262_144)}`,
+  'list-item fences ("- ```") before the request': before('- ```\n'),
 };
 
 /**

@@ -150,10 +150,13 @@ function applyMask(text: string, ranges: readonly number[]): string {
  * length, one forward pass pairs them: linear however many runs stay unmatched.
  */
 function codeSpans(text: string, start: number, end: number, ranges: number[]): void {
+  const firstTick = text.indexOf('`', start);
+  // Most paragraphs hold no backtick: nothing to allocate for them.
+  if (firstTick === -1 || firstTick >= end) return;
   let at: Int32Array = new Int32Array(64);
   let length: Int32Array = new Int32Array(64);
   let count = 0;
-  for (let k = text.indexOf('`', start); k !== -1 && k < end; k = text.indexOf('`', k)) {
+  for (let k = firstTick; k !== -1 && k < end; k = text.indexOf('`', k)) {
     let e = k;
     while (e < end && text.charCodeAt(e) === 96) e++;
     if (count === at.length) {
