@@ -92,7 +92,23 @@ const USER_ATTACHMENT_HOSTS = new Set(['user-images.githubusercontent.com', 'pri
 /** Hosts whose first two path segments name a repository (`/<owner>/<repo>/…`). */
 const REPOSITORY_CONTENT_HOSTS = new Set(['raw.githubusercontent.com', 'media.githubusercontent.com']);
 
-export type AttachmentVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * `other-repository`: the URL names a repository other than the thread's;
+ * `not-attachment`: a GitHub URL that is no repository's attachment (a
+ * signed CDN URL a redirect leads to, a settings page).
+ */
+export type AttachmentVerdict = { ok: true } | { ok: false; kind: 'other-repository' | 'not-attachment'; reason: string };
+
+const NOT_ATTACHMENT: AttachmentVerdict = { ok: false, kind: 'not-attachment', reason: 'it is not an attachment URL' };
+
+/** `decodeURIComponent`, keeping a malformed escape as written rather than throwing. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 /**
  * Whether `url` (already known to be on a GitHub host) is an attachment of
@@ -105,16 +121,16 @@ export function attachmentOfRepository(url: URL, repository: RepositoryRef, opts
   if (USER_ATTACHMENT_HOSTS.has(host)) return { ok: true };
   const own = `${repository.owner}/${repository.repo}`.toLowerCase();
   const names = (owner: string | undefined, repo: string | undefined): AttachmentVerdict => {
-    if (!owner || !repo) return { ok: false, reason: 'it is not an attachment URL' };
-    const named = `${decodeURIComponent(owner)}/${decodeURIComponent(repo)}`.toLowerCase();
-    return named === own ? { ok: true } : { ok: false, reason: `it names another repository (${named}), and only ${own}'s attachments are fetched for this thread` };
+    if (!owner || !repo) return NOT_ATTACHMENT;
+    const named = `${safeDecode(owner)}/${safeDecode(repo)}`.toLowerCase();
+    return named === own ? { ok: true } : { ok: false, kind: 'other-repository', reason: `it names another repository (${named}), and only ${own}'s attachments are fetched for this thread` };
   };
   const segments = url.pathname.split('/').filter(Boolean);
   if (REPOSITORY_CONTENT_HOSTS.has(host)) {
     // media.githubusercontent.com/media/<owner>/<repo>/…
     return host.startsWith('media.') ? names(segments[1], segments[2]) : names(segments[0], segments[1]);
   }
-  if (!opts.webHosts.includes(host)) return { ok: false, reason: 'it is not an attachment URL' };
+  if (!opts.webHosts.includes(host)) return NOT_ATTACHMENT;
   let path = segments;
   const base = (opts.apiBasePath ?? '').split('/').filter(Boolean);
   if (base.length && base.every((s, i) => path[i] === s)) path = path.slice(base.length);
