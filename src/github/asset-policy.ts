@@ -99,6 +99,9 @@ const REPOSITORY_CONTENT_HOSTS = new Set(['raw.githubusercontent.com', 'media.gi
  */
 export type AttachmentVerdict = { ok: true } | { ok: false; kind: 'other-repository' | 'not-attachment'; reason: string };
 
+/** `owner/repo` as GitHub allows them: a login of letters, digits and inner hyphens (≤ 39), a name of letters, digits, `.`, `_`, `-`. */
+const REPOSITORY_PATH = /^[a-z0-9](?:[a-z0-9-]{0,38})\/[a-z0-9._-]{1,100}$/;
+
 const NOT_ATTACHMENT: AttachmentVerdict = { ok: false, kind: 'not-attachment', reason: 'it is not an attachment URL' };
 
 /** `decodeURIComponent`, keeping a malformed escape as written rather than throwing. */
@@ -123,6 +126,8 @@ export function attachmentOfRepository(url: URL, repository: RepositoryRef, opts
   const names = (owner: string | undefined, repo: string | undefined): AttachmentVerdict => {
     if (!owner || !repo) return NOT_ATTACHMENT;
     const named = `${safeDecode(owner)}/${safeDecode(repo)}`.toLowerCase();
+    // A first segment no account could have (`_signed`, `-x`) names no repository: such a path is GitHub's own.
+    if (!REPOSITORY_PATH.test(named)) return NOT_ATTACHMENT;
     return named === own ? { ok: true } : { ok: false, kind: 'other-repository', reason: `it names another repository (${named}), and only ${own}'s attachments are fetched for this thread` };
   };
   const segments = url.pathname.split('/').filter(Boolean);
