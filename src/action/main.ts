@@ -18,12 +18,10 @@ import { createOctokitPort } from '../github/octokit-port.js';
 import { octokitRetryOptions } from '../github/octokit-options.js';
 import { GITHUB_WRITE_BUDGET, WriteScheduler } from '../github/write-scheduler.js';
 import type { Logger } from '../logger.js';
+import { BotLoginError, resolveBotLogin } from './bot-login.js';
 import { InputError, readInputs, readOutputSchemaInput } from './inputs.js';
 import { emptyOutputs, reportOutputs } from './outputs.js';
 import { writeSummary } from './summary.js';
-
-/** The workflow token's account; an App or personal token can name its own with `bot-login`. */
-const WORKFLOW_BOT = 'github-actions[bot]';
 
 const coreLogger: Logger = {
   debug: (m) => core.debug(m),
@@ -61,19 +59,12 @@ export async function run(opts: RunOptions): Promise<void> {
     const serverHost = hostOf(env['GITHUB_SERVER_URL']);
     const portOptions = { logger: coreLogger, enterpriseHost: serverHost && serverHost !== 'github.com' ? serverHost : undefined };
     // Who the token posts as: an App's installation token and the workflow token both start with `ghs_`, so
-    // GitHub is asked (GraphQL viewer, octokit-port.ts); `bot-login` only overrides. Never guessed from the token.
-    // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments: nothing to ask.
-    const meetsComments = Boolean(trigger.thread) || target !== undefined;
-    const botLogin =
-      inputs.botLogin ??
-      (!meetsComments
-        ? WORKFLOW_BOT
-        : await createOctokitPort(octokit, portOptions)
-        .whoAmI()
-        .catch((err: unknown) => {
-          core.warning(`Could not tell which account the GitHub token posts as (${(err as Error).message}); assuming ${WORKFLOW_BOT}. Set the bot-login input if that is wrong.`);
-          return WORKFLOW_BOT;
-        }));
+    // GitHub is asked (GraphQL viewer, octokit-port.ts); `bot-login` only overrides. Never guessed (bot-login.ts).
+    const botLogin = await resolveBotLogin({
+      override: inputs.botLogin,
+      meetsComments: Boolean(trigger.thread) || target !== undefined,
+      whoAmI: () => createOctokitPort(octokit, portOptions).whoAmI(),
+    });
     // GitHub's write budget (write-scheduler.ts): the answer goes before progress edits.
     const github = withWriteBudget(createOctokitPort(octokit, { ...portOptions, botLogin }), new WriteScheduler(GITHUB_WRITE_BUDGET, coreLogger));
     const coder = new CoderClient({
@@ -99,7 +90,7 @@ export async function run(opts: RunOptions): Promise<void> {
     if (isFailure(result.status)) core.setFailed(failureMessage(result));
   } catch (err) {
     outputs['status'] = 'failed';
-    const known = err instanceof InputError || err instanceof TriggerError || err instanceof TargetError;
+    const known = err instanceof InputError || err instanceof TriggerError || err instanceof TargetError || err instanceof BotLoginError;
     const message = known ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
     core.setFailed(redactSecrets(message, secrets));
     if (!known && err instanceof Error && err.stack) core.debug(redactSecrets(err.stack, secrets));
