@@ -352,6 +352,18 @@ describe('addresses: first hop and every redirect (issue 8)', () => {
     ['fd00:ec2::254', false],
     ['::ffff:127.0.0.1', false],
     ['::ffff:10.0.0.1', false],
+    // Review of issue 8: every IPv6 form that carries loopback or a private IPv4 address, and site-local.
+    ['::127.0.0.1', false],
+    ['::ffff:7f00:1', false],
+    ['2002:7f00:1::', false],
+    ['2002:a00:1::', false],
+    ['2002:c0a8:101::1', false],
+    ['2002:a9fe:a9fe::', false],
+    ['fec0::1', false],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', false],
+    ['2002:8c52:7003::', true],
+    ['::ffff:8c52:7003', true],
+    ['2001:4860:4860::8888', true],
     ['224.0.0.1', false],
     ['140.82.112.3', true],
     ['185.199.108.133', true],
@@ -387,6 +399,22 @@ describe('addresses: first hop and every redirect (issue 8)', () => {
     const redirect = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, { apiBaseUrl: 'https://api.github.com', network: metadata }, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
     expect(redirect.reason).toBe('address-not-allowed');
     expect(redirect.message).toContain('169.254.169.254');
+    expect(fetched).toEqual(['github.com']);
+  });
+
+  it.each(['::ffff:7f00:1', '::127.0.0.1', '2002:7f00:1::', 'fec0::1'])('a redirect to a GitHub host resolving to %s is refused before any request to it', async (address) => {
+    const fetched: string[] = [];
+    const fetchers: AssetFetchers = {
+      withToken: (u) => {
+        fetched.push(u.host);
+        return Promise.resolve({ status: 302, headers: { location: 'https://objects.githubusercontent.com/a?sig=1' }, body: null });
+      },
+      withoutToken: (u) => Promise.reject(new Error(`must not fetch ${u.href}`)),
+    };
+    const network = resolvingTo({ 'objects.githubusercontent.com': address });
+    const err = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, { apiBaseUrl: 'https://api.github.com', network }, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('address-not-allowed');
+    expect(err.message).toContain(address);
     expect(fetched).toEqual(['github.com']);
   });
 

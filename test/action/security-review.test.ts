@@ -1,7 +1,9 @@
 /**
  * Review of issue 8, through the bundled Action: a bot that cannot learn its
  * own login refuses to read a thread (it would take its own comments for
- * someone else's), and no URL it echoes carries a password.
+ * someone else's), a person named like the App is not the App, no URL it
+ * echoes carries a password, and the agent's answer can neither forge the
+ * marker nor hide the bot's footer.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCoder } from '../fakes/fake-coder.js';
@@ -68,11 +70,41 @@ describe('the Action knows who it is, or does nothing', () => {
   });
 });
 
+describe('a person is not the bot because of a name', () => {
+  it('a writer whose login is the App\'s slug (without [bot]) starts the agent', async () => {
+    github.setPermission(OWNER, REPO, 'coder-agent', 'write');
+    const run = await runAction(coder, github, {
+      event: 'issue_comment',
+      payload: issueCommentEvent(github, '/agent fix the login bug', { user: 'coder-agent' }),
+      inputs: { 'github-token': APP_TOKEN },
+    });
+    expect(run.outputs['status']).toBe('completed');
+    expect(coder.chats.size).toBe(1);
+  });
+});
+
 describe('no password in what the Action echoes', () => {
   it.each(['https://admin:hunter#2@coder.example.com', 'https://admin:hunter/2@coder.example.com', 'https://admin:hunter?2@coder.example.com'])('coder-url %s is refused without any part of its password', async (url) => {
     const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent hi'), inputs: { 'coder-url': url } });
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain('::error::');
     expect(run.stdout + run.stderr).not.toMatch(/hunter|2@coder/);
+  });
+});
+
+describe('the agent\'s answer cannot forge the marker or hide the footer', () => {
+  it('nested marker look-alikes and an unterminated `<!--` in the answer: one marker, the bot\'s, after a visible footer', async () => {
+    await coder.close();
+    const d = 2000;
+    const answer = `${'<!-'.repeat(d)}<!-- coder-agent-bot -->${'- coder-agent-bot -->'.repeat(d)}\n\nDone, and <!-- this never closes`;
+    coder = await FakeCoder.start({ token: CODER_TOKEN, agent: () => [{ status: 'running' }, { text: answer }, { persist: true }, { status: 'waiting' }] });
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent go') });
+    expect(run.outputs['status']).toBe('completed');
+    const body = github.comments(OWNER, REPO, 1).find((c) => c.user.login === 'github-actions[bot]')?.body ?? '';
+    expect(body).toContain('Done, and');
+    // The only `<!--` is the bot's marker, last: nothing before it can hide the footer or pose as a marker.
+    expect(body.split('<!--')).toHaveLength(2);
+    expect(body.indexOf('Open in Coder')).toBeGreaterThan(body.indexOf('Done, and'));
+    expect(body.trimEnd()).toMatch(new RegExp(`<!-- coder-agent-bot chat=${run.outputs['chat-id']} state=done[^>]*-->$`));
   });
 });
