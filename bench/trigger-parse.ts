@@ -34,6 +34,10 @@ const INPUTS: Record<string, string> = {
   'tags with quotes over lines before the request': before('<a x="\n<b y=\'\n'),
   'unclosed tags ("<a b c") before the request': before('<a b c '),
   'unclosed <script> tags before the request': before('<script '),
+  'images with alt text over lines before the request': before('![a\nb](c)\n'),
+  'image openers ("![a") before a far "](" ': `${'![a\n'.repeat((MB - 40) / 4)}](u)\n\n/agent go`,
+  'link titles over lines before the request': before('[a](b "\nc\n'),
+  'brackets before one far "](" and a title over lines': `${'[!'.repeat((MB - 40) / 2)}](u "t\nx")\n\n/agent go`,
   'bare fences ("```" × 262,144) after the request': `/agent go\n${'```\n'.repeat(262_144)}`,
   'list-item fences ("- ```") before the request': before('- ```\n'),
 };

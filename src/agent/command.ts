@@ -6,6 +6,7 @@
  * someone quoting an earlier request, which must not run it again.
  */
 import { findHiddenHtml } from './html-hidden.js';
+import { findHiddenLinkParts } from './link-hidden.js';
 import type { LineKind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
 import { sanitizeUntrusted } from './sanitize.js';
@@ -33,7 +34,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * invisible characters) is removed first, so a phrase hidden in a comment
  * does not trigger and an invisible character before it does not stop it.
  * Other text GitHub does not show (`<script>`/`<style>` elements, tags that
- * run over lines: html-hidden.ts) neither triggers nor goes into the prompt.
+ * run over lines: html-hidden.ts; image alt text and link titles that run
+ * over lines: link-hidden.ts) neither triggers nor goes into the prompt.
  */
 export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): AgentCommand | null {
   const trimmedPhrase = phrase.trim();
@@ -43,10 +45,12 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // The cheap check first: most comments never name the bot, and they cost one search.
   if (!visible.toLowerCase().includes(trimmedPhrase.toLowerCase())) return null;
   const { lines, kinds, spans, html } = findCode(visible);
-  const hidden = findHiddenHtml(visible, [spans, html]);
+  const hiddenHtml = findHiddenHtml(visible, [spans, html]);
+  const hiddenLinks = findHiddenLinkParts(visible, [spans, html, hiddenHtml]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
-  const inHidden = rangeWalker(hidden);
+  const inHidden = rangeWalker(hiddenHtml);
+  const inHiddenLink = rangeWalker(hiddenLinks);
   const trigger = new RegExp(`^[ \\t]*${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
   let offset = 0;
@@ -58,8 +62,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     const match = trigger.exec(line);
     if (match === null) continue;
     const phraseAt = lineStart + match[0].length - trimmedPhrase.length;
-    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt)) continue;
-    return toCommand(promptText(visible, lineStart + match[0].length, { lines, kinds, first: index + 1, from: offset }, hidden).trim());
+    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
+    return toCommand(promptText(visible, lineStart + match[0].length, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...hiddenLinks]).trim());
   }
   return null;
 }

@@ -92,7 +92,8 @@ export function findCode(text: string): CodeRanges {
   const spans: number[] = [];
   let offset = 0;
   let blockStart = -1;
-  for (const [i, line] of lines.entries()) {
+  for (let i = 0; i < lines.length; i++) {
+    const length = (lines[i] ?? '').length;
     const kind = kinds[i];
     const inBlock = kind !== 'blank' && kind !== 'code';
     if (inBlock && blockStart === -1) blockStart = offset;
@@ -101,8 +102,12 @@ export function findCode(text: string): CodeRanges {
       codeSpans(text, blockStart, offset, spans);
       blockStart = -1;
     }
-    if (kind === 'code') spans.push(offset, offset + line.length);
-    offset += line.length + 1;
+    if (kind === 'code') {
+      // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
+      if (spans.length > 0 && spans[spans.length - 1] === offset - 1 && kinds[i - 1] === 'code') spans[spans.length - 1] = offset + length;
+      else spans.push(offset, offset + length);
+    }
+    offset += length + 1;
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans);
   return { lines, kinds, spans, html: htmlCodeElements(text, spans) };

@@ -46,7 +46,7 @@ describe('the Action reads requests as a person sees them', () => {
   });
 
   it('a fence on a list item\'s line and hidden HTML are not commands (review of issue 8)', async () => {
-    const bodies = ['- ```\n  /agent delete\n  ```', '1.\t```\n\t/agent delete\n\t```', '<span title="\n/agent delete\n">x</span>', '<script>\n/agent delete\n</script>', '[//]: #\n(\n/agent delete\n)'];
+    const bodies = ['- ```\n  /agent delete\n  ```', '1.\t```\n\t/agent delete\n\t```', '<span title="\n/agent delete\n">x</span>', '<script>\n/agent delete\n</script>', '[//]: #\n(\n/agent delete\n)', '![shot\n/agent delete\n](https://x.example/a.png)'];
     for (const body of bodies) {
       const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, body) });
       expect(run.outputs['skipped']).toBe('true');
