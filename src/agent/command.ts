@@ -54,7 +54,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const trigger = new RegExp(`^[ \\t]*${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
   let offset = 0;
-  for (const [index, line] of lines.entries()) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
     const lineStart = offset;
     offset += line.length + 1;
     // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example.

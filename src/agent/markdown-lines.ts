@@ -24,7 +24,6 @@ import { scanFences } from './markdown.js';
  */
 export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'other' | 'blank';
 
-const BLANK = /^[ \t]*$/;
 /** CommonMark §5.1: up to three spaces of indentation, then `>`. */
 const QUOTE = /^ {0,3}>/;
 /** CommonMark §4.2 ATX headings, §4.1 thematic breaks and §4.3 setext underlines (ends a paragraph either way). */
@@ -35,11 +34,11 @@ const DEFINITION_START = /^ {0,3}\[/;
 /** Columns of leading whitespace, with tabs to the next multiple of four (CommonMark §2.2). */
 function indentColumns(line: string): number {
   let columns = 0;
-  for (const ch of line) {
-    if (ch === ' ') columns++;
-    else if (ch === '\t') columns += 4 - (columns % 4);
+  for (let k = 0; k < line.length && columns < 4; k++) {
+    const code = line.charCodeAt(k);
+    if (code === 32) columns++;
+    else if (code === 9) columns += 4 - (columns % 4);
     else break;
-    if (columns >= 4) break;
   }
   return columns;
 }
@@ -59,12 +58,13 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
     const line = lines[i] ?? '';
     let kind: LineKind;
     let definitionLast = -1;
+    const mark = firstMark(line);
     if (inFence[i]) kind = 'code';
-    else if (BLANK.test(line)) kind = 'blank';
-    else if (QUOTE.test(line) || inQuote) kind = 'quote';
+    else if (mark === -1) kind = 'blank';
+    else if (isQuote(line, mark) || inQuote) kind = 'quote';
     else if (!inParagraph && indentColumns(line) >= 4) kind = 'code';
-    else if (!inParagraph && DEFINITION_START.test(line) && (definitionLast = definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(lines, inFence))[i] ?? lines.length)) !== -1) kind = 'definition';
-    else if (HEADING_OR_BREAK.test(line)) kind = 'other';
+    else if (!inParagraph && mark === 91 && DEFINITION_START.test(line) && (definitionLast = definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(lines, inFence))[i] ?? lines.length)) !== -1) kind = 'definition';
+    else if (isHeadingOrBreak(line, mark)) kind = 'other';
     else kind = 'prose';
     inParagraph = kind === 'prose';
     inQuote = kind === 'quote';
@@ -77,8 +77,31 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
 
 /** Whether a line ends a paragraph before it (CommonMark §4.8): blank, a quote, a heading or break, a fence. */
 function endsParagraph(line: string, fenced: boolean): boolean {
-  return fenced || BLANK.test(line) || QUOTE.test(line) || HEADING_OR_BREAK.test(line);
+  const mark = firstMark(line);
+  return fenced || mark === -1 || isQuote(line, mark) || isHeadingOrBreak(line, mark);
 }
+
+/**
+ * The UTF-16 code of a line's first character that is neither space nor
+ * tab, or -1 for a blank line (only spaces and tabs). Looking at it first spares most
+ * lines the patterns below, which is most of the work on many short lines.
+ */
+function firstMark(line: string): number {
+  for (let k = 0; k < line.length; k++) {
+    const code = line.charCodeAt(k);
+    if (code !== 32 && code !== 9) return code;
+  }
+  return -1;
+}
+
+/** `QUOTE`, tried only on lines whose first mark is `>`. */
+const isQuote = (line: string, mark: number): boolean => mark === 62 && QUOTE.test(line);
+
+/** The characters that can start `HEADING_OR_BREAK`: `#`, `-`, `*`, `_`, `=`. */
+const HEADING_MARKS = new Set([35, 45, 42, 95, 61]);
+
+/** `HEADING_OR_BREAK`, tried only on lines whose first mark can start one. */
+const isHeadingOrBreak = (line: string, mark: number): boolean => HEADING_MARKS.has(mark) && HEADING_OR_BREAK.test(line);
 
 /**
  * For each line, the index of the first later line that ends a paragraph

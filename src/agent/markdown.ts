@@ -39,7 +39,8 @@ export function scanFences(lines: readonly string[]): FenceScan {
   let open: Fence | null = null;
   for (const line of lines) {
     if (open === null) {
-      const match = FENCE_OPEN.exec(line);
+      // Most lines hold neither fence character: one cheap search rules them out before the pattern.
+      const match = line.includes('``') || line.includes('~~') ? FENCE_OPEN.exec(line) : null;
       const run = match?.[1];
       // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
       if (run !== undefined && !(run.startsWith('`') && (match?.[2] ?? '').includes('`'))) {
