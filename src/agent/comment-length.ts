@@ -7,7 +7,7 @@
  * `fitCommentBody`: the text is cut cleanly, the reader is told, and the
  * footer and marker (which link the thread to its chat) are never cut.
  */
-import { closingFence, markdownLink, scanFences } from './markdown.js';
+import { closeOpenFence, closingFence, markdownLink, scanFences } from './markdown.js';
 
 /** GitHub's documented limit on a comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -37,10 +37,14 @@ export interface CommentParts {
   noun?: string;
 }
 
-/** Joins content and tail with a blank line, cutting the content so the body is ≤ MAX_COMMENT_LENGTH. */
+/**
+ * Joins content and tail with a blank line, cutting the content so the body
+ * is ≤ MAX_COMMENT_LENGTH. A code fence the content leaves open is closed
+ * before the tail, cut or not, so the footer and marker never become code.
+ */
 export function fitCommentBody(parts: CommentParts, limit: number = MAX_COMMENT_LENGTH): string {
   const tail = parts.tail === '' ? '' : `\n\n${parts.tail}`;
-  const whole = parts.content + tail;
+  const whole = closeOpenFence(parts.content) + tail;
   if (whole.length <= limit) return whole;
 
   const note = `\n\n${cutNote(parts.noun ?? 'answer', parts.fullTextUrl)}`;

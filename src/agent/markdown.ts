@@ -13,6 +13,12 @@ import { classifyLines, type LineKind } from './markdown-lines.js';
 export interface Fence {
   char: '`' | '~';
   length: number;
+  /**
+   * The opening line's indentation, when it has any. A fence inside a list
+   * item must be closed at the item's indentation: a closing line at column
+   * 0 would end the item and open a new block instead.
+   */
+  indent?: string;
 }
 
 /** Which lines are code, and the fence still open after the last line (if any). */
@@ -27,7 +33,7 @@ export interface FenceScan {
  * fence nested in a list item is indented further; erring towards "this is
  * code" is the safe side for both callers.
  */
-const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+const FENCE_OPEN = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
 
 export function scanFences(lines: readonly string[]): FenceScan {
   const inFence: boolean[] = [];
@@ -35,10 +41,11 @@ export function scanFences(lines: readonly string[]): FenceScan {
   for (const line of lines) {
     if (open === null) {
       const match = FENCE_OPEN.exec(line);
-      const run = match?.[1];
+      const indent = match?.[1] ?? '';
+      const run = match?.[2];
       // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
-      if (run !== undefined && !(run.startsWith('`') && (match?.[2] ?? '').includes('`'))) {
-        open = { char: run.startsWith('`') ? '`' : '~', length: run.length };
+      if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
+        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}) };
         inFence.push(true);
       } else {
         inFence.push(false);
@@ -51,9 +58,19 @@ export function scanFences(lines: readonly string[]): FenceScan {
   return { inFence, openFence: open };
 }
 
-/** The line that closes `fence`. */
+/** The line that closes `fence`, at the opening line's indentation. */
 export function closingFence(fence: Fence): string {
-  return fence.char.repeat(fence.length);
+  return (fence.indent ?? '') + fence.char.repeat(fence.length);
+}
+
+/**
+ * `text` with a fenced code block left open at its end closed. An answer
+ * that ends inside a fence would otherwise turn whatever follows it (a
+ * comment's footer and hidden marker, a summary's next section) into code.
+ */
+export function closeOpenFence(text: string): string {
+  const fence = scanFences(text.split('\n')).openFence;
+  return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
 function isClosingFence(line: string, fence: Fence): boolean {

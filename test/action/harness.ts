@@ -17,6 +17,8 @@ export const CODER_TOKEN = 'coder-secret-token-0123456789';
 
 export interface ActionRun {
   code: number | null;
+  /** The signal that ended the process, when one did (e.g. the runner's SIGKILL). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
@@ -72,8 +74,8 @@ export function runAction(coder: FakeCoder, github: FakeGitHub, opts: RunOptions
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   opts.onSpawn?.(child);
   return new Promise((resolve) => {
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') });
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') });
     });
   });
 }
@@ -117,4 +119,33 @@ export function reviewCommentEvent(github: FakeGitHub, body: string, opts: { use
   Object.assign(p.pull_request, { number: 2 });
   p.sender = { login: user, id: 7, type: 'User' };
   return payload;
+}
+
+/** What the runner did while cancelling: the signals it had to send. */
+export interface CancelRecord {
+  sent: NodeJS.Signals[];
+}
+
+/**
+ * The runner's cancel sequence (issue 12): SIGINT, then SIGTERM 7.5 s later,
+ * then SIGKILL 2.5 s after that, each only if the step is still running.
+ * Real gaps: the Action's own deadline is measured from the first signal,
+ * and a step that winds down in time never sees the later ones.
+ */
+export function cancelLikeRunner(child: ChildProcess): CancelRecord {
+  const record: CancelRecord = { sent: [] };
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const send = (signal: NodeJS.Signals) => {
+    if (!alive()) return;
+    record.sent.push(signal);
+    child.kill(signal);
+  };
+  send('SIGINT');
+  const term = setTimeout(() => send('SIGTERM'), 7500);
+  const kill = setTimeout(() => send('SIGKILL'), 10_000);
+  child.once('exit', () => {
+    clearTimeout(term);
+    clearTimeout(kill);
+  });
+  return record;
 }
