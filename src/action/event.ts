@@ -4,7 +4,7 @@
  * the step with a stack trace instead of a sentence.
  */
 import { readFileSync } from 'node:fs';
-import { TriggerError } from '../agent/trigger.js';
+import { TriggerError } from '../agent/trigger-error.js';
 
 export interface ActionEvent {
   /** `GITHUB_EVENT_NAME`: `issue_comment`, `schedule`, ... */

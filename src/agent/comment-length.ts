@@ -77,7 +77,8 @@ export function cutCleanly(text: string, budget: number): string {
   return text.slice(0, graphemeBoundaryAtOrBefore(text, budget));
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made on first use: building a segmenter loads ICU data (tens of ms), which a run that never cuts text should not pay for. */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * Whether a boundary falls before `index` depends on the text up to and
@@ -85,6 +86,7 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
  * the left), so that prefix is segmented, whole, including a low surrogate.
  */
 function graphemeBoundaryAtOrBefore(text: string, index: number): number {
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   const segment = graphemes.segment(text.slice(0, index + 2)).containing(index);
   return segment === undefined ? index : segment.index;
 }
