@@ -30,6 +30,8 @@ export interface RunOptions {
   payload: unknown;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
+  /** The entry to run; default dist/index.js. */
+  entry?: string;
   /** Called once the process runs, e.g. to send it SIGTERM later. */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -67,7 +69,7 @@ export function runAction(coder: FakeCoder, github: FakeGitHub, opts: RunOptions
     ...opts.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [opts.entry ?? 'dist/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
