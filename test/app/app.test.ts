@@ -327,6 +327,6 @@ describe('the App with an answer that leaves a code fence open (issue 12, item 8
     const footer = lines.findIndex((l) => l.includes('Open in Coder'));
     expect(footer).toBeGreaterThan(0);
     expect(lines.slice(0, footer).filter((l) => /^\s*```/.test(l))).toHaveLength(2);
-    expect(body).toMatch(/<!-- coder-agent-bot chat=[0-9a-f-]{36} state=done -->/);
+    expect(body).toMatch(/\n<!-- coder-agent-bot chat=[0-9a-f-]{36} state=done\b[^>]*-->$/);
   });
 });
