@@ -73,6 +73,8 @@ describe('forks and Dependabot: no secrets, a read-only token (item 7)', () => {
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.outputs['skipped']).toBe('true');
+    // Skipped before any client exists: not even "who am I" is asked.
+    expect(github.requests).toHaveLength(0);
   });
 
   it('an issues event that does not call the agent stays green without secrets too (full path, not the quick skip)', async () => {
@@ -83,6 +85,8 @@ describe('forks and Dependabot: no secrets, a read-only token (item 7)', () => {
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.outputs['skipped']).toBe('true');
+    expect(github.requests).toHaveLength(0);
+    expect(coder.requests).toHaveLength(0);
   });
 
   it('a refused `/agent` from someone without write access stays green without secrets', async () => {

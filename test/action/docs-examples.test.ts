@@ -8,7 +8,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 interface Step {
   run?: string;
@@ -41,8 +41,12 @@ describe('example workflows', () => {
   });
 
   it.each(files)('%s expands no ${{ }} inside a run: script', (file) => {
-    const doc = parse(readFileSync(join(EXAMPLES, file), 'utf8')) as Workflow;
-    for (const script of scripts(doc)) expect(script).not.toContain('${{');
+    // Some examples hold several documents (kubernetes.yml): check each.
+    const docs = parseAllDocuments(readFileSync(join(EXAMPLES, file), 'utf8'));
+    for (const doc of docs) {
+      expect(doc.errors).toEqual([]);
+      for (const script of scripts(doc.toJS())) expect(script).not.toContain('${{');
+    }
   });
 
   it("docs/action.md's YAML blocks expand no ${{ }} inside a run: script", () => {
