@@ -5,24 +5,17 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { scanFences } from '../../src/agent/markdown.js';
 import { readMarker } from '../../src/agent/marker.js';
-import { FakeCoder } from '../fakes/fake-coder.js';
-import { FakeGitHub } from '../fakes/fake-github.js';
+import type { FakeCoder } from '../fakes/fake-coder.js';
+import type { FakeGitHub } from '../fakes/fake-github.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
 import { waitFor } from '../helpers/wait.js';
-import { CODER_TOKEN, issueCommentEvent, OWNER, REPO, reviewCommentEvent, runAction, type ActionRun } from './harness.js';
+import { issueCommentEvent, OWNER, REPO, reviewCommentEvent, runAction, type ActionRun, startFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
-  github.addRepo(OWNER, REPO);
-});
-afterEach(async () => {
-  await coder.close();
-  await github.close();
-});
+beforeEach(async () => ({ coder, github } = await startFakes()));
+afterEach(async () => Promise.all([coder.close(), github.close()]));
 
 const botComments = (number = 1) => github.comments(OWNER, REPO, number).filter((c) => c.user.login === 'github-actions[bot]');
 const chatCreates = () => coder.requests.filter((r) => r.method === 'POST' && /\/chats$/.test(r.path));

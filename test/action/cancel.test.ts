@@ -6,23 +6,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { readMarker } from '../../src/agent/marker.js';
-import { FakeCoder } from '../fakes/fake-coder.js';
-import { FakeGitHub } from '../fakes/fake-github.js';
+import type { FakeCoder } from '../fakes/fake-coder.js';
+import type { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
-import { cancelLikeRunner, CODER_TOKEN, issueCommentEvent, OWNER, REPO, runAction, type ActionRun, type CancelRecord } from './harness.js';
+import { cancelLikeRunner, issueCommentEvent, OWNER, REPO, runAction, type ActionRun, type CancelRecord, startFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
-  github.addRepo(OWNER, REPO);
-});
-afterEach(async () => {
-  await coder.close();
-  await github.close();
-});
+beforeEach(async () => ({ coder, github } = await startFakes()));
+afterEach(async () => Promise.all([coder.close(), github.close()]));
 
 const botComments = () => github.comments(OWNER, REPO, 1).filter((c) => c.user.login === 'github-actions[bot]');
 const chatCreates = () => coder.requests.filter((r) => r.method === 'POST' && /\/chats$/.test(r.path));

@@ -9,9 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { FakeCoder } from '../fakes/fake-coder.js';
-import { FakeGitHub } from '../fakes/fake-github.js';
-import { CODER_TOKEN, issueCommentEvent, OWNER, REPO, runAction } from './harness.js';
+import type { FakeCoder } from '../fakes/fake-coder.js';
+import type { FakeGitHub } from '../fakes/fake-github.js';
+import { issueCommentEvent, runAction, startFakes } from './harness.js';
 
 /** Files the entry loads before any dynamic import: its static imports, transitively. */
 function staticClosure(entry: string): string[] {
@@ -29,15 +29,8 @@ function staticClosure(entry: string): string[] {
 
 let coder: FakeCoder;
 let github: FakeGitHub;
-beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
-  github.addRepo(OWNER, REPO);
-});
-afterEach(async () => {
-  await coder.close();
-  await github.close();
-});
+beforeEach(async () => ({ coder, github } = await startFakes()));
+afterEach(async () => Promise.all([coder.close(), github.close()]));
 
 describe('a skipped run', () => {
   it('loads neither Octokit, undici, zod nor the Coder client before it knows it must', () => {

@@ -8,12 +8,20 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import type { FakeCoder } from '../fakes/fake-coder.js';
-import type { FakeGitHub } from '../fakes/fake-github.js';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
 
 export const OWNER = 'Codertocat';
 export const REPO = 'Hello-World';
 export const CODER_TOKEN = 'coder-secret-token-0123456789';
+
+/** The fakes most Action tests start with: Coder taking CODER_TOKEN, GitHub with OWNER/REPO, `maintainer` a writer. */
+export async function startFakes(): Promise<{ coder: FakeCoder; github: FakeGitHub }> {
+  const coder = await FakeCoder.start({ token: CODER_TOKEN });
+  const github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
+  github.addRepo(OWNER, REPO);
+  return { coder, github };
+}
 
 export interface ActionRun {
   code: number | null;

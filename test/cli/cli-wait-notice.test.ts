@@ -6,35 +6,25 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
 import { runCli } from '../../src/cli/main.js';
 import { overviewHelp, commandHelp } from '../../src/cli/help.js';
 import { FakeCoder } from '../fakes/fake-coder.js';
+import { BIN } from '../helpers/cli-process.js';
+import { startSilentServer, type SilentServer } from '../helpers/silent-server.js';
 
-let server: Server | undefined;
-const sockets = new Set<Socket>();
+let silent: SilentServer | undefined;
 let fake: FakeCoder | undefined;
 
 afterEach(async () => {
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
+  await silent?.close();
+  silent = undefined;
   await fake?.close();
   fake = undefined;
 });
 
-/** Accepts every connection and reads the request, but never writes a byte back. */
 async function silentServer(): Promise<string> {
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}`;
+  silent = await startSilentServer();
+  return silent.url;
 }
 
 async function inProcess(argv: string[], env: Record<string, string | undefined>, waitNoticeMs?: number) {
@@ -53,7 +43,7 @@ describe('a Coder that never answers', () => {
   it('the binary, piped and without --timeout, says it is waiting after a few seconds, naming the URL and the default limit', async () => {
     const url = await silentServer();
     const started = Date.now();
-    const child = spawn(process.execPath, ['bin/coder-agent.js', 'list'], {
+    const child = spawn(process.execPath, [BIN, 'list'], {
       env: { PATH: process.env['PATH'], CODER_URL: url, CODER_SESSION_TOKEN: 'abc-def' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
