@@ -11,45 +11,24 @@
 import type { CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
 import type { ChatInputPart } from '../coder/schemas.js';
-import { GitHubError } from '../github/errors.js';
 import { CommentWriter } from '../github/comment-writer.js';
 import { commentRefOf, type ReactionTarget, type Thread, type ThreadComment } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { followRun, initialView, progressBody } from './follow-run.js';
 import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
 import { readMarker, readRequestTag, renderRequestTag } from './marker.js';
-import { decideTrigger } from './policy.js';
+import { decideRun, type RunDecision } from './decide-run.js';
+import { cancelledBeforeChat, cannotWrite, isWriteDenied } from './run-early-exits.js';
 import { renderError, renderStopped } from './render.js';
-import { resolveRequest, type AgentRequest } from './request.js';
+import type { AgentRequest } from './request.js';
 import { findThreadChat } from './thread-chat.js';
 import { threadLabelRefOf, threadLabels, type ThreadLabelRef } from './thread-label.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
 import type { Trigger } from './trigger.js';
 
 export * from './run-types.js';
+export { decideRun, type RunDecision } from './decide-run.js';
 export { followRun } from './follow-run.js';
-
-/** Whether a trigger calls the agent: the request to carry out, or the result of not doing so. */
-export type RunDecision = { go: true; request: Exclude<AgentRequest, { kind: 'none' }> } | { go: false; result: RunResult };
-
-/**
- * Decides whether the trigger calls the agent (a request, and a person
- * allowed to make it) without touching Coder, so an entry can check its
- * Coder settings only for events that need them (the Action on a fork's
- * pull request has no secrets, and most comments never call the agent).
- */
-export async function decideRun(trigger: Trigger, settings: AgentSettings, deps: Pick<AgentDeps, 'github' | 'botLogin' | 'logger'>): Promise<RunDecision> {
-  const request = resolveRequest(trigger, settings);
-  if (request.kind === 'none') return { go: false, result: { status: 'skipped', reason: request.reason } };
-
-  const decision = await decideTrigger(trigger, { botLogin: deps.botLogin, allowedBots: settings.allowedBots }, deps.github);
-  if (!decision.allowed) {
-    // No comment: a refusal in the thread would let anyone make the bot talk.
-    deps.logger.warn(`Not starting the agent: ${decision.reason}`);
-    return { go: false, result: { status: decision.quiet ? 'skipped' : 'refused', reason: decision.reason } };
-  }
-  return { go: true, request };
-}
 
 /** Carries out a trigger end to end; `decided` is `decideRun`'s answer when the entry asked it first. */
 export async function handleTrigger(trigger: Trigger, settings: AgentSettings, deps: AgentDeps, decided?: RunDecision): Promise<RunResult> {
@@ -125,34 +104,6 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   await deps.onStarted?.(run);
   const result = await followRun(run, settings, deps, writer);
   return deliveryError && !result.deliveryError ? { ...result, deliveryError } : result;
-}
-
-/** A 403 that is not a rate limit: the token may not write here (a read-only workflow token, a missing App permission). */
-function isWriteDenied(err: unknown): err is GitHubError {
-  return err instanceof GitHubError && err.status === 403 && !err.rateLimited;
-}
-
-function cannotWrite(trigger: Trigger, err: GitHubError): string {
-  const { owner, repo } = trigger.repository;
-  return (
-    `The bot's GitHub token cannot write to ${owner}/${repo} (GitHub answered 403${err.githubMessage ? `: ${err.githubMessage}` : ''}), so the agent was not started. ` +
-    "Workflows run for pull requests from forks, and Dependabot's, get a read-only token and no secrets; the token needs issues and pull-requests write permission (docs/action.md, section Forked pull requests and Dependabot)."
-  );
-}
-
-/** Cancelled before a chat existed: say so in the thread; nothing runs in Coder. */
-async function cancelledBeforeChat(thread: Thread | undefined, deps: AgentDeps, started: number): Promise<RunResult> {
-  const reason = 'The run was cancelled before the agent started; nothing was sent to Coder.';
-  let commentUrl: string | undefined;
-  let deliveryError: string | undefined;
-  if (thread) {
-    try {
-      commentUrl = (await deps.github.createComment(thread, renderStopped({ reason }))).url;
-    } catch (err) {
-      deliveryError = (err as Error).message;
-    }
-  }
-  return { status: 'aborted', reason, commentUrl, durationMs: Date.now() - started, deliveryError };
 }
 
 /**
