@@ -13,6 +13,12 @@ import { classifyLines, type LineKind } from './markdown-lines.js';
 export interface Fence {
   char: '`' | '~';
   length: number;
+  /**
+   * The opening line's indentation, when it has any. A fence inside a list
+   * item must be closed at the item's indentation: a closing line at column
+   * 0 would end the item and open a new block instead.
+   */
+  indent?: string;
 }
 
 /** Which lines are code, and the fence still open after the last line (if any). */
@@ -32,7 +38,7 @@ export interface FenceScan {
  * digits and `.`/`)`, then whitespace, so the pattern has no ambiguous
  * repetition and stays linear in the line.
  */
-const FENCE_OPEN = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})(.*)$/;
+const FENCE_OPEN = /^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
 
 export function scanFences(lines: readonly string[]): FenceScan {
   const inFence: boolean[] = [];
@@ -41,10 +47,12 @@ export function scanFences(lines: readonly string[]): FenceScan {
     if (open === null) {
       // Most lines hold neither fence character: one cheap search rules them out before the pattern.
       const match = line.includes('``') || line.includes('~~') ? FENCE_OPEN.exec(line) : null;
-      const run = match?.[1];
+      // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
+      const indent = (match?.[1] ?? '').replace(/[^\t]/g, ' ');
+      const run = match?.[2];
       // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
-      if (run !== undefined && !(run.startsWith('`') && (match?.[2] ?? '').includes('`'))) {
-        open = { char: run.startsWith('`') ? '`' : '~', length: run.length };
+      if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
+        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}) };
         inFence.push(true);
       } else {
         inFence.push(false);
@@ -57,9 +65,19 @@ export function scanFences(lines: readonly string[]): FenceScan {
   return { inFence, openFence: open };
 }
 
-/** The line that closes `fence`. */
+/** The line that closes `fence`, at the opening line's indentation. */
 export function closingFence(fence: Fence): string {
-  return fence.char.repeat(fence.length);
+  return (fence.indent ?? '') + fence.char.repeat(fence.length);
+}
+
+/**
+ * `text` with a fenced code block left open at its end closed. An answer
+ * that ends inside a fence would otherwise turn whatever follows it (a
+ * comment's footer and hidden marker, a summary's next section) into code.
+ */
+export function closeOpenFence(text: string): string {
+  const fence = scanFences(text.split('\n')).openFence;
+  return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
 function isClosingFence(line: string, fence: Fence): boolean {

@@ -4,12 +4,14 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { FakeCoder, type FakeCoderOptions } from '../fakes/fake-coder.js';
 import { runProcess } from '../helpers/cli-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { startSilentServer, type SilentServer } from '../helpers/silent-server.js';
 
 /**
  * Each finding runs the binary as a process at least once; the steps around
@@ -31,33 +33,21 @@ async function inProcess(argv: string[], environment: Record<string, string | un
 const SLOW = 60_000;
 
 let fake: FakeCoder | undefined;
-let silent: { server: Server; sockets: Set<Socket> } | undefined;
+let silent: SilentServer | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
-  if (silent) {
-    for (const s of silent.sockets) s.destroy();
-    await new Promise((r) => silent!.server.close(r));
-    silent = undefined;
-  }
+  await silent?.close();
+  silent = undefined;
 });
 
 const start = async (opts: FakeCoderOptions = {}) => (fake = await FakeCoder.start(opts));
 const env = (extra: Record<string, string | undefined> = {}) => ({ CODER_URL: fake?.url, CODER_SESSION_TOKEN: 'test-token', ...extra });
 const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at |Error:/);
 
-/** A TCP server that accepts connections and never answers: Coder behind a dead proxy, or a black hole. */
 async function silentServer(): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  silent = { server, sockets };
-  const addr = server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  return `http://127.0.0.1:${addr.port}`;
+  silent = await startSilentServer();
+  return silent.url;
 }
 
 /** A port nothing listens on. */
@@ -178,9 +168,15 @@ describe('14: exit codes', () => {
   it('a turn interrupted mid-answer exits 130 with a line on stderr, the partial answer marked as such', async () => {
     await start({ agent: () => [{ status: 'running' }, { text: 'half an ans' }, { hang: true }] });
     // Coder v2.38 on POST /interrupt: `interrupting`, the partial answer persisted, then `waiting`.
+    // Once per run, from the chat link on: the fake may not have started the
+    // turn yet, and no further stderr may come to try again.
+    const acted = new Set<string>();
     const interruptOnceFollowed = async (text: string) => {
       const chatId = /\/agents\/([0-9a-f-]{36})/.exec(text)?.[1];
-      if (!chatId || fake!.chat(chatId).chat.status !== 'running') return;
+      if (!chatId || acted.has(chatId)) return;
+      acted.add(chatId);
+      // Interrupted mid-answer: once the agent has written its half, and the CLI listens.
+      await waitFor(() => fake!.chat(chatId).turn?.text === 'half an ans', 30_000);
       await fake!.waitForStreams(1, chatId);
       fake!.setStatus(chatId, 'interrupting');
       fake!.interrupt(chatId);
