@@ -397,7 +397,8 @@ export class FakeGitHub {
     if (found.auth === 'token') {
       identity = credential ? this.tokens.get(credential) : undefined;
       if (!identity) return { status: 401, json: errorBodies.badCredentials };
-      if (identity.readOnly && method !== 'GET' && method !== 'HEAD') {
+      // A GraphQL query is a read, though it is POSTed: GitHub answers it for read-only tokens (the fake routes queries only).
+      if (identity.readOnly && method !== 'GET' && method !== 'HEAD' && path !== '/graphql') {
         // GitHub names the permission the token lacks in this header.
         return { status: 403, json: errorBodies.notForIntegrations, headers: { 'x-accepted-github-permissions': 'issues=write; pull_requests=write' } };
       }
