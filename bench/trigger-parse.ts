@@ -5,6 +5,7 @@
  * work is linear in the text, so a megabyte is a small constant).
  */
 import { parseAgentCommand } from '../src/agent/command.js';
+import { stripMarkers } from '../src/agent/marker.js';
 import type { BenchRow } from './report.js';
 
 const MB = 1024 * 1024;
@@ -27,6 +28,18 @@ const INPUTS: Record<string, string> = {
   'nested quotes ("> ")': fill('> ', ''),
   'lines of indented code and quotes': fill('    /agent x\n> /agent y\n[a]: b\n', ''),
   'emphasis and brackets ("*[a") before the request': before('*[a'),
+  'labels cut by headings ("[a" / "#") before the request': before('[a\n#\n'),
+  'definitions with titles over lines before the request': before('[a]: b "\nc\n'),
+  'unclosed titles ("[a]: b (") before the request': before('[a]: b (\n'),
+  'tags with quotes over lines before the request': before('<a x="\n<b y=\'\n'),
+  'unclosed tags ("<a b c") before the request': before('<a b c '),
+  'unclosed <script> tags before the request': before('<script '),
+  'images with alt text over lines before the request': before('![a\nb](c)\n'),
+  'image openers ("![a") before a far "](" ': `${'![a\n'.repeat((MB - 40) / 4)}](u)\n\n/agent go`,
+  'link titles over lines before the request': before('[a](b "\nc\n'),
+  'brackets before one far "](" and a title over lines': `${'[!'.repeat((MB - 40) / 2)}](u "t\nx")\n\n/agent go`,
+  'bare fences ("```" × 262,144) after the request': `/agent go\n${'```\n'.repeat(262_144)}`,
+  'list-item fences ("- ```") before the request': before('- ```\n'),
 };
 
 /**
@@ -34,14 +47,14 @@ const INPUTS: Record<string, string> = {
  * system, all of the process's threads, so garbage collection counts): on a
  * shared machine wall time measures the neighbours as much as the parser.
  */
-function bestMs(text: string): { cpu: number; wall: number } {
-  parseAgentCommand(text);
+function bestMs(text: string, work: (text: string) => unknown = parseAgentCommand): { cpu: number; wall: number } {
+  work(text);
   let cpu = Infinity;
   let wall = Infinity;
   for (let i = 0; i < 5; i++) {
     const usage = process.cpuUsage();
     const t = process.hrtime.bigint();
-    parseAgentCommand(text);
+    work(text);
     wall = Math.min(wall, Number(process.hrtime.bigint() - t) / 1e6);
     const spent = process.cpuUsage(usage);
     cpu = Math.min(cpu, (spent.user + spent.system) / 1000);
@@ -49,9 +62,25 @@ function bestMs(text: string): { cpu: number; wall: number } {
   return { cpu, wall };
 }
 
+/**
+ * Marker neutralising (marker.ts `stripMarkers`) on the review's worst case:
+ * look-alikes nested so that removing one joins its neighbours into the
+ * next. A fixpoint loop took 5.3 s on 384 KB; linear work is a small
+ * constant per megabyte (goal ≤ 50 ms per MB).
+ */
+function nestedLookalikes(): string {
+  const d = Math.floor((MB - 24) / 24);
+  return `${'<!-'.repeat(d)}<!-- coder-agent-bot -->${'- coder-agent-bot -->'.repeat(d)}`;
+}
+
 export async function benchTriggerParse(): Promise<BenchRow[]> {
-  return Object.entries(INPUTS).map(([name, text]) => {
+  const rows: BenchRow[] = Object.entries(INPUTS).map(([name, text]) => {
     const { cpu, wall } = bestMs(text);
     return { name: `parse 1 MB: ${name}`, value: Math.round(cpu), unit: `ms CPU (${Math.round(wall)} ms wall)`, goal: '< 100 ms CPU', ok: cpu < 100 };
   });
+  const nested = nestedLookalikes();
+  const { cpu, wall } = bestMs(nested, stripMarkers);
+  const perMb = (cpu * MB) / nested.length;
+  rows.push({ name: 'neutralise markers, nested look-alikes', value: Math.round(perMb), unit: `ms CPU per MB (${Math.round(wall)} ms wall, ${Math.round(nested.length / 1024)} KB)`, goal: '≤ 50 ms per MB', ok: perMb <= 50 });
+  return rows;
 }

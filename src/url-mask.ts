@@ -1,40 +1,81 @@
 /**
  * The one place that masks URLs before the bot echoes them (an error, a log
- * line, a comment, an output). Userinfo (`user:password@`) and the query
- * string (signed asset URLs carry tokens there, e.g. `?jwt=…`, `?token=…`)
- * become `***`. It works on text, not on parsed URLs, so a URL that failed to
- * parse (`htps://admin:pw@host`, the very case an error message shows) is
- * masked too.
+ * line, a comment, an output). Userinfo (`user:password@`), the query string
+ * (signed asset URLs carry tokens there, e.g. `?jwt=…`, `?token=…`) and a
+ * fragment that carries values (`#access_token=…`) become `***`. It works on
+ * text, not on parsed URLs, so a URL that failed to parse
+ * (`htps://admin:pw@host`, the very case an error message shows) is masked
+ * too, and so is a password holding `/`, `?`, `#` or `@`, which a parser
+ * would read as the start of a path, query or fragment.
  */
 
-/** Scheme, then `//`, then an authority that may carry userinfo. */
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`)\]]+/gi;
+/**
+ * Scheme then `//`, or a scheme-relative `//` not preceded by a word or `:`
+ * character, then the rest of the URL. A scheme is read only from the start
+ * of its run of scheme characters (the look-behind), so a long run such as
+ * `a.a.a.…` is read once, not once per letter: linear.
+ */
+const URL_IN_TEXT = /(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:|(?<![\w:/]))\/\/[^\s<>"'`)\]]+/gi;
+
+/**
+ * `name=value` where the name says the value is a credential
+ * (`token=`, `access_token=`, `api_key=`, `password=`, `X-Amz-Signature=`…),
+ * in free text or a query: the value becomes `***`. A name is read only from
+ * the start of its run of name characters (the look-behind), so the search
+ * is linear however long the run.
+ */
+const PARAMETER = /(?<![\w.-])([\w.-]+)=([^\s&#"'<>,;)]+)/g;
+const SECRET_NAME = /token|secret|passw(?:or)?d|pwd|api[_-]?key|signature|jwt|credential|auth/i;
 
 /**
  * Masks one URL-like string: `htps://admin:pw@host/p?token=x#f` →
- * `htps://***@host/p?***#f`. Text without `://` is masked the same way
- * (userinfo before the first `/`, any query), since a value that failed to
- * parse may have lost its scheme.
+ * `htps://***@host/p?***#f`. Text without `//` is masked the same way
+ * (userinfo, any query), since a value that failed to parse may have lost
+ * its scheme.
+ *
+ * Userinfo ends at the last `@` before the first `/`, `?` or `#`; and when
+ * what comes before that delimiter holds a `:` (a password, or a port), at
+ * the last `@` in the whole string: `https://admin:pa/ss@host` → `https://***@host`.
+ * The second rule also masks `https://host:8443/users/@me` to
+ * `https://***@me`: a misread host is better than an echoed password.
  */
 export function maskUrl(raw: string): string {
+  const slashes = raw.indexOf('//');
   const schemeEnd = raw.indexOf('://');
-  const authorityStart = schemeEnd === -1 ? 0 : schemeEnd + 3;
+  const authorityStart = schemeEnd !== -1 ? schemeEnd + 3 : slashes === 0 ? 2 : 0;
   const rest = raw.slice(authorityStart);
-  // The authority ends at the first `/`, `?` or `#`; userinfo is whatever precedes its last `@`.
-  const authorityEnd = rest.search(/[/?#]/);
-  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
-  let path = authorityEnd === -1 ? '' : rest.slice(authorityEnd);
-  const at = authority.lastIndexOf('@');
-  const host = at === -1 ? authority : `***@${authority.slice(at + 1)}`;
-  const q = path.indexOf('?');
-  if (q !== -1) {
-    const hash = path.indexOf('#', q);
-    path = `${path.slice(0, q)}?***${hash === -1 ? '' : path.slice(hash)}`;
-  }
-  return `${raw.slice(0, authorityStart)}${host}${path}`;
+  const delimiter = rest.search(/[/?#]/);
+  const head = delimiter === -1 ? rest : rest.slice(0, delimiter);
+  const at = delimiter !== -1 && head.includes(':') ? rest.lastIndexOf('@') : head.lastIndexOf('@');
+  const afterUserinfo = at === -1 ? rest : rest.slice(at + 1);
+  const end = afterUserinfo.search(/[/?#]/);
+  const host = end === -1 ? afterUserinfo : afterUserinfo.slice(0, end);
+  const path = end === -1 ? '' : afterUserinfo.slice(end);
+  return `${raw.slice(0, authorityStart)}${at === -1 ? '' : '***@'}${host}${maskQueryAndFragment(path)}`;
 }
 
-/** Masks every `scheme://…` URL found in free text (error messages, notes). */
+/**
+ * `?…` becomes `?***`; a fragment becomes `#***` when it carries values
+ * (`=` or `&`, as OAuth's `#access_token=…&…` does) and stays when it is a
+ * plain anchor (`#issuecomment-1`), which helps a reader and holds no secret.
+ */
+function maskQueryAndFragment(path: string): string {
+  const hash = path.indexOf('#');
+  const beforeHash = hash === -1 ? path : path.slice(0, hash);
+  const fragment = hash === -1 ? '' : path.slice(hash + 1);
+  const q = beforeHash.indexOf('?');
+  const masked = q === -1 ? beforeHash : `${beforeHash.slice(0, q)}?***`;
+  if (hash === -1) return masked;
+  return `${masked}#${/[=&]/.test(fragment) ? '***' : fragment}`;
+}
+
+/**
+ * Masks every URL found in free text (error messages, notes): `scheme://…`
+ * and scheme-relative `//…`, then any credential-named `name=value` left
+ * outside a URL (`… failed: token=abc`).
+ */
 export function maskUrlsIn(text: string): string {
-  return text.replace(URL_IN_TEXT, (url) => maskUrl(url));
+  return text
+    .replace(URL_IN_TEXT, (url) => maskUrl(url))
+    .replace(PARAMETER, (match, name: string) => (SECRET_NAME.test(name) ? `${name}=***` : match));
 }

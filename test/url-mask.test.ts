@@ -8,6 +8,15 @@ describe('maskUrl: the one masking function for URLs the bot echoes', () => {
     // The issue's input: a URL that does not parse as http(s), with a password.
     ['htps://admin:pw@host', 'htps://***@host'],
     ['https://host/p?token=abc#frag', 'https://host/p?***#frag'],
+    // Review of issue 8: a password holding a delimiter, scheme-relative URLs, fragments with values.
+    ['https://admin:pa#ss@host', 'https://***@host'],
+    ['https://admin:pa/ss@host', 'https://***@host'],
+    ['https://admin:pa?ss@host/p', 'https://***@host/p'],
+    ['https://admin:p@ss/w@host/x', 'https://***@host/x'],
+    ['htps://admin:pa#ss@host', 'htps://***@host'],
+    ['//admin:pw@host/p', '//***@host/p'],
+    ['https://host/cb#access_token=abc&state=x', 'https://host/cb#***'],
+    ['https://github.com/o/r/issues/1#issuecomment-1', 'https://github.com/o/r/issues/1#issuecomment-1'],
     ['https://u@host:8443/a?b=c', 'https://***@host:8443/a?***'],
     ['postgres://bot:s3cret@db:5432/jobs?sslmode=require', 'postgres://***@db:5432/jobs?***'],
     ['admin:pw@host/path', '***@host/path'],
@@ -19,6 +28,19 @@ describe('maskUrl: the one masking function for URLs the bot echoes', () => {
 
   it('masks every URL inside a message', () => {
     expect(maskUrlsIn('Could not reach https://a:b@x.example/p?jwt=t nor ftp://c:d@y.example.')).toBe('Could not reach https://***@x.example/p?*** nor ftp://***@y.example.');
+  });
+
+  it('masks scheme-relative URLs and credential-named values left outside any URL', () => {
+    expect(maskUrlsIn('see //admin:pw@host/x, then token=abc&access_token=def; api_key=k (page=2)')).toBe('see //***@host/x, then token=***&access_token=***; api_key=*** (page=2)');
+  });
+
+  it('no password in the review\'s inputs survives, whatever characters it holds', () => {
+    for (const password of ['pa#ss', 'pa/ss', 'pa?ss', 'p@ss', 'p:ss', 'pa ss'.replace(' ', '%20')]) {
+      for (const url of [`https://admin:${password}@host/x`, `htps://admin:${password}@host`, `//admin:${password}@host`]) {
+        expect(maskUrl(url)).not.toContain(password);
+        expect(maskUrlsIn(`Could not reach ${url}.`)).not.toContain(password);
+      }
+    }
   });
 
   it('a Coder URL that does not parse is reported without its password', () => {

@@ -57,6 +57,12 @@ export async function readOutputSchemaInput(env: NodeJS.ProcessEnv): Promise<Rec
   }
 }
 
+/**
+ * Reads every input. The Coder inputs are masked and read here but checked
+ * only by `requireCoderInputs`, once the event is known to call the agent:
+ * workflows on pull requests from forks and Dependabot's get no secrets, and
+ * a comment that never calls the agent must not fail for want of one.
+ */
 export function readInputs(): ActionInputs {
   const coderToken = core.getInput('coder-token').trim();
   // Mask first, before anything can print it.
@@ -65,9 +71,6 @@ export function readInputs(): ActionInputs {
   if (githubToken) core.setSecret(githubToken);
 
   const coderUrl = core.getInput('coder-url').trim();
-  if (!coderUrl) throw new InputError('The input "coder-url" is required: the URL of your Coder deployment, e.g. https://coder.example.com.');
-  if (!/^https?:\/\/[^\s/]+/i.test(coderUrl)) throw new InputError(`The input "coder-url" must be an http(s) URL (got "${maskUrl(coderUrl)}").`);
-  if (!coderToken) throw new InputError('The input "coder-token" is required: a Coder session token, stored as a repository or organization secret.');
   if (!githubToken) throw new InputError('The input "github-token" is empty; leave it unset to use the workflow token.');
 
   const timeoutRaw = core.getInput('timeout-minutes').trim() || '60';
@@ -114,4 +117,18 @@ export function readInputs(): ActionInputs {
       continueThreadChat: issue !== undefined,
     },
   };
+}
+
+/**
+ * Checks the Coder inputs, for a run that calls the agent. Throws
+ * `InputError`; a missing token names the usual cause (secrets withheld from
+ * forks and Dependabot, docs/action.md "Forked pull requests and Dependabot").
+ */
+export function requireCoderInputs(inputs: ActionInputs): void {
+  const { coderUrl, coderToken } = inputs;
+  const noSecrets =
+    'GitHub passes no secrets to workflows run for pull requests from forks or by Dependabot; see "Forked pull requests and Dependabot" in docs/action.md.';
+  if (!coderUrl) throw new InputError(`The input "coder-url" is required: the URL of your Coder deployment, e.g. https://coder.example.com. ${noSecrets}`);
+  if (!/^https?:\/\/[^\s/]+/i.test(coderUrl)) throw new InputError(`The input "coder-url" must be an http(s) URL (got "${maskUrl(coderUrl)}").`);
+  if (!coderToken) throw new InputError(`The input "coder-token" is required: a Coder session token, stored as a repository or organization secret. ${noSecrets}`);
 }

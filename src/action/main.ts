@@ -2,28 +2,24 @@
  * The GitHub Action: inputs and event in; outputs, a job summary and the exit
  * status out. All the work is in agent/; this file only wires the runner's
  * world to it.
+ *
+ * Order matters: whether the event calls the agent is decided before the
+ * Coder inputs are checked (forks and Dependabot get no secrets), and the
+ * clients (Octokit, the Coder client) load only once a run needs them.
  */
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import { redactSecrets } from '../agent/render.js';
-import { handleTrigger, isFailure, type RunResult } from '../agent/run.js';
-import { parseTrigger, TriggerError } from '../agent/trigger.js';
-import { parseIssueTarget, retarget, TargetError } from '../agent/workflow-target.js';
+import { decideRun, handleTrigger, isFailure, type RunResult } from '../agent/run.js';
+import { resolveRequest } from '../agent/request.js';
+import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
+import { parseIssueTarget, retarget, TargetError, type IssueTarget } from '../agent/workflow-target.js';
 import { GitHubError } from '../github/errors.js';
-import { CoderClient } from '../coder/client.js';
-import { withWriteBudget } from '../github/budgeted-port.js';
-import { createOctokitPort } from '../github/octokit-port.js';
-import { octokitRetryOptions } from '../github/octokit-options.js';
-import { GITHUB_WRITE_BUDGET, WriteScheduler } from '../github/write-scheduler.js';
 import type { Logger } from '../logger.js';
-import { InputError, readInputs, readOutputSchemaInput } from './inputs.js';
-import { emptyOutputs, reportOutputs } from './outputs.js';
+import { BotLoginError } from './bot-login.js';
+import type { ActionEvent } from './event.js';
+import { InputError, readInputs, readOutputSchemaInput, requireCoderInputs, type ActionInputs } from './inputs.js';
+import { ActionOutputs } from './outputs.js';
 import { writeSummary } from './summary.js';
-
-/** The workflow token's account; an App or personal token can name its own with `bot-login`. */
-const WORKFLOW_BOT = 'github-actions[bot]';
 
 const coreLogger: Logger = {
   debug: (m) => core.debug(m),
@@ -35,76 +31,43 @@ const coreLogger: Logger = {
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** The event, read by the entry before this module (and @actions/github) loaded. */
-  event: { name: string; payload: unknown };
+  event: ActionEvent;
   /** Aborted when the runner cancels the job (SIGINT, then SIGTERM). */
   signal?: AbortSignal;
+  /** Where the outputs are kept until written; the entry writes them itself if a cancel runs out of time. */
+  outputs?: ActionOutputs;
 }
 
 export async function run(opts: RunOptions): Promise<void> {
   const env = opts.env ?? process.env;
-  const outputs = emptyOutputs();
-  let secrets: string[] = [];
+  const outputs = opts.outputs ?? new ActionOutputs();
   try {
     const inputs = readInputs();
-    secrets = [inputs.coderToken, inputs.githubToken];
-    let trigger = parseTrigger(opts.event.name, opts.event.payload);
-    const target = inputs.issue === undefined ? undefined : parseIssueTarget(inputs.issue, trigger.repository);
+    outputs.secrets.push(inputs.coderToken, inputs.githubToken);
+    const trigger = parseTrigger(opts.event.name, opts.event.payload);
+    if (trigger.event === 'schedule' && !inputs.agent.prompt) {
+      throw new InputError(
+        'A "schedule" run needs the "prompt" input: a scheduled workflow has no comment to read a request from, so without a prompt it can never call the agent. Add `prompt:` to the step\'s `with:`.',
+      );
+    }
     const outputSchema = await readOutputSchemaInput(env);
     if (outputSchema) inputs.agent.outputSchema = outputSchema;
 
-    const octokit = getOctokit(
-      inputs.githubToken,
-      { baseUrl: env['GITHUB_API_URL'] || 'https://api.github.com', ...octokitRetryOptions(coreLogger) },
-      retry,
-      throttling,
-    );
-    const serverHost = hostOf(env['GITHUB_SERVER_URL']);
-    const portOptions = { logger: coreLogger, enterpriseHost: serverHost && serverHost !== 'github.com' ? serverHost : undefined };
-    // Who the token posts as: an App's installation token and the workflow token both start with `ghs_`, so
-    // GitHub is asked (GraphQL viewer, octokit-port.ts); `bot-login` only overrides. Never guessed from the token.
-    // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments: nothing to ask.
-    const meetsComments = Boolean(trigger.thread) || target !== undefined;
-    const botLogin =
-      inputs.botLogin ??
-      (!meetsComments
-        ? WORKFLOW_BOT
-        : await createOctokitPort(octokit, portOptions)
-        .whoAmI()
-        .catch((err: unknown) => {
-          core.warning(`Could not tell which account the GitHub token posts as (${(err as Error).message}); assuming ${WORKFLOW_BOT}. Set the bot-login input if that is wrong.`);
-          return WORKFLOW_BOT;
-        }));
-    // GitHub's write budget (write-scheduler.ts): the answer goes before progress edits.
-    const github = withWriteBudget(createOctokitPort(octokit, { ...portOptions, botLogin }), new WriteScheduler(GITHUB_WRITE_BUDGET, coreLogger));
-    const coder = new CoderClient({
-      url: inputs.coderUrl,
-      token: inputs.coderToken,
-      organization: inputs.coderOrganization,
-      userAgent: 'coder-agent-bot-action',
-      onRetry: (r) => core.info(`Coder ${r.path}: ${r.reason}; retrying in ${r.delayMs} ms (attempt ${r.attempt})`),
-    });
-
-    if (target) trigger = await retarget(trigger, target, github).catch((err: unknown) => Promise.reject(targetUnreadable(err, target)));
-    const result = await handleTrigger(trigger, inputs.agent, {
-      coder,
-      github,
-      botLogin,
-      logger: coreLogger,
-      secrets,
-      signal: opts.signal,
-    });
-    reportOutputs(result, outputs);
+    const target = inputs.issue === undefined ? undefined : parseIssueTarget(inputs.issue, trigger.repository);
+    const result = await carryOut(trigger, target, inputs, env, outputs, opts.signal);
+    outputs.report(result);
     if (result.status === 'skipped' || result.status === 'refused') core.info(`Nothing to do: ${result.reason ?? result.status}`);
     await writeSummary(result, env).catch((err: unknown) => core.warning(`Could not write the job summary: ${(err as Error).message}`));
     if (isFailure(result.status)) core.setFailed(failureMessage(result));
+    else if (result.deliveryError) core.setFailed(deliveryMessage(result));
   } catch (err) {
-    outputs['status'] = 'failed';
-    const known = err instanceof InputError || err instanceof TriggerError || err instanceof TargetError;
+    outputs.values.status = 'failed';
+    const known = err instanceof InputError || err instanceof TriggerError || err instanceof TargetError || err instanceof BotLoginError;
     const message = known ? err.message : `Unexpected error: ${(err as Error)?.message ?? String(err)}`;
-    core.setFailed(redactSecrets(message, secrets));
-    if (!known && err instanceof Error && err.stack) core.debug(redactSecrets(err.stack, secrets));
+    core.setFailed(redactSecrets(message, outputs.secrets));
+    if (!known && err instanceof Error && err.stack) core.debug(redactSecrets(err.stack, outputs.secrets));
   } finally {
-    for (const [k, v] of Object.entries(outputs)) core.setOutput(k, redactSecrets(v, secrets));
+    outputs.write();
   }
 }
 
@@ -116,24 +79,46 @@ function targetUnreadable(err: unknown, target: { owner: string; repo: string; n
   return new TargetError(`The input "issue" names ${where}, which could not be read: ${why}.`);
 }
 
+/** Decides (no client loads for an event without a request), then connects and runs. */
+async function carryOut(
+  event: Trigger,
+  target: IssueTarget | undefined,
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  outputs: ActionOutputs,
+  signal: AbortSignal | undefined,
+): Promise<RunResult> {
+  const request = resolveRequest(event, inputs.agent);
+  if (request.kind === 'none') return { status: 'skipped', reason: request.reason };
+  const { connectCoder, connectGitHub } = await import('./clients.js');
+  // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments.
+  const meetsComments = Boolean(event.thread) || target !== undefined;
+  const { github, botLogin } = await connectGitHub(inputs, env, coreLogger, meetsComments);
+  const trigger = target ? await retarget(event, target, github).catch((err: unknown) => Promise.reject(targetUnreadable(err, target))) : event;
+  const decision = await decideRun(trigger, inputs.agent, { github, botLogin, logger: coreLogger });
+  if (!decision.go) return decision.result;
+  requireCoderInputs(inputs);
+  const coder = connectCoder(inputs, (m) => core.info(m));
+  return handleTrigger(trigger, inputs.agent, { coder, github, botLogin, logger: coreLogger, secrets: outputs.secrets, signal, onStarted: (started) => outputs.started(started) }, decision);
+}
+
 function failureMessage(r: RunResult): string {
   const where = r.chatUrl ? ` See ${r.chatUrl}` : '';
+  const delivery = r.deliveryError ? ` ${deliveryMessage(r)}` : '';
   switch (r.status) {
     case 'error':
-      return `The agent stopped with an error.${where}`;
+      return `The agent stopped with an error.${where}${delivery}`;
     case 'timeout':
-      return `The agent did not finish within timeout-minutes.${where}`;
+      return `The agent did not finish within timeout-minutes.${where}${delivery}`;
     case 'aborted':
-      return `The run was cancelled before the agent finished.${where}`;
+      return `The run was cancelled before the agent finished.${where}${delivery}`;
     default:
-      return `${r.reason ?? 'The run failed.'}${where}`;
+      return `${r.reason ?? 'The run failed.'}${where}${delivery}`;
   }
 }
 
-function hostOf(url: string | undefined): string | undefined {
-  try {
-    return url ? new URL(url).host : undefined;
-  } catch {
-    return undefined;
-  }
+/** The step fails when the thread does not show the outcome, even though the agent finished. */
+function deliveryMessage(r: RunResult): string {
+  const chat = r.chatUrl ? ` The chat: ${r.chatUrl}` : '';
+  return `The outcome could not be written to the thread (${r.deliveryError}); it is in the job summary and the "result" output.${chat}`;
 }

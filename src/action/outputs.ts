@@ -1,9 +1,14 @@
 /**
  * The Action's outputs: every name action.yml declares, always set (empty
  * when there is nothing to say) so a later step can test them without
- * guarding against a missing output.
+ * guarding against a missing output. Kept until written once: the entry
+ * holds them too, so that a cancel that runs out of time (the runner's
+ * SIGKILL comes 10 s after its SIGINT) still leaves `status: aborted` and
+ * the chat link behind.
  */
-import type { RunResult } from '../agent/run.js';
+import * as core from '@actions/core';
+import { redactSecrets } from '../agent/render.js';
+import type { RunResult, StartedRun } from '../agent/run.js';
 
 export const OUTPUT_NAMES = [
   'chat-id',
@@ -60,4 +65,34 @@ export function reportOutputs(result: RunResult, outputs: Outputs): void {
 
 function text(value: string | number | undefined): string {
   return value === undefined ? '' : String(value);
+}
+
+/** The outputs of one run, written once. */
+export class ActionOutputs {
+  readonly values: Outputs = emptyOutputs();
+  /** Values never written into an output (the tokens). */
+  readonly secrets: string[] = [];
+  private written = false;
+
+  /** Takes the outputs from a run's result. */
+  report(result: RunResult): void {
+    reportOutputs(result, this.values);
+  }
+
+  /** The chat exists: its link is an output even if the run ends before its result. */
+  started(run: Pick<StartedRun, 'chatId' | 'chatUrl'>): void {
+    this.values['chat-id'] = run.chatId;
+    this.values['chat-url'] = run.chatUrl;
+  }
+
+  get isWritten(): boolean {
+    return this.written;
+  }
+
+  /** Writes every output once; later calls do nothing (the runner would keep the last of two values). */
+  write(): void {
+    if (this.written) return;
+    this.written = true;
+    for (const [name, value] of Object.entries(this.values)) core.setOutput(name, redactSecrets(value, this.secrets));
+  }
 }

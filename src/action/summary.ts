@@ -1,7 +1,20 @@
 /** The job summary: what a person opening the workflow run sees first. */
 import * as core from '@actions/core';
+import { cutCleanly } from '../agent/comment-length.js';
+import { closeOpenFence } from '../agent/markdown.js';
 import { formatCost, formatDuration } from '../agent/render.js';
 import type { RunResult } from '../agent/run.js';
+
+/**
+ * GitHub drops a step's summary over 1 MiB ("Job summary ... exceeds the
+ * maximum size of 1024k", docs: "Adding a job summary"). We keep 64 KiB of
+ * margin below it for whatever the runner adds.
+ */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 64 * 1024;
+
+/** Room for the structured output's heading, code block markup or note. */
+const STRUCTURED_OVERHEAD_BYTES = 512;
+const STRUCTURED_TOO_BIG = "The structured output is too large for a job summary: the step's `structured-output` output holds it.";
 
 const TITLES: Record<RunResult['status'], string> = {
   completed: '✅ The agent finished',
@@ -26,12 +39,45 @@ export async function writeSummary(result: RunResult, env: NodeJS.ProcessEnv): P
   if (result.prUrl) rows.push(['Pull request', `<a href="${result.prUrl}">${result.prUrl}</a>`]);
   if (result.cost) rows.push(['Cost', escapeHtml(formatCost(result.cost))]);
   if (result.reason) rows.push(['Why', escapeHtml(result.reason)]);
+  if (result.deliveryError) rows.push(['Not in the thread', escapeHtml(result.deliveryError)]);
   const summary = core.summary.addHeading(TITLES[result.status], 2).addTable(rows);
-  if (result.result) summary.addHeading('Answer', 3).addRaw(`\n\n${result.result}\n`);
-  if (result.structuredOutput !== undefined) {
-    summary.addHeading('Structured output', 3).addCodeBlock(JSON.stringify(result.structuredOutput, null, 2), 'json');
+  // The structured output goes below the answer, so its room is kept first;
+  // one too big to share the 1 MiB is left to the `structured-output` output.
+  const structured = result.structuredOutput === undefined ? undefined : JSON.stringify(result.structuredOutput, null, 2);
+  const structuredFits = structured !== undefined && Buffer.byteLength(structured) <= SUMMARY_LIMIT_BYTES / 2;
+  const structuredRoom = structuredFits ? Buffer.byteLength(structured) + STRUCTURED_OVERHEAD_BYTES : STRUCTURED_OVERHEAD_BYTES;
+  if (result.result) {
+    summary.addHeading('Answer', 3);
+    const room = SUMMARY_LIMIT_BYTES - Buffer.byteLength(summary.stringify()) - (structured === undefined ? 0 : structuredRoom);
+    summary.addRaw(`\n\n${fitSummaryAnswer(result.result, room, result.chatUrl)}\n`);
+  }
+  if (structured !== undefined) {
+    summary.addHeading('Structured output', 3);
+    if (structuredFits) summary.addCodeBlock(structured, 'json');
+    else summary.addRaw(`\n\n${STRUCTURED_TOO_BIG}\n`);
   }
   await summary.write();
+}
+
+/**
+ * The answer as the summary shows it: a code fence left open is closed, and
+ * an answer over `roomBytes` of UTF-8 is cut cleanly with a note that links
+ * the whole answer (also in the `result` output).
+ */
+export function fitSummaryAnswer(answer: string, roomBytes: number, chatUrl: string | undefined): string {
+  const whole = closeOpenFence(answer);
+  if (Buffer.byteLength(whole) <= roomBytes) return whole;
+  const where = chatUrl ? ` Read the whole answer in Coder: <a href="${chatUrl}">${chatUrl}</a>, or in the step's \`result\` output.` : " The step's `result` output holds the whole answer.";
+  const note = `\n\n> ✂️ The answer was cut here: a job summary holds at most 1 MiB.${where}`;
+  const budget = roomBytes - Buffer.byteLength(note);
+  // UTF-8 takes 1 to 3 bytes per UTF-16 code unit: shrink the cut until it fits.
+  let units = Math.max(0, budget);
+  for (;;) {
+    const kept = closeOpenFence(cutCleanly(answer, units));
+    const bytes = Buffer.byteLength(kept);
+    if (bytes <= budget || units === 0) return kept + note;
+    units = Math.max(0, Math.min(units - 1, Math.floor((units * budget) / bytes) - 8));
+  }
 }
 
 function escapeHtml(s: string): string {

@@ -5,6 +5,9 @@
  * a line of prose. Inside code it is an example, and in a quoted line it is
  * someone quoting an earlier request, which must not run it again.
  */
+import { findHiddenHtml } from './html-hidden.js';
+import { findHiddenLinkParts } from './link-hidden.js';
+import type { LineKind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
 import { sanitizeUntrusted } from './sanitize.js';
 
@@ -30,6 +33,9 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * The text is read as a person sees it: hidden content (HTML comments,
  * invisible characters) is removed first, so a phrase hidden in a comment
  * does not trigger and an invisible character before it does not stop it.
+ * Other text GitHub does not show (`<script>`/`<style>` elements, tags that
+ * run over lines: html-hidden.ts; image alt text and link titles that run
+ * over lines: link-hidden.ts) neither triggers nor goes into the prompt.
  */
 export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): AgentCommand | null {
   const trimmedPhrase = phrase.trim();
@@ -39,12 +45,17 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // The cheap check first: most comments never name the bot, and they cost one search.
   if (!visible.toLowerCase().includes(trimmedPhrase.toLowerCase())) return null;
   const { lines, kinds, spans, html } = findCode(visible);
+  const hiddenHtml = findHiddenHtml(visible, [spans, html]);
+  const hiddenLinks = findHiddenLinkParts(visible, [spans, html, hiddenHtml]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
+  const inHidden = rangeWalker(hiddenHtml);
+  const inHiddenLink = rangeWalker(hiddenLinks);
   const trigger = new RegExp(`^[ \\t]*${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
   let offset = 0;
-  for (const [index, line] of lines.entries()) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
     const lineStart = offset;
     offset += line.length + 1;
     // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example.
@@ -52,13 +63,40 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     const match = trigger.exec(line);
     if (match === null) continue;
     const phraseAt = lineStart + match[0].length - trimmedPhrase.length;
-    if (inSpan(phraseAt) || inHtml(phraseAt)) continue;
-    const restOfLine = line.slice(match[0].length);
-    // Quotes are someone else's words and definitions are never shown: context at most, never instruction.
-    const after = lines.slice(index + 1).filter((_line, k) => kinds[index + 1 + k] !== 'quote' && kinds[index + 1 + k] !== 'definition');
-    return toCommand([restOfLine, ...after].join('\n').trim());
+    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
+    return toCommand(promptText(visible, lineStart + match[0].length, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...hiddenLinks]).trim());
   }
   return null;
+}
+
+/**
+ * The prompt: `text` from `start` to the end, without what is context at
+ * most (quoted lines: someone else's words) or never shown (link reference
+ * definitions, `hidden` HTML ranges). Lines from `first` on start at offset
+ * `from`. Linear: the cut ranges are sorted once and the text sliced once.
+ */
+function promptText(text: string, start: number, after: { lines: readonly string[]; kinds: readonly LineKind[]; first: number; from: number }, hidden: readonly number[]): string {
+  const cuts: [number, number][] = [];
+  let offset = after.from;
+  for (let k = after.first; k < after.lines.length; k++) {
+    const length = (after.lines[k] ?? '').length;
+    const kind = after.kinds[k];
+    if (kind === 'quote' || kind === 'definition') cuts.push([offset, Math.min(text.length, offset + length + 1)]);
+    offset += length + 1;
+  }
+  for (let r = 0; r < hidden.length; r += 2) {
+    const end = hidden[r + 1] ?? 0;
+    if (end > start) cuts.push([Math.max(start, hidden[r] ?? 0), end]);
+  }
+  cuts.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let pos = start;
+  for (const [from, to] of cuts) {
+    if (from > pos) parts.push(text.slice(pos, from));
+    pos = Math.max(pos, to);
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 /**

@@ -7,7 +7,7 @@
  * `fitCommentBody`: the text is cut cleanly, the reader is told, and the
  * footer and marker (which link the thread to its chat) are never cut.
  */
-import { closingFence, markdownLink, scanFences } from './markdown.js';
+import { closeOpenFence, closingFence, markdownLink, scanFences } from './markdown.js';
 
 /** GitHub's documented limit on a comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -37,10 +37,14 @@ export interface CommentParts {
   noun?: string;
 }
 
-/** Joins content and tail with a blank line, cutting the content so the body is ≤ MAX_COMMENT_LENGTH. */
+/**
+ * Joins content and tail with a blank line, cutting the content so the body
+ * is ≤ MAX_COMMENT_LENGTH. A code fence the content leaves open is closed
+ * before the tail, cut or not, so the footer and marker never become code.
+ */
 export function fitCommentBody(parts: CommentParts, limit: number = MAX_COMMENT_LENGTH): string {
   const tail = parts.tail === '' ? '' : `\n\n${parts.tail}`;
-  const whole = parts.content + tail;
+  const whole = closeOpenFence(parts.content) + tail;
   if (whole.length <= limit) return whole;
 
   const note = `\n\n${cutNote(parts.noun ?? 'answer', parts.fullTextUrl)}`;
@@ -73,7 +77,8 @@ export function cutCleanly(text: string, budget: number): string {
   return text.slice(0, graphemeBoundaryAtOrBefore(text, budget));
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made on first use: building a segmenter loads ICU data (tens of ms), which a run that never cuts text should not pay for. */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * Whether a boundary falls before `index` depends on the text up to and
@@ -81,6 +86,7 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
  * the left), so that prefix is segmented, whole, including a low surrogate.
  */
 function graphemeBoundaryAtOrBefore(text: string, index: number): number {
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   const segment = graphemes.segment(text.slice(0, index + 2)).containing(index);
   return segment === undefined ? index : segment.index;
 }

@@ -4,6 +4,7 @@
  * restart with the persisted StartedRun.
  */
 import { followChat, type ChatOutcome, type FollowProgress } from '../coder/follow.js';
+import { FINAL_STATUSES } from '../coder/schemas.js';
 import { CommentWriter } from '../github/comment-writer.js';
 import { describeFailure } from './failure.js';
 import { redactSecrets, renderAnswer, renderError, renderProgress, renderStarted, renderStopped, type RetryInfo } from './render.js';
@@ -24,8 +25,8 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   const progress = () => progressBody(run, view);
 
   if (!settings.wait) {
-    const ref = await writer?.flush(renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, notes: run.notes }));
-    return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created };
+    const written = await finalWrite(writer, renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, notes: run.notes }), deps);
+    return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: written.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, deliveryError: written.error };
   }
 
   const onProgress = (p: FollowProgress) => {
@@ -58,8 +59,18 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
       return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, chatCreated: run.created };
     }
     const failure = describeFailure(err, deps.secrets);
-    const ref = await writer?.flush(renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }));
-    return { status: 'failed', reason: failure.detail ?? failure.title, chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: ref?.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, errorKind: failure.kind };
+    const written = await finalWrite(writer, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }), deps);
+    return {
+      status: 'failed',
+      reason: failure.detail ?? failure.title,
+      chatId: run.chatId,
+      chatUrl: run.chatUrl,
+      commentUrl: written.url,
+      durationMs: Date.now() - run.startedAt,
+      chatCreated: run.created,
+      errorKind: failure.kind,
+      deliveryError: written.error,
+    };
   }
   const durationMs = Date.now() - run.startedAt;
   if (settings.outputSchema && outcome.status === 'completed' && outcome.structuredOutput === undefined) {
@@ -70,21 +81,17 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     await writer?.abandon();
     return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, durationMs };
   }
+  if (outcome.status === 'aborted') await interruptOwnTurn(run, outcome, deps);
   const prUrl = typeof outcome.diffStatus?.url === 'string' ? outcome.diffStatus.url : undefined;
   const result = redactSecrets(outcome.result, deps.secrets);
   const body = finalBody(outcome, result, run, durationMs, prUrl, settings.timeoutMs, deps.secrets);
-  let commentUrl: string | undefined;
-  try {
-    commentUrl = (await writer?.flush(body))?.url;
-  } catch (err) {
-    deps.logger.error(`Could not write the answer to GitHub: ${(err as Error).message}`);
-  }
+  const written = await finalWrite(writer, body, deps);
   return {
     status: outcome.status,
     chatId: run.chatId,
     chatUrl: run.chatUrl,
     result,
-    commentUrl,
+    commentUrl: written.url,
     durationMs,
     prUrl,
     diffStatus: outcome.diffStatus,
@@ -92,7 +99,42 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     errorKind: outcome.status === 'error' ? outcome.error?.kind : undefined,
     ...(outcome.cost && { cost: outcome.cost }),
     ...(outcome.structuredOutput !== undefined && { structuredOutput: outcome.structuredOutput }),
+    deliveryError: written.error,
   };
+}
+
+/** How long a cancelled run waits for Coder to take the interrupt: the runner kills the step 10 s after it cancels. */
+const INTERRUPT_TIMEOUT_MS = 3000;
+
+/**
+ * A cancelled run stops the turn it started, so the agent does not work on
+ * unseen. Not when our message still waits in the queue: the turn under way
+ * is someone else's.
+ */
+async function interruptOwnTurn(run: StartedRun, outcome: ChatOutcome, deps: AgentDeps): Promise<void> {
+  if (run.queuedId !== undefined || FINAL_STATUSES.has(outcome.chatStatus)) return;
+  try {
+    await deps.coder.interrupt(run.chatId, AbortSignal.timeout(INTERRUPT_TIMEOUT_MS));
+    deps.logger.info(`Interrupted chat ${run.chatId}.`);
+  } catch (err) {
+    deps.logger.warn(`Could not interrupt chat ${run.chatId}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The last write of a run. Its failure (after the writer's retries) does not
+ * lose the outcome: it is returned for the entry to deliver otherwise and to
+ * report as undelivered.
+ */
+async function finalWrite(writer: CommentWriter | undefined, body: string, deps: AgentDeps): Promise<{ url?: string | undefined; error?: string | undefined }> {
+  if (!writer) return {};
+  try {
+    return { url: (await writer.flush(body)).url };
+  } catch (err) {
+    const error = (err as Error).message;
+    deps.logger.error(`Could not write the outcome to GitHub: ${error}`);
+    return { url: writer.ref.url, error };
+  }
 }
 
 interface ProgressState {

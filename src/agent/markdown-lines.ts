@@ -11,37 +11,34 @@
  * bounded number of times and uses only anchored patterns without nested
  * repetition, so its work is linear in the text (`npm run bench`).
  */
+import { definitionEnd } from './link-definitions.js';
 import { scanFences } from './markdown.js';
 
 /**
  * - `prose`: a line of a paragraph outside any quote;
  * - `code`: fenced or indented code;
  * - `quote`: `> …` and the lazy continuation lines of a quoted paragraph;
- * - `definition`: a link reference definition (`[label]: url "title"`), not rendered;
+ * - `definition`: a link reference definition (`[label]: url "title"`, on
+ *   one line or several: link-definitions.ts), not rendered;
  * - `other`: headings and thematic breaks; `blank`: nothing but whitespace.
  */
 export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'other' | 'blank';
 
-const BLANK = /^[ \t]*$/;
 /** CommonMark §5.1: up to three spaces of indentation, then `>`. */
 const QUOTE = /^ {0,3}>/;
 /** CommonMark §4.2 ATX headings, §4.1 thematic breaks and §4.3 setext underlines (ends a paragraph either way). */
 const HEADING_OR_BREAK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$)/;
-/**
- * CommonMark §4.7 link reference definition on one line: a label of at most
- * 999 characters, a colon, a destination, an optional title. `[//]: # (…)`
- * is the common way to hide a note in a comment.
- */
-const DEFINITION = /^ {0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:[ \t]*(?:<[^>\n]*>|[^ \t\n]+)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$/;
+/** CommonMark §4.7: a link reference definition starts with up to three spaces and `[` (link-definitions.ts reads the rest). */
+const DEFINITION_START = /^ {0,3}\[/;
 
 /** Columns of leading whitespace, with tabs to the next multiple of four (CommonMark §2.2). */
 function indentColumns(line: string): number {
   let columns = 0;
-  for (const ch of line) {
-    if (ch === ' ') columns++;
-    else if (ch === '\t') columns += 4 - (columns % 4);
+  for (let k = 0; k < line.length && columns < 4; k++) {
+    const code = line.charCodeAt(k);
+    if (code === 32) columns++;
+    else if (code === 9) columns += 4 - (columns % 4);
     else break;
-    if (columns >= 4) break;
   }
   return columns;
 }
@@ -56,18 +53,67 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
   const kinds: LineKind[] = [];
   let inParagraph = false;
   let inQuote = false;
-  for (const [i, line] of lines.entries()) {
+  let runEnds: Int32Array | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
     let kind: LineKind;
+    let definitionLast = -1;
+    const mark = firstMark(line);
     if (inFence[i]) kind = 'code';
-    else if (BLANK.test(line)) kind = 'blank';
-    else if (QUOTE.test(line) || inQuote) kind = 'quote';
+    else if (mark === -1) kind = 'blank';
+    else if (isQuote(line, mark) || inQuote) kind = 'quote';
     else if (!inParagraph && indentColumns(line) >= 4) kind = 'code';
-    else if (!inParagraph && DEFINITION.test(line)) kind = 'definition';
-    else if (HEADING_OR_BREAK.test(line)) kind = 'other';
+    else if (!inParagraph && mark === 91 && DEFINITION_START.test(line) && (definitionLast = definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(lines, inFence))[i] ?? lines.length)) !== -1) kind = 'definition';
+    else if (isHeadingOrBreak(line, mark)) kind = 'other';
     else kind = 'prose';
     inParagraph = kind === 'prose';
     inQuote = kind === 'quote';
     kinds.push(kind);
+    // A definition may run over lines (a title or a destination on the next line): all of them are hidden.
+    for (; i < definitionLast; i++) kinds.push('definition');
   }
   return kinds;
+}
+
+/** Whether a line ends a paragraph before it (CommonMark §4.8): blank, a quote, a heading or break, a fence. */
+function endsParagraph(line: string, fenced: boolean): boolean {
+  const mark = firstMark(line);
+  return fenced || mark === -1 || isQuote(line, mark) || isHeadingOrBreak(line, mark);
+}
+
+/**
+ * The UTF-16 code of a line's first character that is neither space nor
+ * tab, or -1 for a blank line (only spaces and tabs). Looking at it first spares most
+ * lines the patterns below, which is most of the work on many short lines.
+ */
+function firstMark(line: string): number {
+  for (let k = 0; k < line.length; k++) {
+    const code = line.charCodeAt(k);
+    if (code !== 32 && code !== 9) return code;
+  }
+  return -1;
+}
+
+/** `QUOTE`, tried only on lines whose first mark is `>`. */
+const isQuote = (line: string, mark: number): boolean => mark === 62 && QUOTE.test(line);
+
+/** The characters that can start `HEADING_OR_BREAK`: `#`, `-`, `*`, `_`, `=`. */
+const HEADING_MARKS = new Set([35, 45, 42, 95, 61]);
+
+/** `HEADING_OR_BREAK`, tried only on lines whose first mark can start one. */
+const isHeadingOrBreak = (line: string, mark: number): boolean => HEADING_MARKS.has(mark) && HEADING_OR_BREAK.test(line);
+
+/**
+ * For each line, the index of the first later line that ends a paragraph
+ * (or `lines.length`): how far a definition starting there may run. One
+ * backward pass, computed only when a definition may start.
+ */
+function paragraphRunEnds(lines: readonly string[], inFence: readonly boolean[]): Int32Array {
+  const ends = new Int32Array(lines.length);
+  let next = lines.length;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    ends[i] = next;
+    if (endsParagraph(lines[i] ?? '', inFence[i] ?? false)) next = i;
+  }
+  return ends;
 }

@@ -13,6 +13,12 @@ import { classifyLines, type LineKind } from './markdown-lines.js';
 export interface Fence {
   char: '`' | '~';
   length: number;
+  /**
+   * The opening line's indentation, when it has any. A fence inside a list
+   * item must be closed at the item's indentation: a closing line at column
+   * 0 would end the item and open a new block instead.
+   */
+  indent?: string;
 }
 
 /** Which lines are code, and the fence still open after the last line (if any). */
@@ -25,20 +31,28 @@ export interface FenceScan {
 /**
  * Any indentation is accepted, unlike CommonMark's three spaces, because a
  * fence nested in a list item is indented further; erring towards "this is
- * code" is the safe side for both callers.
+ * code" is the safe side for both callers. A fence may also follow list
+ * item markers on its own line (`- ```, `1. ~~~`, `* - ````): CommonMark
+ * §5.2 reads a list item's content from its content column, where such a
+ * fence opens a code block. Each marker is one character or up to nine
+ * digits and `.`/`)`, then whitespace, so the pattern has no ambiguous
+ * repetition and stays linear in the line.
  */
-const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+const FENCE_OPEN = /^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
 
 export function scanFences(lines: readonly string[]): FenceScan {
   const inFence: boolean[] = [];
   let open: Fence | null = null;
   for (const line of lines) {
     if (open === null) {
-      const match = FENCE_OPEN.exec(line);
-      const run = match?.[1];
+      // Most lines hold neither fence character: one cheap search rules them out before the pattern.
+      const match = line.includes('``') || line.includes('~~') ? FENCE_OPEN.exec(line) : null;
+      // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
+      const indent = (match?.[1] ?? '').replace(/[^\t]/g, ' ');
+      const run = match?.[2];
       // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
-      if (run !== undefined && !(run.startsWith('`') && (match?.[2] ?? '').includes('`'))) {
-        open = { char: run.startsWith('`') ? '`' : '~', length: run.length };
+      if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
+        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}) };
         inFence.push(true);
       } else {
         inFence.push(false);
@@ -51,9 +65,19 @@ export function scanFences(lines: readonly string[]): FenceScan {
   return { inFence, openFence: open };
 }
 
-/** The line that closes `fence`. */
+/** The line that closes `fence`, at the opening line's indentation. */
 export function closingFence(fence: Fence): string {
-  return fence.char.repeat(fence.length);
+  return (fence.indent ?? '') + fence.char.repeat(fence.length);
+}
+
+/**
+ * `text` with a fenced code block left open at its end closed. An answer
+ * that ends inside a fence would otherwise turn whatever follows it (a
+ * comment's footer and hidden marker, a summary's next section) into code.
+ */
+export function closeOpenFence(text: string): string {
+  const fence = scanFences(text.split('\n')).openFence;
+  return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
 function isClosingFence(line: string, fence: Fence): boolean {
@@ -87,7 +111,8 @@ export function findCode(text: string): CodeRanges {
   const spans: number[] = [];
   let offset = 0;
   let blockStart = -1;
-  for (const [i, line] of lines.entries()) {
+  for (let i = 0; i < lines.length; i++) {
+    const length = (lines[i] ?? '').length;
     const kind = kinds[i];
     const inBlock = kind !== 'blank' && kind !== 'code';
     if (inBlock && blockStart === -1) blockStart = offset;
@@ -96,8 +121,12 @@ export function findCode(text: string): CodeRanges {
       codeSpans(text, blockStart, offset, spans);
       blockStart = -1;
     }
-    if (kind === 'code') spans.push(offset, offset + line.length);
-    offset += line.length + 1;
+    if (kind === 'code') {
+      // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
+      if (spans.length > 0 && spans[spans.length - 1] === offset - 1 && kinds[i - 1] === 'code') spans[spans.length - 1] = offset + length;
+      else spans.push(offset, offset + length);
+    }
+    offset += length + 1;
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans);
   return { lines, kinds, spans, html: htmlCodeElements(text, spans) };
@@ -145,10 +174,13 @@ function applyMask(text: string, ranges: readonly number[]): string {
  * length, one forward pass pairs them: linear however many runs stay unmatched.
  */
 function codeSpans(text: string, start: number, end: number, ranges: number[]): void {
+  const firstTick = text.indexOf('`', start);
+  // Most paragraphs hold no backtick: nothing to allocate for them.
+  if (firstTick === -1 || firstTick >= end) return;
   let at: Int32Array = new Int32Array(64);
   let length: Int32Array = new Int32Array(64);
   let count = 0;
-  for (let k = text.indexOf('`', start); k !== -1 && k < end; k = text.indexOf('`', k)) {
+  for (let k = firstTick; k !== -1 && k < end; k = text.indexOf('`', k)) {
     let e = k;
     while (e < end && text.charCodeAt(e) === 96) e++;
     if (count === at.length) {

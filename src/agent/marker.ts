@@ -29,11 +29,15 @@ const CHAT_ID = /^[0-9a-fA-F-]{8,64}$/;
 /** Request keys: GitHub delivery ids are UUIDs; the pattern keeps markup and spaces out. */
 const REQUEST_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Our marker: `<!-- coder-agent-bot key=value ... -->`. Unknown keys are ignored so a later version can add some. */
-const MARKER_COMMENT = new RegExp(`<!--[ \\t]*${MARKER_TAG}[ \\t]+([^<>]*?)[ \\t]*-->`, 'g');
+/**
+ * What stands between `<!` and `--` when text the bot did not write holds
+ * `<!--`: U+200B ZERO WIDTH SPACE, so the text reads the same (in code
+ * blocks too) but is no longer an HTML comment, hence no marker.
+ */
+const COMMENT_BREAK = '\u200B';
 
-/** Anything that looks like our marker, however malformed or unterminated, and in any letter case. */
-const MARKER_LOOKALIKE = new RegExp(`<!--\\s*${MARKER_TAG}[\\s\\S]*?(?:-->|$)`, 'gi');
+/** What a marker holds between `<!--` and `-->`: the tag, then fields free of `<` and `>`. Anchored, no nested repetition. */
+const MARKER_INSIDE = new RegExp(`^[ \\t]*${MARKER_TAG}[ \\t]([^<>]*)$`);
 
 export function isChatId(value: string): boolean {
   return CHAT_ID.test(value);
@@ -79,13 +83,17 @@ export function readRequestTag(text: string | undefined): string | null {
  * (one that text from the thread or the agent smuggled in) is not ours and
  * is ignored; of several at the end, the last counts. Even the marker read
  * here is only a hint: the chat's thread label decides (thread-label.ts).
+ * Only the text after the last `<!--` is read, with anchored patterns
+ * without nested repetition, so the work is linear in the body.
  */
 export function readMarker(body: string | null | undefined): Marker | null {
   if (!body) return null;
-  let last: RegExpMatchArray | null = null;
-  for (const match of body.matchAll(MARKER_COMMENT)) last = match;
-  if (last === null || body.slice((last.index ?? 0) + last[0].length).trim() !== '') return null;
-  return parseFields(last[1] ?? '');
+  const open = body.lastIndexOf('<!--');
+  if (open === -1) return null;
+  const tail = body.slice(open).trimEnd();
+  if (!tail.endsWith('-->') || tail.length < 7) return null;
+  const fields = MARKER_INSIDE.exec(tail.slice(4, -3))?.[1];
+  return fields === undefined ? null : parseFields(fields.trim());
 }
 
 function parseFields(fields: string): Marker | null {
@@ -110,18 +118,72 @@ function isMarkerState(value: string | undefined): value is MarkerState {
  * Neutralises text the bot did not write (the agent's answer, an error
  * detail, an image URL or file name in a note, a title) before it goes into
  * the bot's comment, so nobody can make the bot's own comment point at
- * another chat. Every renderer passes such text through here. Marker
- * look-alikes are removed, and removed again until nothing changes: taking
- * one out can join the text around it into a new one
- * (`<!-<!-- coder-agent-bot -->- coder-agent-bot chat=… -->`).
+ * another chat (issue 8, kind 1). Every renderer passes such text through
+ * here. Linear in the text.
+ *
+ * 1. Marker look-alikes (`<!--`, whitespace, `coder-agent-bot` in any case,
+ *    up to the next `-->` or the end) are removed, as removing them until
+ *    nothing changes would: taking one out can join its neighbours into a
+ *    new one (`<!-<!-- coder-agent-bot -->- coder-agent-bot chat=… -->`), so
+ *    the output is checked for a look-alike's start as it grows rather than
+ *    the input re-scanned (a loop of re-scans is quadratic on nested input).
+ * 2. Every `<!--` left is broken (`<!` U+200B `--`): the result holds no
+ *    `<!--` at all, so whatever step 1 missed carries no marker, and no
+ *    unterminated comment hides the bot's footer and marker from readers.
+ *    The break only inserts a character, so no new `<!--` forms across it.
  */
 export function stripMarkers(text: string): string {
-  let current = text;
-  for (;;) {
-    const next = current.replace(MARKER_LOOKALIKE, '');
-    if (next === current) return next;
-    current = next;
+  return removeLookalikes(text).replaceAll('<!--', `<!${COMMENT_BREAK}--`);
+}
+
+const TAG_CODES = Array.from(MARKER_TAG, (c) => c.charCodeAt(0));
+const OPEN_CODES = Array.from('<!--', (c) => c.charCodeAt(0));
+
+/**
+ * Step 1 of `stripMarkers`, with the output in a buffer of UTF-16 code
+ * units. At each `coder-agent-bot` in the input, the output's tail is read
+ * backwards over whitespace for `<!--`: whitespace read and found to follow
+ * `<!--` is cut with it, and whitespace read without is sealed by the tag
+ * written after it, so each unit is read back at most twice.
+ */
+function removeLookalikes(text: string): string {
+  if (!text.toLowerCase().includes(MARKER_TAG)) return text;
+  const out = new Uint16Array(text.length);
+  let length = 0;
+  let i = 0;
+  while (i < text.length) {
+    if (tagAt(text, i)) {
+      let j = length;
+      while (j > 0 && isWhitespace(out[j - 1] ?? 0)) j--;
+      if (j >= 4 && OPEN_CODES.every((code, k) => out[j - 4 + k] === code)) {
+        length = j - 4;
+        const close = text.indexOf('-->', i + MARKER_TAG.length);
+        i = close === -1 ? text.length : close + 3;
+        continue;
+      }
+    }
+    out[length++] = text.charCodeAt(i++);
   }
+  const parts: string[] = [];
+  // In slices: `fromCharCode` takes its units as arguments, and argument lists are bounded.
+  for (let at = 0; at < length; at += 8192) parts.push(String.fromCharCode(...out.subarray(at, Math.min(length, at + 8192))));
+  return parts.join('');
+}
+
+/** Whether `coder-agent-bot`, in any ASCII letter case, starts at `at`. */
+function tagAt(text: string, at: number): boolean {
+  if (at + TAG_CODES.length > text.length) return false;
+  for (let k = 0; k < TAG_CODES.length; k++) {
+    const code = text.charCodeAt(at + k);
+    const lower = code >= 65 && code <= 90 ? code + 32 : code;
+    if (lower !== TAG_CODES[k]) return false;
+  }
+  return true;
+}
+
+/** JavaScript's `\s`, which look-alikes were matched with: a marker must not hide behind a Unicode space. */
+function isWhitespace(code: number): boolean {
+  return /\s/.test(String.fromCharCode(code));
 }
 
 /** The fields of a GitHub comment this module reads; Octokit's comment objects fit. */

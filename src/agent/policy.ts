@@ -37,6 +37,18 @@ export function isBot(actor: Pick<Actor, 'login' | 'type'>): boolean {
 const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const withoutBotSuffix = (login: string) => login.replace(/\[bot\]$/i, '');
 
+/**
+ * Whether `actor` is the bot itself: the same login, or, for a bot account,
+ * the same login but for `[bot]` (`bot-login: coder-agent` names the App
+ * `coder-agent[bot]`). A person is never the bot because their login equals
+ * the App's slug: `coder-agent` the user and `coder-agent[bot]` the App are
+ * different accounts, and GitHub keeps `[bot]` for Apps.
+ */
+function isSelf(actor: Actor, botLogin: string): boolean {
+  if (sameLogin(actor.login, botLogin)) return true;
+  return isBot(actor) && sameLogin(withoutBotSuffix(actor.login), withoutBotSuffix(botLogin));
+}
+
 export async function decideTrigger(trigger: Trigger, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
   // schedule and workflow_dispatch: the workflow file itself is the request,
   // and only people who can push can change it or dispatch it.
@@ -71,7 +83,7 @@ export function actorsOf(trigger: Pick<Trigger, 'event' | 'author' | 'sender'>):
 
 async function decideActor(actor: Actor, trigger: Trigger, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
   // Before the allowed-bots list, so neither `*` nor listing the bot's own login lets it answer itself.
-  if (sameLogin(actor.login, settings.botLogin) || sameLogin(withoutBotSuffix(actor.login), withoutBotSuffix(settings.botLogin))) {
+  if (isSelf(actor, settings.botLogin)) {
     return { allowed: false, reason: `@${actor.login} is this bot; it never answers itself.`, quiet: true };
   }
   if (isBot(actor)) {

@@ -101,7 +101,7 @@ function progressHeadline(view: ProgressView): string {
     case 'waiting for capacity':
       return '⏳ **Waiting for capacity** (every agent slot in Coder is busy)';
     case 'running':
-      return view.lastTool === undefined ? '🛠️ **Working**' : `🛠️ **Working** (last tool: \`${oneLine(view.lastTool, 100).replaceAll('`', '')}\`)`;
+      return view.lastTool === undefined ? '🛠️ **Working**' : `🛠️ **Working** (last tool: \`${oneLine(view.lastTool.replaceAll('`', ''), 100)}\`)`;
     case 'interrupting':
       return '⏹️ **Stopping**';
     case 'paused':

@@ -129,6 +129,12 @@ export interface RunResult {
   cost?: ChatCost | undefined;
   /** The final message's `structured_output` (a run with `outputSchema`). */
   structuredOutput?: unknown;
+  /**
+   * Why the thread does not show the outcome: a comment write failed after
+   * its retries (a read-only token, a rate limit). The outcome is still in
+   * this result; the entry must say it was not delivered.
+   */
+  deliveryError?: string | undefined;
 }
 
 /** Statuses that should fail a workflow step. */

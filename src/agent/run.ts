@@ -17,32 +17,36 @@ import { describeFailure } from './failure.js';
 import { followRun, initialView, progressBody } from './follow-run.js';
 import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
 import { readMarker, readRequestTag, renderRequestTag } from './marker.js';
-import { decideTrigger } from './policy.js';
+import { decideRun, type RunDecision } from './decide-run.js';
+import { cancelledBeforeChat, cannotWrite, isWriteDenied } from './run-early-exits.js';
 import { renderError, renderStopped } from './render.js';
-import { resolveRequest, type AgentRequest } from './request.js';
+import type { AgentRequest } from './request.js';
 import { findThreadChat } from './thread-chat.js';
 import { threadLabelRefOf, threadLabels, type ThreadLabelRef } from './thread-label.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
 import type { Trigger } from './trigger.js';
 
 export * from './run-types.js';
+export { decideRun, type RunDecision } from './decide-run.js';
 export { followRun } from './follow-run.js';
 
-export async function handleTrigger(trigger: Trigger, settings: AgentSettings, deps: AgentDeps): Promise<RunResult> {
-  const request = resolveRequest(trigger, settings);
-  if (request.kind === 'none') return { status: 'skipped', reason: request.reason };
-
-  const decision = await decideTrigger(trigger, { botLogin: deps.botLogin, allowedBots: settings.allowedBots }, deps.github);
-  if (!decision.allowed) {
-    // No comment: a refusal in the thread would let anyone make the bot talk.
-    deps.logger.warn(`Not starting the agent: ${decision.reason}`);
-    return { status: decision.quiet ? 'skipped' : 'refused', reason: decision.reason };
-  }
+/** Carries out a trigger end to end; `decided` is `decideRun`'s answer when the entry asked it first. */
+export async function handleTrigger(trigger: Trigger, settings: AgentSettings, deps: AgentDeps, decided?: RunDecision): Promise<RunResult> {
+  const decision = decided ?? (await decideRun(trigger, settings, deps));
+  if (!decision.go) return decision.result;
+  const { request } = decision;
 
   const started = deps.receivedAt ?? Date.now();
   const thread = settings.comment ? threadOf(trigger) : undefined;
-  await react(deps, reactionTarget(trigger), 'eyes');
+  const reactionError = await react(deps, reactionTarget(trigger), 'eyes');
   deps.onReacted?.();
+  if (thread && isWriteDenied(reactionError)) {
+    // The reaction is the first write: without write access no comment can
+    // follow, so no chat is started that nobody would hear back from.
+    const reason = cannotWrite(trigger, reactionError);
+    deps.logger.error(reason);
+    return { status: 'failed', reason };
+  }
   const requestedBy = trigger.author?.login ?? trigger.sender?.login ?? 'workflow';
   const comments = thread ? await deps.github.listThreadComments(thread) : [];
   const key = deps.idempotencyKey;
@@ -74,6 +78,7 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
+    if (deps.signal?.aborted) return cancelledBeforeChat(thread, deps, started);
     const failure = describeFailure(err, deps.secrets);
     const ref = thread ? await deps.github.createComment(thread, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint })) : undefined;
     return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started, errorKind: failure.kind };
@@ -81,14 +86,24 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   // The chat exists: the progress comment carries its marker from the start,
   // so a `/agent stop` or a follow-up finds it even while this run follows.
   const writerOptions = { minIntervalMs: progressInterval(settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, run.startedAt), logger: deps.logger };
-  const writer = !thread
-    ? undefined
-    : posted
-      ? CommentWriter.resume(deps.github, commentRefOf(thread, posted), { ...writerOptions, thread, lastBody: posted.body })
-      : await CommentWriter.start(deps.github, thread, progressBody(run, initialView(run)), writerOptions);
+  let writer: CommentWriter | undefined;
+  let deliveryError: string | undefined;
+  try {
+    writer = !thread
+      ? undefined
+      : posted
+        ? CommentWriter.resume(deps.github, commentRefOf(thread, posted), { ...writerOptions, thread, lastBody: posted.body })
+        : await CommentWriter.start(deps.github, thread, progressBody(run, initialView(run)), writerOptions);
+  } catch (err) {
+    // The chat runs in Coder whether or not the thread hears of it: follow it
+    // to its answer, which the entry still delivers (outputs, summary).
+    deliveryError = (err as Error).message;
+    deps.logger.error(`Could not post the progress comment; following the agent without it: ${deliveryError}`);
+  }
   run.comment = writer?.ref;
   await deps.onStarted?.(run);
-  return followRun(run, settings, deps, writer);
+  const result = await followRun(run, settings, deps, writer);
+  return deliveryError && !result.deliveryError ? { ...result, deliveryError } : result;
 }
 
 /**
@@ -129,12 +144,15 @@ function reactionTarget(trigger: Trigger): ReactionTarget | undefined {
   return undefined;
 }
 
-async function react(deps: AgentDeps, target: ReactionTarget | undefined, content: 'eyes' | 'confused'): Promise<void> {
-  if (!target) return;
+/** Adds a reaction; a failure is logged and returned (the first write tells whether the token may write at all). */
+async function react(deps: AgentDeps, target: ReactionTarget | undefined, content: 'eyes' | 'confused'): Promise<unknown> {
+  if (!target) return undefined;
   try {
     await deps.github.addReaction(target, content);
+    return undefined;
   } catch (err) {
     deps.logger.warn(`Could not add the ${content} reaction: ${(err as Error).message}`);
+    return err;
   }
 }
 
@@ -155,8 +173,9 @@ async function startChat(
     const sent = deps.resuming && deps.idempotencyKey !== undefined ? await findRequestMessage(coder, continuing, deps.idempotencyKey, deps.signal) : undefined;
     if (sent) return { ...base, chatId: continuing, chatUrl: coder.chatUrl(continuing), ...sent, notes: [] };
     const input = await gatherFollowUpInput(trigger, prompt, gatherDeps);
+    throwIfCancelled(deps);
     try {
-      const res = await coder.sendMessage(continuing, { content: withRequestTag(input.parts, deps.idempotencyKey), model_config_id: model }, deps.signal);
+      const res = await coder.sendMessage(continuing, { content: withRequestTag(input.parts, deps.idempotencyKey), model_config_id: model }, startSignal(deps));
       const userMessageId = res.message?.id;
       return {
         ...base,
@@ -178,6 +197,7 @@ async function startChat(
   }
   const input = await gatherNewChatInput(trigger, prompt, comments, gatherDeps);
   if (settings.outputSchema) await coder.requireStructuredOutput(deps.signal);
+  throwIfCancelled(deps);
   const chat = await coder.createChat({
     ...(settings.outputSchema && { response_format: settings.outputSchema }),
     reuseExisting: deps.resuming,
@@ -188,7 +208,7 @@ async function startChat(
     // The thread label goes last: no configured label may overwrite it.
     labels: chatLabels(settings.labels, meta.threadRef),
     idempotencyKey: deps.idempotencyKey,
-    signal: deps.signal,
+    signal: startSignal(deps),
   });
   return { ...base, chatId: chat.id, chatUrl: coder.chatUrl(chat.id), afterId: 0, notes: input.notes, created: true };
 }
@@ -238,6 +258,22 @@ async function rejoinChat(chatId: string, meta: { thread: Thread | undefined; re
 function chatLabels(configured: Record<string, string> | undefined, ref: ThreadLabelRef | null): Record<string, string> | undefined {
   const labels = { ...configured, ...(ref === null ? {} : threadLabels(ref)) };
   return Object.keys(labels).length === 0 ? undefined : labels;
+}
+
+/**
+ * The signal for the request that starts the turn. A cancel does not cut it
+ * short: a chat created (or a message delivered) after the client gave up
+ * would run unseen, while one that exists is interrupted by `followRun`. The
+ * App, shutting down, does cut it: its idempotency key finds the chat again
+ * after the restart.
+ */
+function startSignal(deps: AgentDeps): AbortSignal | undefined {
+  return deps.leaveOnAbort ? deps.signal : undefined;
+}
+
+/** Gathering the input need not notice a cancel (it may send nothing to Coder): the turn must not start after one. */
+function throwIfCancelled(deps: AgentDeps): void {
+  if (deps.signal?.aborted) throw new CoderError('aborted', 'Cancelled.');
 }
 
 async function lastMessageId(coder: CoderClient, chatId: string, signal?: AbortSignal): Promise<number> {

@@ -9,6 +9,7 @@
  * after").
  */
 import type { z } from 'zod';
+import { TriggerError } from './trigger-error.js';
 import {
   GenericEventSchema,
   IssueCommentEventSchema,
@@ -121,20 +122,7 @@ export interface Trigger {
   previousText: string | null;
 }
 
-/** A payload we cannot read. The message says so in words a repository owner can act on. */
-export class TriggerError extends Error {
-  override readonly name = 'TriggerError';
-  constructor(
-    readonly event: string,
-    /** Each problem as `path: what is wrong`. */
-    readonly problems: readonly string[],
-  ) {
-    super(
-      `The "${event}" event from GitHub could not be read (${problems.join('; ')}), so the bot did nothing. ` +
-        'If this keeps happening, check that the event really comes from GitHub and that the webhook sends full payloads.',
-    );
-  }
-}
+export { TriggerError } from './trigger-error.js';
 
 /** The actions on which each event may start a run; events not listed may start one on any action. */
 export const TRIGGERING_ACTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -224,7 +212,7 @@ const PARSERS: Readonly<Record<string, Parser>> = {
   },
   schedule: (event, payload) => {
     const p = validate(event, ScheduleEventSchema, payload);
-    return { ...base(event, p), workflow: { ref: null, workflow: p.workflow ?? null, inputs: {}, schedule: p.schedule } };
+    return { ...base(event, p), workflow: { ref: p.ref ?? null, workflow: p.workflow ?? null, inputs: {}, schedule: p.schedule } };
   },
 };
 

@@ -72,7 +72,7 @@ export const WorkflowDispatchEventSchema = BaseSchema.extend({
   workflow: z.string().nullish(),
   inputs: z.record(z.string(), z.unknown()).nullish(),
 });
-export const ScheduleEventSchema = BaseSchema.extend({ schedule: z.string(), workflow: z.string().nullish() });
+export const ScheduleEventSchema = BaseSchema.extend({ schedule: z.string(), workflow: z.string().nullish(), ref: z.string().nullish() });
 export const GenericEventSchema = BaseSchema.extend({
   issue: z.object({ number: z.number().int().positive(), pull_request: z.looseObject({}).nullish() }).nullish(),
   pull_request: z.object({ number: z.number().int().positive() }).nullish(),

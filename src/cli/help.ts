@@ -3,6 +3,7 @@
  * page per command (`coder-agent help <command>`, `coder-agent <command> --help`).
  * Options are described once here and listed under every command that takes them.
  */
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_TEXT } from './values.js';
 
 export const COMMANDS = ['chat', 'send', 'follow', 'list', 'models', 'interrupt', 'archive', 'unarchive', 'upload'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -28,7 +29,7 @@ const OPTIONS: Record<string, string> = {
   'label-filter': '--label key=value      only chats with this label; repeatable',
   image: '--image <file>         upload and attach an image (PNG, JPEG, GIF, WebP ≤ 10 MiB); repeatable',
   'file-id': '--file-id <id>         attach a file uploaded earlier (the id `coder-agent upload` prints); repeatable',
-  timeout: '--timeout <duration>   give up after this long, connecting included: 90s, 30m, 2h;\n                         a bare number is minutes (default 60m); exit 124',
+  timeout: `--timeout <duration>   give up after this long, connecting included: 90s, 30m, 2h;\n                         a bare number is minutes (default ${DEFAULT_TIMEOUT_MS / 60_000}m, at most ${MAX_TIMEOUT_TEXT}); exit 124`,
   'after-id': '--after-id <n>         only messages after this message id',
   'no-wait': '--no-wait              return once the message is accepted; print the chat URL',
   interrupt: '--interrupt            interrupt a busy agent instead of queueing behind its turn',

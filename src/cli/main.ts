@@ -14,6 +14,8 @@ import { parseOutputSchema } from '../agent/output-schema.js';
 import { redactSecrets } from '../agent/render.js';
 import { parseCli, rootUrlHint, UsageError, type CliSettings } from './options.js';
 import { commandHelp, overviewHelp } from './help.js';
+import { DeadlineError, formatMs, withDeadline, type Run } from './deadline.js';
+import { startWaitNotice } from './wait-notice.js';
 import { AnswerPrinter, progressLine, type TextSink } from './answer-printer.js';
 import { sniffImage, MAX_IMAGE_BYTES } from '../coder/files.js';
 
@@ -24,6 +26,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
+  /** Test hook: how long before "waiting for Coder" is said (wait-notice.ts). */
+  waitNoticeMs?: number;
   /** Test hook: follower tuning (reconnect/poll intervals). */
   followTuning?: { reconnectBaseMs?: number; pollIntervalMs?: number; maxReconnects?: number };
 }
@@ -91,56 +95,32 @@ function version(): string {
   }
 }
 
-/** The run's own time limit: one signal for every request, and the time left for following. */
-interface Run {
-  signal: AbortSignal;
-  /** Epoch milliseconds at which --timeout ends the run. */
-  deadline: number;
-}
-
-class DeadlineError extends Error {
-  constructor(
-    readonly timeoutMs: number,
-    readonly during: string,
-  ) {
-    super('deadline');
-  }
-}
-
-/**
- * --timeout bounds the whole run, connecting and retrying included: every
- * request gets a signal that fires at the deadline, and a request cut by it
- * is reported as a timeout (exit 124), not as a network error.
- */
-async function withDeadline(s: CliSettings, io: CliIo, body: (run: Run) => Promise<number>): Promise<number> {
-  const timer = AbortSignal.timeout(s.timeoutMs);
-  const run: Run = { signal: io.signal ? AbortSignal.any([io.signal, timer]) : timer, deadline: Date.now() + s.timeoutMs };
-  try {
-    return await body(run);
-  } catch (err) {
-    if (timer.aborted && !io.signal?.aborted) throw new DeadlineError(s.timeoutMs, 'before Coder answered; check the URL and that the server is up');
-    throw err;
-  }
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 120_000) return `${Math.round(ms / 100) / 10}s`;
-  return `${Math.round(ms / 6000) / 10}m`;
-}
-
 async function execute(s: CliSettings, io: CliIo, run: Run): Promise<number> {
   const say = (line: string) => {
     if (!s.quiet) io.stderr.write(line + '\n');
   };
+  // No terminal to draw on either: a run whose server never answers says so after a few seconds.
+  const notice = startWaitNotice(s.url, `${formatMs(s.timeoutMs)} (--timeout)`, say, io.waitNoticeMs);
   const client = new CoderClient({
     url: s.url,
     token: s.token,
     organization: s.organization,
     retry: CLI_RETRY,
+    fetch: notice.fetch,
     // The advice ends the final error; on a retry line it would only repeat.
-    onRetry: ({ delayMs, reason }) => say(`coder-agent: ${reason.replace(/ Check the URL and that the server is up\.$/, '')} Retrying in ${formatMs(delayMs)}…`),
+    onRetry: ({ delayMs, reason }) => {
+      notice.spoke();
+      say(`coder-agent: ${reason.replace(/ Check the URL and that the server is up\.$/, '')} Retrying in ${formatMs(delayMs)}…`);
+    },
   });
+  try {
+    return await runCommand(s, io, run, client, say);
+  } finally {
+    notice.stop();
+  }
+}
+
+async function runCommand(s: CliSettings, io: CliIo, run: Run, client: CoderClient, say: (line: string) => void): Promise<number> {
   const out = (value: unknown) => io.stdout.write(JSON.stringify(value, null, 2) + '\n');
   const signal = run.signal;
 

@@ -6,19 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { COMMAND_HELP, isCommand, type Command } from './help.js';
-import { maskUrl } from '../url-mask.js';
+import { checkToken, parseChatRef, parseCoderUrl, UUID } from './coder-address.js';
+import { UsageError } from './usage-error.js';
+import { DEFAULT_TIMEOUT_MS, parseDuration, parseLabels, wholeNumber } from './values.js';
 
 export { COMMANDS, type Command } from './help.js';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  /** The command the mistake was made in, for the "see help" hint. */
-  command: Command | undefined;
-  constructor(message: string, command?: Command) {
-    super(message);
-    this.command = command;
-  }
-}
+export { rootUrlHint } from './coder-address.js';
+export { UsageError } from './usage-error.js';
 
 export interface CliSettings {
   command: Command;
@@ -47,116 +41,6 @@ export interface CliSettings {
   quiet: boolean;
   /** chat: a JSON Schema file for the final answer (sent as response_format). */
   outputSchema?: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The longest --timeout, in milliseconds: Node's timers hold a signed 32-bit
- * delay (2^31 − 1 ms, about 596.5 h) and fire at once for anything larger
- * (TimeoutOverflowWarning), so a larger value cannot be honoured.
- */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-/** Parses "90s", "30m", "2h", "1500ms" or a bare number of minutes; at most MAX_TIMEOUT_MS. */
-export function parseDuration(text: string): number {
-  if (/^\s*-/.test(text)) throw new UsageError(`The timeout must be more than zero (got "${text}").`);
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m || !m[1]) throw new UsageError(`"${text}" is not a duration (use e.g. 90s, 30m or 2h; a bare number is minutes).`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'm';
-  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
-  if (ms <= 0) throw new UsageError(`The timeout must be more than zero (got "${text}").`);
-  if (ms > MAX_TIMEOUT_MS) throw new UsageError(`The timeout can be at most 596h (${MAX_TIMEOUT_MS}ms, the longest delay Node's timers keep; got "${text}").`);
-  return ms;
-}
-
-/** Checks a deployment URL: absolute, http or https. Errors show it masked (no userinfo, no query). */
-export function parseCoderUrl(text: string): string {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new UsageError(`"${maskUrl(text)}" is not a URL: give the Coder deployment's address, e.g. https://coder.example.com.`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new UsageError(`The Coder URL must start with http:// or https:// (got "${maskUrl(text)}").`);
-  }
-  return text;
-}
-
-/**
- * Paths of Coder's dashboard (site/src/router.tsx in coder/coder): a URL
- * copied from the browser's address bar rather than the deployment's root.
- */
-const DASHBOARD_PATH = /^\/(agents|workspaces|templates|users|deployment|settings|audit|health|organizations|login|api|@[^/]+)(\/|$)/i;
-
-/** The hint for a --url with a path, when Coder's answer suggests it is not the deployment's root; undefined when it is one. */
-export function rootUrlHint(coderUrl: string, routeNotFound: boolean): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(coderUrl);
-  } catch {
-    return undefined;
-  }
-  if (u.pathname === '/' || u.pathname === '') return undefined;
-  if (!routeNotFound && !DASHBOARD_PATH.test(u.pathname)) return undefined;
-  return `The Coder URL has a path (${u.pathname}); use the deployment's root URL, e.g. ${u.origin}.`;
-}
-
-/**
- * A session token goes into the Coder-Session-Token header. Coder's tokens
- * are `<id>-<secret>` in letters and digits; a space, line break or control
- * character is a pasting mistake that fetch would refuse as a header.
- */
-function checkToken(token: string, source: string): void {
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new UsageError(`The session token from ${source} contains a space, line break or other character that cannot go in an HTTP header; copy it again (\`coder tokens create\` prints it on one line).`);
-  }
-}
-
-/**
- * A chat id, or the chat's page `{CODER_URL}/agents/{id}` (what `chat --no-wait`
- * prints), as its id. A page of another deployment is refused: the token is
- * for `coderUrl` only.
- */
-export function parseChatRef(text: string, coderUrl: string): string {
-  const ref = text.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) return ref;
-  let page: URL;
-  try {
-    page = new URL(ref);
-  } catch {
-    throw new UsageError(`"${ref}" is neither a chat id nor a chat URL.`);
-  }
-  const m = /^(.*)\/agents\/([^/]+)\/?$/.exec(page.pathname);
-  if (!m || !m[2] || !UUID.test(m[2])) throw new UsageError(`"${ref}" is not a chat URL (expected ${trimSlash(coderUrl)}/agents/<chat id>).`);
-  const base = new URL(coderUrl);
-  if (page.origin !== base.origin || trimSlash(m[1] ?? '') !== trimSlash(base.pathname)) {
-    throw new UsageError(`The chat URL ${ref} is not on the Coder deployment in use (${trimSlash(coderUrl)}); pass --url for that deployment.`);
-  }
-  return m[2].toLowerCase();
-}
-
-const trimSlash = (s: string) => s.replace(/\/+$/, '');
-
-function parseLabels(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const i = item.search(/[=:]/);
-    if (i <= 0) throw new UsageError(`--label takes key=value (got "${item}").`);
-    out[item.slice(0, i)] = item.slice(i + 1);
-  }
-  return out;
-}
-
-function wholeNumber(text: string | undefined, flag: string, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^-\d+$/.test(text)) throw new UsageError(`${flag} must be ${min} or more (got ${text}).`);
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} takes a whole number (got "${text}").`);
-  const n = Number(text);
-  if (n < min) throw new UsageError(`${flag} must be ${min} or more (got ${n}).`);
-  return n;
 }
 
 const OPTION_SPEC = {
@@ -318,7 +202,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     if (!UUID.test(id)) fail(`--file-id takes the id that \`coder-agent upload\` prints, a UUID (got "${id}").`);
   }
 
-  let timeoutMs = 60 * 60_000;
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
   let limit: number | undefined;
   let afterId: number | undefined;
   let labels: Record<string, string> = {};

@@ -170,6 +170,8 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
         failures = maxReconnects - 1; // one socket attempt, then back to polling if it fails
         continue;
       }
+      // An abort that came before the socket opened fires no 'abort' event for it to hear.
+      throwIfStopped(stop);
       if (connects > 0) state.resetLive();
       connects++;
       const r = await streamOnce(client, opts, state, stop);

@@ -7,8 +7,8 @@
  * its hosts. Redirects are therefore followed by hand: each hop must be on a
  * GitHub host, its address is checked (asset-policy.ts), and it decides for
  * itself whether it may see the token. With a repository given, the first
- * URL must be one of that repository's attachments. The body is read with a
- * byte budget.
+ * URL must be one of that repository's attachments, and a redirect that
+ * names another repository is refused. The body is read with a byte budget.
  */
 import { attachmentOfRepository, PUBLIC_NETWORK, type AssetNetwork, type RepositoryRef } from './asset-policy.js';
 import { AssetDownloadError, safeUrl } from './errors.js';
@@ -141,8 +141,8 @@ export async function downloadAsset(
     if (hop > 0 && !isGitHubHost(url, policy) && !policy.extraAssetHosts?.includes(url.host)) {
       throw new AssetDownloadError('host-not-allowed', safeUrl(url), `Refusing the redirect to ${safeUrl(url)}: redirects are followed only to GitHub hosts (${trustedHostsDescription(policy)}).`);
     }
+    const trusted = isGitHubHost(url, policy) && (hop === 0 || redirectMayCarryToken(url, policy));
     await checkAddress(url, policy);
-    const trusted = isGitHubHost(url, policy);
     let res: AssetHop;
     try {
       res = trusted ? await fetchers.withToken(url) : await fetchers.withoutToken(url);
@@ -175,6 +175,24 @@ export async function downloadAsset(
     return { bytes, contentType: header(res.headers, 'content-type') ?? 'application/octet-stream' };
   }
   throw new AssetDownloadError('too-many-redirects', safeUrl(url), `Gave up downloading ${safeUrl(url)} after ${MAX_REDIRECTS} redirects.`);
+}
+
+/**
+ * A redirect is checked like the first URL (issue 8, kind 6): the token
+ * reads every repository the App is installed on, so a hop that names
+ * another repository is refused, with a note saying so, before any request.
+ * A GitHub hop that is no repository's attachment (the signed URL GitHub
+ * redirects to) needs no token and gets none. Without a repository (no
+ * thread to scope to), every GitHub hop gets the token, as before.
+ */
+function redirectMayCarryToken(url: URL, policy: AssetHostPolicy): boolean {
+  if (!policy.repository) return true;
+  const verdict = attachmentOfRepository(url, policy.repository, { webHosts: webHosts(policy), apiBasePath: new URL(policy.apiBaseUrl).pathname });
+  if (verdict.ok) return true;
+  if (verdict.kind === 'other-repository') {
+    throw new AssetDownloadError('other-repository', safeUrl(url), `Refusing the redirect to ${safeUrl(url)}: ${verdict.reason}.`);
+  }
+  return false;
 }
 
 function header(headers: AssetHop['headers'], name: string): string | undefined {

@@ -44,9 +44,11 @@ function nonPublicAddresses(): BlockList {
     ['::1', 128], // loopback
     ['64:ff9b::', 96], // NAT64: maps onto IPv4, which may be private
     ['100::', 64], // discard
+    ['2001::', 32], // Teredo: an obscured IPv4 address inside
     ['2001:db8::', 32], // documentation
     ['fc00::', 7], // unique-local (AWS's metadata fd00:ec2::254 included)
     ['fe80::', 10], // link-local
+    ['fec0::', 10], // site-local (deprecated by RFC 3879, still routed inside some networks)
     ['ff00::', 8], // multicast
   ];
   for (const [net, prefix] of v6) list.addSubnet(net, prefix, 'ipv6');
@@ -55,13 +57,43 @@ function nonPublicAddresses(): BlockList {
 
 const NON_PUBLIC = nonPublicAddresses();
 
-/** Whether an IP address is a public unicast one. IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is judged by its IPv4 address. */
+/**
+ * Whether an IP address is a public unicast one. IPv6 forms that carry an
+ * IPv4 address are judged by it: IPv4-mapped (`::ffff:127.0.0.1`, also
+ * written `::ffff:7f00:1`) and 6to4 (`2002:7f00:1::` is 127.0.0.1's).
+ * IPv4-compatible addresses (`::127.0.0.1`, deprecated by RFC 4291) and
+ * Teredo (`2001::/32`), whose embedded address is obscured, are never public.
+ */
 export function isPublicAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return isPublicAddress(mapped);
   const family = isIP(address);
   if (family === 0) return false;
-  return !NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return !NON_PUBLIC.check(address, 'ipv4');
+  const words = ipv6Words(address);
+  if (words === null) return false;
+  const embedded = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  const zeros = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
+  if (zeros(0, 5) && words[5] === 0xffff) return isPublicAddress(embedded(words[6] ?? 0, words[7] ?? 0));
+  if (zeros(0, 6)) return false;
+  if (words[0] === 0x2002) return isPublicAddress(embedded(words[1] ?? 0, words[2] ?? 0));
+  return !NON_PUBLIC.check(address, 'ipv6');
+}
+
+/** The eight 16-bit words of an IPv6 address (`::` expanded, a trailing dotted IPv4 read as two words), or null. */
+function ipv6Words(address: string): number[] | null {
+  let text = address.replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (part: string | undefined) => (part ? part.split(':').map((h) => parseInt(h, 16)) : []);
+  const head = parse(halves[0]);
+  const tail = parse(halves[1]);
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  const words = [...head, ...Array<number>(Math.max(0, fill)).fill(0), ...tail];
+  return words.length === 8 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffff) ? words : null;
 }
 
 /** How host names become addresses, and which addresses may be fetched; injectable for tests only. */
@@ -92,7 +124,26 @@ const USER_ATTACHMENT_HOSTS = new Set(['user-images.githubusercontent.com', 'pri
 /** Hosts whose first two path segments name a repository (`/<owner>/<repo>/…`). */
 const REPOSITORY_CONTENT_HOSTS = new Set(['raw.githubusercontent.com', 'media.githubusercontent.com']);
 
-export type AttachmentVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * `other-repository`: the URL names a repository other than the thread's;
+ * `not-attachment`: a GitHub URL that is no repository's attachment (a
+ * signed CDN URL a redirect leads to, a settings page).
+ */
+export type AttachmentVerdict = { ok: true } | { ok: false; kind: 'other-repository' | 'not-attachment'; reason: string };
+
+/** `owner/repo` as GitHub allows them: a login of letters, digits and inner hyphens (≤ 39), a name of letters, digits, `.`, `_`, `-`. */
+const REPOSITORY_PATH = /^[a-z0-9](?:[a-z0-9-]{0,38})\/[a-z0-9._-]{1,100}$/;
+
+const NOT_ATTACHMENT: AttachmentVerdict = { ok: false, kind: 'not-attachment', reason: 'it is not an attachment URL' };
+
+/** `decodeURIComponent`, keeping a malformed escape as written rather than throwing. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 /**
  * Whether `url` (already known to be on a GitHub host) is an attachment of
@@ -105,16 +156,18 @@ export function attachmentOfRepository(url: URL, repository: RepositoryRef, opts
   if (USER_ATTACHMENT_HOSTS.has(host)) return { ok: true };
   const own = `${repository.owner}/${repository.repo}`.toLowerCase();
   const names = (owner: string | undefined, repo: string | undefined): AttachmentVerdict => {
-    if (!owner || !repo) return { ok: false, reason: 'it is not an attachment URL' };
-    const named = `${decodeURIComponent(owner)}/${decodeURIComponent(repo)}`.toLowerCase();
-    return named === own ? { ok: true } : { ok: false, reason: `it names another repository (${named}), and only ${own}'s attachments are fetched for this thread` };
+    if (!owner || !repo) return NOT_ATTACHMENT;
+    const named = `${safeDecode(owner)}/${safeDecode(repo)}`.toLowerCase();
+    // A first segment no account could have (`_signed`, `-x`) names no repository: such a path is GitHub's own.
+    if (!REPOSITORY_PATH.test(named)) return NOT_ATTACHMENT;
+    return named === own ? { ok: true } : { ok: false, kind: 'other-repository', reason: `it names another repository (${named}), and only ${own}'s attachments are fetched for this thread` };
   };
   const segments = url.pathname.split('/').filter(Boolean);
   if (REPOSITORY_CONTENT_HOSTS.has(host)) {
     // media.githubusercontent.com/media/<owner>/<repo>/…
     return host.startsWith('media.') ? names(segments[1], segments[2]) : names(segments[0], segments[1]);
   }
-  if (!opts.webHosts.includes(host)) return { ok: false, reason: 'it is not an attachment URL' };
+  if (!opts.webHosts.includes(host)) return NOT_ATTACHMENT;
   let path = segments;
   const base = (opts.apiBasePath ?? '').split('/').filter(Boolean);
   if (base.length && base.every((s, i) => path[i] === s)) path = path.slice(base.length);

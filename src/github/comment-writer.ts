@@ -26,6 +26,9 @@ export interface CommentWriterOptions {
   logger?: Logger;
 }
 
+/** Longest rate-limit wait worth a backoff retry of the final write; the backoff itself lasts seconds. */
+const MAX_FINAL_WAIT_SECONDS = 60;
+
 export class CommentWriter {
   private lastSent: string;
   private pending: string | undefined;
@@ -182,7 +185,9 @@ export class CommentWriter {
           return;
         }
         const transient = !(err instanceof GitHubError) || err.retryable;
-        if (!transient || attempt >= this.finalAttempts) throw err;
+        // A primary rate limit that resets in minutes (Octokit's throttling already declined to wait) will not lift during our backoff.
+        const longLimit = err instanceof GitHubError && err.rateLimited && (err.retryAfterSeconds ?? 0) > MAX_FINAL_WAIT_SECONDS;
+        if (!transient || longLimit || attempt >= this.finalAttempts) throw err;
         const wait = this.finalBackoffMs * 2 ** (attempt - 1);
         this.logger.warn(`Writing the final comment failed; retrying in ${wait} ms`, { attempt, error: describeError(err) });
         await new Promise((resolve) => setTimeout(resolve, wait));

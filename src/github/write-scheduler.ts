@@ -49,6 +49,13 @@ export interface WriteBudget {
   fallbackRetryAfterSeconds: number;
   /** Times an answer or comment is tried again after a rate limit before the caller gets the error. */
   maxRateLimitRetries: number;
+  /**
+   * Longest rate-limit wait (GitHub's seconds) an answer or comment waits
+   * out; default 900, as Octokit's throttling (octokit-options.ts). A primary
+   * limit that resets in an hour fails the write now, so the caller can say
+   * so (the Action fails the step) instead of hanging for the hour.
+   */
+  maxRateLimitWaitSeconds?: number;
 }
 
 /** GitHub.com's documented budget (see the module comment for the sources). */
@@ -291,7 +298,7 @@ export class WriteScheduler {
     if (job.priority === 'progress') {
       this.stats.dropped++;
       job.settle({ ok: 'dropped' });
-    } else if (job.retries < this.budget.maxRateLimitRetries) {
+    } else if (job.retries < this.budget.maxRateLimitRetries && seconds <= (this.budget.maxRateLimitWaitSeconds ?? 900)) {
       job.retries++;
       this.logger.warn(`GitHub rate limited a write (${error.route}); all writes wait ${seconds} s, then this one goes first among its kind`, {
         retryAfter: seconds,

@@ -66,6 +66,28 @@ describe('the Action against a v2.38 server', () => {
     expect((create?.body as Record<string, unknown>)['response_format']).toEqual(schema);
   });
 
+  it('a summary with structured output and a huge answer stays under 1 MiB and keeps the structured output', async () => {
+    // 3 bytes per character in UTF-8: ~1.5 MB of answer.
+    const long = `${'日本語の説明。'.repeat(70)}\n`.repeat(1000);
+    const { coder, github } = await start('v2.38', {
+      structuredOutput: true,
+      agent: () => [{ status: 'running' }, { structured: { risk: 'high', notes: 'n'.repeat(200 * 1024) } }, { text: long }, { persist: true }, { status: 'waiting' }],
+    });
+    const run = await runAction(coder, github, {
+      event: 'issue_comment',
+      payload: issueCommentEvent(github, '/agent rate the risk'),
+      inputs: { 'output-schema': '{"type":"object"}' },
+    });
+    expect(run.code).toBe(0);
+    expect(Buffer.byteLength(run.summary)).toBeLessThan(1024 * 1024);
+    expect(run.summary).toContain('The answer was cut here');
+    expect(run.summary).toContain('Structured output');
+    // 200 KiB of structured output has its room kept: the answer is cut shorter, not the total made too big.
+    expect(run.summary).toContain('"risk": "high"');
+    expect(run.summary).toContain('n'.repeat(200 * 1024));
+    expect(JSON.parse(run.outputs['structured-output'] ?? '')).toEqual({ risk: 'high', notes: 'n'.repeat(200 * 1024) });
+  });
+
   it('output-schema on a deployment without the experiment: the step fails with a clear reason, no chat is made', async () => {
     const { coder, github } = await start('v2.38');
     const run = await runAction(coder, github, {

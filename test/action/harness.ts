@@ -8,15 +8,25 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import type { FakeCoder } from '../fakes/fake-coder.js';
-import type { FakeGitHub } from '../fakes/fake-github.js';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
 
 export const OWNER = 'Codertocat';
 export const REPO = 'Hello-World';
 export const CODER_TOKEN = 'coder-secret-token-0123456789';
 
+/** The fakes most Action tests start with: Coder taking CODER_TOKEN, GitHub with OWNER/REPO, `maintainer` a writer. */
+export async function startFakes(): Promise<{ coder: FakeCoder; github: FakeGitHub }> {
+  const coder = await FakeCoder.start({ token: CODER_TOKEN });
+  const github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
+  github.addRepo(OWNER, REPO);
+  return { coder, github };
+}
+
 export interface ActionRun {
   code: number | null;
+  /** The signal that ended the process, when one did (e.g. the runner's SIGKILL). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
@@ -28,6 +38,8 @@ export interface RunOptions {
   payload: unknown;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
+  /** The entry to run; default dist/index.js. */
+  entry?: string;
   /** Called once the process runs, e.g. to send it SIGTERM later. */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -65,15 +77,15 @@ export function runAction(coder: FakeCoder, github: FakeGitHub, opts: RunOptions
     ...opts.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [opts.entry ?? 'dist/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   opts.onSpawn?.(child);
   return new Promise((resolve) => {
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') });
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') });
     });
   });
 }
@@ -117,4 +129,33 @@ export function reviewCommentEvent(github: FakeGitHub, body: string, opts: { use
   Object.assign(p.pull_request, { number: 2 });
   p.sender = { login: user, id: 7, type: 'User' };
   return payload;
+}
+
+/** What the runner did while cancelling: the signals it had to send. */
+export interface CancelRecord {
+  sent: NodeJS.Signals[];
+}
+
+/**
+ * The runner's cancel sequence (issue 12): SIGINT, then SIGTERM 7.5 s later,
+ * then SIGKILL 2.5 s after that, each only if the step is still running.
+ * Real gaps: the Action's own deadline is measured from the first signal,
+ * and a step that winds down in time never sees the later ones.
+ */
+export function cancelLikeRunner(child: ChildProcess): CancelRecord {
+  const record: CancelRecord = { sent: [] };
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const send = (signal: NodeJS.Signals) => {
+    if (!alive()) return;
+    record.sent.push(signal);
+    child.kill(signal);
+  };
+  send('SIGINT');
+  const term = setTimeout(() => send('SIGTERM'), 7500);
+  const kill = setTimeout(() => send('SIGKILL'), 10_000);
+  child.once('exit', () => {
+    clearTimeout(term);
+    clearTimeout(kill);
+  });
+  return record;
 }

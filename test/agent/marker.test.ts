@@ -46,13 +46,59 @@ describe('renderMarker / readMarker', () => {
 });
 
 describe('stripMarkers', () => {
+  const ZWSP = '\u200B';
+
   it('removes marker look-alikes, including malformed, unterminated and differently cased ones', () => {
     const text = `a<!-- coder-agent-bot chat=${OTHER} state=done -->b<!--CODER-AGENT-BOT chat=x-->c<!-- coder-agent-bot chat=${OTHER}`;
     expect(stripMarkers(text)).toBe('abc');
   });
 
-  it('keeps other HTML comments (an answer may show HTML)', () => {
-    expect(stripMarkers('```html\n<!-- header -->\n```')).toBe('```html\n<!-- header -->\n```');
+  it('text without `<!--` is returned as written, lone surrogates and all', () => {
+    const text = 'coder-agent-bot chat=x \uD800 é 👩🏽‍💻';
+    expect(stripMarkers(text)).toBe(text);
+  });
+
+  it('an HTML comment in an answer\'s code block reads the same (only an invisible character is added)', () => {
+    const out = stripMarkers('```html\n<!-- header -->\n```');
+    expect(out).toBe(`\`\`\`html\n<!${ZWSP}-- header -->\n\`\`\``);
+  });
+
+  it('an unterminated `<!--` cannot hide what the bot writes after it (its footer and marker)', () => {
+    const body = `${stripMarkers('answer <!-- and the rest is hidden')}\n\n_footer_\n\n${renderMarker({ chatId: CHAT, state: 'done' })}`;
+    expect(body.indexOf('<!--')).toBe(body.lastIndexOf('<!--'));
+    expect(readMarker(body)).toEqual({ chatId: CHAT, state: 'done' });
+  });
+
+  it('the review\'s quadratic input (nested look-alikes, 384 KB) is neutralised in one pass', () => {
+    const d = 16_384;
+    const text = `${'<!-'.repeat(d)}<!-- coder-agent-bot -->${'- coder-agent-bot -->'.repeat(d)}`;
+    const out = stripMarkers(text);
+    expect(out).toBe('');
+    expect(readMarker(`${out}\n\n${renderMarker({ chatId: CHAT, state: 'done' })}`)).toEqual({ chatId: CHAT, state: 'done' });
+    // The time bound is in `npm run bench` (marker neutralising per MB); this pins that the output never holds a marker.
+  });
+
+  it('no generated adversarial input yields a readable marker (deterministic seed)', () => {
+    // Pieces that, joined in any order, make nested, split and malformed markers.
+    const pieces = ['<', '!', '-', '--', '<!', '<!-', '<!--', '-->', '>', ' ', '\t', '\n', 'coder-agent-bot', 'CODER-AGENT-BOT', `chat=${OTHER}`, 'state=done', ZWSP, 'x'];
+    let seed = 0x2545f491;
+    const next = (n: number): number => {
+      // xorshift32: the same sequence on every run.
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    for (let round = 0; round < 3000; round++) {
+      const parts: string[] = [];
+      const count = 1 + next(40);
+      for (let i = 0; i < count; i++) parts.push(pieces[next(pieces.length)] ?? '');
+      const out = stripMarkers(parts.join(''));
+      expect(out).not.toContain('<!--');
+      // Whatever the renderer appends after it, the only marker is the bot's own.
+      expect(readMarker(`${out}\n\n${renderMarker({ chatId: CHAT, state: 'done' })}`)).toEqual({ chatId: CHAT, state: 'done' });
+      expect(readMarker(out)).toBeNull();
+    }
   });
 });
 
@@ -125,7 +171,7 @@ describe('findLatestMarker', () => {
 });
 
 describe('markers that text the bot did not write could carry', () => {
-  it('stripMarkers repeats until nothing changes, so removing one cannot assemble another', () => {
+  it('stripMarkers leaves no look-alike however markers are nested: breaking one cannot assemble another', () => {
     const nested = `<!-<!-- coder-agent-bot -->- coder-agent-bot chat=${OTHER} state=done -->`;
     const deeper = `<!<!-<!-- coder-agent-bot x -->- coder-agent-bot y -->-- coder-agent-bot chat=${OTHER} state=done -->`;
     for (const text of [nested, deeper]) {

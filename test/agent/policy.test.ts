@@ -79,6 +79,19 @@ describe('decideTrigger: the bot never answers itself (issue 8, kind 7b)', () =>
     expect(asked).toEqual([]);
   });
 
+  it('a person whose login is the App\'s slug (without [bot]) is not the bot: their permission decides', async () => {
+    const { port, asked } = permissions({ 'coder-agent': 'write' });
+    expect(await decideTrigger(comment('coder-agent', 'User'), settings(['*']), port)).toMatchObject({ allowed: true, via: 'permission' });
+    expect(asked).toEqual(['coder-agent']);
+    const readOnly = permissions({ 'coder-agent': 'read' });
+    expect(await decideTrigger(comment('coder-agent', 'User'), settings([]), readOnly.port)).toMatchObject({ allowed: false, quiet: false });
+  });
+
+  it('a bot-login given without [bot] still names the App\'s bot account', async () => {
+    const { port } = permissions({});
+    expect(await decideTrigger(comment(BOT, 'Bot'), { ...settings(['*']), botLogin: 'coder-agent' }, port)).toMatchObject({ allowed: false, quiet: true });
+  });
+
   it('also when the bot is the labeller', async () => {
     const { port } = permissions({});
     expect(await decideTrigger(labeled('agent', user(BOT, 'Bot')), settings(['*']), port)).toMatchObject({ allowed: false, quiet: true });

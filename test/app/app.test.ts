@@ -315,3 +315,18 @@ describe('the Action cases that apply to the App', () => {
     await waitFor(() => answered(5), 15_000);
   });
 });
+
+describe('the App with an answer that leaves a code fence open (issue 12, item 8)', () => {
+  it('closes the fence before the footer, so the marker stays a marker', async () => {
+    coder.options.agent = () => [{ status: 'running' }, { text: 'Try this:\n\n```ts\nconst session = cached();\n' }, { persist: true }, { status: 'waiting' }];
+    const { app } = await launch();
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent show me'));
+    await waitFor(() => answered(), 15_000);
+    const body = botComments()[0]?.body ?? '';
+    const lines = body.split('\n');
+    const footer = lines.findIndex((l) => l.includes('Open in Coder'));
+    expect(footer).toBeGreaterThan(0);
+    expect(lines.slice(0, footer).filter((l) => /^\s*```/.test(l))).toHaveLength(2);
+    expect(body).toMatch(/\n<!-- coder-agent-bot chat=[0-9a-f-]{36} state=done\b[^>]*-->$/);
+  });
+});

@@ -90,4 +90,20 @@ describe('the App edge', () => {
     // Nothing was uploaded to Coder in its place.
     expect(coder.requests.filter((q) => q.path.endsWith('/files'))).toHaveLength(0);
   }, 60_000);
+
+  it('an own attachment that GitHub redirects to another (private) repository is refused at the redirect, with a note', async () => {
+    const { app } = await launch();
+    github.addRepo('acme', 'secret-plans', { private: true });
+    const { url } = github.addAttachment({ bytes: 'unused', redirect: `${github.url}/repos/acme/secret-plans/contents/plan.png` });
+    const r = await deliver(app, 'issue_comment', commentDelivery(github, `/agent what is in this picture?\n\n![plan](${url})`));
+    expect(r.status).toBe(200);
+    await waitFor(() => github.comments(OWNER, REPO, 1).some((c) => c.user.login === BOT && /state=(done|error)/.test(c.body)), 40_000);
+    // The attachment itself was asked for (with the token); the repository it redirects to never was.
+    expect(github.requests.some((q) => q.path.includes('/user-attachments/assets/'))).toBe(true);
+    expect(github.requests.filter((q) => q.path.includes('secret-plans'))).toHaveLength(0);
+    const answer = github.comments(OWNER, REPO, 1).find((c) => c.user.login === BOT)?.body ?? '';
+    expect(answer).toContain('Refusing the redirect to');
+    expect(answer).toContain('names another repository (acme/secret-plans)');
+    expect(coder.requests.filter((q) => q.path.endsWith('/files'))).toHaveLength(0);
+  }, 60_000);
 });

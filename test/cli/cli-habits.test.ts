@@ -4,12 +4,13 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { FakeCoder, profile, type FakeCoderOptions } from '../fakes/fake-coder.js';
 import { runProcess } from '../helpers/cli-process.js';
+import { startSilentServer, type SilentServer } from '../helpers/silent-server.js';
 
 /**
  * Each finding runs the binary as a process at least once; the steps around
@@ -31,33 +32,21 @@ async function inProcess(argv: string[], environment: Record<string, string | un
 const SLOW = 60_000;
 
 let fake: FakeCoder | undefined;
-let silent: { server: Server; sockets: Set<Socket> } | undefined;
+let silent: SilentServer | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
-  if (silent) {
-    for (const s of silent.sockets) s.destroy();
-    await new Promise((r) => silent!.server.close(r));
-    silent = undefined;
-  }
+  await silent?.close();
+  silent = undefined;
 });
 
 const start = async (opts: FakeCoderOptions = {}) => (fake = await FakeCoder.start(opts));
 const env = (extra: Record<string, string | undefined> = {}) => ({ CODER_URL: fake?.url, CODER_SESSION_TOKEN: 'test-token', ...extra });
 const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at |Error:/);
 
-/** A TCP server that accepts connections and never answers: Coder behind a dead proxy, or a black hole. */
 async function silentServer(): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  silent = { server, sockets };
-  const addr = server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  return `http://127.0.0.1:${addr.port}`;
+  silent = await startSilentServer();
+  return silent.url;
 }
 
 /** A port nothing listens on. */

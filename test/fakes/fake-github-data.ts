@@ -110,6 +110,12 @@ export interface FakeIdentity {
   user: FakeUser;
   /** Installation tokens (workflow token, App token) may not read `GET /user`. */
   installation: boolean;
+  /**
+   * A read-only token, like the workflow token GitHub gives a run for a pull
+   * request from a fork or by Dependabot: every write answers 403 "Resource
+   * not accessible by integration".
+   */
+  readOnly?: boolean;
 }
 
 export function fakeUser(login: string, type?: FakeUser['type']): FakeUser {

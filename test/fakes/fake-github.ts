@@ -143,8 +143,8 @@ export class FakeGitHub {
   // ---- seeding -----------------------------------------------------------
 
   /** Another accepted token, e.g. a personal token for which `GET /user` works. */
-  addToken(token: string, login: string, opts: { installation?: boolean; type?: FakeUser['type'] } = {}): void {
-    this.tokens.set(token, { user: fakeUser(login, opts.type), installation: opts.installation ?? false });
+  addToken(token: string, login: string, opts: { installation?: boolean; type?: FakeUser['type']; readOnly?: boolean } = {}): void {
+    this.tokens.set(token, { user: fakeUser(login, opts.type), installation: opts.installation ?? false, readOnly: opts.readOnly ?? false });
   }
 
   addRepo(owner: string, repo: string, opts: { private?: boolean; defaultBranch?: string; installationId?: number } = {}): FakeRepo {
@@ -397,6 +397,11 @@ export class FakeGitHub {
     if (found.auth === 'token') {
       identity = credential ? this.tokens.get(credential) : undefined;
       if (!identity) return { status: 401, json: errorBodies.badCredentials };
+      // A GraphQL query is a read, though it is POSTed: GitHub answers it for read-only tokens (the fake routes queries only).
+      if (identity.readOnly && method !== 'GET' && method !== 'HEAD' && path !== '/graphql') {
+        // GitHub names the permission the token lacks in this header.
+        return { status: 403, json: errorBodies.notForIntegrations, headers: { 'x-accepted-github-permissions': 'issues=write; pull_requests=write' } };
+      }
     } else if (found.auth === 'jwt') {
       // Apps authenticate with a signed JWT (three dot-separated parts); the fake does not check the signature.
       if (!credential || credential.split('.').length !== 3) return { status: 401, json: errorBodies.jwtRequired };

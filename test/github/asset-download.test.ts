@@ -277,6 +277,65 @@ describe('attachments of the thread\'s own repository only (issue 8)', () => {
   });
 });
 
+describe('every redirect is checked against the thread\'s repository (review of issue 8)', () => {
+  const repository = { owner: 'acme', repo: 'widgets' };
+
+  it('the fake GitHub redirects an own attachment to another private repository\'s file: refused with a note, never requested', async () => {
+    fake.addRepo('acme', 'secret-plans', { private: true });
+    const secret = `${fake.url}/repos/acme/secret-plans/contents/plan.png`;
+    const { url } = fake.addAttachment({ bytes: 'unused', redirect: secret });
+    const scoped = createOctokitPort(octokitFor(fake), { botLogin: 'bot' });
+    const err = (await scoped.downloadAsset(url, 100, { repository }).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err).toBeInstanceOf(AssetDownloadError);
+    expect(err.reason).toBe('other-repository');
+    expect(err.message).toContain('Refusing the redirect to');
+    expect(err.message).toContain('names another repository (acme/secret-plans)');
+    expect(fake.requests.filter((r) => r.path.includes('secret-plans'))).toHaveLength(0);
+  });
+
+  it.each([
+    'https://raw.githubusercontent.com/acme/secret-plans/main/plan.png',
+    'https://github.com/acme/secret-plans/raw/main/plan.png',
+    'https://api.github.com/repos/acme/secret-plans/contents/plan.png',
+    'https://media.githubusercontent.com/media/acme/secret-plans/main/plan.png',
+  ])('a GitHub-host redirect to %s is refused before any request', async (target) => {
+    const fetched: string[] = [];
+    const fetchers: AssetFetchers = {
+      withToken: (u) => {
+        fetched.push(`token ${u.href}`);
+        return Promise.resolve({ status: 302, headers: { location: target }, body: null });
+      },
+      withoutToken: (u) => {
+        fetched.push(`plain ${u.href}`);
+        return Promise.resolve({ status: 200, headers: {}, body: new Response('x').body });
+      },
+    };
+    const policy = { apiBaseUrl: 'https://api.github.com', repository, network: resolvingTo({}) };
+    const err = (await downloadAsset('https://github.com/user-attachments/assets/1', 100, policy, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('other-repository');
+    expect(fetched).toEqual(['token https://github.com/user-attachments/assets/1']);
+  });
+
+  it('a redirect within the repository keeps the token; one to a signed URL that names no repository drops it', async () => {
+    const used: string[] = [];
+    const fetchers: AssetFetchers = {
+      withToken: (u) => {
+        used.push(`token ${u.host}${u.pathname}`);
+        const next = u.host === 'api.github.com' ? 'https://raw.githubusercontent.com/acme/widgets/main/a.png' : 'https://objects.githubusercontent.com/o/1?sig=s';
+        return Promise.resolve({ status: 302, headers: { location: next }, body: null });
+      },
+      withoutToken: (u) => {
+        used.push(`plain ${u.host}${u.pathname}`);
+        return Promise.resolve({ status: 200, headers: { 'content-type': 'image/png' }, body: new Response('png').body });
+      },
+    };
+    const policy = { apiBaseUrl: 'https://api.github.com', repository, network: resolvingTo({}) };
+    const asset = await downloadAsset('https://api.github.com/repos/acme/widgets/contents/a.png', 100, policy, fetchers);
+    expect(text(asset.bytes)).toBe('png');
+    expect(used).toEqual(['token api.github.com/repos/acme/widgets/contents/a.png', 'token raw.githubusercontent.com/acme/widgets/main/a.png', 'plain objects.githubusercontent.com/o/1']);
+  });
+});
+
 describe('addresses: first hop and every redirect (issue 8)', () => {
   it.each([
     ['127.0.0.1', false],
@@ -293,6 +352,18 @@ describe('addresses: first hop and every redirect (issue 8)', () => {
     ['fd00:ec2::254', false],
     ['::ffff:127.0.0.1', false],
     ['::ffff:10.0.0.1', false],
+    // Review of issue 8: every IPv6 form that carries loopback or a private IPv4 address, and site-local.
+    ['::127.0.0.1', false],
+    ['::ffff:7f00:1', false],
+    ['2002:7f00:1::', false],
+    ['2002:a00:1::', false],
+    ['2002:c0a8:101::1', false],
+    ['2002:a9fe:a9fe::', false],
+    ['fec0::1', false],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', false],
+    ['2002:8c52:7003::', true],
+    ['::ffff:8c52:7003', true],
+    ['2001:4860:4860::8888', true],
     ['224.0.0.1', false],
     ['140.82.112.3', true],
     ['185.199.108.133', true],
@@ -328,6 +399,22 @@ describe('addresses: first hop and every redirect (issue 8)', () => {
     const redirect = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, { apiBaseUrl: 'https://api.github.com', network: metadata }, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
     expect(redirect.reason).toBe('address-not-allowed');
     expect(redirect.message).toContain('169.254.169.254');
+    expect(fetched).toEqual(['github.com']);
+  });
+
+  it.each(['::ffff:7f00:1', '::127.0.0.1', '2002:7f00:1::', 'fec0::1'])('a redirect to a GitHub host resolving to %s is refused before any request to it', async (address) => {
+    const fetched: string[] = [];
+    const fetchers: AssetFetchers = {
+      withToken: (u) => {
+        fetched.push(u.host);
+        return Promise.resolve({ status: 302, headers: { location: 'https://objects.githubusercontent.com/a?sig=1' }, body: null });
+      },
+      withoutToken: (u) => Promise.reject(new Error(`must not fetch ${u.href}`)),
+    };
+    const network = resolvingTo({ 'objects.githubusercontent.com': address });
+    const err = (await downloadAsset('https://github.com/user-attachments/assets/1', 10, { apiBaseUrl: 'https://api.github.com', network }, fetchers).catch((e: unknown) => e)) as AssetDownloadError;
+    expect(err.reason).toBe('address-not-allowed');
+    expect(err.message).toContain(address);
     expect(fetched).toEqual(['github.com']);
   });
 
