@@ -22,6 +22,7 @@ import { cancelledBeforeChat, cannotWrite, isWriteDenied } from './run-early-exi
 import { renderError, renderStopped } from './render.js';
 import type { AgentRequest } from './request.js';
 import { findThreadChat } from './thread-chat.js';
+import { findEarlierThreadChat } from './thread-race.js';
 import { threadLabelRefOf, threadLabels, type ThreadLabelRef } from './thread-label.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
 import type { Trigger } from './trigger.js';
@@ -69,12 +70,14 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   const posted = deps.resuming && thread && key !== undefined ? findRequestComment(comments, key, deps) : undefined;
   let run: StartedRun;
   try {
-    const meta = { thread, requestedBy, started, threadRef };
+    // A request that would continue the thread's chat joins the one a racing request created first (thread-race.ts).
+    const joinsThread = thread !== undefined && wantsThreadChat(request, settings);
+    const meta = { thread, requestedBy, started, threadRef, joinsThread };
     // Only a chat whose label names this thread is continued; the marker alone proves nothing.
     const threadChat = async () => (thread ? (await findThreadChat(earlier, threadRef, deps))?.id : undefined);
     run = posted
       ? await rejoinChat(readMarker(posted.body)?.chatId ?? '', meta, deps)
-      : await startChat(trigger, request.prompt, await chatToContinue(request, threadChat, settings), comments, settings, deps, meta);
+      : await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, comments, settings, deps, meta);
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
@@ -107,15 +110,14 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
 }
 
 /**
- * Which chat a request goes to: the `chat-id` setting first; none for
- * `/agent new` or `new-chat`; else the thread's chat for a follow-up (a
- * trigger-phrase request, or a direct prompt when `continueThreadChat`).
+ * Whether a request goes to the thread's chat: not when the workflow names
+ * a chat (`chat-id`, its own setting, which needs no thread label), nor for
+ * `/agent new` or `new-chat`; else a trigger-phrase request does, and a
+ * direct prompt when `continueThreadChat`.
  */
-async function chatToContinue(request: AgentRequest, threadChat: () => Promise<string | undefined>, settings: AgentSettings): Promise<string | undefined> {
-  // `chat-id` is the workflow's own setting, not text from the thread: it needs no thread label.
-  if (settings.chatId) return settings.chatId;
-  if (settings.newChat || request.kind !== 'prompt') return undefined;
-  return !request.direct || settings.continueThreadChat ? threadChat() : undefined;
+function wantsThreadChat(request: AgentRequest, settings: AgentSettings): boolean {
+  if (settings.chatId || settings.newChat || request.kind !== 'prompt') return false;
+  return !request.direct || settings.continueThreadChat === true;
 }
 
 /**
@@ -163,7 +165,7 @@ async function startChat(
   comments: readonly ThreadComment[],
   settings: AgentSettings,
   deps: AgentDeps,
-  meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null },
+  meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null; joinsThread: boolean },
 ): Promise<StartedRun> {
   const { coder } = deps;
   const model = settings.model ? await coder.resolveModel(settings.model, deps.signal) : undefined;
@@ -210,7 +212,53 @@ async function startChat(
     idempotencyKey: deps.idempotencyKey,
     signal: startSignal(deps),
   });
+  if (meta.joinsThread && meta.threadRef) {
+    const first = await findEarlierThreadChat(chat, meta.threadRef, { coder, logger: deps.logger, signal: deps.signal }).catch((err: unknown) => {
+      // The new chat works on its own; only the thread's single-chat promise is at risk, so say so and go on.
+      deps.logger.warn(`Could not check this thread for a chat started at the same time: ${describeFailure(err, deps.secrets).title}`);
+      return null;
+    });
+    if (first) return joinEarlierChat(first.id, chat.id, trigger, prompt, model, base, gatherDeps, deps);
+  }
   return { ...base, chatId: chat.id, chatUrl: coder.chatUrl(chat.id), afterId: 0, notes: input.notes, created: true };
+}
+
+/**
+ * This request lost a race (thread-race.ts): its message goes to the chat
+ * the other request created first, as a follow-up, and the chat it created
+ * itself is interrupted and archived. A resumed run that already sent the
+ * message (found by its request tag) does not send it again.
+ */
+async function joinEarlierChat(
+  firstId: string,
+  ownId: string,
+  trigger: Trigger,
+  prompt: string,
+  model: string | undefined,
+  base: Pick<StartedRun, 'thread' | 'startedAt' | 'requestedBy' | 'request'>,
+  gatherDeps: Parameters<typeof gatherFollowUpInput>[2],
+  deps: AgentDeps,
+): Promise<StartedRun> {
+  const { coder } = deps;
+  const sent = deps.resuming && deps.idempotencyKey !== undefined ? await findRequestMessage(coder, firstId, deps.idempotencyKey, deps.signal) : undefined;
+  let joined: Pick<StartedRun, 'afterId' | 'userMessageId' | 'queuedId'> & { notes: string[] };
+  if (sent) {
+    joined = { ...sent, notes: [] };
+  } else {
+    const input = await gatherFollowUpInput(trigger, prompt, gatherDeps);
+    const res = await coder.sendMessage(firstId, { content: withRequestTag(input.parts, deps.idempotencyKey), model_config_id: model }, deps.signal);
+    const userMessageId = res.message?.id;
+    joined = { afterId: userMessageId ?? (await lastMessageId(coder, firstId, deps.signal)), userMessageId, queuedId: res.queued ? res.queued_message?.id : undefined, notes: input.notes };
+  }
+  // Interrupted first on every release: its agent must not go on working on this request beside the thread's chat
+  // (older servers archive a busy chat without stopping it; current ones refuse with 409, which setArchived also handles).
+  await coder
+    .interrupt(ownId, deps.signal)
+    .then(() => coder.setArchived(ownId, true, { interruptIfActive: true, signal: deps.signal }))
+    .catch((err: unknown) => {
+      deps.logger.warn(`Could not stop and archive chat ${ownId}, which this request started before joining ${firstId}: ${describeFailure(err, deps.secrets).title}`);
+    });
+  return { ...base, chatId: firstId, chatUrl: coder.chatUrl(firstId), ...joined, created: false };
 }
 
 /** The request tag as a text part of its own, after the input (see marker.ts). */

@@ -318,7 +318,12 @@ async function pollUntil(client: CoderClient, opts: FollowOptions, state: TurnSt
  */
 async function restLook(client: CoderClient, chatId: string, state: TurnState, stop: AbortSignal, looks: { idle: number }): Promise<void> {
   try {
-    const page = await client.getMessagesAfter(chatId, state.lastMessageId, stop);
+    let page = await client.getMessagesAfter(chatId, state.lastMessageId, stop);
+    if (state.waitingInQueue) {
+      state.applyQueue(page.queued.map((q) => q.id));
+      // Out of the queue before we saw it leave: read again from where its turn may have begun.
+      if (!state.waitingInQueue) page = await client.getMessagesAfter(chatId, state.lastMessageId, stop);
+    }
     for (const m of page.messages) state.applyMessage(m);
     state.markActiveIfAnswered();
     const chat = await client.getChat(chatId, stop);

@@ -129,9 +129,16 @@ export class TurnState {
     return !this.pinned && this.status !== this.baselineStatus;
   }
 
-  /** Whether a final status is standing without proof that it is ours (worth a look over REST). */
+  /**
+   * Whether a final status is standing without proof that it is ours (worth
+   * a look over REST). That includes a final status while our message still
+   * looks queued: Coder takes up queued messages as soon as a chat is idle,
+   * so the stream must have shown its queue before the message left it (a
+   * follower that connected late never sees the queue_update).
+   */
   get unproven(): boolean {
-    return !this.waitingInQueue && !this.active && FINAL_STATUSES.has(this.status) && !this.done;
+    if (!FINAL_STATUSES.has(this.status) || this.done) return false;
+    return this.waitingInQueue || !this.active;
   }
 
   /** A reconnect replays the in-flight message's deltas from its start. */
@@ -290,6 +297,8 @@ export class TurnState {
       this.active = false;
       this.interrupted = false;
       this.error = undefined;
+      // Assistant messages folded while we looked queued were skipped; a REST read from here takes them again.
+      this.lastMessageId = Math.min(this.lastMessageId, this.userWhileQueued ?? this.startAfterId);
     }
   }
 

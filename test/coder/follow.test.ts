@@ -136,6 +136,19 @@ describe('followChat', () => {
     expect(outcome.result).toBe('queued answer');
   });
 
+  it('a queued follow-up whose turn ran and ended before the follower connected still ends with its own answer', async () => {
+    // The follower never sees the queue_update: the stream's snapshot shows an idle chat and an empty queue.
+    const { client } = await setup({ agent: ({ turnIndex }) => (turnIndex === 0 ? [{ status: 'running' }, { delayMs: 60 }, { text: 'first' }, { persist: true }, { status: 'waiting' }] : answerSteps('queued answer')) });
+    const chat = await client.createChat({ content: [{ type: 'text', text: 'one' }] });
+    await waitFor(async () => (await client.getChat(chat.id)).status === 'running');
+    const sent = await client.sendMessage(chat.id, { content: [{ type: 'text', text: 'two' }] });
+    expect(sent.queued).toBe(true);
+    await waitFor(async () => (await client.getMessages(chat.id)).messages.length === 4);
+    const outcome = await followChat(client, { chatId: chat.id, afterId: 1, queuedId: sent.queued_message!.id, ...tuning, staleCheckMs: 20, timeoutMs: 5000 });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.result).toBe('queued answer');
+  });
+
   it('reports an agent error as the outcome, with the error message', async () => {
     const { client } = await setup({ lastErrorShape: 'object', agent: () => [{ status: 'running' }, { delayMs: 150 }, { retry: { attempt: 1, delayMs: 10, error: 'overloaded' } }, { error: { message: 'The model provider is overloaded.', kind: 'overloaded' } }] });
     const { outcome, progress } = await createAndFollow(client, 'x');
