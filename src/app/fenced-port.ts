@@ -6,13 +6,16 @@
  * post or edit is refused here, before it reaches GitHub, so the answer is
  * posted by the new holder alone.
  *
- * The check also extends the lease, so the write that follows has a whole
- * lease length to finish. What this cannot stop: a write already sent when
+ * The check runs when the write is about to be sent (the port's
+ * `beforeSend`), after any wait in the installation's write queue, which
+ * can be long under GitHub's write budget: a lease that held when the write
+ * was queued proves nothing by then. It also extends the lease, so the
+ * write that follows has a whole lease length to finish. What this cannot stop: a write already sent when
  * the pause began (GitHub cannot check our token). The lease (10 s) is far
  * longer than a write takes, and a resumed run edits the same comment
  * (found by its request key), so such a late write edits, never adds.
  */
-import type { GitHubPort } from '../github/port.js';
+import type { GitHubPort, WriteOptions } from '../github/port.js';
 import type { JobStore, Lease } from './store/job-store.js';
 
 export class LeaseLostError extends Error {
@@ -37,23 +40,21 @@ export function fencePort(port: GitHubPort, store: JobStore, lease: Lease, lease
       throw new LeaseLostError(lease.deliveryId);
     }
   };
+  // The write options (what the write is for) go on to the installation's write scheduler, with the check to run at send time.
+  const fenced = (options: WriteOptions | undefined): WriteOptions => ({
+    ...options,
+    beforeSend: async () => {
+      await options?.beforeSend?.();
+      await check();
+    },
+  });
   const writes: Partial<GitHubPort> = {
-    // The write options (what the write is for) go on to the installation's write scheduler.
-    createComment: async (thread, body, options) => {
-      await check();
-      return port.createComment(thread, body, options);
-    },
-    updateComment: async (ref, body, options) => {
-      await check();
-      return port.updateComment(ref, body, options);
-    },
-    addReaction: async (target, content) => {
-      await check();
-      return port.addReaction(target, content);
-    },
+    createComment: (thread, body, options) => port.createComment(thread, body, fenced(options)),
+    updateComment: (ref, body, options) => port.updateComment(ref, body, fenced(options)),
+    addReaction: (target, content, options) => port.addReaction(target, content, fenced(options)),
   };
   // Reads go straight to the port (bound to it, so its own fields stay reachable).
-  const fenced = new Proxy(port, {
+  const proxy = new Proxy(port, {
     get(target, prop, receiver) {
       if (typeof prop === 'string' && prop in writes) return writes[prop as keyof GitHubPort];
       const value: unknown = Reflect.get(target, prop, receiver);
@@ -61,7 +62,7 @@ export function fencePort(port: GitHubPort, store: JobStore, lease: Lease, lease
     },
   });
   return {
-    port: fenced,
+    port: proxy,
     get refused() {
       return refused;
     },

@@ -35,8 +35,9 @@ export class BudgetedPort implements GitHubPort {
     readonly scheduler: WriteScheduler,
   ) {}
 
-  addReaction(target: ReactionTarget, content: ReactionContent): Promise<void> {
-    return this.scheduler.submit('comment', () => this.port.addReaction(target, content));
+  // Each write goes to the port when its turn in the queue comes, so `beforeSend` runs then (the port awaits it), not at submit.
+  addReaction(target: ReactionTarget, content: ReactionContent, options?: WriteOptions): Promise<void> {
+    return this.scheduler.submit('comment', () => this.port.addReaction(target, content, options));
   }
 
   createComment(thread: Thread, body: string, options?: WriteOptions): Promise<CommentRef> {

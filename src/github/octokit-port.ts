@@ -21,6 +21,7 @@ import type {
   ReactionTarget,
   Thread,
   ThreadComment,
+  WriteOptions,
 } from './port.js';
 import {
   CollaboratorPermissionSchema,
@@ -121,7 +122,8 @@ export class OctokitPort implements GitHubPort {
     this.logger = options.logger ?? silentLogger;
   }
 
-  async addReaction(target: ReactionTarget, content: ReactionContent): Promise<void> {
+  async addReaction(target: ReactionTarget, content: ReactionContent, options?: WriteOptions): Promise<void> {
+    await options?.beforeSend?.();
     const { owner, repo } = target;
     if (target.kind === 'issue') {
       await this.call(ROUTES.issueReaction, { owner, repo, issue_number: target.number, content });
@@ -136,7 +138,8 @@ export class OctokitPort implements GitHubPort {
    * before posting again we look for it; Octokit's retry plugin is switched
    * off for this request (`retries: 0`) because it would re-post blindly.
    */
-  async createComment(thread: Thread, body: string): Promise<CommentRef> {
+  async createComment(thread: Thread, body: string, options?: WriteOptions): Promise<CommentRef> {
+    await options?.beforeSend?.();
     const since = Date.now() - CREATE_DEDUPE_WINDOW_MS;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -151,7 +154,8 @@ export class OctokitPort implements GitHubPort {
     }
   }
 
-  async updateComment(ref: CommentRef, body: string): Promise<void> {
+  async updateComment(ref: CommentRef, body: string, options?: WriteOptions): Promise<void> {
+    await options?.beforeSend?.();
     const route = ref.kind === 'review' ? ROUTES.updateReviewComment : ROUTES.updateIssueComment;
     await this.call(route, { owner: ref.owner, repo: ref.repo, comment_id: ref.id, body });
   }

@@ -136,11 +136,19 @@ export interface WriteOptions {
   priority?: WritePriority;
   /** Aborting drops a `progress` edit that has not started yet; a started write runs to its end. */
   signal?: AbortSignal;
+  /**
+   * Awaited right before the write's first request is sent, after any wait
+   * in the installation's write queue; a rejection cancels the write with
+   * that error. Every port's writes honour it. The App checks its job lease
+   * here (fenced-port.ts), so a replica that waited in the queue past its
+   * lease never writes.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface GitHubPort {
   /** Puts a reaction on a comment or an issue/PR. Reacting twice is harmless (GitHub keeps one). */
-  addReaction(target: ReactionTarget, content: ReactionContent): Promise<void>;
+  addReaction(target: ReactionTarget, content: ReactionContent, options?: WriteOptions): Promise<void>;
 
   /**
    * Posts a comment: on the conversation for an `issue` thread, as a reply in

@@ -54,6 +54,24 @@ describe('reactions', () => {
   });
 });
 
+describe('beforeSend (the port contract the App\'s lease check relies on)', () => {
+  it('every write awaits it first, and sends nothing when it rejects', async () => {
+    const issue = fake.addIssue(owner, 'r');
+    const comment = fake.addComment(owner, 'r', issue.number, { body: 'x' });
+    const before = fake.requests.length;
+    const refuse = { beforeSend: () => Promise.reject(new Error('lease lost')) };
+    await expect(port.createComment(issueThread(issue.number), 'late answer', refuse)).rejects.toThrow('lease lost');
+    await expect(port.updateComment({ owner, repo: 'r', kind: 'issue', id: comment.id, url: 'u' }, 'late edit', refuse)).rejects.toThrow('lease lost');
+    await expect(port.addReaction({ kind: 'issue', owner, repo: 'r', number: issue.number }, 'eyes', refuse)).rejects.toThrow('lease lost');
+    expect(fake.requests.slice(before)).toEqual([]);
+
+    const order: string[] = [];
+    await port.createComment(issueThread(issue.number), 'on time', { beforeSend: async () => void order.push(`checked at request ${fake.requests.length - before}`) });
+    expect(order).toEqual(['checked at request 0']);
+    expect(fake.comments(owner, 'r', issue.number).map((c) => c.body)).toContain('on time');
+  });
+});
+
 describe('comments', () => {
   it('posts on the conversation and returns its html_url', async () => {
     const issue = fake.addIssue(owner, 'r');
