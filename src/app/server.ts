@@ -76,7 +76,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   const owner = opts.workerId ?? resolveInstanceId(process.env, settings.databaseUrl);
   // A second live process with this name would take this one's jobs: refused here.
-  const unlockInstance = await store.lockInstance(owner);
+  const unlockInstance = await store.lockInstance(owner, undefined, {
+    lost: (message) => logger.warn(message),
+    regained: (message) => logger.info(message),
+    failed: (message) => logger.error(message),
+  });
   // What this instance's previous life held (it was killed): resumed now, not when its leases run out.
   const takenBack = await store.releaseAll(owner).catch(async (err: unknown) => {
     await unlockInstance();

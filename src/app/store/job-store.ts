@@ -78,6 +78,16 @@ export interface EnqueueResult {
   deliveryId: string;
 }
 
+/** What happens to a held instance name after lockInstance (for the log: none of these stops the App). */
+export interface InstanceLockEvents {
+  /** The lock's connection dropped: the name is free until taken again. */
+  lost?(message: string): void;
+  /** Taken again after a drop. */
+  regained?(message: string): void;
+  /** Could not take it again yet (another process has it, or the server is unreachable); retried with backoff. */
+  failed?(message: string): void;
+}
+
 export interface JobStore {
   /** Records a delivery unless it (or its dedupe key) was seen before. Atomic. */
   enqueue(job: NewJob): Promise<EnqueueResult>;
@@ -135,8 +145,10 @@ export interface JobStore {
    * waits up to `waitMs` for a previous life's connection to be noticed dead.
    * SQLite: one process per file by design; nothing to lock.
    * Throws an Error that names the instance when the name is in use.
+   * `events` hears what happens to the name later (Postgres: its connection
+   * dropped and is being replaced, taken again, or another process has it).
    */
-  lockInstance(owner: string, waitMs?: number): Promise<() => Promise<void>>;
+  lockInstance(owner: string, waitMs?: number, events?: InstanceLockEvents): Promise<() => Promise<void>>;
 
   get(deliveryId: string): Promise<JobRecord | undefined>;
 

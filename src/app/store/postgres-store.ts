@@ -16,9 +16,13 @@
  * Error messages never contain the URL (it may carry a password).
  */
 import pg from 'pg';
-import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
+import { JOB_STATES, type EnqueueResult, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 export const JOBS_CHANNEL = 'coder_agent_bot_jobs';
+
+/** Backoff for taking a dropped instance name again: first wait, and the most it grows to (ms). */
+const INSTANCE_RETAKE_FIRST_MS = 250;
+const INSTANCE_RETAKE_MAX_MS = 10_000;
 
 /** pg_advisory_xact_lock key for migrations: any fixed 64-bit number unlikely to clash ("cab-migr"). */
 const MIGRATION_LOCK = '7161625f6d696772';
@@ -290,8 +294,49 @@ export class PostgresJobStore implements JobStore {
     };
   }
 
-  async lockInstance(owner: string, waitMs = 10_000): Promise<() => Promise<void>> {
+  async lockInstance(owner: string, waitMs = 10_000, events: InstanceLockEvents = {}): Promise<() => Promise<void>> {
     this.assertOpen();
+    let released = false;
+    let client = await this.takeInstanceLock(owner, waitMs);
+    // A session lock lives as long as its connection: when that drops (a server restart, a network cut), the
+    // name is free for another process. Take it again at once, and keep trying, saying so each time.
+    const watch = (c: pg.Client) => {
+      c.on('end', () => {
+        if (released || c !== client) return;
+        events.lost?.(`The database connection holding the instance name "${owner}" dropped; taking the name again.`);
+        void retake();
+      });
+    };
+    const retake = async () => {
+      for (let delay = INSTANCE_RETAKE_FIRST_MS; !released && !this.closed; delay = Math.min(delay * 2, INSTANCE_RETAKE_MAX_MS)) {
+        // A moment first: a server that just dropped every connection (a restart) is rarely back at once.
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (released || this.closed) return;
+        try {
+          const next = await this.takeInstanceLock(owner, 0);
+          if (released) {
+            await next.end().catch(() => undefined);
+            return;
+          }
+          client = next;
+          watch(next);
+          events.regained?.(`Took the instance name "${owner}" again.`);
+          return;
+        } catch (err) {
+          const next = Math.min(delay * 2, INSTANCE_RETAKE_MAX_MS);
+          events.failed?.(`${(err as Error).message} Trying again in ${(next / 1000).toFixed(1)} s.`);
+        }
+      }
+    };
+    watch(client);
+    return async () => {
+      released = true;
+      await client.end().catch(() => undefined);
+    };
+  }
+
+  /** One connection holding the session advisory lock for `owner`, tried for up to `waitMs`. */
+  private async takeInstanceLock(owner: string, waitMs: number): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.url, application_name: `coder-agent-bot instance ${owner}`.slice(0, 63) });
     client.on('error', () => undefined);
     try {
@@ -300,18 +345,19 @@ export class PostgresJobStore implements JobStore {
       throw describeConnectError(err, this.url);
     }
     const deadline = Date.now() + waitMs;
-    for (;;) {
-      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [`coder-agent-bot instance:${owner}`]);
-      if (rows[0]?.locked) break;
-      if (Date.now() >= deadline) {
-        await client.end().catch(() => undefined);
-        throw new Error(`Another running process already uses the instance id "${owner}". Give each replica its own INSTANCE_ID (or leave it unset in Kubernetes, where the pod name is used).`);
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [`coder-agent-bot instance:${owner}`]);
+        if (rows[0]?.locked) return client;
+        if (Date.now() >= deadline) {
+          throw new Error(`Another running process already uses the instance id "${owner}". Give each replica its own INSTANCE_ID (or leave it unset in Kubernetes, where the pod name is used).`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    return async () => {
+    } catch (err) {
       await client.end().catch(() => undefined);
-    };
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

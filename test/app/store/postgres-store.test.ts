@@ -133,4 +133,51 @@ describe('instance names', () => {
     await again();
     await other();
   });
+
+  /** Ends the server side of the connection that holds `owner`'s name, as a server restart or a network cut would. */
+  const dropLockConnection = (owner: string) => sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'coder-agent-bot instance ${owner}'`);
+  const waitFor = async (cond: () => boolean, ms = 5_000) => {
+    for (const end = Date.now() + ms; !cond(); ) {
+      if (Date.now() > end) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  it('a dropped lock connection is said, and the name taken again, so a second process is still refused', async () => {
+    const a = await open();
+    const b = await open();
+    const said: string[] = [];
+    const unlock = await a.lockInstance('replica-7', 300, { lost: (m) => said.push(`lost: ${m}`), regained: (m) => said.push(`regained: ${m}`), failed: (m) => said.push(`failed: ${m}`) });
+    await dropLockConnection('replica-7');
+    await waitFor(() => said.some((m) => m.startsWith('regained')));
+    expect(said[0]).toMatch(/^lost: The database connection holding the instance name "replica-7" dropped/);
+    await expect(b.lockInstance('replica-7', 300)).rejects.toThrow(/already uses the instance id "replica-7"/);
+    await unlock();
+    const mine = await b.lockInstance('replica-7', 2_000);
+    await mine();
+  });
+
+  it('when another process took the name in the gap, says so (error) and keeps trying until it is free', async () => {
+    const a = await open();
+    const said: string[] = [];
+    const unlock = await a.lockInstance('replica-8', 300, { lost: (m) => said.push(`lost: ${m}`), regained: (m) => said.push(`regained: ${m}`), failed: (m) => said.push(`failed: ${m}`) });
+    // Another process polls for the name and gets it the moment it is free, before the first retake (250 ms later).
+    const intruder = new pg.Client({ connectionString: db.url });
+    await intruder.connect();
+    const polling = (async () => {
+      for (;;) {
+        const { rows } = await intruder.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended('coder-agent-bot instance:replica-8', 0)) AS locked`);
+        if (rows[0]?.locked) return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await dropLockConnection('replica-8');
+    await polling;
+    await waitFor(() => said.some((m) => m.startsWith('failed')));
+    expect(said.find((m) => m.startsWith('failed'))).toMatch(/already uses the instance id "replica-8"\. .*Trying again in/);
+    expect(said.some((m) => m.startsWith('regained'))).toBe(false);
+    await intruder.end();
+    await waitFor(() => said.some((m) => m.startsWith('regained')), 15_000);
+    await unlock();
+  });
 });
