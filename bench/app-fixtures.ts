@@ -196,7 +196,8 @@ export function seedCommentDelivery(github: FakeGitHub, r: BenchRepo, number: nu
     ...template,
     comment: { ...t['comment'], id: comment.id, body, created_at: comment.created_at, updated_at: comment.updated_at, user: person },
     issue: { ...t['issue'], number, title: issue.title, body: issue.body, user: { login: 'reporter', id: 8, type: 'User' } },
-    repository: { ...t['repository'], name: r.repo, full_name: `${r.owner}/${r.repo}`, owner: { login: r.owner, id: 1, type: 'Organization' } },
+    // Each repository its own id, as on GitHub: the chats' thread labels name it.
+    repository: { ...t['repository'], id: github.addRepo(r.owner, r.repo).id, name: r.repo, full_name: `${r.owner}/${r.repo}`, owner: { login: r.owner, id: 1, type: 'Organization' } },
     sender: person,
     installation: { id: r.installationId, node_id: 'x' },
   };

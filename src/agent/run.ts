@@ -213,12 +213,18 @@ async function startChat(
     signal: startSignal(deps),
   });
   if (meta.joinsThread && meta.threadRef) {
-    const first = await findEarlierThreadChat(chat, meta.threadRef, { coder, logger: deps.logger, signal: deps.signal }).catch((err: unknown) => {
-      // The new chat works on its own; only the thread's single-chat promise is at risk, so say so and go on.
-      deps.logger.warn(`Could not check this thread for a chat started at the same time: ${describeFailure(err, deps.secrets).title}`);
+    const earlier = await findEarlierThreadChat(chat, meta.threadRef, { coder, logger: deps.logger, signal: deps.signal }, deps.idempotencyKey).catch((err: unknown) => {
+      // The new chat works on its own; only the thread's single-chat promise is at risk, so say so and go on
+      // (cancelled meanwhile: the run's own cancel path interrupts this chat, nothing to say here).
+      if (!deps.signal?.aborted) deps.logger.warn(`Could not check this thread for a chat started at the same time: ${describeFailure(err, deps.secrets).title}`);
       return null;
     });
-    if (first) return joinEarlierChat(first.id, chat.id, trigger, prompt, model, base, gatherDeps, deps);
+    if (earlier?.sameRequest) {
+      // Our own prompt is already there: keep that chat, stop the duplicate.
+      await stopOwnChat(coder, chat.id, earlier.chat.id, deps);
+      return { ...base, chatId: earlier.chat.id, chatUrl: coder.chatUrl(earlier.chat.id), afterId: 0, notes: input.notes, created: true };
+    }
+    if (earlier) return joinEarlierChat(earlier.chat.id, chat.id, trigger, prompt, model, base, gatherDeps, deps);
   }
   return { ...base, chatId: chat.id, chatUrl: coder.chatUrl(chat.id), afterId: 0, notes: input.notes, created: true };
 }
@@ -250,15 +256,24 @@ async function joinEarlierChat(
     const userMessageId = res.message?.id;
     joined = { afterId: userMessageId ?? (await lastMessageId(coder, firstId, deps.signal)), userMessageId, queuedId: res.queued ? res.queued_message?.id : undefined, notes: input.notes };
   }
-  // Interrupted first on every release: its agent must not go on working on this request beside the thread's chat
-  // (older servers archive a busy chat without stopping it; current ones refuse with 409, which setArchived also handles).
+  await stopOwnChat(coder, ownId, firstId, deps);
+  return { ...base, chatId: firstId, chatUrl: coder.chatUrl(firstId), ...joined, created: false };
+}
+
+/**
+ * Interrupts and archives the chat this request made, now that `keptId` is
+ * the thread's. Interrupted first on every release: its agent must not go on
+ * working beside the kept chat (older servers archive a busy chat without
+ * stopping it; current ones refuse with 409, which setArchived also
+ * handles). A failure is logged: the kept chat has the work either way.
+ */
+async function stopOwnChat(coder: CoderClient, ownId: string, keptId: string, deps: AgentDeps): Promise<void> {
   await coder
     .interrupt(ownId, deps.signal)
     .then(() => coder.setArchived(ownId, true, { interruptIfActive: true, signal: deps.signal }))
     .catch((err: unknown) => {
-      deps.logger.warn(`Could not stop and archive chat ${ownId}, which this request started before joining ${firstId}: ${describeFailure(err, deps.secrets).title}`);
+      deps.logger.warn(`Could not stop and archive chat ${ownId}, which this request started beside ${keptId}: ${describeFailure(err, deps.secrets).title}`);
     });
-  return { ...base, chatId: firstId, chatUrl: coder.chatUrl(firstId), ...joined, created: false };
 }
 
 /** The request tag as a text part of its own, after the input (see marker.ts). */

@@ -13,7 +13,7 @@
  * costs it one list request per new chat and covers what that cannot see
  * (an Action run and the App in the same repository).
  */
-import type { CoderClient } from '../coder/client.js';
+import { IDEMPOTENCY_LABEL, type CoderClient } from '../coder/client.js';
 import type { Chat } from '../coder/schemas.js';
 import type { Logger } from '../logger.js';
 import { checkChatThread, threadLabels, type ThreadLabelRef } from './thread-label.js';
@@ -35,20 +35,35 @@ function earlier(a: Pick<Chat, 'id' | 'created_at'>, b: Pick<Chat, 'id' | 'creat
   return a.id < b.id;
 }
 
+/** The thread's earlier chat, and whether it was created for this very request (a create that was retried). */
+export interface EarlierChat {
+  chat: Chat;
+  /**
+   * The chat carries this request's own label (`coder-agent-bot/request`):
+   * an ambiguous create (the connection dropped after Coder made the chat)
+   * was sent again. It already holds this request's prompt.
+   */
+  sameRequest: boolean;
+}
+
 /**
  * The thread's chat that was created before `created`, or null when
  * `created` is the thread's earliest unarchived chat (the usual case: no
  * race). Only chats whose thread label names `ref` exactly count; the list
  * is filtered by that label, and each result is checked again here because
- * the filter is Coder's. Errors from Coder are thrown: the caller decides.
+ * the filter is Coder's. `requestKey`: this request's idempotency key, to
+ * tell its own duplicate from another request's chat. Errors from Coder are
+ * thrown: the caller decides.
  */
-export async function findEarlierThreadChat(created: Pick<Chat, 'id' | 'created_at'>, ref: ThreadLabelRef, deps: ThreadRaceDeps): Promise<Chat | null> {
+export async function findEarlierThreadChat(created: Pick<Chat, 'id' | 'created_at'>, ref: ThreadLabelRef, deps: ThreadRaceDeps, requestKey?: string): Promise<EarlierChat | null> {
   const chats = await deps.coder.listChats({ labels: threadLabels(ref), archived: false, limit: LIST_LIMIT, signal: deps.signal });
   let first: Chat | null = null;
   for (const chat of chats) {
     if (chat.id === created.id || chat.archived || !checkChatThread(chat, ref).belongs) continue;
     if (earlier(chat, created) && (first === null || earlier(chat, first))) first = chat;
   }
-  if (first) deps.logger.info(`Another request in this thread started chat ${first.id} first; this request joins it.`);
-  return first;
+  if (first === null) return null;
+  const sameRequest = requestKey !== undefined && first.labels?.[IDEMPOTENCY_LABEL] === requestKey;
+  deps.logger.info(sameRequest ? `This request's chat was created twice (a retried create); keeping the first, ${first.id}.` : `Another request in this thread started chat ${first.id} first; this request joins it.`);
+  return { chat: first, sameRequest };
 }

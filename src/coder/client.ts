@@ -105,7 +105,8 @@ export interface CreateChatOptions extends Omit<CreateChatRequest, 'organization
   signal?: AbortSignal;
 }
 
-const IDEMPOTENCY_LABEL = 'coder-agent-bot/request';
+/** The label naming the request a chat was created for (the idempotency key of createChat). */
+export const IDEMPOTENCY_LABEL = 'coder-agent-bot/request';
 
 export class CoderClient {
   readonly http: CoderHttp;

@@ -37,7 +37,7 @@ describe('findEarlierThreadChat', () => {
   it('names the chat created first, whichever run asks', async () => {
     const first = chat(threadLabels(thread), '2026-11-30T10:00:00.100Z');
     const second = chat(threadLabels(thread), '2026-11-30T10:00:00.400Z');
-    expect((await findEarlierThreadChat(second, thread, deps()))?.id).toBe(first.id);
+    expect((await findEarlierThreadChat(second, thread, deps()))?.chat.id).toBe(first.id);
     expect(await findEarlierThreadChat(first, thread, deps())).toBeNull();
   });
 
@@ -45,7 +45,7 @@ describe('findEarlierThreadChat', () => {
     const a = chat(threadLabels(thread), '2026-11-30T10:00:00.000Z');
     const b = chat(threadLabels(thread), '2026-11-30T10:00:00.000Z');
     const [low, high] = a.id < b.id ? [a, b] : [b, a];
-    expect((await findEarlierThreadChat(high, thread, deps()))?.id).toBe(low.id);
+    expect((await findEarlierThreadChat(high, thread, deps()))?.chat.id).toBe(low.id);
     expect(await findEarlierThreadChat(low, thread, deps())).toBeNull();
   });
 
@@ -56,6 +56,13 @@ describe('findEarlierThreadChat', () => {
     chat({ 'coder-agent-bot/thread': `gh/${thread.repositoryId}/7/extra` }, '2026-11-30T09:00:00.000Z');
     const own = chat(threadLabels(thread), '2026-11-30T10:00:00.000Z');
     expect(await findEarlierThreadChat(own, thread, deps())).toBeNull();
+  });
+
+  it('tells this request\'s own duplicate (a retried create) from another request\'s chat', async () => {
+    const mine = chat({ ...threadLabels(thread), 'coder-agent-bot/request': 'delivery-1' }, '2026-11-30T10:00:00.000Z');
+    const dup = chat({ ...threadLabels(thread), 'coder-agent-bot/request': 'delivery-1' }, '2026-11-30T10:00:01.000Z');
+    expect(await findEarlierThreadChat(dup, thread, deps(), 'delivery-1')).toMatchObject({ chat: { id: mine.id }, sameRequest: true });
+    expect(await findEarlierThreadChat(dup, thread, deps(), 'delivery-2')).toMatchObject({ chat: { id: mine.id }, sameRequest: false });
   });
 
   it('throws when Coder cannot list: "could not check" is not "no race"', async () => {

@@ -51,7 +51,8 @@ function seed(n: number): { deliveryId: string; owner: string; number: number; i
   const k = n % INSTALLATIONS;
   const owner = `org-${k}`;
   const installationId = 9000 + k;
-  if (n < INSTALLATIONS) github.addRepo(owner, 'service', { installationId });
+  // GitHub gives every repository its own id (the thread labels name it): never the example payload's one for all.
+  const repositoryId = github.addRepo(owner, 'service', { installationId }).id;
   const number = 1 + Math.floor(n / INSTALLATIONS);
   const issue = github.addIssue(owner, 'service', { number, title: `Issue ${number}`, body: 'Broken.', user: 'reporter' });
   const body = `/agent do task #${n}`;
@@ -60,7 +61,7 @@ function seed(n: number): { deliveryId: string; owner: string; number: number; i
   const p = payload as Record<string, Record<string, unknown>>;
   Object.assign(p['comment'] ?? {}, { id: comment.id, body, created_at: comment.created_at, updated_at: comment.updated_at, user: { login: 'maintainer', id: 7, type: 'User' } });
   Object.assign(p['issue'] ?? {}, { number, title: issue.title, body: issue.body, user: { login: 'reporter', id: 8, type: 'User' } });
-  Object.assign(p['repository'] ?? {}, { name: 'service', full_name: `${owner}/service`, owner: { login: owner, id: 1, type: 'Organization' } });
+  Object.assign(p['repository'] ?? {}, { id: repositoryId, name: 'service', full_name: `${owner}/service`, owner: { login: owner, id: 1, type: 'Organization' } });
   payload['sender'] = { login: 'maintainer', id: 7, type: 'User' };
   payload['installation'] = { id: installationId, node_id: 'x' };
   return { deliveryId: randomUUID(), owner, number, installationId, payload };
