@@ -5,6 +5,7 @@
  */
 import { benchAction } from './action.js';
 import { benchApp } from './app.js';
+import { benchCiRelay } from './ci-relay.js';
 import { benchFollowerHeap, benchFollowerParse } from './follower.js';
 import { benchReplicas } from './replicas.js';
 import { benchReplicaThroughput } from './replica-throughput.js';
@@ -36,6 +37,10 @@ const sections: Record<string, { title: string; run: () => Promise<BenchRow[]> }
   budget: {
     title: "GitHub's write budget (one installation; time 20× faster)",
     run: benchWriteBudget,
+  },
+  lifecycle: {
+    title: 'Lifecycle (CI feedback)',
+    run: benchCiRelay,
   },
 };
 

@@ -57,6 +57,15 @@ export async function readOutputSchemaInput(env: NodeJS.ProcessEnv): Promise<Rec
   }
 }
 
+/** A comma- or newline-separated list input. */
+function list(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /**
  * Reads every input. The Coder inputs are masked and read here but checked
  * only by `requireCoderInputs`, once the event is known to call the agent:
@@ -100,11 +109,12 @@ export function readInputs(): ActionInputs {
       triggerPhrase,
       labelTrigger: optional('label-trigger'),
       prompt: optional('prompt'),
-      allowedBots: core
-        .getInput('allowed-bots')
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter(Boolean),
+      allowedBots: list('allowed-bots'),
+      assigneeTrigger: list('assignee-trigger'),
+      removeLabelWhenDone: bool('remove-label-when-done', false),
+      ciFeedback: bool('ci-feedback', true),
+      rerunOnEdit: bool('rerun-on-edit', false),
+      archiveOnClose: bool('archive-on-close', true),
       workspaceId: optional('workspace-id'),
       model: optional('model'),
       systemPrompt,

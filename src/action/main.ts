@@ -11,6 +11,7 @@ import * as core from '@actions/core';
 import { redactSecrets } from '../agent/render.js';
 import { decideRun, handleTrigger, isFailure, type RunResult } from '../agent/run.js';
 import { resolveRequest } from '../agent/request.js';
+import { handleEvent, lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import { parseIssueTarget, retarget, TargetError, type IssueTarget } from '../agent/workflow-target.js';
 import { GitHubError } from '../github/errors.js';
@@ -88,13 +89,21 @@ async function carryOut(
   outputs: ActionOutputs,
   signal: AbortSignal | undefined,
 ): Promise<RunResult> {
-  const request = resolveRequest(event, inputs.agent);
-  if (request.kind === 'none') return { status: 'skipped', reason: request.reason };
+  // A lifecycle event (a failed CI run, a thread closed or reopened) is no request: no phrase, no permission check.
+  const lifecycle = lifecycleEventOf(event, inputs.agent);
+  if (lifecycle && !lifecycleEnabled(lifecycle, inputs.agent)) return { status: 'skipped', reason: `${lifecycle === 'ci-failure' ? 'ci-feedback' : 'archive-on-close'} is off.` };
+  const request = lifecycle ? undefined : resolveRequest(event, inputs.agent);
+  if (request?.kind === 'none') return { status: 'skipped', reason: request.reason };
   const { connectCoder, connectGitHub } = await import('./clients.js');
   // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments.
   const meetsComments = Boolean(event.thread) || target !== undefined;
   const { github, botLogin } = await connectGitHub(inputs, env, coreLogger, meetsComments);
   const trigger = target ? await retarget(event, target, github).catch((err: unknown) => Promise.reject(targetUnreadable(err, target))) : event;
+  if (lifecycle) {
+    requireCoderInputs(inputs);
+    const coder = connectCoder(inputs, (m) => core.info(m));
+    return handleEvent(trigger, inputs.agent, { coder, github, botLogin, logger: coreLogger, secrets: outputs.secrets, signal });
+  }
   const decision = await decideRun(trigger, inputs.agent, { github, botLogin, logger: coreLogger });
   if (!decision.go) return decision.result;
   requireCoderInputs(inputs);

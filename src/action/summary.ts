@@ -27,6 +27,8 @@ const TITLES: Record<RunResult['status'], string> = {
   failed: '❌ The run failed',
   skipped: 'Nothing to do',
   refused: 'Request refused',
+  archived: '🗄️ The chat was archived',
+  unarchived: '📂 The chat was unarchived',
 };
 
 export async function writeSummary(result: RunResult, env: NodeJS.ProcessEnv): Promise<void> {

@@ -60,6 +60,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     }
     const failure = describeFailure(err, deps.secrets);
     const written = await finalWrite(writer, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }), deps);
+    await removeTriggerLabel(run, deps);
     return {
       status: 'failed',
       reason: failure.detail ?? failure.title,
@@ -86,6 +87,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   const result = redactSecrets(outcome.result, deps.secrets);
   const body = finalBody(outcome, result, run, durationMs, prUrl, settings.timeoutMs, deps.secrets);
   const written = await finalWrite(writer, body, deps);
+  await removeTriggerLabel(run, deps);
   return {
     status: outcome.status,
     chatId: run.chatId,
@@ -101,6 +103,20 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     ...(outcome.structuredOutput !== undefined && { structuredOutput: outcome.structuredOutput }),
     deliveryError: written.error,
   };
+}
+
+/**
+ * Takes the triggering label off when the run has ended (`remove-label-when-done`),
+ * so adding it again asks again. A failure here is logged: the answer is already posted.
+ */
+async function removeTriggerLabel(run: StartedRun, deps: AgentDeps): Promise<void> {
+  const label = run.removeLabel;
+  if (!label) return;
+  try {
+    await deps.github.removeLabel(label.owner, label.repo, label.number, label.name);
+  } catch (err) {
+    deps.logger.warn(`Could not remove the label "${label.name}": ${(err as Error).message}`);
+  }
 }
 
 /** How long a cancelled run waits for Coder to take the interrupt: the runner kills the step 10 s after it cancels. */

@@ -19,7 +19,11 @@ export interface Marker {
    * say. Absent in comments from older versions and the Action.
    */
   request?: string | undefined;
+  /** On a CI-failure notice: the workflow run and attempt relayed (`<run id>.<attempt>`), so it is relayed once. */
+  ciRun?: string | undefined;
 }
+
+const CI_RUN = /^\d{1,20}\.\d{1,6}$/;
 
 const MARKER_TAG = 'coder-agent-bot';
 
@@ -51,7 +55,9 @@ export function renderMarker(marker: Marker): string {
   if (!isChatId(marker.chatId)) throw new RangeError(`Not a chat id: ${JSON.stringify(marker.chatId)}`);
   if (marker.request !== undefined && !isRequestKey(marker.request)) throw new RangeError(`Not a request key: ${JSON.stringify(marker.request)}`);
   const request = marker.request === undefined ? '' : ` request=${marker.request}`;
-  return `<!-- ${MARKER_TAG} chat=${marker.chatId} state=${marker.state}${request} -->`;
+  if (marker.ciRun !== undefined && !CI_RUN.test(marker.ciRun)) throw new RangeError(`Not a run id and attempt: ${JSON.stringify(marker.ciRun)}`);
+  const ciRun = marker.ciRun === undefined ? '' : ` ci-run=${marker.ciRun}`;
+  return `<!-- ${MARKER_TAG} chat=${marker.chatId} state=${marker.state}${request}${ciRun} -->`;
 }
 
 /**
@@ -107,7 +113,13 @@ function parseFields(fields: string): Marker | null {
   if (chatId === undefined || !isChatId(chatId)) return null;
   if (!isMarkerState(state)) return null;
   const request = values.get('request');
-  return request !== undefined && isRequestKey(request) ? { chatId, state, request } : { chatId, state };
+  const ciRun = values.get('ci-run');
+  return {
+    chatId,
+    state,
+    ...(request !== undefined && isRequestKey(request) ? { request } : {}),
+    ...(ciRun !== undefined && CI_RUN.test(ciRun) ? { ciRun } : {}),
+  };
 }
 
 function isMarkerState(value: string | undefined): value is MarkerState {

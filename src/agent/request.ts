@@ -19,7 +19,15 @@ export interface RequestOptions {
   prompt?: string | undefined;
   /** The label whose addition starts the agent on an issue or pull request (`label-trigger`); unset: labels start nothing. */
   labelTrigger?: string | undefined;
+  /** Accounts whose assignment to an issue starts a chat with the issue as the prompt (`assignee-trigger`). */
+  assigneeTrigger?: readonly string[] | undefined;
+  /** An edited comment or issue body that changes the request runs it (as a follow-up); off by default (`rerun-on-edit`). */
+  rerunOnEdit?: boolean | undefined;
 }
+
+/** What an assignment asks: the issue itself (title and body go to the chat as its context). */
+export const ASSIGNED_PROMPT =
+  'You have been assigned this issue. Work on it as its title and description ask; when a code change is needed, push a branch and open a pull request that refers to the issue.';
 
 export function resolveRequest(trigger: Trigger, opts: RequestOptions): AgentRequest {
   const direct = opts.prompt?.trim();
@@ -28,12 +36,15 @@ export function resolveRequest(trigger: Trigger, opts: RequestOptions): AgentReq
     return { kind: 'none', reason: `"${trigger.event}" with action "${trigger.action ?? ''}" does not start the agent.` };
   }
   if (trigger.action === 'labeled') return labelRequest(trigger, opts.labelTrigger);
+  if (trigger.event === 'issues' && trigger.action === 'assigned') return resolveAssignment(trigger, opts.assigneeTrigger ?? []);
   if (!trigger.text.trim()) {
     return { kind: 'none', reason: `The "${trigger.event}" event carries no text and no prompt input was given.` };
   }
   const command = parseAgentCommand(trigger.text, opts.triggerPhrase);
   if (!command) return { kind: 'none', reason: `The text does not start a line with "${opts.triggerPhrase}".` };
-  if (trigger.event === 'issues' && trigger.action === 'edited') {
+  if (trigger.action === 'edited') {
+    // Off by default: an edit must never quietly run a request again (DESIGN.md: content edited after the trigger is not trusted).
+    if (!opts.rerunOnEdit) return { kind: 'none', reason: 'Editing a request does not run it again (rerun-on-edit is off).' };
     // Only an edit that adds or changes the request starts it; fixing a typo elsewhere does not.
     const before = trigger.previousText === null ? null : parseAgentCommand(trigger.previousText, opts.triggerPhrase);
     if (before && JSON.stringify(before) === JSON.stringify(command)) {
@@ -62,4 +73,11 @@ function labelRequest(trigger: Trigger, labelTrigger: string | undefined): Agent
   const noun = trigger.thread?.isPullRequest ? 'pull request' : 'issue';
   const by = trigger.sender ? ` by @${trigger.sender.login}` : '';
   return { kind: 'new', prompt: `Work on this ${noun} as its title and description ask. The "${wanted}" label was added${by} to request it.` };
+}
+
+function resolveAssignment(trigger: Trigger, accounts: readonly string[]): AgentRequest {
+  const login = trigger.assignee?.login;
+  const listed = login !== undefined && accounts.some((a) => a.replace(/^@/, '').toLowerCase() === login.toLowerCase());
+  if (!listed) return { kind: 'none', reason: `The issue was assigned to ${login ? `@${login}` : 'nobody'}, not to an account in assignee-trigger.` };
+  return { kind: 'prompt', prompt: ASSIGNED_PROMPT, direct: true };
 }

@@ -28,6 +28,16 @@ export interface AgentSettings {
   /** Least time between two progress edits. GitHub's secondary rate limits punish bursts. */
   progressIntervalMs?: number | undefined;
   labels?: Record<string, string> | undefined;
+  /** Accounts whose assignment to an issue starts a chat with the issue as the prompt (`assignee-trigger`). */
+  assigneeTrigger?: readonly string[] | undefined;
+  /** After a run started by adding a label, remove that label (`remove-label-when-done`). */
+  removeLabelWhenDone?: boolean | undefined;
+  /** An edited comment or issue body that changes the request runs it, as a follow-up that says so (`rerun-on-edit`, default off). */
+  rerunOnEdit?: boolean | undefined;
+  /** false: failed workflow runs on the agent's pull requests are not sent to its chat (`ci-feedback`, default on). */
+  ciFeedback?: boolean | undefined;
+  /** false: closing a thread leaves its chat alone, reopening too (`archive-on-close`, default on). */
+  archiveOnClose?: boolean | undefined;
   /**
    * Send the prompt to this chat and follow it, whatever the thread's marker
    * says (the Action's `chat-id` input). A missing chat is an error, not a
@@ -105,9 +115,11 @@ export interface StartedRun {
   created?: boolean | undefined;
   /** The request key (the idempotency key) its comment's marker and its chat message carry. */
   request?: string | undefined;
+  /** The label that started the run, to take off the issue when the run ends (`remove-label-when-done`). */
+  removeLabel?: { owner: string; repo: string; number: number; name: string } | undefined;
 }
 
-export type RunStatus = OutcomeStatus | 'skipped' | 'refused' | 'started' | 'stopped' | 'failed';
+export type RunStatus = OutcomeStatus | 'skipped' | 'refused' | 'started' | 'stopped' | 'failed' | 'archived' | 'unarchived';
 
 export interface RunResult {
   status: RunStatus;

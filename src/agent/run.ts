@@ -86,6 +86,8 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     const ref = thread ? await deps.github.createComment(thread, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint })) : undefined;
     return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started, errorKind: failure.kind };
   }
+  // An edit never re-runs a finished turn quietly: it is a new turn, and the comment says what it answers.
+  if (trigger.action === 'edited') run.notes.unshift(`This answers the edited request${trigger.comment ? ` in ${trigger.comment.htmlUrl}` : ' in the description'}; earlier answers stay as they were.`);
   // The chat exists: the progress comment carries its marker from the start,
   // so a `/agent stop` or a follow-up finds it even while this run follows.
   const writerOptions = { minIntervalMs: progressInterval(settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, run.startedAt), logger: deps.logger };
@@ -104,6 +106,7 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     deps.logger.error(`Could not post the progress comment; following the agent without it: ${deliveryError}`);
   }
   run.comment = writer?.ref;
+  run.removeLabel = labelToRemove(trigger, settings);
   await deps.onStarted?.(run);
   const result = await followRun(run, settings, deps, writer);
   return deliveryError && !result.deliveryError ? { ...result, deliveryError } : result;
@@ -118,6 +121,12 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
 function wantsThreadChat(request: AgentRequest, settings: AgentSettings): boolean {
   if (settings.chatId || settings.newChat || request.kind !== 'prompt') return false;
   return !request.direct || settings.continueThreadChat === true;
+}
+
+/** The label that started this run, when `remove-label-when-done` asks for it to come off at the end. */
+function labelToRemove(trigger: Trigger, settings: AgentSettings): StartedRun['removeLabel'] {
+  if (!settings.removeLabelWhenDone || trigger.event !== 'issues' || trigger.action !== 'labeled' || !trigger.label || !trigger.thread) return undefined;
+  return { ...trigger.repository, number: trigger.thread.number, name: trigger.label };
 }
 
 /**

@@ -8,7 +8,7 @@ import { CoderError } from '../coder/errors.js';
 import type { Chat } from '../coder/schemas.js';
 import type { ThreadComment } from '../github/port.js';
 import type { Logger } from '../logger.js';
-import { findLatestMarker } from './marker.js';
+import { findLatestMarker, readMarker } from './marker.js';
 import { checkChatThread, type ThreadLabelRef } from './thread-label.js';
 
 export interface ThreadChatDeps {
@@ -21,14 +21,16 @@ export interface ThreadChatDeps {
 
 /**
  * The chat of the thread `ref` names, found through the marker in the bot's
- * newest marked comment among `comments` and verified by reading the chat
+ * newest marked comment among `comments` (CI-failure notices aside) and verified by reading the chat
  * (`GET /chats/{id}`, which returns its labels). Null when no comment has a
  * marker, the chat is gone (404), or its labels name another thread or none.
  * Other Coder errors are thrown: "could not check" is not "no chat".
  */
 export async function findThreadChat(comments: readonly ThreadComment[], ref: ThreadLabelRef | null, deps: ThreadChatDeps): Promise<Chat | null> {
   const own = deps.botLogin.toLowerCase();
-  const latest = findLatestMarker(comments, (c) => c.author.login.toLowerCase() === own);
+  // A CI-failure notice (ci-feedback.ts) names the chat that owns a pull request, which may belong to
+  // another thread (the issue the agent worked from): a notice, not this thread's link.
+  const latest = findLatestMarker(comments, (c) => c.author.login.toLowerCase() === own && readMarker(c.body)?.ciRun === undefined);
   if (latest === null) return null;
   const chatId = latest.marker.chatId;
   let chat: Chat;

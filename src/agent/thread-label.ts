@@ -57,6 +57,21 @@ export function threadLabelRefOf(trigger: Pick<Trigger, 'repositoryId' | 'thread
   return { repositoryId: trigger.repositoryId, number: trigger.thread.number, reviewThreadRootId: trigger.thread.reviewThreadRootId };
 }
 
+const LABEL_VALUE = /^gh\/(\d{1,19})\/(\d{1,19})(?:\/rc\/(\d{1,19}))?$/;
+
+/**
+ * The thread a chat's label names, or null when the chat has no such label
+ * or its value is not one `threadLabelValue` writes. For the CI relay, which
+ * starts from the chat (found by its pull request) rather than from a thread.
+ */
+export function labelledThread(labels: Record<string, string> | null | undefined): ThreadLabelRef | null {
+  const match = LABEL_VALUE.exec(labels?.[THREAD_LABEL_KEY] ?? '');
+  if (!match) return null;
+  const [repositoryId, number, root] = [match[1], match[2], match[3]].map((v) => (v === undefined ? null : Number(v)));
+  if (!Number.isSafeInteger(repositoryId) || !Number.isSafeInteger(number)) return null;
+  return { repositoryId: repositoryId!, number: number!, reviewThreadRootId: root };
+}
+
 export type ThreadCheck = { belongs: true } | { belongs: false; reason: string };
 
 /**

@@ -18,6 +18,7 @@ import {
   ReviewEventSchema,
   ScheduleEventSchema,
   WorkflowDispatchEventSchema,
+  WorkflowRunEventSchema,
   type PayloadActor,
   type PayloadBase,
   type PayloadComment,
@@ -91,6 +92,22 @@ export interface WorkflowEventDetails {
   schedule: string | null;
 }
 
+/** `workflow_run`: the run that completed. */
+export interface WorkflowRunDetails {
+  id: number;
+  /** The workflow's name. */
+  name: string;
+  htmlUrl: string;
+  headBranch: string;
+  headSha: string;
+  /** `success`, `failure`, `cancelled`, ...; null while it runs. */
+  conclusion: string | null;
+  /** 1 for the first attempt; a re-run is a new attempt of the same run id. */
+  attempt: number;
+  /** The pull requests the run belongs to (empty for forks). */
+  pullRequests: { number: number; headRef: string }[];
+}
+
 export interface Trigger {
   /** The event name: `issue_comment`, `schedule`, ... */
   event: string;
@@ -110,7 +127,11 @@ export interface Trigger {
   reviewComment: ReviewCommentPosition | null;
   /** The label added, for `issues` `labeled`. */
   label: string | null;
+  /** The account assigned, for `issues` `assigned`. */
+  assignee: Actor | null;
   workflow: WorkflowEventDetails | null;
+  /** `workflow_run` only. */
+  workflowRun: WorkflowRunDetails | null;
   /** Who caused the event (for `issues` `labeled`, who added the label). */
   sender: Actor | null;
   /**
@@ -118,7 +139,7 @@ export interface Trigger {
    * issue opened or changed). Thread content edited after this is not trusted.
    */
   triggeredAt: string | null;
-  /** `issues` `edited`: the body before the edit, so an edit that leaves the request as it was does not start it again. */
+  /** `edited` (issue bodies, comments): the text before the edit, so an edit that leaves the request as it was does not start it again. */
   previousText: string | null;
 }
 
@@ -126,10 +147,11 @@ export { TriggerError } from './trigger-error.js';
 
 /** The actions on which each event may start a run; events not listed may start one on any action. */
 export const TRIGGERING_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  issue_comment: ['created'],
-  pull_request_review_comment: ['created'],
+  // `edited` only with rerun-on-edit (request.ts decides).
+  issue_comment: ['created', 'edited'],
+  pull_request_review_comment: ['created', 'edited'],
   pull_request_review: ['submitted'],
-  issues: ['opened', 'edited', 'labeled'],
+  issues: ['opened', 'edited', 'labeled', 'assigned'],
 };
 
 export function isTriggeringAction(trigger: Pick<Trigger, 'event' | 'action'>): boolean {
@@ -149,7 +171,9 @@ const PARSERS: Readonly<Record<string, Parser>> = {
       author: toActor(p.comment.user),
       comment: toComment('issue_comment', p.comment),
       subject: toSubject(p.issue),
-      triggeredAt: p.comment.created_at,
+      // An edit is a request as of the edit: what the thread said until then is context.
+      triggeredAt: p.action === 'edited' ? p.comment.updated_at : p.comment.created_at,
+      previousText: p.action === 'edited' ? (p.changes?.body?.from ?? null) : null,
     };
   },
   pull_request_review_comment: (event, payload) => {
@@ -172,7 +196,8 @@ const PARSERS: Readonly<Record<string, Parser>> = {
         commitId: c.commit_id,
         inReplyToId: c.in_reply_to_id ?? null,
       },
-      triggeredAt: c.created_at,
+      triggeredAt: p.action === 'edited' ? c.updated_at : c.created_at,
+      previousText: p.action === 'edited' ? (p.changes?.body?.from ?? null) : null,
     };
   },
   pull_request_review: (event, payload) => {
@@ -192,11 +217,14 @@ const PARSERS: Readonly<Record<string, Parser>> = {
   },
   issues: (event, payload) => {
     const p = validate(event, IssuesEventSchema, payload);
+    const assigned = p.action === 'assigned';
     return {
       ...base(event, p),
       thread: { number: p.issue.number, isPullRequest: isPullRequest(p.issue), reviewThreadRootId: null },
       text: p.issue.body ?? '',
-      author: toActor(p.issue.user),
+      // An assignment is the assigner's request, whoever wrote the issue: their permission is what counts.
+      author: assigned ? toActor(p.sender) : toActor(p.issue.user),
+      assignee: toActor(p.assignee),
       subject: toSubject(p.issue),
       label: p.label?.name ?? null,
       triggeredAt: p.issue.updated_at ?? null,
@@ -208,6 +236,23 @@ const PARSERS: Readonly<Record<string, Parser>> = {
     return {
       ...base(event, p),
       workflow: { ref: p.ref ?? null, workflow: p.workflow ?? null, inputs: p.inputs ?? {}, schedule: null },
+    };
+  },
+  workflow_run: (event, payload) => {
+    const p = validate(event, WorkflowRunEventSchema, payload);
+    const r = p.workflow_run;
+    return {
+      ...base(event, p),
+      workflowRun: {
+        id: r.id,
+        name: r.name || 'workflow',
+        htmlUrl: r.html_url,
+        headBranch: r.head_branch ?? '',
+        headSha: r.head_sha,
+        conclusion: r.conclusion ?? null,
+        attempt: r.run_attempt ?? 1,
+        pullRequests: (r.pull_requests ?? []).map((pr) => ({ number: pr.number, headRef: pr.head.ref })),
+      },
     };
   },
   schedule: (event, payload) => {
@@ -223,7 +268,8 @@ const parseGenericEvent: Parser = (event, payload) => {
     : p.pull_request
       ? { number: p.pull_request.number, isPullRequest: true, reviewThreadRootId: null }
       : null;
-  return { ...base(event, p), thread };
+  // When the thread last changed (closed, reopened): tells one close from the next.
+  return { ...base(event, p), thread, triggeredAt: p.issue?.updated_at ?? p.pull_request?.updated_at ?? null };
 };
 
 /**
@@ -268,7 +314,9 @@ function base(event: string, p: PayloadBase): Trigger {
     pullRequest: null,
     reviewComment: null,
     label: null,
+    assignee: null,
     workflow: null,
+    workflowRun: null,
     sender,
     triggeredAt: null,
     previousText: null,

@@ -39,7 +39,9 @@ export const CommentSchema = z.object({
 });
 export const BaseSchema = z.object({ action: z.string().optional(), repository: RepositorySchema, sender: ActorSchema.nullish() });
 
-export const IssueCommentEventSchema = BaseSchema.extend({ issue: IssueSchema, comment: CommentSchema });
+/** `edited`: the text before the edit. */
+const BodyChangesSchema = z.object({ body: z.object({ from: z.string().nullish() }).nullish() }).nullish();
+export const IssueCommentEventSchema = BaseSchema.extend({ issue: IssueSchema, comment: CommentSchema, changes: BodyChangesSchema });
 export const ReviewCommentEventSchema = BaseSchema.extend({
   pull_request: PullRequestSchema,
   comment: CommentSchema.extend({
@@ -51,6 +53,7 @@ export const ReviewCommentEventSchema = BaseSchema.extend({
     side: z.string().nullish(),
     in_reply_to_id: z.number().nullish(),
   }),
+  changes: BodyChangesSchema,
 });
 export const ReviewEventSchema = BaseSchema.extend({
   pull_request: PullRequestSchema,
@@ -65,6 +68,8 @@ export const ReviewEventSchema = BaseSchema.extend({
 export const IssuesEventSchema = BaseSchema.extend({
   issue: IssueSchema,
   label: z.object({ name: z.string() }).nullish(),
+  /** `assigned`/`unassigned`: the account assigned. */
+  assignee: ActorSchema.nullish(),
   changes: z.object({ body: z.object({ from: z.string().nullish() }).nullish() }).nullish(),
 });
 export const WorkflowDispatchEventSchema = BaseSchema.extend({
@@ -74,8 +79,21 @@ export const WorkflowDispatchEventSchema = BaseSchema.extend({
 });
 export const ScheduleEventSchema = BaseSchema.extend({ schedule: z.string(), workflow: z.string().nullish(), ref: z.string().nullish() });
 export const GenericEventSchema = BaseSchema.extend({
-  issue: z.object({ number: z.number().int().positive(), pull_request: z.looseObject({}).nullish() }).nullish(),
-  pull_request: z.object({ number: z.number().int().positive() }).nullish(),
+  issue: z.object({ number: z.number().int().positive(), pull_request: z.looseObject({}).nullish(), updated_at: z.string().optional() }).nullish(),
+  pull_request: z.object({ number: z.number().int().positive(), updated_at: z.string().optional() }).nullish(),
+});
+export const WorkflowRunEventSchema = BaseSchema.extend({
+  workflow_run: z.object({
+    id: z.number().int().positive(),
+    name: z.string().nullish(),
+    html_url: z.string(),
+    head_branch: z.string().nullish(),
+    head_sha: z.string(),
+    conclusion: z.string().nullish(),
+    run_attempt: z.number().int().positive().optional(),
+    /** Empty for pull requests from forks and for runs not started by a pull request. */
+    pull_requests: z.array(z.object({ number: z.number().int().positive(), head: z.object({ ref: z.string() }) })).nullish(),
+  }),
 });
 
 export type PayloadActor = z.infer<typeof ActorSchema>;

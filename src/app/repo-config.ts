@@ -23,6 +23,12 @@ const RepoConfigSchema = z
     'system-prompt': z.string().max(10_000).optional(),
     'allowed-bots': z.array(z.string()).optional(),
     'timeout-minutes': z.number().positive().optional(),
+    /** One account or a list: assigning an issue to it starts a chat with the issue as the prompt. */
+    'assignee-trigger': z.union([z.string().regex(/^\S+$/, 'must be an account login'), z.array(z.string().regex(/^\S+$/, 'must be an account login'))]).optional(),
+    'remove-label-when-done': z.boolean().optional(),
+    'ci-feedback': z.boolean().optional(),
+    'rerun-on-edit': z.boolean().optional(),
+    'archive-on-close': z.boolean().optional(),
   })
   .strict();
 
@@ -36,6 +42,11 @@ export interface RepoConfig {
   systemPrompt?: string | undefined;
   allowedBots?: string[] | undefined;
   timeoutMs?: number | undefined;
+  assigneeTrigger?: string[] | undefined;
+  removeLabelWhenDone?: boolean | undefined;
+  ciFeedback?: boolean | undefined;
+  rerunOnEdit?: boolean | undefined;
+  archiveOnClose?: boolean | undefined;
 }
 
 export class RepoConfigError extends Error {
@@ -67,6 +78,11 @@ export function parseRepoConfig(text: string | null): RepoConfig {
     systemPrompt: c['system-prompt'],
     allowedBots: c['allowed-bots'],
     timeoutMs: c['timeout-minutes'] === undefined ? undefined : c['timeout-minutes'] * 60_000,
+    assigneeTrigger: typeof c['assignee-trigger'] === 'string' ? [c['assignee-trigger']] : c['assignee-trigger'],
+    removeLabelWhenDone: c['remove-label-when-done'],
+    ciFeedback: c['ci-feedback'],
+    rerunOnEdit: c['rerun-on-edit'],
+    archiveOnClose: c['archive-on-close'],
   };
 }
 

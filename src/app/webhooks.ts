@@ -9,6 +9,7 @@ import type { GitHubPort } from '../github/port.js';
 import type { Logger } from '../logger.js';
 import { mentionsPhrase } from '../agent/command.js';
 import { actorsOf, isBot } from '../agent/policy.js';
+import { lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
 import { resolveRequest } from '../agent/request.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
@@ -22,13 +23,23 @@ interface EventRoute {
 
 const byComment = (t: Trigger) => `${t.event}:${t.comment?.kind ?? 'none'}:${t.comment?.id ?? t.thread?.number ?? 0}`;
 
+const threadEventKey = (t: Trigger) => `${t.event}:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:${t.action ?? ''}:${t.triggeredAt ?? ''}`;
+
 const HANDLED_EVENTS = [
   'issue_comment.created',
   'pull_request_review_comment.created',
   'pull_request_review.submitted',
+  'issue_comment.edited',
+  'pull_request_review_comment.edited',
   'issues.opened',
   'issues.edited',
   'issues.labeled',
+  'issues.assigned',
+  'issues.closed',
+  'issues.reopened',
+  'pull_request.closed',
+  'pull_request.reopened',
+  'workflow_run.completed',
 ] as const;
 type HandledEvent = (typeof HANDLED_EVENTS)[number];
 
@@ -37,13 +48,30 @@ export const EVENT_TABLE: Readonly<Record<HandledEvent, EventRoute>> = {
   'issue_comment.created': { dedupeKey: byComment },
   'pull_request_review_comment.created': { dedupeKey: byComment },
   'pull_request_review.submitted': { dedupeKey: byComment },
+  // Each edit is its own request (only with rerun-on-edit): the edit time tells them apart.
+  'issue_comment.edited': { dedupeKey: (t) => `${byComment(t)}:edited:${t.comment?.updatedAt ?? ''}` },
+  'pull_request_review_comment.edited': { dedupeKey: (t) => `${byComment(t)}:edited:${t.comment?.updatedAt ?? ''}` },
   // An issue can ask again by being edited or labelled: the time of the change tells the requests apart.
   'issues.opened': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:opened` },
   'issues.edited': { dedupeKey: (t) => `issues:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:edited:${t.triggeredAt ?? ''}` },
   // One request per addition of the label: a redelivery carries the same issue `updated_at`, while removing the
   // label and adding it again changes it. The label name is lower-cased as GitHub compares names.
   'issues.labeled': { dedupeKey: (t) => `issues:${t.repositoryId ?? `${t.repository.owner}/${t.repository.repo}`}#${t.thread?.number ?? 0}:labeled:${(t.label ?? '').toLowerCase()}:${t.triggeredAt ?? ''}` },
+  'issues.assigned': { dedupeKey: (t) => `issues:${t.repositoryId ?? `${t.repository.owner}/${t.repository.repo}`}#${t.thread?.number ?? 0}:assigned:${t.assignee?.login ?? ''}:${t.triggeredAt ?? ''}` },
+  // Closing and reopening: the thread's update time tells a second close from a redelivery of the first.
+  'issues.closed': { dedupeKey: (t) => threadEventKey(t) },
+  'issues.reopened': { dedupeKey: (t) => threadEventKey(t) },
+  'pull_request.closed': { dedupeKey: (t) => threadEventKey(t) },
+  'pull_request.reopened': { dedupeKey: (t) => threadEventKey(t) },
+  // Once per failing run attempt, whatever the delivery.
+  'workflow_run.completed': { dedupeKey: (t) => `workflow_run:${t.repository.owner}/${t.repository.repo}:${t.workflowRun?.id ?? 0}.${t.workflowRun?.attempt ?? 0}` },
 };
+
+/**
+ * Actions whose request is not in the text, so the phrase pre-check must let
+ * them through: a label or an assignment asks by itself (request.ts decides).
+ */
+const PHRASELESS_ACTIONS: ReadonlySet<string> = new Set(['labeled', 'assigned']);
 
 /** The job store could not record a delivery; `status` is what the webhook intake answers (webhook-intake.ts). */
 export class StoreUnavailableError extends Error {
@@ -88,9 +116,13 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
       deps.logger.warn('A delivery without an installation was ignored.', { delivery: deliveryId });
       return count('ignored');
     }
-    // Cheap checks first: most comments do not call the bot, and the bot's own never do.
+    const lifecycle = lifecycleEventOf(trigger, {});
+    // Only failures are relayed; most completed runs are not worth a record.
+    if (lifecycle === 'ci-failure' && trigger.workflowRun?.conclusion !== 'failure') return count('ignored');
+    // Cheap checks first: most comments do not call the bot, and the bot's own never do. A lifecycle event
+    // is no request (it archives or relays, never answers), so the bot closing a thread still cleans up.
     const botLogin = (await deps.botLogin()).toLowerCase();
-    if (actorsOf(trigger).some((a) => isBot(a) && a.login.toLowerCase() === botLogin)) return count('ignored');
+    if (!lifecycle && actorsOf(trigger).some((a) => isBot(a) && a.login.toLowerCase() === botLogin)) return count('ignored');
     // The port is only made when the config must be read (a minute in, or never seen).
     let config;
     try {
@@ -101,10 +133,11 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
       throw err;
     }
     const triggerPhrase = config.triggerPhrase ?? deps.triggerPhrase;
-    // Before any Markdown is read: a body that never names the phrase (and is no label event) costs one search.
-    if (trigger.action !== 'labeled' && !mentionsPhrase(trigger.text, triggerPhrase)) return count('ignored');
-    const request = resolveRequest(trigger, { triggerPhrase, labelTrigger: config.labelTrigger });
-    if (!config.enabled || request.kind === 'none') return count('ignored');
+    // Before any Markdown is read: a body that never names the phrase (and is no label or assignment) costs one search.
+    if (!lifecycle && !PHRASELESS_ACTIONS.has(trigger.action ?? '') && !mentionsPhrase(trigger.text, triggerPhrase)) return count('ignored');
+    const request = resolveRequest(trigger, { triggerPhrase, labelTrigger: config.labelTrigger, assigneeTrigger: config.assigneeTrigger, rerunOnEdit: config.rerunOnEdit });
+    const wanted = lifecycle ? lifecycleEnabled(lifecycle, config) : request.kind !== 'none';
+    if (!config.enabled || !wanted) return count('ignored');
 
     const recorded = await deps.store
       .enqueue({
@@ -115,6 +148,8 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
         repository: `${trigger.repository.owner}/${trigger.repository.repo}`,
         payload,
         receivedAt: Date.now(),
+        // Requests and clean-up in one thread run one after another (one chat per thread).
+        threadKey: trigger.thread ? `${trigger.repository.owner}/${trigger.repository.repo}#${trigger.thread.number}`.toLowerCase() : null,
       })
       .catch((err: unknown) => {
         // Not recorded (SQLite locked by another connection, Postgres unreachable): a 503, which the

@@ -11,7 +11,8 @@ import type { FollowOptions } from '../coder/follow.js';
 import { GitHubError } from '../github/errors.js';
 import type { GitHubPort } from '../github/port.js';
 import type { Logger } from '../logger.js';
-import { followRun, handleTrigger, type AgentSettings, type RunResult, type StartedRun } from '../agent/run.js';
+import { handleEvent } from '../agent/lifecycle.js';
+import { followRun, type AgentSettings, type RunResult, type StartedRun } from '../agent/run.js';
 import { parseTrigger, TriggerError } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
 import type { RepoConfig, RepoConfigCache } from './repo-config.js';
@@ -288,7 +289,7 @@ export class JobRunner {
       return followRun(run, settings, { ...deps, follow: { ...deps.follow, assumeStarted: surelyStarted } });
     }
     await store.markStarting(job.deliveryId);
-    return handleTrigger(trigger, settings, deps);
+    return handleEvent(trigger, settings, deps);
   }
 }
 
@@ -304,6 +305,11 @@ export function agentSettingsFor(app: AppSettings, repo: RepoConfig): AgentSetti
     wait: true,
     comment: true,
     progressIntervalMs: app.progressIntervalMs,
+    assigneeTrigger: repo.assigneeTrigger,
+    removeLabelWhenDone: repo.removeLabelWhenDone,
+    ciFeedback: repo.ciFeedback,
+    rerunOnEdit: repo.rerunOnEdit,
+    archiveOnClose: repo.archiveOnClose,
   };
 }
 

@@ -16,6 +16,7 @@ import type {
   ReactionTarget,
   Thread,
   ThreadComment,
+  WorkflowJob,
   WriteOptions,
 } from './port.js';
 import { WriteScheduler } from './write-scheduler.js';
@@ -82,5 +83,17 @@ export class BudgetedPort implements GitHubPort {
 
   whoAmI(): Promise<string> {
     return this.port.whoAmI();
+  }
+
+  removeLabel(owner: string, repo: string, number: number, name: string): Promise<void> {
+    return this.scheduler.submit('comment', () => this.port.removeLabel(owner, repo, number, name));
+  }
+
+  listWorkflowRunJobs(owner: string, repo: string, runId: number, max: number): Promise<WorkflowJob[]> {
+    return this.port.listWorkflowRunJobs(owner, repo, runId, max);
+  }
+
+  downloadJobLog(owner: string, repo: string, jobId: number): Promise<string> {
+    return this.port.downloadJobLog(owner, repo, jobId);
   }
 }

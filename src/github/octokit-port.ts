@@ -21,6 +21,7 @@ import type {
   ReactionTarget,
   Thread,
   ThreadComment,
+  WorkflowJob,
   WriteOptions,
 } from './port.js';
 import {
@@ -32,6 +33,7 @@ import {
   PullRequestFileSchema,
   PullRequestSchema,
   ReviewCommentSchema,
+  WorkflowJobsSchema,
   UserLoginSchema,
   ViewerLoginSchema,
   FileContentSchema,
@@ -103,6 +105,9 @@ const ROUTES = {
   user: 'GET /user',
   graphql: 'POST /graphql',
   contents: 'GET /repos/{owner}/{repo}/contents/{path}',
+  removeLabel: 'DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}',
+  runJobs: 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
+  jobLog: 'GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs',
 } as const;
 
 export function createOctokitPort(octokit: OctokitLike, options: OctokitPortOptions = {}): GitHubPort {
@@ -205,6 +210,29 @@ export class OctokitPort implements GitHubPort {
       if (err instanceof GitHubError && err.status === 404) return null;
       throw err;
     }
+  }
+
+  async removeLabel(owner: string, repo: string, number: number, name: string): Promise<void> {
+    try {
+      await this.call(ROUTES.removeLabel, { owner, repo, issue_number: number, name });
+    } catch (err) {
+      // 404: someone took it off already; the goal is reached.
+      if (!(err instanceof GitHubError && err.status === 404)) throw err;
+    }
+  }
+
+  async listWorkflowRunJobs(owner: string, repo: string, runId: number, max: number): Promise<WorkflowJob[]> {
+    // One page holds 100 jobs; a run with more is rare, and the relay names only the failed ones.
+    const res = await this.call(ROUTES.runJobs, { owner, repo, run_id: runId, filter: 'latest', per_page: Math.min(100, Math.max(1, max)) });
+    return this.parse(WorkflowJobsSchema, res, ROUTES.runJobs).jobs.slice(0, max);
+  }
+
+  async downloadJobLog(owner: string, repo: string, jobId: number): Promise<string> {
+    const res = await this.call(ROUTES.jobLog, { owner, repo, job_id: jobId });
+    const data = res.data;
+    if (typeof data === 'string') return data;
+    if (data instanceof ArrayBuffer || data instanceof Uint8Array) return new TextDecoder().decode(data);
+    throw this.unexpected(ROUTES.jobLog, res.status, 'expected the log as text');
   }
 
   downloadAsset(url: string, maxBytes: number, options: { repository?: { owner: string; repo: string } | undefined } = {}): Promise<DownloadedAsset> {

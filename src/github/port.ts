@@ -116,6 +116,15 @@ export interface IssueInfo {
   isPullRequest: boolean;
 }
 
+/** A job of a workflow run (Actions API). */
+export interface WorkflowJob {
+  id: number;
+  name: string;
+  /** `success`, `failure`, `cancelled`, `skipped`, `timed_out`, ...; null while it runs. */
+  conclusion: string | null;
+  html_url: string;
+}
+
 export interface DownloadedAsset {
   bytes: Uint8Array;
   /** The `content-type` the final host answered with, e.g. `image/png`. */
@@ -198,6 +207,18 @@ export interface GitHubPort {
 
   /** The login the bot posts as, so it never answers itself. */
   whoAmI(): Promise<string>;
+
+  /** Takes a label off an issue or pull request. A label it no longer carries is not an error. */
+  removeLabel(owner: string, repo: string, number: number, name: string): Promise<void>;
+
+  /** The jobs of a workflow run's latest attempt, at most `max` (needs `actions: read`). */
+  listWorkflowRunJobs(owner: string, repo: string, runId: number, max: number): Promise<WorkflowJob[]>;
+
+  /**
+   * The plain-text log of one job (needs `actions: read`). GitHub redirects
+   * to a signed URL on another host; the token is not sent there.
+   */
+  downloadJobLog(owner: string, repo: string, jobId: number): Promise<string>;
 }
 
 /** The reference to edit a comment found by `listThreadComments`. */

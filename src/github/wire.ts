@@ -4,7 +4,7 @@
  * use; GitHub adds fields freely and zod drops the rest.
  */
 import { z } from 'zod';
-import type { Author, IssueInfo, Permission, PullRequestFile, PullRequestInfo, ThreadComment } from './port.js';
+import type { Author, IssueInfo, Permission, PullRequestFile, PullRequestInfo, ThreadComment, WorkflowJob } from './port.js';
 
 /** GitHub sends `user: null` for deleted accounts; it shows them as "ghost". */
 const UserSchema = z
@@ -146,3 +146,12 @@ export function nextPageQuery(link: string | number | undefined): Record<string,
   }
   return undefined;
 }
+
+/** `GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs`: the jobs under `jobs`. */
+export const WorkflowJobsSchema = z.object({
+  jobs: z.array(
+    z.object({ id: z.number(), name: z.string(), conclusion: z.string().nullish(), html_url: z.string().nullish() }).transform(
+      (j): WorkflowJob => ({ id: j.id, name: j.name, conclusion: j.conclusion ?? null, html_url: j.html_url ?? '' }),
+    ),
+  ),
+});

@@ -46,11 +46,17 @@ describe('resolveRequest', () => {
     expect(r.kind).toBe('none');
   });
 
-  it('an issue edit starts the agent only when it adds or changes the request', () => {
-    expect(resolveRequest(issueEdited('Bug\n/agent fix it', 'Bug'), phrase)).toMatchObject({ kind: 'prompt', prompt: 'fix it' });
-    expect(resolveRequest(issueEdited('Bug (typo fixed)\n/agent fix it', 'Bugg\n/agent fix it'), phrase).kind).toBe('none');
-    expect(resolveRequest(issueEdited('Bug\n/agent fix it properly', 'Bug\n/agent fix it'), phrase)).toMatchObject({ kind: 'prompt', prompt: 'fix it properly' });
-    expect(resolveRequest(issueEdited('Bug\n/agent fix it', undefined), phrase).kind).toBe('prompt');
+  it('with rerun-on-edit, an issue edit starts the agent only when it adds or changes the request', () => {
+    const on = { ...phrase, rerunOnEdit: true };
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it', 'Bug'), on)).toMatchObject({ kind: 'prompt', prompt: 'fix it' });
+    expect(resolveRequest(issueEdited('Bug (typo fixed)\n/agent fix it', 'Bugg\n/agent fix it'), on).kind).toBe('none');
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it properly', 'Bug\n/agent fix it'), on)).toMatchObject({ kind: 'prompt', prompt: 'fix it properly' });
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it', undefined), on).kind).toBe('prompt');
+  });
+
+  it('without rerun-on-edit (the default) no edit runs anything, however it changes the request', () => {
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it properly', 'Bug\n/agent fix it'), phrase)).toEqual({ kind: 'none', reason: 'Editing a request does not run it again (rerun-on-edit is off).' });
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it', 'Bug'), phrase).kind).toBe('none');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkChatThread, THREAD_LABEL_KEY, threadLabelRefOf, threadLabels, threadLabelValue } from '../../src/agent/thread-label.js';
+import { checkChatThread, labelledThread, THREAD_LABEL_KEY, threadLabelRefOf, threadLabels, threadLabelValue } from '../../src/agent/thread-label.js';
 import { parseTrigger } from '../../src/agent/trigger.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
 
@@ -83,5 +83,20 @@ describe('checkChatThread', () => {
 
   it('refuses every chat when the request has no thread to match', () => {
     expect(checkChatThread(chat({ [THREAD_LABEL_KEY]: 'gh/100/5' }), null).belongs).toBe(false);
+  });
+});
+
+describe('labelledThread (the CI relay reads a chat\'s thread from its label)', () => {
+  it('reads back every value threadLabelValue writes', () => {
+    for (const ref of [{ repositoryId: 100, number: 5, reviewThreadRootId: null }, { repositoryId: 2 ** 40, number: 7, reviewThreadRootId: 987654321 }]) {
+      expect(labelledThread(threadLabels(ref))).toEqual(ref);
+    }
+  });
+
+  it('gives null for a chat without the label or with a value the bot never writes', () => {
+    const cases: (Record<string, string> | null | undefined)[] = [null, undefined, {}, { [THREAD_LABEL_KEY]: '' }, { [THREAD_LABEL_KEY]: 'gh/100' }, { [THREAD_LABEL_KEY]: 'gh/100/5/x' }, { [THREAD_LABEL_KEY]: 'gh/abc/5' }, { [THREAD_LABEL_KEY]: ' gh/100/5' }, { [THREAD_LABEL_KEY]: 'gh/99999999999999999999/5' }, { thread: 'gh/100/5' }];
+    for (const labels of cases) {
+      expect(labelledThread(labels)).toBeNull();
+    }
   });
 });

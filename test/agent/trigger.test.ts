@@ -41,6 +41,8 @@ describe('parseTrigger: issue_comment', () => {
       pullRequest: null,
       reviewComment: null,
       label: null,
+      assignee: null,
+      workflowRun: null,
       workflow: null,
       sender: CODERTOCAT,
       triggeredAt: '2019-05-15T15:20:21Z',
@@ -69,7 +71,9 @@ describe('parseTrigger: issue_comment', () => {
     const trigger = parseTrigger('issue_comment', webhookExample('issue_comment', 'edited'));
     expect(trigger.action).toBe('edited');
     expect(trigger.comment?.updatedAt).toBe('2019-05-15T15:20:22Z');
-    expect(isTriggeringAction(trigger)).toBe(false);
+    // An edit may start a run only with rerun-on-edit (resolveRequest decides); it is read as of the edit.
+    expect(isTriggeringAction(trigger)).toBe(true);
+    expect(trigger.triggeredAt).toBe('2019-05-15T15:20:22Z');
   });
 
   it('reads a comment whose body is null as empty text', () => {

@@ -40,10 +40,27 @@ export interface FakeStore {
   reviewComments: FakeReviewComment[];
   reactions: FakeReaction[];
   attachments: Map<string, FakeAttachment>;
+  /** Workflow runs by id, with their jobs and each job's log (Actions API). */
+  workflowRuns: Map<number, FakeWorkflowRun>;
   /** Logins with `write` on every repository unless set otherwise. */
   writers: Set<string>;
   app: { id: number; slug: string; installationToken: string };
   newId(): number;
+}
+
+export interface FakeJob {
+  id: number;
+  name: string;
+  /** `success`, `failure`, `cancelled`, `skipped`; null while running. */
+  conclusion: string | null;
+  log: string;
+}
+
+export interface FakeWorkflowRun {
+  id: number;
+  owner: string;
+  repo: string;
+  jobs: FakeJob[];
 }
 
 export interface RouteContext {
@@ -93,6 +110,12 @@ function repoOf(ctx: RouteContext): FakeRepo | undefined {
 function issueOf(ctx: RouteContext, number: string | undefined): FakeIssue | undefined {
   const repo = repoOf(ctx);
   return repo ? ctx.store.issues.get(`${repo.owner}/${repo.name}#${number}`) : undefined;
+}
+
+function runOf(ctx: RouteContext, id: string | undefined): FakeWorkflowRun | undefined {
+  const repo = repoOf(ctx);
+  const run = ctx.store.workflowRuns.get(Number(id));
+  return repo && run && run.owner === repo.owner && run.repo === repo.name ? run : undefined;
 }
 
 function actor(ctx: RouteContext): FakeIssueComment['user'] {
@@ -265,6 +288,41 @@ export const routes: Route[] = [
     issueOf(ctx, ctx.params[2]) ? addReaction(ctx, { kind: 'issue', id: Number(ctx.params[2]) }) : notFound,
   ),
 
+  route('DELETE', `${REPO}/issues/(\\d+)/labels/([^/]+)`, 'token', (ctx) => {
+    const issue = issueOf(ctx, ctx.params[2]);
+    const name = ctx.params[3] ?? '';
+    // GitHub answers 404 "Label does not exist" when the issue does not carry it.
+    if (!issue || !issue.labels.includes(name)) return notFound;
+    issue.labels = issue.labels.filter((l) => l !== name);
+    return ok(issue.labels.map((l) => ({ name: l })));
+  }),
+
+  route('GET', `${REPO}/actions/runs/(\\d+)/jobs`, 'token', (ctx) => {
+    const run = runOf(ctx, ctx.params[2]);
+    if (!run) return notFound;
+    const filter = ctx.query.get('filter') ?? 'latest';
+    if (!['latest', 'all'].includes(filter)) return { status: 422, json: errorBodies.invalid('Job', 'filter') };
+    const { page, link } = paginate(run.jobs, ctx.query, ctx.selfUrl);
+    const jobs = page.map((j) => ({
+      id: j.id,
+      run_id: run.id,
+      name: j.name,
+      status: j.conclusion === null ? 'in_progress' : 'completed',
+      conclusion: j.conclusion,
+      html_url: `https://github.com/${run.owner}/${run.repo}/actions/runs/${run.id}/job/${j.id}`,
+    }));
+    return { status: 200, json: { total_count: run.jobs.length, jobs }, headers: link ? { link } : {} };
+  }),
+
+  // GitHub answers the log route with a 302 to a short-lived signed URL on another host.
+  route('GET', `${REPO}/actions/jobs/(\\d+)/logs`, 'token', (ctx) => {
+    const repo = repoOf(ctx);
+    const id = Number(ctx.params[2]);
+    const job = [...ctx.store.workflowRuns.values()].filter((r) => repo && r.owner === repo.owner && r.repo === repo.name).flatMap((r) => r.jobs).find((j) => j.id === id);
+    if (!job) return notFound;
+    return { status: 302, raw: '', headers: { location: `${ctx.urls.api}/_signed/job-logs/${id}?sig=log-${id}` } };
+  }),
+
   route('GET', `${REPO}/pulls/(\\d+)`, 'token', (ctx) => {
     const issue = issueOf(ctx, ctx.params[2]);
     const repo = repoOf(ctx);
@@ -328,6 +386,13 @@ export const routes: Route[] = [
     }
     if (typeof a.redirect === 'string') return { status: 302, raw: '', headers: { location: a.redirect } };
     return { status: 200, raw: a.bytes, headers: { 'content-type': a.contentType } };
+  }),
+
+  route('GET', '/_signed/job-logs/(\\d+)', 'none', (ctx) => {
+    const id = Number(ctx.params[0]);
+    const job = [...ctx.store.workflowRuns.values()].flatMap((r) => r.jobs).find((j) => j.id === id);
+    if (!job || ctx.query.get('sig') !== `log-${id}`) return notFound;
+    return { status: 200, raw: job.log, headers: { 'content-type': 'text/plain; charset=utf-8' } };
   }),
 
   // The signed URL an attachment redirects to: its signature is the credential, like GitHub's.

@@ -26,7 +26,7 @@ import {
   type FakeUser,
 } from './fake-github-data.js';
 import { FakeWriteBudget, type FakeWriteBudgetOptions } from './fake-github-budget.js';
-import { routes, type FakeStore, type Reply } from './fake-github-routes.js';
+import { routes, type FakeJob, type FakeStore, type FakeWorkflowRun, type Reply } from './fake-github-routes.js';
 
 export type { FakeAttachment, FakeIssue, FakeIssueComment, FakePermission, FakeReaction, FakeRepo, FakeReviewComment, FakeUser };
 
@@ -110,6 +110,7 @@ export class FakeGitHub {
       reviewComments: [],
       reactions: [],
       attachments: new Map(),
+      workflowRuns: new Map(),
       writers: new Set(options.writers ?? []),
       app: { id: options.appId ?? 1, slug, installationToken: token },
       newId: () => this.nextId++,
@@ -335,6 +336,13 @@ export class FakeGitHub {
     return this.store.reactions.filter(
       (r) => r.owner === owner && r.repo === repo && (!target || (r.target.kind === target.kind && r.target.id === target.id)),
     );
+  }
+
+  /** Seeds a workflow run's jobs (ids are given out when left unset) and their logs. */
+  addWorkflowRun(owner: string, repo: string, id: number, jobs: Array<Omit<FakeJob, 'id'> & { id?: number }>): FakeWorkflowRun {
+    const run: FakeWorkflowRun = { id, owner, repo, jobs: jobs.map((j) => ({ ...j, id: j.id ?? this.store.newId() })) };
+    this.store.workflowRuns.set(id, run);
+    return run;
   }
 
   issue(owner: string, repo: string, number: number): FakeIssue | undefined {

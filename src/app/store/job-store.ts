@@ -43,6 +43,17 @@ export interface NewJob {
   payload: unknown;
   /** Epoch ms when the delivery was received. */
   receivedAt: number;
+  /**
+   * The thread the request acts in (`owner/repo#number`), or null. One chat
+   * per thread: `claim` holds a job back while another job with the same key
+   * has no chat yet (`queued` or `starting`) and is either earlier (by
+   * `receivedAt`, then `deliveryId`) or under a live lease (a worker has it,
+   * whenever it arrived: a delivery recorded late must not start a second
+   * chat beside one being started). So two requests a moment apart end up in
+   * one chat, the second as a follow-up. Every store enforces this across
+   * its connections and replicas (Postgres: under a per-thread lock).
+   */
+  threadKey?: string | null | undefined;
 }
 
 export interface JobRecord extends NewJob {
@@ -95,7 +106,9 @@ export interface JobStore {
   /**
    * Takes up to `limit` jobs for `owner` and leases them until `now + leaseMs`:
    * queued jobs, and unfinished ones (starting, following) whose lease is
-   * missing or expired, oldest first. Each claimed job's `attempts` grows by one.
+   * missing or expired, oldest first, except jobs held back by another
+   * job of their thread that has no chat yet (see `NewJob.threadKey`). Each claimed
+   * job's `attempts` grows by one.
    */
   claim(owner: string, limit: number, leaseMs: number, now?: number): Promise<JobRecord[]>;
 

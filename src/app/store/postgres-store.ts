@@ -7,6 +7,12 @@
  * - claim() selects with `FOR UPDATE SKIP LOCKED`: concurrent claimers on
  *   other replicas pass over each other's rows instead of waiting or taking
  *   the same job; every claim bumps `lease_generation` (the fencing token).
+ * - One chat per thread (NewJob.threadKey): a job whose thread has another
+ *   job without a chat yet is held back. Row locks cannot make that check
+ *   safe (the job that holds it back is another row, and a delivery recorded
+ *   late is a row nobody locked), so claim() takes a transaction-scoped
+ *   advisory lock per thread, skips threads another replica is claiming in,
+ *   and checks again under the lock before leasing.
  * - enqueue() NOTIFYs `coder_agent_bot_jobs` in the same statement, so idle
  *   replicas LISTENing (watch()) claim at once; the NOTIFY is delivered at
  *   commit, never for a duplicate.
@@ -16,52 +22,38 @@
  * Error messages never contain the URL (it may carry a password).
  */
 import pg from 'pg';
+import { migrate, SchemaTooNewError } from './postgres-migrations.js';
 import { JOB_STATES, type EnqueueResult, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 export const JOBS_CHANNEL = 'coder_agent_bot_jobs';
+export { POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 
 /** Backoff for taking a dropped instance name again: first wait, and the most it grows to (ms). */
 const INSTANCE_RETAKE_FIRST_MS = 250;
 const INSTANCE_RETAKE_MAX_MS = 10_000;
 
-/** pg_advisory_xact_lock key for migrations: any fixed 64-bit number unlikely to clash ("cab-migr"). */
-const MIGRATION_LOCK = '7161625f6d696772';
-
-/**
- * Schema migrations, in order; `coder_agent_bot_migrations` records which ran.
- * Never edit a released step: append one.
- */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE coder_agent_bot_jobs (
-     delivery_id      text    PRIMARY KEY,
-     dedupe_key       text    NOT NULL UNIQUE,
-     event            text    NOT NULL,
-     installation_id  bigint  NOT NULL,
-     repository       text    NOT NULL,
-     payload          json,             -- json, not jsonb: kept as received (jsonb refuses \\u0000)
-     received_at      bigint  NOT NULL, -- epoch ms
-     state            text    NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')),
-     attempts         integer NOT NULL DEFAULT 0,
-     run              json,
-     result           json,
-     error            text,
-     lease_owner      text,
-     lease_until      bigint,           -- epoch ms
-     lease_generation bigint  NOT NULL DEFAULT 0,
-     updated_at       bigint  NOT NULL  -- epoch ms
-   );
-   -- claim() reads only unfinished rows, in claim order (see sqlite-store.ts).
-   CREATE INDEX coder_agent_bot_jobs_claimable ON coder_agent_bot_jobs (received_at, delivery_id)
-     WHERE state IN ('queued', 'starting', 'following');
-   CREATE INDEX coder_agent_bot_jobs_state_updated ON coder_agent_bot_jobs (state, updated_at);
-   CREATE INDEX coder_agent_bot_jobs_lease_owner ON coder_agent_bot_jobs (lease_owner)
-     WHERE state IN ('queued', 'starting', 'following');`,
-];
-
-export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
-
 const T = 'coder_agent_bot_jobs';
 const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
+
+/**
+ * True when job `j` must wait: another job of its thread has no chat yet and
+ * is earlier or leased by a live worker (see NewJob.threadKey). `$now` is the
+ * parameter holding the claim's time.
+ */
+const heldBack = (now: string) => `EXISTS (
+  SELECT 1 FROM ${T} other
+  WHERE other.thread_key = j.thread_key AND other.state IN ('queued', 'starting') AND other.thread_key IS NOT NULL
+    AND other.delivery_id <> j.delivery_id
+    AND (other.received_at < j.received_at OR (other.received_at = j.received_at AND other.delivery_id < j.delivery_id)
+      OR other.lease_until >= ${now}))`;
+
+/**
+ * The advisory lock a claimer holds on a thread while it decides about the
+ * thread's jobs (hashed from a prefixed text, so apart from the migration
+ * lock's fixed key). Exported for the test that plays a replica caught mid-claim.
+ * @internal
+ */
+export const THREAD_LOCK_SQL = (param: string) => `hashtextextended('coder-agent-bot thread:' || ${param}, 0)`;
 
 interface JobRow {
   delivery_id: string;
@@ -71,6 +63,7 @@ interface JobRow {
   repository: string;
   payload: unknown;
   received_at: string;
+  thread_key: string | null;
   state: JobState;
   attempts: number;
   run: unknown;
@@ -94,6 +87,7 @@ function toRecord(row: JobRow): JobRecord {
     repository: row.repository,
     payload: row.payload,
     receivedAt: num(row.received_at),
+    threadKey: row.thread_key,
     state: row.state,
     attempts: row.attempts,
     run: row.run,
@@ -170,12 +164,12 @@ export class PostgresJobStore implements JobStore {
     // a row went in, the NOTIFY (sent at commit).
     const { rows } = await this.query<{ delivery_id: string }>(
       `WITH inserted AS (
-         INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6::json, $7, 'queued', $8)
+         INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6::json, $7, $9, 'queued', $8)
          ON CONFLICT DO NOTHING
          RETURNING delivery_id)
        SELECT delivery_id, pg_notify('${JOBS_CHANNEL}', '') FROM inserted`,
-      [job.deliveryId, job.dedupeKey, job.event, job.installationId, job.repository, toJson(job.payload), job.receivedAt, Date.now()],
+      [job.deliveryId, job.dedupeKey, job.event, job.installationId, job.repository, toJson(job.payload), job.receivedAt, Date.now(), job.threadKey ?? null],
     );
     if (rows.length === 1) return { inserted: true, deliveryId: job.deliveryId };
     const existing = await this.query<{ delivery_id: string }>(
@@ -187,20 +181,41 @@ export class PostgresJobStore implements JobStore {
 
   async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
     if (limit <= 0) return [];
-    const { rows } = await this.query<JobRow>(
-      `WITH candidates AS (
-         SELECT delivery_id FROM ${T}
-         WHERE ${UNFINISHED} AND (lease_until IS NULL OR lease_until < $2)
+    return this.transaction(async (client) => {
+      // Candidates, row-locked; a row another replica is claiming is passed over.
+      const candidates = await client.query<{ delivery_id: string; thread_key: string | null }>(
+        `SELECT delivery_id, thread_key FROM ${T} j
+         WHERE ${UNFINISHED} AND (lease_until IS NULL OR lease_until < $1) AND (thread_key IS NULL OR NOT ${heldBack('$1')})
          ORDER BY received_at, delivery_id
-         LIMIT $3
-         FOR UPDATE SKIP LOCKED)
-       UPDATE ${T} j
-       SET lease_owner = $1, lease_until = $4, lease_generation = j.lease_generation + 1, attempts = j.attempts + 1, updated_at = $2
-       FROM candidates c WHERE j.delivery_id = c.delivery_id
-       RETURNING j.*`,
-      [owner, now, limit, now + leaseMs],
-    );
-    return rows.map(toRecord).sort((a, b) => a.receivedAt - b.receivedAt || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED`,
+        [now, limit],
+      );
+      const chosen = candidates.rows.filter((r) => r.thread_key === null).map((r) => r.delivery_id);
+      const threads = [...new Set(candidates.rows.flatMap((r) => (r.thread_key === null ? [] : [r.thread_key])))];
+      if (threads.length > 0) {
+        // Each thread's lock, without waiting: a thread another replica is claiming in is left for the next
+        // poll. Under the lock, a fresh statement (READ COMMITTED) sees every claim committed before it, and
+        // the row-locked jobs are checked again: one may have been held back by a lease taken meanwhile.
+        const locked = await client.query<{ thread_key: string }>(
+          `SELECT k AS thread_key FROM unnest($1::text[]) AS k WHERE pg_try_advisory_xact_lock(${THREAD_LOCK_SQL('k')})`,
+          [threads],
+        );
+        const mine = locked.rows.map((r) => r.thread_key);
+        const ids = candidates.rows.filter((r) => r.thread_key !== null && mine.includes(r.thread_key)).map((r) => r.delivery_id);
+        const still = await client.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${T} j WHERE delivery_id = ANY($1::text[]) AND NOT ${heldBack('$2')}`, [ids, now]);
+        chosen.push(...still.rows.map((r) => r.delivery_id));
+      }
+      if (chosen.length === 0) return [];
+      const { rows } = await client.query<JobRow>(
+        `UPDATE ${T} j
+         SET lease_owner = $1, lease_until = $4, lease_generation = j.lease_generation + 1, attempts = j.attempts + 1, updated_at = $2
+         WHERE j.delivery_id = ANY($3::text[])
+         RETURNING j.*`,
+        [owner, now, chosen, now + leaseMs],
+      );
+      return rows.map(toRecord).sort((a, b) => a.receivedAt - b.receivedAt || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
+    });
   }
 
   async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<string[]> {
@@ -378,37 +393,34 @@ export class PostgresJobStore implements JobStore {
     }
   }
 
+  /** Runs `fn` in a transaction on one pooled connection; rolls back when it throws. */
+  private async transaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    this.assertOpen();
+    const client = await this.pool.connect().catch((err: unknown) => {
+      const e = err as Error;
+      e.message = redactUrl(e.message, this.url);
+      throw e;
+    });
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (err) {
+      // A connection that cannot even roll back is broken: the pool must not hand it out again.
+      const broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
+      client.release(broken);
+      const e = err as Error;
+      e.message = redactUrl(e.message, this.url);
+      throw e;
+    }
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error('The job store is closed.');
-  }
-}
-
-class SchemaTooNewError extends Error {}
-
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // Held until COMMIT: a second replica starting now waits here, then finds the steps applied.
-    await client.query(`SELECT pg_advisory_xact_lock(x'${MIGRATION_LOCK}'::bigint)`);
-    await client.query(`CREATE TABLE IF NOT EXISTS coder_agent_bot_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM coder_agent_bot_migrations`);
-    const version = rows[0]?.v ?? 0;
-    if (version > MIGRATIONS.length) {
-      throw new SchemaTooNewError(
-        `The Postgres job store has schema version ${version}, newer than this version of coder-agent-bot understands (${MIGRATIONS.length}). Upgrade every replica to the same version.`,
-      );
-    }
-    for (const [index, step] of MIGRATIONS.entries()) {
-      if (index < version) continue;
-      await client.query(step);
-      await client.query(`INSERT INTO coder_agent_bot_migrations (version) VALUES ($1)`, [index + 1]);
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
   }
 }

@@ -63,6 +63,14 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
     // The fencing token (see JobStore.holdLease).
     db.exec(`ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0`);
   },
+  (db) => {
+    // One chat per thread: a request waits while another in its thread has no chat yet (JobStore's NewJob.threadKey).
+    db.exec(`
+      ALTER TABLE jobs ADD COLUMN thread_key TEXT;
+      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id)
+        WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
+    `);
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */
@@ -72,7 +80,9 @@ const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
 
 /**
  * Jobs claim() may take: unfinished, and not under someone's unexpired lease
- * (a queued job is leased too, between claim and markStarting). Without
+ * (a queued job is leased too, between claim and markStarting), and not
+ * held back by another job of its thread that has no chat yet (see
+ * NewJob.threadKey; claims run under the write lock, one at a time). Without
  * statistics the planner prefers `jobs_state_updated` and sorts; INDEXED BY
  * pins the partial index, already in claim order, and makes SQLite refuse
  * to prepare the query if an edit ever stops it from matching the index's
@@ -83,6 +93,12 @@ const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
 export const CLAIM_CANDIDATES_SQL = `
   SELECT delivery_id FROM jobs INDEXED BY jobs_claimable
   WHERE ${UNFINISHED} AND (lease_until IS NULL OR lease_until < @now)
+    AND (thread_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM jobs AS other
+      WHERE other.thread_key = jobs.thread_key AND other.state IN ('queued', 'starting') AND other.thread_key IS NOT NULL
+        AND other.delivery_id <> jobs.delivery_id
+        AND (other.received_at < jobs.received_at OR (other.received_at = jobs.received_at AND other.delivery_id < jobs.delivery_id)
+          OR other.lease_until >= @now)))
   ORDER BY received_at, delivery_id
   LIMIT @limit`;
 
@@ -94,6 +110,7 @@ interface JobRow {
   repository: string;
   payload: string | null;
   received_at: number;
+  thread_key: string | null;
   state: JobState;
   attempts: number;
   run: string | null;
@@ -134,6 +151,7 @@ function toRecord(row: JobRow): JobRecord {
     repository: row.repository,
     payload: fromJson(row.payload),
     receivedAt: row.received_at,
+    threadKey: row.thread_key,
     state: row.state,
     attempts: row.attempts,
     run: fromJson(row.run),
@@ -164,8 +182,8 @@ function migrate(db: Db): void {
 function prepareStatements(db: Db) {
   return {
     insert: db.prepare(`
-      INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, updated_at)
-      VALUES (@deliveryId, @dedupeKey, @event, @installationId, @repository, @payload, @receivedAt, 'queued', @now)
+      INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
+      VALUES (@deliveryId, @dedupeKey, @event, @installationId, @repository, @payload, @receivedAt, @threadKey, 'queued', @now)
       ON CONFLICT DO NOTHING`),
     // The row that made the insert a duplicate: the same delivery if it was
     // redelivered as is, else the first delivery of the same request.
@@ -252,6 +270,7 @@ export class SqliteJobStore implements JobStore {
       repository: job.repository,
       payload: toJson(job.payload),
       receivedAt: job.receivedAt,
+      threadKey: job.threadKey ?? null,
       now: Date.now(),
     };
     return this.write(() => {

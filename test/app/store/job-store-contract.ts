@@ -275,6 +275,91 @@ export function describeJobStoreContract(name: string, fixture: () => Promise<St
     });
   });
 
+  describe('one chat per thread', () => {
+    const inThread = (n: number, threadKey: string | null) => job(n, { threadKey });
+    const NOW = 10_000;
+
+    it('records the thread key and holds a request back while an earlier one in its thread has no chat yet', async () => {
+      const store = await open();
+      await store.enqueue(inThread(1, 'o/r#5'));
+      await store.enqueue(inThread(2, 'o/r#5'));
+      await store.enqueue(inThread(3, 'o/r#6'));
+      await store.enqueue(inThread(4, null));
+      expect((await store.get('d1'))?.threadKey).toBe('o/r#5');
+      expect((await store.get('d4'))?.threadKey).toBeNull();
+      expect(ids(await store.claim('w1', 10, 60_000, NOW))).toEqual(['d1', 'd3', 'd4']);
+      // Another worker (or replica) gets nothing while #5's first request is starting.
+      await store.markStarting('d1');
+      expect(ids(await (await open()).claim('w2', 10, 60_000, NOW))).toEqual([]);
+      // The chat exists (the run is recorded): the second request may join it.
+      await store.recordRun('d1', { chatId: 'c' });
+      expect(ids(await store.claim('w2', 10, 60_000, NOW))).toEqual(['d2']);
+    });
+
+    it('lets the next one go when the earlier one finishes without a chat, and never lets a later one jump ahead', async () => {
+      const store = await open();
+      for (const n of [1, 2, 3]) await store.enqueue(inThread(n, 'o/r#5'));
+      expect(ids(await store.claim('w1', 10, 60_000, NOW))).toEqual(['d1']);
+      await store.finish('d1', 'failed', null, 'refused');
+      expect(ids(await store.claim('w1', 10, 60_000, NOW))).toEqual(['d2']);
+    });
+
+    it('holds back a delivery recorded late, with an earlier time, while a later one is leased without a chat', async () => {
+      const store = await open();
+      await store.enqueue(inThread(2, 'o/r#5'));
+      expect(ids(await store.claim('w1', 10, 60_000, NOW))).toEqual(['d2']);
+      // Received first by another replica, recorded after d2 was taken.
+      await store.enqueue(inThread(1, 'o/r#5'));
+      expect(ids(await store.claim('w2', 10, 60_000, NOW))).toEqual([]);
+      await store.markStarting('d2');
+      expect(ids(await store.claim('w2', 10, 60_000, NOW + 1_000))).toEqual([]);
+      await store.recordRun('d2', { chatId: 'c' });
+      expect(ids(await store.claim('w2', 10, 60_000, NOW + 1_000))).toEqual(['d1']);
+    });
+
+    it("never deadlocks: when a later job's worker died while starting, the earlier one goes first and the later one waits", async () => {
+      const store = await open();
+      await store.enqueue(inThread(2, 'o/r#5'));
+      expect(ids(await store.claim('w1', 10, 60_000, NOW))).toEqual(['d2']);
+      await store.markStarting('d2');
+      await store.enqueue(inThread(1, 'o/r#5'));
+      // w1's lease on d2 has run out.
+      const later = NOW + 120_000;
+      expect(ids(await store.claim('w2', 10, 60_000, later))).toEqual(['d1']);
+      expect(ids(await store.claim('w3', 10, 60_000, later))).toEqual([]);
+      await store.finish('d1', 'done', null);
+      expect(ids(await store.claim('w3', 10, 60_000, later))).toEqual(['d2']);
+    });
+
+    it('two connections racing on one thread never both hold a job of it without a chat (several rounds)', async () => {
+      const a = await open();
+      const b = await open();
+      for (let round = 0; round < 8; round++) {
+        const thread = `o/r#${100 + round}`;
+        const base = 100 * round;
+        // Recorded in the opposite order to their receipt, while both connections claim.
+        const late = inThread(base + 2, thread);
+        const early = { ...inThread(base + 1, thread), receivedAt: late.receivedAt - 1 };
+        const claims = await Promise.all([
+          a.enqueue(late).then(() => []),
+          a.claim('a', 5, 60_000, NOW),
+          b.enqueue(early).then(() => []),
+          b.claim('b', 5, 60_000, NOW),
+          a.claim('a', 5, 60_000, NOW),
+          b.claim('b', 5, 60_000, NOW),
+        ]);
+        const more = [...(await a.claim('a', 5, 60_000, NOW)), ...(await b.claim('b', 5, 60_000, NOW))];
+        const held = [...claims.flat(), ...more].map((j) => j.deliveryId);
+        expect(held).toHaveLength(1);
+        // Once the chat exists, the other request of the thread is free to join it.
+        await a.recordRun(held[0]!, { chatId: `c${round}` });
+        const rest = [...ids(await b.claim('b', 5, 60_000, NOW)), ...ids(await a.claim('a', 5, 60_000, NOW))];
+        expect([...held, ...rest].sort()).toEqual([`d${base + 1}`, `d${base + 2}`]);
+        for (const id of [...held, ...rest]) await a.finish(id, 'done', null);
+      }
+    });
+  });
+
   describe('two connections to one store', () => {
     it('never hand the same job to both when claiming in turn', async () => {
       const a = await open();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { JobStore } from '../../../src/app/store/job-store.js';
 import { openJobStore } from '../../../src/app/store/open-store.js';
-import { POSTGRES_SCHEMA_VERSION, PostgresJobStore } from '../../../src/app/store/postgres-store.js';
+import { POSTGRES_SCHEMA_VERSION, PostgresJobStore, THREAD_LOCK_SQL } from '../../../src/app/store/postgres-store.js';
 import { testSchemas, type TestDatabase } from '../../helpers/postgres.js';
 import { describeJobStoreContract, job } from './job-store-contract.js';
 
@@ -116,6 +116,26 @@ describe('claiming under contention', () => {
       expect(claimed.map((j) => j.deliveryId)).toEqual(['d2']);
     } finally {
       await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+  });
+
+  it('passes over a thread another replica is deciding about (its lock held), and claims the rest', async () => {
+    const a = await open();
+    await a.enqueue(job(1, { threadKey: 'octo/repo#5' }));
+    await a.enqueue(job(2, { threadKey: 'octo/repo#6' }));
+    await a.enqueue(job(3));
+    // A replica mid-claim on #5: it holds the thread's lock until it commits.
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT pg_advisory_xact_lock(${THREAD_LOCK_SQL('$1')})`, ['octo/repo#5']);
+      expect((await a.claim('w', 10, 60_000)).map((j) => j.deliveryId)).toEqual(['d2', 'd3']);
+      await blocker.query('COMMIT');
+      // Its claim is over: the thread is free again.
+      expect((await a.claim('w', 10, 60_000)).map((j) => j.deliveryId)).toEqual(['d1']);
+    } finally {
       await blocker.end();
     }
   });

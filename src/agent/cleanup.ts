@@ -1,0 +1,84 @@
+/**
+ * Clean-up: closing an issue or pull request archives its chat; reopening
+ * unarchives it. Coder (v2.37+) answers 409 to archiving a chat that is still
+ * working, so a busy chat is interrupted first. Nothing is posted in the
+ * thread: it has just been closed, and the chat link stays in the bot's
+ * earlier comments.
+ *
+ * The chat is found as a follow-up finds it (thread-chat.ts): the marker in
+ * the bot's latest comment names a candidate, and only a chat whose thread
+ * label names this thread is archived. A marker alone is never enough
+ * (issue 8): a comment can carry text the bot did not write, and closing one
+ * thread must not reach another thread's chat.
+ */
+import { CoderError } from '../coder/errors.js';
+import { FINAL_STATUSES, type Chat } from '../coder/schemas.js';
+import { describeFailure } from './failure.js';
+import { threadOf } from './gather.js';
+import type { AgentDeps, RunResult } from './run-types.js';
+import { findThreadChat } from './thread-chat.js';
+import { threadLabelRefOf } from './thread-label.js';
+import type { Trigger } from './trigger.js';
+
+/** `issues`/`pull_request` actions that clean up, and what they do. */
+export const CLEANUP_ACTIONS: Readonly<Record<string, 'archive' | 'unarchive'>> = { closed: 'archive', reopened: 'unarchive' };
+
+export function isCleanupEvent(trigger: Pick<Trigger, 'event' | 'action'>): boolean {
+  return (trigger.event === 'issues' || trigger.event === 'pull_request') && trigger.action !== null && trigger.action in CLEANUP_ACTIONS;
+}
+
+export interface CleanupSettings {
+  /** false: closing and reopening leave the chat alone (the `archive-on-close` setting). */
+  archiveOnClose: boolean;
+  /** How long to wait for an interrupted chat to settle before archiving; default 15 s. */
+  settleMs?: number | undefined;
+}
+
+export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSettings, deps: AgentDeps): Promise<RunResult> {
+  const action = trigger.action === null ? undefined : CLEANUP_ACTIONS[trigger.action];
+  if (!action || !settings.archiveOnClose) return { status: 'skipped', reason: 'Archiving chats on close is turned off.' };
+  const thread = threadOf(trigger);
+  if (!thread) return { status: 'skipped', reason: 'The event names no issue or pull request.' };
+  const comments = await deps.github.listThreadComments(thread);
+  let chat: Chat | null;
+  try {
+    chat = await findThreadChat(comments, threadLabelRefOf(trigger), deps);
+  } catch (err) {
+    return cleanupFailed(err, action, undefined, deps);
+  }
+  if (!chat) return { status: 'skipped', reason: 'No agent chat belongs to this thread.' };
+  const chatId = chat.id;
+  const chatUrl = deps.coder.chatUrl(chatId);
+  try {
+    if (action === 'archive') await archiveChat(chat, settings.settleMs ?? 15_000, deps);
+    else if (chat.archived) await deps.coder.setArchived(chatId, false, { signal: deps.signal });
+  } catch (err) {
+    if (err instanceof CoderError && err.status === 404) return { status: 'skipped', reason: `Chat ${chatId} no longer exists.`, chatId };
+    return cleanupFailed(err, action, chatId, deps);
+  }
+  deps.logger.info(`Chat ${chatId} ${action}d: the thread was ${trigger.action}.`);
+  return { status: action === 'archive' ? 'archived' : 'unarchived', chatId, chatUrl, chatCreated: false };
+}
+
+function cleanupFailed(err: unknown, action: 'archive' | 'unarchive', chatId: string | undefined, deps: AgentDeps): RunResult {
+  const failure = describeFailure(err, deps.secrets);
+  deps.logger.warn(`Could not ${action} ${chatId ? `chat ${chatId}` : "this thread's chat"}: ${failure.detail ?? failure.title}`);
+  return { status: 'failed', reason: failure.detail ?? failure.title, chatId, chatUrl: chatId && deps.coder.chatUrl(chatId), errorKind: failure.kind };
+}
+
+/** Interrupts a chat (as just read) that is still working, waits until it is idle, then archives it. */
+async function archiveChat(chat: Chat, settleMs: number, deps: AgentDeps): Promise<void> {
+  const { coder } = deps;
+  const chatId = chat.id;
+  if (chat.archived) return;
+  if (!FINAL_STATUSES.has(chat.status)) {
+    await coder.interrupt(chatId, deps.signal);
+    const until = Date.now() + settleMs;
+    let status = (await coder.getChat(chatId, deps.signal)).status;
+    while (!FINAL_STATUSES.has(status) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = (await coder.getChat(chatId, deps.signal)).status;
+    }
+  }
+  await coder.setArchived(chatId, true, { signal: deps.signal, settleMs });
+}
