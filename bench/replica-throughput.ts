@@ -9,7 +9,9 @@
  * rate step by step; one delivery in ten is an `/agent` request on a thread
  * of its own, the rest ordinary conversation. A step counts when every
  * delivery was answered 2xx and the p99 over all three replicas stayed under
- * the goal; stepping stops at the first step that misses. Afterwards every
+ * the goal; stepping stops at the first step that misses. Before the steps,
+ * each replica gets one untimed delivery from every installation (warmUp).
+ * Afterwards every
  * `/agent` request must have exactly one answer: no replica repeated
  * another's job, none was dropped.
  *
@@ -37,6 +39,8 @@ const STEP_SECONDS = 5;
 const AGENT_EVERY = 10;
 const P99_GOAL_MS = 100;
 const INSTALLATIONS = 100;
+/** Warm-up deliveries a second, per replica. */
+const WARM_UP_RATE = 50;
 
 interface Step {
   rate: number;
@@ -114,7 +118,26 @@ export async function benchReplicaThroughput(): Promise<BenchRow[]> {
   }
 }
 
+/**
+ * Untimed: one ordinary comment from every installation to every replica,
+ * so each has its installation tokens and repository configs (an hour's
+ * and a minute's cache in production) before anything is timed: the figure
+ * is about the steady state, not about a cold start of 300 caches at once.
+ */
+async function warmUp(scripts: ChildScripts, replicas: ServerChild[], webhookPath: string, github: FakeGitHub, repos: BenchRepo[], dir: string): Promise<void> {
+  const files = replicas.map((_, r) => {
+    const lines = repos.map((repo) => JSON.stringify({ event: 'issue_comment', id: randomUUID(), body: JSON.stringify(seedCommentDelivery(github, repo, 1, `Warming up replica ${r + 1}.`).payload) } satisfies SenderDelivery));
+    const file = join(dir, `warm-up-replica-${r + 1}.jsonl`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  });
+  const results = await Promise.all(replicas.map((server, r) => runSender(scripts.sender, { url: `${server.url}${webhookPath}`, file: files[r] as string, secret: SECRET, rate: WARM_UP_RATE, warmup: repos.length }, 120_000)));
+  const failures = results.flatMap((x) => x.failures);
+  if (failures.length > 0) throw new Error(`The warm-up was not answered 2xx ${failures.length} times; first: ${failures[0]}`);
+}
+
 async function measure(scripts: ChildScripts, replicas: ServerChild[], webhookPath: string, github: FakeGitHub, repos: BenchRepo[], dir: string): Promise<BenchRow[]> {
+  await warmUp(scripts, replicas, webhookPath, github, repos, dir);
   const steps: Step[] = [];
   const threads: Thread[] = [];
   for (const [step, rate] of RATES.entries()) {
