@@ -21,6 +21,14 @@ import { checkChatThread, threadLabels, type ThreadLabelRef } from './thread-lab
 /** How many of a thread's unarchived chats are read; a thread never has more than a racing few. */
 const LIST_LIMIT = 25;
 
+/**
+ * Only chats created this shortly before ours are racers (ms). An older
+ * chat of the thread is one the thread moved away from (`/agent new`, or a
+ * marker that was deleted), not one a simultaneous request made: joining it
+ * would undo the user's choice.
+ */
+export const RACE_WINDOW_MS = 5 * 60_000;
+
 export interface ThreadRaceDeps {
   coder: Pick<CoderClient, 'listChats'>;
   logger: Logger;
@@ -58,8 +66,10 @@ export interface EarlierChat {
 export async function findEarlierThreadChat(created: Pick<Chat, 'id' | 'created_at'>, ref: ThreadLabelRef, deps: ThreadRaceDeps, requestKey?: string): Promise<EarlierChat | null> {
   const chats = await deps.coder.listChats({ labels: threadLabels(ref), archived: false, limit: LIST_LIMIT, signal: deps.signal });
   let first: Chat | null = null;
+  const since = created.created_at ? Date.parse(created.created_at) - RACE_WINDOW_MS : Number.NEGATIVE_INFINITY;
   for (const chat of chats) {
     if (chat.id === created.id || chat.archived || !checkChatThread(chat, ref).belongs) continue;
+    if (chat.created_at && Date.parse(chat.created_at) < since) continue;
     if (earlier(chat, created) && (first === null || earlier(chat, first))) first = chat;
   }
   if (first === null) return null;

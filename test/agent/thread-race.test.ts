@@ -65,6 +65,16 @@ describe('findEarlierThreadChat', () => {
     expect(await findEarlierThreadChat(dup, thread, deps(), 'delivery-2')).toMatchObject({ chat: { id: mine.id }, sameRequest: false });
   });
 
+  it('a chat of the thread made long before (one the thread moved away from) is not a racer', async () => {
+    chat(threadLabels(thread), '2026-11-30T09:50:00.000Z');
+    const recent = chat(threadLabels(thread), '2026-11-30T09:57:00.000Z');
+    const own = chat(threadLabels(thread), '2026-11-30T10:00:00.000Z');
+    // Ten minutes before ours: left alone; three minutes before: a racer.
+    expect((await findEarlierThreadChat(own, thread, deps()))?.chat.id).toBe(recent.id);
+    recent.archived = true;
+    expect(await findEarlierThreadChat(own, thread, deps())).toBeNull();
+  });
+
   it('throws when Coder cannot list: "could not check" is not "no race"', async () => {
     const own = chat(threadLabels(thread), '2026-11-30T10:00:00.000Z');
     coder.failNext({ method: 'GET', path: /\/chats$/ }, { status: 403 }, 5);
