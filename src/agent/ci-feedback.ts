@@ -41,6 +41,11 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
   if (!run || trigger.action !== 'completed' || run.conclusion !== 'failure') {
     return { status: 'skipped', reason: `The workflow run ${run ? `ended "${run.conclusion ?? 'without a conclusion'}"` : 'is missing'}; only failures are relayed.` };
   }
+  // The agent pushes to the repository itself. A run of another repository's commit (a fork's pull request, whose
+  // branch may share the agent branch's name) carries text its author wrote: it never reaches the agent's chat.
+  if (run.headRepositoryId === null || run.headRepositoryId !== trigger.repositoryId) {
+    return { status: 'skipped', reason: `Run ${run.id} built a commit from another repository (a fork); only runs of this repository's own branches are relayed.` };
+  }
   const found = await findChatForRun(trigger, run, deps);
   // Runs on branches no chat pushed (people's PRs, other bots) are none of the agent's business.
   if (!found) return { status: 'skipped', reason: `No agent chat owns the pull request or branch "${run.headBranch}" of run ${run.id}.` };

@@ -106,6 +106,8 @@ export interface WorkflowRunDetails {
   attempt: number;
   /** The pull requests the run belongs to (empty for forks). */
   pullRequests: { number: number; headRef: string }[];
+  /** GitHub's id of the repository the run's commit came from (a fork's, for a fork's pull request); null when the payload lacks it. */
+  headRepositoryId: number | null;
 }
 
 export interface Trigger {
@@ -252,6 +254,7 @@ const PARSERS: Readonly<Record<string, Parser>> = {
         conclusion: r.conclusion ?? null,
         attempt: r.run_attempt ?? 1,
         pullRequests: (r.pull_requests ?? []).map((pr) => ({ number: pr.number, headRef: pr.head.ref })),
+        headRepositoryId: r.head_repository?.id ?? null,
       },
     };
   },

@@ -91,6 +91,8 @@ export const WorkflowRunEventSchema = BaseSchema.extend({
     head_sha: z.string(),
     conclusion: z.string().nullish(),
     run_attempt: z.number().int().positive().optional(),
+    /** The repository the run's commit came from: a fork's for a fork's pull request. */
+    head_repository: z.object({ id: z.number().int().positive() }).nullish(),
     /** Empty for pull requests from forks and for runs not started by a pull request. */
     pull_requests: z.array(z.object({ number: z.number().int().positive(), head: z.object({ ref: z.string() }) })).nullish(),
   }),

@@ -28,6 +28,9 @@ afterEach(async () => {
 function installed(payload: Record<string, unknown>) {
   payload['installation'] = { id: INSTALLATION, node_id: 'x' };
   Object.assign(payload['repository'] as object, { id: github.addRepo(OWNER, REPO).id, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER, id: 1, type: 'User' } });
+  // A workflow run of the repository's own commit names the repository as its head repository, as GitHub sends it.
+  const run = payload['workflow_run'] as { head_repository?: object } | undefined;
+  if (run) run.head_repository = { ...run.head_repository, id: github.addRepo(OWNER, REPO).id };
   return payload;
 }
 
