@@ -70,9 +70,9 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   const posted = deps.resuming && thread && key !== undefined ? findRequestComment(comments, key, deps) : undefined;
   let run: StartedRun;
   try {
-    // A request that would continue the thread's chat joins the one a racing request created first (thread-race.ts).
     const joinsThread = thread !== undefined && wantsThreadChat(request, settings);
-    const meta = { thread, requestedBy, started, threadRef, joinsThread };
+    // A request that creates the thread's chat joins one a racing request created moments before (thread-race.ts).
+    const meta = { thread, requestedBy, started, threadRef, joinsRace: thread !== undefined && joinsRacingChat(trigger, request, settings) };
     // Only a chat whose label names this thread is continued; the marker alone proves nothing.
     const threadChat = async () => (thread ? (await findThreadChat(earlier, threadRef, deps))?.id : undefined);
     run = posted
@@ -121,6 +121,18 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
 function wantsThreadChat(request: AgentRequest, settings: AgentSettings): boolean {
   if (settings.chatId || settings.newChat || request.kind !== 'prompt') return false;
   return !request.direct || settings.continueThreadChat === true;
+}
+
+/**
+ * Whether a request that creates a chat then looks for one a racing request
+ * in its thread created moments before (thread-race.ts): every request
+ * that may start the thread's chat (a comment, an assignment, the trigger
+ * label), but not `/agent new`, `new-chat` or `chat-id`, which ask for a chat
+ * of their own or name one.
+ */
+function joinsRacingChat(trigger: Trigger, request: AgentRequest, settings: AgentSettings): boolean {
+  if (settings.chatId || settings.newChat) return false;
+  return request.kind === 'prompt' || (request.kind === 'new' && trigger.action === 'labeled');
 }
 
 /** The label that started this run, when `remove-label-when-done` asks for it to come off at the end. */
@@ -174,7 +186,7 @@ async function startChat(
   comments: readonly ThreadComment[],
   settings: AgentSettings,
   deps: AgentDeps,
-  meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null; joinsThread: boolean },
+  meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null; joinsRace: boolean },
 ): Promise<StartedRun> {
   const { coder } = deps;
   const model = settings.model ? await coder.resolveModel(settings.model, deps.signal) : undefined;
@@ -221,7 +233,7 @@ async function startChat(
     idempotencyKey: deps.idempotencyKey,
     signal: startSignal(deps),
   });
-  if (meta.joinsThread && meta.threadRef) {
+  if (meta.joinsRace && meta.threadRef) {
     const earlier = await findEarlierThreadChat(chat, meta.threadRef, { coder, logger: deps.logger, signal: deps.signal }, deps.idempotencyKey).catch((err: unknown) => {
       // The new chat works on its own; only the thread's single-chat promise is at risk, so say so and go on
       // (cancelled meanwhile: the run's own cancel path interrupts this chat, nothing to say here).
