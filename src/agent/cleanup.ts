@@ -14,6 +14,7 @@
 import { CoderError } from '../coder/errors.js';
 import { FINAL_STATUSES, type Chat } from '../coder/schemas.js';
 import { describeFailure } from './failure.js';
+import { decideTrigger } from './policy.js';
 import { threadOf } from './gather.js';
 import type { AgentDeps, RunResult } from './run-types.js';
 import { findThreadChat } from './thread-chat.js';
@@ -32,6 +33,8 @@ export interface CleanupSettings {
   archiveOnClose: boolean;
   /** How long to wait for an interrupted chat to settle before archiving; default 15 s. */
   settleMs?: number | undefined;
+  /** Bots whose closing counts (policy.ts); people need write access. */
+  allowedBots: readonly string[];
 }
 
 export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSettings, deps: AgentDeps): Promise<RunResult> {
@@ -39,6 +42,10 @@ export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSetti
   if (!action || !settings.archiveOnClose) return { status: 'skipped', reason: 'Archiving chats on close is turned off.' };
   const thread = threadOf(trigger);
   if (!thread) return { status: 'skipped', reason: 'The event names no issue or pull request.' };
+  // Archiving interrupts the agent: only those who may stop it (write access, as for `/agent stop`) do so by
+  // closing. An issue's author without it can close their issue; the agent's work goes on.
+  const decision = await decideTrigger(trigger, { botLogin: deps.botLogin, allowedBots: settings.allowedBots }, deps.github);
+  if (!decision.allowed) return { status: 'skipped', reason: `The thread was ${trigger.action ?? 'changed'}, but its chat is left as it is: ${decision.reason}` };
   const comments = await deps.github.listThreadComments(thread);
   let chat: Chat | null;
   try {

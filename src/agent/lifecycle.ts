@@ -31,7 +31,7 @@ export async function handleEvent(trigger: Trigger, settings: AgentSettings, dep
     case 'ci-failure':
       return relayCiFailure(trigger, { ciFeedback: settings.ciFeedback !== false }, deps);
     case 'cleanup':
-      return cleanUpThreadChat(trigger, { archiveOnClose: settings.archiveOnClose !== false }, deps);
+      return cleanUpThreadChat(trigger, { archiveOnClose: settings.archiveOnClose !== false, allowedBots: settings.allowedBots }, deps);
     default:
       return handleTrigger(trigger, settings, deps);
   }
