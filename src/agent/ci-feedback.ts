@@ -26,8 +26,9 @@ export const MAX_LOG_BYTES = 8 * 1024;
 export const MAX_LOGS = 3;
 /** Jobs read from the run (one page). */
 const MAX_JOBS = 100;
-/** Chats looked through for the pull request (one page of the bot's unarchived chats). */
-const MAX_CHATS = 100;
+/** Chats read per page of the bot's unarchived chats, and the most pages read (a busy Coder account has hundreds). */
+const CHATS_PAGE = 100;
+const MAX_CHAT_PAGES = 20;
 
 export interface CiFeedbackSettings {
   /** false: workflow runs are ignored (the `ci-feedback` setting). */
@@ -99,9 +100,8 @@ async function findChatForRun(trigger: Trigger, run: WorkflowRunDetails, deps: A
   const { owner, repo } = trigger.repository;
   if (trigger.repositoryId === null) return null;
   const prPath = `/${owner}/${repo}/pull/`.toLowerCase();
-  const chats = await deps.coder.listChats({ archived: false, limit: MAX_CHATS, signal: deps.signal });
   let found: { chat: Chat; number: number } | null = null;
-  for (const chat of chats) {
+  for await (const chat of unarchivedChats(deps)) {
     const thread = labelledThread(chat.labels);
     if (thread?.repositoryId !== trigger.repositoryId) continue;
     const number = prOf(chat, run, prPath);
@@ -110,6 +110,15 @@ async function findChatForRun(trigger: Trigger, run: WorkflowRunDetails, deps: A
     found ??= { chat, number };
   }
   return found;
+}
+
+/** The bot's unarchived chats, newest first, page by page (up to MAX_CHAT_PAGES pages). */
+async function* unarchivedChats(deps: AgentDeps): AsyncGenerator<Chat> {
+  for (let page = 0; page < MAX_CHAT_PAGES; page++) {
+    const chats = await deps.coder.listChats({ archived: false, limit: CHATS_PAGE, offset: page * CHATS_PAGE, signal: deps.signal });
+    yield* chats;
+    if (chats.length < CHATS_PAGE) return;
+  }
 }
 
 /** The run's pull request that `chat` pushed, by its `diff_status`, or undefined. */

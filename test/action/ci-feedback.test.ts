@@ -146,3 +146,16 @@ describe('runs of a fork (review of issue 11)', () => {
     expect(run.outputs['skipped']).toBe('true');
   });
 });
+
+describe('CI feedback with many open chats (review of issue 11)', () => {
+  it('a failed run on the agent\'s pull request reaches its chat even when 100 newer chats are open (the list is read page by page)', async () => {
+    const repositoryId = github.addRepo(OWNER, REPO).id;
+    const chat = coder.createChatDirect({ labels: threadLabels({ repositoryId, number: 1 }), messages: [{ role: 'user', text: 'add CSV export' }] });
+    chat.chat.diff_status = { url: `https://github.com/${OWNER}/${REPO}/pull/2`, pr_number: 2, head_branch: 'changes', base_branch: 'master' };
+    for (let i = 0; i < 100; i++) coder.createChatDirect({ labels: threadLabels({ repositoryId, number: 100 + i }), messages: [{ role: 'user', text: `task ${i}` }] });
+    github.addWorkflowRun(OWNER, REPO, RUN_ID, [{ name: 'test', conclusion: 'failure', log: 'Error: expected 3 rows, got 2' }]);
+    const run = await runAction(coder, github, { event: 'workflow_run', payload: failedRun() });
+    expect(run.outputs['chat-id']).toBe(chat.id);
+    expect(coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${chat.id}/messages`))).toHaveLength(1);
+  });
+});
