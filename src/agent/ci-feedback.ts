@@ -10,6 +10,7 @@
  * send that then fails turns the notice into an error; it is never repeated.
  */
 import type { Chat } from '../coder/schemas.js';
+import { botChats } from './bot-chats.js';
 import type { Thread, WorkflowJob } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { fencedBlock } from './markdown.js';
@@ -26,9 +27,6 @@ export const MAX_LOG_BYTES = 8 * 1024;
 export const MAX_LOGS = 3;
 /** Jobs read from the run (one page). */
 const MAX_JOBS = 100;
-/** Chats read per page of the bot's unarchived chats, and the most pages read (a busy Coder account has hundreds). */
-const CHATS_PAGE = 100;
-const MAX_CHAT_PAGES = 20;
 
 export interface CiFeedbackSettings {
   /** false: workflow runs are ignored (the `ci-feedback` setting). */
@@ -101,7 +99,7 @@ async function findChatForRun(trigger: Trigger, run: WorkflowRunDetails, deps: A
   if (trigger.repositoryId === null) return null;
   const prPath = `/${owner}/${repo}/pull/`.toLowerCase();
   let found: { chat: Chat; number: number } | null = null;
-  for await (const chat of unarchivedChats(deps)) {
+  for await (const chat of botChats(deps.coder, { archived: false, signal: deps.signal })) {
     const thread = labelledThread(chat.labels);
     if (thread?.repositoryId !== trigger.repositoryId) continue;
     const number = prOf(chat, run, prPath);
@@ -110,15 +108,6 @@ async function findChatForRun(trigger: Trigger, run: WorkflowRunDetails, deps: A
     found ??= { chat, number };
   }
   return found;
-}
-
-/** The bot's unarchived chats, newest first, page by page (up to MAX_CHAT_PAGES pages). */
-async function* unarchivedChats(deps: AgentDeps): AsyncGenerator<Chat> {
-  for (let page = 0; page < MAX_CHAT_PAGES; page++) {
-    const chats = await deps.coder.listChats({ archived: false, limit: CHATS_PAGE, offset: page * CHATS_PAGE, signal: deps.signal });
-    yield* chats;
-    if (chats.length < CHATS_PAGE) return;
-  }
 }
 
 /** The run's pull request that `chat` pushed, by its `diff_status`, or undefined. */

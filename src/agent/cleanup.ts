@@ -13,12 +13,13 @@
  */
 import { CoderError } from '../coder/errors.js';
 import { FINAL_STATUSES, type Chat } from '../coder/schemas.js';
+import { botChats } from './bot-chats.js';
 import { describeFailure } from './failure.js';
 import { decideTrigger } from './policy.js';
 import { threadOf } from './gather.js';
 import type { AgentDeps, RunResult } from './run-types.js';
 import { findThreadChat } from './thread-chat.js';
-import { threadLabelRefOf } from './thread-label.js';
+import { labelledThread, threadLabelRefOf } from './thread-label.js';
 import type { Trigger } from './trigger.js';
 
 /** `issues`/`pull_request` actions that clean up, and what they do. */
@@ -47,15 +48,27 @@ export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSetti
   const decision = await decideTrigger(trigger, { botLogin: deps.botLogin, allowedBots: settings.allowedBots }, deps.github);
   if (!decision.allowed) return { status: 'skipped', reason: `The thread was ${trigger.action ?? 'changed'}, but its chat is left as it is: ${decision.reason}` };
   const comments = await deps.github.listThreadComments(thread);
-  let chat: Chat | null;
+  const chats: Chat[] = [];
   try {
-    chat = await findThreadChat(comments, threadLabelRefOf(trigger), deps);
+    const chat = await findThreadChat(comments, threadLabelRefOf(trigger), deps);
+    if (chat) chats.push(chat);
+    // A pull request's review threads have chats of their own (labelled .../rc/<root>): they end with it.
+    if (trigger.thread?.isPullRequest && trigger.repositoryId !== null) chats.push(...(await reviewThreadChats(trigger.repositoryId, thread.number, action, deps)));
   } catch (err) {
     return cleanupFailed(err, action, undefined, deps);
   }
-  if (!chat) return { status: 'skipped', reason: 'No agent chat belongs to this thread.' };
+  if (chats.length === 0) return { status: 'skipped', reason: 'No agent chat belongs to this thread.' };
+  let result: RunResult | undefined;
+  for (const chat of chats) {
+    const done = await cleanUpChat(chat, action, settings, deps);
+    if (done.status === 'failed' || result === undefined || result.status === 'skipped') result = done;
+    if (done.status !== 'failed' && done.status !== 'skipped') deps.logger.info(`Chat ${chat.id} ${action}d: the thread was ${trigger.action}.`);
+  }
+  return result as RunResult;
+}
+
+async function cleanUpChat(chat: Chat, action: 'archive' | 'unarchive', settings: CleanupSettings, deps: AgentDeps): Promise<RunResult> {
   const chatId = chat.id;
-  const chatUrl = deps.coder.chatUrl(chatId);
   try {
     if (action === 'archive') await archiveChat(chat, settings.settleMs ?? 15_000, deps);
     else if (chat.archived) await deps.coder.setArchived(chatId, false, { signal: deps.signal });
@@ -63,8 +76,17 @@ export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSetti
     if (err instanceof CoderError && err.status === 404) return { status: 'skipped', reason: `Chat ${chatId} no longer exists.`, chatId };
     return cleanupFailed(err, action, chatId, deps);
   }
-  deps.logger.info(`Chat ${chatId} ${action}d: the thread was ${trigger.action}.`);
-  return { status: action === 'archive' ? 'archived' : 'unarchived', chatId, chatUrl, chatCreated: false };
+  return { status: action === 'archive' ? 'archived' : 'unarchived', chatId, chatUrl: deps.coder.chatUrl(chatId), chatCreated: false };
+}
+
+/** The chats of a pull request's review threads, by their thread labels: unarchived ones to archive, archived ones to unarchive. */
+async function reviewThreadChats(repositoryId: number, number: number, action: 'archive' | 'unarchive', deps: AgentDeps): Promise<Chat[]> {
+  const found: Chat[] = [];
+  for await (const chat of botChats(deps.coder, { archived: action === 'unarchive', signal: deps.signal })) {
+    const ref = labelledThread(chat.labels);
+    if (ref?.repositoryId === repositoryId && ref.number === number && ref.reviewThreadRootId != null) found.push(chat);
+  }
+  return found;
 }
 
 function cleanupFailed(err: unknown, action: 'archive' | 'unarchive', chatId: string | undefined, deps: AgentDeps): RunResult {
