@@ -104,3 +104,45 @@ describe('clean-up on close in the Action', () => {
     expect(coder.chat(chat.id).chat.archived).toBe(false);
   });
 });
+
+/**
+ * Issue 11 clean-up against issue 8's "who may trigger" (found by the lifecycle review): issue #5
+ * was written by `reporter` (read access only); a maintainer asked the agent, which is still
+ * working. GitHub lets the author close their own issue; that must not interrupt and archive the
+ * chat, as a `/agent stop` from the same person would be refused.
+ */
+describe('clean-up caused by a person without write access', () => {
+  it('the issue author without write access closing the issue does not interrupt the agent', async () => {
+    github.addIssue(OWNER, REPO, { number: 5, title: 'Export to CSV', body: 'please', user: 'reporter' });
+    const labels = threadLabels({ repositoryId: github.addRepo(OWNER, REPO).id, number: 5 });
+    const chat = coder.createChatDirect({ status: 'running', labels, messages: [{ role: 'user', text: 'add CSV export' }] });
+    github.addComment(OWNER, REPO, 5, { body: `Working on it.\n\n<!-- coder-agent-bot chat=${chat.id} state=running -->`, user: 'github-actions[bot]' });
+    const payload = webhookExample('issues', 'reopened');
+    payload['action'] = 'closed';
+    (payload['repository'] as Record<string, unknown>)['id'] = github.addRepo(OWNER, REPO).id;
+    Object.assign(payload['issue'] as object, { number: 5, state: 'closed', user: { login: 'reporter', id: 8, type: 'User' } });
+    payload['sender'] = { login: 'reporter', id: 8, type: 'User' };
+
+    const run = await runAction(coder, github, { event: 'issues', payload, inputs: { 'archive-on-close': 'true' } });
+    const writes = coder.requests.filter((r) => r.path.includes(chat.id) && r.method !== 'GET');
+    expect(run.outputs['status']).not.toBe('archived');
+    expect(writes).toHaveLength(0);
+  });
+});
+
+describe('closing a pull request whose chat lives in a review thread (review of issue 11)', () => {
+  it('archives the review thread\u2019s chat (interrupting it first)', async () => {
+    const payload = webhookExample('pull_request', 'closed');
+    const repositoryId = github.addRepo(OWNER, REPO).id;
+    (payload['repository'] as Record<string, unknown>)['id'] = repositoryId;
+    const number = (payload['pull_request'] as { number: number }).number;
+    github.addPullRequest(OWNER, REPO, { number, title: 'Fix', body: '', user: 'maintainer', head: { ref: 'fix' }, base: { ref: 'main' }, files: [] });
+    const root = github.addReviewComment(OWNER, REPO, number, { body: '/agent use a Map here', user: 'maintainer' });
+    const chat = coder.createChatDirect({ status: 'running', labels: threadLabels({ repositoryId, number, reviewThreadRootId: root.id }), messages: [{ role: 'user', text: 'use a Map here' }] });
+    github.addReviewComment(OWNER, REPO, number, { body: `Working on it.\n\n<!-- coder-agent-bot chat=${chat.id} state=running -->`, user: 'github-actions[bot]', inReplyTo: root.id });
+
+    const run = await runAction(coder, github, { event: 'pull_request', payload });
+    expect(run.outputs['status']).toBe('archived');
+    expect(coder.chat(chat.id).chat.archived).toBe(true);
+  });
+});
