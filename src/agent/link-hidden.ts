@@ -14,7 +14,7 @@
  * question before it), and blank lines, which end a paragraph and so any
  * link, are looked up by binary search in a list made once.
  */
-import { rangeWalker } from './markdown.js';
+import { nextOccurrence, rangeWalker } from './markdown.js';
 
 /** After `](`: spaces, a destination, spaces, a title, spaces, `)`. Sticky; the title may hold line breaks, not a blank line (checked apart). */
 const DESTINATION_AND_TITLE = /[ \t]*\n?[ \t]*(?:<[^<>\n]*>|[^\s()<]+)[ \t]*\n?[ \t]*("[^"]*"|'[^']*'|\([^()]*\))[ \t]*\n?[ \t]*\)/dy;
@@ -64,18 +64,6 @@ export function findHiddenLinkParts(text: string, code: readonly (readonly numbe
 /** Whether an `indexOf` answer (-1 for none) comes before `limit`. */
 const isBefore = (found: number, limit: number): boolean => found !== -1 && found < limit;
 
-/**
- * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part
- * of the text searched once: an answer at or after `from` still holds.
- */
-function nextOccurrence(text: string, needle: string): (from: number) => number {
-  let found = -2;
-  return (from) => {
-    if (found === -1 || found >= from) return found;
-    found = text.indexOf(needle, from);
-    return found;
-  };
-}
 
 /** Offsets of the `\n` that starts each blank line, in order. */
 function blankLineStarts(text: string): number[] {

@@ -46,7 +46,7 @@ export function scanFences(lines: readonly string[]): FenceScan {
   for (const line of lines) {
     if (open === null) {
       // Most lines hold neither fence character: one cheap search rules them out before the pattern.
-      const match = line.includes('``') || line.includes('~~') ? FENCE_OPEN.exec(line) : null;
+      const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
       // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
       const indent = (match?.[1] ?? '').replace(/[^\t]/g, ' ');
       const run = match?.[2];
@@ -109,6 +109,7 @@ export function findCode(text: string): CodeRanges {
   const lines = text.split('\n');
   const kinds = classifyLines(lines);
   const spans: number[] = [];
+  const ticks = new BacktickRuns(text);
   let offset = 0;
   let blockStart = -1;
   for (let i = 0; i < lines.length; i++) {
@@ -118,7 +119,7 @@ export function findCode(text: string): CodeRanges {
     if (inBlock && blockStart === -1) blockStart = offset;
     if (!inBlock && blockStart !== -1) {
       // A code span stays within its paragraph: a run of lines that are neither blank nor code.
-      codeSpans(text, blockStart, offset, spans);
+      codeSpans(text, blockStart, offset, spans, ticks);
       blockStart = -1;
     }
     if (kind === 'code') {
@@ -128,8 +129,21 @@ export function findCode(text: string): CodeRanges {
     }
     offset += length + 1;
   }
-  if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans);
+  if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
   return { lines, kinds, spans, html: htmlCodeElements(text, spans) };
+}
+
+/**
+ * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part
+ * of the text searched once: an answer at or after `from` still holds.
+ */
+export function nextOccurrence(text: string, needle: string): (from: number) => number {
+  let found = -2;
+  return (from) => {
+    if (found === -1 || found >= from) return found;
+    found = text.indexOf(needle, from);
+    return found;
+  };
 }
 
 /** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
@@ -168,31 +182,53 @@ function applyMask(text: string, ranges: readonly number[]): string {
 }
 
 /**
+ * Where the backticks are, shared by every paragraph of one text: the next
+ * backtick is searched for once and remembered while paragraphs before it
+ * ask (a search per paragraph to the end of the text made many paragraphs
+ * without a backtick quadratic: review-sec finding 8), and the run lists
+ * are allocated once and reused.
+ */
+class BacktickRuns {
+  at: Int32Array = new Int32Array(64);
+  length: Int32Array = new Int32Array(64);
+  /** `text.indexOf('`', from)` for non-decreasing `from`. */
+  readonly next: (from: number) => number;
+  constructor(text: string) {
+    this.next = nextOccurrence(text, '`');
+  }
+
+  /** Room for at least `count + 1` runs. */
+  reserve(count: number): void {
+    if (count < this.at.length) return;
+    this.at = grow(this.at);
+    this.length = grow(this.length);
+  }
+}
+
+/**
  * Code spans in `text[start, end)`: a run of n backticks opens one and the
  * next run of exactly n closes it; an unmatched run is literal. One pass
  * lists the runs, one backward pass links each to the next run of its
- * length, one forward pass pairs them: linear however many runs stay unmatched.
+ * length, one forward pass pairs them: linear however many runs stay
+ * unmatched, and paragraphs are asked for in order, so `ticks` reads each
+ * part of the text once.
  */
-function codeSpans(text: string, start: number, end: number, ranges: number[]): void {
-  const firstTick = text.indexOf('`', start);
+function codeSpans(text: string, start: number, end: number, ranges: number[], ticks: BacktickRuns): void {
+  const firstTick = ticks.next(start);
   // Most paragraphs hold no backtick: nothing to allocate for them.
   if (firstTick === -1 || firstTick >= end) return;
-  let at: Int32Array = new Int32Array(64);
-  let length: Int32Array = new Int32Array(64);
   let count = 0;
-  for (let k = firstTick; k !== -1 && k < end; k = text.indexOf('`', k)) {
+  for (let k = firstTick; k !== -1 && k < end; k = ticks.next(k)) {
     let e = k;
     while (e < end && text.charCodeAt(e) === 96) e++;
-    if (count === at.length) {
-      at = grow(at);
-      length = grow(length);
-    }
-    at[count] = k;
-    length[count] = e - k;
+    ticks.reserve(count);
+    ticks.at[count] = k;
+    ticks.length[count] = e - k;
     count++;
     k = e;
   }
   if (count < 2) return;
+  const { at, length } = ticks;
   const nextSame = new Int32Array(count);
   const lastByLength = new Map<number, number>();
   for (let i = count - 1; i >= 0; i--) {
