@@ -19,6 +19,14 @@ export interface Fence {
    * 0 would end the item and open a new block instead.
    */
   indent?: string;
+  /**
+   * The column a closing fence's indentation is counted from, when not 0:
+   * the content column of list markers before the opening fence, or, for
+   * an opening fence indented four columns or more (which only a list item
+   * makes a fence), the least content column that allows it. A closing
+   * fence is indented at most three columns past it (CommonMark §4.5).
+   */
+  container?: number;
 }
 
 /** Which lines are code, and the fence still open after the last line (if any). */
@@ -48,11 +56,14 @@ export function scanFences(lines: readonly string[]): FenceScan {
       // Most lines hold neither fence character: one cheap search rules them out before the pattern.
       const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
       // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
-      const indent = (match?.[1] ?? '').replace(/[^\t]/g, ' ');
+      const prefix = match?.[1] ?? '';
+      const indent = prefix.replace(/[^\t]/g, ' ');
       const run = match?.[2];
       // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
       if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
-        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}) };
+        const columns = indentColumns(indent);
+        const container = /[^ \t]/.test(prefix) ? columns : Math.max(0, columns - 3);
+        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}), ...(container > 0 ? { container } : {}) };
         inFence.push(true);
       } else {
         inFence.push(false);
@@ -80,11 +91,33 @@ export function closeOpenFence(text: string): string {
   return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
+/**
+ * CommonMark §4.5: the fence character at least as many times, indented at
+ * most three columns past the container's content column, then only spaces
+ * and tabs. Only ASCII spaces and tabs are indentation: a no-break space or
+ * an invisible character before the run makes the line code, as on GitHub
+ * (review-sec finding 1; `trim()` took any Unicode space).
+ */
 function isClosingFence(line: string, fence: Fence): boolean {
-  const trimmed = line.trim();
-  if (trimmed.length < fence.length) return false;
-  for (const ch of trimmed) if (ch !== fence.char) return false;
+  let k = 0;
+  while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k++;
+  if (indentColumns(line.slice(0, k)) > (fence.container ?? 0) + 3) return false;
+  const code = fence.char.charCodeAt(0);
+  let run = 0;
+  while (k < line.length && line.charCodeAt(k) === code) {
+    k++;
+    run++;
+  }
+  if (run < fence.length) return false;
+  for (; k < line.length; k++) if (line.charCodeAt(k) !== 32 && line.charCodeAt(k) !== 9) return false;
   return true;
+}
+
+/** Columns of a run of spaces and tabs, tabs to the next multiple of four (CommonMark §2.2). */
+function indentColumns(whitespace: string): number {
+  let columns = 0;
+  for (let k = 0; k < whitespace.length; k++) columns += whitespace.charCodeAt(k) === 9 ? 4 - (columns % 4) : 1;
+  return columns;
 }
 
 /** Stands in for masked code; any character that is neither space nor a Markdown marker. */
