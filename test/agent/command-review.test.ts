@@ -30,6 +30,19 @@ describe('parseAgentCommand: code or hidden text on GitHub never triggers (revie
   });
 
   it.each([
+    // A fence interrupts the paragraph holding `<!--`: the comment never hides it, so what follows stays code.
+    ['a comment opened before a fence', `foo <!--\n\`\`\`\n-->\n${ask}\n\`\`\`\n`],
+    // What follows a comment from an earlier line continues that line ("a/agent …"), so it starts none.
+    ['a comment that ends on the line of the phrase', `a <!--\n-->${ask}\n`],
+  ])('comments are read after code: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it('a comment or an invisible character inside the phrase on its line still triggers, and leaves the prompt', () => {
+    expect(parseAgentCommand('/ag<!-- x -->ent do \u200BX <!-- not this -->')).toEqual({ kind: 'prompt', prompt: 'do X' });
+  });
+
+  it.each([
     // CommonMark §4.6 type 6: `<div` at a line end opens an HTML block; the browser reads the next line as attributes.
     ['a <div whose attributes run over lines without a valid name', `Hello\n\n<div\n${ask}>\n`],
     ['an unclosed <div tag', `<div\n${ask}\n`],
@@ -67,12 +80,13 @@ describe('parseAgentCommand: code or hidden text on GitHub never triggers (revie
 describe('parseAgentCommand: a visible command at the start of a line of prose triggers (review-sec finding 7)', () => {
   it.each([
     // `<!-->` is a whole (empty) comment in CommonMark and HTML; the sanitiser hides up to the next `-->`.
-    ['after an empty comment <!-->', '<!-->\n/agent do X\n-->\n'],
+    // The prompt is the rest of the text, which GitHub shows: the lone `-->` too.
+    ['after an empty comment <!-->', '<!-->\n/agent do X\n-->\n', 'do X\n-->'],
     // `<!--` inside inline code is code, not a comment.
-    ['between inline code spans holding <!-- and -->', '`<!--`\n/agent do X\n`-->`\n'],
+    ['between inline code spans holding <!-- and -->', '`<!--`\n/agent do X\n`-->`\n', 'do X\n`-->`'],
     // Lazy continuation applies to paragraphs only: after a quoted heading the line is outside the quote.
-    ['after a quoted heading', '> # Heading\n/agent do X\n'],
-  ])('%s', (_name, text) => {
-    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt: 'do X' });
+    ['after a quoted heading', '> # Heading\n/agent do X\n', 'do X'],
+  ])('%s', (_name, text, prompt) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
   });
 });
