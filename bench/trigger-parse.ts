@@ -44,6 +44,8 @@ const INPUTS: Record<string, string> = {
   // review-sec finding 8: each paragraph searched for a backtick to the end of the text (1.7 s per MB).
   'paragraphs without a backtick ("a\\n\\n") after the request': fill('a\n\n', '/agent x\n'),
   'paragraphs with one backtick ("a`\\n\\n") after the request': fill('a`\n\n', '/agent x\n'),
+  // List items holding quotes and definitions (review-sec finding 5).
+  'list items with definitions and quotes before the request': before('- [a]: b "\nc\n- > d\n'),
   // Comments are read after code (review-sec finding 2): openers inside code spans, and unclosed openers.
   'comment openers in code spans ("`<!--`") before the request': before('`<!--` a\n'),
   'comments over lines ("<!-- a\\n-->") before the request': before('<!-- a\n-->b\n'),
