@@ -309,8 +309,9 @@ function htmlCodeElements(text: string, spans: readonly number[]): number[] {
     if (inSpan(m.index)) continue;
     const closeTag = `</${(m[1] ?? '').toLowerCase()}`;
     let close = lower.indexOf(closeTag, m.index);
-    // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits).
-    while (close !== -1 && inSpan(close)) close = lower.indexOf(closeTag, close + 1);
+    // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits),
+    // and neither does a longer name (`</prefix>` for `<pre>`: review-sec finding 6).
+    while (close !== -1 && (inSpan(close) || !endsTagName(lower, close + closeTag.length))) close = lower.indexOf(closeTag, close + 1);
     const gt = close === -1 ? -1 : lower.indexOf('>', close);
     const end = gt === -1 ? text.length : gt + 1;
     ranges.push(m.index, end);
@@ -318,6 +319,11 @@ function htmlCodeElements(text: string, spans: readonly number[]): number[] {
     open.lastIndex = end;
   }
   return ranges;
+}
+
+/** Whether a tag name ends at `index`: whitespace, `/`, `>` or the end of the text follows (HTML tag names run to one of them). */
+function endsTagName(text: string, index: number): boolean {
+  return index >= text.length || /[\s/>]/.test(text.charAt(index));
 }
 
 /**
