@@ -44,6 +44,9 @@ const INPUTS: Record<string, string> = {
   // review-sec finding 8: each paragraph searched for a backtick to the end of the text (1.7 s per MB).
   'paragraphs without a backtick ("a\\n\\n") after the request': fill('a\n\n', '/agent x\n'),
   'paragraphs with one backtick ("a`\\n\\n") after the request': fill('a`\n\n', '/agent x\n'),
+  // Reference-style images with alt text over lines, and spaces after "](" (review-sec finding 4; the spaces were quadratic).
+  'reference image openers ("![a\\n") before a far "][" ': `${'![a\n'.repeat((MB - 40) / 4)}][u]\n\n/agent go`,
+  'spaces after "](" before the request': `[a](${' '.repeat(MB - 40)}\n\n/agent go`,
   // List items holding quotes and definitions (review-sec finding 5).
   'list items with definitions and quotes before the request': before('- [a]: b "\nc\n- > d\n'),
   // Comments are read after code (review-sec finding 2): openers inside code spans, and unclosed openers.

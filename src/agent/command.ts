@@ -56,6 +56,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const inHidden = rangeWalker(hiddenHtml);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
+  const firstChar = trimmedPhrase.charAt(0).toLowerCase();
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
   let offset = 0;
@@ -66,7 +67,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example.
     if (kinds[index] !== 'prose') continue;
     const phraseAt = firstShown(marked, lineStart, lineStart + line.length, comments, inComment);
-    if (phraseAt === -1) continue;
+    // Most lines do not even start with the phrase's first character: no need to read on.
+    if (phraseAt === -1 || marked.charAt(phraseAt).toLowerCase() !== firstChar) continue;
     const shown = shownText(marked, phraseAt, lineStart + line.length, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
