@@ -49,6 +49,9 @@ const INPUTS: Record<string, string> = {
   'spaces after "](" before the request': `[a](${' '.repeat(MB - 40)}\n\n/agent go`,
   // List items holding quotes and definitions (review-sec finding 5).
   'list items with definitions and quotes before the request': before('- [a]: b "\nc\n- > d\n'),
+  // Raw HTML GitHub does not show (review-sec finding 3): block tags, processing instructions.
+  'block tags over lines ("<div\\n") before the request': before('<div\n'),
+  'processing instructions on one line ("<?<?") before a far "?>"': `${'<?'.repeat((MB - 40) / 2)}?>\n\n/agent go`,
   // Comments are read after code (review-sec finding 2): openers inside code spans, and unclosed openers.
   'comment openers in code spans ("`<!--`") before the request': before('`<!--` a\n'),
   'comments over lines ("<!-- a\\n-->") before the request': before('<!-- a\n-->b\n'),

@@ -53,6 +53,20 @@ describe('parseAgentCommand: code or hidden text on GitHub never triggers (revie
     expect(parseAgentCommand(text)).toBeNull();
   });
 
+  it.each([
+    ['a declaration over lines', `<!X\n${ask}>\n`],
+    ['CDATA over lines', `<![CDATA[\n${ask}\n]]>\n`],
+    ['an inline processing instruction over lines', `Hello <?\n${ask}\n?>\n`],
+    ['a block tag after a list marker', `- <div\n${ask}>\n`],
+  ])('other raw HTML GitHub does not show: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it('text between block tags is shown, and so triggers', () => {
+    expect(parseAgentCommand('<div>\n/agent do X\n</div>\n')).toEqual({ kind: 'prompt', prompt: 'do X\n</div>' });
+    expect(parseAgentCommand('<details><summary>Log</summary>\n\n/agent do X\n')).toEqual({ kind: 'prompt', prompt: 'do X' });
+  });
+
   it('alt text over lines of a reference-style image', () => {
     expect(parseAgentCommand(`![screenshot\n${ask}][logo]\n\n[logo]: https://example.com/a.png\n`)).toBeNull();
   });
