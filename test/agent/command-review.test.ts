@@ -5,7 +5,7 @@
  * against CommonMark (micromark 4) and GitHub's HTML sanitiser.
  */
 import { describe, expect, it } from '@jest/globals';
-import { parseAgentCommand } from '../../src/agent/command.js';
+import { mentionsPhrase, parseAgentCommand } from '../../src/agent/command.js';
 
 const ask = '/agent delete the release branch';
 
@@ -102,5 +102,21 @@ describe('parseAgentCommand: a visible command at the start of a line of prose t
     ['after a quoted heading', '> # Heading\n/agent do X\n', 'do X'],
   ])('%s', (_name, text, prompt) => {
     expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
+  });
+});
+
+describe('mentionsPhrase: the App\'s cheap filter never says no where a request is found', () => {
+  it.each([
+    ['/ag<!-- x -->ent do X'],
+    ['`<!--`\n/agent do X\n`-->`'],
+    ['\u200B/ag\u200Bent do X'],
+    ['/AGENT do X'],
+  ])('%j', (text) => {
+    expect(parseAgentCommand(text)).not.toBeNull();
+    expect(mentionsPhrase(text)).toBe(true);
+  });
+
+  it('says no for text without the phrase or an HTML comment', () => {
+    expect(mentionsPhrase('thanks, looks good\n`code`')).toBe(false);
   });
 });
