@@ -49,27 +49,27 @@ export interface FenceScan {
 const FENCE_OPEN = /^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
 
 export function scanFences(lines: readonly string[]): FenceScan {
-  const inFence: boolean[] = [];
+  // Made whole and filled by index: pushing hundreds of thousands of entries cost several times more.
+  const inFence: boolean[] = new Array<boolean>(lines.length).fill(false);
   let open: Fence | null = null;
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
     if (open === null) {
       // Most lines hold neither fence character: one cheap search rules them out before the pattern.
       const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
-      // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
-      const prefix = match?.[1] ?? '';
-      const indent = prefix.replace(/[^\t]/g, ' ');
       const run = match?.[2];
       // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
       if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
+        // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
+        const prefix = match?.[1] ?? '';
+        const indent = prefix.replace(/[^\t]/g, ' ');
         const columns = indentColumns(indent);
         const container = /[^ \t]/.test(prefix) ? columns : Math.max(0, columns - 3);
         open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}), ...(container > 0 ? { container } : {}) };
-        inFence.push(true);
-      } else {
-        inFence.push(false);
+        inFence[i] = true;
       }
     } else {
-      inFence.push(true);
+      inFence[i] = true;
       if (isClosingFence(line, open)) open = null;
     }
   }
