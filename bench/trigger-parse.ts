@@ -5,6 +5,7 @@
  * work is linear in the text, so a megabyte is a small constant).
  */
 import { parseAgentCommand } from '../src/agent/command.js';
+import { findImageUrls } from '../src/agent/images.js';
 import { stripMarkers } from '../src/agent/marker.js';
 import type { BenchRow } from './report.js';
 
@@ -40,6 +41,31 @@ const INPUTS: Record<string, string> = {
   'brackets before one far "](" and a title over lines': `${'[!'.repeat((MB - 40) / 2)}](u "t\nx")\n\n/agent go`,
   'bare fences ("```" × 262,144) after the request': `/agent go\n${'```\n'.repeat(262_144)}`,
   'list-item fences ("- ```") before the request': before('- ```\n'),
+  // review-sec finding 8: each paragraph searched for a backtick to the end of the text (1.7 s per MB).
+  'paragraphs without a backtick ("a\\n\\n") after the request': fill('a\n\n', '/agent x\n'),
+  'paragraphs with one backtick ("a`\\n\\n") after the request': fill('a`\n\n', '/agent x\n'),
+  // Reference-style images with alt text over lines, and spaces after "](" (review-sec finding 4; the spaces were quadratic).
+  'reference image openers ("![a\\n") before a far "][" ': `${'![a\n'.repeat((MB - 40) / 4)}][u]\n\n/agent go`,
+  'spaces after "](" before the request': `[a](${' '.repeat(MB - 40)}\n\n/agent go`,
+  // List items holding quotes and definitions (review-sec finding 5).
+  'list items with definitions and quotes before the request': before('- [a]: b "\nc\n- > d\n'),
+  // Raw HTML GitHub does not show (review-sec finding 3): block tags, processing instructions.
+  'block tags over lines ("<div\\n") before the request': before('<div\n'),
+  'processing instructions on one line ("<?<?") before a far "?>"': `${'<?'.repeat((MB - 40) / 2)}?>\n\n/agent go`,
+  // Comments are read after code (review-sec finding 2): openers inside code spans, and unclosed openers.
+  'comment openers in code spans ("`<!--`") before the request': before('`<!--` a\n'),
+  'comments over lines ("<!-- a\\n-->") before the request': before('<!-- a\n-->b\n'),
+};
+
+/**
+ * Image finding (images.ts) on the request's text: runs for writers only,
+ * after the permission check, but on every request. review-sec finding 9:
+ * patterns from every opener to the end of the text took 129 s per MB.
+ */
+const IMAGE_INPUTS: Record<string, string> = {
+  'image openers without "]" ("![a")': fill('![a', '/agent x\n'),
+  '<img tags without ">" ("<img ")': fill('<img ', '/agent x\n'),
+  '<img tags without a value ("<img src")': fill('<img src', '/agent x\n'),
 };
 
 /**
@@ -78,6 +104,10 @@ export async function benchTriggerParse(): Promise<BenchRow[]> {
     const { cpu, wall } = bestMs(text);
     return { name: `parse 1 MB: ${name}`, value: Math.round(cpu), unit: `ms CPU (${Math.round(wall)} ms wall)`, goal: '< 100 ms CPU', ok: cpu < 100 };
   });
+  for (const [name, text] of Object.entries(IMAGE_INPUTS)) {
+    const { cpu, wall } = bestMs(text, findImageUrls);
+    rows.push({ name: `find images in 1 MB: ${name}`, value: Math.round(cpu), unit: `ms CPU (${Math.round(wall)} ms wall)`, goal: '< 100 ms CPU', ok: cpu < 100 });
+  }
   const nested = nestedLookalikes();
   const { cpu, wall } = bestMs(nested, stripMarkers);
   const perMb = (cpu * MB) / nested.length;

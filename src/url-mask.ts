@@ -14,8 +14,15 @@
  * character, then the rest of the URL. A scheme is read only from the start
  * of its run of scheme characters (the look-behind), so a long run such as
  * `a.a.a.…` is read once, not once per letter: linear.
+ *
+ * The URL ends at `'`, `)` or `]` so that prose around it (`(see https://x)`)
+ * stays prose, but userinfo may hold them (RFC 3986 §3.2.1 allows `'()`,
+ * and a password that failed to parse may hold `]`): an authority up to an
+ * `@` before any `/`, `?`, `#` or space is read whole first (review-sec
+ * finding 11). That look-ahead stops at the next `/`, which the next URL's
+ * `//` starts with, so each part of the text is read a bounded number of times.
  */
-const URL_IN_TEXT = /(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:|(?<![\w:/]))\/\/[^\s<>"'`)\]]+/gi;
+const URL_IN_TEXT = /(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:|(?<![\w:/]))\/\/(?:[^\s<>"`/?#@]*@)?[^\s<>"'`)\]]+/gi;
 
 /**
  * `name=value` where the name says the value is a credential

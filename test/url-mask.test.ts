@@ -43,6 +43,20 @@ describe('maskUrl: the one masking function for URLs the bot echoes', () => {
     }
   });
 
+  // review-sec finding 11: free text ended the URL at these characters, before the `@`.
+  it.each([
+    ['connect to https://admin:pa)ss@coder.example.com failed', 'pa)ss', 'connect to https://***@coder.example.com failed'],
+    ["connect to https://admin:it's@coder.example.com failed", "it's", 'connect to https://***@coder.example.com failed'],
+    ['connect to postgres://app:se]cret@db.internal/app failed', 'se]cret', 'connect to postgres://***@db.internal/app failed'],
+  ])('masks a password holding a character that ends URLs in prose: %s', (text, password, masked) => {
+    expect(maskUrlsIn(text)).not.toContain(password);
+    expect(maskUrlsIn(text)).toBe(masked);
+  });
+
+  it("still ends a URL at ')' or ']' when no userinfo follows", () => {
+    expect(maskUrlsIn('(see https://x.example/p?token=t) and [https://y.example/q]')).toBe('(see https://x.example/p?***) and [https://y.example/q]');
+  });
+
   it('a Coder URL that does not parse is reported without its password', () => {
     let message = '';
     try {

@@ -5,11 +5,12 @@
  * a line of prose. Inside code it is an example, and in a quoted line it is
  * someone quoting an earlier request, which must not run it again.
  */
+import { findHtmlComments } from './comment-hidden.js';
 import { findHiddenHtml } from './html-hidden.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import type { LineKind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
-import { sanitizeUntrusted } from './sanitize.js';
+import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
 
@@ -30,28 +31,33 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * after it, trimmed, without quoted lines and link reference definitions.
  * Returns null when there is no request. Linear in the text.
  *
- * The text is read as a person sees it: hidden content (HTML comments,
- * invisible characters) is removed first, so a phrase hidden in a comment
- * does not trigger and an invisible character before it does not stop it.
- * Other text GitHub does not show (`<script>`/`<style>` elements, tags that
- * run over lines: html-hidden.ts; image alt text and link titles that run
- * over lines: link-hidden.ts) neither triggers nor goes into the prompt.
+ * The text is read as GitHub reads it: blocks and code first, on the text
+ * as written (invisible characters are content there, so `\u200B\`\`\`` is
+ * no fence), then what GitHub does not show is skipped: HTML comments
+ * outside code (comment-hidden.ts) and invisible characters, so a phrase
+ * hidden in a comment does not trigger and an invisible character before
+ * it does not stop it. Other text GitHub does not show (`<script>`/`<style>`
+ * elements, tags that run over lines: html-hidden.ts; image alt text, link
+ * titles and destinations that run over lines: link-hidden.ts) neither
+ * triggers nor goes into the prompt.
  */
 export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): AgentCommand | null {
   const trimmedPhrase = phrase.trim();
   if (trimmedPhrase === '') throw new RangeError('The trigger phrase is empty; set it to something like "/agent".');
-
-  const visible = sanitizeUntrusted(text);
   // The cheap check first: most comments never name the bot, and they cost one search.
-  if (!visible.toLowerCase().includes(trimmedPhrase.toLowerCase())) return null;
-  const { lines, kinds, spans, html } = findCode(visible);
-  const hiddenHtml = findHiddenHtml(visible, [spans, html]);
-  const hiddenLinks = findHiddenLinkParts(visible, [spans, html, hiddenHtml]);
+  if (!mentionsPhrase(text, trimmedPhrase)) return null;
+  const marked = markInvisible(text);
+  const { lines, kinds, spans, html } = findCode(marked);
+  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds));
+  const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, comments]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
   const inHiddenLink = rangeWalker(hiddenLinks);
-  const trigger = new RegExp(`^[ \\t]*${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
+  const inComment = rangeWalker(comments);
+  const firstChar = trimmedPhrase.charAt(0).toLowerCase();
+  const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
   let offset = 0;
   for (let index = 0; index < lines.length; index++) {
@@ -60,13 +66,84 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     offset += line.length + 1;
     // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example.
     if (kinds[index] !== 'prose') continue;
-    const match = trigger.exec(line);
-    if (match === null) continue;
-    const phraseAt = lineStart + match[0].length - trimmedPhrase.length;
+    const phraseAt = firstShown(marked, lineStart, lineStart + line.length, comments, inComment);
+    // Most lines do not even start with the phrase's first character: no need to read on.
+    if (phraseAt === -1 || marked.charAt(phraseAt).toLowerCase() !== firstChar) continue;
+    const shown = shownText(marked, phraseAt, lineStart + line.length, comments, trimmedPhrase.length + 1);
+    if (!trigger.test(shown.text)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
-    return toCommand(promptText(visible, lineStart + match[0].length, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...hiddenLinks]).trim());
+    const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
+    const prompt = promptText(marked, after, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...hiddenLinks, ...comments]);
+    return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
+}
+
+/**
+ * The offset of the first shown character of the line [from, to): after
+ * spaces, tabs, invisible characters and comments that start on this line.
+ * -1 when the line shows nothing, or when a comment from an earlier line
+ * runs into it: what follows such a comment continues that earlier line
+ * (`a<!--⏎-->/agent` reads "a/agent").
+ */
+function firstShown(text: string, from: number, to: number, comments: readonly number[], inComment: (offset: number) => boolean): number {
+  let k = from;
+  while (k < to) {
+    const code = text.charCodeAt(k);
+    if (code === 32 || code === 9 || code === 0x200b) k++;
+    else if (inComment(k)) {
+      const end = commentEnd(comments, k);
+      if (end.start < from) return -1;
+      k = end.end;
+    } else return k;
+  }
+  return -1;
+}
+
+/** The comment range holding `offset` (binary search). */
+function commentEnd(comments: readonly number[], offset: number): { start: number; end: number } {
+  let lo = 0;
+  let hi = comments.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((comments[mid * 2 + 1] ?? 0) <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return { start: comments[lo * 2] ?? offset, end: comments[lo * 2 + 1] ?? offset + 1 };
+}
+
+/**
+ * Up to `count` shown characters of [from, to) (comments and invisible
+ * characters skipped), and for each the offset just after it.
+ */
+function shownText(text: string, from: number, to: number, comments: readonly number[], count: number): { text: string; ends: number[] } {
+  let shown = '';
+  const ends: number[] = [];
+  let c = 0;
+  for (let k = from; k < to && ends.length < count; ) {
+    while (c < comments.length && (comments[c + 1] ?? 0) <= k) c += 2;
+    if (c < comments.length && (comments[c] ?? Infinity) <= k) {
+      k = comments[c + 1] ?? to;
+      continue;
+    }
+    const ch = text.charAt(k);
+    k++;
+    if (ch === INVISIBLE_MARK) continue;
+    shown += ch;
+    ends.push(k);
+  }
+  return { text: shown, ends };
+}
+
+/** The offsets where code blocks start (the first line of each run of code lines), in order. */
+function codeBlockStarts(lines: readonly string[], kinds: readonly LineKind[]): number[] {
+  const starts: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (kinds[i] === 'code' && kinds[i - 1] !== 'code') starts.push(offset);
+    offset += (lines[i] ?? '').length + 1;
+  }
+  return starts;
 }
 
 /**
@@ -100,14 +177,15 @@ function promptText(text: string, start: number, after: { lines: readonly string
 }
 
 /**
- * Whether `text` contains `phrase` anywhere, ignoring case: a test linear in
- * the text that rules out most comments before any Markdown is read.
- * Hidden content (HTML comments, invisible characters) is removed first, as
- * `parseAgentCommand` does, so the answer never differs from it on "no".
+ * Whether `text` may hold `phrase`, ignoring case: a test linear in the text
+ * that rules out most comments before any Markdown is read. Invisible
+ * characters are skipped, and a text holding an HTML comment always passes
+ * (which comments hide depends on its code), so the answer never differs
+ * from `parseAgentCommand` on "no".
  */
 export function mentionsPhrase(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): boolean {
   const needle = phrase.trim().toLowerCase();
-  return needle !== '' && sanitizeUntrusted(text).toLowerCase().includes(needle);
+  return needle !== '' && (text.includes('<!--') || markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle));
 }
 
 /**

@@ -11,10 +11,45 @@
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
-import { rangeWalker } from './markdown.js';
+import { nextOccurrence, rangeWalker } from './markdown.js';
 
-/** `<name` or `</name` (CommonMark §6.6 tag names). */
-const TAG_START = /<(\/?)([A-Za-z][A-Za-z0-9-]*)/g;
+/**
+ * `<name` or `</name` (CommonMark §6.6 tag names), `<?` (a processing
+ * instruction) or `<!` then a letter or `[CDATA[` (a declaration, CDATA).
+ */
+const TAG_START = /<(?:(\/?)([A-Za-z][A-Za-z0-9-]*)|(\?)|!(\[CDATA\[|[A-Za-z]))/g;
+
+/**
+ * CommonMark §4.6 type 6: at the start of a line, `<name` or `</name` with
+ * one of these names opens an HTML block whatever follows on the line, so
+ * the tag is raw HTML even when CommonMark's tag grammar rejects it
+ * (`<div⏎/agent …>`: the browser reads the next line as attributes, or
+ * drops a tag never closed). Review-sec finding 3.
+ */
+const BLOCK_NAMES = new Set(
+  'address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul'.split(' '),
+);
+
+/** Characters that may stand before a block's `<` on its line: indentation, list item and quote markers. */
+const BEFORE_BLOCK = new Set([32, 9, 45, 42, 43, 46, 41, 62, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
+
+/**
+ * Whether the `<` at `start` begins a line's content (only indentation,
+ * list item and quote markers before it). The backward scan stops at the
+ * first other character, `<` included, so each part of a line is scanned
+ * once however many tags it holds.
+ */
+function startsBlock(text: string, start: number): boolean {
+  for (let k = start - 1; k >= 0; k--) {
+    const code = text.charCodeAt(k);
+    if (code === 10) return true;
+    if (!BEFORE_BLOCK.has(code)) return false;
+  }
+  return true;
+}
+
+/** Processing instructions, declarations and CDATA (CommonMark §4.6 types 3–5, §6.6): raw HTML to their closer. */
+const CLOSERS: Record<string, string> = { '?': '?>', '[CDATA[': ']]>' };
 
 /**
  * A whole open tag from its `<` (CommonMark §6.6): attribute names, values
@@ -36,22 +71,49 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const lower = text.toLowerCase();
   const tags = new RegExp(TAG_START.source, TAG_START.flags);
+  const next: Record<string, (from: number) => number> = {};
+  // Each closer's next place is searched once for all the openers before it.
+  const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
   for (let m = tags.exec(text); m !== null; m = tags.exec(text)) {
     const start = m.index;
-    if (m[1] === '/' || inCode.some((walk) => walk(start))) continue;
+    if (inCode.some((walk) => walk(start))) continue;
     const name = (m[2] ?? '').toLowerCase();
+    const special = m[3] ?? m[4];
     let end = -1;
-    if (DROPPED_ELEMENTS.has(name) && /^[\s/>]/.test(text.charAt(start + m[0].length) || '>')) {
+    if (special !== undefined) {
+      // A processing instruction, declaration or CDATA runs to its closer; one never closed is raw HTML to the
+      // end when it starts a block (types 3–5), and literal text inline.
+      const closer = CLOSERS[special] ?? '>';
+      const close = nextCloser(closer, start + m[0].length);
+      if (close !== -1) end = close + closer.length;
+      else if (startsBlock(text, start)) end = text.length;
+    } else if (BLOCK_NAMES.has(name) && /^(?:[\s>]|\/>|$)/.test(text.slice(start + m[0].length, start + m[0].length + 2)) && startsBlock(text, start)) {
+      // A block-level tag runs to the next `>` (the browser's rule), or to the end when none follows.
+      OPEN_TAG.lastIndex = start;
+      const tag = m[1] === '/' ? null : OPEN_TAG.exec(text);
+      const gt = tag === null ? nextCloser('>', start) : start + tag[0].length - 1;
+      end = gt === -1 ? text.length : gt + 1;
+    } else if (m[1] === '/') {
+      continue;
+    } else if (DROPPED_ELEMENTS.has(name) && /^[\s/>]/.test(text.charAt(start + m[0].length) || '>')) {
       const close = lower.indexOf(`</${name}`, start + m[0].length);
       const gt = close === -1 ? -1 : text.indexOf('>', close);
       end = gt === -1 ? text.length : gt + 1;
+      // Dropped whole, even on one line.
+      hidden.push(start, end);
+      if (end >= text.length) break;
+      tags.lastIndex = end;
+      continue;
     } else {
       OPEN_TAG.lastIndex = start;
       const tag = OPEN_TAG.exec(text);
       if (tag !== null && tag[0].includes('\n')) end = start + tag[0].length;
     }
     if (end === -1) continue;
-    hidden.push(start, end);
+    // Raw HTML on one line hides nothing that could start a line; it is skipped all the same, so openers inside
+    // it are not read again (linear).
+    const newline = nextCloser('\n', start);
+    if (newline !== -1 && newline < end) hidden.push(start, end);
     if (end >= text.length) break;
     tags.lastIndex = end;
   }

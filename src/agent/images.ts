@@ -3,15 +3,23 @@
  * to Coder and sent to the agent as file parts. Which bytes Coder accepts
  * is coder/files.ts's business.
  */
-import { maskCode } from './markdown.js';
+import { maskCode, nextOccurrence } from './markdown.js';
 
 /** More would slow every request and rarely help; the first few screenshots carry the point. */
 export const MAX_IMAGES = 5;
 
-/** `![alt](url)` and `![alt](<url> "title")`. */
-const MARKDOWN_IMAGE = /!\[[^\]]*\]\(\s*<?([^\s<>()]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
-/** `<img ... src="url">`, any attribute order, any quotes. */
-const HTML_IMAGE = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+/**
+ * What follows an image's `]`: `(url)` or `(<url> "title")`. Sticky, tried
+ * once per `]` that follows an `![` (review-sec finding 9: a pattern from
+ * every `![` to the next `]` rescanned the rest of the text for each opener).
+ */
+const MARKDOWN_IMAGE_TAIL = /\(\s*<?([^\s<>()]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/y;
+/** `src=` after whitespace, in an `<img` tag; the value is read by `SRC_VALUE`. */
+const SRC_NAME = /\ssrc\s*=\s*/gi;
+/** A `src` value: double, single or unquoted. Sticky. */
+const SRC_VALUE = /"([^"]*)"|'([^']*)'|([^\s>]+)/y;
+/** `<img` as a whole tag name. */
+const IMG_OPEN = /<img\b/gi;
 
 /**
  * Image URLs in the request's Markdown, in order of appearance, without
@@ -25,8 +33,8 @@ export function findImageUrls(markdownText: string): string[] {
   const text = markdownText.replace(/\r\n?/g, '\n');
   const masked = maskCode(text);
   const found: { index: number; url: string }[] = [];
-  for (const m of masked.matchAll(MARKDOWN_IMAGE)) found.push({ index: m.index, url: m[1] ?? '' });
-  for (const m of masked.matchAll(HTML_IMAGE)) found.push({ index: m.index, url: decodeEntities(m[1] ?? m[2] ?? m[3] ?? '') });
+  markdownImages(masked, found);
+  htmlImages(masked, found);
   found.sort((a, b) => a.index - b.index);
 
   const urls: string[] = [];
@@ -48,4 +56,65 @@ function isWebUrl(value: string): boolean {
 
 function decodeEntities(value: string): string {
   return value.replace(/&(amp|quot|#39|lt|gt);/g, (_m, name: string) => ({ amp: '&', quot: '"', '#39': "'", lt: '<', gt: '>' })[name] ?? '');
+}
+
+type Found = { index: number; url: string }[];
+
+/**
+ * `![alt](url)` and `![alt](<url> "title")`, the alt text holding no `]`.
+ * Every `![` before one `]` shares that `]` and what follows it, so the
+ * tail is read once per `]`: linear in the text.
+ */
+function markdownImages(text: string, found: Found): void {
+  const nextClose = nextOccurrence(text, ']');
+  let readAt = -1;
+  let tail: RegExpExecArray | null = null;
+  for (let open = text.indexOf('!['); open !== -1; open = text.indexOf('![', open + 1)) {
+    const close = nextClose(open + 2);
+    if (close === -1) return;
+    if (readAt !== close) {
+      readAt = close;
+      MARKDOWN_IMAGE_TAIL.lastIndex = close + 1;
+      tail = MARKDOWN_IMAGE_TAIL.exec(text);
+    }
+    if (tail === null) continue;
+    found.push({ index: open, url: tail[1] ?? '' });
+    open = close + tail[0].length;
+  }
+}
+
+/**
+ * `<img … src="url">`, any attribute order, any quotes: the first `src=`
+ * after the `<img` and before the tag's `>` (or the end of the text). The
+ * next `>` and the next `src=` are each searched once for all the tags
+ * before them, and a value is read once: linear in the text.
+ */
+function htmlImages(text: string, found: Found): void {
+  const nextGt = nextOccurrence(text, '>');
+  const names = new RegExp(SRC_NAME.source, SRC_NAME.flags);
+  let src: RegExpExecArray | null = null;
+  let searched = false;
+  let readAt = -1;
+  let value: RegExpExecArray | null = null;
+  const opens = new RegExp(IMG_OPEN.source, IMG_OPEN.flags);
+  for (let m = opens.exec(text); m !== null; m = opens.exec(text)) {
+    const from = m.index + m[0].length;
+    if (!searched || (src !== null && src.index < from)) {
+      names.lastIndex = from;
+      src = names.exec(text);
+      searched = true;
+    }
+    if (src === null) return;
+    const gt = nextGt(from);
+    if (gt !== -1 && gt < src.index) continue;
+    const at = src.index + src[0].length;
+    if (readAt !== at) {
+      readAt = at;
+      SRC_VALUE.lastIndex = at;
+      value = SRC_VALUE.exec(text);
+    }
+    if (value === null) continue;
+    found.push({ index: m.index, url: decodeEntities(value[1] ?? value[2] ?? value[3] ?? '') });
+    opens.lastIndex = Math.max(opens.lastIndex, at + value[0].length);
+  }
 }

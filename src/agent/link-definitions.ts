@@ -28,13 +28,15 @@ const isSpaceOrTab = (ch: string | undefined): boolean => ch === ' ' || ch === '
 /**
  * The index of the last line of the definition that starts at line `start`,
  * or -1 when none starts there. `runEnd` is the index of the first line
- * after `start` that would end a paragraph (or `lines.length`).
+ * after `start` that would end a paragraph (or `lines.length`); `fromCol`
+ * is the column of a list item's content when the line starts one.
  */
-export function definitionEnd(lines: readonly string[], start: number, runEnd: number): number {
+export function definitionEnd(lines: readonly string[], start: number, runEnd: number, fromCol = 0): number {
   const first = lines[start] ?? '';
-  const open = LABEL_START.exec(first);
+  // A definition in a list item starts at the item's content (`fromCol`, after its markers).
+  const open = LABEL_START.exec(fromCol > 0 ? first.slice(fromCol) : first);
   if (open === null) return -1;
-  const at: Cursor = { line: start, col: open[0].length };
+  const at: Cursor = { line: start, col: fromCol + open[0].length };
   if (!readLabel(lines, at, runEnd)) return -1;
   if (lines[at.line]?.[at.col] !== ':') return -1;
   at.col++;

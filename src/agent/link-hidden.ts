@@ -14,10 +14,16 @@
  * question before it), and blank lines, which end a paragraph and so any
  * link, are looked up by binary search in a list made once.
  */
-import { rangeWalker } from './markdown.js';
+import { nextOccurrence, rangeWalker } from './markdown.js';
 
-/** After `](`: spaces, a destination, spaces, a title, spaces, `)`. Sticky; the title may hold line breaks, not a blank line (checked apart). */
-const DESTINATION_AND_TITLE = /[ \t]*\n?[ \t]*(?:<[^<>\n]*>|[^\s()<]+)[ \t]*\n?[ \t]*("[^"]*"|'[^']*'|\([^()]*\))[ \t]*\n?[ \t]*\)/dy;
+/**
+ * After `](`: spaces (at most one line break among them), a destination,
+ * spaces, an optional title, spaces, `)`. Sticky; the title may hold line
+ * breaks, not a blank line (checked apart). Each run of spaces is read as
+ * `[ \t]*(?:\n[ \t]*)?`, which splits it one way only: `[ \t]*\n?[ \t]*`
+ * tried every split of a long run of spaces, quadratic in its length.
+ */
+const DESTINATION_AND_TITLE = /([ \t]*(?:\n[ \t]*)?)(<[^<>\n]*>|[^\s()<]+)(?:[ \t]*(?:\n[ \t]*)?("[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*(?:\n[ \t]*)?\)/y;
 
 /**
  * Hidden link parts in `text` outside `code` (sorted flat [start, end)
@@ -25,7 +31,13 @@ const DESTINATION_AND_TITLE = /[ \t]*\n?[ \t]*(?:<[^<>\n]*>|[^\s()<]+)[ \t]*\n?[
  * offsets, each holding a line break.
  */
 export function findHiddenLinkParts(text: string, code: readonly (readonly number[])[]): number[] {
-  if (!text.includes('](')) return [];
+  const referenceAlts = referenceImageAlts(text, code);
+  if (!text.includes('](')) return referenceAlts;
+  return mergeByStart(inlineLinkParts(text, code), referenceAlts);
+}
+
+/** Hidden parts of inline links and images (`[text](dest "title")`), as `findHiddenLinkParts` returns them. */
+function inlineLinkParts(text: string, code: readonly (readonly number[])[]): number[] {
   const blanks = blankLineStarts(text);
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const hidden: number[] = [];
@@ -47,11 +59,19 @@ export function findHiddenLinkParts(text: string, code: readonly (readonly numbe
       rest = DESTINATION_AND_TITLE.exec(text);
     }
     const end = after + (rest?.[0].length ?? 0);
-    if (rest !== null && (rest[1] ?? '').includes('\n') && !crossesBlank(blanks, after, end)) {
-      // The title is hidden, and an image's alt text; a link's text and any destination are shown and stay.
-      const title = rest.indices?.[1] ?? [after, end];
+    // A destination after a line break starts a line but is an href (review-sec finding 4: `[docs](⏎/agent "x")`).
+    const destinationHidden = rest !== null && (rest[1] ?? '').includes('\n');
+    const titleHidden = rest !== null && (rest[3] ?? '').includes('\n');
+    if ((destinationHidden || titleHidden) && !crossesBlank(blanks, after, end)) {
+      // The title is hidden, and an image's alt text, and a destination on its own line; a link's text is shown.
       if (image) hidden.push(open + 1, closer);
-      hidden.push(title[0], title[1]);
+      // Offsets from the groups' lengths: the `d` flag's index arrays cost an allocation per link.
+      const destinationAt = after + (rest?.[1] ?? '').length;
+      const destinationEnd = destinationAt + (rest?.[2] ?? '').length;
+      if (destinationHidden) hidden.push(destinationAt, destinationEnd);
+      const title = rest?.[3] ?? '';
+      const titleAt = after + (rest?.[0] ?? '').indexOf(title, destinationEnd - after);
+      if (titleHidden) hidden.push(titleAt, titleAt + title.length);
       open = end - 1;
     } else if (image && isBefore(nextNewline(open), closer)) {
       hidden.push(open + 1, closer);
@@ -61,21 +81,46 @@ export function findHiddenLinkParts(text: string, code: readonly (readonly numbe
   return hidden;
 }
 
+/**
+ * Alt text over lines of reference-style images (`![alt⏎text][ref]`,
+ * review-sec finding 4): shown only if the image fails, like an inline
+ * image's. Whether `ref` is defined is not checked: erring towards hidden.
+ * Every `![` before one `]` shares it, so each is found once: linear.
+ */
+function referenceImageAlts(text: string, code: readonly (readonly number[])[]): number[] {
+  if (!text.includes('][')) return [];
+  const inCode = code.map((ranges) => rangeWalker(ranges));
+  const nextClose = nextOccurrence(text, ']');
+  const nextNewline = nextOccurrence(text, '\n');
+  let blanks: number[] | undefined;
+  const hidden: number[] = [];
+  for (let open = text.indexOf('!['); open !== -1; open = text.indexOf('![', open + 1)) {
+    if (inCode.some((walk) => walk(open))) continue;
+    const close = nextClose(open + 2);
+    if (close === -1) break;
+    if (text.charCodeAt(close + 1) !== 91 || !isBefore(nextNewline(open), close) || crossesBlank((blanks ??= blankLineStarts(text)), open, close)) continue;
+    hidden.push(open + 1, close);
+    open = close;
+  }
+  return hidden;
+}
+
+/** Two sorted flat [start, end) lists as one, sorted by start (what `rangeWalker` needs). */
+function mergeByStart(a: readonly number[], b: readonly number[]): number[] {
+  if (b.length === 0) return [...a];
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && (a[i] ?? 0) <= (b[j] ?? 0))) merged.push(a[i] ?? 0, a[(i += 2) - 1] ?? 0);
+    else merged.push(b[j] ?? 0, b[(j += 2) - 1] ?? 0);
+  }
+  return merged;
+}
+
 /** Whether an `indexOf` answer (-1 for none) comes before `limit`. */
 const isBefore = (found: number, limit: number): boolean => found !== -1 && found < limit;
 
-/**
- * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part
- * of the text searched once: an answer at or after `from` still holds.
- */
-function nextOccurrence(text: string, needle: string): (from: number) => number {
-  let found = -2;
-  return (from) => {
-    if (found === -1 || found >= from) return found;
-    found = text.indexOf(needle, from);
-    return found;
-  };
-}
 
 /** Offsets of the `\n` that starts each blank line, in order. */
 function blankLineStarts(text: string): number[] {

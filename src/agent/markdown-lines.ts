@@ -26,6 +26,22 @@ export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'other' | 'bl
 
 /** CommonMark §5.1: up to three spaces of indentation, then `>`. */
 const QUOTE = /^ {0,3}>/;
+/**
+ * List item markers at the start of a line (CommonMark §5.2), one or more
+ * (`- 1. `): a list item's content may be a quote or a link reference
+ * definition (review-sec finding 5). Each marker is one character or up to
+ * nine digits and `.`/`)`, then whitespace: no ambiguous repetition.
+ */
+const LIST_MARKERS = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+/;
+/** The marks a list item can start with: `-`, `*`, `+` and digits. */
+const isListMark = (mark: number): boolean => mark === 45 || mark === 42 || mark === 43 || (mark >= 48 && mark <= 57);
+/** Where a line's content starts after list item markers, or 0 when it has none. */
+function listContent(line: string, mark: number): number {
+  if (!isListMark(mark)) return 0;
+  return LIST_MARKERS.exec(line)?.[0].length ?? 0;
+}
+/** `>` then an optional space, repeated (nested quotes): what a quote line's content starts after. */
+const QUOTE_MARKERS = /^(?: {0,3}>[ \t]?)+/;
 /** CommonMark §4.2 ATX headings, §4.1 thematic breaks and §4.3 setext underlines (ends a paragraph either way). */
 const HEADING_OR_BREAK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$)/;
 /** CommonMark §4.7: a link reference definition starts with up to three spaces and `[` (link-definitions.ts reads the rest). */
@@ -50,29 +66,47 @@ function indentColumns(line: string): number {
  */
 export function classifyLines(lines: readonly string[]): LineKind[] {
   const { inFence } = scanFences(lines);
-  const kinds: LineKind[] = [];
+  // Made whole and filled by index (pushing cost several times more on many short lines).
+  const kinds: LineKind[] = new Array<LineKind>(lines.length).fill('blank');
   let inParagraph = false;
-  let inQuote = false;
+  // Inside a quote whose last line holds paragraph text: only then does an unquoted line continue it (lazily, §5.1).
+  let quoteParagraph = false;
   let runEnds: Int32Array | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     let kind: LineKind;
     let definitionLast = -1;
     const mark = firstMark(line);
+    const content = listContent(line, mark);
+    const contentMark = content > 0 ? firstMark(line.slice(content)) : mark;
+    let quoted = false;
     if (inFence[i]) kind = 'code';
     else if (mark === -1) kind = 'blank';
-    else if (isQuote(line, mark) || inQuote) kind = 'quote';
+    else if ((quoted = isQuote(line, mark) || (content > 0 && isQuote(line.slice(content), contentMark))) || quoteParagraph) kind = 'quote';
     else if (!inParagraph && indentColumns(line) >= 4) kind = 'code';
-    else if (!inParagraph && mark === 91 && DEFINITION_START.test(line) && (definitionLast = definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(lines, inFence))[i] ?? lines.length)) !== -1) kind = 'definition';
+    else if ((!inParagraph || content > 0) && contentMark === 91 && (content > 0 || DEFINITION_START.test(line)) && (definitionLast = definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(lines, inFence))[i] ?? lines.length, content)) !== -1) kind = 'definition';
     else if (isHeadingOrBreak(line, mark)) kind = 'other';
     else kind = 'prose';
     inParagraph = kind === 'prose';
-    inQuote = kind === 'quote';
-    kinds.push(kind);
+    if (kind !== 'quote') quoteParagraph = false;
+    else if (quoted) quoteParagraph = holdsParagraph(line.slice(content));
+    kinds[i] = kind;
     // A definition may run over lines (a title or a destination on the next line): all of them are hidden.
-    for (; i < definitionLast; i++) kinds.push('definition');
+    while (i < definitionLast) kinds[++i] = 'definition';
   }
   return kinds;
+}
+
+/**
+ * Whether a quote line's content is paragraph text, which a lazy line may
+ * continue: not blank, not a heading or thematic break, not a fence
+ * (review-sec finding 7: after `> # Heading` the next line is outside the
+ * quote on GitHub).
+ */
+function holdsParagraph(quoteLine: string): boolean {
+  const content = quoteLine.slice(QUOTE_MARKERS.exec(quoteLine)?.[0].length ?? 0);
+  const mark = firstMark(content);
+  return mark !== -1 && !isHeadingOrBreak(content, mark) && !/^ {0,3}(?:`{3,}|~{3,})/.test(content);
 }
 
 /** Whether a line ends a paragraph before it (CommonMark §4.8): blank, a quote, a heading or break, a fence. */

@@ -19,6 +19,14 @@ export interface Fence {
    * 0 would end the item and open a new block instead.
    */
   indent?: string;
+  /**
+   * The column a closing fence's indentation is counted from, when not 0:
+   * the content column of list markers before the opening fence, or, for
+   * an opening fence indented four columns or more (which only a list item
+   * makes a fence), the least content column that allows it. A closing
+   * fence is indented at most three columns past it (CommonMark §4.5).
+   */
+  container?: number;
 }
 
 /** Which lines are code, and the fence still open after the last line (if any). */
@@ -41,24 +49,27 @@ export interface FenceScan {
 const FENCE_OPEN = /^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
 
 export function scanFences(lines: readonly string[]): FenceScan {
-  const inFence: boolean[] = [];
+  // Made whole and filled by index: pushing hundreds of thousands of entries cost several times more.
+  const inFence: boolean[] = new Array<boolean>(lines.length).fill(false);
   let open: Fence | null = null;
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
     if (open === null) {
       // Most lines hold neither fence character: one cheap search rules them out before the pattern.
-      const match = line.includes('``') || line.includes('~~') ? FENCE_OPEN.exec(line) : null;
-      // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
-      const indent = (match?.[1] ?? '').replace(/[^\t]/g, ' ');
+      const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
       const run = match?.[2];
       // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
       if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
-        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}) };
-        inFence.push(true);
-      } else {
-        inFence.push(false);
+        // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
+        const prefix = match?.[1] ?? '';
+        const indent = prefix.replace(/[^\t]/g, ' ');
+        const columns = indentColumns(indent);
+        const container = /[^ \t]/.test(prefix) ? columns : Math.max(0, columns - 3);
+        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}), ...(container > 0 ? { container } : {}) };
+        inFence[i] = true;
       }
     } else {
-      inFence.push(true);
+      inFence[i] = true;
       if (isClosingFence(line, open)) open = null;
     }
   }
@@ -80,11 +91,33 @@ export function closeOpenFence(text: string): string {
   return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
+/**
+ * CommonMark §4.5: the fence character at least as many times, indented at
+ * most three columns past the container's content column, then only spaces
+ * and tabs. Only ASCII spaces and tabs are indentation: a no-break space or
+ * an invisible character before the run makes the line code, as on GitHub
+ * (review-sec finding 1; `trim()` took any Unicode space).
+ */
 function isClosingFence(line: string, fence: Fence): boolean {
-  const trimmed = line.trim();
-  if (trimmed.length < fence.length) return false;
-  for (const ch of trimmed) if (ch !== fence.char) return false;
+  let k = 0;
+  while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k++;
+  if (indentColumns(line.slice(0, k)) > (fence.container ?? 0) + 3) return false;
+  const code = fence.char.charCodeAt(0);
+  let run = 0;
+  while (k < line.length && line.charCodeAt(k) === code) {
+    k++;
+    run++;
+  }
+  if (run < fence.length) return false;
+  for (; k < line.length; k++) if (line.charCodeAt(k) !== 32 && line.charCodeAt(k) !== 9) return false;
   return true;
+}
+
+/** Columns of a run of spaces and tabs, tabs to the next multiple of four (CommonMark §2.2). */
+function indentColumns(whitespace: string): number {
+  let columns = 0;
+  for (let k = 0; k < whitespace.length; k++) columns += whitespace.charCodeAt(k) === 9 ? 4 - (columns % 4) : 1;
+  return columns;
 }
 
 /** Stands in for masked code; any character that is neither space nor a Markdown marker. */
@@ -109,6 +142,7 @@ export function findCode(text: string): CodeRanges {
   const lines = text.split('\n');
   const kinds = classifyLines(lines);
   const spans: number[] = [];
+  const ticks = new BacktickRuns(text);
   let offset = 0;
   let blockStart = -1;
   for (let i = 0; i < lines.length; i++) {
@@ -118,7 +152,7 @@ export function findCode(text: string): CodeRanges {
     if (inBlock && blockStart === -1) blockStart = offset;
     if (!inBlock && blockStart !== -1) {
       // A code span stays within its paragraph: a run of lines that are neither blank nor code.
-      codeSpans(text, blockStart, offset, spans);
+      codeSpans(text, blockStart, offset, spans, ticks);
       blockStart = -1;
     }
     if (kind === 'code') {
@@ -128,8 +162,21 @@ export function findCode(text: string): CodeRanges {
     }
     offset += length + 1;
   }
-  if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans);
+  if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
   return { lines, kinds, spans, html: htmlCodeElements(text, spans) };
+}
+
+/**
+ * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part
+ * of the text searched once: an answer at or after `from` still holds.
+ */
+export function nextOccurrence(text: string, needle: string): (from: number) => number {
+  let found = -2;
+  return (from) => {
+    if (found === -1 || found >= from) return found;
+    found = text.indexOf(needle, from);
+    return found;
+  };
 }
 
 /** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
@@ -168,31 +215,53 @@ function applyMask(text: string, ranges: readonly number[]): string {
 }
 
 /**
+ * Where the backticks are, shared by every paragraph of one text: the next
+ * backtick is searched for once and remembered while paragraphs before it
+ * ask (a search per paragraph to the end of the text made many paragraphs
+ * without a backtick quadratic: review-sec finding 8), and the run lists
+ * are allocated once and reused.
+ */
+class BacktickRuns {
+  at: Int32Array = new Int32Array(64);
+  length: Int32Array = new Int32Array(64);
+  /** `text.indexOf('`', from)` for non-decreasing `from`. */
+  readonly next: (from: number) => number;
+  constructor(text: string) {
+    this.next = nextOccurrence(text, '`');
+  }
+
+  /** Room for at least `count + 1` runs. */
+  reserve(count: number): void {
+    if (count < this.at.length) return;
+    this.at = grow(this.at);
+    this.length = grow(this.length);
+  }
+}
+
+/**
  * Code spans in `text[start, end)`: a run of n backticks opens one and the
  * next run of exactly n closes it; an unmatched run is literal. One pass
  * lists the runs, one backward pass links each to the next run of its
- * length, one forward pass pairs them: linear however many runs stay unmatched.
+ * length, one forward pass pairs them: linear however many runs stay
+ * unmatched, and paragraphs are asked for in order, so `ticks` reads each
+ * part of the text once.
  */
-function codeSpans(text: string, start: number, end: number, ranges: number[]): void {
-  const firstTick = text.indexOf('`', start);
+function codeSpans(text: string, start: number, end: number, ranges: number[], ticks: BacktickRuns): void {
+  const firstTick = ticks.next(start);
   // Most paragraphs hold no backtick: nothing to allocate for them.
   if (firstTick === -1 || firstTick >= end) return;
-  let at: Int32Array = new Int32Array(64);
-  let length: Int32Array = new Int32Array(64);
   let count = 0;
-  for (let k = firstTick; k !== -1 && k < end; k = text.indexOf('`', k)) {
+  for (let k = firstTick; k !== -1 && k < end; k = ticks.next(k)) {
     let e = k;
     while (e < end && text.charCodeAt(e) === 96) e++;
-    if (count === at.length) {
-      at = grow(at);
-      length = grow(length);
-    }
-    at[count] = k;
-    length[count] = e - k;
+    ticks.reserve(count);
+    ticks.at[count] = k;
+    ticks.length[count] = e - k;
     count++;
     k = e;
   }
   if (count < 2) return;
+  const { at, length } = ticks;
   const nextSame = new Int32Array(count);
   const lastByLength = new Map<number, number>();
   for (let i = count - 1; i >= 0; i--) {
@@ -240,8 +309,9 @@ function htmlCodeElements(text: string, spans: readonly number[]): number[] {
     if (inSpan(m.index)) continue;
     const closeTag = `</${(m[1] ?? '').toLowerCase()}`;
     let close = lower.indexOf(closeTag, m.index);
-    // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits).
-    while (close !== -1 && inSpan(close)) close = lower.indexOf(closeTag, close + 1);
+    // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits),
+    // and neither does a longer name (`</prefix>` for `<pre>`: review-sec finding 6).
+    while (close !== -1 && (inSpan(close) || !endsTagName(lower, close + closeTag.length))) close = lower.indexOf(closeTag, close + 1);
     const gt = close === -1 ? -1 : lower.indexOf('>', close);
     const end = gt === -1 ? text.length : gt + 1;
     ranges.push(m.index, end);
@@ -249,6 +319,11 @@ function htmlCodeElements(text: string, spans: readonly number[]): number[] {
     open.lastIndex = end;
   }
   return ranges;
+}
+
+/** Whether a tag name ends at `index`: whitespace, `/`, `>` or the end of the text follows (HTML tag names run to one of them). */
+function endsTagName(text: string, index: number): boolean {
+  return index >= text.length || /[\s/>]/.test(text.charAt(index));
 }
 
 /**

@@ -45,8 +45,11 @@ export function resolveRequest(trigger: Trigger, opts: RequestOptions): AgentReq
   if (trigger.action === 'edited') {
     // Off by default: an edit must never quietly run a request again (DESIGN.md: content edited after the trigger is not trusted).
     if (!opts.rerunOnEdit) return { kind: 'none', reason: 'Editing a request does not run it again (rerun-on-edit is off).' };
-    // Only an edit that adds or changes the request starts it; fixing a typo elsewhere does not.
-    const before = trigger.previousText === null ? null : parseAgentCommand(trigger.previousText, opts.triggerPhrase);
+    // Only an edit that adds or changes the request starts it; fixing a typo elsewhere does not. A title
+    // edit leaves the body as it was: the editor authorises the run (policy.ts), so re-reading the body
+    // would let a maintainer's title fix start an outsider's request (review-sec finding 10).
+    if (trigger.previousText === null) return { kind: 'none', reason: 'The edit did not change the text.' };
+    const before = parseAgentCommand(trigger.previousText, opts.triggerPhrase);
     if (before && JSON.stringify(before) === JSON.stringify(command)) {
       return { kind: 'none', reason: 'The edit did not change the request in the issue.' };
     }

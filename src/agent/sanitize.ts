@@ -12,9 +12,10 @@
 
 /**
  * `<!-- ... -->`, or an unterminated `<!--` up to the end of the text: GitHub
- * hides an unterminated comment to the end of the body, so must we.
+ * hides an unterminated comment to the end of the body, so must we. `<!-->`
+ * and `<!--->` are whole (empty) comments (CommonMark §6.6, HTML).
  */
-const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+const HTML_COMMENT = /<!--(?:-?>|[\s\S]*?(?:-->|$))/g;
 
 /**
  * The three RGI subdivision flags (England, Scotland, Wales) are the only
@@ -41,6 +42,23 @@ const FLAG_OR_INVISIBLE = new RegExp(`(${SUBDIVISION_FLAG})|${INVISIBLE}`, 'gu')
  * one emoji (👨‍👩‍👧, 👩🏽‍💻) instead of several, which a reader does see.
  */
 const STRAY_ZWJ = /(?<![\p{Extended_Pictographic}\p{Emoji_Modifier}]\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+
+/** What `markInvisible` puts in place of each UTF-16 unit of an invisible character: U+200B, itself invisible. */
+export const INVISIBLE_MARK = '\u200B';
+
+/**
+ * `text` with line endings normalised to LF and every invisible or
+ * bidi-control character that `sanitizeUntrusted` removes replaced by
+ * `INVISIBLE_MARK` (one per UTF-16 unit), so offsets and line structure
+ * stay as GitHub reads them: an invisible character is content, not
+ * indentation, so `\u200B\`\`\`` is no fence (review-sec finding 2).
+ */
+export function markInvisible(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(FLAG_OR_INVISIBLE, (match: string, flag: string | undefined) => flag ?? INVISIBLE_MARK.repeat(match.length))
+    .replace(STRAY_ZWJ, INVISIBLE_MARK);
+}
 
 /**
  * Removes hidden content (HTML comments, invisible and bidi-control

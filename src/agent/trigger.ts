@@ -141,7 +141,13 @@ export interface Trigger {
    * issue opened or changed). Thread content edited after this is not trusted.
    */
   triggeredAt: string | null;
-  /** `edited` (issue bodies, comments): the text before the edit, so an edit that leaves the request as it was does not start it again. */
+  /**
+   * `edited` (issue bodies, comments): the text before the edit (`''` when
+   * it was empty), so an edit that leaves the request as it was does not
+   * start it again; null when the text did not change (GitHub sends
+   * `changes.body` only for a body edit: a title edit carries
+   * `changes.title` alone).
+   */
   previousText: string | null;
 }
 
@@ -175,7 +181,7 @@ const PARSERS: Readonly<Record<string, Parser>> = {
       subject: toSubject(p.issue),
       // An edit is a request as of the edit: what the thread said until then is context.
       triggeredAt: p.action === 'edited' ? p.comment.updated_at : p.comment.created_at,
-      previousText: p.action === 'edited' ? (p.changes?.body?.from ?? null) : null,
+      previousText: p.action === 'edited' ? bodyBefore(p.changes) : null,
     };
   },
   pull_request_review_comment: (event, payload) => {
@@ -199,7 +205,7 @@ const PARSERS: Readonly<Record<string, Parser>> = {
         inReplyToId: c.in_reply_to_id ?? null,
       },
       triggeredAt: p.action === 'edited' ? c.updated_at : c.created_at,
-      previousText: p.action === 'edited' ? (p.changes?.body?.from ?? null) : null,
+      previousText: p.action === 'edited' ? bodyBefore(p.changes) : null,
     };
   },
   pull_request_review: (event, payload) => {
@@ -230,7 +236,7 @@ const PARSERS: Readonly<Record<string, Parser>> = {
       subject: toSubject(p.issue),
       label: p.label?.name ?? null,
       triggeredAt: p.issue.updated_at ?? null,
-      previousText: p.changes?.body?.from ?? null,
+      previousText: p.action === 'edited' ? bodyBefore(p.changes) : null,
     };
   },
   workflow_dispatch: (event, payload) => {
@@ -349,4 +355,9 @@ function toSubject(s: { title: string; body?: string | null; user?: PayloadActor
 
 function isPullRequest(issue: { pull_request?: object | null }): boolean {
   return issue.pull_request !== undefined && issue.pull_request !== null;
+}
+
+/** The text before an edit when the edit changed it (`''` for an empty one), else null (`Trigger.previousText`). */
+function bodyBefore(changes: { body?: { from?: string | null | undefined } | null | undefined } | null | undefined): string | null {
+  return changes?.body ? (changes.body.from ?? '') : null;
 }

@@ -7,7 +7,9 @@
  * 2. the body is read up to GitHub's own cap, 25 MiB ("Payloads are capped
  *    at 25 MB", docs.github.com › Webhook events and payloads), and the
  *    HMAC is computed as it arrives; a body that passes the cap is refused
- *    with 413 while it is being read and the connection is closed;
+ *    with 413 while it is being read and the connection is closed; the
+ *    bodies being read at once share a budget (`MAX_BUFFERED_BODY_BYTES`),
+ *    and a chunk beyond it is refused with 503;
  * 3. the signature (`X-Hub-Signature-256`, HMAC-SHA256 with the webhook
  *    secret) is compared in constant time;
  * 4. only then is the body parsed (JSON.parse grows with the body) and
@@ -22,6 +24,46 @@ import type { Logger } from '../logger.js';
 
 /** GitHub caps webhook payloads at 25 MB and does not deliver larger ones. */
 export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
+
+/**
+ * Bytes of bodies held at once before their signature is checked, across
+ * every request the process is reading (review-sec finding 13): the cap
+ * above bounds one body, and without this N senders of 24 MiB each held
+ * N × 24 MiB until their bodies ended. Two bodies at GitHub's cap fit, and
+ * GitHub's usual deliveries are kilobytes.
+ */
+export const MAX_BUFFERED_BODY_BYTES = 2 * MAX_WEBHOOK_BODY_BYTES;
+
+/**
+ * Bytes shared by the requests being read: `take` reserves (false when that
+ * would pass the limit, reserving nothing), `give` returns.
+ */
+export interface BodyBudget {
+  take(bytes: number): boolean;
+  give(bytes: number): void;
+  /** Bytes reserved now. */
+  readonly used: number;
+}
+
+export function createBodyBudget(limit: number): BodyBudget {
+  let used = 0;
+  return {
+    take(bytes) {
+      if (used + bytes > limit) return false;
+      used += bytes;
+      return true;
+    },
+    give(bytes) {
+      used = Math.max(0, used - bytes);
+    },
+    get used() {
+      return used;
+    },
+  };
+}
+
+/** The process's budget: every intake created without its own shares it. */
+const PROCESS_BODY_BUDGET = createBodyBudget(MAX_BUFFERED_BODY_BYTES);
 
 /** GitHub waits 10 s for an answer; like Probot's middleware, say "still processing" (202) a second before. */
 const ANSWER_WITHIN_MS = 9000;
@@ -44,6 +86,8 @@ export interface WebhookIntakeOptions {
   receive(delivery: VerifiedDelivery): Promise<void>;
   /** Bytes; GitHub's cap by default (smaller only in tests). */
   maxBodyBytes?: number;
+  /** Bytes of unchecked bodies held at once across requests; the process's shared budget by default (own one only in tests). */
+  bodyBudget?: BodyBudget;
 }
 
 const JSON_CONTENT_TYPE = /^\s*application\/json\s*(?:;|$)/i;
@@ -51,6 +95,7 @@ const JSON_CONTENT_TYPE = /^\s*application\/json\s*(?:;|$)/i;
 /** A request handler: answers and returns true for the webhook path, false for any other. */
 export function createWebhookIntake(opts: WebhookIntakeOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const max = opts.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
+  const budget = opts.bodyBudget ?? PROCESS_BODY_BUDGET;
   return (req, res) => {
     if ((req.url ?? '/').split('?')[0]?.replace(/\/+$/, '') !== opts.path.replace(/\/+$/, '')) return false;
     const header = (name: string) => {
@@ -90,25 +135,44 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): (req: IncomingM
     const chunks: Buffer[] = [];
     let received = 0;
     let refused = false;
+    // What this request holds of the budget, returned once: when its body is dropped or parsed, or the socket goes.
+    let held = 0;
+    const release = () => {
+      budget.give(held);
+      held = 0;
+    };
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
       received += chunk.length;
       if (received > max) {
         refused = true;
         chunks.length = 0;
+        release();
         refuse(413, `the body is over the ${max}-byte limit`, true);
         return;
       }
+      if (!budget.take(chunk.length)) {
+        refused = true;
+        chunks.length = 0;
+        release();
+        refuse(503, 'too many webhook bodies are being read at once; try again later', true);
+        return;
+      }
+      held += chunk.length;
       hmac.update(chunk);
       chunks.push(chunk);
     });
     req.on('error', () => {
       refused = true;
       chunks.length = 0;
+      release();
     });
+    req.on('close', release);
     req.on('end', () => {
       if (refused) return;
       if (!signatureMatches(hmac.digest(), signature ?? '')) {
+        chunks.length = 0;
+        release();
         refuse(400, 'the signature does not match the body (check WEBHOOK_SECRET)');
         return;
       }
@@ -118,8 +182,10 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): (req: IncomingM
       } catch {
         refuse(400, 'the body is not valid JSON');
         return;
+      } finally {
+        chunks.length = 0;
+        release();
       }
-      chunks.length = 0;
       void answer(opts, res, { id: id ?? '', name: name ?? '', payload });
     });
     return true;

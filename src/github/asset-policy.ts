@@ -35,6 +35,7 @@ function nonPublicAddresses(): BlockList {
     ['198.18.0.0', 15], // benchmarking
     ['198.51.100.0', 24], // documentation
     ['203.0.113.0', 24], // documentation
+    ['192.88.99.0', 24], // 6to4 relay anycast (deprecated by RFC 7526)
     ['224.0.0.0', 4], // multicast
     ['240.0.0.0', 4], // reserved, broadcast
   ];
@@ -43,9 +44,14 @@ function nonPublicAddresses(): BlockList {
     ['::', 128], // unspecified
     ['::1', 128], // loopback
     ['64:ff9b::', 96], // NAT64: maps onto IPv4, which may be private
+    ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215): a site's own translator onto its private IPv4
     ['100::', 64], // discard
     ['2001::', 32], // Teredo: an obscured IPv4 address inside
+    ['2001:2::', 48], // benchmarking
+    ['2001:20::', 28], // ORCHIDv2
     ['2001:db8::', 32], // documentation
+    ['3fff::', 20], // documentation (RFC 9637)
+    ['5f00::', 16], // SRv6 segment identifiers
     ['fc00::', 7], // unique-local (AWS's metadata fd00:ec2::254 included)
     ['fe80::', 10], // link-local
     ['fec0::', 10], // site-local (deprecated by RFC 3879, still routed inside some networks)
@@ -60,9 +66,12 @@ const NON_PUBLIC = nonPublicAddresses();
 /**
  * Whether an IP address is a public unicast one. IPv6 forms that carry an
  * IPv4 address are judged by it: IPv4-mapped (`::ffff:127.0.0.1`, also
- * written `::ffff:7f00:1`) and 6to4 (`2002:7f00:1::` is 127.0.0.1's).
- * IPv4-compatible addresses (`::127.0.0.1`, deprecated by RFC 4291) and
- * Teredo (`2001::/32`), whose embedded address is obscured, are never public.
+ * written `::ffff:7f00:1`), IPv4-translated (`::ffff:0:127.0.0.1`, RFC 2765
+ * and 6145) and 6to4 (`2002:7f00:1::` is 127.0.0.1's). IPv4-compatible
+ * addresses (`::127.0.0.1`, deprecated by RFC 4291), Teredo (`2001::/32`,
+ * whose embedded address is obscured) and NAT64 (`64:ff9b::/96` and the
+ * local-use `64:ff9b:1::/48`, whose translator may lead anywhere on its
+ * site) are never public.
  */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
@@ -73,6 +82,7 @@ export function isPublicAddress(address: string): boolean {
   const embedded = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
   const zeros = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
   if (zeros(0, 5) && words[5] === 0xffff) return isPublicAddress(embedded(words[6] ?? 0, words[7] ?? 0));
+  if (zeros(0, 4) && words[4] === 0xffff && words[5] === 0) return isPublicAddress(embedded(words[6] ?? 0, words[7] ?? 0));
   if (zeros(0, 6)) return false;
   if (words[0] === 0x2002) return isPublicAddress(embedded(words[1] ?? 0, words[2] ?? 0));
   return !NON_PUBLIC.check(address, 'ipv6');

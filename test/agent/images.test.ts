@@ -52,4 +52,15 @@ describe('findImageUrls', () => {
   it('handles CRLF text', () => {
     expect(findImageUrls('see\r\n![a](https://x.test/a.png)\r\n')).toEqual(['https://x.test/a.png']);
   });
+
+  // review-sec finding 9: openers with no "]" or ">" after them made the search quadratic (bench: "find images in 1 MB").
+  it('reads an image after many openers that never close', () => {
+    expect(findImageUrls(`${'![a'.repeat(500)}![b](https://x.test/b.png)`)).toEqual(['https://x.test/b.png']);
+    expect(findImageUrls(`${'<img '.repeat(500)}src="https://x.test/c.png">`)).toEqual(['https://x.test/c.png']);
+    expect(findImageUrls(`${'<img src'.repeat(500)}`)).toEqual([]);
+  });
+
+  it('reads src only inside its <img> tag', () => {
+    expect(findImageUrls('<img alt="x"> src="https://x.test/no.png" <img alt=y src=https://x.test/yes.png>')).toEqual(['https://x.test/yes.png']);
+  });
 });

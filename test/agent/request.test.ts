@@ -11,11 +11,12 @@ function comment(body: string) {
   return parseTrigger('issue_comment', payload);
 }
 
-function issueEdited(body: string, before: string | undefined) {
+/** `issues` `edited` as GitHub sends it: `changes.body` for a body edit (`before`), else `changes.title` only. */
+function issueEdited(body: string, before: string | null | undefined) {
   const payload = webhookExample('issues', 'opened', (p) => typeof (p['issue'] as { body: unknown }).body === 'string');
   payload['action'] = 'edited';
   (payload['issue'] as Record<string, unknown>)['body'] = body;
-  if (before !== undefined) payload['changes'] = { body: { from: before } };
+  payload['changes'] = before === undefined ? { title: { from: 'Crash on strat' } } : { body: { from: before } };
   return parseTrigger('issues', payload);
 }
 
@@ -51,7 +52,18 @@ describe('resolveRequest', () => {
     expect(resolveRequest(issueEdited('Bug\n/agent fix it', 'Bug'), on)).toMatchObject({ kind: 'prompt', prompt: 'fix it' });
     expect(resolveRequest(issueEdited('Bug (typo fixed)\n/agent fix it', 'Bugg\n/agent fix it'), on).kind).toBe('none');
     expect(resolveRequest(issueEdited('Bug\n/agent fix it properly', 'Bug\n/agent fix it'), on)).toMatchObject({ kind: 'prompt', prompt: 'fix it properly' });
-    expect(resolveRequest(issueEdited('Bug\n/agent fix it', undefined), on).kind).toBe('prompt');
+    // A body that was empty before (GitHub: `from: null` or `""`) gains the request.
+    expect(resolveRequest(issueEdited('Bug\n/agent fix it', null), on).kind).toBe('prompt');
+  });
+
+  it('with rerun-on-edit, a title-only issue edit does not re-run the request in the body (review-sec finding 10)', () => {
+    // This pinned "no changes.body → prompt" before. GitHub's payload for a title edit has changes.title and no
+    // changes.body; the editor authorises the run (policy.ts), so a maintainer fixing the title of an outsider's
+    // issue must not start the outsider's request, and a writer's title edits must not run the writer's again.
+    expect(resolveRequest(issueEdited('Crash on start\n/agent delete the release branch', undefined), { ...phrase, rerunOnEdit: true })).toEqual({
+      kind: 'none',
+      reason: 'The edit did not change the text.',
+    });
   });
 
   it('without rerun-on-edit (the default) no edit runs anything, however it changes the request', () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWebhookIntake, MAX_WEBHOOK_BODY_BYTES, type VerifiedDelivery } from '../../src/app/webhook-intake.js';
+import { createBodyBudget, createWebhookIntake, MAX_BUFFERED_BODY_BYTES, MAX_WEBHOOK_BODY_BYTES, type BodyBudget, type VerifiedDelivery } from '../../src/app/webhook-intake.js';
 import type { Logger } from '../../src/logger.js';
 
 const SECRET = 'intake-secret';
@@ -21,7 +21,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(opts: { maxBodyBytes?: number; receive?: (d: VerifiedDelivery) => Promise<void> } = {}) {
+async function serve(opts: { maxBodyBytes?: number; bodyBudget?: BodyBudget; receive?: (d: VerifiedDelivery) => Promise<void> } = {}) {
   const logs: Logged[] = [];
   const received: VerifiedDelivery[] = [];
   const log = (level: string) => (msg: string, meta?: object) => logs.push({ level, msg, meta });
@@ -31,6 +31,7 @@ async function serve(opts: { maxBodyBytes?: number; receive?: (d: VerifiedDelive
     secret: SECRET,
     logger,
     maxBodyBytes: opts.maxBodyBytes,
+    bodyBudget: opts.bodyBudget ?? createBodyBudget(MAX_BUFFERED_BODY_BYTES),
     receive: opts.receive ?? (async (d) => void received.push(d)),
   });
   server = createServer((req, res) => {
@@ -75,6 +76,14 @@ function streamBody(url: string, total: number, hdrs: Record<string, string>): P
     };
     pump();
   });
+}
+
+/** Resolves once `done()` holds, polling every 10 ms; fails the test after 5 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 5000) throw new Error('the condition did not hold within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 describe('the webhook intake', () => {
@@ -154,5 +163,36 @@ describe('the webhook intake', () => {
     const res = await fetch(`${url}${PATH}`, { method: 'POST', headers: headers(body), body });
     expect(res.status).toBe(500);
     expect(logs).toEqual([{ level: 'error', msg: 'Webhook delivery failed: store is down', meta: { delivery: 'delivery-1', event: 'issue_comment' } }]);
+  });
+
+  // review-sec finding 13: the cap bounds one body; without a shared budget N senders held N bodies at once.
+  it('unsigned bodies read at once share a budget: past it, 503 with one line; what they held comes back', async () => {
+    const budget = createBodyBudget(256 * 1024);
+    const { url, received, logs } = await serve({ maxBodyBytes: 1024 * 1024, bodyBudget: budget });
+    const bad = { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    // Three senders hold 128 KiB each and never finish; the third passes the budget.
+    const holders = [0, 1, 2].map(() => request(`${url}${PATH}`, { method: 'POST', headers: headers('', bad) }));
+    const answers = holders.map((req) => new Promise<number>((resolve) => {
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(-1));
+    }));
+    for (const [i, req] of holders.entries()) {
+      req.write(Buffer.alloc(128 * 1024, 0x61));
+      // The first two are held whole before the next sender starts (they fill the budget exactly).
+      if (i < 2) await until(() => budget.used === (i + 1) * 128 * 1024);
+    }
+    expect(await answers[2]).toBe(503);
+    expect(budget.used).toBeLessThanOrEqual(256 * 1024);
+    expect(logs.map((l) => l.msg)).toEqual(['Webhook delivery refused (503): too many webhook bodies are being read at once; try again later.']);
+    // The senders give up: everything they held is returned, and a signed delivery goes through.
+    for (const req of holders) req.destroy();
+    await until(() => budget.used === 0);
+    const body = '{"action":"created"}';
+    expect((await fetch(`${url}${PATH}`, { method: 'POST', headers: headers(body), body })).status).toBe(200);
+    expect(received).toHaveLength(1);
+    expect(budget.used).toBe(0);
   });
 });

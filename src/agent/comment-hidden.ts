@@ -1,0 +1,41 @@
+/**
+ * HTML comments in a comment's Markdown, found after its code: a `<!--`
+ * inside a code block or code span is code that GitHub shows, and removing
+ * comments before reading the blocks turned code into prose (review-sec
+ * findings 2 and 7: `<!-- -->` before a closing fence made it close, a
+ * backtick joined to a fence's info string unmade the fence).
+ */
+
+/**
+ * The HTML comments in `text` as a sorted flat list of [start, end)
+ * offsets: `<!--…-->`, `<!-->` and `<!--->` (CommonMark §6.6); one never
+ * closed runs to the end, as GitHub hides it. A comment starts only outside
+ * `code` (code blocks and spans), and ends at the latest where a code block
+ * starts (`blockStarts`, sorted): the block is read before the comment on
+ * GitHub too, and a comment must never hide a fence. Each search starts
+ * where the last one ended: linear in the text.
+ */
+export function findHtmlComments(text: string, code: readonly number[], blockStarts: readonly number[]): number[] {
+  const comments: number[] = [];
+  let r = 0;
+  let b = 0;
+  for (let start = text.indexOf('<!--'); start !== -1; ) {
+    while (r < code.length && (code[r + 1] ?? 0) <= start) r += 2;
+    if (r < code.length && (code[r] ?? Infinity) <= start) {
+      start = text.indexOf('<!--', code[r + 1] ?? text.length);
+      continue;
+    }
+    let end: number;
+    if (text.startsWith('>', start + 4)) end = start + 5;
+    else if (text.startsWith('->', start + 4)) end = start + 6;
+    else {
+      const close = text.indexOf('-->', start + 4);
+      end = close === -1 ? text.length : close + 3;
+    }
+    while (b < blockStarts.length && (blockStarts[b] ?? 0) <= start) b++;
+    end = Math.min(end, blockStarts[b] ?? Infinity);
+    comments.push(start, end);
+    start = end >= text.length ? -1 : text.indexOf('<!--', end);
+  }
+  return comments;
+}
