@@ -82,10 +82,10 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     await writer?.abandon();
     return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, durationMs };
   }
-  if (outcome.status === 'aborted') await interruptOwnTurn(run, outcome, deps);
+  const interrupted = outcome.status === 'aborted' && (await interruptOwnTurn(run, outcome, deps));
   const prUrl = typeof outcome.diffStatus?.url === 'string' ? outcome.diffStatus.url : undefined;
   const result = redactSecrets(outcome.result, deps.secrets);
-  const body = finalBody(outcome, result, run, durationMs, prUrl, settings.timeoutMs, deps.secrets);
+  const body = finalBody(outcome, result, run, durationMs, prUrl, settings.timeoutMs, deps.secrets, interrupted);
   const written = await finalWrite(writer, body, deps);
   await removeTriggerLabel(run, deps);
   return {
@@ -125,15 +125,17 @@ const INTERRUPT_TIMEOUT_MS = 3000;
 /**
  * A cancelled run stops the turn it started, so the agent does not work on
  * unseen. Not when our message still waits in the queue: the turn under way
- * is someone else's.
+ * is someone else's. Returns whether Coder took the interrupt.
  */
-async function interruptOwnTurn(run: StartedRun, outcome: ChatOutcome, deps: AgentDeps): Promise<void> {
-  if (run.queuedId !== undefined || FINAL_STATUSES.has(outcome.chatStatus)) return;
+async function interruptOwnTurn(run: StartedRun, outcome: ChatOutcome, deps: AgentDeps): Promise<boolean> {
+  if (run.queuedId !== undefined || FINAL_STATUSES.has(outcome.chatStatus)) return false;
   try {
     await deps.coder.interrupt(run.chatId, AbortSignal.timeout(INTERRUPT_TIMEOUT_MS));
     deps.logger.info(`Interrupted chat ${run.chatId}.`);
+    return true;
   } catch (err) {
     deps.logger.warn(`Could not interrupt chat ${run.chatId}: ${(err as Error).message}`);
+    return false;
   }
 }
 
@@ -168,7 +170,16 @@ export function progressBody(run: StartedRun, view: ProgressState): string {
   return renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, elapsedMs: Date.now() - run.startedAt, notes: run.notes });
 }
 
-function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durationMs: number, prUrl: string | undefined, timeoutMs: number, secrets: readonly string[]): string {
+function finalBody(
+  outcome: ChatOutcome,
+  result: string,
+  run: StartedRun,
+  durationMs: number,
+  prUrl: string | undefined,
+  timeoutMs: number,
+  secrets: readonly string[],
+  interrupted: boolean,
+): string {
   const common = { chatUrl: run.chatUrl, chatId: run.chatId, request: run.request };
   switch (outcome.status) {
     case 'completed':
@@ -191,9 +202,18 @@ function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durati
     case 'aborted':
       return renderStopped({
         ...common,
-        reason: 'The workflow run was cancelled before the agent finished. The agent may still be working in Coder; a new request continues the chat.',
+        reason: cancelReason(interrupted, result),
         elapsedMs: durationMs,
         partialResult: result,
       });
   }
+}
+
+/** A cancel's sentence: says what became of the turn, and never claims the agent wrote something it did not. */
+function cancelReason(interrupted: boolean, result: string): string {
+  const turn = interrupted
+    ? "The workflow run was cancelled during the agent's turn, and the Action interrupted that turn in Coder."
+    : "The workflow run was cancelled during the agent's turn. The agent may still be working in Coder.";
+  const written = result.trim() === '' ? ' The agent had not written anything yet.' : '';
+  return `${turn}${written} A new request continues the chat.`;
 }
