@@ -142,16 +142,15 @@ async function interruptOwnTurn(run: StartedRun, outcome: ChatOutcome, deps: Age
 /**
  * The last write of a run. Its failure (after the writer's retries) does not
  * lose the outcome: it is returned for the entry to deliver otherwise and to
- * report as undelivered.
+ * report as undelivered. Not logged here: the entry says it once (the
+ * Action's failure line, the App's job log).
  */
 async function finalWrite(writer: CommentWriter | undefined, body: string, deps: AgentDeps): Promise<{ url?: string | undefined; error?: string | undefined }> {
   if (!writer) return {};
   try {
     return { url: (await writer.flush(body)).url };
   } catch (err) {
-    const error = (err as Error).message;
-    deps.logger.error(`Could not write the outcome to GitHub: ${error}`);
-    return { url: writer.ref.url, error };
+    return { url: writer.ref.url, error: (err as Error).message };
   }
 }
 
