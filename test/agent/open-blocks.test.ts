@@ -40,7 +40,7 @@ describe('closeOpenBlocks', () => {
 });
 
 it('the footer and marker of an answer that opens <details> stay outside it', () => {
-  const body = renderAnswer({ result: 'Done.\n\n<details><summary>Full log</summary>\n\nok 1', status: 'completed', chatUrl: URL, chatId: CHAT });
+  const body = renderAnswer({ result: 'Done.\n\n<details><summary>Full log</summary>\n\nok 1', status: 'completed', durationMs: 1000, chatUrl: URL, chatId: CHAT });
   const footer = body.indexOf('[Open in Coder]');
   const before = body.slice(0, footer);
   expect((before.match(/<\/details>/g) ?? []).length).toBe(1);
