@@ -77,6 +77,22 @@ export function cutCleanly(text: string, budget: number): string {
   return text.slice(0, graphemeBoundaryAtOrBefore(text, budget));
 }
 
+/**
+ * The longest clean cut (`cutCleanly`) of `text` that, passed through
+ * `finish` (closing what the cut left open), is at most `budgetBytes` of
+ * UTF-8. UTF-8 takes 1 to 3 bytes per UTF-16 code unit, so the cut shrinks
+ * in proportion until it fits. '' when nothing fits.
+ */
+export function cutToBytes(text: string, budgetBytes: number, finish: (kept: string) => string = (kept) => kept): string {
+  let units = Math.max(0, budgetBytes);
+  for (;;) {
+    const kept = finish(cutCleanly(text, units));
+    const bytes = Buffer.byteLength(kept);
+    if (bytes <= budgetBytes || units === 0) return bytes <= budgetBytes ? kept : '';
+    units = Math.max(0, Math.min(units - 1, Math.floor((units * budgetBytes) / bytes) - 8));
+  }
+}
+
 /** Made on first use: building a segmenter loads ICU data (tens of ms), which a run that never cuts text should not pay for. */
 let graphemes: Intl.Segmenter | undefined;
 
