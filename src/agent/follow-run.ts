@@ -25,7 +25,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   const progress = () => progressBody(run, view);
 
   if (!settings.wait) {
-    const written = await finalWrite(writer, renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, notes: run.notes }), deps);
+    const written = await finalWrite(writer, renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, notes: run.notes }));
     return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: written.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, deliveryError: written.error };
   }
 
@@ -59,7 +59,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
       return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, chatCreated: run.created };
     }
     const failure = describeFailure(err, deps.secrets);
-    const written = await finalWrite(writer, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }), deps);
+    const written = await finalWrite(writer, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }));
     await removeTriggerLabel(run, deps);
     return {
       status: 'failed',
@@ -86,7 +86,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   const prUrl = typeof outcome.diffStatus?.url === 'string' ? outcome.diffStatus.url : undefined;
   const result = redactSecrets(outcome.result, deps.secrets);
   const body = finalBody(outcome, result, run, durationMs, prUrl, settings.timeoutMs, deps.secrets, interrupted);
-  const written = await finalWrite(writer, body, deps);
+  const written = await finalWrite(writer, body);
   await removeTriggerLabel(run, deps);
   return {
     status: outcome.status,
@@ -145,7 +145,7 @@ async function interruptOwnTurn(run: StartedRun, outcome: ChatOutcome, deps: Age
  * report as undelivered. Not logged here: the entry says it once (the
  * Action's failure line, the App's job log).
  */
-async function finalWrite(writer: CommentWriter | undefined, body: string, deps: AgentDeps): Promise<{ url?: string | undefined; error?: string | undefined }> {
+async function finalWrite(writer: CommentWriter | undefined, body: string): Promise<{ url?: string | undefined; error?: string | undefined }> {
   if (!writer) return {};
   try {
     return { url: (await writer.flush(body)).url };
