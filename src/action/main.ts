@@ -129,5 +129,5 @@ function failureMessage(r: RunResult): string {
 /** The step fails when the thread does not show the outcome, even though the agent finished. */
 function deliveryMessage(r: RunResult): string {
   const chat = r.chatUrl ? ` The chat: ${r.chatUrl}` : '';
-  return `The outcome could not be written to the thread (${r.deliveryError}); it is in the job summary and the "result" output.${chat}`;
+  return `The outcome could not be written to the thread (${r.deliveryError?.replace(/\.$/, '')}); it is in the job summary and the "result" output.${chat}`;
 }

@@ -9,6 +9,7 @@
 import * as core from '@actions/core';
 import { redactSecrets } from '../agent/render.js';
 import type { RunResult, StartedRun } from '../agent/run.js';
+import { keepOutputsPassable } from './long-outputs.js';
 
 export const OUTPUT_NAMES = [
   'chat-id',
@@ -29,6 +30,8 @@ export const OUTPUT_NAMES = [
   'diff-changed-files',
   'cost-usd',
   'structured-output',
+  'result-file',
+  'structured-output-file',
 ] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 export type Outputs = Record<OutputName, string>;
@@ -89,10 +92,15 @@ export class ActionOutputs {
     return this.written;
   }
 
-  /** Writes every output once; later calls do nothing (the runner would keep the last of two values). */
-  write(): void {
+  /**
+   * Writes every output once; later calls do nothing (the runner would keep
+   * the last of two values). Long ones are kept whole in files (long-outputs.ts).
+   */
+  write(env: NodeJS.ProcessEnv = process.env): void {
     if (this.written) return;
     this.written = true;
-    for (const [name, value] of Object.entries(this.values)) core.setOutput(name, redactSecrets(value, this.secrets));
+    const values = Object.fromEntries(Object.entries(this.values).map(([name, value]) => [name, redactSecrets(value, this.secrets)])) as Outputs;
+    keepOutputsPassable(values, env, (message) => core.warning(message));
+    for (const [name, value] of Object.entries(values)) core.setOutput(name, value);
   }
 }

@@ -1,7 +1,7 @@
 /** The job summary: what a person opening the workflow run sees first. */
 import * as core from '@actions/core';
-import { cutCleanly } from '../agent/comment-length.js';
-import { closeOpenFence } from '../agent/markdown.js';
+import { cutToBytes } from '../agent/comment-length.js';
+import { closeOpenBlocks } from '../agent/open-blocks.js';
 import { formatCost, formatDuration } from '../agent/render.js';
 import type { RunResult } from '../agent/run.js';
 
@@ -62,24 +62,18 @@ export async function writeSummary(result: RunResult, env: NodeJS.ProcessEnv): P
 }
 
 /**
- * The answer as the summary shows it: a code fence left open is closed, and
+ * The answer as the summary shows it: a code fence or element left open is closed, and
  * an answer over `roomBytes` of UTF-8 is cut cleanly with a note that links
  * the whole answer (also in the `result` output).
  */
 export function fitSummaryAnswer(answer: string, roomBytes: number, chatUrl: string | undefined): string {
-  const whole = closeOpenFence(answer);
+  const whole = closeOpenBlocks(answer);
   if (Buffer.byteLength(whole) <= roomBytes) return whole;
-  const where = chatUrl ? ` Read the whole answer in Coder: <a href="${chatUrl}">${chatUrl}</a>, or in the step's \`result\` output.` : " The step's `result` output holds the whole answer.";
+  const where = chatUrl
+    ? ` Read the whole answer in Coder: <a href="${chatUrl}">${chatUrl}</a>, or in the file the step's \`result-file\` output names.`
+    : " The file the step's `result-file` output names holds the whole answer.";
   const note = `\n\n> ✂️ The answer was cut here: a job summary holds at most 1 MiB.${where}`;
-  const budget = roomBytes - Buffer.byteLength(note);
-  // UTF-8 takes 1 to 3 bytes per UTF-16 code unit: shrink the cut until it fits.
-  let units = Math.max(0, budget);
-  for (;;) {
-    const kept = closeOpenFence(cutCleanly(answer, units));
-    const bytes = Buffer.byteLength(kept);
-    if (bytes <= budget || units === 0) return kept + note;
-    units = Math.max(0, Math.min(units - 1, Math.floor((units * budget) / bytes) - 8));
-  }
+  return cutToBytes(answer, roomBytes - Buffer.byteLength(note), closeOpenBlocks) + note;
 }
 
 function escapeHtml(s: string): string {

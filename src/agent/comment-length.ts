@@ -7,7 +7,8 @@
  * `fitCommentBody`: the text is cut cleanly, the reader is told, and the
  * footer and marker (which link the thread to its chat) are never cut.
  */
-import { closeOpenFence, closingFence, markdownLink, scanFences } from './markdown.js';
+import { markdownLink } from './markdown.js';
+import { closeOpenBlocks } from './open-blocks.js';
 
 /** GitHub's documented limit on a comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -39,22 +40,21 @@ export interface CommentParts {
 
 /**
  * Joins content and tail with a blank line, cutting the content so the body
- * is ≤ MAX_COMMENT_LENGTH. A code fence the content leaves open is closed
- * before the tail, cut or not, so the footer and marker never become code.
+ * is ≤ MAX_COMMENT_LENGTH. A code fence, block HTML element or HTML comment
+ * the content leaves open is closed before the tail, cut or not
+ * (open-blocks.ts), so the footer and marker never become code or hidden.
  */
 export function fitCommentBody(parts: CommentParts, limit: number = MAX_COMMENT_LENGTH): string {
   const tail = parts.tail === '' ? '' : `\n\n${parts.tail}`;
-  const whole = closeOpenFence(parts.content) + tail;
+  const whole = closeOpenBlocks(parts.content) + tail;
   if (whole.length <= limit) return whole;
 
   const note = `\n\n${cutNote(parts.noun ?? 'answer', parts.fullTextUrl)}`;
   let budget = limit - tail.length - note.length;
-  // Closing an open fence adds a line, so re-cut with less room until it all fits.
+  // Closing an open fence or element adds lines, so re-cut with less room until it all fits.
   for (;;) {
     const kept = budget > 0 ? cutCleanly(parts.content, budget) : '';
-    const fence = scanFences(kept.split('\n')).openFence;
-    const closed = fence === null ? kept : `${kept}\n${closingFence(fence)}`;
-    const body = closed + note + tail;
+    const body = closeOpenBlocks(kept) + note + tail;
     if (body.length <= limit || budget <= 0) return body;
     budget -= body.length - limit;
   }
@@ -75,6 +75,22 @@ export function cutCleanly(text: string, budget: number): string {
   const newline = text.lastIndexOf('\n', budget);
   if (newline >= budget * MIN_LINE_CUT_FILL) return text.slice(0, newline).replace(/\r$/, '');
   return text.slice(0, graphemeBoundaryAtOrBefore(text, budget));
+}
+
+/**
+ * The longest clean cut (`cutCleanly`) of `text` that, passed through
+ * `finish` (closing what the cut left open), is at most `budgetBytes` of
+ * UTF-8. UTF-8 takes 1 to 3 bytes per UTF-16 code unit, so the cut shrinks
+ * in proportion until it fits. '' when nothing fits.
+ */
+export function cutToBytes(text: string, budgetBytes: number, finish: (kept: string) => string = (kept) => kept): string {
+  let units = Math.max(0, budgetBytes);
+  for (;;) {
+    const kept = finish(cutCleanly(text, units));
+    const bytes = Buffer.byteLength(kept);
+    if (bytes <= budgetBytes || units === 0) return bytes <= budgetBytes ? kept : '';
+    units = Math.max(0, Math.min(units - 1, Math.floor((units * budgetBytes) / bytes) - 8));
+  }
 }
 
 /** Made on first use: building a segmenter loads ICU data (tens of ms), which a run that never cuts text should not pay for. */

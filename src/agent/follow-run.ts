@@ -25,7 +25,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
   const progress = () => progressBody(run, view);
 
   if (!settings.wait) {
-    const written = await finalWrite(writer, renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, notes: run.notes }), deps);
+    const written = await finalWrite(writer, renderStarted({ chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, notes: run.notes }));
     return { status: 'started', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: written.url, durationMs: Date.now() - run.startedAt, chatCreated: run.created, deliveryError: written.error };
   }
 
@@ -59,7 +59,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
       return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, chatCreated: run.created };
     }
     const failure = describeFailure(err, deps.secrets);
-    const written = await finalWrite(writer, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }), deps);
+    const written = await finalWrite(writer, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request }));
     await removeTriggerLabel(run, deps);
     return {
       status: 'failed',
@@ -82,11 +82,11 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     await writer?.abandon();
     return { status: 'aborted', chatId: run.chatId, chatUrl: run.chatUrl, commentUrl: writer?.ref.url, durationMs };
   }
-  if (outcome.status === 'aborted') await interruptOwnTurn(run, outcome, deps);
+  const interrupted = outcome.status === 'aborted' && (await interruptOwnTurn(run, outcome, deps));
   const prUrl = typeof outcome.diffStatus?.url === 'string' ? outcome.diffStatus.url : undefined;
   const result = redactSecrets(outcome.result, deps.secrets);
-  const body = finalBody(outcome, result, run, durationMs, prUrl, settings.timeoutMs, deps.secrets);
-  const written = await finalWrite(writer, body, deps);
+  const body = finalBody(outcome, result, run, durationMs, prUrl, settings.timeoutMs, deps.secrets, interrupted);
+  const written = await finalWrite(writer, body);
   await removeTriggerLabel(run, deps);
   return {
     status: outcome.status,
@@ -125,31 +125,32 @@ const INTERRUPT_TIMEOUT_MS = 3000;
 /**
  * A cancelled run stops the turn it started, so the agent does not work on
  * unseen. Not when our message still waits in the queue: the turn under way
- * is someone else's.
+ * is someone else's. Returns whether Coder took the interrupt.
  */
-async function interruptOwnTurn(run: StartedRun, outcome: ChatOutcome, deps: AgentDeps): Promise<void> {
-  if (run.queuedId !== undefined || FINAL_STATUSES.has(outcome.chatStatus)) return;
+async function interruptOwnTurn(run: StartedRun, outcome: ChatOutcome, deps: AgentDeps): Promise<boolean> {
+  if (run.queuedId !== undefined || FINAL_STATUSES.has(outcome.chatStatus)) return false;
   try {
     await deps.coder.interrupt(run.chatId, AbortSignal.timeout(INTERRUPT_TIMEOUT_MS));
     deps.logger.info(`Interrupted chat ${run.chatId}.`);
+    return true;
   } catch (err) {
     deps.logger.warn(`Could not interrupt chat ${run.chatId}: ${(err as Error).message}`);
+    return false;
   }
 }
 
 /**
  * The last write of a run. Its failure (after the writer's retries) does not
  * lose the outcome: it is returned for the entry to deliver otherwise and to
- * report as undelivered.
+ * report as undelivered. Not logged here: the entry says it once (the
+ * Action's failure line, the App's job log).
  */
-async function finalWrite(writer: CommentWriter | undefined, body: string, deps: AgentDeps): Promise<{ url?: string | undefined; error?: string | undefined }> {
+async function finalWrite(writer: CommentWriter | undefined, body: string): Promise<{ url?: string | undefined; error?: string | undefined }> {
   if (!writer) return {};
   try {
     return { url: (await writer.flush(body)).url };
   } catch (err) {
-    const error = (err as Error).message;
-    deps.logger.error(`Could not write the outcome to GitHub: ${error}`);
-    return { url: writer.ref.url, error };
+    return { url: writer.ref.url, error: (err as Error).message };
   }
 }
 
@@ -168,7 +169,16 @@ export function progressBody(run: StartedRun, view: ProgressState): string {
   return renderProgress({ ...view, chatUrl: run.chatUrl, chatId: run.chatId, request: run.request, elapsedMs: Date.now() - run.startedAt, notes: run.notes });
 }
 
-function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durationMs: number, prUrl: string | undefined, timeoutMs: number, secrets: readonly string[]): string {
+function finalBody(
+  outcome: ChatOutcome,
+  result: string,
+  run: StartedRun,
+  durationMs: number,
+  prUrl: string | undefined,
+  timeoutMs: number,
+  secrets: readonly string[],
+  interrupted: boolean,
+): string {
   const common = { chatUrl: run.chatUrl, chatId: run.chatId, request: run.request };
   switch (outcome.status) {
     case 'completed':
@@ -191,9 +201,18 @@ function finalBody(outcome: ChatOutcome, result: string, run: StartedRun, durati
     case 'aborted':
       return renderStopped({
         ...common,
-        reason: 'The workflow run was cancelled before the agent finished. The agent may still be working in Coder; a new request continues the chat.',
+        reason: cancelReason(interrupted, result),
         elapsedMs: durationMs,
         partialResult: result,
       });
   }
+}
+
+/** A cancel's sentence: says what became of the turn, and never claims the agent wrote something it did not. */
+function cancelReason(interrupted: boolean, result: string): string {
+  const turn = interrupted
+    ? "The workflow run was cancelled during the agent's turn, and the Action interrupted that turn in Coder."
+    : "The workflow run was cancelled during the agent's turn. The agent may still be working in Coder.";
+  const written = result.trim() === '' ? ' The agent had not written anything yet.' : '';
+  return `${turn}${written} A new request continues the chat.`;
 }

@@ -198,7 +198,8 @@ export function maskCode(text: string): string {
   return applyMask(applyMask(text, spans), html);
 }
 
-function applyMask(text: string, ranges: readonly number[]): string {
+/** `text` with the characters in `ranges` (sorted flat [start, end) offsets) replaced by U+0000, newlines kept. */
+export function applyMask(text: string, ranges: readonly number[]): string {
   if (ranges.length === 0) return text;
   const parts: string[] = [];
   let pos = 0;

@@ -44,9 +44,8 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   if (thread && isWriteDenied(reactionError)) {
     // The reaction is the first write: without write access no comment can
     // follow, so no chat is started that nobody would hear back from.
-    const reason = cannotWrite(trigger, reactionError);
-    deps.logger.error(reason);
-    return { status: 'failed', reason };
+    // The entry reports the reason (the Action's failure line, the App's job log): one problem, one line.
+    return { status: 'failed', reason: cannotWrite(trigger, reactionError) };
   }
   const requestedBy = trigger.author?.login ?? trigger.sender?.login ?? 'workflow';
   const comments = thread ? await deps.github.listThreadComments(thread) : [];

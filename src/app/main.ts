@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { maskUrlsIn } from '../url-mask.js';
 import { EnvFileError, loadDotEnv } from './env-file.js';
 import { readLogOptions } from './log-options.js';
-import { readSettings, SettingsError, wantsSetup } from './settings.js';
+import { readPort, readSettings, SettingsError, wantsSetup } from './settings.js';
 import { startApp } from './server.js';
 import { runSetup } from './setup.js';
 import { openJobStore } from './store/open-store.js';
@@ -20,9 +20,10 @@ import { openJobStore } from './store/open-store.js';
 async function main(): Promise<void> {
   loadDotEnv(process.env);
   if (wantsSetup(process.env)) {
-    // Setup mode logs too: a bad LOG_LEVEL or LOG_FORMAT stops it as it stops the App.
+    // Setup mode logs and listens too: a bad LOG_LEVEL, LOG_FORMAT or PORT stops it as it stops the App.
     const problems: string[] = [];
     const log = readLogOptions(process.env, problems);
+    readPort(process.env, problems);
     if (problems.length) throw new SettingsError(problems);
     await runSetup({ env: process.env, log });
     return;

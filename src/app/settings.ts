@@ -81,6 +81,11 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
 /** TCP ports are 16-bit (RFC 793); 0 would pick a random one, which a webhook URL cannot follow. */
 const MAX_PORT = 65_535;
 
+/** PORT (default 3000), checked as the App checks it; a bad value adds its sentence to `problems`. Setup mode uses it too. */
+export function readPort(env: NodeJS.ProcessEnv, problems: string[]): number {
+  return positiveInt(env, 'PORT', 3000, problems, MAX_PORT);
+}
+
 export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string) => string): AppSettings {
   const problems: string[] = [];
   const need = (name: string, what: string): string => {
@@ -137,7 +142,7 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
     coderToken,
     coderOrganization: env['CODER_ORGANIZATION']?.trim() || undefined,
     databaseUrl,
-    port: positiveInt(env, 'PORT', 3000, problems, MAX_PORT),
+    port: readPort(env, problems),
     host: env['HOST']?.trim() || '0.0.0.0',
     triggerPhrase,
     concurrency: positiveInt(env, 'CONCURRENCY', 50, problems),

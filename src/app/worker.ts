@@ -241,6 +241,7 @@ export class JobRunner {
     const finished = result.status === 'skipped' || result.status === 'refused' || result.status === 'failed' ? 'failed' : 'done';
     await store.finish(job.deliveryId, finished, result, result.reason ?? null);
     log(`Job ${result.status}${result.chatUrl ? ` (${result.chatUrl})` : ''}${result.reason ? `: ${result.reason}` : ''}`);
+    if (result.deliveryError) logger.error(`Could not write the outcome to GitHub: ${result.deliveryError}`, { delivery: job.deliveryId });
   }
 
   /**

@@ -40,7 +40,8 @@ export const EXIT = { ok: 0, error: 1, usage: 2, tempfail: 75, timeout: 124, int
  * connect (host not found, reset, a port fetch will not use) and 429/502/503/504
  * get four, with waits growing from 0.3 s (about 4 s in all). The README says so.
  */
-export const CLI_RETRY = { retries: 4, baseDelayMs: 300, maxDelayMs: 4000, refusedRetries: 2 };
+// A person at a terminal: a silent server fails the run on its first unanswered request (README, "30 s per request … not retried").
+export const CLI_RETRY = { retries: 4, baseDelayMs: 300, maxDelayMs: 4000, refusedRetries: 2, timeoutRetries: 0, silentFailsFast: true };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let settings: CliSettings | undefined;

@@ -131,7 +131,7 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       status,
       chatStatus,
       ...(status === 'completed' && state.interrupted && { interrupted: true }),
-      result: status === 'error' && !state.lastAssistant ? (error?.message ?? 'The agent stopped with an error.') : state.answer(),
+      result: outcomeResult(status, state, error),
       error: status === 'error' ? (error ?? { message: 'The agent stopped with an error.' }) : undefined,
       usage: state.usage,
       ...(cost && { cost }),
@@ -190,6 +190,17 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
     }
     throw err;
   }
+}
+
+/**
+ * The `result` of an outcome. A run we stopped (timeout, cancel) carries only
+ * what the agent had written, '' when nothing: the filler sentences of
+ * `answer()` say the agent finished, which a stopped turn did not.
+ */
+function outcomeResult(status: OutcomeStatus, state: TurnState, error: TurnError | ChatError | undefined): string {
+  if (status === 'timeout' || status === 'aborted') return state.written();
+  if (status === 'error' && !state.lastAssistant) return error?.message ?? 'The agent stopped with an error.';
+  return state.answer();
 }
 
 function throwIfStopped(stop: AbortSignal): void {

@@ -17,9 +17,25 @@ export interface RetryPolicy {
    * listens): default `retries`. A person at a terminal wants few and short.
    */
   refusedRetries?: number;
+  /**
+   * Attempts after the first when the server took the connection and did not
+   * answer within the per-request limit: default 1. Each one costs a whole
+   * limit (30 s), so `retries` of them would turn one silent request into minutes.
+   */
+  timeoutRetries?: number;
+  /**
+   * Once a request has gone unanswered before the server ever answered this
+   * client, later requests fail at once with the same error: the server is
+   * silent (a dead proxy, a black hole), and a run of start-up requests would
+   * otherwise each wait out their own limit. For short-lived processes (the CLI).
+   */
+  silentFailsFast?: boolean;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 300, maxDelayMs: 8000 };
+
+/** Timed-out requests retried when the policy does not say (RetryPolicy.timeoutRetries). */
+const DEFAULT_TIMEOUT_RETRIES = 1;
 
 export interface HttpOptions {
   baseUrl: string;
@@ -80,6 +96,10 @@ export class CoderHttp {
   private readonly userAgent: string;
   private readonly fetchFn: typeof fetch;
   private readonly onRetry: HttpOptions['onRetry'];
+  /** Whether the server has answered anything (any status) to this client. */
+  private answered = false;
+  /** The timeout that showed the server silent, when `retry.silentFailsFast` (RetryPolicy). */
+  private silent: CoderError | undefined;
 
   constructor(opts: HttpOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -135,7 +155,11 @@ export class CoderHttp {
       try {
         return await this.once(spec);
       } catch (err) {
-        const limit = isRefused(err) ? (this.retry.refusedRetries ?? this.retry.retries) : this.retry.retries;
+        const limit = isRefused(err)
+          ? (this.retry.refusedRetries ?? this.retry.retries)
+          : isTimeout(err)
+            ? Math.min(this.retry.retries, this.retry.timeoutRetries ?? DEFAULT_TIMEOUT_RETRIES)
+            : this.retry.retries;
         const canRetry = attempt < limit && isTransient(err) && (spec.idempotent || connectionNeverMade(err));
         if (!canRetry) throw err;
         const delayMs = retryAfterMs(err) ?? backoffDelay(attempt, this.retry);
@@ -146,6 +170,7 @@ export class CoderHttp {
   }
 
   private async once(spec: RequestSpec): Promise<RawResponse> {
+    if (this.silent && !this.answered) throw this.silent;
     const headers: Record<string, string> = { ...this.authHeaders(), Accept: 'application/json' };
     let body: RequestInit['body'];
     if (spec.json !== undefined) {
@@ -165,13 +190,21 @@ export class CoderHttp {
     } catch (err) {
       if (spec.signal?.aborted) throw new CoderError('aborted', 'Cancelled.', { cause: err });
       if (timeout.aborted) {
-        throw new CoderError('timeout', `Coder did not answer ${spec.method} ${spec.path} within ${Math.round(this.requestTimeoutMs / 1000)}s.`);
+        const silent = new CoderError('timeout', `Coder did not answer ${spec.method} ${spec.path} within ${Math.round(this.requestTimeoutMs / 1000)}s.`);
+        if (this.retry.silentFailsFast && !this.answered) this.silent = silent;
+        throw silent;
       }
       throw new CoderError('network', describeNetworkError(this.baseUrl, err), { cause: err });
     }
+    this.answered = true;
     if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, bytes };
     throw errorFromResponse(spec, res.status, res.headers, bytes);
   }
+}
+
+/** The server took the connection and did not answer within the per-request limit. */
+function isTimeout(err: unknown): boolean {
+  return err instanceof CoderError && err.kind === 'timeout';
 }
 
 /** Nothing listens at the address: the server is down or the port is wrong. */

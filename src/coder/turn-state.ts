@@ -374,11 +374,16 @@ export class TurnState {
     if (this.lastAssistant) this.active = true;
   }
 
+  /** What the agent wrote in this turn so far, stored or streamed; '' when nothing. */
+  written(): string {
+    const text = this.lastAssistant ? textOf(this.lastAssistant.content).trim() : '';
+    return text || this.liveText.trim();
+  }
+
   /** The final answer of the turn, or a sentence saying why there is none. */
   answer(): string {
-    const text = this.lastAssistant ? textOf(this.lastAssistant.content).trim() : '';
+    const text = this.written();
     if (text) return text;
-    if (this.liveText.trim()) return this.liveText.trim();
     if (this.toolCalls > 0) {
       const names = [...new Set(this.toolNames)].join(', ');
       return `The agent ended this turn with ${this.toolCalls} tool call${this.toolCalls === 1 ? '' : 's'}${names ? ` (${names})` : ''} and no written answer.`;

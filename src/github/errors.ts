@@ -69,7 +69,9 @@ function describe(init: GitHubErrorInit): string {
     return `Could not reach GitHub for ${where}${init.networkCause ? ` (${init.networkCause})` : ''}. Check the network and the API URL, then retry.`;
   }
   const details = (init.errors ?? []).map((e) => e.message ?? [e.resource, e.field, e.code].filter(Boolean).join(' ')).filter(Boolean);
-  const said = init.githubMessage ? `: ${init.githubMessage}${details.length ? ` (${details.join('; ')})` : ''}` : '';
+  // GitHub's message often ends in a full stop; ours follows with its own sentence.
+  const message = init.githubMessage?.replace(/[\s.]+$/, '');
+  const said = message ? `: ${message}${details.length ? ` (${details.join('; ')})` : ''}` : '';
   return `GitHub answered ${init.status} to ${where}${said}. ${advice(init)}`;
 }
 

@@ -53,7 +53,8 @@ export function octokitRetryOptions(logger: Logger, settings: RetrySettings = {}
         });
         return true;
       }
-      logger.error(`GitHub ${kind} on ${request}; giving up (asked to wait ${retryAfter} s after ${retryCount} retries)`, {
+      // Debug only: the request then fails with a GitHubError that says the same to whoever reports it (one problem, one line).
+      logger.debug(`GitHub ${kind} on ${request}; giving up (asked to wait ${retryAfter} s after ${retryCount} retries)`, {
         retryAfter,
         retryCount,
       });

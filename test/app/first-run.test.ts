@@ -122,12 +122,15 @@ describe('npm start without credentials: what the page and the log say', () => {
   it.each<[string, Record<string, string>, string]>([
     ['LOG_FORMAT=bogus', { LOG_FORMAT: 'bogus' }, 'LOG_FORMAT must be one of json, pretty (got "bogus").'],
     ['LOG_LEVEL=bogus', { LOG_LEVEL: 'bogus' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal (got "bogus").'],
+    // First-user review: this was Node's RangeError text ("options.port should be…") after Probot's welcome banner.
+    ['PORT=99999', { PORT: '99999' }, 'PORT must be at most 65535 (got "99999").'],
   ])('%s stops the setup flow too: exit 1, the allowed values, nothing served', async (_name, env, sentence) => {
     const app = launch(tempDir(), { PORT: String(await freePort()), HOST: '127.0.0.1', NO_SMEE_SETUP: 'true', ...env });
     expect(await app.exited).toBe(1);
     expect(app.stderr()).toContain(sentence);
     expect(app.stderr()).not.toMatch(/^\s+at /m);
     expect(app.stdout()).not.toContain('Listening on');
+    expect(app.stdout() + app.stderr()).not.toMatch(/Welcome to Probot|options\.port/);
   });
 });
 

@@ -55,7 +55,8 @@ describe('octokitRetryOptions', () => {
     const err = (await octokit.request('GET /repos/o/r/issues/1').catch((e: unknown) => e)) as { status: number };
     expect(err.status).toBe(403);
     expect(fake.requests).toHaveLength(3);
-    expect(logger.lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
+    // Giving up is debug: the request's error says it to whoever reports it (one problem, one error line).
+    expect(logger.lines.map((l) => l.level)).toEqual(['warn', 'warn', 'debug']);
   });
 
   it('retries a primary rate limit until the reset', async () => {
