@@ -342,10 +342,14 @@ export class CoderClient {
     }
     // Coder: "Cannot archive an active chat. Interrupt or wait for the chat to finish first."
     await this.interrupt(chatId, signal);
+    // Current Coder answers `interrupting` (or, for a chat in requires_action,
+    // `running` once the pending tool calls are cancelled) and settles in the
+    // background; archiving succeeds only from waiting or error (coderd patchChat).
     const deadline = Date.now() + (opts.settleMs ?? 10_000);
+    let status: string | undefined;
     for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
-      const chat = await this.getChat(chatId, signal);
-      if (chat.status !== 'running' && chat.status !== 'interrupting' && chat.status !== 'pending') break;
+      status = (await this.getChat(chatId, signal)).status;
+      if (status !== 'running' && status !== 'interrupting' && status !== 'pending') break;
       if (Date.now() >= deadline) break;
       await sleep(delay, signal);
     }
@@ -353,11 +357,11 @@ export class CoderClient {
       await patch();
     } catch (err) {
       if (err instanceof CoderError && err.status === 409) {
-        throw new CoderError(
-          'http',
-          `Coder refuses to archive chat ${chatId} while it is working, and it was still working after being interrupted. Wait for it to finish, then archive it again.`,
-          { status: 409, detail: err.message },
-        );
+        const sentence =
+          status === 'requires_action'
+            ? `Coder refuses to archive chat ${chatId} while it waits for a tool result (requires_action), and interrupting it did not end that. Answer or stop it in Coder, then archive it again.`
+            : `Coder refuses to archive chat ${chatId} while it is working, and it was still working after being interrupted. Wait for it to finish, then archive it again.`;
+        throw new CoderError('http', sentence, { status: 409, detail: err.message });
       }
       throw err;
     }

@@ -13,6 +13,8 @@ type Part = Record<string, unknown>;
 export class Turn {
   started = false;
   cancelled = false;
+  /** Current servers: interrupted, its partial answer not yet persisted (the chat shows `interrupting`). */
+  interrupting = false;
   /** Assistant text and reasoning accumulated since the last persist. */
   text = '';
   reasoning = '';
@@ -64,6 +66,21 @@ export class Turn {
     this.wake = null;
     wake?.();
   }
+}
+
+/** Tool calls of the chat's assistant messages that no tool result answers yet (what `action_required` lists). */
+export function pendingToolCalls(chat: FakeChat): Array<{ tool_call_id: string; tool_name: string; args: string }> {
+  const answered = new Set<unknown>();
+  for (const m of chat.messages) for (const part of m.content) if (part.type === 'tool-result') answered.add(part.tool_call_id);
+  const calls: Array<{ tool_call_id: string; tool_name: string; args: string }> = [];
+  for (const m of chat.messages) {
+    if (m.role !== 'assistant') continue;
+    for (const part of m.content) {
+      if (part.type !== 'tool-call' || answered.has(part.tool_call_id)) continue;
+      calls.push({ tool_call_id: String(part.tool_call_id), tool_name: String(part.tool_name), args: JSON.stringify(part.args ?? {}) });
+    }
+  }
+  return calls;
 }
 
 export function promptOf(content: Part[]): string {
@@ -163,23 +180,64 @@ export class TurnRunner {
    * Stops the current turn (or a turn not yet started), persists the partial
    * answer, sets `waiting`. The queue then moves on, as after any turn.
    * The order on the stream is each release's (coder/coder chatd):
-   * - current: `interrupting`, the partial answer, then `waiting` (chatstate);
+   * - current: InterruptChat moves a running chat to `interrupting` and
+   *   answers with it; the worker's interrupt task persists the partial answer
+   *   and sets `waiting` later (after `interruptSettleMs`; `settleNow` does it
+   *   at once, as a send that replaces the turn must). A chat in
+   *   `requires_action` gets a cancelled result for its tool call and runs
+   *   again (chatstate Interrupt: "return to running").
    * - legacy: InterruptChat sets `waiting` at once; the cancelled worker then
    *   persists the interrupted step and releases the chat (`waiting` again).
    */
-  interrupt(chat: FakeChat, deliverQueued = true): void {
+  interrupt(chat: FakeChat, deliverQueued = true, settleNow = false): void {
     this.transition(() => {
       const turn = chat.turn;
+      if (this.current && turn?.started) {
+        if (!turn.interrupting) {
+          turn.cancel();
+          turn.interrupting = true;
+          this.setStatus(chat, 'interrupting');
+        } else if (!settleNow) return;
+        if (settleNow) this.settleInterrupt(chat, turn, deliverQueued);
+        else turn.startAfter(this.options.interruptSettleMs, () => this.settleInterrupt(chat, turn, deliverQueued));
+        return;
+      }
+      if (this.current && !turn && chat.chat.status === 'requires_action') return this.cancelAction(chat);
       if (turn) {
         turn.cancel();
-        if (this.current && turn.started) this.setStatus(chat, 'interrupting');
-        else if (!this.current && turn.started) this.setStatus(chat, 'waiting');
+        if (!this.current && turn.started) this.setStatus(chat, 'waiting');
         if (turn.text || turn.reasoning) this.persistAssistant(chat, turn, []);
         this.release(chat, turn);
       }
       if (chat.chat.status !== 'waiting' || (turn?.started && !this.current)) this.setStatus(chat, 'waiting');
       if (deliverQueued) this.deliverNextQueued(chat);
     });
+  }
+
+  /** The interrupt task of a current server: the partial answer is persisted, then `waiting`. */
+  private settleInterrupt(chat: FakeChat, turn: Turn, deliverQueued: boolean): void {
+    if (chat.turn !== turn) return;
+    this.transition(() => {
+      if (turn.text || turn.reasoning) this.persistAssistant(chat, turn, []);
+      this.release(chat, turn);
+      this.setStatus(chat, 'waiting');
+      if (deliverQueued) this.deliverNextQueued(chat);
+    });
+  }
+
+  /** Interrupting `requires_action`: each pending tool call gets an error result, and the chat runs a (here empty) turn to `waiting`. */
+  private cancelAction(chat: FakeChat): void {
+    for (const call of pendingToolCalls(chat)) {
+      this.persist(chat, 'tool', [{ type: 'tool-result', tool_call_id: call.tool_call_id, tool_name: call.tool_name, result: 'Tool execution interrupted by user', is_error: true }]);
+    }
+    const last = chat.messages.at(-1);
+    if (!last) return this.setStatus(chat, 'waiting');
+    const turn = new Turn(last, chat.turnCount++);
+    turn.started = true;
+    chat.turn = turn;
+    this.busyChats += 1;
+    this.setStatus(chat, 'running');
+    turn.startAfter(this.options.interruptSettleMs, () => this.finish(chat, turn));
   }
 
   /** Cancels every turn without emitting anything (shutdown). */

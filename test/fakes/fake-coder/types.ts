@@ -64,6 +64,8 @@ export interface FakeCoderOptions {
   pingIntervalMs?: number;
   /** Delay before each agent script step. */
   stepDelayMs?: number;
+  /** Current servers: how long an interrupted chat stays `interrupting` before its partial answer is persisted and it is `waiting`. */
+  interruptSettleMs?: number;
   /** Delay between accepting a user message and the turn starting; the chat keeps its previous status meanwhile. */
   turnStartDelayMs?: number;
   organizations?: Organization[];
@@ -202,6 +204,7 @@ export function resolveOptions(options: FakeCoderOptions = {}): ResolvedOptions 
     pingIntervalMs: options.pingIntervalMs ?? 15_000,
     stepDelayMs: options.stepDelayMs ?? 2,
     turnStartDelayMs: options.turnStartDelayMs ?? 0,
+    interruptSettleMs: options.interruptSettleMs ?? 25,
     organizations: options.organizations ?? [{ id: randomUUID(), name: 'coder' }],
     unavailableProviders: options.unavailableProviders ?? {},
     modelConfigs: options.modelConfigs ?? [
