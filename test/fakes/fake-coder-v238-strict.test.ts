@@ -28,16 +28,16 @@ describe('fake v2.38: interrupt and archive as Coder does them', () => {
   });
 
   it('the interrupted chat persists its partial answer and is `waiting` shortly after, in that order on the stream', async () => {
-    await start({ ...HANGS, interruptSettleMs: 40 });
+    await start({ ...HANGS, interruptSettleMs: 250 });
     const id = (await create()).json.id as string;
-    await fake().waitForStatus(id, 'running');
+    await fake().waitFor(() => fake().chat(id).turn?.text === 'partial', 5000, 'the partial answer streamed');
     const stream = record(id, (evs) => evs.some((e) => statusOf(e) === 'waiting' && evs.some((x) => statusOf(x) === 'interrupting')));
     await fake().waitForStreams(1, id);
     const asked = Date.now();
     await api('POST', `/api/v2/chats/${id}/interrupt`);
     expect((await api('GET', `/api/v2/chats/${id}`)).json.status).toBe('interrupting');
     await fake().waitForStatus(id, 'waiting');
-    expect(Date.now() - asked).toBeGreaterThanOrEqual(30);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(240);
     const messages = (await api('GET', `/api/v2/chats/${id}/messages`)).json.messages as Json[];
     expect(messages.at(-1)).toMatchObject({ role: 'assistant', content: [{ type: 'text', text: 'partial' }] });
     const order = (await stream).events.map((e) => statusOf(e) ?? String(e.type)).filter((t) => ['interrupting', 'message', 'waiting'].includes(t));
@@ -75,5 +75,17 @@ describe('fake v2.38: interrupt and archive as Coder does them', () => {
     await fake().waitForStatus(id, 'waiting');
     expect(chat.messages.at(-1)).toMatchObject({ role: 'tool', content: [{ type: 'tool-result', is_error: true, result: 'Tool execution interrupted by user' }] });
     expect((await api('PATCH', `/api/v2/chats/${id}`, { archived: true })).status).toBe(204);
+  });
+});
+
+describe('fake v2.38: stream order as applyDBSnapshot writes it', () => {
+  it('an agent error arrives as status `error` then the `error` event, in one frame', async () => {
+    await start({ agent: () => [{ status: 'running' }, { text: 'half' }, { error: { message: 'provider exploded' } }] });
+    const id = (await create()).json.id as string;
+    const { frames } = await record(id, (evs) => evs.some((e) => e.type === 'error') && evs.some((e) => statusOf(e) === 'error'));
+    const frame = frames.find((f) => f.some((e) => e.type === 'error')) ?? [];
+    expect(frame.map((e) => statusOf(e) ?? e.type)).toEqual(['error', 'error']);
+    expect(frame[0]?.type).toBe('status');
+    expect(frame[1]?.error).toMatchObject({ message: 'provider exploded' });
   });
 });

@@ -391,8 +391,15 @@ export class TurnRunner {
       if (detail !== undefined) payload.detail = detail;
       chat.chat.last_error = { message, kind: kind ?? 'generic', retryable: false };
       if (detail !== undefined) chat.chat.last_error.detail = detail;
-      this.emit(chat, [chatEvent(chat.id, 'error', payload)]);
-      this.setStatus(chat, 'error');
+      if (this.current) {
+        // chatd applyDBSnapshot: one batch, the status before the error it explains.
+        chat.chat.status = 'error';
+        chat.touch();
+        this.emit(chat, [statusEvent(chat), chatEvent(chat.id, 'error', payload)]);
+      } else {
+        this.emit(chat, [chatEvent(chat.id, 'error', payload)]);
+        this.setStatus(chat, 'error');
+      }
     } else if ('retry' in step) {
       const { attempt, delayMs, error } = step.retry;
       const retryingAt = new Date(Date.now() + delayMs).toISOString();
