@@ -218,9 +218,11 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
     let lookMs = opts.staleCheckMs ?? 2000;
     const looks = { idle: 0 };
     // A final status standing without proof: look over REST now and then, without closing the socket.
+    // So too, once, a `running` turn that writes nothing: it may be queued for an agent slot, which only REST says.
     const scheduleLook = () => {
-      if (staleTimer || settled || !state.unproven) return;
+      if (staleTimer || settled || !(state.unproven || state.capacityUnknown)) return;
       staleTimer = setTimeout(() => {
+        if (state.capacityUnknown) state.noteCapacityRead();
         void restLook(client, opts.chatId, state, stop, looks).then(() => {
           staleTimer = undefined;
           if (settled) return;

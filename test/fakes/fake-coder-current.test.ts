@@ -48,10 +48,10 @@ describe('FakeCoder v2.38 profile', () => {
     expect((await api('POST', `/api/v2/chats/${String(chat.id)}/archive`)).status).toBe(404);
   });
 
-  it('shows queued_for_capacity while the turn waits for a worker, and queue updates as queued_messages', async () => {
-    await start({ turnStartDelayMs: 200 });
+  it('shows queued_for_capacity on a running chat while the turn waits for a worker, and queue updates as queued_messages', async () => {
+    await start({ turnStartDelayMs: 200, agentSlotsFull: true });
     const chat = (await create()).json;
-    expect((await api('GET', `/api/v2/chats/${String(chat.id)}`)).json.queued_for_capacity).toBe(true);
+    expect((await api('GET', `/api/v2/chats/${String(chat.id)}`)).json).toMatchObject({ status: 'running', queued_for_capacity: true });
     await fake().waitForIdle(chat.id as string);
     expect((await api('GET', `/api/v2/chats/${String(chat.id)}`)).json.queued_for_capacity).toBeUndefined();
     fake().options.agent = () => [{ status: 'running' }, { hang: true }];

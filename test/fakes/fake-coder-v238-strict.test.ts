@@ -89,3 +89,25 @@ describe('fake v2.38: stream order as applyDBSnapshot writes it', () => {
     expect(frame[1]?.error).toMatchObject({ message: 'provider exploded' });
   });
 });
+
+describe('fake v2.38: queued_for_capacity (chatd ChatQueuedForCapacity)', () => {
+  it('is never true on a chat whose status is not `running`, even while a turn waits to start', async () => {
+    await start({ turnStartDelayMs: 2000 });
+    const chat = fake().createChatDirect({ messages: [{ role: 'user', text: 'hi' }, { role: 'assistant', text: 'hello' }] });
+    await api('POST', `/api/v2/chats/${chat.id}/messages`, { content: [{ type: 'text', text: 'again' }] });
+    const r = await api('GET', `/api/v2/chats/${chat.id}`);
+    expect(r.json.status).toBe('waiting');
+    expect(r.json.queued_for_capacity).toBeUndefined();
+  });
+
+  it('on a deployment with every slot busy, the chat is `running` with the flag until a worker takes it; the stream says `running` once', async () => {
+    await start({ turnStartDelayMs: 300, agentSlotsFull: true });
+    const id = (await create()).json.id as string;
+    const stream = record(id, (evs) => evs.some((e) => statusOf(e) === 'waiting'));
+    expect((await api('GET', `/api/v2/chats/${id}`)).json).toMatchObject({ status: 'running', queued_for_capacity: true });
+    await fake().waitFor(() => fake().chat(id).turn?.started === true || !fake().chat(id).busy);
+    expect((await api('GET', `/api/v2/chats/${id}`)).json.queued_for_capacity).toBeUndefined();
+    const statuses = (await stream).events.map(statusOf).filter(Boolean);
+    expect(statuses).toEqual(['running', 'waiting']);
+  });
+});

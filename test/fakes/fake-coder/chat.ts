@@ -99,8 +99,12 @@ export class FakeChat {
     this.chat.updated_at = at;
   }
 
-  /** The Chat object as the API returns it. Current servers add `queued_for_capacity` while a turn waits for a worker. */
-  toWire(lastErrorShape: 'string' | 'object', current = false): Record<string, unknown> {
+  /**
+   * The Chat object as the API returns it. `queuedForCapacity`: current
+   * servers with every agent slot busy add `queued_for_capacity` to a
+   * `running` chat whose turn has no worker yet (never to another status).
+   */
+  toWire(lastErrorShape: 'string' | 'object', current = false, queuedForCapacity = false): Record<string, unknown> {
     const { last_error: lastError, ...rest } = this.chat;
     let renderedError: unknown = null;
     if (lastError) renderedError = lastErrorShape === 'object' ? { ...lastError } : lastError.message;
@@ -111,7 +115,7 @@ export class FakeChat {
       if (key === 'status') wire.last_error = renderedError;
     }
     wire.labels = { ...this.chat.labels };
-    if (current && this.turn && !this.turn.started) wire.queued_for_capacity = true;
+    if (current && queuedForCapacity && this.chat.status === 'running' && this.turn && !this.turn.started) wire.queued_for_capacity = true;
     return wire;
   }
 }

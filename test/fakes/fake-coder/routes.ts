@@ -189,7 +189,7 @@ export class ChatRoutes {
   }
 
   private chatReply(chat: FakeChat, status: number): Reply {
-    return { status, json: chat.toWire(this.options.lastErrorShape, this.current) };
+    return { status, json: chat.toWire(this.options.lastErrorShape, this.current, this.options.agentSlotsFull) };
   }
 
   private validationContext(): ValidationContext {
@@ -235,7 +235,7 @@ export class ChatRoutes {
     });
     this.state.chats.set(chat.id, chat);
     this.state.runner.deliver(chat, input.content);
-    return chat.toWire(this.options.lastErrorShape, this.current);
+    return chat.toWire(this.options.lastErrorShape, this.current, this.options.agentSlotsFull);
   }
 
   private listChats(params: URLSearchParams): Array<Record<string, unknown>> {

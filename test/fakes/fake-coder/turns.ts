@@ -259,6 +259,8 @@ export class TurnRunner {
     const turn = new Turn(userMessage, chat.turnCount++);
     chat.turn = turn;
     this.busyChats += 1;
+    // A capped deployment with no free slot: the chat is `running` at once, with no worker until a slot frees.
+    if (this.current && this.options.agentSlotsFull && this.options.turnStartDelayMs > 0) this.setStatus(chat, 'running');
     turn.startAfter(this.options.turnStartDelayMs, () => {
       this.run(chat, turn).catch((error: unknown) => this.fail(chat, turn, error));
     });
@@ -278,7 +280,9 @@ export class TurnRunner {
       // Current servers have no `pending`: a worker takes the chat and runs generation attempt 1.
       chat.generationAttempt = 1;
       chat.partSeq = 0;
-      this.setStatus(chat, 'running');
+      // Coder sends a status only when it changed: a chat that waited for a slot stays `running`.
+      if (chat.chat.status === 'running') this.changed();
+      else this.setStatus(chat, 'running');
     } else {
       this.setStatus(chat, 'pending');
     }
@@ -369,7 +373,9 @@ export class TurnRunner {
   /** Executes one step; returns a promise when the step waits. */
   private execute(chat: FakeChat, turn: Turn, step: AgentStep): Promise<void> | undefined {
     if ('status' in step) {
-      this.setStatus(chat, step.status);
+      // Current servers send a status only when it changed (chatd stream loop).
+      if (this.current && chat.chat.status === step.status) this.changed();
+      else this.setStatus(chat, step.status);
     } else if ('text' in step) {
       turn.text += step.text;
       this.delta(chat, turn, { type: 'text', text: step.text });

@@ -64,6 +64,14 @@ export interface FakeCoderOptions {
   pingIntervalMs?: number;
   /** Delay before each agent script step. */
   stepDelayMs?: number;
+  /**
+   * Current servers: a capped deployment with every agent slot busy. A
+   * scheduled turn's chat is `running` (no worker yet) with
+   * `queued_for_capacity: true` over REST until the turn starts
+   * (`turnStartDelayMs`); the stream shows only `running`. Without it
+   * `queued_for_capacity` is never true (chatd ChatQueuedForCapacity).
+   */
+  agentSlotsFull?: boolean;
   /** Current servers: how long an interrupted chat stays `interrupting` before its partial answer is persisted and it is `waiting`. */
   interruptSettleMs?: number;
   /** Delay between accepting a user message and the turn starting; the chat keeps its previous status meanwhile. */
@@ -205,6 +213,7 @@ export function resolveOptions(options: FakeCoderOptions = {}): ResolvedOptions 
     stepDelayMs: options.stepDelayMs ?? 2,
     turnStartDelayMs: options.turnStartDelayMs ?? 0,
     interruptSettleMs: options.interruptSettleMs ?? 25,
+    agentSlotsFull: options.agentSlotsFull ?? false,
     organizations: options.organizations ?? [{ id: randomUUID(), name: 'coder' }],
     unavailableProviders: options.unavailableProviders ?? {},
     modelConfigs: options.modelConfigs ?? [
