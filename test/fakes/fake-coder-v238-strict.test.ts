@@ -79,6 +79,30 @@ describe('fake v2.38: interrupt and archive as Coder does them', () => {
 });
 
 describe('fake v2.38: stream order as applyDBSnapshot writes it', () => {
+  it('a stream of a chat in requires_action carries an action_required event after the status', async () => {
+    await start();
+    const chat = fake().createChatDirect({ status: 'requires_action', messages: [{ role: 'user', text: 'hi' }, { role: 'assistant', text: 'need a tool' }] });
+    const { events } = await record(chat.id, (evs) => evs.some((e) => e.type === 'preview_reset'));
+    const types = events.map((e) => statusOf(e) ?? String(e.type));
+    expect(types.slice(types.indexOf('requires_action'))).toEqual(['requires_action', 'action_required', 'preview_reset']);
+    expect(events.find((e) => e.type === 'action_required')?.action_required).toEqual({ tool_calls: [] });
+  });
+
+  it('a turn that stops for a tool result sends requires_action and action_required, with the unanswered call, in one frame', async () => {
+    await start({ turnStartDelayMs: 100, agent: () => [{ status: 'running' }, { toolCall: { name: 'browser', args: { url: 'x' } } }, { status: 'requires_action' }] });
+    const id = (await create()).json.id as string;
+    // A dynamic tool's result comes from the client: the scripted result is dropped as soon as it is written.
+    const chat = fake().chat(id);
+    const push = chat.messages.push.bind(chat.messages);
+    chat.messages.push = (...ms) => push(...ms.filter((m) => m.role !== 'tool'));
+    const { frames } = await record(id, (evs) => evs.some((e) => e.type === 'action_required'));
+    const frame = frames.find((f) => f.some((e) => e.type === 'action_required')) ?? [];
+    const types = frame.map((e) => statusOf(e) ?? e.type);
+    const at = types.indexOf('requires_action');
+    expect(types.slice(at, at + 2)).toEqual(['requires_action', 'action_required']);
+    expect(frame[at + 1]?.action_required).toEqual({ tool_calls: [{ tool_call_id: expect.any(String), tool_name: 'browser', args: '{"url":"x"}' }] });
+  });
+
   it('an agent error arrives as status `error` then the `error` event, in one frame', async () => {
     await start({ agent: () => [{ status: 'running' }, { text: 'half' }, { error: { message: 'provider exploded' } }] });
     const id = (await create()).json.id as string;

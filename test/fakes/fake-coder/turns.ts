@@ -1,5 +1,5 @@
 /** Runs the scripted agent: turns, the message queue, interrupts, persisted messages. */
-import { FINAL_STATUSES, chatEvent, queueUpdateEvent, statusEvent, timestamp } from './chat.js';
+import { FINAL_STATUSES, chatEvent, pendingToolCalls, queueUpdateEvent, statusEvents, timestamp } from './chat.js';
 import type { FakeChat } from './chat.js';
 import type { StreamHub } from './streams.js';
 import type { AgentStep, ChatEvent, ChatMessage, QueuedMessage, ResolvedOptions } from './types.js';
@@ -68,21 +68,6 @@ export class Turn {
   }
 }
 
-/** Tool calls of the chat's assistant messages that no tool result answers yet (what `action_required` lists). */
-export function pendingToolCalls(chat: FakeChat): Array<{ tool_call_id: string; tool_name: string; args: string }> {
-  const answered = new Set<unknown>();
-  for (const m of chat.messages) for (const part of m.content) if (part.type === 'tool-result') answered.add(part.tool_call_id);
-  const calls: Array<{ tool_call_id: string; tool_name: string; args: string }> = [];
-  for (const m of chat.messages) {
-    if (m.role !== 'assistant') continue;
-    for (const part of m.content) {
-      if (part.type !== 'tool-call' || answered.has(part.tool_call_id)) continue;
-      calls.push({ tool_call_id: String(part.tool_call_id), tool_name: String(part.tool_name), args: JSON.stringify(part.args ?? {}) });
-    }
-  }
-  return calls;
-}
-
 export function promptOf(content: Part[]): string {
   return content
     .filter((part) => part.type === 'text' && typeof part.text === 'string')
@@ -134,7 +119,7 @@ export class TurnRunner {
   setStatus(chat: FakeChat, status: string): void {
     chat.chat.status = status;
     chat.touch();
-    this.emit(chat, [statusEvent(chat)]);
+    this.emit(chat, statusEvents(chat, this.current));
   }
 
   /** Persists a message and emits its `message` event. */
@@ -401,7 +386,7 @@ export class TurnRunner {
         // chatd applyDBSnapshot: one batch, the status before the error it explains.
         chat.chat.status = 'error';
         chat.touch();
-        this.emit(chat, [statusEvent(chat), chatEvent(chat.id, 'error', payload)]);
+        this.emit(chat, [...statusEvents(chat, true), chatEvent(chat.id, 'error', payload)]);
       } else {
         this.emit(chat, [chatEvent(chat.id, 'error', payload)]);
         this.setStatus(chat, 'error');
