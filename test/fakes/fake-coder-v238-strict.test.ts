@@ -135,3 +135,16 @@ describe('fake v2.38: queued_for_capacity (chatd ChatQueuedForCapacity)', () => 
     expect(statuses).toEqual(['running', 'waiting']);
   });
 });
+
+describe('fake v2.38: structured output on a server without the feature', () => {
+  it('creates the chat and ignores response_format (no CreateChatRequest field; httpapi.Read keeps unknown fields quiet)', async () => {
+    await start();
+    const r = await create({ response_format: { type: 'object' } });
+    expect(r.status).toBe(201);
+    const id = r.json.id as string;
+    await fake().waitForIdle(id);
+    const messages = (await api('GET', `/api/v2/chats/${id}/messages`)).json.messages as Json[];
+    expect(messages.at(-1)?.role).toBe('assistant');
+    expect(messages.some((m) => 'structured_output' in m)).toBe(false);
+  });
+});

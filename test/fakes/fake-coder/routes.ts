@@ -215,9 +215,9 @@ export class ChatRoutes {
     this.requireDaemon();
     const raw = parseJson(body.bytes);
     const input = validateCreateChat(raw, this.validationContext());
-    if (raw.response_format !== undefined && raw.response_format !== null) {
-      // Servers without the experiment refuse the field (shared/coder-chats-api.md, "Structured output").
-      if (!this.current || !this.options.structuredOutput) throw HttpError.validation({ field: 'response_format', detail: MESSAGES.structuredOutputOff });
+    // A server without the feature ignores response_format: codersdk.CreateChatRequest has no such
+    // field and coderd's httpapi.Read decodes without DisallowUnknownFields, on every release.
+    if (this.current && this.options.structuredOutput && raw.response_format !== undefined && raw.response_format !== null) {
       if (typeof raw.response_format !== 'object' || Array.isArray(raw.response_format)) {
         throw HttpError.validation({ field: 'response_format', detail: 'response_format must be a JSON Schema object.' });
       }

@@ -39,7 +39,7 @@ export interface FakeCoderOptions {
   generation?: Generation;
   /** Current servers: the AI Gateway is off, so creating, sending and streaming answer 503. */
   agentsDisabled?: boolean;
-  /** Current servers: `GET /api/v2/experiments` lists `chat-structured-output`, and create takes `response_format`. */
+  /** Current servers: `GET /api/v2/experiments` lists `chat-structured-output`, and create takes `response_format`; without it the field is ignored. */
   structuredOutput?: boolean;
   /** Current servers: create and send answer a usage-limit 409, with the figures ('full') or with only a message ('message-only'). */
   usageLimit?: 'full' | 'message-only' | null;
