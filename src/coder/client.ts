@@ -242,6 +242,17 @@ export class CoderClient {
     if (idempotencyKey) body.labels = { ...(req.labels ?? {}), [IDEMPOTENCY_LABEL]: idempotencyKey };
     // Once this client has resolved the organization (a server that requires it), send it every time: no 400 round trip.
     if (this.organization || this.orgId) body.organization_id = await this.organizationId(signal);
+    // A server with the v2 chat routes (v2.34+) requires it (coderd postChats: "organization_id is required."):
+    // resolve it first rather than take a refused create on every run. Best effort: an answer
+    // refusing it leaves the old path (create, and resolve on the 400), which reports it; an
+    // unreachable server is reported at once (its retries already said so).
+    else if (this.routePrefix === V2_PREFIX) {
+      const org = await this.organizationId(signal).catch((err: unknown) => {
+        if (signal?.aborted || !(err instanceof CoderError) || err.status === undefined) throw err;
+        return undefined;
+      });
+      if (org) body.organization_id = org;
+    }
     const post = () => this.postChat(body, idempotencyKey, signal);
     try {
       return await post();

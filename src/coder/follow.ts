@@ -177,6 +177,8 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       const r = await streamOnce(client, opts, state, stop);
       if (state.done) return await finish(outcomeForStatus());
       if (r.fatal) throw r.fatal;
+      // Ctrl-C or the timeout closed the socket: that is no dropped stream, and nothing reconnects.
+      throwIfStopped(stop);
       failures = r.gotFrames ? 0 : failures + 1;
       if (failures >= maxReconnects) continue;
       const delayMs = backoffDelay(failures, backoff);
