@@ -15,6 +15,7 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 64 * 1024;
 /** Room for the structured output's heading, code block markup or note. */
 const STRUCTURED_OVERHEAD_BYTES = 512;
 const STRUCTURED_TOO_BIG = "The structured output is too large for a job summary: the step's `structured-output` output holds it.";
+const STRUCTURED_MISSING = "Coder returned no structured output for this run (the deployment may not support response_format): the step's `structured-output` output is empty.";
 
 const TITLES: Record<RunResult['status'], string> = {
   completed: '✅ The agent finished',
@@ -50,13 +51,15 @@ export async function writeSummary(result: RunResult, env: NodeJS.ProcessEnv): P
   const structuredRoom = structuredFits ? Buffer.byteLength(structured) + STRUCTURED_OVERHEAD_BYTES : STRUCTURED_OVERHEAD_BYTES;
   if (result.result) {
     summary.addHeading('Answer', 3);
-    const room = SUMMARY_LIMIT_BYTES - Buffer.byteLength(summary.stringify()) - (structured === undefined ? 0 : structuredRoom);
+    const room = SUMMARY_LIMIT_BYTES - Buffer.byteLength(summary.stringify()) - (structured === undefined && !result.structuredOutputMissing ? 0 : structuredRoom);
     summary.addRaw(`\n\n${fitSummaryAnswer(result.result, room, result.chatUrl)}\n`);
   }
   if (structured !== undefined) {
     summary.addHeading('Structured output', 3);
     if (structuredFits) summary.addCodeBlock(structured, 'json');
     else summary.addRaw(`\n\n${STRUCTURED_TOO_BIG}\n`);
+  } else if (result.structuredOutputMissing) {
+    summary.addHeading('Structured output', 3).addRaw(`\n\n${STRUCTURED_MISSING}\n`);
   }
   await summary.write();
 }

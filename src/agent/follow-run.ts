@@ -74,7 +74,8 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     };
   }
   const durationMs = Date.now() - run.startedAt;
-  if (settings.outputSchema && outcome.status === 'completed' && outcome.structuredOutput === undefined) {
+  const structuredOutputMissing = settings.outputSchema !== undefined && outcome.status === 'completed' && outcome.structuredOutput === undefined;
+  if (structuredOutputMissing) {
     // Coder may accept response_format and still return nothing for it (a server that ignores the field).
     deps.logger.warn('output-schema was set, but Coder returned no structured output for this run; the deployment may not support response_format.');
   }
@@ -101,6 +102,7 @@ export async function followRun(run: StartedRun, settings: AgentSettings, deps: 
     errorKind: outcome.status === 'error' ? outcome.error?.kind : undefined,
     ...(outcome.cost && { cost: outcome.cost }),
     ...(outcome.structuredOutput !== undefined && { structuredOutput: outcome.structuredOutput }),
+    ...(structuredOutputMissing && { structuredOutputMissing }),
     deliveryError: written.error,
   };
 }

@@ -141,6 +141,8 @@ export interface RunResult {
   cost?: ChatCost | undefined;
   /** The final message's `structured_output` (a run with `outputSchema`). */
   structuredOutput?: unknown;
+  /** A completed run with `outputSchema` whose answer carried no `structured_output` (a server that ignores response_format). */
+  structuredOutputMissing?: boolean;
   /**
    * Why the thread does not show the outcome: a comment write failed after
    * its retries (a read-only token, a rate limit). The outcome is still in

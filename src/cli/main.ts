@@ -323,15 +323,16 @@ async function follow(
       cost_usd: outcome.cost ? outcome.cost.totalCostMicros / 1_000_000 : null,
     };
     if (target.structured || outcome.structuredOutput !== undefined) json['structured_output'] = outcome.structuredOutput ?? null;
-    if (target.structured && outcome.status === 'completed' && outcome.structuredOutput === undefined) {
-      io.stderr.write('coder-agent: Coder returned no structured output for this run; the deployment may not support response_format.\n');
-    }
     io.stdout.write(JSON.stringify(json) + '\n');
   } else {
     printer.finish();
     // Our own sentences ("finished without writing an answer", an error) are not the agent's text: stderr.
     if (!printer.printedText && status === 'completed') printer.statusAlways(`coder-agent: ${outcome.result}`);
     if (status !== 'completed') printer.statusAlways(statusLine(outcome, status));
+  }
+  // A server without the feature creates the chat and ignores response_format (coderd httpapi.Read): say so, in either mode.
+  if (target.structured && outcome.status === 'completed' && outcome.structuredOutput === undefined) {
+    io.stderr.write('coder-agent: Coder returned no structured output for this run; the deployment may not support response_format.\n');
   }
   switch (status) {
     case 'completed':

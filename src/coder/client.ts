@@ -242,6 +242,17 @@ export class CoderClient {
     if (idempotencyKey) body.labels = { ...(req.labels ?? {}), [IDEMPOTENCY_LABEL]: idempotencyKey };
     // Once this client has resolved the organization (a server that requires it), send it every time: no 400 round trip.
     if (this.organization || this.orgId) body.organization_id = await this.organizationId(signal);
+    // A server with the v2 chat routes (v2.34+) requires it (coderd postChats: "organization_id is required."):
+    // resolve it first rather than take a refused create on every run. Best effort: an answer
+    // refusing it leaves the old path (create, and resolve on the 400), which reports it; an
+    // unreachable server is reported at once (its retries already said so).
+    else if (this.routePrefix === V2_PREFIX) {
+      const org = await this.organizationId(signal).catch((err: unknown) => {
+        if (signal?.aborted || !(err instanceof CoderError) || err.status === undefined) throw err;
+        return undefined;
+      });
+      if (org) body.organization_id = org;
+    }
     const post = () => this.postChat(body, idempotencyKey, signal);
     try {
       return await post();
@@ -342,10 +353,14 @@ export class CoderClient {
     }
     // Coder: "Cannot archive an active chat. Interrupt or wait for the chat to finish first."
     await this.interrupt(chatId, signal);
+    // Current Coder answers `interrupting` (or, for a chat in requires_action,
+    // `running` once the pending tool calls are cancelled) and settles in the
+    // background; archiving succeeds only from waiting or error (coderd patchChat).
     const deadline = Date.now() + (opts.settleMs ?? 10_000);
+    let status: string | undefined;
     for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
-      const chat = await this.getChat(chatId, signal);
-      if (chat.status !== 'running' && chat.status !== 'interrupting' && chat.status !== 'pending') break;
+      status = (await this.getChat(chatId, signal)).status;
+      if (status !== 'running' && status !== 'interrupting' && status !== 'pending') break;
       if (Date.now() >= deadline) break;
       await sleep(delay, signal);
     }
@@ -353,11 +368,11 @@ export class CoderClient {
       await patch();
     } catch (err) {
       if (err instanceof CoderError && err.status === 409) {
-        throw new CoderError(
-          'http',
-          `Coder refuses to archive chat ${chatId} while it is working, and it was still working after being interrupted. Wait for it to finish, then archive it again.`,
-          { status: 409, detail: err.message },
-        );
+        const sentence =
+          status === 'requires_action'
+            ? `Coder refuses to archive chat ${chatId} while it waits for a tool result (requires_action), and interrupting it did not end that. Answer or stop it in Coder, then archive it again.`
+            : `Coder refuses to archive chat ${chatId} while it is working, and it was still working after being interrupted. Wait for it to finish, then archive it again.`;
+        throw new CoderError('http', sentence, { status: 409, detail: err.message });
       }
       throw err;
     }

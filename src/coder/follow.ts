@@ -177,6 +177,8 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
       const r = await streamOnce(client, opts, state, stop);
       if (state.done) return await finish(outcomeForStatus());
       if (r.fatal) throw r.fatal;
+      // Ctrl-C or the timeout closed the socket: that is no dropped stream, and nothing reconnects.
+      throwIfStopped(stop);
       failures = r.gotFrames ? 0 : failures + 1;
       if (failures >= maxReconnects) continue;
       const delayMs = backoffDelay(failures, backoff);
@@ -229,9 +231,11 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
     let lookMs = opts.staleCheckMs ?? 2000;
     const looks = { idle: 0 };
     // A final status standing without proof: look over REST now and then, without closing the socket.
+    // So too, once, a `running` turn that writes nothing: it may be queued for an agent slot, which only REST says.
     const scheduleLook = () => {
-      if (staleTimer || settled || !state.unproven) return;
+      if (staleTimer || settled || !(state.unproven || state.capacityUnknown)) return;
       staleTimer = setTimeout(() => {
+        if (state.capacityUnknown) state.noteCapacityRead();
         void restLook(client, opts.chatId, state, stop, looks).then(() => {
           staleTimer = undefined;
           if (settled) return;

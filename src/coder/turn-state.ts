@@ -88,6 +88,10 @@ export class TurnState {
   interrupted = false;
   /** A tool call streamed in the current step and not yet persisted. */
   private liveToolCall = false;
+  /** The agent has written something (a part or a message) since the chat last became busy. */
+  private outputThisTurn = false;
+  /** `queued_for_capacity` has been read over REST since the chat last became busy. */
+  private capacityRead = false;
   error: TurnError | undefined;
   usage: Usage | undefined;
   retries = 0;
@@ -136,6 +140,26 @@ export class TurnState {
    * so the stream must have shown its queue before the message left it (a
    * follower that connected late never sees the queue_update).
    */
+  /**
+   * Coder shows a turn waiting for an agent slot only over REST, as
+   * `queued_for_capacity` on a `running` chat (chatd ChatQueuedForCapacity);
+   * the stream says just `running`. True while the chat is running, has
+   * written nothing yet, and has not been looked up: one REST read tells.
+   * The first part clears the flag (a worker took the chat).
+   */
+  get capacityUnknown(): boolean {
+    return this.status === 'running' && !this.waitingInQueue && !this.outputThisTurn && !this.capacityRead && !this.done;
+  }
+
+  noteCapacityRead(): void {
+    this.capacityRead = true;
+  }
+
+  private noteOutput(): void {
+    this.outputThisTurn = true;
+    if (this.waitingForCapacity) this.setCapacity(false);
+  }
+
   get unproven(): boolean {
     if (!FINAL_STATUSES.has(this.status) || this.done) return false;
     return this.waitingInQueue || !this.active;
@@ -155,6 +179,7 @@ export class TurnState {
       case 'message_part':
         if (ev.role !== 'assistant' || this.waitingInQueue) break;
         if (!this.currentAttempt(ev.historyVersion, ev.generationAttempt)) break;
+        this.noteOutput();
         if (ev.part.type === 'text' && ev.part.text) {
           this.active = true;
           this.addLive(ev.part.text);
@@ -164,6 +189,7 @@ export class TurnState {
         }
         break;
       case 'message':
+        if (ev.message.role === 'assistant' && !this.waitingInQueue) this.noteOutput();
         this.applyMessage(ev.message);
         break;
       case 'error':
@@ -265,6 +291,7 @@ export class TurnState {
 
   setStatus(status: string): void {
     if (status === this.status) return;
+    const was = this.status;
     if (status === 'interrupting' && !this.waitingInQueue) this.interrupted = true;
     // An idle status while a step is still being streamed: nothing ends a turn that way but an interrupt.
     if (status === 'waiting' && this.active && !this.waitingInQueue && (this.liveText !== '' || this.liveToolCall)) this.interrupted = true;
@@ -273,6 +300,10 @@ export class TurnState {
     // first snapshot after a send may still carry the previous turn's
     // 'waiting' (the stale-waiting trap). 'interrupting' is still working.
     if (!FINAL_STATUSES.has(status) && !this.waitingInQueue) {
+      if (FINAL_STATUSES.has(was)) {
+        this.outputThisTurn = false;
+        this.capacityRead = false;
+      }
       this.active = true;
       this.waitingForCapacity = false;
     }

@@ -101,6 +101,18 @@ describe('the Action against a v2.38 server', () => {
     expect(said).toContain('does not accept structured output');
   });
 
+  it('output-schema where Coder ignores response_format (experiments unknown): the step succeeds and says, as a warning and in the summary, that no structured output came back', async () => {
+    const { coder, github } = await start('v2.38');
+    coder.failNext({ method: 'GET', path: '/api/v2/experiments' }, { status: 500 }, 100);
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent rate the risk'), inputs: { 'output-schema': '{"type":"object"}' } });
+    expect(run.code).toBe(0);
+    expect(coder.chats.size).toBe(1);
+    expect(run.outputs['structured-output']).toBe('');
+    expect(run.stdout).toContain('::warning::output-schema was set, but Coder returned no structured output for this run');
+    expect(run.summary).toContain('Structured output');
+    expect(run.summary).toContain("Coder returned no structured output for this run (the deployment may not support response_format): the step's `structured-output` output is empty.");
+  });
+
   it('an output-schema that is not JSON fails the step before anything is sent', async () => {
     const { coder, github } = await start('v2.38');
     const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent x'), inputs: { 'output-schema': '{not json' } });

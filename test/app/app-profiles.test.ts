@@ -61,7 +61,7 @@ describe('the App against a v2.38 server', () => {
   });
 
   it('shows "waiting for capacity" while every agent slot is busy', async () => {
-    const { app, github } = await launch('v2.38', { turnStartDelayMs: 6000, agent: () => answer('Finally.') });
+    const { app, github } = await launch('v2.38', { turnStartDelayMs: 6000, agentSlotsFull: true, agent: () => answer('Finally.') });
     await deliver(app, 'issue_comment', commentDelivery(github, '/agent go'));
     await waitFor(() => done(github).length === 1, 20_000);
     const written = github.requests.filter((q) => q.method === 'POST' || q.method === 'PATCH').map((q) => JSON.stringify(q.body ?? null));

@@ -162,6 +162,22 @@ describe('coder-agent against a v2.38 server', () => {
     expect(fake!.chats.size).toBe(0);
   });
 
+  it('--output-schema where Coder ignores response_format (experiments unknown): the answer, and stderr says no structured output came back, in text and --json', async () => {
+    await start('v2.38');
+    fake!.failNext({ method: 'GET', path: '/api/v2/experiments' }, { status: 500 }, 100);
+    const dir = mkdtempSync(join(tmpdir(), 'schema-'));
+    writeFileSync(join(dir, 'schema.json'), '{"type":"object"}');
+    const said = 'coder-agent: Coder returned no structured output for this run; the deployment may not support response_format.';
+    const text = await cli(['chat', '--output-schema', join(dir, 'schema.json'), 'x']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Echo: x');
+    expect(text.stderr).toContain(said);
+    expect(createBody()?.['response_format']).toEqual({ type: 'object' });
+    const json = await cli(['chat', '--json', '--output-schema', join(dir, 'schema.json'), 'x']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed', result: 'Echo: x', structured_output: null });
+    expect(json.stderr).toContain(said);
+  });
+
   it('a bad --output-schema file is bad usage (exit 2)', async () => {
     await start('v2.38');
     const dir = mkdtempSync(join(tmpdir(), 'schema-'));

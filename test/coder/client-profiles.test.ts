@@ -81,6 +81,28 @@ describe('CoderClient against a v2.38 server', () => {
     expect(err.message).not.toContain('Route not found');
   });
 
+  it('archives a chat that waits for a tool result: interrupted (its tool call cancelled), then archived once waiting', async () => {
+    const { fake, client } = await setup('v2.38', { agent: () => [{ status: 'running' }, { toolCall: { name: 'browser' } }, { status: 'requires_action' }] });
+    const chat = await client.createChat({ content: [{ type: 'text', text: 'x' }] });
+    await waitFor(() => fake.chat(chat.id).status === 'requires_action');
+    await client.setArchived(chat.id, true);
+    expect(fake.chat(chat.id).chat.archived).toBe(true);
+    const calls = fake.requests.map((r) => `${r.method} ${r.path}`).filter((p) => p.endsWith(chat.id) || p.endsWith('/interrupt'));
+    expect(calls.filter((p) => p.startsWith('PATCH'))).toHaveLength(2);
+    expect(calls).toContain(`POST /api/v2/chats/${chat.id}/interrupt`);
+  });
+
+  it('says so in one sentence when a requires_action chat stays so after the interrupt', async () => {
+    const { fake, client } = await setup('v2.38');
+    const seeded = fake.createChatDirect({ status: 'requires_action', messages: [{ role: 'user', text: 'x' }] });
+    fake.failNext({ method: 'POST', path: '/interrupt' }, { status: 200, body: seeded.toWire('object', true) });
+    const { err } = await refusal(client.setArchived(seeded.id, true, { settleMs: 100 }));
+    expect(err.status).toBe(409);
+    expect(err.message).toBe(
+      `Coder refuses to archive chat ${seeded.id} while it waits for a tool result (requires_action), and interrupting it did not end that. Answer or stop it in Coder, then archive it again.`,
+    );
+  });
+
   it('explains a full message queue (429)', async () => {
     const { fake, client } = await setup('v2.38', { agent: () => [{ status: 'running' }, { hang: true }] });
     const chat = await client.createChat({ content: [{ type: 'text', text: 'x' }] });

@@ -110,9 +110,13 @@ describe('followChat against a v2.38 server', () => {
   });
 
   it('a chat waiting for a free agent slot shows "waiting for capacity", then its answer', async () => {
-    const { client } = await setup('v2.38', { turnStartDelayMs: 400, agent: () => answer('after the wait') });
+    // Coder: the chat is `running` (no worker yet) and only REST says it waits for a slot.
+    const { client } = await setup('v2.38', { turnStartDelayMs: 400, agentSlotsFull: true, agent: () => answer('after the wait') });
     const { outcome, progress } = await run(client, 'x', { staleCheckMs: 30 });
-    expect(progress).toContainEqual({ kind: 'status', status: 'waiting', waitingForCapacity: true });
+    const at = progress.findIndex((p) => p.kind === 'status' && p.waitingForCapacity === true);
+    expect(progress[at]).toEqual({ kind: 'status', status: 'running', waitingForCapacity: true });
+    // The first part clears it: a worker took the chat.
+    expect(progress.slice(at + 1)).toContainEqual({ kind: 'status', status: 'running', waitingForCapacity: false });
     expect(outcome.result).toBe('after the wait');
   });
 

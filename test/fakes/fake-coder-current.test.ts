@@ -1,42 +1,8 @@
 /** The fake's v2.38 profile speaks as Coder's current source does (codersdk/chats.go, coderd chat routes, chatd streamLoop). */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { WebSocket } from 'ws';
-import { FakeCoder, profile, type FakeCoderOptions } from './fake-coder.js';
+import { describe, expect, it } from '@jest/globals';
+import { v238Harness, type Json } from '../helpers/v238-api.js';
 
-type Json = Record<string, unknown>;
-let fake: FakeCoder | undefined;
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.terminate();
-  await fake?.close();
-  fake = undefined;
-});
-
-const start = async (opts: FakeCoderOptions = {}) => (fake = await FakeCoder.start(profile('v2.38', { pingIntervalMs: 30, ...opts })));
-const AUTH = { 'Coder-Session-Token': 'test-token', 'content-type': 'application/json' };
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(fake!.url + path, { method, headers: AUTH, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Json };
-}
-const create = (extra: Json = {}) => api('POST', '/api/v2/chats', { organization_id: fake!.organizationId, content: [{ type: 'text', text: 'hi' }], ...extra });
-
-/** Records every text frame and ping of a stream until `done` holds. */
-async function record(chatId: string, done: (events: Json[]) => boolean) {
-  const ws = new WebSocket(fake!.streamUrl(chatId, undefined, 'v2'), { headers: AUTH });
-  sockets.push(ws);
-  const frames: unknown[] = [];
-  let pings = 0;
-  ws.on('ping', () => pings++);
-  await new Promise<void>((resolve, reject) => {
-    ws.on('message', (data) => {
-      frames.push(JSON.parse(String(data)));
-      if (done(frames.flat() as Json[])) resolve();
-    });
-    ws.on('error', reject);
-  });
-  return { frames, events: frames.flat() as Json[], pings };
-}
+const { fake, start, api, create, record } = v238Harness({ pingIntervalMs: 30 });
 
 describe('FakeCoder v2.38 profile', () => {
   it('mounts only /api/v2: the experimental prefix is a route 404', async () => {
@@ -73,7 +39,7 @@ describe('FakeCoder v2.38 profile', () => {
     const chat = (await create()).json;
     const cost = await api('GET', `/api/v2/chats/${String(chat.id)}/cost`);
     expect(cost.json).toEqual({ chat_id: chat.id, total_cost_micros: 0, request_count: 0, unpriced_request_count: 0 });
-    const models = await api('GET', `/api/v2/organizations/${fake!.organizationId}/chats/models`);
+    const models = await api('GET', `/api/v2/organizations/${fake().organizationId}/chats/models`);
     expect((models.json.models as Json[]).map((m) => m.model).sort()).toEqual(['claude-sonnet-4-5', 'gpt-5']);
     expect((await api('GET', '/api/v2/chats/model-configs')).status).toBe(404);
     const archived = await api('PATCH', `/api/v2/chats/${String(chat.id)}`, { archived: true });
@@ -82,17 +48,17 @@ describe('FakeCoder v2.38 profile', () => {
     expect((await api('POST', `/api/v2/chats/${String(chat.id)}/archive`)).status).toBe(404);
   });
 
-  it('shows queued_for_capacity while the turn waits for a worker, and queue updates as queued_messages', async () => {
-    await start({ turnStartDelayMs: 200 });
+  it('shows queued_for_capacity on a running chat while the turn waits for a worker, and queue updates as queued_messages', async () => {
+    await start({ turnStartDelayMs: 200, agentSlotsFull: true });
     const chat = (await create()).json;
-    expect((await api('GET', `/api/v2/chats/${String(chat.id)}`)).json.queued_for_capacity).toBe(true);
-    await fake!.waitForIdle(chat.id as string);
+    expect((await api('GET', `/api/v2/chats/${String(chat.id)}`)).json).toMatchObject({ status: 'running', queued_for_capacity: true });
+    await fake().waitForIdle(chat.id as string);
     expect((await api('GET', `/api/v2/chats/${String(chat.id)}`)).json.queued_for_capacity).toBeUndefined();
-    fake!.options.agent = () => [{ status: 'running' }, { hang: true }];
+    fake().options.agent = () => [{ status: 'running' }, { hang: true }];
     await api('POST', `/api/v2/chats/${String(chat.id)}/messages`, { content: [{ type: 'text', text: 'a' }] });
-    await fake!.waitFor(() => fake!.chat(chat.id as string).turn?.started === true);
+    await fake().waitFor(() => fake().chat(chat.id as string).turn?.started === true);
     const recording = record(chat.id as string, (evs) => evs.some((e) => e.type === 'queue_update'));
-    await fake!.waitForStreams(1, chat.id as string);
+    await fake().waitForStreams(1, chat.id as string);
     const queued = await api('POST', `/api/v2/chats/${String(chat.id)}/messages`, { content: [{ type: 'text', text: 'b' }] });
     expect(queued.json.queued).toBe(true);
     const update = (await recording).events.find((e) => e.type === 'queue_update');

@@ -99,8 +99,12 @@ export class FakeChat {
     this.chat.updated_at = at;
   }
 
-  /** The Chat object as the API returns it. Current servers add `queued_for_capacity` while a turn waits for a worker. */
-  toWire(lastErrorShape: 'string' | 'object', current = false): Record<string, unknown> {
+  /**
+   * The Chat object as the API returns it. `queuedForCapacity`: current
+   * servers with every agent slot busy add `queued_for_capacity` to a
+   * `running` chat whose turn has no worker yet (never to another status).
+   */
+  toWire(lastErrorShape: 'string' | 'object', current = false, queuedForCapacity = false): Record<string, unknown> {
     const { last_error: lastError, ...rest } = this.chat;
     let renderedError: unknown = null;
     if (lastError) renderedError = lastErrorShape === 'object' ? { ...lastError } : lastError.message;
@@ -111,7 +115,7 @@ export class FakeChat {
       if (key === 'status') wire.last_error = renderedError;
     }
     wire.labels = { ...this.chat.labels };
-    if (current && this.turn && !this.turn.started) wire.queued_for_capacity = true;
+    if (current && queuedForCapacity && this.chat.status === 'running' && this.turn && !this.turn.started) wire.queued_for_capacity = true;
     return wire;
   }
 }
@@ -137,6 +141,32 @@ export function statusEvent(chat: FakeChat): ChatEvent {
   return chatEvent(chat.id, 'status', { status: chat.chat.status });
 }
 
+/** Tool calls of the chat's assistant messages that no tool result answers yet (what `action_required` lists). */
+export function pendingToolCalls(chat: FakeChat): Array<{ tool_call_id: string; tool_name: string; args: string }> {
+  const answered = new Set<unknown>();
+  for (const m of chat.messages) for (const part of m.content) if (part.type === 'tool-result') answered.add(part.tool_call_id);
+  const calls: Array<{ tool_call_id: string; tool_name: string; args: string }> = [];
+  for (const m of chat.messages) {
+    if (m.role !== 'assistant') continue;
+    for (const part of m.content) {
+      if (part.type !== 'tool-call' || answered.has(part.tool_call_id)) continue;
+      calls.push({ tool_call_id: String(part.tool_call_id), tool_name: String(part.tool_name), args: JSON.stringify(part.args ?? {}) });
+    }
+  }
+  return calls;
+}
+
+/**
+ * A status change as the stream carries it. Current servers follow
+ * `requires_action` with `action_required` listing the tool calls the client
+ * must answer (codersdk ChatStreamActionRequired, chatd applyDBSnapshot).
+ */
+export function statusEvents(chat: FakeChat, current: boolean): ChatEvent[] {
+  const events = [statusEvent(chat)];
+  if (current && chat.chat.status === 'requires_action') events.push(chatEvent(chat.id, 'action_required', { tool_calls: pendingToolCalls(chat) }));
+  return events;
+}
+
 /** codersdk.ChatStreamEvent names the list `queued_messages`; older dashboards put it under the event type. */
 export function queueUpdateEvent(chat: FakeChat, current = false): ChatEvent {
   const queued = chat.queued.map((q) => ({ ...q }));
@@ -145,7 +175,8 @@ export function queueUpdateEvent(chat: FakeChat, current = false): ChatEvent {
 
 /**
  * A current server's snapshot, in chatd streamLoop order: messages after
- * after_id, the queue, the status, the error of an errored chat, then
+ * after_id, the queue, the status, the error of an errored chat or the
+ * `action_required` of one that waits for tool results, then
  * `preview_reset` (the history version moved from the stream's zero), then
  * the parts of the attempt now streaming (the relay replays them).
  */
@@ -159,6 +190,7 @@ function currentSnapshot(chat: FakeChat, afterId: number): ChatEvent[] {
   if (chat.chat.status === 'error') {
     events.push(chatEvent(chat.id, 'error', chat.chat.last_error ?? { message: 'The chat request failed unexpectedly.', kind: 'generic', retryable: false }));
   }
+  events.push(...statusEvents(chat, true).slice(1));
   events.push({ type: 'preview_reset', chat_id: chat.id });
   if (chat.turn) events.push(...chat.turn.deltas);
   return events;

@@ -23,7 +23,6 @@ export const MESSAGES = {
   gatewayDisabled: 'AI Gateway must be enabled for Coder Agents functionality. Please contact your deployment administrator.',
   gatewayDisabledDetail: 'Set CODER_AI_GATEWAY_ENABLED=true (or ai-gateway-enabled in deployment YAML) to enable.',
   usageLimit: 'Chat usage limit exceeded.',
-  structuredOutputOff: 'Structured output requires the chat-structured-output experiment.',
 } as const;
 
 export const BAD_GATEWAY_HTML = '<html><body><h1>502 Bad Gateway</h1></body></html>';

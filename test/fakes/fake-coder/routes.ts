@@ -1,6 +1,6 @@
 /** The REST routes of the fake: chats, messages, models, files, users, organizations. */
 import { randomUUID } from 'node:crypto';
-import { FINAL_STATUSES, FakeChat } from './chat.js';
+import { FakeChat } from './chat.js';
 import { HttpError, MESSAGES } from './http.js';
 import type { Reply } from './http.js';
 import { MAX_QUEUED_MESSAGES, promptOf } from './turns.js';
@@ -12,6 +12,8 @@ import type { ValidationContext } from './validation.js';
 /** Reference: uploads over 10 MiB answer 413. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const TITLE_LENGTH = 80;
+/** Current servers: the statuses a chat can be archived from. */
+const ARCHIVABLE: ReadonlySet<string> = new Set(['waiting', 'error']);
 
 export interface StoredFile {
   id: string;
@@ -187,7 +189,7 @@ export class ChatRoutes {
   }
 
   private chatReply(chat: FakeChat, status: number): Reply {
-    return { status, json: chat.toWire(this.options.lastErrorShape, this.current) };
+    return { status, json: chat.toWire(this.options.lastErrorShape, this.current, this.options.agentSlotsFull) };
   }
 
   private validationContext(): ValidationContext {
@@ -213,9 +215,9 @@ export class ChatRoutes {
     this.requireDaemon();
     const raw = parseJson(body.bytes);
     const input = validateCreateChat(raw, this.validationContext());
-    if (raw.response_format !== undefined && raw.response_format !== null) {
-      // Servers without the experiment refuse the field (shared/coder-chats-api.md, "Structured output").
-      if (!this.current || !this.options.structuredOutput) throw HttpError.validation({ field: 'response_format', detail: MESSAGES.structuredOutputOff });
+    // A server without the feature ignores response_format: codersdk.CreateChatRequest has no such
+    // field and coderd's httpapi.Read decodes without DisallowUnknownFields, on every release.
+    if (this.current && this.options.structuredOutput && raw.response_format !== undefined && raw.response_format !== null) {
       if (typeof raw.response_format !== 'object' || Array.isArray(raw.response_format)) {
         throw HttpError.validation({ field: 'response_format', detail: 'response_format must be a JSON Schema object.' });
       }
@@ -233,7 +235,7 @@ export class ChatRoutes {
     });
     this.state.chats.set(chat.id, chat);
     this.state.runner.deliver(chat, input.content);
-    return chat.toWire(this.options.lastErrorShape, this.current);
+    return chat.toWire(this.options.lastErrorShape, this.current, this.options.agentSlotsFull);
   }
 
   private listChats(params: URLSearchParams): Array<Record<string, unknown>> {
@@ -285,7 +287,7 @@ export class ChatRoutes {
       if (!queued) throw new HttpError(429, { message: MESSAGES.tooManyQueued });
       return { queued: true, queued_message: queued };
     }
-    if (chat.busy) runner.interrupt(chat, false);
+    if (chat.busy) runner.interrupt(chat, false, true);
     const message = runner.deliver(chat, input.content, input.modelConfigId);
     return { queued: false, message };
   }
@@ -294,8 +296,9 @@ export class ChatRoutes {
     const patch = parseJson(body.bytes);
     if (patch.archived !== undefined) {
       if (typeof patch.archived !== 'boolean') throw HttpError.validation({ field: 'archived', detail: 'archived must be a boolean.' });
-      // Current servers archive only from idle or error states; an active chat is refused.
-      if (this.current && patch.archived && (chat.busy || !FINAL_STATUSES.has(chat.status))) {
+      // Current servers archive only from idle or error states ("W, E0, E1", coderd patchChat):
+      // running, interrupting and requires_action are refused.
+      if (this.current && patch.archived && (chat.busy || !ARCHIVABLE.has(chat.status))) {
         throw new HttpError(409, { message: MESSAGES.archiveActive, detail: 'chat state transition not allowed' });
       }
       this.setArchived(chat, patch.archived);

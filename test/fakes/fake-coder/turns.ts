@@ -1,5 +1,5 @@
 /** Runs the scripted agent: turns, the message queue, interrupts, persisted messages. */
-import { FINAL_STATUSES, chatEvent, queueUpdateEvent, statusEvent, timestamp } from './chat.js';
+import { FINAL_STATUSES, chatEvent, pendingToolCalls, queueUpdateEvent, statusEvents, timestamp } from './chat.js';
 import type { FakeChat } from './chat.js';
 import type { StreamHub } from './streams.js';
 import type { AgentStep, ChatEvent, ChatMessage, QueuedMessage, ResolvedOptions } from './types.js';
@@ -13,6 +13,8 @@ type Part = Record<string, unknown>;
 export class Turn {
   started = false;
   cancelled = false;
+  /** Current servers: interrupted, its partial answer not yet persisted (the chat shows `interrupting`). */
+  interrupting = false;
   /** Assistant text and reasoning accumulated since the last persist. */
   text = '';
   reasoning = '';
@@ -117,7 +119,7 @@ export class TurnRunner {
   setStatus(chat: FakeChat, status: string): void {
     chat.chat.status = status;
     chat.touch();
-    this.emit(chat, [statusEvent(chat)]);
+    this.emit(chat, statusEvents(chat, this.current));
   }
 
   /** Persists a message and emits its `message` event. */
@@ -163,23 +165,64 @@ export class TurnRunner {
    * Stops the current turn (or a turn not yet started), persists the partial
    * answer, sets `waiting`. The queue then moves on, as after any turn.
    * The order on the stream is each release's (coder/coder chatd):
-   * - current: `interrupting`, the partial answer, then `waiting` (chatstate);
+   * - current: InterruptChat moves a running chat to `interrupting` and
+   *   answers with it; the worker's interrupt task persists the partial answer
+   *   and sets `waiting` later (after `interruptSettleMs`; `settleNow` does it
+   *   at once, as a send that replaces the turn must). A chat in
+   *   `requires_action` gets a cancelled result for its tool call and runs
+   *   again (chatstate Interrupt: "return to running").
    * - legacy: InterruptChat sets `waiting` at once; the cancelled worker then
    *   persists the interrupted step and releases the chat (`waiting` again).
    */
-  interrupt(chat: FakeChat, deliverQueued = true): void {
+  interrupt(chat: FakeChat, deliverQueued = true, settleNow = false): void {
     this.transition(() => {
       const turn = chat.turn;
+      if (this.current && turn?.started) {
+        if (!turn.interrupting) {
+          turn.cancel();
+          turn.interrupting = true;
+          this.setStatus(chat, 'interrupting');
+        } else if (!settleNow) return;
+        if (settleNow) this.settleInterrupt(chat, turn, deliverQueued);
+        else turn.startAfter(this.options.interruptSettleMs, () => this.settleInterrupt(chat, turn, deliverQueued));
+        return;
+      }
+      if (this.current && !turn && chat.chat.status === 'requires_action') return this.cancelAction(chat);
       if (turn) {
         turn.cancel();
-        if (this.current && turn.started) this.setStatus(chat, 'interrupting');
-        else if (!this.current && turn.started) this.setStatus(chat, 'waiting');
+        if (!this.current && turn.started) this.setStatus(chat, 'waiting');
         if (turn.text || turn.reasoning) this.persistAssistant(chat, turn, []);
         this.release(chat, turn);
       }
       if (chat.chat.status !== 'waiting' || (turn?.started && !this.current)) this.setStatus(chat, 'waiting');
       if (deliverQueued) this.deliverNextQueued(chat);
     });
+  }
+
+  /** The interrupt task of a current server: the partial answer is persisted, then `waiting`. */
+  private settleInterrupt(chat: FakeChat, turn: Turn, deliverQueued: boolean): void {
+    if (chat.turn !== turn) return;
+    this.transition(() => {
+      if (turn.text || turn.reasoning) this.persistAssistant(chat, turn, []);
+      this.release(chat, turn);
+      this.setStatus(chat, 'waiting');
+      if (deliverQueued) this.deliverNextQueued(chat);
+    });
+  }
+
+  /** Interrupting `requires_action`: each pending tool call gets an error result, and the chat runs a (here empty) turn to `waiting`. */
+  private cancelAction(chat: FakeChat): void {
+    for (const call of pendingToolCalls(chat)) {
+      this.persist(chat, 'tool', [{ type: 'tool-result', tool_call_id: call.tool_call_id, tool_name: call.tool_name, result: 'Tool execution interrupted by user', is_error: true }]);
+    }
+    const last = chat.messages.at(-1);
+    if (!last) return this.setStatus(chat, 'waiting');
+    const turn = new Turn(last, chat.turnCount++);
+    turn.started = true;
+    chat.turn = turn;
+    this.busyChats += 1;
+    this.setStatus(chat, 'running');
+    turn.startAfter(this.options.interruptSettleMs, () => this.finish(chat, turn));
   }
 
   /** Cancels every turn without emitting anything (shutdown). */
@@ -201,6 +244,8 @@ export class TurnRunner {
     const turn = new Turn(userMessage, chat.turnCount++);
     chat.turn = turn;
     this.busyChats += 1;
+    // A capped deployment with no free slot: the chat is `running` at once, with no worker until a slot frees.
+    if (this.current && this.options.agentSlotsFull && this.options.turnStartDelayMs > 0) this.setStatus(chat, 'running');
     turn.startAfter(this.options.turnStartDelayMs, () => {
       this.run(chat, turn).catch((error: unknown) => this.fail(chat, turn, error));
     });
@@ -220,7 +265,9 @@ export class TurnRunner {
       // Current servers have no `pending`: a worker takes the chat and runs generation attempt 1.
       chat.generationAttempt = 1;
       chat.partSeq = 0;
-      this.setStatus(chat, 'running');
+      // Coder sends a status only when it changed: a chat that waited for a slot stays `running`.
+      if (chat.chat.status === 'running') this.changed();
+      else this.setStatus(chat, 'running');
     } else {
       this.setStatus(chat, 'pending');
     }
@@ -311,7 +358,9 @@ export class TurnRunner {
   /** Executes one step; returns a promise when the step waits. */
   private execute(chat: FakeChat, turn: Turn, step: AgentStep): Promise<void> | undefined {
     if ('status' in step) {
-      this.setStatus(chat, step.status);
+      // Current servers send a status only when it changed (chatd stream loop).
+      if (this.current && chat.chat.status === step.status) this.changed();
+      else this.setStatus(chat, step.status);
     } else if ('text' in step) {
       turn.text += step.text;
       this.delta(chat, turn, { type: 'text', text: step.text });
@@ -333,8 +382,15 @@ export class TurnRunner {
       if (detail !== undefined) payload.detail = detail;
       chat.chat.last_error = { message, kind: kind ?? 'generic', retryable: false };
       if (detail !== undefined) chat.chat.last_error.detail = detail;
-      this.emit(chat, [chatEvent(chat.id, 'error', payload)]);
-      this.setStatus(chat, 'error');
+      if (this.current) {
+        // chatd applyDBSnapshot: one batch, the status before the error it explains.
+        chat.chat.status = 'error';
+        chat.touch();
+        this.emit(chat, [...statusEvents(chat, true), chatEvent(chat.id, 'error', payload)]);
+      } else {
+        this.emit(chat, [chatEvent(chat.id, 'error', payload)]);
+        this.setStatus(chat, 'error');
+      }
     } else if ('retry' in step) {
       const { attempt, delayMs, error } = step.retry;
       const retryingAt = new Date(Date.now() + delayMs).toISOString();

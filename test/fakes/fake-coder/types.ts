@@ -39,7 +39,7 @@ export interface FakeCoderOptions {
   generation?: Generation;
   /** Current servers: the AI Gateway is off, so creating, sending and streaming answer 503. */
   agentsDisabled?: boolean;
-  /** Current servers: `GET /api/v2/experiments` lists `chat-structured-output`, and create takes `response_format`. */
+  /** Current servers: `GET /api/v2/experiments` lists `chat-structured-output`, and create takes `response_format`; without it the field is ignored. */
   structuredOutput?: boolean;
   /** Current servers: create and send answer a usage-limit 409, with the figures ('full') or with only a message ('message-only'). */
   usageLimit?: 'full' | 'message-only' | null;
@@ -64,6 +64,16 @@ export interface FakeCoderOptions {
   pingIntervalMs?: number;
   /** Delay before each agent script step. */
   stepDelayMs?: number;
+  /**
+   * Current servers: a capped deployment with every agent slot busy. A
+   * scheduled turn's chat is `running` (no worker yet) with
+   * `queued_for_capacity: true` over REST until the turn starts
+   * (`turnStartDelayMs`); the stream shows only `running`. Without it
+   * `queued_for_capacity` is never true (chatd ChatQueuedForCapacity).
+   */
+  agentSlotsFull?: boolean;
+  /** Current servers: how long an interrupted chat stays `interrupting` before its partial answer is persisted and it is `waiting`. */
+  interruptSettleMs?: number;
   /** Delay between accepting a user message and the turn starting; the chat keeps its previous status meanwhile. */
   turnStartDelayMs?: number;
   organizations?: Organization[];
@@ -202,6 +212,8 @@ export function resolveOptions(options: FakeCoderOptions = {}): ResolvedOptions 
     pingIntervalMs: options.pingIntervalMs ?? 15_000,
     stepDelayMs: options.stepDelayMs ?? 2,
     turnStartDelayMs: options.turnStartDelayMs ?? 0,
+    interruptSettleMs: options.interruptSettleMs ?? 25,
+    agentSlotsFull: options.agentSlotsFull ?? false,
     organizations: options.organizations ?? [{ id: randomUUID(), name: 'coder' }],
     unavailableProviders: options.unavailableProviders ?? {},
     modelConfigs: options.modelConfigs ?? [
