@@ -52,9 +52,9 @@ export async function retarget(trigger: Trigger, target: IssueTarget, github: Gi
   return {
     ...trigger,
     repository: { owner: target.owner, repo: target.repo },
-    // The payload's repository id names only its own repository; for another one it is unknown, and then no
-    // chat can be shown to belong to the thread (thread-label.ts): each run starts afresh rather than guess.
-    repositoryId: sameRepository ? trigger.repositoryId : null,
+    // The payload's repository id names only its own repository; another one's is asked of GitHub, so the
+    // thread label names it and later runs continue that thread's chat (thread-label.ts).
+    repositoryId: sameRepository ? trigger.repositoryId : await github.getRepositoryId(target.owner, target.repo),
     thread: { number: issue.number, isPullRequest: issue.isPullRequest, reviewThreadRootId: null },
     comment: null,
     reviewComment: null,

@@ -73,6 +73,10 @@ export class BudgetedPort implements GitHubPort {
     return this.port.getIssue(owner, repo, number);
   }
 
+  getRepositoryId(owner: string, repo: string): Promise<number> {
+    return this.port.getRepositoryId(owner, repo);
+  }
+
   downloadAsset(url: string, maxBytes: number, options?: Parameters<GitHubPort['downloadAsset']>[2]): Promise<DownloadedAsset> {
     return this.port.downloadAsset(url, maxBytes, options);
   }

@@ -30,6 +30,7 @@ import {
   IssueCommentSchema,
   IssueSchema,
   nextPageQuery,
+  RepositoryIdSchema,
   PullRequestFileSchema,
   PullRequestSchema,
   ReviewCommentSchema,
@@ -102,6 +103,7 @@ const ROUTES = {
   pull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
   pullFiles: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
   issue: 'GET /repos/{owner}/{repo}/issues/{issue_number}',
+  repository: 'GET /repos/{owner}/{repo}',
   user: 'GET /user',
   graphql: 'POST /graphql',
   contents: 'GET /repos/{owner}/{repo}/contents/{path}',
@@ -199,6 +201,11 @@ export class OctokitPort implements GitHubPort {
   async getIssue(owner: string, repo: string, number: number): Promise<IssueInfo> {
     const res = await this.call(ROUTES.issue, { owner, repo, issue_number: number });
     return this.parse(IssueSchema, res, ROUTES.issue);
+  }
+
+  async getRepositoryId(owner: string, repo: string): Promise<number> {
+    const res = await this.call(ROUTES.repository, { owner, repo });
+    return this.parse(RepositoryIdSchema, res, ROUTES.repository);
   }
 
   async readFile(owner: string, repo: string, path: string): Promise<string | null> {

@@ -189,6 +189,9 @@ export interface GitHubPort {
 
   getIssue(owner: string, repo: string, number: number): Promise<IssueInfo>;
 
+  /** GitHub's numeric id of a repository (`GET /repos/{owner}/{repo}`): it survives renames, and names threads in chat labels. */
+  getRepositoryId(owner: string, repo: string): Promise<number>;
+
   /**
    * Downloads an image attached to a comment. With `repository`, only that
    * repository's attachments are fetched (user-attachments or its own

@@ -108,6 +108,9 @@ export const PullRequestFileSchema = z
   .object({ filename: z.string(), status: z.string(), additions: z.number(), deletions: z.number() })
   .transform((f): PullRequestFile => ({ filename: f.filename, status: f.status, additions: f.additions, deletions: f.deletions }));
 
+/** `GET /repos/{owner}/{repo}`: only its id is read. */
+export const RepositoryIdSchema = z.object({ id: z.number().int().positive() }).transform((r) => r.id);
+
 export const IssueSchema = z
   .object({
     number: z.number(),

@@ -160,3 +160,18 @@ describe('outputs', () => {
     for (const name of ['issue', 'chat-id', 'new-chat']) expect(declared.inputs).toHaveProperty(name);
   });
 });
+
+describe('`issue` naming an issue in another repository (review of issue 11)', () => {
+  it('the next night continues the tracking issue\'s chat: its thread label names that repository, by the id GitHub gives', async () => {
+    github.addRepo(OWNER, 'tracking');
+    github.addIssue(OWNER, 'tracking', { number: 5, title: 'Nightly maintenance', body: 'Reports go here.', user: 'maintainer' });
+    const issue = `https://github.com/${OWNER}/tracking/issues/5`;
+    const first = await runAction(coder, github, { event: 'schedule', payload: schedule, inputs: { prompt: 'look for flaky tests', issue } });
+    expect(first.code).toBe(0);
+    expect(coder.chats.get(first.outputs['chat-id'] ?? '')?.chat.labels['coder-agent-bot/thread']).toBe(`gh/${github.addRepo(OWNER, 'tracking').id}/5`);
+    const second = await runAction(coder, github, { event: 'schedule', payload: schedule, inputs: { prompt: 'again tonight', issue } });
+    expect(second.code).toBe(0);
+    expect(second.outputs['chat-created']).toBe('false');
+    expect(second.outputs['chat-id']).toBe(first.outputs['chat-id']);
+  });
+});
