@@ -55,6 +55,8 @@ const INPUTS: Record<string, string> = {
   // Comments are read after code (review-sec finding 2): openers inside code spans, and unclosed openers.
   'comment openers in code spans ("`<!--`") before the request': before('`<!--` a\n'),
   'comments over lines ("<!-- a\\n-->") before the request': before('<!-- a\n-->b\n'),
+  // Unclosed comments each cut short by a fence: every one searched to the end for "-->" (re-review: 46.7 s per MB).
+  'unclosed comments cut by fences ("<!--\\n```\\n") after the request': fill('<!--\n```\n', '/agent x\n'),
 };
 
 /**

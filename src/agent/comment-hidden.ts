@@ -13,12 +13,16 @@
  * `code` (code blocks and spans), and ends at the latest where a code block
  * starts (`blockStarts`, sorted): the block is read before the comment on
  * GitHub too, and a comment must never hide a fence. Each search starts
- * where the last one ended: linear in the text.
+ * where the last one ended, and the next `-->` is remembered, so many
+ * unclosed comments cut short by code blocks (`<!--\n```\n` repeated) do
+ * not each search to the end: linear in the text.
  */
 export function findHtmlComments(text: string, code: readonly number[], blockStarts: readonly number[]): number[] {
   const comments: number[] = [];
   let r = 0;
   let b = 0;
+  // The next `-->` at or after a position, kept between comments: searches only move forward (-1: none left).
+  let close = -2;
   for (let start = text.indexOf('<!--'); start !== -1; ) {
     while (r < code.length && (code[r + 1] ?? 0) <= start) r += 2;
     if (r < code.length && (code[r] ?? Infinity) <= start) {
@@ -29,7 +33,7 @@ export function findHtmlComments(text: string, code: readonly number[], blockSta
     if (text.startsWith('>', start + 4)) end = start + 5;
     else if (text.startsWith('->', start + 4)) end = start + 6;
     else {
-      const close = text.indexOf('-->', start + 4);
+      if (close !== -1 && close < start + 4) close = text.indexOf('-->', start + 4);
       end = close === -1 ? text.length : close + 3;
     }
     while (b < blockStarts.length && (blockStarts[b] ?? 0) <= start) b++;
