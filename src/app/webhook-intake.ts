@@ -71,6 +71,15 @@ const ANSWER_WITHIN_MS = 9000;
 /** How long the rest of a refused body is drained before the connection is cut. */
 const DISCARD_FOR_MS = 5000;
 
+/**
+ * A body not read whole within this is refused (408) and its connection cut,
+ * returning what it held of the budget: GitHub sends a delivery at once and
+ * gives up on it after 10 s, so a slower body is not GitHub's. Without this,
+ * senders that fill the budget and stall (Node's default request timeout is
+ * 300 s) would turn every signed delivery meanwhile into a 503.
+ */
+export const BODY_WITHIN_MS = 10_000;
+
 export interface VerifiedDelivery {
   id: string;
   name: string;
@@ -88,6 +97,8 @@ export interface WebhookIntakeOptions {
   maxBodyBytes?: number;
   /** Bytes of unchecked bodies held at once across requests; the process's shared budget by default (own one only in tests). */
   bodyBudget?: BodyBudget;
+  /** ms; BODY_WITHIN_MS by default (shorter only in tests). */
+  bodyWithinMs?: number;
 }
 
 const JSON_CONTENT_TYPE = /^\s*application\/json\s*(?:;|$)/i;
@@ -140,7 +151,16 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): (req: IncomingM
     const release = () => {
       budget.give(held);
       held = 0;
+      clearTimeout(deadline);
     };
+    const deadline = setTimeout(() => {
+      if (refused) return;
+      refused = true;
+      chunks.length = 0;
+      release();
+      refuse(408, `the body did not arrive within ${Math.round((opts.bodyWithinMs ?? BODY_WITHIN_MS) / 1000)} s`);
+      req.socket.destroy();
+    }, opts.bodyWithinMs ?? BODY_WITHIN_MS);
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
       received += chunk.length;
@@ -169,6 +189,7 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): (req: IncomingM
     });
     req.on('close', release);
     req.on('end', () => {
+      clearTimeout(deadline);
       if (refused) return;
       if (!signatureMatches(hmac.digest(), signature ?? '')) {
         chunks.length = 0;

@@ -21,7 +21,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(opts: { maxBodyBytes?: number; bodyBudget?: BodyBudget; receive?: (d: VerifiedDelivery) => Promise<void> } = {}) {
+async function serve(opts: { maxBodyBytes?: number; bodyBudget?: BodyBudget; bodyWithinMs?: number; receive?: (d: VerifiedDelivery) => Promise<void> } = {}) {
   const logs: Logged[] = [];
   const received: VerifiedDelivery[] = [];
   const log = (level: string) => (msg: string, meta?: object) => logs.push({ level, msg, meta });
@@ -32,6 +32,7 @@ async function serve(opts: { maxBodyBytes?: number; bodyBudget?: BodyBudget; rec
     logger,
     maxBodyBytes: opts.maxBodyBytes,
     bodyBudget: opts.bodyBudget ?? createBodyBudget(MAX_BUFFERED_BODY_BYTES),
+    bodyWithinMs: opts.bodyWithinMs,
     receive: opts.receive ?? (async (d) => void received.push(d)),
   });
   server = createServer((req, res) => {
@@ -196,3 +197,30 @@ describe('the webhook intake', () => {
     expect(budget.used).toBe(0);
   });
 });
+
+describe('bodies that stall (re-review of issue 8)', () => {
+  it('senders that fill the budget and stop sending are cut off at the deadline, and what they held comes back', async () => {
+    const budget = createBodyBudget(256 * 1024);
+    const { url, received, logs } = await serve({ maxBodyBytes: 1024 * 1024, bodyBudget: budget, bodyWithinMs: 400 });
+    const bad = { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    const holders = [0, 1].map(() => request(`${url}${PATH}`, { method: 'POST', headers: headers('', bad) }));
+    const answers = holders.map((req) => new Promise<number>((resolve) => {
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('error', () => resolve(0));
+    }));
+    for (const [i, req] of holders.entries()) {
+      req.write(Buffer.alloc(128 * 1024, 0x61));
+      await until(() => budget.used === (i + 1) * 128 * 1024);
+    }
+    const body = JSON.stringify({ action: 'created', comment: { body: '/agent fix it' } });
+    // While they hold it all, a signed delivery is refused (503: GitHub's delivery log shows it as retryable)...
+    expect((await fetch(`${url}${PATH}`, { method: 'POST', headers: headers(body), body })).status).toBe(503);
+    // ...but only until the deadline: the stalled bodies are refused (408) and their connections cut.
+    await until(() => budget.used === 0);
+    expect(await Promise.all(answers)).toEqual([408, 408]);
+    expect(logs.filter((l) => l.msg.includes('did not arrive within'))).toHaveLength(2);
+    expect((await fetch(`${url}${PATH}`, { method: 'POST', headers: headers(body), body })).status).toBe(200);
+    expect(received).toHaveLength(1);
+  });
+});
+
