@@ -17,8 +17,25 @@ import { applyMask, closeOpenFence, findCode } from './markdown.js';
  */
 const CONTAINERS = new Set(['details', 'summary', 'div', 'blockquote', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'pre']);
 
-/** `<!--`, or `<name` / `</name` followed by what may end a tag name (CommonMark §6.6). */
-const TAG_OR_COMMENT = /<!--|<(\/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])/g;
+/**
+ * Elements whose content is raw text up to their own end tag (CommonMark
+ * §4.6, HTML block type 1): left open, they carry the rest away as raw HTML.
+ */
+const RAW_TEXT = new Set(['script', 'style', 'textarea']);
+
+/**
+ * `<!--`, `<?`, `<![CDATA[`, `<!X` (declarations), or `<name` / `</name`
+ * followed by what may end a tag name (CommonMark §6.6).
+ */
+const TAG_OR_COMMENT = /<!--|<\?|<!\[CDATA\[|<![A-Za-z]|<(\/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])/g;
+
+/** What ends each kind of HTML block that is not an element (CommonMark §4.6, types 2–5). */
+function blockCloser(opener: string): string {
+  if (opener === '<!--') return '-->';
+  if (opener === '<?') return '?>';
+  if (opener === '<![CDATA[') return ']]>';
+  return '>';
+}
 
 /**
  * `text` with an open fence, then open container elements and an open HTML
@@ -34,17 +51,27 @@ export function closeOpenBlocks(text: string): string {
   const counts = new Map<string, number>();
   const tags = new RegExp(TAG_OR_COMMENT.source, TAG_OR_COMMENT.flags);
   for (let m = tags.exec(masked); m !== null; m = tags.exec(masked)) {
-    if (m[0] === '<!--') {
-      const end = masked.indexOf('-->', m.index + 4);
-      // An HTML comment never closed hides everything after it, our footer and marker too.
-      if (end === -1) return `${fenced} -->${closers(open)}`;
-      tags.lastIndex = end + 3;
+    if (m[2] === undefined) {
+      const closer = blockCloser(m[0]);
+      const end = masked.indexOf(closer, m.index + m[0].length);
+      // A comment, processing instruction, CDATA or declaration never closed takes everything after it, our footer and marker too.
+      if (end === -1) return `${fenced} ${closer}${closers(open)}`;
+      tags.lastIndex = end + closer.length;
       continue;
     }
     const gt = masked.indexOf('>', m.index);
     if (gt === -1) break; // not a tag: a `<` with no `>` after it anywhere
     tags.lastIndex = gt + 1;
     const name = (m[2] ?? '').toLowerCase();
+    if (RAW_TEXT.has(name) && m[1] !== '/') {
+      // Raw text up to its own end tag: nothing inside is a tag; never closed, it takes the rest.
+      const end = new RegExp(`</${name}(?=[\\s/>]|$)`, 'gi');
+      end.lastIndex = gt + 1;
+      const found = end.exec(masked);
+      if (found === null) return `${fenced}\n</${name}>${closers(open)}`;
+      tags.lastIndex = found.index + found[0].length;
+      continue;
+    }
     if (!CONTAINERS.has(name)) continue;
     if (m[1] === '/') {
       // A closing tag ends its element and any left open inside it; a stray one closes nothing.

@@ -4,6 +4,7 @@
  * open code fence already may not (open-fence.test.ts).
  */
 import { describe, expect, it } from '@jest/globals';
+import { fitCommentBody } from '../../src/agent/comment-length.js';
 import { closeOpenBlocks } from '../../src/agent/open-blocks.js';
 import { readMarker } from '../../src/agent/marker.js';
 import { renderAnswer } from '../../src/agent/render.js';
@@ -46,3 +47,25 @@ it('the footer and marker of an answer that opens <details> stay outside it', ()
   expect((before.match(/<\/details>/g) ?? []).length).toBe(1);
   expect(readMarker(body)?.chatId).toBe(CHAT);
 });
+
+describe('HTML blocks of the other kinds an answer leaves open (re-review of issue 12)', () => {
+  // CommonMark §4.6 types 1, 3, 4, 5: each runs to its own closer or to the end of the text, footer included.
+  const TAIL = '— [footer link](https://example.com/f)';
+  it.each([
+    ['<script>', 'Answer\n\n<script>\nconst a = 1;', '</script>'],
+    ['<style>', 'Answer\n\n<style>\np { color: red }', '</style>'],
+    ['<textarea>', 'Answer\n\n<textarea>\nsome text', '</textarea>'],
+    ['a processing instruction', 'Answer\n\n<?php echo 1;', '?>'],
+    ['CDATA', 'Answer\n\n<![CDATA[ raw', ']]>'],
+    ['a declaration', 'Answer\n\n<!DOCTYPE html', '>'],
+  ])('%s left open is closed before the footer', (_name, content, closer) => {
+    const body = fitCommentBody({ content, tail: TAIL });
+    expect(body.slice(content.length, body.length - TAIL.length)).toContain(closer);
+  });
+
+  it('closed ones are left alone, and tags inside raw text are not read as tags', () => {
+    const text = 'A\n\n<script>\nif (a < b) { x = "<details>"; }\n</script>\n\n<?php ?>\n<![CDATA[ x ]]>';
+    expect(closeOpenBlocks(text)).toBe(text);
+  });
+});
+
