@@ -14,7 +14,7 @@ import { EnvFileError, loadDotEnv } from './env-file.js';
 import { readLogOptions } from './log-options.js';
 import { readPort, readSettings, SettingsError, wantsSetup } from './settings.js';
 import { startApp } from './server.js';
-import { runSetup } from './setup.js';
+import { runSetup, SetupPortError } from './setup.js';
 import { openJobStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof SettingsError || err instanceof EnvFileError) console.error(err.message);
+  if (err instanceof SettingsError || err instanceof EnvFileError || err instanceof SetupPortError) console.error(err.message);
   else console.error(`The App could not start: ${maskUrlsIn((err as Error).message)}`);
   process.exit(1);
 });

@@ -16,6 +16,7 @@
  * import page) is Probot's own, unchanged.
  */
 import { readFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -133,6 +134,8 @@ export async function runSetup(opts: SetupOptions): Promise<Server> {
   const host = env['HOST']?.trim() || 'localhost';
   // Probot's workaround for setup (probot#1512): the Probot is never used to act, but must be constructible.
   const dummy = { appId: 1, privateKey: 'dummy value for setup, see probot#1512', secret: 'development' };
+  // Probot's server prints its welcome banner and, on a busy port, a stack trace: find out first, in one sentence.
+  await portIsFree(host, port);
   // The running App's logger (app-log.ts): LOG_LEVEL, LOG_FORMAT, one name per line.
   const log = await createAppLog(opts.log);
   log.info("No APP_ID/PRIVATE_KEY: starting Probot's setup flow. Open the printed URL to register the App from app.yml.");
@@ -149,6 +152,27 @@ export async function runSetup(opts: SetupOptions): Promise<Server> {
   await server.loadHandlerFactory(setupAppFactory({ host, port, log: withSmeeAdvice(log) }));
   await server.start();
   return server;
+}
+
+/** The setup server cannot listen on HOST:PORT: one sentence saying why and what to do. */
+export class SetupPortError extends Error {
+  override readonly name = 'SetupPortError';
+}
+
+/**
+ * Listens on `host:port` for a moment and closes again; rejects with
+ * SetupPortError when the port is taken (EADDRINUSE) or not allowed
+ * (EACCES, ports under 1024 without privileges).
+ */
+async function portIsFree(host: string, port: number): Promise<void> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs privileges this process does not have' : `cannot be used (${err.code ?? err.message})`;
+      reject(new SetupPortError(`Port ${port} on ${host} ${why}: stop what uses it, or set PORT to a free port.`));
+    });
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** Probot's setup app logs through this: its smee.io warnings become the docs' sentence (webhook-proxy.ts). */
