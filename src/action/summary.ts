@@ -46,7 +46,9 @@ export async function writeSummary(result: RunResult, env: NodeJS.ProcessEnv): P
   const summary = core.summary.addHeading(TITLES[result.status], 2).addTable(rows);
   // The structured output goes below the answer, so its room is kept first;
   // one too big to share the 1 MiB is left to the `structured-output` output.
-  const structured = result.structuredOutput === undefined ? undefined : JSON.stringify(result.structuredOutput, null, 2);
+  // addCodeBlock puts the text in <pre><code> as it is: escaped first, so the agent's values show and never become
+  // HTML; the sizes below are the escaped text's.
+  const structured = result.structuredOutput === undefined ? undefined : escapeCode(JSON.stringify(result.structuredOutput, null, 2));
   const structuredFits = structured !== undefined && Buffer.byteLength(structured) <= SUMMARY_LIMIT_BYTES / 2;
   const structuredRoom = structuredFits ? Buffer.byteLength(structured) + STRUCTURED_OVERHEAD_BYTES : STRUCTURED_OVERHEAD_BYTES;
   if (result.result) {
@@ -81,4 +83,9 @@ export function fitSummaryAnswer(answer: string, roomBytes: number, chatUrl: str
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+}
+
+/** Text for inside <pre><code>: `&`, `<` and `>` as entities (quotes need none there). */
+function escapeCode(s: string): string {
+  return s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
 }

@@ -240,12 +240,19 @@ async function runCommand(s: CliSettings, io: CliIo, run: Run, client: CoderClie
   }
 }
 
+/** Why a file could not be read, in words rather than an errno code. */
+function cannotRead(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message);
+  return `Cannot read ${path}: ${why}.`;
+}
+
 async function readSchemaFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+    throw new UsageError(cannotRead(path, err));
   }
   try {
     return parseOutputSchema(text, `--output-schema ${path}`);
@@ -259,7 +266,7 @@ async function uploadImage(client: CoderClient, path: string, signal?: AbortSign
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new UsageError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+    throw new UsageError(cannotRead(path, err));
   }
   if (bytes.length > MAX_IMAGE_BYTES) throw new UsageError(`${path} is ${(bytes.length / 1048576).toFixed(1)} MiB; Coder accepts images up to 10 MiB.`);
   const type = sniffImage(bytes);

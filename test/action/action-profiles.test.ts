@@ -47,7 +47,8 @@ describe('the Action against a v2.38 server', () => {
   it('output-schema (a workspace file) is sent as response_format; the result is `structured-output` and in the summary', async () => {
     const { coder, github } = await start('v2.38', {
       structuredOutput: true,
-      agent: () => [{ status: 'running' }, { structured: { risk: 'low', files: 2 } }, { text: 'Low risk.' }, { persist: true }, { status: 'waiting' }],
+      // A value written like HTML: the summary must show it, not render it.
+      agent: () => [{ status: 'running' }, { structured: { risk: 'low', files: 2, note: '</code></pre><img src=x>' } }, { text: 'Low risk.' }, { persist: true }, { status: 'waiting' }],
     });
     const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
     const schema = { type: 'object', properties: { risk: { type: 'string' }, files: { type: 'integer' } } };
@@ -59,9 +60,11 @@ describe('the Action against a v2.38 server', () => {
       env: { GITHUB_WORKSPACE: workspace },
     });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.outputs['structured-output'] ?? '')).toEqual({ risk: 'low', files: 2 });
+    expect(JSON.parse(run.outputs['structured-output'] ?? '')).toEqual({ risk: 'low', files: 2, note: '</code></pre><img src=x>' });
     expect(run.summary).toContain('Structured output');
     expect(run.summary).toContain('"risk": "low"');
+    expect(run.summary).toContain('&lt;/code&gt;&lt;/pre&gt;&lt;img src=x&gt;');
+    expect(run.summary).not.toContain('<img src=x>');
     const create = coder.requests.find((r) => r.method === 'POST' && r.path === '/api/v2/chats');
     expect((create?.body as Record<string, unknown>)['response_format']).toEqual(schema);
   });

@@ -125,6 +125,14 @@ describe('13: commands that fit together', () => {
     expect(fake!.requests).toEqual([]);
   }, SLOW);
 
+  it('upload of a file that is not there says so in words (no errno code), exit 2', async () => {
+    await start();
+    const r = await runProcess(['upload', join(tmpdir(), 'no-such-dir-coder-agent', 'shot.png')], env());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('shot.png: there is no such file.');
+    expect(r.stderr).not.toContain('ENOENT');
+  });
+
   it('upload prints a file id that chat --file-id and send --file-id attach', async () => {
     await start();
     const dir = mkdtempSync(join(tmpdir(), 'cli-upload-'));
