@@ -3,15 +3,13 @@ import { webhookExample } from '../helpers/webhook-examples.js';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { threadLabels } from '../../src/agent/thread-label.js';
-import { CODER_TOKEN, OWNER, REPO, runAction } from './harness.js';
+import { OWNER, REPO, runAction, startFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
-  github.addRepo(OWNER, REPO);
+  ({ coder, github } = await startFakes());
   github.addPullRequest(OWNER, REPO, { number: 2, title: 'Add CSV export', body: 'Opened by the agent.', user: 'maintainer', head: { ref: 'changes' }, base: { ref: 'master' }, files: [] });
 });
 afterEach(async () => {

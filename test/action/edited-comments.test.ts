@@ -2,15 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { webhookExample } from '../helpers/webhook-examples.js';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
-import { CODER_TOKEN, issueCommentEvent, OWNER, REPO, runAction } from './harness.js';
+import { issueCommentEvent, OWNER, REPO, runAction, startFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
-  github.addRepo(OWNER, REPO);
+  ({ coder, github } = await startFakes());
 });
 afterEach(async () => {
   await coder.close();

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import { CODER_TOKEN, issueCommentEvent, OWNER, REPO, runAction } from './harness.js';
+import { CODER_TOKEN, issueCommentEvent, OWNER, REPO, runAction, startFakes } from './harness.js';
 
 const APP_TOKEN = 'ghs_app_installation_token';
 
@@ -17,9 +17,7 @@ let coder: FakeCoder;
 let github: FakeGitHub;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
-  github.addRepo(OWNER, REPO);
+  ({ coder, github } = await startFakes());
   // An App's installation token: GET /user refuses it, so GraphQL `viewer` is the only way to learn its login.
   github.addToken(APP_TOKEN, 'coder-agent[bot]', { installation: true, type: 'Bot' });
 });

@@ -5,15 +5,13 @@ import { OUTPUT_NAMES } from '../../src/action/outputs.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
-import { CODER_TOKEN, OWNER, REPO, runAction } from './harness.js';
+import { OWNER, REPO, runAction, startFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ botLogin: 'github-actions[bot]', writers: ['maintainer'] });
-  github.addRepo(OWNER, REPO);
+  ({ coder, github } = await startFakes());
   github.addIssue(OWNER, REPO, { number: 7, title: 'Nightly maintenance', body: 'Reports from the nightly job go here.', user: 'maintainer' });
 });
 afterEach(async () => {

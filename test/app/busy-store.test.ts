@@ -3,21 +3,18 @@ import Database from 'better-sqlite3';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 let app: TestApp | undefined;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ writers: ['maintainer'] });
+  ({ coder, github } = await startAppFakes());
 });
 afterEach(async () => {
-  await app?.stop().catch(() => undefined);
+  await stopAppAndFakes(app, { coder, github });
   app = undefined;
-  await coder.close();
-  await github.close();
 });
 
 describe('the App while another connection holds the SQLite write lock for 8 s', () => {

@@ -3,7 +3,7 @@ import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
 
 // Starts the App (webhook server and job worker thread): slow on a loaded machine.
 jest.setTimeout(120_000);
@@ -13,14 +13,11 @@ let github: FakeGitHub;
 let app: TestApp | undefined;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ writers: ['maintainer'] });
+  ({ coder, github } = await startAppFakes());
 });
 afterEach(async () => {
-  await app?.stop().catch(() => undefined);
+  await stopAppAndFakes(app, { coder, github });
   app = undefined;
-  await coder.close();
-  await github.close();
 });
 
 function edited(created: Record<string, unknown>, before: string, after: string) {

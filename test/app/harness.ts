@@ -10,8 +10,8 @@ import { startApp, type RunningApp, type StartOptions } from '../../src/app/serv
 import type { AppSettings } from '../../src/app/settings.js';
 import type { JobStore } from '../../src/app/store/job-store.js';
 import { openJobStore } from '../../src/app/store/open-store.js';
-import type { FakeCoder } from '../fakes/fake-coder.js';
-import type { FakeGitHub } from '../fakes/fake-github.js';
+import { FakeCoder } from '../fakes/fake-coder.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
 
 export const OWNER = 'Codertocat';
@@ -116,4 +116,18 @@ export function commentDelivery(github: FakeGitHub, body: string, opts: { user?:
   payload['sender'] = { login: user, id: 7, type: opts.userType ?? 'User' };
   payload['installation'] = { id: INSTALLATION, node_id: 'x' };
   return payload;
+}
+
+/** The fakes most App tests start with: Coder (this file's token) and GitHub with one writer, `maintainer`. */
+export async function startAppFakes(): Promise<{ coder: FakeCoder; github: FakeGitHub }> {
+  const coder = await FakeCoder.start({ token: CODER_TOKEN });
+  const github = await FakeGitHub.start({ writers: ['maintainer'] });
+  return { coder, github };
+}
+
+/** Stops what startAppFakes and startTestApp started; an App that failed to stop does not hide the rest. */
+export async function stopAppAndFakes(app: TestApp | undefined, fakes: { coder: FakeCoder; github: FakeGitHub }): Promise<void> {
+  await app?.stop().catch(() => undefined);
+  await fakes.coder.close();
+  await fakes.github.close();
 }

@@ -9,25 +9,22 @@ import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, commentDelivery, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 let app: TestApp | undefined;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ writers: ['maintainer'] });
+  ({ coder, github } = await startAppFakes());
   github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
   github.setPermission(OWNER, REPO, 'triager', 'triage');
   github.addIssue(OWNER, REPO, { number: 1, title: 'Release cleanup', body: '/agent delete the release branch', user: 'maintainer' });
   github.setFile(OWNER, REPO, '.github/coder-agent.yml', 'label-trigger: agent\n');
 });
 afterEach(async () => {
-  await app?.stop().catch(() => undefined);
+  await stopAppAndFakes(app, { coder, github });
   app = undefined;
-  await coder.close();
-  await github.close();
 });
 
 function labeled(label: string, sender: string, updatedAt: string) {

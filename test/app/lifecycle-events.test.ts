@@ -4,7 +4,7 @@ import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
 import { threadLabels } from '../../src/agent/thread-label.js';
-import { appSettings, BOT, CODER_TOKEN, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, CODER_TOKEN, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
 
 // Each test starts the App (webhook server and job worker thread): slow on a loaded machine.
 jest.setTimeout(120_000);
@@ -14,15 +14,12 @@ let github: FakeGitHub;
 let app: TestApp | undefined;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ writers: ['maintainer'] });
+  ({ coder, github } = await startAppFakes());
   github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
 });
 afterEach(async () => {
-  await app?.stop().catch(() => undefined);
+  await stopAppAndFakes(app, { coder, github });
   app = undefined;
-  await coder.close();
-  await github.close();
 });
 
 function installed(payload: Record<string, unknown>) {

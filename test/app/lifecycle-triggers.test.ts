@@ -3,7 +3,7 @@ import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
-import { appSettings, BOT, CODER_TOKEN, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
 
 // Each test starts the App (webhook server and job worker thread): slow on a loaded machine.
 jest.setTimeout(120_000);
@@ -13,16 +13,13 @@ let github: FakeGitHub;
 let app: TestApp | undefined;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ writers: ['maintainer'] });
+  ({ coder, github } = await startAppFakes());
   github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
   github.addIssue(OWNER, REPO, { number: 3, title: 'Export to CSV', body: 'The report page needs a CSV export button.', user: 'reporter' });
 });
 afterEach(async () => {
-  await app?.stop().catch(() => undefined);
+  await stopAppAndFakes(app, { coder, github });
   app = undefined;
-  await coder.close();
-  await github.close();
 });
 
 const botComments = () => github.comments(OWNER, REPO, 3).filter((c) => c.user.login === BOT);

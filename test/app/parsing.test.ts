@@ -7,21 +7,18 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
 let app: TestApp | undefined;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ writers: ['maintainer'] });
+  ({ coder, github } = await startAppFakes());
 });
 afterEach(async () => {
-  await app?.stop().catch(() => undefined);
+  await stopAppAndFakes(app, { coder, github });
   app = undefined;
-  await coder.close();
-  await github.close();
 });
 
 const jobsRecorded = async () => {
