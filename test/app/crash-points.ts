@@ -25,6 +25,21 @@
  *      does not send again.
  * 6. A follow-up: GitHub has its progress comment; the run is not recorded.
  *    → As 2, with the follow point at the request's own message.
+ *
+ * The comments a request posts without a chat carry the request key in
+ * their marker too, and each step that posts one looks for it first
+ * (request-comment.ts); after a crash right after GitHub created one, the
+ * thread holds it once (each with GitHub's clock 120 s ahead and behind):
+ * 7. `/agent` without a prompt: the error saying so.
+ *    → Posted once; the job ends failed (refused).
+ * 8. Coder refused to create the chat: the error saying so.
+ *    → The earlier attempt's error is the outcome: no chat is tried again.
+ * 9. `/agent stop`: the confirmation.
+ *    → Not posted again, and the chat is not interrupted again (a turn
+ *      another request started since must not be cut short).
+ * 10. `/agent stop` in a thread without a chat: the error saying so.
+ * 11. `/agent stop` when Coder refused the interrupt: the error saying so.
+ *    → Posted once, no second interrupt.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -38,6 +53,7 @@ import { FakeGitHub } from '../fakes/fake-github.js';
 import { clockSkew } from '../fakes/fake-github-data.js';
 import { waitFor } from '../helpers/wait.js';
 import { appSettings, BOT, CODER_TOKEN, commentDelivery, INSTALLATION, OWNER, REPO } from './harness.js';
+import { readMarker, type MarkerState } from '../../src/agent/marker.js';
 import { threadLabels } from '../../src/agent/thread-label.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/crash-point-worker.mjs', import.meta.url));
@@ -48,6 +64,51 @@ export interface CrashPoint {
   /** Crash only on the call whose arguments (as JSON) contain this. */
   argsInclude?: string;
 }
+
+/**
+ * A request that posts its one comment without a chat: the trigger, what
+ * the fakes hold first, and what must be true after the crash right after
+ * GitHub created that comment and the resume.
+ */
+export interface ChatlessCase {
+  name: string;
+  /** The trigger comment's text. */
+  text: string;
+  /** Seeds the thread's chat (and its marked comment), when the case needs one. */
+  threadChat?: boolean;
+  /** Arms faults in the fake Coder for the first life. */
+  faults?: (coder: FakeCoder) => void;
+  /** The state in the comment's marker, and whether the marker names the thread's chat. */
+  marker: { state: MarkerState; chat: boolean };
+  /** How the job ends (refused, skipped and failed requests end `failed`). */
+  job: 'done' | 'failed';
+  /** How many interrupts Coder received over both lives. */
+  interrupts: number;
+}
+
+/** Crash point 7-11 (see the top of this file). */
+export const CHATLESS_CASES: readonly ChatlessCase[] = [
+  { name: '7. `/agent` without a prompt', text: '/agent', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0 },
+  {
+    name: '8. Coder refused to create the chat',
+    text: '/agent start something Coder refuses',
+    faults: (coder) => coder.failNext({ method: 'POST', path: /\/chats$/ }, { status: 403, body: { message: 'Chats are disabled for this user.' } }),
+    marker: { state: 'error', chat: false },
+    job: 'failed',
+    interrupts: 0,
+  },
+  { name: '9. `/agent stop`', text: '/agent stop', threadChat: true, marker: { state: 'stopped', chat: true }, job: 'done', interrupts: 1 },
+  { name: '10. `/agent stop` without a chat in the thread', text: '/agent stop', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0 },
+  {
+    name: '11. `/agent stop` when Coder refused the interrupt',
+    text: '/agent stop',
+    threadChat: true,
+    faults: (coder) => coder.failNext({ method: 'POST', path: /\/interrupt$/ }, { status: 403, body: { message: 'You may not interrupt this chat.' } }),
+    marker: { state: 'error', chat: true },
+    job: 'failed',
+    interrupts: 1,
+  },
+];
 
 export interface Life {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
@@ -107,12 +168,13 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
 
     const botComments = () => github.comments(OWNER, REPO, 1).filter((c) => c.user.login === BOT);
 
-    /** Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes. */
-    async function crashAndResume(text: string, crash: CrashPoint): Promise<string> {
+    /** Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes (the job ends `ends`). */
+    async function crashAndResume(text: string, crash: CrashPoint, ends: 'done' | 'failed' = 'done', beforeFirst?: () => void): Promise<string> {
       const deliveryId = randomUUID();
       const payload = commentDelivery(github, text);
       const comment = (payload as { comment: { id: number } }).comment;
       await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
+      beforeFirst?.();
       const first = live(config(), crash);
       lives.push(first);
       const died = await first.exited;
@@ -120,7 +182,7 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       expect(died.signal).toBe('SIGKILL');
       const second = live(config());
       lives.push(second);
-      await waitFor(async () => (await store.get(deliveryId))?.state === 'done', 20_000);
+      await waitFor(async () => (await store.get(deliveryId))?.state === ends, 20_000);
       second.kill();
       return deliveryId;
     }
@@ -157,20 +219,44 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       ['5. a follow-up, after Coder took the message', { target: 'coder', method: 'sendMessage' }],
       ['6. a follow-up, after GitHub created its progress comment', { target: 'github', method: 'createComment' }],
     ];
+    /** The thread's chat, as the bot makes it: labelled with its thread (thread-label.ts), or a follow-up or stop would not use it; and the bot's answer naming it. */
+    function seedThreadChat(): string {
+      const repository = github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+      const labels = threadLabels({ repositoryId: repository.id, number: 1 });
+      const chat = coder.createChatDirect({ status: 'waiting', labels, messages: [{ role: 'user', text: 'first request' }, { role: 'assistant', text: 'First answer.' }] });
+      github.addIssue(OWNER, REPO, { number: 1, title: 'Checkout is slow', body: 'It takes 9 seconds.', user: 'reporter' });
+      github.addComment(OWNER, REPO, 1, { body: `First answer.\n\n<!-- coder-agent-bot chat=${chat.id} state=done -->`, user: BOT });
+      return chat.id;
+    }
+
     for (const [name, crash] of followUpCases) {
       it(`${name}: the same chat, one prompt, one answer`, async () => {
-        const repository = github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
-        // The thread's chat, as the bot makes it: labelled with its thread (thread-label.ts), or a follow-up would not use it.
-        const labels = threadLabels({ repositoryId: repository.id, number: 1 });
-        const chat = coder.createChatDirect({ status: 'waiting', labels, messages: [{ role: 'user', text: 'first request' }, { role: 'assistant', text: 'First answer.' }] });
-        github.addIssue(OWNER, REPO, { number: 1, title: 'Checkout is slow', body: 'It takes 9 seconds.', user: 'reporter' });
-        github.addComment(OWNER, REPO, 1, { body: `First answer.\n\n<!-- coder-agent-bot chat=${chat.id} state=done -->`, user: BOT });
+        seedThreadChat();
         const prompt = `and now the follow-up ${crash.method}`;
         const deliveryId = await crashAndResume(`/agent ${prompt}`, crash);
         expect(coder.chats.size).toBe(1);
         expect(promptsSent(prompt)).toBe(1);
         expectOneAnswer(deliveryId, prompt);
       }, 60_000);
+    }
+
+    // The key, not the time, finds the comment: each case runs with GitHub's clock well ahead and well behind the App's.
+    for (const c of CHATLESS_CASES) {
+      for (const skew of [120_000, -120_000]) {
+        it(`${c.name}, after GitHub created its comment (GitHub's clock ${skew > 0 ? 'ahead' : 'behind'} by 120 s): one comment`, async () => {
+          clockSkew.ms = skew;
+          const chatId = c.threadChat ? seedThreadChat() : undefined;
+          const chatsBefore = coder.chats.size;
+          const deliveryId = await crashAndResume(c.text, { target: 'github', method: 'createComment' }, c.job, () => c.faults?.(coder));
+          const own = botComments().filter((comment) => readMarker(comment.body)?.request === deliveryId);
+          expect(own).toHaveLength(1);
+          expect(readMarker(own[0]?.body)).toEqual({ state: c.marker.state, request: deliveryId, ...(c.marker.chat ? { chatId } : {}) });
+          // Nothing else was posted for it: the bot's comments are the seeded answer and this one.
+          expect(botComments()).toHaveLength(c.threadChat ? 2 : 1);
+          expect(coder.chats.size).toBe(chatsBefore);
+          expect(coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/interrupt'))).toHaveLength(c.interrupts);
+        }, 60_000);
+      }
     }
 
     if (opts.replicas) {
