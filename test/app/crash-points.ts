@@ -40,6 +40,10 @@
  * 10. `/agent stop` in a thread without a chat: the error saying so.
  * 11. `/agent stop` when Coder refused the interrupt: the error saying so.
  *    → Posted once, no second interrupt.
+ * 12. GitHub created the progress comment, and on resume Coder refuses to
+ *    read the chat's messages: the error goes into that progress comment
+ *    (it keeps its chat link) rather than a second comment beside one left
+ *    "working".
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -66,11 +70,11 @@ export interface CrashPoint {
 }
 
 /**
- * A request that posts its one comment without a chat: the trigger, what
- * the fakes hold first, and what must be true after the crash right after
- * GitHub created that comment and the resume.
+ * A request that ends with one comment other than an answer: the trigger,
+ * what the fakes hold first, and what must be true after the crash right
+ * after GitHub created its comment and the resume.
  */
-export interface ChatlessCase {
+export interface CommentCase {
   name: string;
   /** The trigger comment's text. */
   text: string;
@@ -78,6 +82,10 @@ export interface ChatlessCase {
   threadChat?: boolean;
   /** Arms faults in the fake Coder for the first life. */
   faults?: (coder: FakeCoder) => void;
+  /** Arms faults in the fake Coder for the second life (after the first died). */
+  resumeFaults?: (coder: FakeCoder) => void;
+  /** Chats created over both lives. */
+  chatsCreated: number;
   /** The state in the comment's marker, and whether the marker names the thread's chat. */
   marker: { state: MarkerState; chat: boolean };
   /** How the job ends (refused, skipped and failed requests end `failed`). */
@@ -86,9 +94,9 @@ export interface ChatlessCase {
   interrupts: number;
 }
 
-/** Crash point 7-11 (see the top of this file). */
-export const CHATLESS_CASES: readonly ChatlessCase[] = [
-  { name: '7. `/agent` without a prompt', text: '/agent', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0 },
+/** Crash points 7-12 (see the top of this file). */
+export const COMMENT_CASES: readonly CommentCase[] = [
+  { name: '7. `/agent` without a prompt', text: '/agent', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0, chatsCreated: 0 },
   {
     name: '8. Coder refused to create the chat',
     text: '/agent start something Coder refuses',
@@ -96,9 +104,10 @@ export const CHATLESS_CASES: readonly ChatlessCase[] = [
     marker: { state: 'error', chat: false },
     job: 'failed',
     interrupts: 0,
+    chatsCreated: 0,
   },
-  { name: '9. `/agent stop`', text: '/agent stop', threadChat: true, marker: { state: 'stopped', chat: true }, job: 'done', interrupts: 1 },
-  { name: '10. `/agent stop` without a chat in the thread', text: '/agent stop', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0 },
+  { name: '9. `/agent stop`', text: '/agent stop', threadChat: true, marker: { state: 'stopped', chat: true }, job: 'done', interrupts: 1, chatsCreated: 0 },
+  { name: '10. `/agent stop` without a chat in the thread', text: '/agent stop', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0, chatsCreated: 0 },
   {
     name: '11. `/agent stop` when Coder refused the interrupt',
     text: '/agent stop',
@@ -107,6 +116,16 @@ export const CHATLESS_CASES: readonly ChatlessCase[] = [
     marker: { state: 'error', chat: true },
     job: 'failed',
     interrupts: 1,
+    chatsCreated: 0,
+  },
+  {
+    name: '12. the progress comment, then Coder refused to read the chat on resume',
+    text: '/agent work on something',
+    resumeFaults: (coder) => coder.failNext({ method: 'GET', path: /\/messages$/ }, { status: 403, body: { message: 'You may not read this chat.' } }),
+    marker: { state: 'error', chat: true },
+    job: 'failed',
+    interrupts: 0,
+    chatsCreated: 1,
   },
 ];
 
@@ -169,17 +188,18 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
     const botComments = () => github.comments(OWNER, REPO, 1).filter((c) => c.user.login === BOT);
 
     /** Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes (the job ends `ends`). */
-    async function crashAndResume(text: string, crash: CrashPoint, ends: 'done' | 'failed' = 'done', beforeFirst?: () => void): Promise<string> {
+    async function crashAndResume(text: string, crash: CrashPoint, ends: 'done' | 'failed' = 'done', arm: { first?: () => void; second?: () => void } = {}): Promise<string> {
       const deliveryId = randomUUID();
       const payload = commentDelivery(github, text);
       const comment = (payload as { comment: { id: number } }).comment;
       await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
-      beforeFirst?.();
+      arm.first?.();
       const first = live(config(), crash);
       lives.push(first);
       const died = await first.exited;
       expect(died.out).toContain(`crash after ${crash.target}.${crash.method}`);
       expect(died.signal).toBe('SIGKILL');
+      arm.second?.();
       const second = live(config());
       lives.push(second);
       await waitFor(async () => (await store.get(deliveryId))?.state === ends, 20_000);
@@ -241,19 +261,20 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
     }
 
     // The key, not the time, finds the comment: each case runs with GitHub's clock well ahead and well behind the App's.
-    for (const c of CHATLESS_CASES) {
+    for (const c of COMMENT_CASES) {
       for (const skew of [120_000, -120_000]) {
         it(`${c.name}, after GitHub created its comment (GitHub's clock ${skew > 0 ? 'ahead' : 'behind'} by 120 s): one comment`, async () => {
           clockSkew.ms = skew;
-          const chatId = c.threadChat ? seedThreadChat() : undefined;
+          const seeded = c.threadChat ? seedThreadChat() : undefined;
           const chatsBefore = coder.chats.size;
-          const deliveryId = await crashAndResume(c.text, { target: 'github', method: 'createComment' }, c.job, () => c.faults?.(coder));
+          const deliveryId = await crashAndResume(c.text, { target: 'github', method: 'createComment' }, c.job, { first: () => c.faults?.(coder), second: () => c.resumeFaults?.(coder) });
+          const chatId = seeded ?? [...coder.chats.values()][0]?.id;
           const own = botComments().filter((comment) => readMarker(comment.body)?.request === deliveryId);
           expect(own).toHaveLength(1);
           expect(readMarker(own[0]?.body)).toEqual({ state: c.marker.state, request: deliveryId, ...(c.marker.chat ? { chatId } : {}) });
           // Nothing else was posted for it: the bot's comments are the seeded answer and this one.
           expect(botComments()).toHaveLength(c.threadChat ? 2 : 1);
-          expect(coder.chats.size).toBe(chatsBefore);
+          expect(coder.chats.size).toBe(chatsBefore + c.chatsCreated);
           expect(coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/interrupt'))).toHaveLength(c.interrupts);
         }, 60_000);
       }
