@@ -8,7 +8,7 @@
  * place (throttled), which becomes the answer, an error, or a stopped note;
  * never a stale "working" comment, never a second answer.
  */
-import type { CoderClient } from '../coder/client.js';
+import { IDEMPOTENCY_LABEL, type CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
 import type { ChatInputPart } from '../coder/schemas.js';
 import { CommentWriter } from '../github/comment-writer.js';
@@ -21,7 +21,7 @@ import { decideRun, type RunDecision } from './decide-run.js';
 import { cancelledBeforeChat, cannotWrite, isWriteDenied } from './run-early-exits.js';
 import { renderError, renderStopped } from './render.js';
 import type { AgentRequest } from './request.js';
-import { findThreadChat } from './thread-chat.js';
+import { checkMarkedChat, findThreadChat } from './thread-chat.js';
 import { findEarlierThreadChat } from './thread-race.js';
 import { threadLabelRefOf, threadLabels, type ThreadLabelRef } from './thread-label.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
@@ -74,9 +74,10 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     const meta = { thread, requestedBy, started, threadRef, joinsRace: thread !== undefined && joinsRacingChat(trigger, request, settings) };
     // Only a chat whose label names this thread is continued; the marker alone proves nothing.
     const threadChat = async () => (thread ? (await findThreadChat(earlier, threadRef, deps))?.id : undefined);
-    run = posted
-      ? await rejoinChat(readMarker(posted.body)?.chatId ?? '', meta, deps)
-      : await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, comments, settings, deps, meta);
+    // A marker that fails the check is "no chat here": the request starts as it would have (its idempotency key
+    // still finds a chat it created), and its answer goes into its own comment.
+    const rejoined = posted ? await rejoinChat(readMarker(posted.body)?.chatId ?? '', meta, deps) : undefined;
+    run = rejoined ?? (await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, comments, settings, deps, meta));
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
@@ -317,13 +318,31 @@ async function findRequestMessage(coder: CoderClient, chatId: string, key: strin
 
 /**
  * The run of a request whose comment exists (found by its marker) but whose
- * record was lost: the chat is the marker's, and the follow point is the
+ * record was lost: the chat the marker names, and the follow point is the
  * request's own message in it (a new chat's first message, or the
  * follow-up this request sent).
+ *
+ * The marker is a hint, never proof (issue 8): the chat is rejoined only
+ * when its thread label names this thread and, when it carries a request
+ * label (`coder-agent-bot/request`, set on the chat a request creates),
+ * that label is this request's or the chat holds this request's tagged
+ * message (a follow-up, or a race it joined). Otherwise undefined, with the
+ * reason in the log: "no chat here". Coder errors other than 404 are thrown.
  */
-async function rejoinChat(chatId: string, meta: { thread: Thread | undefined; requestedBy: string; started: number }, deps: AgentDeps): Promise<StartedRun> {
+async function rejoinChat(
+  chatId: string,
+  meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null },
+  deps: AgentDeps,
+): Promise<StartedRun | undefined> {
   const key = deps.idempotencyKey ?? '';
+  const chat = await checkMarkedChat(chatId, meta.threadRef, deps, "this request's own comment");
+  if (!chat) return undefined;
   const found = await findRequestMessage(deps.coder, chatId, key, deps.signal);
+  const requestLabel = chat.labels?.[IDEMPOTENCY_LABEL];
+  if (requestLabel !== undefined && requestLabel !== key && !found) {
+    deps.logger.warn(`Not rejoining chat ${chatId}, named in this request's own comment: it was started by request ${requestLabel} and holds no message of request ${key}. Treating the thread as having no chat.`);
+    return undefined;
+  }
   return {
     thread: meta.thread,
     startedAt: meta.started,

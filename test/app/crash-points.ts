@@ -107,8 +107,8 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
 
     const botComments = () => github.comments(OWNER, REPO, 1).filter((c) => c.user.login === BOT);
 
-    /** Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes. */
-    async function crashAndResume(text: string, crash: CrashPoint): Promise<string> {
+    /** Records the request as the webhook thread would, runs a life that crashes at `crash`, then (after `between`) one that finishes. */
+    async function crashAndResume(text: string, crash: CrashPoint, between?: () => void): Promise<string> {
       const deliveryId = randomUUID();
       const payload = commentDelivery(github, text);
       const comment = (payload as { comment: { id: number } }).comment;
@@ -118,6 +118,7 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       const died = await first.exited;
       expect(died.out).toContain(`crash after ${crash.target}.${crash.method}`);
       expect(died.signal).toBe('SIGKILL');
+      between?.();
       const second = live(config());
       lives.push(second);
       await waitFor(async () => (await store.get(deliveryId))?.state === 'done', 20_000);
@@ -172,6 +173,26 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
         expectOneAnswer(deliveryId, prompt);
       }, 60_000);
     }
+
+    // Issue 8: a marker is a hint, never proof, also in the request's own comment found on resume.
+    it("2'. the resumed request's own comment names another thread's chat: that chat is not followed, its answer not posted", async () => {
+      const repository = github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+      const otherLabels = threadLabels({ repositoryId: repository.id, number: 2 });
+      const other = coder.createChatDirect({ status: 'waiting', labels: otherLabels, messages: [{ role: 'user', text: 'private work' }, { role: 'assistant', text: 'Answer of another thread.' }] });
+      const prompt = 'please fix the resumed marker';
+      const deliveryId = await crashAndResume(`/agent ${prompt}`, { target: 'github', method: 'createComment' }, () => {
+        const [own] = botComments();
+        if (!own?.body.includes('chat=')) throw new Error('the first life posted no progress comment with a marker');
+        own.body = own.body.replace(/chat=[^ ]+/, `chat=${other.id}`);
+      });
+      expect(botComments().some((c) => c.body.includes('Answer of another thread.'))).toBe(false);
+      expect(botComments().some((c) => c.body.includes(`chat=${other.id}`))).toBe(false);
+      // The other thread's chat got nothing; this request's own chat (found by its idempotency label) answered once.
+      expect(other.messages).toHaveLength(2);
+      expect(coder.chats.size).toBe(2);
+      expect(promptsSent(prompt)).toBe(1);
+      expectOneAnswer(deliveryId, prompt);
+    }, 60_000);
 
     if (opts.replicas) {
       it('another replica takes over a dead replica\'s chat once its lease runs out, and the answer is posted once', async () => {
