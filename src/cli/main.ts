@@ -358,7 +358,9 @@ async function follow(
 function statusLine(o: ChatOutcome, status: ChatOutcome['status'] | 'interrupted'): string {
   switch (status) {
     case 'interrupted':
-      return `coder-agent: the agent's turn was interrupted before it finished; the answer is partial: ${o.chatUrl}`;
+      return o.result === ''
+        ? `coder-agent: the agent's turn was interrupted before it finished; it had written nothing: ${o.chatUrl}`
+        : `coder-agent: the agent's turn was interrupted before it finished; the answer is partial: ${o.chatUrl}`;
     case 'error':
       return `coder-agent: the agent stopped with an error: ${o.error?.message ?? 'unknown error'} (${o.chatUrl})`;
     case 'timeout':
