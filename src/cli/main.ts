@@ -74,7 +74,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const refusal = explainRefusal(err);
     if (refusal) {
       io.stderr.write(`coder-agent: ${redactSecrets(`${refusal.sentence} ${refusal.hint}`, settings ? [settings.token] : [])}\n`);
-      return refusal.temporary ? EXIT.tempfail : EXIT.error;
+      // An output schema this deployment cannot honour is a configuration problem, found before any chat: usage.
+      return refusal.temporary ? EXIT.tempfail : refusal.kind === 'structured_output' ? EXIT.usage : EXIT.error;
     }
     let text = err instanceof CoderError ? err.describe() : err instanceof Error ? err.message : String(err);
     if (err instanceof CoderError && settings && err.kind !== 'network') {

@@ -187,10 +187,15 @@ describe('coder-agent against a v2.38 server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'schema-'));
     writeFileSync(join(dir, 'schema.json'), '{"type":"object"}');
     const r = await cli(['chat', '--output-schema', join(dir, 'schema.json'), 'x']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('This Coder deployment does not accept structured output (response_format).');
-    expect(r.stderr).toContain("'chat-structured-output' experiment");
+    // A configuration problem found before any chat: the usage exit code, not the agent-error one.
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('This Coder deployment does not accept structured output (response_format)');
+    expect(r.stderr).toContain("its Coder release does not offer it (it lists no 'chat-structured-output' experiment)");
+    expect(r.stderr).toContain('No chat was made.');
+    // Coder's source has no such experiment to switch on: never send the user looking for one.
+    expect(r.stderr).not.toMatch(/enable/i);
     expect(fake!.chats.size).toBe(0);
+    expect(fake!.requests.some((q) => q.method === 'POST' && /\/chats$/.test(q.path))).toBe(false);
   });
 
   it('--output-schema where Coder ignores response_format (experiments unknown): the answer, and stderr says no structured output came back, in text and --json', async () => {
