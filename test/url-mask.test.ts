@@ -69,3 +69,95 @@ describe('maskUrl: the one masking function for URLs the bot echoes', () => {
     expect(message).not.toContain('hunter2');
   });
 });
+
+// Issue 8 (sec-trust): WHATWG URL parsing reads backslashes, single slashes, no slashes (special
+// schemes), tabs and newlines as an authority's start, so the userinfo there is a password too.
+describe('maskUrl and maskUrlsIn: userinfo however a URL parser would read it', () => {
+  it.each([
+    ['https:/\\u:secret@h', 'https:/\\***@h'],
+    ['https:\\\\u:secret@h/p', 'https:\\\\***@h/p'],
+    ['HTTPS:\\/u:secret@h', 'HTTPS:\\/***@h'],
+    ['https:///u:secret@h', 'https:///***@h'],
+    ['https:/u:secret@h', 'https:/***@h'],
+    ['https:u:secret@h', 'https:***@h'],
+    ['ht\ttps://u:se\ncret@h/p', 'https://***@h/p'],
+    ['\n https://u:secret@h', 'https://***@h'],
+  ])('%j → %j', (raw, masked) => {
+    expect(new URL(raw).password).toBe('secret');
+    expect(maskUrl(raw)).toBe(masked);
+    // In free text a URL ends at whitespace (maskUrlsIn's docstring): only the ones without any are read whole.
+    if (!/\s/.test(raw)) expect(maskUrlsIn(`Could not reach ${raw}.`)).not.toContain('secret');
+  });
+
+  it('masks userinfo in free text that no URL pattern found (a quote ended the URL, or there is no scheme)', () => {
+    expect(maskUrlsIn('connect to https://u:se"cret@h failed')).toBe('connect to https://***@h failed');
+    expect(maskUrlsIn('connect to admin:secret@db.internal failed')).toBe('connect to ***@db.internal failed');
+    expect(maskUrlsIn('at 10:30 @bob said git@github.com:o/r is fine')).toBe('at 10:30 @bob said git@github.com:o/r is fine');
+  });
+
+  const SECRET = 'S3CR3T';
+  /** What a reader could still take the secret from: the text itself, without tabs and newlines, percent-decoded. */
+  const readable = (text: string): string => text.replace(/[\t\n\r]/g, '').replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+  /** A seeded generator of `<lead><scheme:><slashes><user>:<password with the secret>@<host><suffix>` (xorshift32: the same inputs on every run). */
+  function generator(seed: number, opts: { spaces: boolean }) {
+    const next = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)] as T;
+    const run = (alphabet: readonly string[], max: number) => Array.from({ length: next(max + 1) }, () => pick(alphabet)).join('');
+    const space = opts.spaces ? ['\t', '\n', ' '] : [];
+    const leads = opts.spaces ? ['', '', ' ', '\t', '\n', '\u0000', ' \n'] : [''];
+    const schemes = ['https:', 'http:', 'HTTPS:', 'ws:', 'wss:', 'ftp:', 'file:', 'htps:', 'postgres:', 'git+ssh:', 'HtTpS:', ''].concat(opts.spaces ? ['ht\ttps:', 'https\n:'] : []);
+    const slashes = ['//', '/\\', '\\/', '\\\\', '/', '\\', '', '///', '\\\\\\', '//\\'].concat(opts.spaces ? ['/\t/', '\n//', '\\\t\\'] : []);
+    const userChars = ['a', 'B', '0', '.', '_', '~', '-', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '=', '%41'];
+    const passwordChars = [...userChars, '/', '?', '#', '@', ':', '\\', '[', ']', '"', '<', '>', '`', '{', '}', '|', '^', '%2F', '%40', '%', ...space];
+    const secrets = [SECRET, 'S3%43R3T', `S3${opts.spaces ? '\t' : ''}CR3T`];
+    const hosts = ['h', 'host.example', 'coder.example.com', '[::1]', '127.0.0.1', 'h:8443', 'xn--bcher-kva.example', 'h_x'].concat(opts.spaces ? ['ho st'] : []);
+    const suffixes = ['', '/', '/p', '/p?token=x', '#frag', '\\p', '/users/@me', '?a=b#c', '/a:b@c', '#x@y'];
+    return (): string => {
+      const password = `${run(passwordChars, 4)}${pick(secrets)}${run(passwordChars, 4)}`;
+      return `${pick(leads)}${pick(schemes)}${pick(slashes)}${run(userChars, 4)}:${password}@${pick(hosts)}${pick(suffixes)}`;
+    };
+  }
+
+  it('no generated user:password@ input keeps its password through maskUrl, parsed or not (deterministic seed)', () => {
+    const next = generator(0x2545f491, { spaces: true });
+    let parsedWithPassword = 0;
+    for (let round = 0; round < 5000; round++) {
+      const raw = next();
+      try {
+        if (new URL(raw).password) parsedWithPassword++;
+      } catch {
+        // Failed to parse: the text reading alone must mask it.
+      }
+      const masked = maskUrl(raw);
+      if (readable(masked).includes(SECRET)) throw new Error(`${JSON.stringify(raw)} → ${JSON.stringify(masked)} keeps the secret`);
+    }
+    // The generator reaches both kinds: parser-read passwords and strings that do not parse.
+    expect(parsedWithPassword).toBeGreaterThan(500);
+    expect(parsedWithPassword).toBeLessThan(4500);
+  });
+
+  it('no generated user:password@ input keeps its password through maskUrlsIn, inside prose (deterministic seed)', () => {
+    const next = generator(0x1b873593, { spaces: false });
+    for (let round = 0; round < 5000; round++) {
+      const raw = next();
+      const masked = maskUrlsIn(`Could not reach (${raw}), retrying. `);
+      if (readable(masked).includes(SECRET)) throw new Error(`${JSON.stringify(raw)} → ${JSON.stringify(masked)} keeps the secret`);
+    }
+  });
+
+  it('masking stays linear on long runs of slashes, colons and at-signs', () => {
+    for (const piece of ['\\', '/', ':', '@', ':@', 'a:', '/\\', 'https:/']) {
+      const text = piece.repeat(200_000);
+      const started = performance.now();
+      maskUrl(text);
+      maskUrlsIn(text);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+  });
+});

@@ -185,7 +185,8 @@ function finalBody(
   switch (outcome.status) {
     case 'completed':
     case 'requires_action':
-      return renderAnswer({ ...common, result, status: outcome.status, durationMs, prUrl, usage: outcome.usage, cost: outcome.cost, notes: run.notes });
+      // An interrupted turn (`/agent stop`, the Coder UI) did not finish: its comment must not say Done.
+      return renderAnswer({ ...common, result, status: outcome.interrupted ? 'interrupted' : outcome.status, durationMs, prUrl, usage: outcome.usage, cost: outcome.cost, notes: run.notes });
     case 'error':
       return renderError({
         ...common,

@@ -118,7 +118,7 @@ export interface AnswerView {
   result: string;
   chatUrl: string;
   chatId: string;
-  /** Coder's chat status when the turn ended. */
+  /** Coder's chat status when the turn ended, or `interrupted` when someone stopped the turn (ChatOutcome.interrupted). */
   status: string;
   durationMs: number;
   /** The pull request the chat opened, if any. */
@@ -132,7 +132,7 @@ export interface AnswerView {
 
 export function renderAnswer(view: AnswerView): string {
   const answer = stripMarkers(view.result).trim();
-  const content = answer === '' ? '_The agent finished without a written answer; the chat in Coder shows what it did._' : answer;
+  const content = answer !== '' ? answer : view.status === 'interrupted' ? "_The agent's turn was interrupted before it wrote anything; the chat in Coder shows what it did._" : '_The agent finished without a written answer; the chat in Coder shows what it did._';
   const footer = [
     markdownLink('Open in Coder', view.chatUrl),
     `${answerStatus(view.status)} in ${formatDuration(view.durationMs)}`,
@@ -151,6 +151,8 @@ function answerStatus(status: string): string {
       return '✅ Done';
     case 'requires_action':
       return '⚠️ Needs your input in Coder';
+    case 'interrupted':
+      return '⏹️ Interrupted';
     case 'error':
       return '❌ Ended with an error';
     default:

@@ -8,7 +8,7 @@
  * place (throttled), which becomes the answer, an error, or a stopped note;
  * never a stale "working" comment, never a second answer.
  */
-import type { CoderClient } from '../coder/client.js';
+import { IDEMPOTENCY_LABEL, type CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
 import type { ChatInputPart } from '../coder/schemas.js';
 import { CommentWriter } from '../github/comment-writer.js';
@@ -23,7 +23,7 @@ import { renderError } from './render.js';
 import { findRequestComment, postOnce } from './request-comment.js';
 import { stopChat } from './stop.js';
 import type { AgentRequest } from './request.js';
-import { findThreadChat } from './thread-chat.js';
+import { checkMarkedChat, findThreadChat } from './thread-chat.js';
 import { findEarlierThreadChat } from './thread-race.js';
 import { threadLabelRefOf, threadLabels, type ThreadLabelRef } from './thread-label.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, progressInterval, type AgentDeps, type AgentSettings, type RunResult, type StartedRun } from './run-types.js';
@@ -80,17 +80,18 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     const meta = { thread, requestedBy, started, threadRef, joinsRace: thread !== undefined && joinsRacingChat(trigger, request, settings) };
     // Only a chat whose label names this thread is continued; the marker alone proves nothing.
     const threadChat = async () => (thread ? (await findThreadChat(earlier, threadRef, deps))?.id : undefined);
-    run = posted
-      ? await rejoinChat(posted.chatId, meta, deps)
-      : await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, comments, settings, deps, meta);
+    // A marker that fails the check is "no chat here": the request starts as it would have (its idempotency key
+    // still finds a chat it created), and its answer goes into its own comment.
+    const rejoined = posted ? await rejoinChat(posted.chatId, meta, deps) : undefined;
+    run = rejoined ?? (await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, comments, settings, deps, meta));
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
     if (deps.signal?.aborted) return cancelledBeforeChat(thread, deps, started, own);
     const failure = describeFailure(err, deps.secrets);
-    // Rejoining the chat of a progress comment failed: that comment becomes the error, keeping its chat link.
-    const chat = posted ? { chatId: posted.chatId, chatUrl: deps.coder.chatUrl(posted.chatId) } : {};
-    const body = renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, request: key, ...chat });
+    // Rejoining the chat of its progress comment failed: that comment becomes the error. Its chat could not be
+    // checked (the marker is a hint, issue 8), so the error names only the request, no chat to continue.
+    const body = renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, request: key });
     const ref = thread ? await postOnce(deps.github, thread, body, own) : undefined;
     return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started, errorKind: failure.kind };
   }
@@ -310,13 +311,31 @@ async function findRequestMessage(coder: CoderClient, chatId: string, key: strin
 
 /**
  * The run of a request whose comment exists (found by its marker) but whose
- * record was lost: the chat is the marker's, and the follow point is the
+ * record was lost: the chat the marker names, and the follow point is the
  * request's own message in it (a new chat's first message, or the
  * follow-up this request sent).
+ *
+ * The marker is a hint, never proof (issue 8): the chat is rejoined only
+ * when its thread label names this thread and, when it carries a request
+ * label (`coder-agent-bot/request`, set on the chat a request creates),
+ * that label is this request's or the chat holds this request's tagged
+ * message (a follow-up, or a race it joined). Otherwise undefined, with the
+ * reason in the log: "no chat here". Coder errors other than 404 are thrown.
  */
-async function rejoinChat(chatId: string, meta: { thread: Thread | undefined; requestedBy: string; started: number }, deps: AgentDeps): Promise<StartedRun> {
+async function rejoinChat(
+  chatId: string,
+  meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null },
+  deps: AgentDeps,
+): Promise<StartedRun | undefined> {
   const key = deps.idempotencyKey ?? '';
+  const chat = await checkMarkedChat(chatId, meta.threadRef, deps, "this request's own comment");
+  if (!chat) return undefined;
   const found = await findRequestMessage(deps.coder, chatId, key, deps.signal);
+  const requestLabel = chat.labels?.[IDEMPOTENCY_LABEL];
+  if (requestLabel !== undefined && requestLabel !== key && !found) {
+    deps.logger.warn(`Not rejoining chat ${chatId}, named in this request's own comment: it was started by request ${requestLabel} and holds no message of request ${key}. Treating the thread as having no chat.`);
+    return undefined;
+  }
   return {
     thread: meta.thread,
     startedAt: meta.started,

@@ -32,20 +32,33 @@ export async function findThreadChat(comments: readonly ThreadComment[], ref: Th
   // another thread (the issue the agent worked from): a notice, not this thread's link.
   const latest = findLatestMarker(comments, (c) => c.author.login.toLowerCase() === own && readMarker(c.body)?.ciRun === undefined);
   if (latest === null) return null;
-  const chatId = latest.marker.chatId;
+  return checkMarkedChat(latest.marker.chatId, ref, deps, "this thread's marker");
+}
+
+/**
+ * The chat `chatId` (read from a marker: a hint) when its labels name the
+ * thread `ref`, else null with the reason in the log; `source` says in the
+ * log where the id came from. Null too when the chat is gone (404). Other
+ * Coder errors are thrown: "could not check" is not "no chat".
+ */
+export async function checkMarkedChat(chatId: string, ref: ThreadLabelRef | null, deps: Omit<ThreadChatDeps, 'botLogin'>, source: string): Promise<Chat | null> {
+  if (!chatId) {
+    deps.logger.warn(`The marker in ${source} names no chat; treating the thread as having no chat.`);
+    return null;
+  }
   let chat: Chat;
   try {
     chat = await deps.coder.getChat(chatId, deps.signal);
   } catch (err) {
     if (err instanceof CoderError && err.status === 404) {
-      deps.logger.warn(`The chat ${chatId} named in this thread is gone or not visible to this token; treating the thread as having no chat.`);
+      deps.logger.warn(`The chat ${chatId} named in ${source} is gone or not visible to this token; treating the thread as having no chat.`);
       return null;
     }
     throw err;
   }
   const check = checkChatThread({ id: chat.id || chatId, labels: chat.labels }, ref);
   if (!check.belongs) {
-    deps.logger.warn(`Not using the chat named in this thread's marker: ${check.reason}. Treating the thread as having no chat.`);
+    deps.logger.warn(`Not using the chat named in ${source}: ${check.reason}. Treating the thread as having no chat.`);
     return null;
   }
   return chat;

@@ -8,6 +8,7 @@ import { maskUrl } from '../url-mask.js';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open-store.js';
 
 import { readLogOptions, type LogFormat, type LogLevel } from './log-options.js';
+import { readRepoWorkspaces, type RepoWorkspaces } from './repo-workspaces.js';
 
 export { LOG_LEVELS, type LogLevel } from './log-options.js';
 
@@ -39,6 +40,8 @@ export interface AppSettings {
   logLevel: LogLevel;
   /** LOG_FORMAT: `json` for log collectors, else `pretty` (Probot: json by default when NODE_ENV=production). */
   logFormat: LogFormat;
+  /** ALLOWED_REPO_WORKSPACES: which `workspace-id` a repository's config may pin (repo-workspaces.ts). Unset: none. */
+  repoWorkspaces?: RepoWorkspaces | undefined;
 }
 
 export class SettingsError extends Error {
@@ -154,6 +157,7 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
     progressIntervalMs: positiveInt(env, 'PROGRESS_INTERVAL_MS', 8000, problems),
     webhookPath: env['WEBHOOK_PATH']?.trim() || '/api/github/webhooks',
     webhookProxyUrl: env['WEBHOOK_PROXY_URL']?.trim() || undefined,
+    repoWorkspaces: readRepoWorkspaces(env['ALLOWED_REPO_WORKSPACES'], problems),
     ...logSettings(env, problems),
   };
   if (problems.length) throw new SettingsError(problems);

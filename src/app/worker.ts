@@ -11,13 +11,14 @@ import type { FollowOptions } from '../coder/follow.js';
 import { GitHubError } from '../github/errors.js';
 import type { GitHubPort } from '../github/port.js';
 import type { Logger } from '../logger.js';
-import { handleEvent } from '../agent/lifecycle.js';
+import { handleEvent, lifecycleEventOf } from '../agent/lifecycle.js';
 import { followRun, type AgentSettings, type RunResult, type StartedRun } from '../agent/run.js';
 import { parseTrigger, TriggerError } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
 import type { RepoConfig, RepoConfigCache } from './repo-config.js';
 import type { AppSettings } from './settings.js';
 import { fencePort, type FencedPort } from './fenced-port.js';
+import { refuseRepoWorkspace, workspaceRefusal } from './repo-workspaces.js';
 import type { JobRecord, JobStore } from './store/job-store.js';
 
 export interface WorkerDeps {
@@ -290,7 +291,10 @@ export class JobRunner {
       return followRun(run, settings, { ...deps, follow: { ...deps.follow, assumeStarted: surelyStarted } });
     }
     await store.markStarting(job.deliveryId);
-    return handleEvent(trigger, settings, deps);
+    // A workspace the operator has not allowed this repository: refused before any chat (repo-workspaces.ts).
+    const refusal = workspaceRefusal(this.deps.settings.repoWorkspaces, trigger.repository, config.workspaceId);
+    if (refusal !== undefined && lifecycleEventOf(trigger, settings) === null) return refuseRepoWorkspace(trigger, settings, deps, refusal);
+    return handleEvent(trigger, refusal === undefined ? settings : { ...settings, workspaceId: undefined }, deps);
   }
 }
 

@@ -96,7 +96,8 @@ export const COMMAND_HELP: Record<Command, CommandHelp> = {
 const EXIT_CODES = `Exit codes:
   0    done
   1    the agent or Coder reported an error
-  2    bad usage (unknown option, missing argument, malformed --url, ...)
+  2    bad usage (unknown option, missing argument, malformed --url, ...), or an option
+       this deployment cannot honour (--output-schema where Coder offers no structured output)
   75   Coder asked to try again later (the chat's message queue is full)
   124  timed out (--timeout), connecting included
   130  interrupted: Ctrl-C, or the agent's turn was interrupted (the answer is partial)`;

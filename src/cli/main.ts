@@ -74,7 +74,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const refusal = explainRefusal(err);
     if (refusal) {
       io.stderr.write(`coder-agent: ${redactSecrets(`${refusal.sentence} ${refusal.hint}`, settings ? [settings.token] : [])}\n`);
-      return refusal.temporary ? EXIT.tempfail : EXIT.error;
+      // An output schema this deployment cannot honour is a configuration problem, found before any chat: usage.
+      return refusal.temporary ? EXIT.tempfail : refusal.kind === 'structured_output' ? EXIT.usage : EXIT.error;
     }
     let text = err instanceof CoderError ? err.describe() : err instanceof Error ? err.message : String(err);
     if (err instanceof CoderError && settings && err.kind !== 'network') {
@@ -358,7 +359,9 @@ async function follow(
 function statusLine(o: ChatOutcome, status: ChatOutcome['status'] | 'interrupted'): string {
   switch (status) {
     case 'interrupted':
-      return `coder-agent: the agent's turn was interrupted before it finished; the answer is partial: ${o.chatUrl}`;
+      return o.result === ''
+        ? `coder-agent: the agent's turn was interrupted before it finished; it had written nothing: ${o.chatUrl}`
+        : `coder-agent: the agent's turn was interrupted before it finished; the answer is partial: ${o.chatUrl}`;
     case 'error':
       return `coder-agent: the agent stopped with an error: ${o.error?.message ?? 'unknown error'} (${o.chatUrl})`;
     case 'timeout':

@@ -511,7 +511,7 @@ export class CoderClient {
     if ((await this.supportsStructuredOutput(signal)) !== false) return;
     throw new CoderError('http', 'This Coder deployment does not accept structured output (response_format).', {
       status: 400,
-      validations: [{ field: 'response_format', detail: "the 'chat-structured-output' experiment is not enabled" }],
+      validations: [{ field: 'response_format', detail: "this Coder release lists no 'chat-structured-output' experiment" }],
     });
   }
 

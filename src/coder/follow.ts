@@ -84,6 +84,12 @@ export interface FollowOptions {
   assumeStarted?: boolean;
   /** Skip the final `GET /{chat}` that fills diff status and last error. */
   skipFinalFetch?: boolean;
+  /**
+   * How long a turn that ended `waiting` with nothing written is held open for
+   * the second `waiting` by which older servers show an interrupt
+   * (TurnState.endedSilently); default 1000 ms. Only such silent ends wait.
+   */
+  interruptGraceMs?: number;
 }
 
 const STOP = Symbol('stop');
@@ -195,12 +201,14 @@ export async function followChat(client: CoderClient, opts: FollowOptions): Prom
 }
 
 /**
- * The `result` of an outcome. A run we stopped (timeout, cancel) carries only
- * what the agent had written, '' when nothing: the filler sentences of
- * `answer()` say the agent finished, which a stopped turn did not.
+ * The `result` of an outcome. A run we stopped (timeout, cancel) or an
+ * interrupted turn carries only what the agent had written, '' when nothing:
+ * the filler sentences of `answer()` say the agent finished, which a stopped
+ * turn did not.
  */
 function outcomeResult(status: OutcomeStatus, state: TurnState, error: TurnError | ChatError | undefined): string {
-  if (status === 'timeout' || status === 'aborted') return state.written();
+  // An interrupted turn did not finish either: never say it did (answer()'s filler sentences).
+  if (status === 'timeout' || status === 'aborted' || (status === 'completed' && state.interrupted)) return state.written();
   if (status === 'error' && !state.lastAssistant) return error?.message ?? 'The agent stopped with an error.';
   return state.answer();
 }
@@ -220,6 +228,8 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
   return new Promise((resolve) => {
     let gotFrames = false;
     let settled = false;
+    /** The turn ended silently: only a repeated `waiting` (an interrupt) can still change the outcome. */
+    let graceTimer: NodeJS.Timeout | undefined;
     const ws = new WebSocket(client.streamUrl(opts.chatId, state.lastMessageId), {
       headers: client.http.authHeaders(),
       handshakeTimeout: 15_000,
@@ -238,7 +248,7 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
         if (state.capacityUnknown) state.noteCapacityRead();
         void restLook(client, opts.chatId, state, stop, looks).then(() => {
           staleTimer = undefined;
-          if (settled) return;
+          if (settled || graceTimer) return;
           if (state.done) return end({ gotFrames, reason: 'done' });
           lookMs = Math.min(MAX_REST_LOOK_MS, lookMs * 2);
           scheduleLook();
@@ -254,6 +264,7 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
       settled = true;
       if (idle) clearTimeout(idle);
       if (staleTimer) clearTimeout(staleTimer);
+      if (graceTimer) clearTimeout(graceTimer);
       stop.removeEventListener('abort', onStop);
       ws.removeAllListeners();
       ws.on('error', () => undefined);
@@ -276,9 +287,22 @@ function streamOnce(client: CoderClient, opts: FollowOptions, state: TurnState, 
         state.error = { message: frame.message, detail: frame.detail };
         return end({ gotFrames, reason: `the stream reported: ${frame.message}` });
       }
+      state.noteFrame(!gotFrames);
       gotFrames = true;
+      if (graceTimer) {
+        // The outcome is settled but for an interrupt: whatever else comes belongs to a later turn.
+        for (const ev of frame.events) if (ev.type === 'status' && ev.status === 'waiting') state.apply(ev);
+        if (state.interrupted) end({ gotFrames, reason: 'done' });
+        return;
+      }
       if (frame.ignored) state.ignored += frame.ignored;
       for (const ev of frame.events) state.apply(ev);
+      if (state.done && state.endedSilently) {
+        if (staleTimer) clearTimeout(staleTimer);
+        staleTimer = undefined;
+        graceTimer = setTimeout(() => end({ gotFrames, reason: 'done' }), opts.interruptGraceMs ?? 1000);
+        return;
+      }
       if (state.done) return end({ gotFrames, reason: 'done' });
       scheduleLook();
     });

@@ -71,8 +71,11 @@ export function explainRefusal(err: unknown): Refusal | undefined {
   if (status === 400 && err.validations.some((v) => v.field === 'response_format')) {
     return {
       kind: 'structured_output',
-      sentence: 'This Coder deployment does not accept structured output (response_format).',
-      hint: "Enable the 'chat-structured-output' experiment on the deployment, or run without an output schema.",
+      // coder/coder's codersdk (chats.go, newest commit read 004053e8) has no response_format field and no such
+      // experiment, and coderd ignores unknown JSON fields: a schema sent anyway would be silently dropped.
+      sentence:
+        "This Coder deployment does not accept structured output (response_format): its Coder release does not offer it (it lists no 'chat-structured-output' experiment), so an output schema would be ignored. No chat was made.",
+      hint: 'Run without an output schema.',
       temporary: false,
     };
   }

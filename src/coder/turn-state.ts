@@ -88,6 +88,14 @@ export class TurnState {
   interrupted = false;
   /** A tool call streamed in the current step and not yet persisted. */
   private liveToolCall = false;
+  /**
+   * Stream frames folded so far, and the frame in which the turn went from
+   * busy to `waiting` (undefined when not seen live): the double-`waiting`
+   * rule of older servers (noteFrame, apply).
+   */
+  private frameNo = 0;
+  private inSnapshot = false;
+  private idleFrame: number | undefined;
   /** The agent has written something (a part or a message) since the chat last became busy. */
   private outputThisTurn = false;
   /** `queued_for_capacity` has been read over REST since the chat last became busy. */
@@ -169,13 +177,46 @@ export class TurnState {
   resetLive(): void {
     this.liveText = '';
     this.replaying = this.shown.length > 0;
+    // A snapshot may repeat the status it starts with: a repeat across connections proves nothing.
+    this.idleFrame = undefined;
+  }
+
+  /**
+   * Called before each stream frame is folded. `snapshot`: the connection's
+   * first frame, whose status restates the chat's state rather than a change.
+   */
+  noteFrame(snapshot: boolean): void {
+    this.frameNo++;
+    this.inSnapshot = snapshot;
+  }
+
+  /**
+   * The turn ended `waiting` without a word written and without a sign of an
+   * interrupt. On older servers an interrupt that came before any output
+   * looks exactly like this until the second `waiting` (see apply): the
+   * follower waits a moment for it before it believes the turn finished.
+   */
+  get endedSilently(): boolean {
+    return this.done && this.status === 'waiting' && !this.interrupted && this.written() === '';
   }
 
   apply(ev: StreamEvent): void {
     switch (ev.type) {
-      case 'status':
+      case 'status': {
+        const was = this.status;
+        // Older servers (chatd before `interrupting`): InterruptChat publishes `waiting`, then the cancelled
+        // worker releases the chat and publishes `waiting` again; a turn that ends on its own publishes it once.
+        // A repeat in a later live frame is the only sign of an interrupt that came before any output.
+        if (ev.status === 'waiting' && this.status === 'waiting' && this.idleFrame !== undefined && !this.inSnapshot && this.frameNo > this.idleFrame) {
+          this.interrupted = true;
+        }
         this.setStatus(ev.status);
+        if (ev.status !== was) {
+          const fromBusy = was !== '' && !FINAL_STATUSES.has(was);
+          this.idleFrame = ev.status === 'waiting' && fromBusy && this.frameNo > 0 && !this.inSnapshot && this.active && !this.waitingInQueue ? this.frameNo : undefined;
+        }
         break;
+      }
       case 'message_part':
         if (ev.role !== 'assistant' || this.waitingInQueue) break;
         if (!this.currentAttempt(ev.historyVersion, ev.generationAttempt)) break;

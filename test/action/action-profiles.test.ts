@@ -41,6 +41,20 @@ describe.each(PROFILE_NAMES)('the Action against a %s server', (name) => {
       expect(run.stdout).not.toMatch(/::(warning|error)::.*cost/i);
     }
   });
+
+  it('a turn interrupted (`/agent stop`, the Coder UI) before the agent wrote anything is said to be interrupted, never "Done"', async () => {
+    const { coder, github } = await start(name, { agent: () => [{ status: 'running' }, { hang: true }] });
+    const running = runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, '/agent take your time') });
+    await coder.waitFor(() => [...coder.chats.values()].some((c) => c.status === 'running' && c.streamCount > 0), 15_000, 'a followed running chat');
+    coder.interrupt([...coder.chats.keys()][0]!);
+    const run = await running;
+    expect(run.code).toBe(0);
+    const body = botComments(github)[0]?.body ?? '';
+    expect(body).toContain('⏹️ Interrupted');
+    expect(body).toContain("The agent's turn was interrupted before it wrote anything");
+    expect(body).not.toContain('✅ Done');
+    expect(body).not.toContain('finished without');
+  }, 30_000);
 });
 
 describe('the Action against a v2.38 server', () => {

@@ -255,6 +255,36 @@ describe('the App with per-repository settings', () => {
   });
 });
 
+// Issue 8: one Coder account serves every repository, so a repository's config pins a workspace only where the operator allows it.
+describe('the App with a workspace-id in .github/coder-agent.yml', () => {
+  const WORKSPACE = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
+
+  it('refuses it with a comment in the thread when ALLOWED_REPO_WORKSPACES does not list it, and creates no chat', async () => {
+    github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+    github.setFile(OWNER, REPO, '.github/coder-agent.yml', `workspace-id: ${WORKSPACE}\n`);
+    const { app } = await launch({ repoWorkspaces: { any: false, pairs: [{ owner: OWNER.toLowerCase(), repo: 'other-repo', workspaceId: WORKSPACE }] } });
+    await deliver(app, 'issue_comment', commentDelivery(github, 'no trigger here'));
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent work in that workspace'));
+    await waitFor(() => botComments().length > 0, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(coder.chats.size).toBe(0);
+    const [refusal, ...more] = botComments();
+    expect(more).toHaveLength(0);
+    expect(refusal?.body).toContain('The agent may not use the workspace this repository pins');
+    expect(refusal?.body).toContain(`${OWNER}/${REPO}`);
+    expect(refusal?.body).toContain('ALLOWED_REPO_WORKSPACES');
+  });
+
+  it('uses it when ALLOWED_REPO_WORKSPACES lists this repository (or its owner) with that workspace', async () => {
+    github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+    github.setFile(OWNER, REPO, '.github/coder-agent.yml', `workspace-id: ${WORKSPACE.toUpperCase()}\n`);
+    const { app } = await launch({ repoWorkspaces: { any: false, pairs: [{ owner: OWNER.toLowerCase(), repo: '*', workspaceId: WORKSPACE }] } });
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent work in that workspace'));
+    await waitFor(() => answered(), 15_000);
+    expect([...coder.chats.values()].map((c) => c.chat.workspace_id)).toEqual([WORKSPACE.toUpperCase()]);
+  });
+});
+
 describe('the Action cases that apply to the App', () => {
   it('refuses read-only users and bots, and never answers itself', async () => {
     github.setPermission(OWNER, REPO, 'visitor', 'read');

@@ -42,8 +42,10 @@
  *    → Posted once, no second interrupt.
  * 12. GitHub created the progress comment, and on resume Coder refuses to
  *    read the chat's messages: the error goes into that progress comment
- *    (it keeps its chat link) rather than a second comment beside one left
- *    "working".
+ *    (naming no chat: it could not be checked) rather than a second comment
+ *    beside one left "working".
+ * 13. A repository whose .github/coder-agent.yml pins a workspace the
+ *    operator has not allowed: the refusal. → Posted once, no chat.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -80,6 +82,8 @@ export interface CommentCase {
   text: string;
   /** Seeds the thread's chat (and its marked comment), when the case needs one. */
   threadChat?: boolean;
+  /** Adds to the fake GitHub before the request (a repository's config file). */
+  githubSetup?: (github: FakeGitHub) => void;
   /** Arms faults in the fake Coder for the first life. */
   faults?: (coder: FakeCoder) => void;
   /** Arms faults in the fake Coder for the second life (after the first died). */
@@ -94,7 +98,7 @@ export interface CommentCase {
   interrupts: number;
 }
 
-/** Crash points 7-12 (see the top of this file). */
+/** Crash points 7-13 (see the top of this file). */
 export const COMMENT_CASES: readonly CommentCase[] = [
   { name: '7. `/agent` without a prompt', text: '/agent', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0, chatsCreated: 0 },
   {
@@ -122,10 +126,24 @@ export const COMMENT_CASES: readonly CommentCase[] = [
     name: '12. the progress comment, then Coder refused to read the chat on resume',
     text: '/agent work on something',
     resumeFaults: (coder) => coder.failNext({ method: 'GET', path: /\/messages$/ }, { status: 403, body: { message: 'You may not read this chat.' } }),
-    marker: { state: 'error', chat: true },
+    // The chat could not be checked (a marker is a hint, issue 8): the error names none.
+    marker: { state: 'error', chat: false },
     job: 'failed',
     interrupts: 0,
     chatsCreated: 1,
+  },
+  {
+    name: '13. a workspace the operator has not allowed',
+    text: '/agent work in the pinned workspace',
+    // The App's settings allow no repository a workspace of its own (ALLOWED_REPO_WORKSPACES unset).
+    githubSetup: (github) => {
+      github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+      github.setFile(OWNER, REPO, '.github/coder-agent.yml', 'workspace-id: 6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f\n');
+    },
+    marker: { state: 'error', chat: false },
+    job: 'failed',
+    interrupts: 0,
+    chatsCreated: 0,
   },
 ];
 
@@ -187,8 +205,11 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
 
     const botComments = () => github.comments(OWNER, REPO, 1).filter((c) => c.user.login === BOT);
 
-    /** Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes (the job ends `ends`). */
-    async function crashAndResume(text: string, crash: CrashPoint, ends: 'done' | 'failed' = 'done', arm: { first?: () => void; second?: () => void } = {}): Promise<string> {
+    /**
+     * Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes
+     * (the job ends `ends`). `arm.first` runs before the first life, `arm.between` after it died.
+     */
+    async function crashAndResume(text: string, crash: CrashPoint, ends: 'done' | 'failed' = 'done', arm: { first?: () => void; between?: () => void } = {}): Promise<string> {
       const deliveryId = randomUUID();
       const payload = commentDelivery(github, text);
       const comment = (payload as { comment: { id: number } }).comment;
@@ -199,7 +220,7 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       const died = await first.exited;
       expect(died.out).toContain(`crash after ${crash.target}.${crash.method}`);
       expect(died.signal).toBe('SIGKILL');
-      arm.second?.();
+      arm.between?.();
       const second = live(config());
       lives.push(second);
       await waitFor(async () => (await store.get(deliveryId))?.state === ends, 20_000);
@@ -260,14 +281,35 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       }, 60_000);
     }
 
+    // Issue 8: a marker is a hint, never proof, also in the request's own comment found on resume.
+    it("2'. the resumed request's own comment names another thread's chat: that chat is not followed, its answer not posted", async () => {
+      const repository = github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+      const otherLabels = threadLabels({ repositoryId: repository.id, number: 2 });
+      const other = coder.createChatDirect({ status: 'waiting', labels: otherLabels, messages: [{ role: 'user', text: 'private work' }, { role: 'assistant', text: 'Answer of another thread.' }] });
+      const prompt = 'please fix the resumed marker';
+      const deliveryId = await crashAndResume(`/agent ${prompt}`, { target: 'github', method: 'createComment' }, 'done', { between: () => {
+        const [own] = botComments();
+        if (!own?.body.includes('chat=')) throw new Error('the first life posted no progress comment with a marker');
+        own.body = own.body.replace(/chat=[^ ]+/, `chat=${other.id}`);
+      } });
+      expect(botComments().some((c) => c.body.includes('Answer of another thread.'))).toBe(false);
+      expect(botComments().some((c) => c.body.includes(`chat=${other.id}`))).toBe(false);
+      // The other thread's chat got nothing; this request's own chat (found by its idempotency label) answered once.
+      expect(other.messages).toHaveLength(2);
+      expect(coder.chats.size).toBe(2);
+      expect(promptsSent(prompt)).toBe(1);
+      expectOneAnswer(deliveryId, prompt);
+    }, 60_000);
+
     // The key, not the time, finds the comment: each case runs with GitHub's clock well ahead and well behind the App's.
     for (const c of COMMENT_CASES) {
       for (const skew of [120_000, -120_000]) {
         it(`${c.name}, after GitHub created its comment (GitHub's clock ${skew > 0 ? 'ahead' : 'behind'} by 120 s): one comment`, async () => {
           clockSkew.ms = skew;
           const seeded = c.threadChat ? seedThreadChat() : undefined;
+          c.githubSetup?.(github);
           const chatsBefore = coder.chats.size;
-          const deliveryId = await crashAndResume(c.text, { target: 'github', method: 'createComment' }, c.job, { first: () => c.faults?.(coder), second: () => c.resumeFaults?.(coder) });
+          const deliveryId = await crashAndResume(c.text, { target: 'github', method: 'createComment' }, c.job, { first: () => c.faults?.(coder), between: () => c.resumeFaults?.(coder) });
           const chatId = seeded ?? [...coder.chats.values()][0]?.id;
           const own = botComments().filter((comment) => readMarker(comment.body)?.request === deliveryId);
           expect(own).toHaveLength(1);

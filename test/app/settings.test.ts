@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { workspaceRefusal } from '../../src/app/repo-workspaces.js';
 import { hasAppCredentials, readSettings, SettingsError } from '../../src/app/settings.js';
 
 const KEY = '-----BEGIN RSA PRIVATE KEY-----\\nMIIB\\n-----END RSA PRIVATE KEY-----';
@@ -56,5 +57,30 @@ describe('App settings', () => {
     expect(hasAppCredentials({})).toBe(false);
     expect(hasAppCredentials({ APP_ID: '1' })).toBe(false);
     expect(hasAppCredentials({ APP_ID: '1', PRIVATE_KEY_PATH: '/k.pem' })).toBe(true);
+  });
+});
+
+// Issue 8: which workspace a repository's config may pin is the operator's choice.
+describe('ALLOWED_REPO_WORKSPACES', () => {
+  const W = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
+  const widgets = { owner: 'Acme', repo: 'Widgets' };
+
+  it('unset: no repository may pin a workspace; a repository pinning none is never refused', () => {
+    const { repoWorkspaces } = readSettings(good, noFile);
+    expect(workspaceRefusal(repoWorkspaces, widgets, W)).toContain('has not allowed for Acme/Widgets');
+    expect(workspaceRefusal(repoWorkspaces, widgets, undefined)).toBeUndefined();
+  });
+
+  it('honours only the listed repository (or owner) and workspace, without regard to case; * honours any', () => {
+    const { repoWorkspaces } = readSettings({ ...good, ALLOWED_REPO_WORKSPACES: `acme/widgets=${W.toUpperCase()}\nacme/*=11111111-2222-4333-8444-555555555555` }, noFile);
+    expect(workspaceRefusal(repoWorkspaces, widgets, W)).toBeUndefined();
+    expect(workspaceRefusal(repoWorkspaces, { owner: 'acme', repo: 'secret-plans' }, W)).toBeDefined();
+    expect(workspaceRefusal(repoWorkspaces, { owner: 'acme', repo: 'secret-plans' }, '11111111-2222-4333-8444-555555555555')).toBeUndefined();
+    expect(workspaceRefusal(repoWorkspaces, { owner: 'other', repo: 'widgets' }, W)).toBeDefined();
+    expect(workspaceRefusal(readSettings({ ...good, ALLOWED_REPO_WORKSPACES: '*' }, noFile).repoWorkspaces, widgets, W)).toBeUndefined();
+  });
+
+  it('a malformed entry is a start-up problem, in words', () => {
+    expect(problems({ ...good, ALLOWED_REPO_WORKSPACES: `acme=${W}, acme/widgets` }).join('\n')).toContain('ALLOWED_REPO_WORKSPACES entries must be owner/repo=<workspace id>');
   });
 });

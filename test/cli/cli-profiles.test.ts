@@ -65,8 +65,12 @@ describe.each(PROFILE_NAMES)('coder-agent against a %s server', (name) => {
     expect(Date.now() - began).toBeLessThan(10_000);
   });
 
-  it.each([['chat'], ['follow']])('%s: a turn interrupted by another process (coder-agent interrupt) exits 130, the answer marked partial', async (command) => {
-    await start(name, { agent: () => [{ status: 'running' }, { text: 'half an ans' }, { hang: true }] });
+  /**
+   * Runs `chat --json go` (or `send --no-wait` then `follow --json`), waits
+   * until the turn is `ready` and followed, runs `coder-agent interrupt`,
+   * and returns what the following command printed.
+   */
+  async function interruptWhile(command: string, ready: (c: { turn: { text: string; started: boolean } | null; status: string }) => boolean) {
     let chatId = '';
     if (command === 'follow') chatId = fake!.createChatDirect({ status: 'waiting', messages: [] }).id;
     const following =
@@ -76,13 +80,40 @@ describe.each(PROFILE_NAMES)('coder-agent against a %s server', (name) => {
             await cli(['send', '--no-wait', chatId, 'go']);
             return cli(['follow', '--json', chatId]);
           })();
-    await waitFor(() => [...fake!.chats.values()].some((c) => c.turn?.text === 'half an ans' && c.streamCount > 0));
+    await waitFor(() => [...fake!.chats.values()].some((c) => ready(c) && c.streamCount > 0));
     chatId ||= [...fake!.chats.keys()][0]!;
     const stop = await cli(['interrupt', chatId]);
     expect(stop.code).toBe(0);
-    const r = await following;
+    return following;
+  }
+
+  it.each([['chat'], ['follow']])('%s: a turn interrupted by another process (coder-agent interrupt) exits 130, the answer marked partial', async (command) => {
+    await start(name, { agent: () => [{ status: 'running' }, { text: 'half an ans' }, { hang: true }] });
+    const r = await interruptWhile(command, (c) => c.turn?.text === 'half an ans');
     expect(r.code).toBe(130);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'interrupted', result: 'half an ans' });
+  });
+
+  it.each([['chat'], ['follow']])('%s: a turn interrupted before it wrote anything exits 130 as interrupted, not 0 as if it had finished', async (command) => {
+    // Older servers show such an interrupt only as `waiting` twice (InterruptChat, then the worker's release).
+    await start(name, { agent: () => [{ status: 'running' }, { hang: true }] });
+    const r = await interruptWhile(command, (c) => c.turn?.started === true && c.status === 'running');
+    expect(r.code).toBe(130);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'interrupted', result: '' });
+  });
+
+  it('the same, without --json: stderr says the turn was interrupted, never that the agent finished', async () => {
+    await start(name, { agent: () => [{ status: 'running' }, { hang: true }] });
+    const following = cli(['chat', 'go']);
+    await waitFor(() => [...fake!.chats.values()].some((c) => c.turn?.started === true && c.status === 'running' && c.streamCount > 0));
+    const stop = await cli(['interrupt', [...fake!.chats.keys()][0]!]);
+    expect(stop.code).toBe(0);
+    const r = await following;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("the agent's turn was interrupted before it finished");
+    expect(r.stderr).toContain('it had written nothing');
+    expect(r.stderr).not.toContain('finished without writing an answer');
   });
 
   it('a turn that ends on its own is not taken for an interrupted one', async () => {
@@ -156,10 +187,15 @@ describe('coder-agent against a v2.38 server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'schema-'));
     writeFileSync(join(dir, 'schema.json'), '{"type":"object"}');
     const r = await cli(['chat', '--output-schema', join(dir, 'schema.json'), 'x']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('This Coder deployment does not accept structured output (response_format).');
-    expect(r.stderr).toContain("'chat-structured-output' experiment");
+    // A configuration problem found before any chat: the usage exit code, not the agent-error one.
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('This Coder deployment does not accept structured output (response_format)');
+    expect(r.stderr).toContain("its Coder release does not offer it (it lists no 'chat-structured-output' experiment)");
+    expect(r.stderr).toContain('No chat was made.');
+    // Coder's source has no such experiment to switch on: never send the user looking for one.
+    expect(r.stderr).not.toMatch(/enable/i);
     expect(fake!.chats.size).toBe(0);
+    expect(fake!.requests.some((q) => q.method === 'POST' && /\/chats$/.test(q.path))).toBe(false);
   });
 
   it('--output-schema where Coder ignores response_format (experiments unknown): the answer, and stderr says no structured output came back, in text and --json', async () => {

@@ -52,6 +52,20 @@ describe.each(PROFILE_NAMES)('followChat against a %s server', (name) => {
     expect(next.result).toBe('second answer');
   });
 
+  it('a turn interrupted before it wrote anything is interrupted, with no filler answer; one that ends silently on its own is not', async () => {
+    const { fake, client } = await setup(name, { agent: ({ turnIndex }) => (turnIndex === 0 ? [{ status: 'running' }, { hang: true }] : [{ status: 'running' }, { status: 'waiting' }]) });
+    const chat = await client.createChat({ content: [{ type: 'text', text: 'one' }] });
+    const following = followChat(client, { chatId: chat.id, ...tuning });
+    await fake.waitFor(() => fake.chat(chat.id).status === 'running' && fake.streamCount(chat.id) > 0, 5000, 'a followed running turn');
+    fake.interrupt(chat.id);
+    const outcome = await following;
+    expect(outcome).toMatchObject({ status: 'completed', interrupted: true, result: '' });
+    const sent = await client.sendMessage(chat.id, { content: [{ type: 'text', text: 'two' }] });
+    const quiet = await followChat(client, { chatId: chat.id, afterId: sent.message!.id, userMessageId: sent.message!.id, ...tuning });
+    expect(quiet.interrupted).toBeUndefined();
+    expect(quiet.result).toBe('The agent finished without writing an answer.');
+  });
+
   it('a follow-up to a chat whose last turn failed, failing again before the stream connects, reports the new error promptly', async () => {
     const { fake, client } = await setup(name, {
       agent: ({ turnIndex }) => [{ status: 'running' }, { error: { message: turnIndex === 0 ? 'Provider quota exceeded.' : 'The model provider refused the request.' } }],

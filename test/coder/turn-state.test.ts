@@ -161,3 +161,41 @@ describe('TurnState on the v2.38 stream', () => {
     expect(ev).toEqual({ type: 'queue_update', queued: [{ id: 7, chat_id: 'c', content: [] }] });
   });
 });
+
+describe('TurnState: an interrupt on older servers before anything was written', () => {
+  /** Folds frames the way the follower does: noteFrame before each, the first a connection's snapshot. */
+  function foldFrames(frames: Array<Array<Record<string, unknown>>>, opts: { snapshotAt?: number[] } = {}) {
+    const state = new TurnState(0, {}, () => undefined);
+    frames.forEach((events, i) => {
+      state.noteFrame(i === 0 || (opts.snapshotAt ?? []).includes(i));
+      for (const ev of frame(events)) state.apply(ev);
+    });
+    return state;
+  }
+
+  it('a second live `waiting` (InterruptChat, then the worker releasing the chat) marks the turn interrupted', () => {
+    const state = foldFrames([[status('waiting'), message(1, 'user', 'q')], [status('pending')], [status('running')], [status('waiting')], [status('waiting')]]);
+    expect(state.done).toBe(true);
+    expect(state.interrupted).toBe(true);
+    expect(state.endedSilently).toBe(false);
+  });
+
+  it('one `waiting` is a turn that ended on its own (silently: the follower waits a moment before believing it)', () => {
+    const state = foldFrames([[status('waiting'), message(1, 'user', 'q')], [status('running')], [status('waiting')]]);
+    expect(state.done).toBe(true);
+    expect(state.interrupted).toBe(false);
+    expect(state.endedSilently).toBe(true);
+  });
+
+  it('a `waiting` repeated inside one frame, or by the snapshot of a new connection, proves nothing', () => {
+    expect(foldFrames([[message(1, 'user', 'q')], [status('running')], [status('waiting'), status('waiting')]]).interrupted).toBe(false);
+    const reconnected = foldFrames([[message(1, 'user', 'q')], [status('running')], [status('waiting')], [status('waiting')]], { snapshotAt: [3] });
+    expect(reconnected.interrupted).toBe(false);
+  });
+
+  it('a turn that wrote its answer is not held open (not silent)', () => {
+    const state = foldFrames([[message(1, 'user', 'q')], [status('running')], [message(2, 'assistant', 'done')], [status('waiting')]]);
+    expect(state.done).toBe(true);
+    expect(state.endedSilently).toBe(false);
+  });
+});
