@@ -57,6 +57,10 @@ const INPUTS: Record<string, string> = {
   'comments over lines ("<!-- a\\n-->") before the request': before('<!-- a\n-->b\n'),
   // Unclosed comments each cut short by a fence: every one searched to the end for "-->" (re-review: 46.7 s per MB).
   'unclosed comments cut by fences ("<!--\\n```\\n") after the request': fill('<!--\n```\n', '/agent x\n'),
+  // HTML blocks are read with the fences (issue 8, N1): fences inside comments, tags alone on lines, comments in <div>.
+  'comment blocks holding fences ("<!--\\n```\\n-->") before the request': before('<!--\n```\n-->\n'),
+  'tags alone on lines over fences ("<span>\\n```\\n\\n") after the request': fill('<span>\n```\n\n', '/agent x\n'),
+  'comments left open in <div> blocks ("<div>\\n<!--\\n\\n-->") before the request': before('<div>\n<!--\n\n-->\n\n'),
 };
 
 /**

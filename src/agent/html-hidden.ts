@@ -11,6 +11,7 @@
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
+import { BLOCK_NAMES } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 
 /**
@@ -18,17 +19,6 @@ import { nextOccurrence, rangeWalker } from './markdown.js';
  * instruction) or `<!` then a letter or `[CDATA[` (a declaration, CDATA).
  */
 const TAG_START = /<(?:(\/?)([A-Za-z][A-Za-z0-9-]*)|(\?)|!(\[CDATA\[|[A-Za-z]))/g;
-
-/**
- * CommonMark §4.6 type 6: at the start of a line, `<name` or `</name` with
- * one of these names opens an HTML block whatever follows on the line, so
- * the tag is raw HTML even when CommonMark's tag grammar rejects it
- * (`<div⏎/agent …>`: the browser reads the next line as attributes, or
- * drops a tag never closed). Review-sec finding 3.
- */
-const BLOCK_NAMES = new Set(
-  'address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul'.split(' '),
-);
 
 /** Characters that may stand before a block's `<` on its line: indentation, list item and quote markers. */
 const BEFORE_BLOCK = new Set([32, 9, 45, 42, 43, 46, 41, 62, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
@@ -87,7 +77,12 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
       const close = nextCloser(closer, start + m[0].length);
       if (close !== -1) end = close + closer.length;
       else if (startsBlock(text, start)) end = text.length;
-    } else if (BLOCK_NAMES.has(name) && /^(?:[\s>]|\/>|$)/.test(text.slice(start + m[0].length, start + m[0].length + 2)) && startsBlock(text, start)) {
+    } else if (
+      // CommonMark §4.6 type 6: at a line's start such a tag opens an HTML block whatever follows on the line, so it
+      // is raw HTML even where the tag grammar rejects it (`<div⏎/agent …>`: the browser reads the next line as
+      // attributes, or drops a tag never closed). Review-sec finding 3.
+      BLOCK_NAMES.has(name) && /^(?:[\s>]|\/>|$)/.test(text.slice(start + m[0].length, start + m[0].length + 2)) && startsBlock(text, start)
+    ) {
       // A block-level tag runs to the next `>` (the browser's rule), or to the end when none follows.
       OPEN_TAG.lastIndex = start;
       const tag = m[1] === '/' ? null : OPEN_TAG.exec(text);

@@ -20,9 +20,15 @@ import { scanFences } from './markdown.js';
  * - `quote`: `> …` and the lazy continuation lines of a quoted paragraph;
  * - `definition`: a link reference definition (`[label]: url "title"`, on
  *   one line or several: link-definitions.ts), not rendered;
+ * - `html`: a line of an HTML block of type 6 or 7 (CommonMark §4.6,
+ *   `<div>` up to a blank line): raw HTML whose text GitHub shows, with no
+ *   Markdown inside (no code, quotes or definitions);
+ * - `raw-html`: a line of an HTML block of types 1–5 (a comment, processing
+ *   instruction, declaration, CDATA, `<script>`, `<pre>`, `<style>`, up to
+ *   its end condition): GitHub shows it as code or not at all;
  * - `other`: headings and thematic breaks; `blank`: nothing but whitespace.
  */
-export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'other' | 'blank';
+export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'html' | 'raw-html' | 'other' | 'blank';
 
 /** CommonMark §5.1: up to three spaces of indentation, then `>`. */
 const QUOTE = /^ {0,3}>/;
@@ -41,7 +47,7 @@ function listContent(line: string, mark: number): number {
   return LIST_MARKERS.exec(line)?.[0].length ?? 0;
 }
 /** `>` then an optional space, repeated (nested quotes): what a quote line's content starts after. */
-const QUOTE_MARKERS = /^(?: {0,3}>[ \t]?)+/;
+export const QUOTE_MARKERS = /^(?: {0,3}>[ \t]?)+/;
 /** CommonMark §4.2 ATX headings, §4.1 thematic breaks and §4.3 setext underlines (ends a paragraph either way). */
 const HEADING_OR_BREAK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$)/;
 /** CommonMark §4.7: a link reference definition starts with up to three spaces and `[` (link-definitions.ts reads the rest). */
@@ -65,7 +71,9 @@ function indentColumns(line: string): number {
  * request missed is asked again, a request invented runs an agent.
  */
 export function classifyLines(lines: readonly string[]): LineKind[] {
-  const { inFence } = scanFences(lines);
+  const { inFence, htmlBlock } = scanFences(lines);
+  // Fences and HTML blocks both end a paragraph, and so any definition in it.
+  const opaque = (i: number): boolean => (inFence[i] ?? false) || (htmlBlock[i] ?? 0) !== 0;
   // Made whole and filled by index (pushing cost several times more on many short lines).
   const kinds: LineKind[] = new Array<LineKind>(lines.length).fill('blank');
   let inParagraph = false;
@@ -80,11 +88,13 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
     const content = listContent(line, mark);
     const contentMark = content > 0 ? firstMark(line.slice(content)) : mark;
     let quoted = false;
+    const htmlType = htmlBlock[i] ?? 0;
     if (inFence[i]) kind = 'code';
+    else if (htmlType !== 0) kind = htmlType <= 5 ? 'raw-html' : 'html';
     else if (mark === -1) kind = 'blank';
     else if ((quoted = isQuote(line, mark) || (content > 0 && isQuote(line.slice(content), contentMark))) || quoteParagraph) kind = 'quote';
     else if (!inParagraph && indentColumns(line) >= 4) kind = 'code';
-    else if ((!inParagraph || content > 0) && contentMark === 91 && (content > 0 || DEFINITION_START.test(line)) && (definitionLast = definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(lines, inFence))[i] ?? lines.length, content)) !== -1) kind = 'definition';
+    else if ((!inParagraph || content > 0) && contentMark === 91 && (content > 0 || DEFINITION_START.test(line)) && (definitionLast = definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(lines, opaque))[i] ?? lines.length, content)) !== -1) kind = 'definition';
     else if (isHeadingOrBreak(line, mark)) kind = 'other';
     else kind = 'prose';
     inParagraph = kind === 'prose';
@@ -120,7 +130,7 @@ function endsParagraph(line: string, fenced: boolean): boolean {
  * tab, or -1 for a blank line (only spaces and tabs). Looking at it first spares most
  * lines the patterns below, which is most of the work on many short lines.
  */
-function firstMark(line: string): number {
+export function firstMark(line: string): number {
   for (let k = 0; k < line.length; k++) {
     const code = line.charCodeAt(k);
     if (code !== 32 && code !== 9) return code;
@@ -135,19 +145,19 @@ const isQuote = (line: string, mark: number): boolean => mark === 62 && QUOTE.te
 const HEADING_MARKS = new Set([35, 45, 42, 95, 61]);
 
 /** `HEADING_OR_BREAK`, tried only on lines whose first mark can start one. */
-const isHeadingOrBreak = (line: string, mark: number): boolean => HEADING_MARKS.has(mark) && HEADING_OR_BREAK.test(line);
+export const isHeadingOrBreak = (line: string, mark: number): boolean => HEADING_MARKS.has(mark) && HEADING_OR_BREAK.test(line);
 
 /**
  * For each line, the index of the first later line that ends a paragraph
  * (or `lines.length`): how far a definition starting there may run. One
  * backward pass, computed only when a definition may start.
  */
-function paragraphRunEnds(lines: readonly string[], inFence: readonly boolean[]): Int32Array {
+function paragraphRunEnds(lines: readonly string[], opaque: (index: number) => boolean): Int32Array {
   const ends = new Int32Array(lines.length);
   let next = lines.length;
   for (let i = lines.length - 1; i >= 0; i--) {
     ends[i] = next;
-    if (endsParagraph(lines[i] ?? '', inFence[i] ?? false)) next = i;
+    if (endsParagraph(lines[i] ?? '', opaque(i))) next = i;
   }
   return ends;
 }

@@ -7,7 +7,8 @@
  * text is code, nothing more, so this is a scanner, not a parser, and its
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
-import { classifyLines, type LineKind } from './markdown-lines.js';
+import { endsHtmlBlock, htmlBlockStart } from './html-blocks.js';
+import { classifyLines, firstMark, isHeadingOrBreak, type LineKind, QUOTE_MARKERS } from './markdown-lines.js';
 
 /** An open fenced code block: its fence character and length (CommonMark §4.5). */
 export interface Fence {
@@ -29,10 +30,18 @@ export interface Fence {
   container?: number;
 }
 
-/** Which lines are code, and the fence still open after the last line (if any). */
+/**
+ * Which lines are code or HTML blocks, and the fence still open after the
+ * last line (if any).
+ */
 export interface FenceScan {
   /** One entry per line: true for fence lines and the lines between them. */
   inFence: boolean[];
+  /**
+   * One entry per line: the type (1–7, CommonMark §4.6) of the HTML block
+   * the line belongs to, or 0. Nothing inside an HTML block is Markdown.
+   */
+  htmlBlock: Uint8Array;
   openFence: Fence | null;
 }
 
@@ -48,32 +57,145 @@ export interface FenceScan {
  */
 const FENCE_OPEN = /^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
 
+/** List item markers and the whitespace around them, before a line's content (same shape as in `FENCE_OPEN`). */
+const MARKERS = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*/;
+
+/** An HTML block being read: its type and, when it was opened after list markers, the item's content column. */
+interface OpenHtml {
+  type: number;
+  container: number;
+}
+
+/**
+ * One pass over the lines in CommonMark's order (§4.5 fences, §4.6 HTML
+ * blocks): whichever opens first holds the lines up to its own end, so a
+ * fence inside `<!--` … `-->` is no fence, and `<!--` inside a fence is
+ * code. A block opened on a list item's line (`- ```, `- <!--`) also ends
+ * at the first non-blank line indented less than the item's content: that
+ * line closes the item (no lazy continuation outside paragraphs, §5.2).
+ * Each line is read a bounded number of times: linear in the text.
+ */
 export function scanFences(lines: readonly string[]): FenceScan {
   // Made whole and filled by index: pushing hundreds of thousands of entries cost several times more.
   const inFence: boolean[] = new Array<boolean>(lines.length).fill(false);
+  const htmlBlock = new Uint8Array(lines.length);
   let open: Fence | null = null;
+  let html: OpenHtml | null = null;
+  // Whether the last line left a paragraph open, which an HTML block of type 7 cannot interrupt.
+  let inParagraph = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (open === null) {
-      // Most lines hold neither fence character: one cheap search rules them out before the pattern.
-      const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
-      const run = match?.[2];
-      // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
-      if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
-        // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
-        const prefix = match?.[1] ?? '';
-        const indent = prefix.replace(/[^\t]/g, ' ');
-        const columns = indentColumns(indent);
-        const container = /[^ \t]/.test(prefix) ? columns : Math.max(0, columns - 3);
-        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}), ...(container > 0 ? { container } : {}) };
+    const mark = firstMark(line);
+    if (open !== null) {
+      if (mark === -1 || !leavesItem(line, open.container)) {
         inFence[i] = true;
+        if (isClosingFence(line, open)) open = null;
+        continue;
       }
-    } else {
-      inFence[i] = true;
-      if (isClosingFence(line, open)) open = null;
+      open = null;
+    } else if (html !== null) {
+      // Types 6 and 7 end before a blank line; types 1–5 hold blank lines up to their end condition.
+      if (mark === -1 ? html.type <= 5 : !leavesItem(line, html.container)) {
+        htmlBlock[i] = html.type;
+        if (html.type <= 5 && endsHtmlBlock(line, 0, html.type)) html = null;
+        continue;
+      }
+      html = null;
     }
+    if (mark === -1) {
+      inParagraph = false;
+      continue;
+    }
+    // Most lines hold neither fence character: one cheap search rules them out before the pattern.
+    const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
+    const run = match?.[2];
+    // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
+    if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
+      // The fence's content column; its indentation is made spaces (and tabs) only for the fence left open.
+      const prefix = match?.[1] ?? '';
+      const columns = prefixColumns(prefix, prefix.length);
+      const container = mark === 96 || mark === 126 ? Math.max(0, columns - 3) : columns;
+      open = { char: run.charCodeAt(0) === 96 ? '`' : '~', length: run.length };
+      if (prefix !== '') open.indent = prefix;
+      if (container > 0) open.container = container;
+      inFence[i] = true;
+      inParagraph = false;
+      continue;
+    }
+    const start = mark === 60 || isListMarkChar(mark) ? htmlStart(line, mark, inParagraph) : null;
+    if (start !== null) {
+      htmlBlock[i] = start.type;
+      if (start.type >= 6 || !endsHtmlBlock(line, start.at, start.type)) html = { type: start.type, container: start.container };
+      inParagraph = false;
+      continue;
+    }
+    inParagraph = continuesParagraph(line, mark, inParagraph);
   }
-  return { inFence, openFence: open };
+  // The indentation that closes the fence: list item markers before it count as that many spaces (tabs stay tabs).
+  if (open?.indent !== undefined) open.indent = open.indent.replace(/[^\t]/g, ' ');
+  return { inFence, htmlBlock, openFence: open };
+}
+
+/** `-`, `*`, `+` or a digit: what a list item marker starts with. */
+const isListMarkChar = (mark: number): boolean => mark === 45 || mark === 42 || mark === 43 || (mark >= 48 && mark <= 57);
+
+/** Columns of `text[0, end)`, tabs to the next multiple of four and any other character one column (CommonMark §2.2). */
+function prefixColumns(text: string, end: number): number {
+  let columns = 0;
+  for (let k = 0; k < end; k++) columns += text.charCodeAt(k) === 9 ? 4 - (columns % 4) : 1;
+  return columns;
+}
+
+/** Columns of `line`'s leading spaces and tabs. */
+function indentOf(line: string): number {
+  let k = 0;
+  while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k++;
+  return prefixColumns(line, k);
+}
+
+/** Whether a non-blank `line` is indented less than a list item's content column `container` (0: no item known). */
+const leavesItem = (line: string, container: number | undefined): boolean => !!container && indentOf(line) < container;
+
+/**
+ * The HTML block `line` opens, if any: its `<` indented at most three
+ * columns, or after list item markers followed by one to four columns
+ * (five or more make indented code inside the item, §5.2). `mark` is the
+ * line's first character that is not a space or tab.
+ */
+function htmlStart(line: string, mark: number, inParagraph: boolean): { type: number; at: number; container: number } | null {
+  const hasMarkers = mark !== 60;
+  const lt = hasMarkers ? (MARKERS.exec(line)?.[0].length ?? 0) : line.indexOf('<');
+  if (line.charCodeAt(lt) !== 60) return null;
+  let container = 0;
+  if (hasMarkers) {
+    if (lt === 0) return null;
+    let afterMarker = lt;
+    while (afterMarker > 0 && (line.charCodeAt(afterMarker - 1) === 32 || line.charCodeAt(afterMarker - 1) === 9)) afterMarker--;
+    container = prefixColumns(line, lt);
+    if (container - prefixColumns(line, afterMarker) > 4) return null;
+  } else if (prefixColumns(line, lt) > 3) return null;
+  // A list item's first line starts its content afresh: no paragraph is open there.
+  const type = htmlBlockStart(line, lt, inParagraph && !hasMarkers);
+  return type === 0 ? null : { type, at: lt, container };
+}
+
+/**
+ * Whether a paragraph is open after the non-blank `line` (not a fence or
+ * HTML block start; `mark` its first character that is not a space or
+ * tab): text continues or starts one; a heading, a thematic break or
+ * indented code (which cannot interrupt a paragraph) does not. A quote
+ * line counts by its content, as a lazy line may continue a quoted
+ * paragraph.
+ */
+function continuesParagraph(line: string, mark: number, inParagraph: boolean): boolean {
+  if (mark === 62) {
+    const content = line.slice(QUOTE_MARKERS.exec(line)?.[0].length ?? 0);
+    const contentMark = firstMark(content);
+    return contentMark !== -1 && !isHeadingOrBreak(content, contentMark);
+  }
+  // Indented code cannot interrupt a paragraph, and is none itself.
+  if (!inParagraph && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && indentOf(line) >= 4) return false;
+  return !isHeadingOrBreak(line, mark);
 }
 
 /** The line that closes `fence`, at the opening line's indentation. */
@@ -101,7 +223,7 @@ export function closeOpenFence(text: string): string {
 function isClosingFence(line: string, fence: Fence): boolean {
   let k = 0;
   while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k++;
-  if (indentColumns(line.slice(0, k)) > (fence.container ?? 0) + 3) return false;
+  if (prefixColumns(line, k) > (fence.container ?? 0) + 3) return false;
   const code = fence.char.charCodeAt(0);
   let run = 0;
   while (k < line.length && line.charCodeAt(k) === code) {
@@ -113,12 +235,6 @@ function isClosingFence(line: string, fence: Fence): boolean {
   return true;
 }
 
-/** Columns of a run of spaces and tabs, tabs to the next multiple of four (CommonMark §2.2). */
-function indentColumns(whitespace: string): number {
-  let columns = 0;
-  for (let k = 0; k < whitespace.length; k++) columns += whitespace.charCodeAt(k) === 9 ? 4 - (columns % 4) : 1;
-  return columns;
-}
 
 /** Stands in for masked code; any character that is neither space nor a Markdown marker. */
 const MASK = '\u0000';
@@ -148,7 +264,8 @@ export function findCode(text: string): CodeRanges {
   for (let i = 0; i < lines.length; i++) {
     const length = (lines[i] ?? '').length;
     const kind = kinds[i];
-    const inBlock = kind !== 'blank' && kind !== 'code';
+    // HTML blocks hold no Markdown, code spans included: their backticks are text.
+    const inBlock = kind !== 'blank' && kind !== 'code' && kind !== 'html' && kind !== 'raw-html';
     if (inBlock && blockStart === -1) blockStart = offset;
     if (!inBlock && blockStart !== -1) {
       // A code span stays within its paragraph: a run of lines that are neither blank nor code.

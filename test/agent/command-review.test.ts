@@ -105,6 +105,57 @@ describe('parseAgentCommand: a visible command at the start of a line of prose t
   });
 });
 
+describe('parseAgentCommand: HTML blocks are read with the fences, whichever opens first winning (issue 8, N1)', () => {
+  // Each input was read with micromark (CommonMark) and checked against cmark-gfm's HTML block rules (scanners.re).
+  it.each([
+    // N1, first input: the fences are inside the comment, which runs to `-->`; GitHub hides it all.
+    ['fences inside a comment block', `<!--\n\`\`\`\n\`\`\`\n${ask}\n-->`],
+    // N1, second input: the comment ends at `-->`; the fence after it opens a code block holding the phrase.
+    ['a fence after a comment block that held a fence line', `<!--\n\`\`\`\n-->\n\`\`\`\n${ask}`],
+    // Types 3 and 4 are opaque to their end condition too.
+    ['a fence after a processing instruction block', `<?\n\`\`\`\n?>\n\`\`\`\n${ask}`],
+    ['a fence after a declaration block', `<!X\n\`\`\`\n>\n\`\`\`\n${ask}`],
+    // Types 6 and 7 run to a blank line: the fence inside is text, the one after the blank line opens code.
+    ['a fence after a <div> block that held a fence line', `<div>\n\`\`\`\n\n\`\`\`\n${ask}`],
+    ['a fence after a lone <span> tag block that held a fence line', `<span>\n\`\`\`\n\n\`\`\`\n${ask}`],
+    // A lone tag cannot interrupt a paragraph (type 7), so the fence after it is one.
+    ['a fence after a lone tag that continues a paragraph', `para\n<span>\n\`\`\`\n${ask}\n\`\`\``],
+    // A list item's block ends at a line indented less than its content: the fence there opens, not closes.
+    ['a fence after a list item holding an empty fence', `- \`\`\`\n\`\`\`\n${ask}\n\`\`\``],
+    ['a fence after a list item holding a comment', `- <!--\n\`\`\`\n-->\n${ask}\n\`\`\``],
+    // A comment opened inside an HTML block is raw HTML: it runs on until a `-->` that is raw HTML too
+    // (in code and paragraphs `>` reaches the browser escaped).
+    ['a comment left open in a <div> block, then a fence holding -->', `<div>\n<!--\n\n\`\`\`\n-->\n\`\`\`\n${ask}`],
+    ['a comment left open in a <div> block, then a paragraph holding -->', `<div>\n<!--\n\n-->\n${ask}`],
+    // Backticks in an HTML block are text, not a code span: the comment they hold is a comment.
+    ['backticks around <!-- in a <div> block', `<div>\n\`<!--\`\n${ask}\n-->\n</div>`],
+  ])('%s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    ['after a one-line comment', '<!-- note -->\n/agent do X', 'do X'],
+    ['after <!--> (a whole comment, ending its block on its line)', '<!-->\n```\n```\n/agent do X', 'do X'],
+    ['after a fence holding <!--', '```\n<!--\n```\n/agent do X', 'do X'],
+    ['after a comment block and a closed fence', '<!-- a -->\n```\n/agent no\n```\n/agent do X', 'do X'],
+    ['inside a <div> block, whose text GitHub shows', '<div>\n/agent do X\n</div>', 'do X\n</div>'],
+    // `<!x` (lower case) opens no block on GitHub (cmark-gfm wants an upper-case letter), so the fence is one.
+    ['after a fence that follows a lower-case <!x', '<!x\n```\n>\n```\n/agent do X', 'do X'],
+  ])('still triggers: %s', (_name, text, prompt) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
+  });
+
+  it('a comment left open inside <pre> hides what follows the block, as the browser reads it (item a)', () => {
+    // cmark-gfm passes the block through as raw HTML; the HTML parser reads `<!--` inside `<pre>` as a comment
+    // that runs to the next raw `-->`, here in a later <div> block.
+    expect(parseAgentCommand('<pre>\n<!--\n</pre>\n\n/agent do X\n\n<div>-->\n\n/agent do Y')).toEqual({ kind: 'prompt', prompt: 'do Y' });
+  });
+
+  it('<textarea> opens no HTML block on GitHub and its text is shown (item c)', () => {
+    expect(parseAgentCommand('<textarea>\n/agent do X\n</textarea>')).toEqual({ kind: 'prompt', prompt: 'do X\n</textarea>' });
+  });
+});
+
 describe('mentionsPhrase: the App\'s cheap filter never says no where a request is found', () => {
   it.each([
     ['/ag<!-- x -->ent do X'],
