@@ -61,6 +61,14 @@ const INPUTS: Record<string, string> = {
   'comment blocks holding fences ("<!--\\n```\\n-->") before the request': before('<!--\n```\n-->\n'),
   'tags alone on lines over fences ("<span>\\n```\\n\\n") after the request': fill('<span>\n```\n\n', '/agent x\n'),
   'comments left open in <div> blocks ("<div>\\n<!--\\n\\n-->") before the request': before('<div>\n<!--\n\n-->\n\n'),
+  // Blocks are read with their containers (issue 8, list blocks): deep nesting, every container matched on every
+  // line, and fences on list items' continuation lines.
+  'nested list markers ("- - - …") on one line before the request': `${'- '.repeat((MB - 40) / 2)}a\n\n/agent go`,
+  'nested quote markers (">>>…") on one line before the request': `${'>'.repeat(MB - 40)} a\n\n/agent go`,
+  'list items 32 deep, then blank lines before the request': `${'- '.repeat(32)}a${'\n'.repeat(MB - 100)}/agent go`,
+  'quotes 32 deep on every line before the request': before(`${'> '.repeat(32)}a\n`),
+  'alternating indents under nested items before the request': before('- a\n  - b\n      c\n    ```\n  d\n\n'),
+  'fences on list items\' continuation lines ("- a\\n\\n  ```\\n```") before the request': before('- a\n\n  ```\n```\n'),
 };
 
 /**

@@ -166,242 +166,339 @@ class LineCursor {
  * module comment for the rules and the depth limit; linear in the text.
  */
 export function scanBlocks(lines: readonly string[]): BlockScan {
-  const n = lines.length;
-  const leaf = new Uint8Array(n);
-  const htmlBlock = new Uint8Array(n);
-  const quoted = new Uint8Array(n);
-  const paragraphStart = new Uint8Array(n);
-  const contentAt = new Int32Array(n);
+  const reader = new BlockReader(lines.length);
+  for (let i = 0; i < lines.length; i++) reader.read(lines[i] ?? '', i);
+  return reader.result();
+}
 
+/**
+ * The reader's state between lines. A class rather than closures over
+ * locals: V8 keeps captured locals in a heap context, which made every
+ * line several times slower.
+ */
+class BlockReader {
+  readonly leaf: Uint8Array;
+  readonly htmlBlock: Uint8Array;
+  readonly quoted: Uint8Array;
+  readonly paragraphStart: Uint8Array;
+  readonly contentAt: Int32Array;
   // The container stack: its kinds, and for list items the columns their content is indented by (marker offset +
   // padding, from where the parent container's prefix ends on each line).
-  const kind = new Uint8Array(MAX_DEPTH);
-  const width = new Int32Array(MAX_DEPTH);
-  let depth = 0;
-  let quotes = 0;
-  // Whether the innermost container is a list item with no content yet (nothing after its marker): a blank line
-  // then ends it (§5.2, "a list item can begin with at most one blank line").
-  let innerEmpty = false;
-  // The open leaf block at the tip, with its fence or HTML type; whether that leaf is in a quote.
-  let tip: Leaf = Leaf.Blank;
-  let tipQuoted = 0;
-  let fenceChar = 0;
-  let fenceLength = 0;
-  let fenceIndent = '';
-  let html = 0;
-  const at = new LineCursor();
+  readonly kind = new Uint8Array(MAX_DEPTH);
+  readonly width = new Int32Array(MAX_DEPTH);
+  depth = 0;
+  quotes = 0;
+  /** The index of the outermost quote on the stack, or `MAX_DEPTH`: a blank line matches every container below it. */
+  outerQuote = MAX_DEPTH;
+  /**
+   * Whether the innermost container is a list item with nothing yet (no
+   * text after its marker): a blank line then ends it (§5.2, "a list item
+   * can begin with at most one blank line").
+   */
+  innerEmpty = false;
+  /** The open leaf block at the tip, with its fence or HTML type; whether that leaf is in a quote. */
+  tip: Leaf = Leaf.Blank;
+  tipQuoted = 0;
+  /** Whether the last line of unread depths was blank: no lazy line may follow it. */
+  deepAfterBlank = false;
+  fenceChar = 0;
+  fenceLength = 0;
+  fenceIndent = '';
+  html = 0;
+  /** cmark's `thematic_break_kill_pos`: where the last failed thematic-break scan stopped (no break can start before it). */
+  breakKill = 0;
+  /** Whether the current line has opened a block (and so closed the unmatched containers and the tip). */
+  opened = false;
+  readonly at = new LineCursor();
+
+  constructor(n: number) {
+    this.leaf = new Uint8Array(n);
+    this.htmlBlock = new Uint8Array(n);
+    this.quoted = new Uint8Array(n);
+    this.paragraphStart = new Uint8Array(n);
+    this.contentAt = new Int32Array(n);
+  }
 
   /** Ends the containers from `level` on. */
-  const closeTo = (level: number): void => {
-    if (level >= depth) return;
-    for (let d = depth - 1; d >= level; d--) if (kind[d] === QUOTE) quotes--;
-    innerEmpty = false;
-    depth = level;
-  };
+  closeTo(level: number): void {
+    if (level >= this.depth) return;
+    for (let d = this.depth - 1; d >= level; d--) if (this.kind[d] === QUOTE) this.quotes--;
+    if (this.outerQuote >= level) this.outerQuote = MAX_DEPTH;
+    this.innerEmpty = false;
+    this.depth = level;
+  }
+
   /** Opens a container inside the innermost one; false when that would nest deeper than `MAX_DEPTH`. */
-  const push = (containerKind: number, columns: number): boolean => {
+  push(containerKind: number, columns: number): boolean {
+    const depth = this.depth;
     if (depth >= MAX_DEPTH) return false;
-    kind[depth] = containerKind;
-    width[depth] = columns;
-    depth++;
-    if (containerKind === QUOTE) quotes++;
-    innerEmpty = false;
+    this.kind[depth] = containerKind;
+    this.width[depth] = columns;
+    this.depth = depth + 1;
+    if (containerKind === QUOTE) {
+      this.quotes++;
+      if (this.outerQuote > depth) this.outerQuote = depth;
+    }
+    this.innerEmpty = false;
     return true;
-  };
+  }
 
-  for (let i = 0; i < n; i++) {
-    const line = lines[i] ?? '';
-    at.reset(line);
+  /** Before the first block the line opens: the containers it did not match end, and so does the open leaf. */
+  open(matched: number): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.closeTo(matched);
+    this.tip = Leaf.Blank;
+  }
 
-    // 1. Which open containers the line continues (cmark `check_open_blocks`).
+  /** Which open containers the line continues (cmark `check_open_blocks`): how many, from the outermost. */
+  matchContainers(line: string): number {
+    const at = this.at;
+    const depth = this.depth;
+    at.findFirstNonspace();
+    if (at.blank) {
+      // A blank line continues every list item up to the outermost quote, but not an item that is still empty.
+      return Math.min(this.outerQuote, this.innerEmpty ? depth - 1 : depth);
+    }
     let matched = 0;
     for (; matched < depth; matched++) {
       at.findFirstNonspace();
-      if (kind[matched] === QUOTE) {
+      if (this.kind[matched] === QUOTE) {
         if (at.indent > 3 || line.charCodeAt(at.firstNonspace) !== 62) break;
         at.advanceChars(at.firstNonspace + 1 - at.offset);
         if (at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
-      } else if (at.indent >= (width[matched] ?? 0)) {
-        at.advanceColumns(width[matched] ?? 0);
-      } else if (at.blank && !(matched === depth - 1 && innerEmpty)) {
-        at.toFirstNonspace();
-      } else break;
+      } else {
+        const columns = this.width[matched] ?? 0;
+        if (at.indent < columns) break;
+        at.advanceColumns(columns);
+      }
     }
-    const allMatched = matched === depth;
-    at.findFirstNonspace();
-    const inQuote = (): number => (quotes > 0 ? 1 : 0);
+    return matched;
+  }
 
-    // 2. The open leaf, when every container matched: code and HTML blocks (and unread depths) take the line whole.
-    if (allMatched && tip !== Leaf.Blank && tip !== Leaf.Paragraph) {
-      if (tip === Leaf.Fence) {
-        leaf[i] = Leaf.Fence;
-        quoted[i] = inQuote();
-        contentAt[i] = at.offset;
-        if (at.indent <= 3 && closesFence(line, at.firstNonspace, fenceChar, fenceLength)) tip = Leaf.Blank;
-        continue;
-      }
-      if (tip === Leaf.Html && (html <= 5 || !at.blank)) {
-        leaf[i] = Leaf.Html;
-        htmlBlock[i] = html;
-        quoted[i] = inQuote();
-        contentAt[i] = at.firstNonspace;
-        if (html <= 5 && endsHtmlBlock(line, at.firstNonspace, html)) tip = Leaf.Blank;
-        continue;
-      }
-      if (tip === Leaf.Indented && (at.blank || at.indent >= 4)) {
-        leaf[i] = at.blank ? Leaf.Blank : Leaf.Indented;
-        quoted[i] = inQuote();
-        contentAt[i] = at.firstNonspace;
-        continue;
-      }
-      if (tip === Leaf.Deep) {
-        leaf[i] = Leaf.Deep;
-        quoted[i] = inQuote();
-        continue;
-      }
+  read(line: string, i: number): void {
+    const at = this.at;
+    at.reset(line);
+    this.breakKill = 0;
+    const matched = this.matchContainers(line);
+    const allMatched = matched === this.depth;
+    at.findFirstNonspace();
+    const tip = this.tip;
+
+    // The open leaf, when every container matched: code and HTML blocks (and unread depths) take the line whole.
+    if (allMatched && tip !== Leaf.Blank && tip !== Leaf.Paragraph && this.continueLeaf(line, i)) return;
+
+    if (at.blank) {
+      // A blank line opens nothing and continues no paragraph: what it did not match ends, and so does the open leaf.
+      this.closeTo(matched);
+      this.tip = Leaf.Blank;
+      this.quoted[i] = this.quotes > 0 ? 1 : 0;
+      this.contentAt[i] = line.length;
+      return;
     }
     // A paragraph goes on at a non-blank line that matched every container. One that matched fewer may still
     // continue it lazily, if it opens no block; unread depths are given the same laziness, erring towards unread.
-    const lazyTip = tip === Leaf.Paragraph || tip === Leaf.Deep;
+    const lazyTip = tip === Leaf.Paragraph || (tip === Leaf.Deep && !this.deepAfterBlank);
     const paragraphGoesOn = allMatched && tip === Leaf.Paragraph && !at.blank;
+    this.opened = false;
+    const newLeaf = this.openBlocks(line, matched, paragraphGoesOn, lazyTip);
+    at.findFirstNonspace();
 
-    // 3. New containers and leaves (cmark \`open_new_blocks\`).
-    let opened = false;
-    let overflow = false;
-    let newLeaf: Leaf = Leaf.Blank;
+    // The line's text (cmark `add_text_to_container`).
+    if (!this.opened && lazyTip && !allMatched && !at.blank) {
+      // A lazy continuation line: the containers it did not match stay open.
+      this.leaf[i] = tip;
+      this.quoted[i] = this.tipQuoted;
+      this.contentAt[i] = at.firstNonspace;
+      return;
+    }
+    if (!this.opened) {
+      this.closeTo(matched);
+      if (!paragraphGoesOn) this.tip = Leaf.Blank;
+    }
+    const q = this.quotes > 0 ? 1 : 0;
+    this.quoted[i] = q;
+    this.contentAt[i] = at.firstNonspace;
+    if (newLeaf === Leaf.Deep) {
+      this.tip = Leaf.Deep;
+      this.tipQuoted = q;
+      this.deepAfterBlank = false;
+      this.leaf[i] = Leaf.Deep;
+      return;
+    }
+    if (newLeaf !== Leaf.Blank || !at.blank) this.innerEmpty = false;
+    if (newLeaf === Leaf.Html) {
+      this.leaf[i] = Leaf.Html;
+      this.htmlBlock[i] = this.html;
+      // The end condition holds on the opening line too, from its `<` (`<!-- a -->` is a whole block).
+      this.tip = this.html <= 5 && endsHtmlBlock(line, at.firstNonspace, this.html) ? Leaf.Blank : Leaf.Html;
+    } else if (newLeaf !== Leaf.Blank) {
+      this.leaf[i] = newLeaf;
+      this.tip = newLeaf === Leaf.Heading ? Leaf.Blank : newLeaf;
+    } else if (at.blank) {
+      this.leaf[i] = Leaf.Blank;
+      this.tip = Leaf.Blank;
+    } else {
+      this.leaf[i] = Leaf.Paragraph;
+      if (!paragraphGoesOn || this.opened) {
+        this.paragraphStart[i] = 1;
+        this.tip = Leaf.Paragraph;
+        this.tipQuoted = q;
+      }
+    }
+  }
+
+  /** A line of the open fenced code, HTML block, indented code or unread depths, when it takes the line; else false. */
+  continueLeaf(line: string, i: number): boolean {
+    const at = this.at;
+    const tip = this.tip;
+    const q = this.quotes > 0 ? 1 : 0;
+    if (tip === Leaf.Fence) {
+      this.leaf[i] = Leaf.Fence;
+      this.quoted[i] = q;
+      this.contentAt[i] = at.offset;
+      if (at.indent <= 3 && closesFence(line, at.firstNonspace, this.fenceChar, this.fenceLength)) this.tip = Leaf.Blank;
+      return true;
+    }
+    if (tip === Leaf.Html) {
+      // Types 6 and 7 end before a blank line; types 1–5 hold blank lines up to their end condition.
+      if (this.html >= 6 && at.blank) return false;
+      this.leaf[i] = Leaf.Html;
+      this.htmlBlock[i] = this.html;
+      this.quoted[i] = q;
+      this.contentAt[i] = at.firstNonspace;
+      if (this.html <= 5 && endsHtmlBlock(line, at.firstNonspace, this.html)) this.tip = Leaf.Blank;
+      return true;
+    }
+    if (tip === Leaf.Indented) {
+      if (!at.blank && at.indent < 4) return false;
+      this.leaf[i] = at.blank ? Leaf.Blank : Leaf.Indented;
+      this.quoted[i] = q;
+      this.contentAt[i] = at.firstNonspace;
+      return true;
+    }
+    // Unread depths: a blank line ends any paragraph down there, so no lazy line may follow it.
+    this.deepAfterBlank = at.blank;
+    this.leaf[i] = at.blank ? Leaf.Blank : Leaf.Deep;
+    this.quoted[i] = q;
+    return true;
+  }
+
+  /**
+   * The containers and the leaf the line opens (cmark `open_new_blocks`):
+   * returns the leaf (`Leaf.Blank` for none, `Leaf.Deep` when a container
+   * would nest deeper than `MAX_DEPTH`).
+   */
+  openBlocks(line: string, matched: number, paragraphGoesOn: boolean, lazyTip: boolean): Leaf {
+    const at = this.at;
     let inParagraph = paragraphGoesOn;
     let maybeLazy = lazyTip;
-    const open = (): void => {
-      if (opened) return;
-      opened = true;
-      closeTo(matched);
-      tip = Leaf.Blank;
-    };
     for (;;) {
       at.findFirstNonspace();
       if (at.indent >= 4) {
         // Indented code cannot interrupt a paragraph, nor start on a lazy line.
-        if (!maybeLazy && !at.blank) {
-          open();
-          newLeaf = Leaf.Indented;
-          at.advanceColumns(4);
-        }
-        break;
+        if (maybeLazy || at.blank) return Leaf.Blank;
+        this.open(matched);
+        at.advanceColumns(4);
+        return Leaf.Indented;
       }
       const fns = at.firstNonspace;
       const c = line.charCodeAt(fns);
       if (c === 62) {
-        open();
-        if (!push(QUOTE, 0)) {
-          overflow = true;
-          break;
-        }
+        this.open(matched);
+        if (!this.push(QUOTE, 0)) return Leaf.Deep;
         at.advanceChars(fns + 1 - at.offset);
         if (at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
       } else if (c === 35 && isAtxStart(line, fns)) {
-        open();
-        newLeaf = Leaf.Heading;
-        break;
+        this.open(matched);
+        return Leaf.Heading;
       } else if ((c === 96 || c === 126) && isFenceOpen(line, fns, c)) {
-        open();
-        newLeaf = Leaf.Fence;
-        fenceChar = c;
+        this.open(matched);
+        this.fenceChar = c;
         let k = fns;
         while (line.charCodeAt(k) === c) k++;
-        fenceLength = k - fns;
-        fenceIndent = line.slice(0, fns).replace(/[^\t]/g, ' ');
-        break;
-      } else if (c === 60 && (html = htmlBlockStart(line, fns, inParagraph)) !== 0) {
-        open();
-        newLeaf = Leaf.Html;
-        break;
+        this.fenceLength = k - fns;
+        this.fenceIndent = line.slice(0, fns).replace(/[^\t]/g, ' ');
+        return Leaf.Fence;
+      } else if (c === 60 && (this.html = htmlBlockStart(line, fns, inParagraph || maybeLazy)) !== 0) {
+        // Type 7 interrupts no paragraph, lazy ones included (CommonMark §4.6; cmark-gfm 0.29 lets it start on a
+        // lazy line, later cmark does not: reading the line as the quote's or item's text errs towards no request).
+        this.open(matched);
+        return Leaf.Html;
       } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(line, fns, c)) {
         // The paragraph becomes a heading and this line is its underline: a thematic break never is one here.
-        newLeaf = Leaf.Heading;
-        break;
-      } else if ((c === 45 || c === 42 || c === 95) && isThematicBreak(line, fns, c)) {
-        open();
-        newLeaf = Leaf.Heading;
-        break;
+        return Leaf.Heading;
+      } else if ((c === 45 || c === 42 || c === 95) && this.breakKill <= fns && this.isThematicBreak(line, fns, c)) {
+        this.open(matched);
+        return Leaf.Heading;
       } else {
         const marker = c === 45 || c === 42 || c === 43 || (c >= 48 && c <= 57) ? listMarker(line, fns, inParagraph) : 0;
-        if (marker === 0) break;
-        open();
-        const markerOffset = at.indent;
-        at.advanceChars(fns + marker - at.offset);
-        // The padding: the one to four columns after the marker, or one when five or more or nothing follow (§5.2).
-        const saveOffset = at.offset;
-        const saveColumn = at.column;
-        const savePartial = at.partial;
-        while (at.column - saveColumn <= 5 && at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
-        const spaces = at.column - saveColumn;
-        const nothingAfter = at.offset >= line.length;
-        let padding = marker + spaces;
-        if (spaces >= 5 || spaces < 1 || nothingAfter) {
-          padding = marker + 1;
-          at.offset = saveOffset;
-          at.column = saveColumn;
-          at.partial = savePartial;
-          if (spaces > 0) at.advanceColumns(1);
-        }
-        if (!push(ITEM, markerOffset + padding)) {
-          overflow = true;
-          break;
-        }
-        innerEmpty = nothingAfter;
+        if (marker === 0) return Leaf.Blank;
+        this.open(matched);
+        if (!this.pushItem(line, fns, marker)) return Leaf.Deep;
       }
       inParagraph = false;
       maybeLazy = false;
     }
-    at.findFirstNonspace();
+  }
 
-    // 4. The line's text (cmark \`add_text_to_container\`).
-    if (!opened && lazyTip && !allMatched && !at.blank) {
-      // A lazy continuation line: the containers it did not match stay open.
-      leaf[i] = tip;
-      quoted[i] = tipQuoted;
-      contentAt[i] = at.firstNonspace;
-      continue;
+  /** Opens the list item whose marker (`marker` characters) is at `fns`, moving past its padding (§5.2). */
+  pushItem(line: string, fns: number, marker: number): boolean {
+    const at = this.at;
+    const markerOffset = at.indent;
+    at.advanceChars(fns + marker - at.offset);
+    // The padding: the one to four columns after the marker, or one when five or more or nothing follow.
+    const saveOffset = at.offset;
+    const saveColumn = at.column;
+    const savePartial = at.partial;
+    while (at.column - saveColumn <= 5 && at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
+    const spaces = at.column - saveColumn;
+    const nothingAfter = at.offset >= line.length;
+    let padding = marker + spaces;
+    if (spaces >= 5 || spaces < 1 || nothingAfter) {
+      padding = marker + 1;
+      at.offset = saveOffset;
+      at.column = saveColumn;
+      at.partial = savePartial;
+      if (spaces > 0) at.advanceColumns(1);
     }
-    if (!opened) {
-      closeTo(matched);
-      if (!paragraphGoesOn) tip = Leaf.Blank;
-    }
-    const q = inQuote();
-    quoted[i] = q;
-    contentAt[i] = at.firstNonspace;
-    if (overflow) {
-      tip = Leaf.Deep;
-      tipQuoted = q;
-      leaf[i] = Leaf.Deep;
-      continue;
-    }
-    if (newLeaf !== Leaf.Blank || !at.blank) innerEmpty = false;
-    if (newLeaf === Leaf.Html) {
-      leaf[i] = Leaf.Html;
-      htmlBlock[i] = html;
-      // The end condition holds on the opening line too, from its \`<\` (\`<!-- a -->\` is a whole block).
-      tip = html <= 5 && endsHtmlBlock(line, at.firstNonspace, html) ? Leaf.Blank : Leaf.Html;
-    } else if (newLeaf !== Leaf.Blank) {
-      leaf[i] = newLeaf;
-      tip = newLeaf === Leaf.Heading ? Leaf.Blank : newLeaf;
-    } else if (at.blank) {
-      leaf[i] = Leaf.Blank;
-      tip = Leaf.Blank;
-    } else {
-      leaf[i] = Leaf.Paragraph;
-      if (!paragraphGoesOn || opened) {
-        paragraphStart[i] = 1;
-        tip = Leaf.Paragraph;
-        tipQuoted = q;
+    if (!this.push(ITEM, markerOffset + padding)) return false;
+    this.innerEmpty = nothingAfter;
+    return true;
+  }
+
+  /**
+   * §4.1: three or more `c` (`-`, `*`, `_`), with only spaces and tabs
+   * between and after. A failed scan remembers where it stopped: no break
+   * starts before that on this line (`- - - … a` is read once, not once per
+   * nested item).
+   */
+  isThematicBreak(line: string, from: number, c: number): boolean {
+    let count = 0;
+    for (let k = from; k < line.length; k++) {
+      const code = line.charCodeAt(k);
+      if (code === c) count++;
+      else if (code !== 32 && code !== 9) {
+        this.breakKill = k;
+        return false;
       }
     }
+    if (count >= 3) return true;
+    this.breakKill = line.length;
+    return false;
   }
-  const openFence: Fence | null = tip === Leaf.Fence && quotes === 0 ? { char: fenceChar === 96 ? '`' : '~', length: fenceLength, ...(fenceIndent === '' ? {} : { indent: fenceIndent }) } : null;
-  return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence };
+
+  result(): BlockScan {
+    const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = this;
+    const openFence: Fence | null =
+      this.tip === Leaf.Fence && this.quotes === 0
+        ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
+        : null;
+    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence };
+  }
 }
 
-/** §4.2: one to six \`#\`, then a space, a tab or the line's end. */
+/** §4.2: one to six `#`, then a space, a tab or the line's end. */
 function isAtxStart(line: string, at: number): boolean {
   let k = at;
   while (k < line.length && line.charCodeAt(k) === 35) k++;
@@ -409,14 +506,14 @@ function isAtxStart(line: string, at: number): boolean {
   return k >= line.length || line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9;
 }
 
-/** §4.5: three or more \`c\`; a backtick fence's info string holds no backtick. */
+/** §4.5: three or more `c`; a backtick fence's info string holds no backtick. */
 function isFenceOpen(line: string, at: number, c: number): boolean {
   let k = at;
   while (k < line.length && line.charCodeAt(k) === c) k++;
   return k - at >= 3 && !(c === 96 && line.includes('`', k));
 }
 
-/** §4.5: at least \`length\` of the fence character, then only spaces and tabs. */
+/** §4.5: at least `length` of the fence character, then only spaces and tabs. */
 function closesFence(line: string, at: number, c: number, length: number): boolean {
   let k = at;
   while (k < line.length && line.charCodeAt(k) === c) k++;
@@ -425,7 +522,7 @@ function closesFence(line: string, at: number, c: number, length: number): boole
   return true;
 }
 
-/** §4.3: \`=\` or \`-\` repeated, then only spaces and tabs. */
+/** §4.3: `=` or `-` repeated, then only spaces and tabs. */
 function isSetextUnderline(line: string, at: number, c: number): boolean {
   let k = at;
   while (k < line.length && line.charCodeAt(k) === c) k++;
@@ -433,20 +530,9 @@ function isSetextUnderline(line: string, at: number, c: number): boolean {
   return true;
 }
 
-/** §4.1: three or more \`c\` (\`-\`, \`*\`, \`_\`), with only spaces and tabs between and after. */
-function isThematicBreak(line: string, at: number, c: number): boolean {
-  let count = 0;
-  for (let k = at; k < line.length; k++) {
-    const code = line.charCodeAt(k);
-    if (code === c) count++;
-    else if (code !== 32 && code !== 9) return false;
-  }
-  return count >= 3;
-}
-
 /**
- * §5.2 (cmark \`parse_list_marker\`): the length of the list item marker at
- * \`at\` (\`-\`, \`+\`, \`*\`, or one to nine digits and \`.\`/\`)\`), followed by
+ * §5.2 (cmark `parse_list_marker`): the length of the list item marker at
+ * `at` (`-`, `+`, `*`, or one to nine digits and `.`/`)`), followed by
  * a space, a tab or the line's end; 0 when there is none. One that would
  * interrupt a paragraph needs text after it, and an ordered one must start
  * at 1.
