@@ -11,7 +11,7 @@
  * bounded number of times and uses only anchored patterns without nested
  * repetition, so its work is linear in the text (`npm run bench`).
  */
-import { Leaf, scanBlocks } from './block-structure.js';
+import { type BlockScan, Leaf, scanBlocks } from './block-structure.js';
 import { definitionEnd } from './link-definitions.js';
 
 /**
@@ -34,9 +34,10 @@ export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'html' | 'raw
  * One kind per line, from the block structure (block-structure.ts): a line
  * inside a block quote, or a lazy line of a quoted paragraph, is `quote`
  * whatever it holds; a container nested too deep to read is `other`.
+ * `blocks` is `scanBlocks(lines)`, when the caller has it already.
  */
-export function classifyLines(lines: readonly string[]): LineKind[] {
-  const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = scanBlocks(lines);
+export function classifyLines(lines: readonly string[], blocks: BlockScan = scanBlocks(lines)): LineKind[] {
+  const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = blocks;
   // Made whole and filled by index (pushing cost several times more on many short lines).
   const kinds: LineKind[] = new Array<LineKind>(lines.length).fill('blank');
   let runEnds: Int32Array | null = null;

@@ -66,6 +66,12 @@ const MASK = '\u0000';
 export interface CodeRanges {
   lines: string[];
   kinds: LineKind[];
+  /**
+   * Per line, the type (1–7) of the HTML block it belongs to, or 0, quoted
+   * lines included (their kind is `quote`): raw HTML reaches the browser
+   * from inside a quote too.
+   */
+  htmlBlock: Uint8Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: number[];
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
@@ -74,31 +80,34 @@ export interface CodeRanges {
 
 export function findCode(text: string): CodeRanges {
   const lines = text.split('\n');
-  const kinds = classifyLines(lines);
+  const blocks = scanBlocks(lines);
+  const kinds = classifyLines(lines, blocks);
+  const { leaf } = blocks;
   const spans: number[] = [];
   const ticks = new BacktickRuns(text);
   let offset = 0;
   let blockStart = -1;
   for (let i = 0; i < lines.length; i++) {
     const length = (lines[i] ?? '').length;
-    const kind = kinds[i];
-    // HTML blocks hold no Markdown, code spans included: their backticks are text.
-    const inBlock = kind !== 'blank' && kind !== 'code' && kind !== 'html' && kind !== 'raw-html';
+    const lineLeaf = leaf[i];
+    // Code spans are read in paragraphs and headings only: HTML blocks hold no Markdown (their backticks are text).
+    const inBlock = lineLeaf === Leaf.Paragraph || lineLeaf === Leaf.Heading || lineLeaf === Leaf.Deep;
     if (inBlock && blockStart === -1) blockStart = offset;
     if (!inBlock && blockStart !== -1) {
       // A code span stays within its paragraph: a run of lines that are neither blank nor code.
       codeSpans(text, blockStart, offset, spans, ticks);
       blockStart = -1;
     }
-    if (kind === 'code') {
+    // Code in a quote is code too (its lines are `quote` for the caller).
+    if (lineLeaf === Leaf.Fence || lineLeaf === Leaf.Indented) {
       // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
-      if (spans.length > 0 && spans[spans.length - 1] === offset - 1 && kinds[i - 1] === 'code') spans[spans.length - 1] = offset + length;
+      if (spans.length > 0 && spans[spans.length - 1] === offset - 1) spans[spans.length - 1] = offset + length;
       else spans.push(offset, offset + length);
     }
     offset += length + 1;
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { lines, kinds, spans, html: htmlCodeElements(text, spans) };
+  return { lines, kinds, htmlBlock: blocks.htmlBlock, spans, html: htmlCodeElements(text, spans) };
 }
 
 /**
