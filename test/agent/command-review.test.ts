@@ -156,6 +156,53 @@ describe('parseAgentCommand: HTML blocks are read with the fences, whichever ope
   });
 });
 
+describe('parseAgentCommand: blocks are read with their containers, list items and quotes (issue 8, list blocks)', () => {
+  // Each input was read with micromark (mdast-util-from-markdown) and checked against cmark-gfm's blocks.c
+  // (check_open_blocks / open_new_blocks); the generated ones came out of test/agent/block-structure.test.ts's mixes.
+  it.each([
+    // The first five and both comments left open in a quote triggered before this change.
+    // A fence on an item's continuation line opens code inside the item; the next column-0 fence ends the item
+    // and opens a new code block holding the phrase.
+    ['a fence on a list item\'s continuation line', `- a\n\n  \`\`\`\n\`\`\`\n${ask}\n\`\`\``],
+    ['a tilde fence on an ordered item\'s continuation line', `1. a\n\n   ~~~\n~~~\n${ask}\n~~~`],
+    ['a fence in a nested item, closed by that item ending, then one in the outer item', `- a\n  - b\n\n    \`\`\`\n  \`\`\`\n  ${ask}\n  \`\`\``],
+    // Indented code relative to the item: after a heading (not a paragraph) four columns past the content column.
+    ['indented code under a list item\'s heading', `* # h\n      ${ask}`],
+    // A lazy line continues the quoted paragraph even when indented four columns or shaped like a fence.
+    ['lazy lines of a nested quote, one indented four columns', `>> -->\n    \`\`\`\n${ask}`],
+    // HTML blocks inside items: read at the item's content column, four columns or more past the line's start.
+    ['a comment on a continuation line holding a fence line', `- a\n\n  <!--\n  \`\`\`\n  ${ask}\n  -->`],
+    ['a comment indented four columns under a nested item', `- a\n  - b\n\n    <!--\n    \`\`\`\n    ${ask}\n    -->`],
+    // A quoted fence ends with the quote; the unquoted fence after it opens code.
+    ['a fence after a quoted fence', `> \`\`\`\n\`\`\`\n${ask}\n\`\`\``],
+    // A lone tag cannot interrupt a paragraph, lazy ones included (CommonMark §4.6): the fence after it opens.
+    ['a fence after a lone tag on a lazy line of a quote', `> a\n<span>\n\`\`\`\n${ask}\n\`\`\``],
+    // Raw HTML in a quote reaches the browser: a comment left open there hides the rest, fences included
+    // (it was read as a paragraph's comment, which ends where a code block starts).
+    ['a comment left open in a quote, then fences', `> <!--\n\`\`\`\n\`\`\`\n${ask}`],
+    ['a comment left open in a quoted <div> block, then fences', `> <div>\n> <!--\n\n\`\`\`\n\`\`\`\n${ask}`],
+    // Deeper than MAX_DEPTH (32) nothing is read: a phrase there never triggers (GitHub shows this one as code).
+    ['a fence 40 list items deep', `${'- '.repeat(40)}\`\`\`\n${' '.repeat(80)}${ask}`],
+  ])('%s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // The first four and the last were missed before this change.
+    ['a line indented less than four columns past the item\'s content is the item\'s text', '- a\n\n    /agent do X', 'do X'],
+    ['after a fence in a list item, ended by the item ending', '- a\n\n  ```\n  code\n/agent do X', 'do X'],
+    ['after a comment in a nested item that ends at -->', '- a\n  - b\n\n    <!--\n    ```\n    -->\n    /agent do X', 'do X'],
+    ['after a <div> block in a quote, which ends with the quote', '> <div>\n/agent do X', 'do X'],
+    ['after a fence in a quote, which ends with the quote', '> ```\n/agent do X', 'do X'],
+    ['after 40 nested list items and a blank line', `${'- '.repeat(40)}a\n\n/agent do X`, 'do X'],
+    // The quote interrupts the paragraph, so `1.` opens an empty item inside it (cmark-gfm: the container is the
+    // quote, not a paragraph); the next line is no lazy line. micromark reads `1.` as paragraph text here.
+    ['after an empty list item in a quote that interrupted a paragraph', 'a\n> 1.\n/agent do X', 'do X'],
+  ])('still triggers: %s', (_name, text, prompt) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
+  });
+});
+
 describe('mentionsPhrase: the App\'s cheap filter never says no where a request is found', () => {
   it.each([
     ['/ag<!-- x -->ent do X'],
