@@ -17,7 +17,8 @@ import { definitionEnd } from './link-definitions.js';
 /**
  * - `prose`: a line of a paragraph outside any quote;
  * - `code`: fenced or indented code;
- * - `quote`: `> …` and the lazy continuation lines of a quoted paragraph;
+ * - `quote`: every line inside a block quote (its code and HTML blocks
+ *   included) and the lazy continuation lines of a quoted paragraph;
  * - `definition`: a link reference definition (`[label]: url "title"`, on
  *   one line or several: link-definitions.ts), not rendered;
  * - `html`: a line of an HTML block of type 6 or 7 (CommonMark §4.6,
@@ -26,7 +27,8 @@ import { definitionEnd } from './link-definitions.js';
  * - `raw-html`: a line of an HTML block of types 1–5 (a comment, processing
  *   instruction, declaration, CDATA, `<script>`, `<pre>`, `<style>`, up to
  *   its end condition): GitHub shows it as code or not at all;
- * - `other`: headings and thematic breaks; `blank`: nothing but whitespace.
+ * - `other`: headings, thematic breaks, and lines inside containers nested
+ *   deeper than block-structure.ts reads; `blank`: nothing but whitespace.
  */
 export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'html' | 'raw-html' | 'other' | 'blank';
 
