@@ -67,6 +67,7 @@ const INPUTS: Record<string, string> = {
   'nested quote markers (">>>…") on one line before the request': `${'>'.repeat(MB - 40)} a\n\n/agent go`,
   'list items 32 deep, then blank lines before the request': `${'- '.repeat(32)}a${'\n'.repeat(MB - 100)}/agent go`,
   'quotes 32 deep on every line before the request': before(`${'> '.repeat(32)}a\n`),
+  'lines of 33 nested items (one past the depth limit) before the request': before(`${'- '.repeat(33)}a\n`),
   'alternating indents under nested items before the request': before('- a\n  - b\n      c\n    ```\n  d\n\n'),
   'fences on list items\' continuation lines ("- a\\n\\n  ```\\n```") before the request': before('- a\n\n  ```\n```\n'),
 };
