@@ -35,7 +35,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-const PREFIXES = ['', '', '- ', '* ', '1. ', '> ', '  ', '   ', '    ', ' ', '-   ', '>'];
+const PREFIXES = ['', '', '\t', '-\t', '>\t', '- ', '* ', '1. ', '> ', '  ', '   ', '    ', ' ', '-   ', '>'];
 const CONTENTS = ['```', '~~~', '````', '<!--', '-->', '<div>', '</div>', 'text', '/agent x', 'code', '# h', '<pre>', '- b', '> q', '***'];
 
 /** Two to eight lines, each blank or up to three container prefixes and one piece of content. */
