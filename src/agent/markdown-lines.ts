@@ -45,17 +45,19 @@ export function classifyLines(lines: readonly string[], blocks: BlockScan = scan
   let runEnds: Int32Array | null = null;
   // Whether the paragraph so far holds only link reference definitions: another may start on its next line.
   let definitionsOnly = false;
+  // Read once: an imported object's properties in the loop cost a lookup per line.
+  const { Blank, Paragraph, Fence, Indented, Html } = Leaf;
   for (let i = 0; i < lines.length; i++) {
-    const lineLeaf = leaf[i] ?? Leaf.Blank;
-    if (lineLeaf !== Leaf.Paragraph) definitionsOnly = false;
-    if (lineLeaf === Leaf.Blank) continue;
+    const lineLeaf = leaf[i] ?? Blank;
+    if (lineLeaf !== Paragraph) definitionsOnly = false;
+    if (lineLeaf === Blank) continue;
     if (quoted[i] === 1) {
       kinds[i] = 'quote';
       continue;
     }
-    if (lineLeaf === Leaf.Fence || lineLeaf === Leaf.Indented) kinds[i] = 'code';
-    else if (lineLeaf === Leaf.Html) kinds[i] = (htmlBlock[i] ?? 0) <= 5 ? 'raw-html' : 'html';
-    else if (lineLeaf !== Leaf.Paragraph) kinds[i] = 'other';
+    if (lineLeaf === Fence || lineLeaf === Indented) kinds[i] = 'code';
+    else if (lineLeaf === Html) kinds[i] = (htmlBlock[i] ?? 0) <= 5 ? 'raw-html' : 'html';
+    else if (lineLeaf !== Paragraph) kinds[i] = 'other';
     else {
       const line = lines[i] ?? '';
       const from = contentAt[i] ?? 0;
@@ -86,9 +88,10 @@ export function classifyLines(lines: readonly string[], blocks: BlockScan = scan
 function paragraphRunEnds(leaf: Uint8Array, paragraphStart: Uint8Array): Int32Array {
   const ends = new Int32Array(leaf.length);
   let next = leaf.length;
+  const paragraph = Leaf.Paragraph;
   for (let i = leaf.length - 1; i >= 0; i--) {
     ends[i] = next;
-    if (leaf[i] !== Leaf.Paragraph || paragraphStart[i] === 1) next = i;
+    if (leaf[i] !== paragraph || paragraphStart[i] === 1) next = i;
   }
   return ends;
 }

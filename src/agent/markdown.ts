@@ -83,6 +83,8 @@ export function findCode(text: string): CodeRanges {
   const blocks = scanBlocks(lines);
   const kinds = classifyLines(lines, blocks);
   const { leaf } = blocks;
+  // Read once: an imported object's properties in the loop cost a lookup per line.
+  const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const spans: number[] = [];
   const ticks = new BacktickRuns(text);
   let offset = 0;
@@ -91,7 +93,7 @@ export function findCode(text: string): CodeRanges {
     const length = (lines[i] ?? '').length;
     const lineLeaf = leaf[i];
     // Code spans are read in paragraphs and headings only: HTML blocks hold no Markdown (their backticks are text).
-    const inBlock = lineLeaf === Leaf.Paragraph || lineLeaf === Leaf.Heading || lineLeaf === Leaf.Deep;
+    const inBlock = lineLeaf === Paragraph || lineLeaf === Heading || lineLeaf === Deep;
     if (inBlock && blockStart === -1) blockStart = offset;
     if (!inBlock && blockStart !== -1) {
       // A code span stays within its paragraph: a run of lines that are neither blank nor code.
@@ -99,7 +101,7 @@ export function findCode(text: string): CodeRanges {
       blockStart = -1;
     }
     // Code in a quote is code too (its lines are `quote` for the caller).
-    if (lineLeaf === Leaf.Fence || lineLeaf === Leaf.Indented) {
+    if (lineLeaf === Fence || lineLeaf === Indented) {
       // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
       if (spans.length > 0 && spans[spans.length - 1] === offset - 1) spans[spans.length - 1] = offset + length;
       else spans.push(offset, offset + length);
