@@ -82,22 +82,31 @@ export function findCode(text: string): CodeRanges {
   const lines = text.split('\n');
   const blocks = scanBlocks(lines);
   const kinds = classifyLines(lines, blocks);
-  const { leaf } = blocks;
+  const { leaf, paragraphStart } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const spans: number[] = [];
   const ticks = new BacktickRuns(text);
   let offset = 0;
+  // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
   for (let i = 0; i < lines.length; i++) {
     const length = (lines[i] ?? '').length;
     const lineLeaf = leaf[i];
-    // Code spans are read in paragraphs and headings only: HTML blocks hold no Markdown (their backticks are text).
-    const inBlock = lineLeaf === Paragraph || lineLeaf === Heading || lineLeaf === Deep;
-    if (inBlock && blockStart === -1) blockStart = offset;
-    if (!inBlock && blockStart !== -1) {
-      // A code span stays within its paragraph: a run of lines that are neither blank nor code.
+    // Code spans are read in the inline content of one paragraph or heading at a time (CommonMark §6: inlines
+    // never cross a block boundary, so a run left unmatched in one block pairs with nothing in the next). HTML
+    // blocks hold no Markdown, and link reference definitions are not inline content.
+    const inline = (lineLeaf === Paragraph && kinds[i] !== 'definition') || lineLeaf === Heading || lineLeaf === Deep;
+    // A block ends before any other line, before a paragraph's first line, before unread depths, and before and
+    // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
+    const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
+    if (startsBlock && blockStart !== -1) {
       codeSpans(text, blockStart, offset, spans, ticks);
+      blockStart = -1;
+    }
+    if (inline && blockStart === -1) blockStart = offset;
+    if (lineLeaf === Heading) {
+      codeSpans(text, offset, offset + length, spans, ticks);
       blockStart = -1;
     }
     // Code in a quote is code too (its lines are `quote` for the caller).
@@ -186,12 +195,15 @@ class BacktickRuns {
 }
 
 /**
- * Code spans in `text[start, end)`: a run of n backticks opens one and the
- * next run of exactly n closes it; an unmatched run is literal. One pass
- * lists the runs, one backward pass links each to the next run of its
- * length, one forward pass pairs them: linear however many runs stay
- * unmatched, and paragraphs are asked for in order, so `ticks` reads each
- * part of the text once.
+ * Code spans in `text[start, end)`, the inline content of one block
+ * (CommonMark §6.1): a run of n backticks opens one and the next run of
+ * exactly n closes it; an unmatched run is literal. A backslash before a
+ * run outside a span escapes its first backtick (§2.4), so the rest of the
+ * run, one shorter, is the opener; inside a span a backslash is literal, so
+ * a closer counts whole. One pass lists the runs, one backward pass links
+ * each opener to the next run of its length, one forward pass pairs them:
+ * linear however many runs stay unmatched, and blocks are asked for in
+ * order, so `ticks` reads each part of the text once.
  */
 function codeSpans(text: string, start: number, end: number, ranges: number[], ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
@@ -209,18 +221,23 @@ function codeSpans(text: string, start: number, end: number, ranges: number[], t
   }
   if (count < 2) return;
   const { at, length } = ticks;
-  const nextSame = new Int32Array(count);
+  // Per run: the first run after it of its opener's length (its own, or one less when escaped), or -1.
+  const closerOf = new Int32Array(count);
+  // Per run: 1 when a backslash escapes its first backtick (read where it opens: no span holds that backslash).
+  const escaped = new Uint8Array(count);
   const lastByLength = new Map<number, number>();
   for (let i = count - 1; i >= 0; i--) {
     const n = length[i] ?? 0;
-    nextSame[i] = lastByLength.get(n) ?? -1;
+    const escapedRun = isEscaped(text, at[i] ?? 0) ? 1 : 0;
+    escaped[i] = escapedRun;
+    closerOf[i] = lastByLength.get(n - escapedRun) ?? -1;
     lastByLength.set(n, i);
   }
   let cursor = start;
   for (let i = 0; i < count; i++) {
-    const from = at[i] ?? 0;
-    const closer = nextSame[i] ?? -1;
-    if (from < cursor || closer === -1 || isEscaped(text, from)) continue;
+    const from = (at[i] ?? 0) + (escaped[i] ?? 0);
+    const closer = closerOf[i] ?? -1;
+    if (from < cursor || closer === -1) continue;
     cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
     ranges.push(from, cursor);
   }
