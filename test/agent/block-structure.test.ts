@@ -11,7 +11,8 @@
  * a paragraph (micromark reads them as interrupting a paragraph; cmark
  * opens the item), a lone tag on a lazy line (`</pre>`), and link reference
  * definitions followed by lazy lines. command-review.test.ts pins those by
- * hand.
+ * hand. A second mix puts backtick runs (escaped or not) across headings,
+ * breaks, items, quotes and indented lines, for code spans (markdown.ts).
  */
 import { describe, expect, it } from '@jest/globals';
 import type { Nodes } from 'mdast';
@@ -54,6 +55,56 @@ function generate(random: () => number): string {
     lines.push(line + pick(CONTENTS));
   }
   return lines.join('\n');
+}
+
+const INLINE_PREFIXES = ['', '', '', '# ', '- ', '* ', '1. ', '> ', '  ', '    ', '\t'];
+const INLINE_TOKENS = ['`', '``', '```', '\\`', '\\``', '\\\\`', 'a', ' ', '***', '---', '~~~', '# h'];
+
+/**
+ * Two to eight lines, each blank or a block prefix, sometimes the phrase,
+ * then one to three tokens: backtick runs (escaped or not) to pair or leave
+ * open across headings, breaks, items, quotes, setext underlines and
+ * indented lines.
+ */
+function generateInline(random: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const lines: string[] = [];
+  const count = 2 + Math.floor(random() * 7);
+  for (let i = 0; i < count; i++) {
+    if (random() < 0.1) {
+      lines.push('');
+      continue;
+    }
+    let line = pick(INLINE_PREFIXES);
+    if (random() < 0.3) line += '/agent x';
+    const tokens = 1 + Math.floor(random() * 3);
+    for (let k = 0; k < tokens; k++) line += pick(INLINE_TOKENS);
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Whether micromark shows a line's leading `/agent` as text: inside a
+ * `text` node (not `inlineCode`, not code) outside any block quote. A
+ * setext heading's text counts as shown, as GitHub shows it.
+ */
+function micromarkShowsPhrase(text: string): boolean {
+  const shown: [number, number][] = [];
+  const walk = (node: Nodes): void => {
+    if (node.type === 'blockquote') return;
+    if (node.type === 'text' && node.position) shown.push([node.position.start.offset ?? 0, node.position.end.offset ?? 0]);
+    if ('children' in node) for (const child of node.children) walk(child);
+  };
+  walk(fromMarkdown(text));
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const phrase = /^\s*(?=\/agent)/.exec(line);
+    const at = offset + (phrase?.[0].length ?? 0);
+    if (phrase !== null && shown.some(([start, end]) => start <= at && at < end)) return true;
+    offset += line.length + 1;
+  }
+  return false;
 }
 
 /** What micromark makes of each line: the leaf block holding it, or `quote` inside a block quote. */
@@ -106,6 +157,21 @@ describe('block structure: differential against micromark (seeded)', () => {
       if (text.includes('<!--') || text.includes('<pre>')) continue;
       const theirs = micromarkLines(text);
       const shown = text.split('\n').some((line, i) => /^\s*\/agent/.test(line) && (theirs[i] === 'text' || theirs[i] === 'html'));
+      if ((parseAgentCommand(text) !== null) !== shown) differing.push(`${JSON.stringify(text)}: micromark ${shown ? 'shows' : 'hides'} it`);
+    }
+    expect(differing.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe('inline code spans: differential against micromark (seeded)', () => {
+  // Code spans pair within one block only (CommonMark §6), an escaped backtick shortens its run (§2.4), and a
+  // line indented four columns inside a paragraph is text whose backticks pair (review 8, P1-P3).
+  it.each([6, 7, 8])('a request triggers exactly when micromark shows the phrase as text, not inline code (seed %i, 1,500 inputs)', (seed) => {
+    const random = seeded(seed);
+    const differing: string[] = [];
+    for (let n = 0; n < 1500; n++) {
+      const text = generateInline(random);
+      const shown = micromarkShowsPhrase(text);
       if ((parseAgentCommand(text) !== null) !== shown) differing.push(`${JSON.stringify(text)}: micromark ${shown ? 'shows' : 'hides'} it`);
     }
     expect(differing.slice(0, 5)).toEqual([]);
