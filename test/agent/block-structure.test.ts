@@ -39,22 +39,23 @@ function seeded(seed: number): () => number {
 const PREFIXES = ['', '', '\t', '-\t', '>\t', '- ', '* ', '1. ', '> ', '  ', '   ', '    ', ' ', '-   ', '>'];
 const CONTENTS = ['```', '~~~', '````', '<!--', '-->', '<div>', '</div>', 'text', '/agent x', 'code', '# h', '<pre>', '- b', '> q', '***'];
 
-/** Two to eight lines, each blank or up to three container prefixes and one piece of content. */
-function generate(random: () => number): string {
+/** A document of two to eight lines, each blank (with chance `blank`) or made by `line` from `pick`. */
+function generateLines(random: () => number, blank: number, line: (pick: <T>(items: readonly T[]) => T) => string): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const lines: string[] = [];
   const count = 2 + Math.floor(random() * 7);
-  for (let i = 0; i < count; i++) {
-    if (random() < 0.15) {
-      lines.push('');
-      continue;
-    }
+  for (let i = 0; i < count; i++) lines.push(random() < blank ? '' : line(pick));
+  return lines.join('\n');
+}
+
+/** Two to eight lines, each blank or up to three container prefixes and one piece of content. */
+function generate(random: () => number): string {
+  return generateLines(random, 0.15, (pick) => {
     let line = '';
     const prefixes = Math.floor(random() * 4);
     for (let k = 0; k < prefixes; k++) line += pick(PREFIXES);
-    lines.push(line + pick(CONTENTS));
-  }
-  return lines.join('\n');
+    return line + pick(CONTENTS);
+  });
 }
 
 const INLINE_PREFIXES = ['', '', '', '# ', '- ', '* ', '1. ', '> ', '  ', '    ', '\t'];
@@ -67,21 +68,13 @@ const INLINE_TOKENS = ['`', '``', '```', '\\`', '\\``', '\\\\`', 'a', ' ', '***'
  * indented lines.
  */
 function generateInline(random: () => number): string {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const lines: string[] = [];
-  const count = 2 + Math.floor(random() * 7);
-  for (let i = 0; i < count; i++) {
-    if (random() < 0.1) {
-      lines.push('');
-      continue;
-    }
+  return generateLines(random, 0.1, (pick) => {
     let line = pick(INLINE_PREFIXES);
     if (random() < 0.3) line += '/agent x';
     const tokens = 1 + Math.floor(random() * 3);
     for (let k = 0; k < tokens; k++) line += pick(INLINE_TOKENS);
-    lines.push(line);
-  }
-  return lines.join('\n');
+    return line;
+  });
 }
 
 /**
