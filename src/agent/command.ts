@@ -47,8 +47,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // The cheap check first: most comments never name the bot, and they cost one search.
   if (!mentionsPhrase(text, trimmedPhrase)) return null;
   const marked = markInvisible(text);
-  const { lines, kinds, spans, html } = findCode(marked);
-  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlockLines(lines, kinds));
+  const { lines, kinds, htmlBlock, spans, html } = findCode(marked);
+  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlockLines(lines, htmlBlock));
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
   const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, comments]);
   const inSpan = rangeWalker(spans);
@@ -147,13 +147,16 @@ function codeBlockStarts(lines: readonly string[], kinds: readonly LineKind[]): 
   return starts;
 }
 
-/** The lines of HTML blocks (CommonMark §4.6), as sorted flat [start, end) offsets, consecutive lines as one range. */
-function htmlBlockLines(lines: readonly string[], kinds: readonly LineKind[]): number[] {
+/**
+ * The lines of HTML blocks (CommonMark §4.6), quoted ones included, as
+ * sorted flat [start, end) offsets, consecutive lines as one range.
+ */
+function htmlBlockLines(lines: readonly string[], htmlBlock: Uint8Array): number[] {
   const ranges: number[] = [];
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const end = offset + (lines[i] ?? '').length;
-    if (kinds[i] === 'html' || kinds[i] === 'raw-html') {
+    if (htmlBlock[i] !== 0) {
       if (ranges.length > 0 && ranges[ranges.length - 1] === offset - 1) ranges[ranges.length - 1] = end;
       else ranges.push(offset, end);
     }

@@ -48,6 +48,37 @@ const CLOSERS: Record<string, string> = { '?': '?>', '[CDATA[': ']]>' };
  */
 const OPEN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/y;
 
+/**
+ * One attribute of a tag `OPEN_TAG` matched, with the whitespace before it;
+ * group 1 is its name. Sticky: read attribute after attribute from the
+ * tag's name on, never from inside a quoted value.
+ */
+const ATTRIBUTE = /\s+([A-Za-z_:][A-Za-z0-9_.:-]*)(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?/y;
+
+/**
+ * Attributes whose values stay in the instruction: addresses, which the
+ * agent needs, as it gets a Markdown link's destination.
+ */
+const ADDRESS_ATTRIBUTES = new Set(['href', 'src']);
+
+/**
+ * Pushes onto `hidden` the attributes of the one-line tag `tag` (at
+ * `start`) other than addresses, each with the whitespace before it: no
+ * attribute value is shown as text (`alt`, `title`, `aria-label` are
+ * tooltips or read by screen readers; GitHub's sanitiser keeps them), so,
+ * like a Markdown image's alt text and a link's title (link-hidden.ts),
+ * none may reach the agent as instruction (review 8, P5). Linear in the
+ * tag: `OPEN_TAG` has already checked its grammar, so the sticky pattern
+ * reads each attribute once.
+ */
+function hideAttributes(tag: string, start: number, hidden: number[]): void {
+  ATTRIBUTE.lastIndex = tag.search(/[\s/>]/);
+  for (let attribute = ATTRIBUTE.exec(tag); attribute !== null; attribute = ATTRIBUTE.exec(tag)) {
+    if (ADDRESS_ATTRIBUTES.has((attribute[1] ?? '').toLowerCase())) continue;
+    hidden.push(start + attribute.index, start + ATTRIBUTE.lastIndex);
+  }
+}
+
 /** Elements whose contents GitHub drops. */
 const DROPPED_ELEMENTS = new Set(['script', 'style']);
 
@@ -88,6 +119,11 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
       const tag = m[1] === '/' ? null : OPEN_TAG.exec(text);
       const gt = tag === null ? nextCloser('>', start) : start + tag[0].length - 1;
       end = gt === -1 ? text.length : gt + 1;
+      if (tag !== null && !tag[0].includes('\n')) {
+        hideAttributes(tag[0], start, hidden);
+        tags.lastIndex = end;
+        continue;
+      }
     } else if (m[1] === '/') {
       continue;
     } else if (DROPPED_ELEMENTS.has(name) && /^[\s/>]/.test(text.charAt(start + m[0].length) || '>')) {
@@ -102,7 +138,14 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
     } else {
       OPEN_TAG.lastIndex = start;
       const tag = OPEN_TAG.exec(text);
-      if (tag !== null && tag[0].includes('\n')) end = start + tag[0].length;
+      if (tag === null) continue;
+      if (tag[0].includes('\n')) end = start + tag[0].length;
+      else {
+        // A tag is read whole (CommonMark §6.6): a `<` inside one of its quoted values starts no tag.
+        hideAttributes(tag[0], start, hidden);
+        tags.lastIndex = start + tag[0].length;
+        continue;
+      }
     }
     if (end === -1) continue;
     // Raw HTML on one line hides nothing that could start a line; it is skipped all the same, so openers inside

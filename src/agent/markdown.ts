@@ -7,28 +7,10 @@
  * text is code, nothing more, so this is a scanner, not a parser, and its
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
-import { endsHtmlBlock, htmlBlockStart } from './html-blocks.js';
-import { classifyLines, firstMark, isHeadingOrBreak, type LineKind, QUOTE_MARKERS } from './markdown-lines.js';
+import { type Fence, Leaf, scanBlocks } from './block-structure.js';
+import { classifyLines, type LineKind } from './markdown-lines.js';
 
-/** An open fenced code block: its fence character and length (CommonMark §4.5). */
-export interface Fence {
-  char: '`' | '~';
-  length: number;
-  /**
-   * The opening line's indentation, when it has any. A fence inside a list
-   * item must be closed at the item's indentation: a closing line at column
-   * 0 would end the item and open a new block instead.
-   */
-  indent?: string;
-  /**
-   * The column a closing fence's indentation is counted from, when not 0:
-   * the content column of list markers before the opening fence, or, for
-   * an opening fence indented four columns or more (which only a list item
-   * makes a fence), the least content column that allows it. A closing
-   * fence is indented at most three columns past it (CommonMark §4.5).
-   */
-  container?: number;
-}
+export type { Fence } from './block-structure.js';
 
 /**
  * Which lines are code or HTML blocks, and the fence still open after the
@@ -46,156 +28,15 @@ export interface FenceScan {
 }
 
 /**
- * Any indentation is accepted, unlike CommonMark's three spaces, because a
- * fence nested in a list item is indented further; erring towards "this is
- * code" is the safe side for both callers. A fence may also follow list
- * item markers on its own line (`- ```, `1. ~~~`, `* - ````): CommonMark
- * §5.2 reads a list item's content from its content column, where such a
- * fence opens a code block. Each marker is one character or up to nine
- * digits and `.`/`)`, then whitespace, so the pattern has no ambiguous
- * repetition and stays linear in the line.
- */
-const FENCE_OPEN = /^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
-
-/** List item markers and the whitespace around them, before a line's content (same shape as in `FENCE_OPEN`). */
-const MARKERS = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*/;
-
-/** An HTML block being read: its type and, when it was opened after list markers, the item's content column. */
-interface OpenHtml {
-  type: number;
-  container: number;
-}
-
-/**
- * One pass over the lines in CommonMark's order (§4.5 fences, §4.6 HTML
- * blocks): whichever opens first holds the lines up to its own end, so a
- * fence inside `<!--` … `-->` is no fence, and `<!--` inside a fence is
- * code. A block opened on a list item's line (`- ```, `- <!--`) also ends
- * at the first non-blank line indented less than the item's content: that
- * line closes the item (no lazy continuation outside paragraphs, §5.2).
- * Each line is read a bounded number of times: linear in the text.
+ * The fenced code blocks and HTML blocks of `lines`, read with their
+ * containers (block-structure.ts): a fence or HTML block opened inside a
+ * list item or a quote ends with it. Linear in the text.
  */
 export function scanFences(lines: readonly string[]): FenceScan {
-  // Made whole and filled by index: pushing hundreds of thousands of entries cost several times more.
-  const inFence: boolean[] = new Array<boolean>(lines.length).fill(false);
-  const htmlBlock = new Uint8Array(lines.length);
-  let open: Fence | null = null;
-  let html: OpenHtml | null = null;
-  // Whether the last line left a paragraph open, which an HTML block of type 7 cannot interrupt.
-  let inParagraph = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const mark = firstMark(line);
-    if (open !== null) {
-      if (mark === -1 || !leavesItem(line, open.container)) {
-        inFence[i] = true;
-        if (isClosingFence(line, open)) open = null;
-        continue;
-      }
-      open = null;
-    } else if (html !== null) {
-      // Types 6 and 7 end before a blank line; types 1–5 hold blank lines up to their end condition.
-      if (mark === -1 ? html.type <= 5 : !leavesItem(line, html.container)) {
-        htmlBlock[i] = html.type;
-        if (html.type <= 5 && endsHtmlBlock(line, 0, html.type)) html = null;
-        continue;
-      }
-      html = null;
-    }
-    if (mark === -1) {
-      inParagraph = false;
-      continue;
-    }
-    // Most lines hold neither fence character: one cheap search rules them out before the pattern.
-    const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
-    const run = match?.[2];
-    // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
-    if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
-      // The fence's content column; its indentation is made spaces (and tabs) only for the fence left open.
-      const prefix = match?.[1] ?? '';
-      const columns = prefixColumns(prefix, prefix.length);
-      const container = mark === 96 || mark === 126 ? Math.max(0, columns - 3) : columns;
-      open = { char: run.charCodeAt(0) === 96 ? '`' : '~', length: run.length };
-      if (prefix !== '') open.indent = prefix;
-      if (container > 0) open.container = container;
-      inFence[i] = true;
-      inParagraph = false;
-      continue;
-    }
-    const start = mark === 60 || isListMarkChar(mark) ? htmlStart(line, mark, inParagraph) : null;
-    if (start !== null) {
-      htmlBlock[i] = start.type;
-      if (start.type >= 6 || !endsHtmlBlock(line, start.at, start.type)) html = { type: start.type, container: start.container };
-      inParagraph = false;
-      continue;
-    }
-    inParagraph = continuesParagraph(line, mark, inParagraph);
-  }
-  // The indentation that closes the fence: list item markers before it count as that many spaces (tabs stay tabs).
-  if (open?.indent !== undefined) open.indent = open.indent.replace(/[^\t]/g, ' ');
-  return { inFence, htmlBlock, openFence: open };
-}
-
-/** `-`, `*`, `+` or a digit: what a list item marker starts with. */
-const isListMarkChar = (mark: number): boolean => mark === 45 || mark === 42 || mark === 43 || (mark >= 48 && mark <= 57);
-
-/** Columns of `text[0, end)`, tabs to the next multiple of four and any other character one column (CommonMark §2.2). */
-function prefixColumns(text: string, end: number): number {
-  let columns = 0;
-  for (let k = 0; k < end; k++) columns += text.charCodeAt(k) === 9 ? 4 - (columns % 4) : 1;
-  return columns;
-}
-
-/** Columns of `line`'s leading spaces and tabs. */
-function indentOf(line: string): number {
-  let k = 0;
-  while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k++;
-  return prefixColumns(line, k);
-}
-
-/** Whether a non-blank `line` is indented less than a list item's content column `container` (0: no item known). */
-const leavesItem = (line: string, container: number | undefined): boolean => !!container && indentOf(line) < container;
-
-/**
- * The HTML block `line` opens, if any: its `<` indented at most three
- * columns, or after list item markers followed by one to four columns
- * (five or more make indented code inside the item, §5.2). `mark` is the
- * line's first character that is not a space or tab.
- */
-function htmlStart(line: string, mark: number, inParagraph: boolean): { type: number; at: number; container: number } | null {
-  const hasMarkers = mark !== 60;
-  const lt = hasMarkers ? (MARKERS.exec(line)?.[0].length ?? 0) : line.indexOf('<');
-  if (line.charCodeAt(lt) !== 60) return null;
-  let container = 0;
-  if (hasMarkers) {
-    if (lt === 0) return null;
-    let afterMarker = lt;
-    while (afterMarker > 0 && (line.charCodeAt(afterMarker - 1) === 32 || line.charCodeAt(afterMarker - 1) === 9)) afterMarker--;
-    container = prefixColumns(line, lt);
-    if (container - prefixColumns(line, afterMarker) > 4) return null;
-  } else if (prefixColumns(line, lt) > 3) return null;
-  // A list item's first line starts its content afresh: no paragraph is open there.
-  const type = htmlBlockStart(line, lt, inParagraph && !hasMarkers);
-  return type === 0 ? null : { type, at: lt, container };
-}
-
-/**
- * Whether a paragraph is open after the non-blank `line` (not a fence or
- * HTML block start; `mark` its first character that is not a space or
- * tab): text continues or starts one; a heading, a thematic break or
- * indented code (which cannot interrupt a paragraph) does not. A quote
- * line counts by its content, as a lazy line may continue a quoted
- * paragraph.
- */
-function continuesParagraph(line: string, mark: number, inParagraph: boolean): boolean {
-  if (mark === 62) {
-    const content = line.slice(QUOTE_MARKERS.exec(line)?.[0].length ?? 0);
-    const contentMark = firstMark(content);
-    return contentMark !== -1 && !isHeadingOrBreak(content, contentMark);
-  }
-  // Indented code cannot interrupt a paragraph, and is none itself.
-  if (!inParagraph && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && indentOf(line) >= 4) return false;
-  return !isHeadingOrBreak(line, mark);
+  const { leaf, htmlBlock, openFence } = scanBlocks(lines);
+  const inFence: boolean[] = new Array<boolean>(lines.length);
+  for (let i = 0; i < lines.length; i++) inFence[i] = leaf[i] === Leaf.Fence;
+  return { inFence, htmlBlock, openFence };
 }
 
 /** The line that closes `fence`, at the opening line's indentation. */
@@ -213,29 +54,6 @@ export function closeOpenFence(text: string): string {
   return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
-/**
- * CommonMark §4.5: the fence character at least as many times, indented at
- * most three columns past the container's content column, then only spaces
- * and tabs. Only ASCII spaces and tabs are indentation: a no-break space or
- * an invisible character before the run makes the line code, as on GitHub
- * (review-sec finding 1; `trim()` took any Unicode space).
- */
-function isClosingFence(line: string, fence: Fence): boolean {
-  let k = 0;
-  while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k++;
-  if (prefixColumns(line, k) > (fence.container ?? 0) + 3) return false;
-  const code = fence.char.charCodeAt(0);
-  let run = 0;
-  while (k < line.length && line.charCodeAt(k) === code) {
-    k++;
-    run++;
-  }
-  if (run < fence.length) return false;
-  for (; k < line.length; k++) if (line.charCodeAt(k) !== 32 && line.charCodeAt(k) !== 9) return false;
-  return true;
-}
-
-
 /** Stands in for masked code; any character that is neither space nor a Markdown marker. */
 const MASK = '\u0000';
 
@@ -248,6 +66,12 @@ const MASK = '\u0000';
 export interface CodeRanges {
   lines: string[];
   kinds: LineKind[];
+  /**
+   * Per line, the type (1–7) of the HTML block it belongs to, or 0, quoted
+   * lines included (their kind is `quote`): raw HTML reaches the browser
+   * from inside a quote too.
+   */
+  htmlBlock: Uint8Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: number[];
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
@@ -256,31 +80,45 @@ export interface CodeRanges {
 
 export function findCode(text: string): CodeRanges {
   const lines = text.split('\n');
-  const kinds = classifyLines(lines);
+  const blocks = scanBlocks(lines);
+  const kinds = classifyLines(lines, blocks);
+  const { leaf, paragraphStart } = blocks;
+  // Read once: an imported object's properties in the loop cost a lookup per line.
+  const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const spans: number[] = [];
   const ticks = new BacktickRuns(text);
   let offset = 0;
+  // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
   for (let i = 0; i < lines.length; i++) {
     const length = (lines[i] ?? '').length;
-    const kind = kinds[i];
-    // HTML blocks hold no Markdown, code spans included: their backticks are text.
-    const inBlock = kind !== 'blank' && kind !== 'code' && kind !== 'html' && kind !== 'raw-html';
-    if (inBlock && blockStart === -1) blockStart = offset;
-    if (!inBlock && blockStart !== -1) {
-      // A code span stays within its paragraph: a run of lines that are neither blank nor code.
+    const lineLeaf = leaf[i];
+    // Code spans are read in the inline content of one paragraph or heading at a time (CommonMark §6: inlines
+    // never cross a block boundary, so a run left unmatched in one block pairs with nothing in the next). HTML
+    // blocks hold no Markdown, and link reference definitions are not inline content.
+    const inline = (lineLeaf === Paragraph && kinds[i] !== 'definition') || lineLeaf === Heading || lineLeaf === Deep;
+    // A block ends before any other line, before a paragraph's first line, before unread depths, and before and
+    // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
+    const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
+    if (startsBlock && blockStart !== -1) {
       codeSpans(text, blockStart, offset, spans, ticks);
       blockStart = -1;
     }
-    if (kind === 'code') {
+    if (inline && blockStart === -1) blockStart = offset;
+    if (lineLeaf === Heading) {
+      codeSpans(text, offset, offset + length, spans, ticks);
+      blockStart = -1;
+    }
+    // Code in a quote is code too (its lines are `quote` for the caller).
+    if (lineLeaf === Fence || lineLeaf === Indented) {
       // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
-      if (spans.length > 0 && spans[spans.length - 1] === offset - 1 && kinds[i - 1] === 'code') spans[spans.length - 1] = offset + length;
+      if (spans.length > 0 && spans[spans.length - 1] === offset - 1) spans[spans.length - 1] = offset + length;
       else spans.push(offset, offset + length);
     }
     offset += length + 1;
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { lines, kinds, spans, html: htmlCodeElements(text, spans) };
+  return { lines, kinds, htmlBlock: blocks.htmlBlock, spans, html: htmlCodeElements(text, spans) };
 }
 
 /**
@@ -357,12 +195,15 @@ class BacktickRuns {
 }
 
 /**
- * Code spans in `text[start, end)`: a run of n backticks opens one and the
- * next run of exactly n closes it; an unmatched run is literal. One pass
- * lists the runs, one backward pass links each to the next run of its
- * length, one forward pass pairs them: linear however many runs stay
- * unmatched, and paragraphs are asked for in order, so `ticks` reads each
- * part of the text once.
+ * Code spans in `text[start, end)`, the inline content of one block
+ * (CommonMark §6.1): a run of n backticks opens one and the next run of
+ * exactly n closes it; an unmatched run is literal. A backslash before a
+ * run outside a span escapes its first backtick (§2.4), so the rest of the
+ * run, one shorter, is the opener; inside a span a backslash is literal, so
+ * a closer counts whole. One pass lists the runs, one backward pass links
+ * each opener to the next run of its length, one forward pass pairs them:
+ * linear however many runs stay unmatched, and blocks are asked for in
+ * order, so `ticks` reads each part of the text once.
  */
 function codeSpans(text: string, start: number, end: number, ranges: number[], ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
@@ -380,18 +221,23 @@ function codeSpans(text: string, start: number, end: number, ranges: number[], t
   }
   if (count < 2) return;
   const { at, length } = ticks;
-  const nextSame = new Int32Array(count);
+  // Per run: the first run after it of its opener's length (its own, or one less when escaped), or -1.
+  const closerOf = new Int32Array(count);
+  // Per run: 1 when a backslash escapes its first backtick (read where it opens: no span holds that backslash).
+  const escaped = new Uint8Array(count);
   const lastByLength = new Map<number, number>();
   for (let i = count - 1; i >= 0; i--) {
     const n = length[i] ?? 0;
-    nextSame[i] = lastByLength.get(n) ?? -1;
+    const escapedRun = isEscaped(text, at[i] ?? 0) ? 1 : 0;
+    escaped[i] = escapedRun;
+    closerOf[i] = lastByLength.get(n - escapedRun) ?? -1;
     lastByLength.set(n, i);
   }
   let cursor = start;
   for (let i = 0; i < count; i++) {
-    const from = at[i] ?? 0;
-    const closer = nextSame[i] ?? -1;
-    if (from < cursor || closer === -1 || isEscaped(text, from)) continue;
+    const from = (at[i] ?? 0) + (escaped[i] ?? 0);
+    const closer = closerOf[i] ?? -1;
+    if (from < cursor || closer === -1) continue;
     cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
     ranges.push(from, cursor);
   }
