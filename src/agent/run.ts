@@ -10,13 +10,13 @@
  */
 import { IDEMPOTENCY_LABEL, type CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
-import type { ChatInputPart } from '../coder/schemas.js';
 import { CommentWriter } from '../github/comment-writer.js';
 import { commentRefOf, type ReactionTarget, type Thread, type ThreadComment } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { followRun, initialView, progressBody } from './follow-run.js';
 import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
-import { hasChat, readRequestTag, renderRequestTag } from './marker.js';
+import { hasChat } from './marker.js';
+import { findRequestMessage, withRequestTag } from './request-message.js';
 import { decideRun, type RunDecision } from './decide-run.js';
 import { cancelledBeforeChat, cannotWrite, endedBeforeChat, isWriteDenied } from './run-early-exits.js';
 import { renderError } from './render.js';
@@ -288,25 +288,6 @@ async function stopOwnChat(coder: CoderClient, ownId: string, keptId: string, de
     .catch((err: unknown) => {
       deps.logger.warn(`Could not stop and archive chat ${ownId}, which this request started beside ${keptId}: ${describeFailure(err, deps.secrets).title}`);
     });
-}
-
-/** The request tag as a text part of its own, after the input (see marker.ts). */
-function withRequestTag(parts: ChatInputPart[], key: string | undefined): ChatInputPart[] {
-  return key === undefined ? parts : [...parts, { type: 'text', text: renderRequestTag(key) }];
-}
-
-/**
- * Where the chat holds the message this request sent (tagged with its key),
- * sent or still queued: the follow point a resumed run picks up from.
- */
-async function findRequestMessage(coder: CoderClient, chatId: string, key: string, signal?: AbortSignal): Promise<Pick<StartedRun, 'afterId' | 'userMessageId' | 'queuedId'> | undefined> {
-  const { messages, queued } = await coder.getMessagesAfter(chatId, 0, signal);
-  const tagged = (content: ReadonlyArray<{ type: string; text?: string | undefined }> | null | undefined) => (content ?? []).some((p) => p.type === 'text' && readRequestTag(p.text) === key);
-  const message = messages.find((m) => m.role === 'user' && tagged(m.content));
-  if (message) return { afterId: message.id, userMessageId: message.id };
-  const waiting = queued.find((q) => tagged(q.content));
-  if (waiting) return { afterId: messages.at(-1)?.id ?? 0, queuedId: waiting.id };
-  return undefined;
 }
 
 /**

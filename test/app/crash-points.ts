@@ -46,6 +46,21 @@
  *    beside one left "working".
  * 13. A repository whose .github/coder-agent.yml pins a workspace the
  *    operator has not allowed: the refusal. → Posted once, no chat.
+ *
+ * A failed CI run relayed to the agent's chat (ci-feedback.ts): the notice
+ * in the pull request says "sending…" (state running) until the chat has
+ * the follow-up, tagged with the run's key. Each ends with one notice
+ * saying it was sent and one CI follow-up in the chat (each with GitHub's
+ * clock 120 s ahead and behind):
+ * 14. GitHub created the notice; nothing was sent.
+ *    → The resumed job finds its notice still "sending", reads the chat,
+ *      finds no tagged message, sends once and edits that notice.
+ * 15. Coder took the follow-up; the notice still says "sending".
+ *    → The chat holds the tagged message: not sent again; the notice is
+ *      edited to say it was sent.
+ * 16. The notice says it was sent; the job is not marked done.
+ *    → The notice is final: nothing read, sent or posted (the job ends
+ *      skipped, "already sent").
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -57,9 +72,11 @@ import type { WorkerConfig } from '../../src/app/worker-protocol.js';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { clockSkew } from '../fakes/fake-github-data.js';
+import { FAILED_PR, seedFailedRun } from '../helpers/failed-run.js';
 import { waitFor } from '../helpers/wait.js';
 import { appSettings, BOT, CODER_TOKEN, commentDelivery, INSTALLATION, OWNER, REPO } from './harness.js';
-import { readMarker, type MarkerState } from '../../src/agent/marker.js';
+import { ciRunKey } from '../../src/agent/ci-feedback.js';
+import { readMarker, renderRequestTag, type MarkerState } from '../../src/agent/marker.js';
 import { threadLabels } from '../../src/agent/thread-label.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/crash-point-worker.mjs', import.meta.url));
@@ -69,6 +86,13 @@ export interface CrashPoint {
   method: string;
   /** Crash only on the call whose arguments (as JSON) contain this. */
   argsInclude?: string;
+}
+
+/** A delivery as the webhook thread queues it. */
+interface QueuedEvent {
+  event: string;
+  payload: Record<string, unknown>;
+  dedupeKey: string;
 }
 
 /**
@@ -209,11 +233,10 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
      * Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes
      * (the job ends `ends`). `arm.first` runs before the first life, `arm.between` after it died.
      */
-    async function crashAndResume(text: string, crash: CrashPoint, ends: 'done' | 'failed' = 'done', arm: { first?: () => void; between?: () => void } = {}): Promise<string> {
+    async function crashAndResume(request: string | QueuedEvent, crash: CrashPoint, ends: 'done' | 'failed' = 'done', arm: { first?: () => void; between?: () => void } = {}): Promise<string> {
       const deliveryId = randomUUID();
-      const payload = commentDelivery(github, text);
-      const comment = (payload as { comment: { id: number } }).comment;
-      await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
+      const { event, payload, dedupeKey } = typeof request === 'string' ? commentEvent(request) : request;
+      await store.enqueue({ deliveryId, dedupeKey, event, installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
       arm.first?.();
       const first = live(config(), crash);
       lives.push(first);
@@ -226,6 +249,13 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       await waitFor(async () => (await store.get(deliveryId))?.state === ends, 20_000);
       second.kill();
       return deliveryId;
+    }
+
+    /** An `/agent …` comment in issue #1, queued as the webhook thread would. */
+    function commentEvent(text: string): QueuedEvent {
+      const payload = commentDelivery(github, text);
+      const comment = (payload as { comment: { id: number } }).comment;
+      return { event: 'issue_comment', payload, dedupeKey: `issue_comment:created:${comment.id}` };
     }
 
     function expectOneAnswer(deliveryId: string, prompt: string): void {
@@ -318,6 +348,35 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
           expect(botComments()).toHaveLength(c.threadChat ? 2 : 1);
           expect(coder.chats.size).toBe(chatsBefore + c.chatsCreated);
           expect(coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/interrupt'))).toHaveLength(c.interrupts);
+        }, 60_000);
+      }
+    }
+
+    // CI feedback (ci-feedback.ts): the notice says "sending…" until the chat has the follow-up, which carries the run's
+    // tag; each case with GitHub's clock well ahead and well behind the App's (nothing here reads a time).
+    const ciCases: Array<[string, CrashPoint, 'done' | 'failed']> = [
+      ['14. a failed CI run, after GitHub created the notice and before the follow-up was sent', { target: 'github', method: 'createComment' }, 'done'],
+      ['15. a failed CI run, after Coder took the follow-up and before the notice said so', { target: 'coder', method: 'sendMessage' }, 'done'],
+      // The relay was complete: the resumed job finds the notice final and ends skipped ("already sent"), which the store records as failed.
+      ['16. a failed CI run, after the notice said it was sent and before the job was marked done', { target: 'github', method: 'updateComment', argsInclude: 'state=done' }, 'failed'],
+    ];
+    for (const [name, crash, ends] of ciCases) {
+      for (const skew of [120_000, -120_000]) {
+        it(`${name} (GitHub's clock ${skew > 0 ? 'ahead' : 'behind'} by 120 s): one notice, one CI follow-up`, async () => {
+          clockSkew.ms = skew;
+          const failed = seedFailedRun(coder, github, OWNER, REPO, { installationId: INSTALLATION });
+          const run = failed.payload['workflow_run'] as { id: number; run_attempt: number };
+          await crashAndResume({ event: 'workflow_run', payload: failed.payload, dedupeKey: `workflow_run:${OWNER}/${REPO}:${run.id}.${run.run_attempt}` }, crash, ends);
+          const notices = github.comments(OWNER, REPO, FAILED_PR).filter((c) => c.user.login === BOT);
+          expect(notices).toHaveLength(1);
+          expect(readMarker(notices[0]?.body)).toEqual({ chatId: failed.chatId, state: 'done', ciRun: `${run.id}.${run.run_attempt}` });
+          expect(notices[0]?.body).toContain('were sent');
+          const tag = renderRequestTag(ciRunKey({ id: run.id, attempt: run.run_attempt }));
+          const chat = coder.chat(failed.chatId);
+          const followUps = [...chat.messages, ...chat.queued].filter((m) => m.content.some((p) => p['type'] === 'text' && p['text'] === tag));
+          expect(followUps).toHaveLength(1);
+          expect(JSON.stringify(followUps[0]?.content)).toContain('FAIL src/csv.test.ts');
+          expect(coder.chats.size).toBe(1);
         }, 60_000);
       }
     }
