@@ -227,9 +227,10 @@ async function runCommand(s: CliSettings, io: CliIo, run: Run, client: CoderClie
     case 'archive':
     case 'unarchive': {
       const id = s.args[0] ?? '';
-      await client.setArchived(id, s.command === 'archive', { signal });
-      if (s.json) out({ chat_id: id, archived: s.command === 'archive' });
-      else io.stdout.write(`${s.command === 'archive' ? 'Archived' : 'Unarchived'} ${id}.\n`);
+      const { interrupted } = await client.setArchived(id, s.command === 'archive', { signal });
+      // Archiving a busy chat stops its agent first (Coder refuses to archive a working chat): say so.
+      if (s.json) out({ chat_id: id, archived: s.command === 'archive', interrupted });
+      else io.stdout.write(`${interrupted ? 'Interrupted and archived' : s.command === 'archive' ? 'Archived' : 'Unarchived'} ${id}.\n`);
       return EXIT.ok;
     }
     case 'upload': {

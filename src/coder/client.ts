@@ -335,19 +335,21 @@ export class CoderClient {
    * the seed's POST routes where PATCH is not routed. Current servers refuse
    * to archive an active chat (409); with `interruptIfActive` (the default)
    * the chat is interrupted first, then archived once it is idle.
+   * Resolves to `{ interrupted: true }` when it had to interrupt the agent
+   * (so a caller can say so); throws CoderError when Coder still refuses.
    */
-  async setArchived(chatId: string, archived: boolean, opts: { signal?: AbortSignal; interruptIfActive?: boolean; settleMs?: number } = {}): Promise<void> {
+  async setArchived(chatId: string, archived: boolean, opts: { signal?: AbortSignal; interruptIfActive?: boolean; settleMs?: number } = {}): Promise<{ interrupted: boolean }> {
     const { signal } = opts;
     const path = `/${enc(chatId)}`;
     const patch = async () => expectEmptyOrJson('PATCH', path, await this.chatsRaw({ method: 'PATCH', path, json: { archived }, idempotent: true, signal }));
     try {
       await patch();
-      return;
+      return { interrupted: false };
     } catch (err) {
       if (isRouteMissing(err) || (err instanceof CoderError && err.status === 405)) {
         const post = `/${enc(chatId)}/${archived ? 'archive' : 'unarchive'}`;
         expectEmptyOrJson('POST', post, await this.chatsRaw({ method: 'POST', path: post, idempotent: true, signal }));
-        return;
+        return { interrupted: false };
       }
       if (!(archived && err instanceof CoderError && err.status === 409 && opts.interruptIfActive !== false)) throw err;
     }
@@ -376,6 +378,7 @@ export class CoderClient {
       }
       throw err;
     }
+    return { interrupted: true };
   }
 
   /**

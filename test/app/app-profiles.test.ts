@@ -68,8 +68,9 @@ describe('the App against a v2.38 server', () => {
     expect(written.some((w) => w.includes('Waiting for capacity'))).toBe(true);
   }, 25_000);
 
-  // The old rule believed the previous turn's `waiting` after 2 s and posted "finished without writing an answer".
-  it.each([3000, 7000])('a follow-up whose status changes after %i ms gets its own answer', async (delay) => {
+  // A follow-up no worker takes up for a while: `running` all along, with no output. (The old rule
+  // believed a final status after 2 s; the stale-status case itself: test/coder/follow.test.ts.)
+  it.each([3000, 7000])('a follow-up that a worker takes up only after %i ms gets its own answer', async (delay) => {
     const { app, github, coder } = await launch('v2.38', { agent: ({ turnIndex }) => answer(turnIndex === 0 ? 'first answer' : 'second answer') });
     await deliver(app, 'issue_comment', commentDelivery(github, '/agent first'));
     await waitFor(() => done(github).length === 1, 15_000);

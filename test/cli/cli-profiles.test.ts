@@ -155,11 +155,37 @@ describe.each(PROFILE_NAMES)('coder-agent against a %s server', (name) => {
     const created = await cli(['chat', '--no-wait', 'x']);
     const chatId = [...fake!.chats.keys()][0]!;
     expect(created.code).toBe(0);
-    await waitFor(() => fake!.chat(chatId).status === 'running');
+    await waitFor(() => fake!.chat(chatId).turn?.started === true && fake!.chat(chatId).status === 'running');
     const r = await cli(['archive', chatId]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fake!.chat(chatId).chat.archived).toBe(true);
+    // Only v2.38 refuses to archive a working chat, so only there is the agent interrupted first; the message says so.
+    const interrupted = fake!.requests.some((q) => q.method === 'POST' && q.path.endsWith(`/${chatId}/interrupt`));
+    expect(interrupted).toBe(name === 'v2.38');
+    expect(r.stdout).toBe(`${interrupted ? 'Interrupted and archived' : 'Archived'} ${chatId}.\n`);
+  });
+
+  // Coder shows a new chat busy from its creation (`pending` before v2.37, `running` since) however
+  // long a worker takes to start its turn; the old follower ended such a chat with "finished without
+  // writing an answer" when the fake (wrongly) showed it `waiting`.
+  it('chat: a new chat whose turn starts only after 7 s prints the real answer, exit 0', async () => {
+    await start(name, { turnStartDelayMs: 7000, agent: () => answer('The real answer.') });
+    const began = Date.now();
+    const r = await cli(['chat', 'hello']);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(7000);
+    expect(r.stderr).not.toContain('without writing an answer');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('The real answer.\n');
+  }, 20_000);
+
+  it('archive --json of a chat that is idle says it did not interrupt', async () => {
+    await start(name);
+    await cli(['chat', 'x']);
+    const chatId = [...fake!.chats.keys()][0]!;
+    const r = await cli(['archive', '--json', chatId]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ chat_id: chatId, archived: true, interrupted: false });
   });
 });
 
@@ -241,8 +267,9 @@ describe('coder-agent against a v2.38 server', () => {
     expect(r.stderr).toContain('Coder Agents are switched off on this deployment');
   });
 
-  // The old rule believed the previous turn's `waiting` after 2 s: exit 0, "finished without writing an answer".
-  it.each([3000, 7000])('send: a follow-up whose status changes after %i ms prints its own answer', async (delay) => {
+  // A follow-up no worker takes up for a while: `running` (v2.38) all along, with no output. (The old
+  // rule believed a final status after 2 s; the stale-status case itself: follow.test.ts.)
+  it.each([3000, 7000])('send: a follow-up that a worker takes up only after %i ms prints its own answer', async (delay) => {
     await start('v2.38', { agent: ({ turnIndex }) => answer(turnIndex === 0 ? 'first answer' : 'second answer') });
     await cli(['chat', 'one']);
     const chatId = [...fake!.chats.keys()][0]!;

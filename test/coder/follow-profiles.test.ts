@@ -41,7 +41,7 @@ async function run(client: CoderClient, prompt: string, extra: Partial<FollowOpt
 const answer = (text: string): AgentStep[] => [{ status: 'running' }, { text: text.slice(0, 5) }, { text: text.slice(5) }, { persist: true }, { status: 'waiting' }];
 
 describe.each(PROFILE_NAMES)('followChat against a %s server', (name) => {
-  it('follows a new chat to its answer, and a follow-up whose status changes late', async () => {
+  it('follows a new chat to its answer, and a follow-up a worker takes up late', async () => {
     const { fake, client } = await setup(name, { agent: ({ turnIndex }) => answer(turnIndex === 0 ? 'first answer' : 'second answer') });
     const { chat, outcome } = await run(client, 'one');
     expect(outcome.status).toBe('completed');
@@ -151,8 +151,9 @@ describe('followChat against a v2.38 server', () => {
     expect(outcome.structuredOutput).toEqual({ verdict: 'flaky', confidence: 0.9 });
   });
 
-  // The old rule believed a final status after 2 s; a server may take longer to take up a follow-up.
-  it.each([3000, 7000])('a follow-up whose status changes after %i ms is followed to its own answer', async (delay) => {
+  // The old rule believed a final status after 2 s; a server may take longer to take up a follow-up
+  // (it shows `running` meanwhile; the stale-status case itself: follow.test.ts).
+  it.each([3000, 7000])('a follow-up that a worker takes up only after %i ms is followed to its own answer', async (delay) => {
     const { fake, client } = await setup('v2.38', { agent: ({ turnIndex }) => answer(turnIndex === 0 ? 'first answer' : 'second answer') });
     const { chat } = await run(client, 'one');
     fake.options.turnStartDelayMs = delay;

@@ -114,15 +114,21 @@ describe('followChat', () => {
     expect(fake.requests.some((r) => r.path.endsWith('/messages') && r.method === 'GET')).toBe(true);
   });
 
-  it('does not take the stale "waiting" of the previous turn as the end of a follow-up', async () => {
-    const { fake, client } = await setup({ turnStartDelayMs: 80, agent: ({ turnIndex }) => answerSteps(turnIndex === 0 ? 'first answer' : 'second answer') });
+  // Coder sets the busy status with the message, so no release shows a follow-up the previous
+  // turn's `waiting`. The follower still must not believe a final status it has no proof for (a
+  // status read that lags the send): here the fake is made to show the stale `waiting` until the
+  // turn starts, on purpose.
+  it('does not take a stale "waiting" (the previous turn\'s) as the end of a follow-up', async () => {
+    const { fake, client } = await setup({ turnStartDelayMs: 300, agent: ({ turnIndex }) => answerSteps(turnIndex === 0 ? 'first answer' : 'second answer') });
     const { chat, outcome: first } = await createAndFollow(client, 'one');
     expect(first.result).toBe('first answer');
     const sent = await client.sendMessage(chat.id, { content: [{ type: 'text', text: 'two' }] });
     expect(sent.queued).toBe(false);
-    const snapshotStatus = fake.chats.get(chat.id)?.chat.status;
-    expect(snapshotStatus).toBe('waiting');
-    const outcome = await followChat(client, { chatId: chat.id, afterId: sent.message!.id, userMessageId: sent.message!.id, ...tuning });
+    expect(fake.chat(chat.id).status).toBe('pending');
+    fake.chat(chat.id).chat.status = 'waiting'; // the stale read, without an event
+    const progress: FollowProgress[] = [];
+    const outcome = await followChat(client, { chatId: chat.id, afterId: sent.message!.id, userMessageId: sent.message!.id, ...tuning, onProgress: (p) => progress.push(p) });
+    expect(progress.find((p) => p.kind === 'status')).toEqual({ kind: 'status', status: 'waiting' });
     expect(outcome.result).toBe('second answer');
   });
 

@@ -115,12 +115,18 @@ describe('fake v2.38: stream order as applyDBSnapshot writes it', () => {
 });
 
 describe('fake v2.38: queued_for_capacity (chatd ChatQueuedForCapacity)', () => {
-  it('is never true on a chat whose status is not `running`, even while a turn waits to start', async () => {
+  // chatstate SendMessage stores the message and sets `running` in one transaction: the previous
+  // turn's `waiting` is never shown after the send. The flag needs every agent slot busy.
+  it('is never true on an idle chat, nor on a `running` one waiting for a worker while slots are free', async () => {
     await start({ turnStartDelayMs: 2000 });
     const chat = fake().createChatDirect({ messages: [{ role: 'user', text: 'hi' }, { role: 'assistant', text: 'hello' }] });
+    const idle = await api('GET', `/api/v2/chats/${chat.id}`);
+    expect(idle.json.status).toBe('waiting');
+    expect(idle.json.queued_for_capacity).toBeUndefined();
     await api('POST', `/api/v2/chats/${chat.id}/messages`, { content: [{ type: 'text', text: 'again' }] });
     const r = await api('GET', `/api/v2/chats/${chat.id}`);
-    expect(r.json.status).toBe('waiting');
+    expect(r.json.status).toBe('running');
+    expect(fake().chat(chat.id).turn?.started).toBe(false);
     expect(r.json.queued_for_capacity).toBeUndefined();
   });
 

@@ -190,7 +190,8 @@ describe('FakeCoder chats and streams', () => {
     const created = await api(fake, 'POST', P, { ...text('hello world'), labels: { team: 'web' } });
     expect(created.status).toBe(201);
     const chat = created.json;
-    expect(chat).toMatchObject({ title: 'hello world', status: 'waiting', last_error: null, archived: false, labels: { team: 'web' } });
+    // chatd (before v2.37) inserts a new chat as `pending`; the API shows it as is until a worker takes it.
+    expect(chat).toMatchObject({ title: 'hello world', status: 'pending', last_error: null, archived: false, labels: { team: 'web' } });
     expect(chat.last_model_config_id).toBe(fake.defaultModelConfigId);
     expect(chat.root_chat_id).toBe(chat.id);
     expect('workspace_id' in chat).toBe(false);
@@ -198,7 +199,7 @@ describe('FakeCoder chats and streams', () => {
 
     const stream = await StreamRecorder.open(fake.streamUrl(chat.id as string));
     await stream.until(turnFinished);
-    expect(stream.statuses()).toEqual(['waiting', 'pending', 'running', 'waiting']);
+    expect(stream.statuses()).toEqual(['pending', 'running', 'waiting']);
     const deltas = stream.events.filter((e) => e.type === 'message_part').map((e) => e.message_part as Json);
     expect(deltas).toHaveLength(3);
     expect(deltas.map((d) => (d.part as Json).text).join('')).toBe('Echo: hello world');
@@ -235,19 +236,23 @@ describe('FakeCoder chats and streams', () => {
     await stream.until((r) => r.events.some((e) => e.type === 'action_required'));
   });
 
-  it('keeps the stale waiting status in the snapshot until the delayed turn starts', async () => {
+  // chatd SendMessage (before v2.37) stores the message and sets `pending` in one transaction: the
+  // previous turn's `waiting` is never shown after the send, however late a worker takes the chat.
+  it('shows `pending` from the send until the delayed turn starts, never the previous `waiting`', async () => {
     const fake = await start({ turnStartDelayMs: 250 });
     const chat = fake.createChatDirect({ messages: [{ role: 'user', text: 'a' }, { role: 'assistant', text: 'b' }] });
+    expect((await api(fake, 'GET', `${P}/${chat.id}`)).json.status).toBe('waiting');
     const sent = await api(fake, 'POST', `${P}/${chat.id}/messages`, text('again'));
     expect(sent.json).toMatchObject({ queued: false, message: { role: 'user', content: [{ type: 'text', text: 'again' }] } });
     const userId = (sent.json.message as Json).id as number;
-    expect((await api(fake, 'GET', `${P}/${chat.id}`)).json.status).toBe('waiting');
+    expect((await api(fake, 'GET', `${P}/${chat.id}`)).json.status).toBe('pending');
 
     const stream = await StreamRecorder.open(fake.streamUrl(chat.id));
     await stream.until((r) => r.messages().some((m) => m.id === userId));
-    expect(stream.statuses()[0]).toBe('waiting');
+    expect(stream.statuses()).toEqual(['pending']);
+    expect(fake.chat(chat.id).turn?.started).toBe(false);
     await stream.until(turnFinished);
-    expect(stream.statuses()).toEqual(['waiting', 'pending', 'running', 'waiting']);
+    expect(stream.statuses()).toEqual(['pending', 'running', 'waiting']);
     expect(textOf(stream.messages().at(-1) as Json)).toBe('Echo: again');
   });
 

@@ -85,6 +85,8 @@ export class TurnRunner {
   private readonly queuedModels = new Map<number, string>();
   /** >0 while a multi-step transition runs: waiters must not see its middle. */
   private transitionDepth = 0;
+  /** Set at shutdown: work deferred to a later tick is dropped. */
+  private stopped = false;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -171,6 +173,9 @@ export class TurnRunner {
    *   at once, as a send that replaces the turn must). A chat in
    *   `requires_action` gets a cancelled result for its tool call and runs
    *   again (chatstate Interrupt: "return to running").
+   *   A `running` chat no worker has taken yet (a turn not started) has
+   *   no runner to finish the interrupt: it goes to `waiting` at once
+   *   (chatstate TestInterruptUnownedRunningChat).
    * - legacy: InterruptChat sets `waiting` at once; the cancelled worker then
    *   persists the interrupted step and releases the chat (`waiting` again).
    */
@@ -195,7 +200,13 @@ export class TurnRunner {
         this.release(chat, turn);
       }
       if (chat.chat.status !== 'waiting' || (turn?.started && !this.current)) this.setStatus(chat, 'waiting');
-      if (deliverQueued) this.deliverNextQueued(chat);
+      if (!deliverQueued) return;
+      if (this.current) return this.deliverNextQueued(chat);
+      // Older servers: the cancelled worker takes up the queue when it releases the chat, after
+      // InterruptChat has answered with the chat `waiting`.
+      setImmediate(() => {
+        if (!this.stopped && !chat.turn) this.transition(() => this.deliverNextQueued(chat));
+      });
     });
   }
 
@@ -227,6 +238,7 @@ export class TurnRunner {
 
   /** Cancels every turn without emitting anything (shutdown). */
   cancelAll(chats: Iterable<FakeChat>): void {
+    this.stopped = true;
     for (const chat of chats) {
       if (chat.turn) {
         chat.turn.cancel();
@@ -244,8 +256,14 @@ export class TurnRunner {
     const turn = new Turn(userMessage, chat.turnCount++);
     chat.turn = turn;
     this.busyChats += 1;
-    // A capped deployment with no free slot: the chat is `running` at once, with no worker until a slot frees.
-    if (this.current && this.options.agentSlotsFull && this.options.turnStartDelayMs > 0) this.setStatus(chat, 'running');
+    // Coder writes the busy status in the transaction that stores the user message, so no client
+    // sees the chat idle between the send and the turn's start (however long a worker takes):
+    // - current (chatstate CreateChat / SendMessage): `running`, with no worker until one takes it
+    //   (and, with every agent slot busy, `queued_for_capacity` over REST);
+    // - legacy (chatd CreateChat / SendMessage): `pending`, which the API shows as is, until a
+    //   worker acquires the chat (the agent's `running` step plays that).
+    const busy = this.current ? 'running' : 'pending';
+    if (chat.chat.status !== busy) this.setStatus(chat, busy);
     turn.startAfter(this.options.turnStartDelayMs, () => {
       this.run(chat, turn).catch((error: unknown) => this.fail(chat, turn, error));
     });
@@ -265,10 +283,10 @@ export class TurnRunner {
       // Current servers have no `pending`: a worker takes the chat and runs generation attempt 1.
       chat.generationAttempt = 1;
       chat.partSeq = 0;
-      // Coder sends a status only when it changed: a chat that waited for a slot stays `running`.
+      // Coder sends a status only when it changed: the chat has been `running` since the send.
       if (chat.chat.status === 'running') this.changed();
       else this.setStatus(chat, 'running');
-    } else {
+    } else if (chat.chat.status !== 'pending') {
       this.setStatus(chat, 'pending');
     }
     const steps = this.options.agent({

@@ -80,7 +80,12 @@ export interface FakeCoderOptions {
   agentSlotsFull?: boolean;
   /** Current servers: how long an interrupted chat stays `interrupting` before its partial answer is persisted and it is `waiting`. */
   interruptSettleMs?: number;
-  /** Delay between accepting a user message and the turn starting; the chat keeps its previous status meanwhile. */
+  /**
+   * Delay between accepting a user message and the turn starting (no worker
+   * has taken the chat yet). Meanwhile the chat shows the busy status its
+   * release writes with the message: `running` (current) or `pending`
+   * (legacy). No release shows the previous turn's final status.
+   */
   turnStartDelayMs?: number;
   organizations?: Organization[];
   modelConfigs?: ModelConfig[];
