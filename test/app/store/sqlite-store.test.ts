@@ -67,6 +67,8 @@ describe('durability', () => {
     const file = join(dir, 'jobs.db');
     const store = open(file);
     for (const n of [1, 2, 3]) await store.enqueue(job(n));
+    // Any write of the store's own copies the recorded deliveries from the inbox into `jobs`.
+    await store.releaseAll('nobody');
     const raw = new Database(file);
     raw.prepare(`UPDATE jobs SET run = '{"chatId":', state = 'following' WHERE delivery_id = 'd1'`).run();
     raw.prepare(`UPDATE jobs SET payload = 'not json' WHERE delivery_id = 'd2'`).run();
@@ -77,6 +79,32 @@ describe('durability', () => {
       ['d2', null, 'not json'],
       ['d3', null, job(3).payload],
     ]);
+  });
+
+  it("records deliveries in an inbox of their own while the job database's write lock is held, and claim takes each once", async () => {
+    const file = join(dir, 'jobs.db');
+    const store = open(file);
+    const worker = open(file);
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      await expect(store.enqueue(job(1))).resolves.toEqual({ inserted: true, deliveryId: 'd1' });
+      await expect(store.enqueue(job(1, { deliveryId: 'again' }))).resolves.toEqual({ inserted: false, deliveryId: 'd1' });
+      expect((await worker.get('d1'))?.state).toBe('queued');
+      expect((await worker.counts()).queued).toBe(1);
+    } finally {
+      other.prepare('COMMIT').run();
+      other.close();
+    }
+    expect(ids(await worker.claim('w1', 10, 500, 1_000))).toEqual(['d1']);
+    expect(await store.claim('w2', 10, 500, 1_000)).toEqual([]);
+    expect((await store.counts()).queued).toBe(1);
+    // Once copied and pruned from jobs, a redelivery is still known by the inbox; the job itself is gone.
+    await worker.finish('d1', 'done', null);
+    await expect(worker.prune(Number.MAX_SAFE_INTEGER)).resolves.toBe(1);
+    expect(await store.get('d1')).toBeUndefined();
+    await expect(store.enqueue(job(2))).resolves.toEqual({ inserted: true, deliveryId: 'd2' });
+    expect(ids(await worker.claim('w1', 10, 500, 1_000))).toEqual(['d2']);
   });
 
   it('works in memory', async () => {
