@@ -172,7 +172,8 @@ export interface FakesChild {
 
 /** Starts the fake GitHub and fake Coder in their own process, at a lower priority (app-fakes-process.ts). */
 export async function startFakes(script: string): Promise<FakesChild> {
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // A session of its own (detached), so that its lower priority also holds against the App's session (app-fakes-process.ts).
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
   const output = captureTail(child);
   const ask = <T extends FakesMessage['type']>(command: FakesCommand, answer: T, timeoutMs: number) => {
     const reply = nextMessage(child, (m) => ((m as FakesMessage).type === answer ? (m as Extract<FakesMessage, { type: T }>) : undefined), timeoutMs, `the fakes (${command.type})`, output);
