@@ -67,22 +67,17 @@ function planLoad(github: FakeGitHub, spec: LoadSpec): Array<{ repo: BenchRepo; 
 }
 
 /**
- * Niceness 10 for this process, and for its scheduling group: the bench
- * starts it in a session of its own (detached), and Linux's autogroups
- * share the CPU between sessions before niceness counts inside each, so
- * the niceness alone would only rank the fakes against the App's own
- * session. Either may be refused; then the fakes run at the bench's priority.
+ * Niceness 10 for this process (refused: the fakes run at the bench's
+ * priority). The bench also starts it in a session of its own (detached):
+ * where Linux groups the CPU by session (autogroups), that gives the fakes
+ * their own share, as a remote service has its own machine, instead of a
+ * part of the share of the session the App and the sender run in.
  */
 function lowerPriority(): void {
   try {
     setPriority(0, FAKES_NICENESS);
   } catch {
     // not allowed here
-  }
-  try {
-    writeFileSync('/proc/self/autogroup', String(FAKES_NICENESS));
-  } catch {
-    // no autogroups (not Linux, or CONFIG_SCHED_AUTOGROUP off)
   }
 }
 

@@ -172,7 +172,7 @@ export interface FakesChild {
 
 /** Starts the fake GitHub and fake Coder in their own process, at a lower priority (app-fakes-process.ts). */
 export async function startFakes(script: string): Promise<FakesChild> {
-  // A session of its own (detached), so that its lower priority also holds against the App's session (app-fakes-process.ts).
+  // A session of its own (detached): its own CPU share where Linux groups by session (app-fakes-process.ts).
   const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
   const output = captureTail(child);
   const ask = <T extends FakesMessage['type']>(command: FakesCommand, answer: T, timeoutMs: number) => {
