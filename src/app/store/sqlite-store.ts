@@ -114,15 +114,8 @@ export const CLAIM_CANDIDATES_SQL = `
   ORDER BY received_at, delivery_id
   LIMIT @limit`;
 
-interface JobRow {
-  delivery_id: string;
-  dedupe_key: string;
-  event: string;
-  installation_id: number;
-  repository: string;
-  payload: string | null;
-  received_at: number;
-  thread_key: string | null;
+/** A row of `jobs`: what the inbox recorded (sqlite-inbox.ts), and the job's progress. */
+interface JobRow extends Omit<InboxRow, 'id' | 'recorded_at'> {
   state: JobState;
   attempts: number;
   run: string | null;
