@@ -57,6 +57,27 @@ const INPUTS: Record<string, string> = {
   'comments over lines ("<!-- a\\n-->") before the request': before('<!-- a\n-->b\n'),
   // Unclosed comments each cut short by a fence: every one searched to the end for "-->" (re-review: 46.7 s per MB).
   'unclosed comments cut by fences ("<!--\\n```\\n") after the request': fill('<!--\n```\n', '/agent x\n'),
+  // HTML blocks are read with the fences (issue 8, N1): fences inside comments, tags alone on lines, comments in <div>.
+  'comment blocks holding fences ("<!--\\n```\\n-->") before the request': before('<!--\n```\n-->\n'),
+  'tags alone on lines over fences ("<span>\\n```\\n\\n") after the request': fill('<span>\n```\n\n', '/agent x\n'),
+  'comments left open in <div> blocks ("<div>\\n<!--\\n\\n-->") before the request': before('<div>\n<!--\n\n-->\n\n'),
+  // Blocks are read with their containers (issue 8, list blocks): deep nesting, every container matched on every
+  // line, and fences on list items' continuation lines.
+  'nested list markers ("- - - …") on one line before the request': `${'- '.repeat((MB - 40) / 2)}a\n\n/agent go`,
+  'nested quote markers (">>>…") on one line before the request': `${'>'.repeat(MB - 40)} a\n\n/agent go`,
+  'list items 32 deep, then blank lines before the request': `${'- '.repeat(32)}a${'\n'.repeat(MB - 100)}/agent go`,
+  'quotes 32 deep on every line before the request': before(`${'> '.repeat(32)}a\n`),
+  'lines of 33 nested items (one past the depth limit) before the request': before(`${'- '.repeat(33)}a\n`),
+  'alternating indents under nested items before the request': before('- a\n  - b\n      c\n    ```\n  d\n\n'),
+  'fences on list items\' continuation lines ("- a\\n\\n  ```\\n```") before the request': before('- a\n\n  ```\n```\n'),
+  // Code spans are paired per block, an escaped backtick shortens its run, and attributes of tags are left out of the
+  // prompt (issue 8, review 8 P1-P3, P5): runs left open in block after block, escapes, indented continuation lines.
+  'unmatched runs across headings, breaks and items before the request': before('``\n***\n`a\n- ``b\n# c ```\n1. `d\n'),
+  'runs of every length, one block each, before the request': before(`${Array.from({ length: 64 }, (_v, i) => `- a${'`'.repeat(i + 1)}`).join('\n')}\n`),
+  'escaped runs ("\\``") in one paragraph before the request': before('\\``'),
+  'backslashes before every run ("\\\\…`") before the request': before(`${'\\'.repeat(31)}\`a`),
+  'alternating indented continuation lines before the request': before('a ```b\n    ```\n\t`c\n      ~~~`\n'),
+  'tags with many attributes after the request': fill('<a title="x" alt=y href="u" aria-label=\'z\'>b</a> ', '/agent x\n'),
 };
 
 /**

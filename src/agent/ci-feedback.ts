@@ -4,18 +4,28 @@
  * each failed job's log (8 KB in all) and a link to the run, and the pull
  * request's thread says so.
  *
- * Once per failing run: the notice in the thread carries the run id and
- * attempt in its marker, and is posted BEFORE the follow-up is sent, so a
- * redelivery (or a re-run of the relaying workflow) finds it and stops. A
- * send that then fails turns the notice into an error; it is never repeated.
+ * Once per failing run, with no step repeated or lost after a crash:
+ * 1. The notice (state `running`, "sending…") is posted first; its marker
+ *    carries the run id and attempt (`ci-run`).
+ * 2. The follow-up is sent, tagged with the run's key (`ci-run:<id>.<attempt>`,
+ *    request-message.ts), so the chat itself says whether it went out.
+ * 3. The notice is edited to say it was sent (state `done`), or why it
+ *    could not be (state `error`).
+ * A redelivery, a re-run of the relaying workflow or a job resumed after a
+ * crash finds the notice: `done` and `error` are final (an error is never
+ * retried: the person reads it and may re-run the workflow); `running` means
+ * an earlier attempt stopped between 1 and 3, so the chat is read for the
+ * tagged message and the follow-up is sent only when it is absent. The
+ * notice never says "sent" before the chat has the message.
  */
 import type { Chat } from '../coder/schemas.js';
 import { botChats } from './bot-chats.js';
-import type { Thread, WorkflowJob } from '../github/port.js';
+import { commentRefOf, type Thread, type WorkflowJob } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { fencedBlock } from './markdown.js';
-import { readMarker, renderMarker } from './marker.js';
+import { readMarker, renderMarker, type MarkerState } from './marker.js';
 import { redactSecrets } from './render.js';
+import { findRequestMessage, withRequestTag } from './request-message.js';
 import type { AgentDeps, RunResult } from './run-types.js';
 import { sanitizeUntrusted } from './sanitize.js';
 import { labelledThread } from './thread-label.js';
@@ -54,30 +64,47 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
   const chatUrl = deps.coder.chatUrl(chat.id);
 
   const comments = await deps.github.listThreadComments(thread);
-  const already = comments.some((c) => c.author.login.toLowerCase() === deps.botLogin.toLowerCase() && sameRun(readMarker(c.body)?.ciRun, run));
-  if (already) return { status: 'skipped', reason: `Run ${run.id} (attempt ${run.attempt}) was already sent to the agent.`, chatId: chat.id, chatUrl };
+  const notices = comments.filter((c) => c.author.login.toLowerCase() === deps.botLogin.toLowerCase() && sameRun(readMarker(c.body)?.ciRun, run));
+  const final = notices.map((c) => readMarker(c.body)?.state).find((state) => state !== 'running');
+  if (final === 'error') return { status: 'skipped', reason: `Run ${run.id} (attempt ${run.attempt}) could not be sent to the agent earlier; the notice says why, and it is not retried.`, chatId: chat.id, chatUrl };
+  if (final) return { status: 'skipped', reason: `Run ${run.id} (attempt ${run.attempt}) was already sent to the agent.`, chatId: chat.id, chatUrl };
 
-  const jobs = (await deps.github.listWorkflowRunJobs(owner, repo, run.id, MAX_JOBS)).filter((j) => j.conclusion === 'failure' || j.conclusion === 'timed_out');
-  const logs = await readLogTails(jobs, trigger, deps);
   const ciRun = `${run.id}.${run.attempt}`;
-  const notice = await deps.github.createComment(
-    thread,
-    `CI failed in [${escapeLink(run.name)} #${run.id}](${run.htmlUrl}) (${jobs.map((j) => `\`${flat(j.name)}\``).join(', ') || 'no job reported a failure'}). ` +
-      `The failed jobs and the end of their logs were sent to [the agent's chat](${chatUrl}) once; it will push a fix to this pull request.\n\n` +
-      renderMarker({ chatId: chat.id, state: 'running', ciRun }),
-  );
-  try {
-    await deps.coder.sendMessage(chat.id, { content: [{ type: 'text', text: followUpText(trigger, run, jobs, logs) }] }, deps.signal);
-  } catch (err) {
-    const failure = describeFailure(err, deps.secrets);
-    await deps.github.updateComment(
-      { owner, repo, id: notice.id, url: notice.url, kind: 'issue' },
-      `CI failed in [${escapeLink(run.name)} #${run.id}](${run.htmlUrl}), but the failure could not be sent to [the agent's chat](${chatUrl}): ${redactSecrets(failure.detail ?? failure.title, deps.secrets)}\n\n` +
-        renderMarker({ chatId: chat.id, state: 'error', ciRun }),
-    );
-    return { status: 'failed', reason: failure.detail ?? failure.title, chatId: chat.id, chatUrl, commentUrl: notice.url, errorKind: failure.kind };
+  const key = ciRunKey(run);
+  const jobs = (await deps.github.listWorkflowRunJobs(owner, repo, run.id, MAX_JOBS)).filter((j) => j.conclusion === 'failure' || j.conclusion === 'timed_out');
+  const says = (state: MarkerState, sentence: string) =>
+    `CI failed in [${escapeLink(run.name)} #${run.id}](${run.htmlUrl})${state === 'error' ? '' : ` (${jobs.map((j) => `\`${flat(j.name)}\``).join(', ') || 'no job reported a failure'})`}${sentence}\n\n` +
+    renderMarker({ chatId: chat.id, state, ciRun });
+  // An earlier attempt posted the notice and stopped before saying how the send ended: the chat tells whether it went out.
+  const pending = notices.at(-1);
+  const sent = pending ? await findRequestMessage(deps.coder, chat.id, key, deps.signal) : undefined;
+  const notice = pending
+    ? commentRefOf(thread, pending)
+    : await deps.github.createComment(thread, says('running', `. Sending the failed jobs and the end of their logs to [the agent's chat](${chatUrl})…`));
+  if (!sent) {
+    const logs = await readLogTails(jobs, trigger, deps);
+    try {
+      await deps.coder.sendMessage(chat.id, { content: withRequestTag([{ type: 'text', text: followUpText(trigger, run, jobs, logs) }], key) }, deps.signal);
+    } catch (err) {
+      // Shutting down (the App): the notice stays "sending…", and the resumed job reads the chat to learn whether it went out.
+      if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
+      const failure = describeFailure(err, deps.secrets);
+      await deps.github.updateComment(notice, says('error', `, but the failure could not be sent to [the agent's chat](${chatUrl}): ${redactSecrets(failure.detail ?? failure.title, deps.secrets)}`));
+      return { status: 'failed', reason: failure.detail ?? failure.title, chatId: chat.id, chatUrl, commentUrl: notice.url, errorKind: failure.kind };
+    }
   }
+  await deps.github.updateComment(notice, says('done', `. The failed jobs and the end of their logs were sent to [the agent's chat](${chatUrl}) once; it will push a fix to this pull request.`));
   return { status: 'started', chatId: chat.id, chatUrl, commentUrl: notice.url, chatCreated: false };
+}
+
+/**
+ * The key the follow-up for `run` is tagged with (request-message.ts): the
+ * run and attempt, not the delivery, so a redelivery under a new delivery id
+ * or a re-run of the relaying workflow recognises it too. Run ids are unique
+ * across a GitHub instance.
+ */
+export function ciRunKey(run: Pick<WorkflowRunDetails, 'id' | 'attempt'>): string {
+  return `ci-run:${run.id}.${run.attempt}`;
 }
 
 function sameRun(marked: string | undefined, run: WorkflowRunDetails): boolean {

@@ -47,8 +47,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // The cheap check first: most comments never name the bot, and they cost one search.
   if (!mentionsPhrase(text, trimmedPhrase)) return null;
   const marked = markInvisible(text);
-  const { lines, kinds, spans, html } = findCode(marked);
-  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds));
+  const { lines, kinds, htmlBlock, spans, html } = findCode(marked);
+  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlockLines(lines, htmlBlock));
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
   const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, comments]);
   const inSpan = rangeWalker(spans);
@@ -64,8 +64,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     const line = lines[index] ?? '';
     const lineStart = offset;
     offset += line.length + 1;
-    // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example.
-    if (kinds[index] !== 'prose') continue;
+    // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example. An HTML block of type 6
+    // or 7 (`<div>` up to a blank line) shows its text; one of types 1–5 shows none, or shows it as code.
+    if (kinds[index] !== 'prose' && kinds[index] !== 'html') continue;
     const phraseAt = firstShown(marked, lineStart, lineStart + line.length, comments, inComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || marked.charAt(phraseAt).toLowerCase() !== firstChar) continue;
@@ -144,6 +145,24 @@ function codeBlockStarts(lines: readonly string[], kinds: readonly LineKind[]): 
     offset += (lines[i] ?? '').length + 1;
   }
   return starts;
+}
+
+/**
+ * The lines of HTML blocks (CommonMark §4.6), quoted ones included, as
+ * sorted flat [start, end) offsets, consecutive lines as one range.
+ */
+function htmlBlockLines(lines: readonly string[], htmlBlock: Uint8Array): number[] {
+  const ranges: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const end = offset + (lines[i] ?? '').length;
+    if (htmlBlock[i] !== 0) {
+      if (ranges.length > 0 && ranges[ranges.length - 1] === offset - 1) ranges[ranges.length - 1] = end;
+      else ranges.push(offset, end);
+    }
+    offset = end + 1;
+  }
+  return ranges;
 }
 
 /**

@@ -31,7 +31,7 @@ export async function attachImages(trigger: Trigger, deps: GatherDeps): Promise<
   const fileIds: string[] = [];
   const notes: string[] = [];
   for (const url of findImageUrls(trigger.text)) {
-    const name = url.split('/').pop() ?? url;
+    const name = imageName(url);
     try {
       const asset = await deps.github.downloadAsset(url, MAX_IMAGE_BYTES, { repository: trigger.repository });
       const type = sniffImage(asset.bytes);
@@ -46,6 +46,23 @@ export async function attachImages(trigger: Trigger, deps: GatherDeps): Promise<
     }
   }
   return { fileIds, notes };
+}
+
+/**
+ * What a note or a log line calls an image: the last segment of its URL's
+ * path, or its host when the path has none. Never the userinfo, query or
+ * fragment, which can carry a password or a signed URL's token
+ * (docs/security.md, "No secret in what the bot echoes"); the raw URL's
+ * last `/`-part would hold them (`https://u:pw@host`, `shot.png?jwt=…`).
+ */
+function imageName(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname.split('/').filter(Boolean).pop() ?? parsed.host;
+  } catch {
+    // findImageUrls keeps only URLs that parse; should one not, it is named by nothing of its text.
+    return 'image';
+  }
 }
 
 /** Input for a new chat: the whole context. */

@@ -11,6 +11,7 @@
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
+import { BLOCK_NAMES } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 
 /**
@@ -18,17 +19,6 @@ import { nextOccurrence, rangeWalker } from './markdown.js';
  * instruction) or `<!` then a letter or `[CDATA[` (a declaration, CDATA).
  */
 const TAG_START = /<(?:(\/?)([A-Za-z][A-Za-z0-9-]*)|(\?)|!(\[CDATA\[|[A-Za-z]))/g;
-
-/**
- * CommonMark §4.6 type 6: at the start of a line, `<name` or `</name` with
- * one of these names opens an HTML block whatever follows on the line, so
- * the tag is raw HTML even when CommonMark's tag grammar rejects it
- * (`<div⏎/agent …>`: the browser reads the next line as attributes, or
- * drops a tag never closed). Review-sec finding 3.
- */
-const BLOCK_NAMES = new Set(
-  'address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul'.split(' '),
-);
 
 /** Characters that may stand before a block's `<` on its line: indentation, list item and quote markers. */
 const BEFORE_BLOCK = new Set([32, 9, 45, 42, 43, 46, 41, 62, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
@@ -57,6 +47,37 @@ const CLOSERS: Record<string, string> = { '?': '?>', '[CDATA[': ']]>' };
  * `>` or `/>`. Sticky, so it is only tried where a tag starts.
  */
 const OPEN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/y;
+
+/**
+ * One attribute of a tag `OPEN_TAG` matched, with the whitespace before it;
+ * group 1 is its name. Sticky: read attribute after attribute from the
+ * tag's name on, never from inside a quoted value.
+ */
+const ATTRIBUTE = /\s+([A-Za-z_:][A-Za-z0-9_.:-]*)(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?/y;
+
+/**
+ * Attributes whose values stay in the instruction: addresses, which the
+ * agent needs, as it gets a Markdown link's destination.
+ */
+const ADDRESS_ATTRIBUTES = new Set(['href', 'src']);
+
+/**
+ * Pushes onto `hidden` the attributes of the one-line tag `tag` (at
+ * `start`) other than addresses, each with the whitespace before it: no
+ * attribute value is shown as text (`alt`, `title`, `aria-label` are
+ * tooltips or read by screen readers; GitHub's sanitiser keeps them), so,
+ * like a Markdown image's alt text and a link's title (link-hidden.ts),
+ * none may reach the agent as instruction (review 8, P5). Linear in the
+ * tag: `OPEN_TAG` has already checked its grammar, so the sticky pattern
+ * reads each attribute once.
+ */
+function hideAttributes(tag: string, start: number, hidden: number[]): void {
+  ATTRIBUTE.lastIndex = tag.search(/[\s/>]/);
+  for (let attribute = ATTRIBUTE.exec(tag); attribute !== null; attribute = ATTRIBUTE.exec(tag)) {
+    if (ADDRESS_ATTRIBUTES.has((attribute[1] ?? '').toLowerCase())) continue;
+    hidden.push(start + attribute.index, start + ATTRIBUTE.lastIndex);
+  }
+}
 
 /** Elements whose contents GitHub drops. */
 const DROPPED_ELEMENTS = new Set(['script', 'style']);
@@ -87,12 +108,22 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
       const close = nextCloser(closer, start + m[0].length);
       if (close !== -1) end = close + closer.length;
       else if (startsBlock(text, start)) end = text.length;
-    } else if (BLOCK_NAMES.has(name) && /^(?:[\s>]|\/>|$)/.test(text.slice(start + m[0].length, start + m[0].length + 2)) && startsBlock(text, start)) {
+    } else if (
+      // CommonMark §4.6 type 6: at a line's start such a tag opens an HTML block whatever follows on the line, so it
+      // is raw HTML even where the tag grammar rejects it (`<div⏎/agent …>`: the browser reads the next line as
+      // attributes, or drops a tag never closed). Review-sec finding 3.
+      BLOCK_NAMES.has(name) && /^(?:[\s>]|\/>|$)/.test(text.slice(start + m[0].length, start + m[0].length + 2)) && startsBlock(text, start)
+    ) {
       // A block-level tag runs to the next `>` (the browser's rule), or to the end when none follows.
       OPEN_TAG.lastIndex = start;
       const tag = m[1] === '/' ? null : OPEN_TAG.exec(text);
       const gt = tag === null ? nextCloser('>', start) : start + tag[0].length - 1;
       end = gt === -1 ? text.length : gt + 1;
+      if (tag !== null && !tag[0].includes('\n')) {
+        hideAttributes(tag[0], start, hidden);
+        tags.lastIndex = end;
+        continue;
+      }
     } else if (m[1] === '/') {
       continue;
     } else if (DROPPED_ELEMENTS.has(name) && /^[\s/>]/.test(text.charAt(start + m[0].length) || '>')) {
@@ -107,7 +138,14 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
     } else {
       OPEN_TAG.lastIndex = start;
       const tag = OPEN_TAG.exec(text);
-      if (tag !== null && tag[0].includes('\n')) end = start + tag[0].length;
+      if (tag === null) continue;
+      if (tag[0].includes('\n')) end = start + tag[0].length;
+      else {
+        // A tag is read whole (CommonMark §6.6): a `<` inside one of its quoted values starts no tag.
+        hideAttributes(tag[0], start, hidden);
+        tags.lastIndex = start + tag[0].length;
+        continue;
+      }
     }
     if (end === -1) continue;
     // Raw HTML on one line hides nothing that could start a line; it is skipped all the same, so openers inside

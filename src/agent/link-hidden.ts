@@ -5,9 +5,11 @@
  * - an image's alt text (`![alt](url)`): shown only if the image fails;
  * - a link's or image's title (`[text](url "title")`): a tooltip.
  * Either may run over lines of a paragraph, which is how a line starting
- * with `/agent` could hide inside. Only ranges holding a line break matter
- * (the phrase must start a line), so only those are returned, and a
- * prompt that talks about a one-line link keeps it whole.
+ * with `/agent` could hide inside; on one line they cannot trigger, but
+ * they are still left out of the instruction (issue 8, N1 item b: a
+ * reader never sees `![do X](u)` or `[a](u "do X")` ask for anything). A
+ * link's text and destination stay: the text is shown, and the agent needs
+ * the address.
  *
  * Linear in the text: candidates are searched left to right, the next `](`
  * is found once per stretch (a remembered answer serves every later
@@ -43,6 +45,7 @@ function inlineLinkParts(text: string, code: readonly (readonly number[])[]): nu
   const hidden: number[] = [];
   const nextCloser = nextOccurrence(text, '](');
   const nextNewline = nextOccurrence(text, '\n');
+  const nextBracket = nextOccurrence(text, ']');
   // Many `[` may share one `](`: what follows it is read once.
   let readAt = -1;
   let rest: RegExpExecArray | null = null;
@@ -60,18 +63,21 @@ function inlineLinkParts(text: string, code: readonly (readonly number[])[]): nu
     }
     const end = after + (rest?.[0].length ?? 0);
     // A destination after a line break starts a line but is an href (review-sec finding 4: `[docs](⏎/agent "x")`).
-    const destinationHidden = rest !== null && (rest[1] ?? '').includes('\n');
-    const titleHidden = rest !== null && (rest[3] ?? '').includes('\n');
-    if ((destinationHidden || titleHidden) && !crossesBlank(blanks, after, end)) {
+    const destinationOwnLine = rest !== null && (rest[1] ?? '').includes('\n');
+    const titleOverLines = rest !== null && (rest[3] ?? '').includes('\n');
+    // No `]` between `[` and `](`: surely this link's own brackets. With one between (`![a][b] [c](u "t")`), which `[`
+    // opens the link is not read here, so only what could hide a line's start is cut, erring towards hidden.
+    const simple = nextBracket(open + 1) === closer;
+    if (rest !== null && (simple || destinationOwnLine || titleOverLines) && !crossesBlank(blanks, after, end)) {
       // The title is hidden, and an image's alt text, and a destination on its own line; a link's text is shown.
-      if (image) hidden.push(open + 1, closer);
+      if (image && closer > open + 1) hidden.push(open + 1, closer);
       // Offsets from the groups' lengths: the `d` flag's index arrays cost an allocation per link.
-      const destinationAt = after + (rest?.[1] ?? '').length;
-      const destinationEnd = destinationAt + (rest?.[2] ?? '').length;
-      if (destinationHidden) hidden.push(destinationAt, destinationEnd);
-      const title = rest?.[3] ?? '';
-      const titleAt = after + (rest?.[0] ?? '').indexOf(title, destinationEnd - after);
-      if (titleHidden) hidden.push(titleAt, titleAt + title.length);
+      const destinationAt = after + (rest[1] ?? '').length;
+      const destinationEnd = destinationAt + (rest[2] ?? '').length;
+      if (destinationOwnLine) hidden.push(destinationAt, destinationEnd);
+      const title = rest[3] ?? '';
+      const titleAt = after + rest[0].indexOf(title, destinationEnd - after);
+      if (title !== '' && (simple || titleOverLines)) hidden.push(titleAt, titleAt + title.length);
       open = end - 1;
     } else if (image && isBefore(nextNewline(open), closer)) {
       hidden.push(open + 1, closer);
@@ -82,7 +88,7 @@ function inlineLinkParts(text: string, code: readonly (readonly number[])[]): nu
 }
 
 /**
- * Alt text over lines of reference-style images (`![alt⏎text][ref]`,
+ * Alt text of reference-style images (`![alt][ref]`, over lines too:
  * review-sec finding 4): shown only if the image fails, like an inline
  * image's. Whether `ref` is defined is not checked: erring towards hidden.
  * Every `![` before one `]` shares it, so each is found once: linear.
@@ -91,15 +97,14 @@ function referenceImageAlts(text: string, code: readonly (readonly number[])[]):
   if (!text.includes('][')) return [];
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const nextClose = nextOccurrence(text, ']');
-  const nextNewline = nextOccurrence(text, '\n');
   let blanks: number[] | undefined;
   const hidden: number[] = [];
   for (let open = text.indexOf('!['); open !== -1; open = text.indexOf('![', open + 1)) {
     if (inCode.some((walk) => walk(open))) continue;
     const close = nextClose(open + 2);
     if (close === -1) break;
-    if (text.charCodeAt(close + 1) !== 91 || !isBefore(nextNewline(open), close) || crossesBlank((blanks ??= blankLineStarts(text)), open, close)) continue;
-    hidden.push(open + 1, close);
+    if (text.charCodeAt(close + 1) !== 91 || crossesBlank((blanks ??= blankLineStarts(text)), open, close)) continue;
+    if (close > open + 2) hidden.push(open + 2, close);
     open = close;
   }
   return hidden;

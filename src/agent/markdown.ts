@@ -7,73 +7,36 @@
  * text is code, nothing more, so this is a scanner, not a parser, and its
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
+import { type Fence, Leaf, scanBlocks } from './block-structure.js';
 import { classifyLines, type LineKind } from './markdown-lines.js';
 
-/** An open fenced code block: its fence character and length (CommonMark §4.5). */
-export interface Fence {
-  char: '`' | '~';
-  length: number;
-  /**
-   * The opening line's indentation, when it has any. A fence inside a list
-   * item must be closed at the item's indentation: a closing line at column
-   * 0 would end the item and open a new block instead.
-   */
-  indent?: string;
-  /**
-   * The column a closing fence's indentation is counted from, when not 0:
-   * the content column of list markers before the opening fence, or, for
-   * an opening fence indented four columns or more (which only a list item
-   * makes a fence), the least content column that allows it. A closing
-   * fence is indented at most three columns past it (CommonMark §4.5).
-   */
-  container?: number;
-}
+export type { Fence } from './block-structure.js';
 
-/** Which lines are code, and the fence still open after the last line (if any). */
+/**
+ * Which lines are code or HTML blocks, and the fence still open after the
+ * last line (if any).
+ */
 export interface FenceScan {
   /** One entry per line: true for fence lines and the lines between them. */
   inFence: boolean[];
+  /**
+   * One entry per line: the type (1–7, CommonMark §4.6) of the HTML block
+   * the line belongs to, or 0. Nothing inside an HTML block is Markdown.
+   */
+  htmlBlock: Uint8Array;
   openFence: Fence | null;
 }
 
 /**
- * Any indentation is accepted, unlike CommonMark's three spaces, because a
- * fence nested in a list item is indented further; erring towards "this is
- * code" is the safe side for both callers. A fence may also follow list
- * item markers on its own line (`- ```, `1. ~~~`, `* - ````): CommonMark
- * §5.2 reads a list item's content from its content column, where such a
- * fence opens a code block. Each marker is one character or up to nine
- * digits and `.`/`)`, then whitespace, so the pattern has no ambiguous
- * repetition and stays linear in the line.
+ * The fenced code blocks and HTML blocks of `lines`, read with their
+ * containers (block-structure.ts): a fence or HTML block opened inside a
+ * list item or a quote ends with it. Linear in the text.
  */
-const FENCE_OPEN = /^([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
-
 export function scanFences(lines: readonly string[]): FenceScan {
-  // Made whole and filled by index: pushing hundreds of thousands of entries cost several times more.
-  const inFence: boolean[] = new Array<boolean>(lines.length).fill(false);
-  let open: Fence | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (open === null) {
-      // Most lines hold neither fence character: one cheap search rules them out before the pattern.
-      const match = line.length >= 3 && (line.includes('``') || line.includes('~~')) ? FENCE_OPEN.exec(line) : null;
-      const run = match?.[2];
-      // A backtick fence's info string may not contain a backtick (CommonMark §4.5).
-      if (run !== undefined && !(run.startsWith('`') && (match?.[3] ?? '').includes('`'))) {
-        // The fence's content column: list item markers before it count as that many spaces (tabs stay tabs).
-        const prefix = match?.[1] ?? '';
-        const indent = prefix.replace(/[^\t]/g, ' ');
-        const columns = indentColumns(indent);
-        const container = /[^ \t]/.test(prefix) ? columns : Math.max(0, columns - 3);
-        open = { char: run.startsWith('`') ? '`' : '~', length: run.length, ...(indent ? { indent } : {}), ...(container > 0 ? { container } : {}) };
-        inFence[i] = true;
-      }
-    } else {
-      inFence[i] = true;
-      if (isClosingFence(line, open)) open = null;
-    }
-  }
-  return { inFence, openFence: open };
+  const { leaf, htmlBlock, openFence } = scanBlocks(lines);
+  const inFence: boolean[] = new Array<boolean>(lines.length);
+  for (let i = 0; i < lines.length; i++) inFence[i] = leaf[i] === Leaf.Fence;
+  return { inFence, htmlBlock, openFence };
 }
 
 /** The line that closes `fence`, at the opening line's indentation. */
@@ -91,35 +54,6 @@ export function closeOpenFence(text: string): string {
   return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
-/**
- * CommonMark §4.5: the fence character at least as many times, indented at
- * most three columns past the container's content column, then only spaces
- * and tabs. Only ASCII spaces and tabs are indentation: a no-break space or
- * an invisible character before the run makes the line code, as on GitHub
- * (review-sec finding 1; `trim()` took any Unicode space).
- */
-function isClosingFence(line: string, fence: Fence): boolean {
-  let k = 0;
-  while (k < line.length && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k++;
-  if (indentColumns(line.slice(0, k)) > (fence.container ?? 0) + 3) return false;
-  const code = fence.char.charCodeAt(0);
-  let run = 0;
-  while (k < line.length && line.charCodeAt(k) === code) {
-    k++;
-    run++;
-  }
-  if (run < fence.length) return false;
-  for (; k < line.length; k++) if (line.charCodeAt(k) !== 32 && line.charCodeAt(k) !== 9) return false;
-  return true;
-}
-
-/** Columns of a run of spaces and tabs, tabs to the next multiple of four (CommonMark §2.2). */
-function indentColumns(whitespace: string): number {
-  let columns = 0;
-  for (let k = 0; k < whitespace.length; k++) columns += whitespace.charCodeAt(k) === 9 ? 4 - (columns % 4) : 1;
-  return columns;
-}
-
 /** Stands in for masked code; any character that is neither space nor a Markdown marker. */
 const MASK = '\u0000';
 
@@ -132,6 +66,12 @@ const MASK = '\u0000';
 export interface CodeRanges {
   lines: string[];
   kinds: LineKind[];
+  /**
+   * Per line, the type (1–7) of the HTML block it belongs to, or 0, quoted
+   * lines included (their kind is `quote`): raw HTML reaches the browser
+   * from inside a quote too.
+   */
+  htmlBlock: Uint8Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: number[];
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
@@ -140,30 +80,45 @@ export interface CodeRanges {
 
 export function findCode(text: string): CodeRanges {
   const lines = text.split('\n');
-  const kinds = classifyLines(lines);
+  const blocks = scanBlocks(lines);
+  const kinds = classifyLines(lines, blocks);
+  const { leaf, paragraphStart } = blocks;
+  // Read once: an imported object's properties in the loop cost a lookup per line.
+  const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const spans: number[] = [];
   const ticks = new BacktickRuns(text);
   let offset = 0;
+  // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
   for (let i = 0; i < lines.length; i++) {
     const length = (lines[i] ?? '').length;
-    const kind = kinds[i];
-    const inBlock = kind !== 'blank' && kind !== 'code';
-    if (inBlock && blockStart === -1) blockStart = offset;
-    if (!inBlock && blockStart !== -1) {
-      // A code span stays within its paragraph: a run of lines that are neither blank nor code.
+    const lineLeaf = leaf[i];
+    // Code spans are read in the inline content of one paragraph or heading at a time (CommonMark §6: inlines
+    // never cross a block boundary, so a run left unmatched in one block pairs with nothing in the next). HTML
+    // blocks hold no Markdown, and link reference definitions are not inline content.
+    const inline = (lineLeaf === Paragraph && kinds[i] !== 'definition') || lineLeaf === Heading || lineLeaf === Deep;
+    // A block ends before any other line, before a paragraph's first line, before unread depths, and before and
+    // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
+    const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
+    if (startsBlock && blockStart !== -1) {
       codeSpans(text, blockStart, offset, spans, ticks);
       blockStart = -1;
     }
-    if (kind === 'code') {
+    if (inline && blockStart === -1) blockStart = offset;
+    if (lineLeaf === Heading) {
+      codeSpans(text, offset, offset + length, spans, ticks);
+      blockStart = -1;
+    }
+    // Code in a quote is code too (its lines are `quote` for the caller).
+    if (lineLeaf === Fence || lineLeaf === Indented) {
       // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
-      if (spans.length > 0 && spans[spans.length - 1] === offset - 1 && kinds[i - 1] === 'code') spans[spans.length - 1] = offset + length;
+      if (spans.length > 0 && spans[spans.length - 1] === offset - 1) spans[spans.length - 1] = offset + length;
       else spans.push(offset, offset + length);
     }
     offset += length + 1;
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { lines, kinds, spans, html: htmlCodeElements(text, spans) };
+  return { lines, kinds, htmlBlock: blocks.htmlBlock, spans, html: htmlCodeElements(text, spans) };
 }
 
 /**
@@ -240,12 +195,15 @@ class BacktickRuns {
 }
 
 /**
- * Code spans in `text[start, end)`: a run of n backticks opens one and the
- * next run of exactly n closes it; an unmatched run is literal. One pass
- * lists the runs, one backward pass links each to the next run of its
- * length, one forward pass pairs them: linear however many runs stay
- * unmatched, and paragraphs are asked for in order, so `ticks` reads each
- * part of the text once.
+ * Code spans in `text[start, end)`, the inline content of one block
+ * (CommonMark §6.1): a run of n backticks opens one and the next run of
+ * exactly n closes it; an unmatched run is literal. A backslash before a
+ * run outside a span escapes its first backtick (§2.4), so the rest of the
+ * run, one shorter, is the opener; inside a span a backslash is literal, so
+ * a closer counts whole. One pass lists the runs, one backward pass links
+ * each opener to the next run of its length, one forward pass pairs them:
+ * linear however many runs stay unmatched, and blocks are asked for in
+ * order, so `ticks` reads each part of the text once.
  */
 function codeSpans(text: string, start: number, end: number, ranges: number[], ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
@@ -263,18 +221,23 @@ function codeSpans(text: string, start: number, end: number, ranges: number[], t
   }
   if (count < 2) return;
   const { at, length } = ticks;
-  const nextSame = new Int32Array(count);
+  // Per run: the first run after it of its opener's length (its own, or one less when escaped), or -1.
+  const closerOf = new Int32Array(count);
+  // Per run: 1 when a backslash escapes its first backtick (read where it opens: no span holds that backslash).
+  const escaped = new Uint8Array(count);
   const lastByLength = new Map<number, number>();
   for (let i = count - 1; i >= 0; i--) {
     const n = length[i] ?? 0;
-    nextSame[i] = lastByLength.get(n) ?? -1;
+    const escapedRun = isEscaped(text, at[i] ?? 0) ? 1 : 0;
+    escaped[i] = escapedRun;
+    closerOf[i] = lastByLength.get(n - escapedRun) ?? -1;
     lastByLength.set(n, i);
   }
   let cursor = start;
   for (let i = 0; i < count; i++) {
-    const from = at[i] ?? 0;
-    const closer = nextSame[i] ?? -1;
-    if (from < cursor || closer === -1 || isEscaped(text, from)) continue;
+    const from = (at[i] ?? 0) + (escaped[i] ?? 0);
+    const closer = closerOf[i] ?? -1;
+    if (from < cursor || closer === -1) continue;
     cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
     ranges.push(from, cursor);
   }

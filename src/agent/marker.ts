@@ -10,8 +10,15 @@
 export const MARKER_STATES = ['running', 'done', 'error', 'stopped'] as const;
 export type MarkerState = (typeof MARKER_STATES)[number];
 
+/**
+ * What a marker says. It names a chat, a request, or both: the comment a
+ * request posts before any chat exists (an error, a refusal) carries only
+ * the request, so a run resumed after a crash finds it too and does not
+ * post it again.
+ */
 export interface Marker {
-  chatId: string;
+  /** The chat this comment links the thread to; absent in a comment posted before any chat existed. */
+  chatId?: string | undefined;
   state: MarkerState;
   /**
    * The request this comment answers (the App's delivery id): how a run
@@ -51,13 +58,29 @@ export function isRequestKey(value: string): boolean {
   return REQUEST_KEY.test(value);
 }
 
+/** A marker that names a chat: the thread↔chat link. */
+export type ChatMarker = Marker & { chatId: string };
+
+/**
+ * `<!-- coder-agent-bot chat=ID state=S request=KEY ci-run=R -->`, each of
+ * `chat` and `request` present when given. Throws RangeError for a value
+ * that could not be read back, and for a marker naming neither a chat nor
+ * a request (it would identify nothing).
+ */
 export function renderMarker(marker: Marker): string {
-  if (!isChatId(marker.chatId)) throw new RangeError(`Not a chat id: ${JSON.stringify(marker.chatId)}`);
+  if (marker.chatId === undefined && marker.request === undefined) throw new RangeError('A marker names a chat, a request or both');
+  if (marker.chatId !== undefined && !isChatId(marker.chatId)) throw new RangeError(`Not a chat id: ${JSON.stringify(marker.chatId)}`);
+  const chat = marker.chatId === undefined ? '' : ` chat=${marker.chatId}`;
   if (marker.request !== undefined && !isRequestKey(marker.request)) throw new RangeError(`Not a request key: ${JSON.stringify(marker.request)}`);
   const request = marker.request === undefined ? '' : ` request=${marker.request}`;
   if (marker.ciRun !== undefined && !CI_RUN.test(marker.ciRun)) throw new RangeError(`Not a run id and attempt: ${JSON.stringify(marker.ciRun)}`);
   const ciRun = marker.ciRun === undefined ? '' : ` ci-run=${marker.ciRun}`;
-  return `<!-- ${MARKER_TAG} chat=${marker.chatId} state=${marker.state}${request}${ciRun} -->`;
+  return `<!-- ${MARKER_TAG}${chat} state=${marker.state}${request}${ciRun} -->`;
+}
+
+/** Whether the marker names a chat (a comment posted before any chat existed names none). */
+export function hasChat(marker: Marker | null | undefined): marker is ChatMarker {
+  return marker?.chatId !== undefined;
 }
 
 /**
@@ -110,14 +133,17 @@ function parseFields(fields: string): Marker | null {
   }
   const chatId = values.get('chat');
   const state = values.get('state');
-  if (chatId === undefined || !isChatId(chatId)) return null;
-  if (!isMarkerState(state)) return null;
   const request = values.get('request');
+  // A chat field that is not a chat id is a damaged or forged marker, not a chatless one.
+  if (chatId !== undefined && !isChatId(chatId)) return null;
+  const validRequest = request !== undefined && isRequestKey(request);
+  if (chatId === undefined && !validRequest) return null;
+  if (!isMarkerState(state)) return null;
   const ciRun = values.get('ci-run');
   return {
-    chatId,
+    ...(chatId === undefined ? {} : { chatId }),
     state,
-    ...(request !== undefined && isRequestKey(request) ? { request } : {}),
+    ...(validRequest ? { request } : {}),
     ...(ciRun !== undefined && CI_RUN.test(ciRun) ? { ciRun } : {}),
   };
 }
@@ -207,19 +233,20 @@ export interface MarkedComment {
 
 /**
  * The newest comment for which `isOwn` holds (authored by the bot) that
- * carries a marker, with its marker. Markers in anyone else's comment are
- * never trusted: anyone can paste one. "Newest" is by `created_at`, then id,
- * then position in the list.
+ * carries a marker naming a chat, with its marker. Markers in anyone else's
+ * comment are never trusted: anyone can paste one. A comment posted before
+ * any chat existed (its marker names only its request) links nothing.
+ * "Newest" is by `created_at`, then id, then position in the list.
  */
 export function findLatestMarker<C extends MarkedComment>(
   comments: readonly C[],
   isOwn: (comment: C) => boolean,
-): { comment: C; marker: Marker } | null {
-  let latest: { comment: C; marker: Marker; rank: [number, number, number] } | null = null;
+): { comment: C; marker: ChatMarker } | null {
+  let latest: { comment: C; marker: ChatMarker; rank: [number, number, number] } | null = null;
   for (const [index, comment] of comments.entries()) {
     if (!isOwn(comment)) continue;
     const marker = readMarker(comment.body);
-    if (marker === null) continue;
+    if (!hasChat(marker)) continue;
     const rank: [number, number, number] = [timestamp(comment.created_at), comment.id ?? -1, index];
     if (latest === null || compareRank(rank, latest.rank) >= 0) latest = { comment, marker, rank };
   }

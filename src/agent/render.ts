@@ -193,7 +193,10 @@ export interface ErrorView {
   /** What to do about it. */
   hint?: string | undefined;
   chatUrl?: string | undefined;
-  /** When a chat exists the marker is kept (state=error) so a follow-up can continue it. */
+  /**
+   * When a chat exists the marker is kept (state=error) so a follow-up can
+   * continue it; without one the marker names only `request`, when given.
+   */
   chatId?: string | undefined;
 }
 
@@ -205,7 +208,7 @@ export function renderError(view: ErrorView): string {
   if (hint !== '') sections.push(hint);
   const tail = [
     ...(view.chatUrl === undefined ? [] : [markdownLink('Open in Coder', view.chatUrl)]),
-    ...(view.chatId === undefined ? [] : [marker(view.chatId, 'error', view.request)]),
+    ...optionalMarker(view.chatId, 'error', view.request),
   ].join('\n\n');
   return fitCommentBody({ content: sections.join('\n\n'), tail, fullTextUrl: view.chatUrl, noun: 'message' });
 }
@@ -233,7 +236,7 @@ export function renderStopped(view: StoppedView): string {
   if (partial !== '') sections.push('What the agent had written so far:', partial);
   const tail = [
     ...(view.chatUrl === undefined ? [] : [markdownLink('Open in Coder', view.chatUrl)]),
-    ...(view.chatId === undefined ? [] : [marker(view.chatId, 'stopped', view.request)]),
+    ...optionalMarker(view.chatId, 'stopped', view.request),
   ].join('\n\n');
   return fitCommentBody({ content: sections.join('\n\n'), tail, fullTextUrl: view.chatUrl });
 }
@@ -252,6 +255,17 @@ function withNotes(notes: readonly string[] | undefined, tail: string): string {
 
 function marker(chatId: string, state: MarkerState, request: string | undefined): string {
   return renderMarker(request === undefined ? { chatId, state } : { chatId, state, request });
+}
+
+/**
+ * The marker of a comment that may have no chat: with neither a chat nor a
+ * request there is nothing to name (the Action's comment before a chat).
+ * With only the request, a run resumed after a crash still finds this
+ * comment and does not post it again.
+ */
+function optionalMarker(chatId: string | undefined, state: MarkerState, request: string | undefined): string[] {
+  if (chatId === undefined && request === undefined) return [];
+  return [renderMarker({ state, ...(chatId === undefined ? {} : { chatId }), ...(request === undefined ? {} : { request }) })];
 }
 
 /** Collapses whitespace so the text stays on its line, strips marker look-alikes, caps the length. */

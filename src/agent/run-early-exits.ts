@@ -1,11 +1,13 @@
 /**
  * The ways a run ends before its chat exists, other than a refusal: a token
- * that may not write (the first write, the 👀, said so) and a cancel that
- * came first. Each still leaves a sentence (issue 12, items 6 and 7).
+ * that may not write (the first write, the 👀, said so), a cancel that came
+ * first, and an earlier attempt that already ended so. Each still leaves a
+ * sentence (issue 12, items 6 and 7), once (issue 10).
  */
 import { GitHubError } from '../github/errors.js';
 import type { Thread } from '../github/port.js';
 import { renderStopped } from './render.js';
+import { postOnce, type RequestComment } from './request-comment.js';
 import type { AgentDeps, RunResult } from './run-types.js';
 import type { Trigger } from './trigger.js';
 
@@ -23,16 +25,30 @@ export function cannotWrite(trigger: Trigger, err: GitHubError): string {
 }
 
 /** Cancelled before a chat existed: say so in the thread; nothing runs in Coder. */
-export async function cancelledBeforeChat(thread: Thread | undefined, deps: AgentDeps, started: number): Promise<RunResult> {
+export async function cancelledBeforeChat(thread: Thread | undefined, deps: AgentDeps, started: number, own?: RequestComment): Promise<RunResult> {
   const reason = 'The run was cancelled before the agent started; nothing was sent to Coder.';
   let commentUrl: string | undefined;
   let deliveryError: string | undefined;
   if (thread) {
     try {
-      commentUrl = (await deps.github.createComment(thread, renderStopped({ reason }))).url;
+      commentUrl = (await postOnce(deps.github, thread, renderStopped({ reason, request: deps.idempotencyKey }), own)).url;
     } catch (err) {
       deliveryError = (err as Error).message;
     }
   }
   return { status: 'aborted', reason, commentUrl, durationMs: Date.now() - started, deliveryError };
+}
+
+/**
+ * A resumed request whose earlier attempt ended before any chat existed
+ * (Coder refused to start one, the run was cancelled) and said so in its
+ * comment: that comment is the outcome. Starting the chat now would follow
+ * an error the person already read with a second comment and a second
+ * outcome.
+ */
+export function endedBeforeChat(own: RequestComment, started: number): RunResult {
+  const commentUrl = own.comment.html_url;
+  const durationMs = Date.now() - started;
+  if (own.marker.state === 'stopped') return { status: 'aborted', reason: 'The run was cancelled before the agent started; nothing was sent to Coder.', commentUrl, durationMs };
+  return { status: 'failed', reason: 'An earlier attempt of this request could not start the agent and said so in the thread.', commentUrl, durationMs };
 }

@@ -10,16 +10,18 @@
  */
 import { IDEMPOTENCY_LABEL, type CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
-import type { ChatInputPart } from '../coder/schemas.js';
 import { CommentWriter } from '../github/comment-writer.js';
 import { commentRefOf, type ReactionTarget, type Thread, type ThreadComment } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { followRun, initialView, progressBody } from './follow-run.js';
 import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
-import { readMarker, readRequestTag, renderRequestTag } from './marker.js';
+import { hasChat } from './marker.js';
+import { findRequestMessage, withRequestTag } from './request-message.js';
 import { decideRun, type RunDecision } from './decide-run.js';
-import { cancelledBeforeChat, cannotWrite, isWriteDenied } from './run-early-exits.js';
-import { renderError, renderStopped } from './render.js';
+import { cancelledBeforeChat, cannotWrite, endedBeforeChat, isWriteDenied } from './run-early-exits.js';
+import { renderError } from './render.js';
+import { findRequestComment, postOnce } from './request-comment.js';
+import { stopChat } from './stop.js';
 import type { AgentRequest } from './request.js';
 import { checkMarkedChat, findThreadChat } from './thread-chat.js';
 import { findEarlierThreadChat } from './thread-race.js';
@@ -50,23 +52,27 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   const requestedBy = trigger.author?.login ?? trigger.sender?.login ?? 'workflow';
   const comments = thread ? await deps.github.listThreadComments(thread) : [];
   const key = deps.idempotencyKey;
-  // This request's own comment (an attempt cut short after posting it) is not an earlier chat to continue.
-  const ownRequest = (c: ThreadComment) => key !== undefined && readMarker(c.body)?.request === key;
-  const earlier = comments.filter((c) => !ownRequest(c));
+  // The comment an earlier attempt of this request posted before it was cut short (found by the key in its marker):
+  // each step below that posts says its sentence there rather than posting it again.
+  const own = thread ? findRequestComment(comments, key, deps.botLogin) : undefined;
+  // This request's own comment is not an earlier chat to continue.
+  const earlier = own === undefined ? comments : comments.filter((c) => c !== own.comment);
   const threadRef = threadLabelRefOf(trigger);
 
-  if (request.kind === 'stop') return stopChat(earlier, threadRef, thread, requestedBy, deps);
+  if (request.kind === 'stop') return stopChat(earlier, threadRef, thread, requestedBy, own, deps);
 
   if ((request.kind === 'prompt' && !request.direct) || request.kind === 'new') {
     if (!request.prompt.trim()) {
       const hint = `Say what the agent should do, e.g. \`${settings.triggerPhrase} fix the failing test in auth.ts\`.`;
-      const comment = thread ? await deps.github.createComment(thread, renderError({ title: 'The request has no prompt', hint })) : undefined;
+      const comment = thread ? await postOnce(deps.github, thread, renderError({ title: 'The request has no prompt', hint, request: key }), own) : undefined;
       return { status: 'refused', reason: 'The request has no prompt.', commentUrl: comment?.url };
     }
   }
 
+  // An earlier attempt ended before a chat existed and said so (a failed start, a cancel): that is the outcome, not a step to try again.
+  if (own && !hasChat(own.marker)) return endedBeforeChat(own, started);
   // Resumed after a crash between posting the progress comment and recording the run: follow that chat, send nothing.
-  const posted = deps.resuming && thread && key !== undefined ? findRequestComment(comments, key, deps) : undefined;
+  const posted = own && hasChat(own.marker) ? { comment: own.comment, chatId: own.marker.chatId } : undefined;
   let run: StartedRun;
   try {
     const joinsThread = thread !== undefined && wantsThreadChat(request, settings);
@@ -76,14 +82,17 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     const threadChat = async () => (thread ? (await findThreadChat(earlier, threadRef, deps))?.id : undefined);
     // A marker that fails the check is "no chat here": the request starts as it would have (its idempotency key
     // still finds a chat it created), and its answer goes into its own comment.
-    const rejoined = posted ? await rejoinChat(readMarker(posted.body)?.chatId ?? '', meta, deps) : undefined;
+    const rejoined = posted ? await rejoinChat(posted.chatId, meta, deps) : undefined;
     run = rejoined ?? (await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, comments, settings, deps, meta));
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
-    if (deps.signal?.aborted) return cancelledBeforeChat(thread, deps, started);
+    if (deps.signal?.aborted) return cancelledBeforeChat(thread, deps, started, own);
     const failure = describeFailure(err, deps.secrets);
-    const ref = thread ? await deps.github.createComment(thread, renderError({ title: failure.title, detail: failure.detail, hint: failure.hint })) : undefined;
+    // Rejoining the chat of its progress comment failed: that comment becomes the error. Its chat could not be
+    // checked (the marker is a hint, issue 8), so the error names only the request, no chat to continue.
+    const body = renderError({ title: failure.title, detail: failure.detail, hint: failure.hint, request: key });
+    const ref = thread ? await postOnce(deps.github, thread, body, own) : undefined;
     return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url, durationMs: Date.now() - started, errorKind: failure.kind };
   }
   // An edit never re-runs a finished turn quietly: it is a new turn, and the comment says what it answers.
@@ -97,7 +106,7 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     writer = !thread
       ? undefined
       : posted
-        ? CommentWriter.resume(deps.github, commentRefOf(thread, posted), { ...writerOptions, thread, lastBody: posted.body })
+        ? CommentWriter.resume(deps.github, commentRefOf(thread, posted.comment), { ...writerOptions, thread, lastBody: posted.comment.body })
         : await CommentWriter.start(deps.github, thread, progressBody(run, initialView(run)), writerOptions);
   } catch (err) {
     // The chat runs in Coder whether or not the thread hears of it: follow it
@@ -139,22 +148,6 @@ function joinsRacingChat(trigger: Trigger, request: AgentRequest, settings: Agen
 function labelToRemove(trigger: Trigger, settings: AgentSettings): StartedRun['removeLabel'] {
   if (!settings.removeLabelWhenDone || trigger.event !== 'issues' || trigger.action !== 'labeled' || !trigger.label || !trigger.thread) return undefined;
   return { ...trigger.repository, number: trigger.thread.number, name: trigger.label };
-}
-
-/**
- * The comment an earlier attempt of this request posted before it was cut
- * short: the bot's, with this request's key in its marker. Found by the key,
- * not by time, so clock skew between the App and GitHub changes nothing.
- */
-function findRequestComment(comments: readonly ThreadComment[], key: string, deps: AgentDeps): ThreadComment | undefined {
-  return comments.find((c) => {
-    const marker = readMarker(c.body);
-    return isOwn(c, deps.botLogin) && marker?.request === key;
-  });
-}
-
-function isOwn(c: ThreadComment, botLogin: string): boolean {
-  return c.author.login.toLowerCase() === botLogin.toLowerCase();
 }
 
 function reactionTarget(trigger: Trigger): ReactionTarget | undefined {
@@ -297,25 +290,6 @@ async function stopOwnChat(coder: CoderClient, ownId: string, keptId: string, de
     });
 }
 
-/** The request tag as a text part of its own, after the input (see marker.ts). */
-function withRequestTag(parts: ChatInputPart[], key: string | undefined): ChatInputPart[] {
-  return key === undefined ? parts : [...parts, { type: 'text', text: renderRequestTag(key) }];
-}
-
-/**
- * Where the chat holds the message this request sent (tagged with its key),
- * sent or still queued: the follow point a resumed run picks up from.
- */
-async function findRequestMessage(coder: CoderClient, chatId: string, key: string, signal?: AbortSignal): Promise<Pick<StartedRun, 'afterId' | 'userMessageId' | 'queuedId'> | undefined> {
-  const { messages, queued } = await coder.getMessagesAfter(chatId, 0, signal);
-  const tagged = (content: ReadonlyArray<{ type: string; text?: string | undefined }> | null | undefined) => (content ?? []).some((p) => p.type === 'text' && readRequestTag(p.text) === key);
-  const message = messages.find((m) => m.role === 'user' && tagged(m.content));
-  if (message) return { afterId: message.id, userMessageId: message.id };
-  const waiting = queued.find((q) => tagged(q.content));
-  if (waiting) return { afterId: messages.at(-1)?.id ?? 0, queuedId: waiting.id };
-  return undefined;
-}
-
 /**
  * The run of a request whose comment exists (found by its marker) but whose
  * record was lost: the chat the marker names, and the follow point is the
@@ -381,40 +355,4 @@ function throwIfCancelled(deps: AgentDeps): void {
 async function lastMessageId(coder: CoderClient, chatId: string, signal?: AbortSignal): Promise<number> {
   const { messages } = await coder.getMessagesAfter(chatId, 0, signal);
   return messages.at(-1)?.id ?? 0;
-}
-
-async function stopChat(
-  comments: readonly ThreadComment[],
-  threadRef: ThreadLabelRef | null,
-  thread: Thread | undefined,
-  requestedBy: string,
-  deps: AgentDeps,
-): Promise<RunResult> {
-  let chatId: string | undefined;
-  try {
-    chatId = thread ? (await findThreadChat(comments, threadRef, deps))?.id : undefined;
-  } catch (err) {
-    const failure = describeFailure(err, deps.secrets);
-    const ref = thread ? await deps.github.createComment(thread, renderError({ title: 'Could not stop the agent', detail: failure.detail, hint: failure.hint })) : undefined;
-    return { status: 'failed', reason: failure.detail ?? failure.title, commentUrl: ref?.url };
-  }
-  if (!chatId) {
-    const ref = thread ? await deps.github.createComment(thread, renderError({ title: 'There is no agent chat in this thread to stop' })) : undefined;
-    return { status: 'skipped', reason: 'No chat to stop.', commentUrl: ref?.url };
-  }
-  const chatUrl = deps.coder.chatUrl(chatId);
-  try {
-    await deps.coder.interrupt(chatId, deps.signal);
-  } catch (err) {
-    const failure = describeFailure(err, deps.secrets);
-    const ref = thread ? await deps.github.createComment(thread, renderError({ title: 'Could not stop the agent', detail: failure.detail, hint: failure.hint, chatUrl, chatId })) : undefined;
-    return { status: 'failed', reason: failure.detail ?? failure.title, chatId, chatUrl, commentUrl: ref?.url };
-  }
-  const body = renderStopped({ chatUrl, chatId, stoppedBy: requestedBy });
-  let commentUrl: string | undefined;
-  if (thread) {
-    // A short confirmation of its own; the run that was following the chat writes what the agent had said into its comment.
-    commentUrl = (await deps.github.createComment(thread, body)).url;
-  }
-  return { status: 'stopped', chatId, chatUrl, commentUrl };
 }

@@ -12,7 +12,7 @@
  *    the container id; both survive a container restart) or the host's name.
  *
  * Two live processes must never share a name (each would take the other's
- * jobs back): the Postgres store refuses a second one (JobStore.lockInstance).
+ * jobs back): both stores refuse a second one (JobStore.lockInstance).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -3,7 +3,8 @@
  * A repository owner can turn the bot off, change the trigger phrase, pin a
  * workspace or model, add a system prompt and allow bots. A file that cannot
  * be parsed is reported in the log and the App's settings are used, so a typo
- * never silently changes who may trigger. A file GitHub cannot serve right now
+ * never silently changes who may trigger; but a file that says
+ * `enabled: false` keeps the bot off whatever else in it is wrong. A file GitHub cannot serve right now
  * (5xx, timeout, 403) is not "no file": see RepoConfigCache.
  */
 import { parse as parseYaml } from 'yaml';
@@ -51,6 +52,16 @@ export interface RepoConfig {
 
 export class RepoConfigError extends Error {
   override readonly name = 'RepoConfigError';
+  /**
+   * The file is YAML that says `enabled: false`, whatever else in it is
+   * wrong: the owner turned the bot off, and a mistake elsewhere in the file
+   * (a misspelt key, a setting of a newer version) must not turn it back on.
+   */
+  readonly disabled: boolean;
+  constructor(message: string, opts: { disabled?: boolean } = {}) {
+    super(message);
+    this.disabled = opts.disabled ?? false;
+  }
 }
 
 /** Parses the file's text; throws RepoConfigError with what is wrong and where. */
@@ -66,7 +77,8 @@ export function parseRepoConfig(text: string | null): RepoConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || '(top level)';
-    throw new RepoConfigError(`${REPO_CONFIG_PATH}: ${where}: ${issue?.message ?? 'invalid'}`);
+    const disabled = typeof raw === 'object' && raw !== null && (raw as { enabled?: unknown }).enabled === false;
+    throw new RepoConfigError(`${REPO_CONFIG_PATH}: ${where}: ${issue?.message ?? 'invalid'}`, { disabled });
   }
   const c = parsed.data;
   return {
@@ -207,10 +219,11 @@ export class RepoConfigCache {
     try {
       return parseRepoConfig(text);
     } catch (err) {
-      // The owner's mistake, not GitHub's: said in the log, and the App's settings apply (docs/deploy.md).
+      // The owner's mistake, not GitHub's: said in the log, and the App's settings apply (docs/deploy.md),
+      // except that a file saying `enabled: false` keeps the bot off (fail closed, issue 8).
       if (!(err instanceof RepoConfigError)) throw err;
-      logger.warn(`Ignoring ${owner}/${repo}'s ${REPO_CONFIG_PATH}: ${err.message}`);
-      return { enabled: true };
+      logger.warn(`Ignoring ${owner}/${repo}'s ${REPO_CONFIG_PATH}${err.disabled ? ' but its "enabled: false"' : ''}: ${err.message}`);
+      return { enabled: !err.disabled };
     }
   }
 }

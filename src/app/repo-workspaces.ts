@@ -18,6 +18,7 @@
 import { renderError } from '../agent/render.js';
 import { decideRun } from '../agent/decide-run.js';
 import { threadOf } from '../agent/gather.js';
+import { findRequestComment, postOnce } from '../agent/request-comment.js';
 import type { AgentDeps, AgentSettings, RunResult } from '../agent/run-types.js';
 import type { Trigger } from '../agent/trigger.js';
 
@@ -72,6 +73,8 @@ export function workspaceRefusal(allowed: RepoWorkspaces | undefined, repository
  * not use: nothing for an event that would not have started the agent (the
  * usual checks, so no comment on every delivery), else an error comment in
  * the thread and a refusal the job log records. No chat is created or sent to.
+ * The comment carries the request key, and a request resumed after a crash
+ * finds it rather than posting it again (request-comment.ts).
  */
 export async function refuseRepoWorkspace(trigger: Trigger, settings: AgentSettings, deps: AgentDeps, reason: string): Promise<RunResult> {
   const decision = await decideRun(trigger, settings, deps);
@@ -79,6 +82,8 @@ export async function refuseRepoWorkspace(trigger: Trigger, settings: AgentSetti
   deps.logger.warn(`Refused: ${reason}.`);
   const thread = threadOf(trigger);
   const hint = 'Ask the App\'s operator to list this repository and workspace in ALLOWED_REPO_WORKSPACES, or remove `workspace-id` from .github/coder-agent.yml.';
-  const comment = thread ? await deps.github.createComment(thread, renderError({ title: 'The agent may not use the workspace this repository pins', detail: reason, hint })) : undefined;
+  const body = renderError({ title: 'The agent may not use the workspace this repository pins', detail: reason, hint, request: deps.idempotencyKey });
+  const own = thread && deps.idempotencyKey !== undefined ? findRequestComment(await deps.github.listThreadComments(thread), deps.idempotencyKey, deps.botLogin) : undefined;
+  const comment = thread ? await postOnce(deps.github, thread, body, own) : undefined;
   return { status: 'refused', reason: `${reason}.`, commentUrl: comment?.url };
 }

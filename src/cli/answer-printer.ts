@@ -17,7 +17,7 @@ import type { FollowProgress } from '../coder/follow.js';
 export interface TextSink {
   write(s: string): unknown;
   isTTY?: boolean;
-  /** Terminal width in columns (TTY only). */
+  /** Terminal width in columns (TTY only); 0 or absent when unknown. */
   columns?: number;
 }
 
@@ -37,6 +37,12 @@ export class AnswerPrinter {
   private shown = '';
   private region = '';
   private regionStatus: string[] = [];
+  /**
+   * Persisted messages already printed, by id. After `history_reset` Coder
+   * sends the whole history again (chatd streamLoop.messageEvents); a message
+   * printed once is not printed twice. An edit is a new id (or new text).
+   */
+  private readonly printed = new Map<number, string>();
 
   constructor(
     private readonly stdout: TextSink,
@@ -59,9 +65,14 @@ export class AnswerPrinter {
     this.shown += text;
   }
 
-  /** A persisted assistant message: final, cannot be voided. */
-  message(text: string): void {
+  /** A persisted assistant message: final, cannot be voided. `id` (Coder's message id) keeps a re-sent message from printing twice. */
+  message(text: string, id?: number): void {
     const body = text.replace(/\s+$/, '');
+    if (id !== undefined) {
+      // A re-sent message: the reset before it already took any live text off the screen.
+      if (this.printed.get(id) === body) return;
+      this.printed.set(id, body);
+    }
     if (this.tty && this.inMessage) {
       // The screen must end up holding exactly the persisted text.
       if (this.shown.replace(/\s+$/, '') !== body) this.redraw(body);
@@ -105,7 +116,7 @@ export class AnswerPrinter {
     // Widened: the follower's `reset` event (preview_reset, history_reset) is newer than some of its types.
     const kind: string = p.kind;
     if (p.kind === 'text') this.delta(p.delta);
-    else if (p.kind === 'message' && p.role === 'assistant') this.message(p.text);
+    else if (p.kind === 'message' && p.role === 'assistant') this.message(p.text, p.id);
     else if (kind === 'reset') this.voidLiveText();
   }
 
@@ -135,7 +146,8 @@ export class AnswerPrinter {
 
   /** Erases what the current message put on screen, shows its status lines again, then `text`. */
   private redraw(text: string): void {
-    const rows = screenRows(this.region, this.stdout.columns ?? 80);
+    // A pseudo-terminal with no size set reports 0 columns (Node's tty.WriteStream); 0 would count a row per character.
+    const rows = screenRows(this.region, this.stdout.columns || 80);
     this.stdout.write(`\r${cursorUp(rows - 1)}${ERASE_BELOW}`);
     const status = this.regionStatus;
     this.region = '';

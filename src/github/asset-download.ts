@@ -13,6 +13,7 @@
 import { attachmentOfRepository, PUBLIC_NETWORK, type AssetNetwork, type RepositoryRef } from './asset-policy.js';
 import { AssetDownloadError, safeUrl } from './errors.js';
 import type { DownloadedAsset } from './port.js';
+import { maskUrl } from '../url-mask.js';
 
 /** GitHub's redirects come in one or two hops; more means something is wrong. */
 const MAX_REDIRECTS = 5;
@@ -123,7 +124,8 @@ export async function downloadAsset(
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new AssetDownloadError('host-not-allowed', '(invalid URL)', `Refusing to download "${rawUrl.slice(0, 100)}": not a URL.`);
+    // Masked before it is shortened, so a cut never leaves part of a password unmasked.
+    throw new AssetDownloadError('host-not-allowed', '(invalid URL)', `Refusing to download "${maskUrl(rawUrl).slice(0, 100)}": not a URL.`);
   }
   if (!isGitHubHost(url, policy)) {
     throw new AssetDownloadError(

@@ -2,7 +2,7 @@
  * Review of issue 8, through the bundled Action: a bot that cannot learn its
  * own login refuses to read a thread (it would take its own comments for
  * someone else's), a person named like the App is not the App, no URL it
- * echoes carries a password, and the agent's answer can neither forge the
+ * echoes (an image's name in a note included) carries a password, and the agent's answer can neither forge the
  * marker nor hide the bot's footer.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
@@ -87,6 +87,22 @@ describe('no password in what the Action echoes', () => {
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain('::error::');
     expect(run.stdout + run.stderr).not.toMatch(/hunter|2@coder/);
+  });
+});
+
+describe('an image note names the image without its password or query (review 8)', () => {
+  it.each([
+    ['userinfo and no path', '![shot](https://u:hunter2pass@github.com)'],
+    ['a query', '![shot](https://files.example.net/shot.png?token=hunter2pass)'],
+    ['a query without a name for it', '<img src="https://files.example.net/shot.png?hunter2pass">'],
+  ])('%s: neither the note nor the log holds it', async (_name, image) => {
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: issueCommentEvent(github, `/agent look at this\n\n${image}`) });
+    expect(run.outputs['status']).toBe('completed');
+    // The fake agent echoes the prompt, so only the bot's own note is read: the quoted lines after the answer.
+    const notes = github.comments(OWNER, REPO, 1).filter((c) => c.user.login === 'github-actions[bot]').flatMap((c) => c.body.split('\n').filter((l) => l.startsWith('> ')));
+    expect(notes.join('\n')).toContain('could not be attached');
+    expect(notes.join('\n')).not.toContain('hunter2pass');
+    expect(run.stdout + run.stderr).not.toContain('hunter2pass');
   });
 });
 

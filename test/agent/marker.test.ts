@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findLatestMarker, isChatId, readMarker, renderMarker, stripMarkers } from '../../src/agent/marker.js';
+import { findLatestMarker, hasChat, isChatId, readMarker, renderMarker, stripMarkers } from '../../src/agent/marker.js';
 
 const CHAT = '3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c';
 const OTHER = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -37,6 +37,23 @@ describe('renderMarker / readMarker', () => {
 
   it('ignores unknown fields and field order, for markers from a later version', () => {
     expect(readMarker(`<!-- coder-agent-bot v=2 state=error chat=${CHAT} run=7 -->`)).toEqual({ chatId: CHAT, state: 'error' });
+  });
+
+  it('a comment posted before any chat names only its request, and reads back so', () => {
+    const KEY = '5c0ffee0-1234-4abc-8def-000000000001';
+    expect(renderMarker({ state: 'error', request: KEY })).toBe(`<!-- coder-agent-bot state=error request=${KEY} -->`);
+    expect(readMarker(`❌ No prompt\n\n${renderMarker({ state: 'error', request: KEY })}`)).toEqual({ state: 'error', request: KEY });
+    expect(hasChat(readMarker(renderMarker({ state: 'error', request: KEY })))).toBe(false);
+    expect(hasChat(readMarker(renderMarker({ chatId: CHAT, state: 'stopped', request: KEY })))).toBe(true);
+  });
+
+  it('a marker naming neither a chat nor a request is not rendered, and not read', () => {
+    expect(() => renderMarker({ state: 'error' })).toThrow(RangeError);
+    expect(readMarker('<!-- coder-agent-bot state=error -->')).toBeNull();
+    // A damaged chat field does not turn a marker into a chatless one.
+    expect(readMarker('<!-- coder-agent-bot chat=<x> state=error request=abc -->')).toBeNull();
+    expect(readMarker('<!-- coder-agent-bot chat=x! state=error request=abc -->')).toBeNull();
+    expect(readMarker('<!-- coder-agent-bot state=error request=a<b -->')).toBeNull();
   });
 
   it('takes the last marker when a body holds several', () => {
@@ -147,6 +164,14 @@ describe('findLatestMarker', () => {
       comment(3, 'mallory[bot]', renderMarker({ chatId: OTHER, state: 'done' }), '2024-05-03T10:00:00Z'),
     ];
     expect(findLatestMarker(comments, isOwn)?.marker.chatId).toBe(CHAT);
+  });
+
+  it('skips the bot\'s comments whose marker names no chat: they link the thread to nothing', () => {
+    const comments = [
+      comment(1, BOT, renderMarker({ chatId: CHAT, state: 'done' }), '2024-05-01T10:00:00Z'),
+      comment(2, BOT, `❌ No prompt\n\n${renderMarker({ state: 'error', request: 'delivery-2' })}`, '2024-05-02T10:00:00Z'),
+    ];
+    expect(findLatestMarker(comments, isOwn)?.comment.id).toBe(1);
   });
 
   it('returns null when only others carry markers', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
-import { freePort, startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { freePort, startableAppEnv, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { BOT, CODER_TOKEN, commentDelivery, deliver, OWNER, REPO, SECRET } from './harness.js';
 import type { RunningApp } from '../../src/app/server.js';
@@ -204,15 +204,7 @@ describe('npm start with only a .env file', () => {
 });
 
 describe('start-up logging and messages', () => {
-  const KEY_ENV = () => ({
-    APP_ID: '1',
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: SECRET,
-    CODER_URL: 'http://127.0.0.1:9',
-    CODER_SESSION_TOKEN: CODER_TOKEN,
-    DATABASE_URL: 'sqlite:./data/jobs.db',
-    HOST: '127.0.0.1',
-  });
+  const KEY_ENV = () => startableAppEnv(privateKey, { webhookSecret: SECRET, coderToken: CODER_TOKEN });
 
   it('LOG_LEVEL=warn hides the info lines; the App still serves', async () => {
     const port = await freePort();

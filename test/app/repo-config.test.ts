@@ -66,6 +66,22 @@ describe('RepoConfigCache', () => {
     expect(await new RepoConfigCache().get(port(), 'o', 'r', silentLogger)).toEqual({ enabled: true });
   });
 
+  describe('enabled: false in a file that is otherwise wrong keeps the bot off (review 8)', () => {
+    it.each([
+      ['a misspelt key', 'enabled: false\nallowed_bots: ["renovate[bot]"]\n'],
+      ['a setting this version does not know', 'enabled: false\nmax-cost-usd: 5\n'],
+      ['a bad value', 'trigger-phrase: two words\nenabled: false\n'],
+    ])('%s', async (_name, text) => {
+      fake.setFile('o', 'r', '.github/coder-agent.yml', text);
+      expect((await new RepoConfigCache().get(port(), 'o', 'r', silentLogger)).enabled).toBe(false);
+    });
+
+    it('a wrong file without enabled: false still means the App settings', async () => {
+      fake.setFile('o', 'r', '.github/coder-agent.yml', 'allowed_bots: ["renovate[bot]"]\n');
+      expect(await new RepoConfigCache().get(port(), 'o', 'r', silentLogger)).toEqual({ enabled: true });
+    });
+  });
+
   describe('fails closed when GitHub cannot serve the file', () => {
     const CONFIG = /\/contents\/\.github(\/|%2F)coder-agent\.yml$/i;
     const failures: string[] = [];

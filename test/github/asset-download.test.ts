@@ -179,6 +179,15 @@ describe('isGitHubHost', () => {
   });
 });
 
+describe('a URL that does not parse (review 8)', () => {
+  it('is refused without its password in the message', async () => {
+    const fetchers: AssetFetchers = { withToken: () => Promise.reject(new Error('no request')), withoutToken: () => Promise.reject(new Error('no request')) };
+    const refused = downloadAsset('https://admin:hunter2pass@[::1/x.png', 1000, { apiBaseUrl: 'https://api.github.com' }, fetchers);
+    await expect(refused).rejects.toThrow(/not a URL/);
+    await expect(refused).rejects.not.toThrow(/hunter2pass/);
+  });
+});
+
 describe('downloadAsset redirect rules', () => {
   const policy = { apiBaseUrl: 'https://api.github.com', network: resolvingTo({}) };
   const respond = (status: number, headers: Record<string, string>, body = ''): ReturnType<AssetFetchers['withToken']> =>

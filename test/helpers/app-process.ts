@@ -59,3 +59,21 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * The settings of an App that starts and serves: credentials (the fakes'
+ * webhook secret and Coder token), Coder on a port nothing listens on
+ * (nothing at start-up calls it), the job store in `./data` of the working
+ * directory. `privateKey`: a PEM RSA key.
+ */
+export function startableAppEnv(privateKey: string, secrets: { webhookSecret: string; coderToken: string }): NodeJS.ProcessEnv {
+  return {
+    APP_ID: '1',
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: secrets.webhookSecret,
+    CODER_URL: 'http://127.0.0.1:9',
+    CODER_SESSION_TOKEN: secrets.coderToken,
+    DATABASE_URL: 'sqlite:./data/jobs.db',
+    HOST: '127.0.0.1',
+  };
+}

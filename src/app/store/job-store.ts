@@ -156,7 +156,9 @@ export interface JobStore {
    * INSTANCE_ID is refused instead of taking this one's jobs. Postgres: a
    * session advisory lock, freed by the server when the connection drops;
    * waits up to `waitMs` for a previous life's connection to be noticed dead.
-   * SQLite: one process per file by design; nothing to lock.
+   * SQLite: an exclusive lock on a file of the name's own beside the store
+   * (sqlite-instance-lock.ts), freed by the OS when the process dies; waits
+   * up to `waitMs` for a previous life still shutting down.
    * Throws an Error that names the instance when the name is in use.
    * `events` hears what happens to the name later (Postgres: its connection
    * dropped and is being replaced, taken again, or another process has it).

@@ -14,11 +14,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { openInbox, type Inbox, type InboxRow } from './sqlite-inbox.js';
+import { lockSqliteInstance } from './sqlite-instance-lock.js';
 import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 type Db = Database.Database;
 
 const DEFAULT_BUSY_DEADLINE_MS = 2_000;
+
+/** How long lockInstance waits for a previous life still shutting down (SIGTERM gives the App 20 s; most stop in less). */
+const DEFAULT_INSTANCE_WAIT_MS = 10_000;
 
 /** Another connection held the database's write lock for longer than the store would wait. */
 export class StoreBusyError extends Error {
@@ -238,6 +242,8 @@ export class SqliteJobStore implements JobStore {
     private readonly db: Db,
     private readonly inbox: Inbox,
     private readonly busyDeadlineMs: number,
+    /** The database file, or `:memory:`. */
+    private readonly path: string,
   ) {
     this.stmt = prepareStatements(db);
   }
@@ -269,7 +275,7 @@ export class SqliteJobStore implements JobStore {
       // holds the write lock. Instead a busy write fails at once and write()
       // tries again after a timer, leaving the event loop free meanwhile.
       db.pragma('busy_timeout = 0');
-      return new SqliteJobStore(db, openInbox(path), options.busyDeadlineMs ?? DEFAULT_BUSY_DEADLINE_MS);
+      return new SqliteJobStore(db, openInbox(path), options.busyDeadlineMs ?? DEFAULT_BUSY_DEADLINE_MS, path);
     } catch (error) {
       db.close();
       throw error;
@@ -327,9 +333,10 @@ export class SqliteJobStore implements JobStore {
     return this.writeJobs(() => this.stmt.holdLease.run(params).changes === 1);
   }
 
-  async lockInstance(): Promise<() => Promise<void>> {
-    // One process per file (see the module comment): no other live process to refuse.
-    return async () => undefined;
+  async lockInstance(owner: string, waitMs = DEFAULT_INSTANCE_WAIT_MS): Promise<() => Promise<void>> {
+    // A private in-memory database has no other process to refuse.
+    if (this.path === ':memory:') return async () => undefined;
+    return lockSqliteInstance(this.path, owner, waitMs);
   }
 
   async watch(): Promise<() => Promise<void>> {

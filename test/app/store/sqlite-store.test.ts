@@ -155,3 +155,32 @@ describe('two processes on one file', () => {
     expect((await store.counts()).queued).toBe(total);
   });
 });
+
+describe('the instance lock (one live process per instance id on a file)', () => {
+  it('refuses a second holder of the same id in one sentence naming the id and the file; another id is free', async () => {
+    const file = join(dir, 'jobs.db');
+    const unlock = await open(file).lockInstance('bot-1', 0);
+    const started = Date.now();
+    await expect(open(file).lockInstance('bot-1', 300)).rejects.toThrow(`Another running process already uses the instance id "bot-1" with the job database ${file}: stop it first`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const other = await open(file).lockInstance('bot-2', 0);
+    await other();
+    await unlock();
+  });
+
+  it('is free again once given back, and a waiting start takes it as soon as the holder lets go', async () => {
+    const file = join(dir, 'jobs.db');
+    const unlock = await open(file).lockInstance('bot-1', 0);
+    const waiting = open(file).lockInstance('bot-1', 5_000);
+    setTimeout(() => void unlock(), 300);
+    const mine = await waiting;
+    await mine();
+    await (await open(file).lockInstance('bot-1', 0))();
+  });
+
+  it('a private in-memory store has nothing to lock', async () => {
+    const memory = open(':memory:');
+    await (await memory.lockInstance('bot-1', 0))();
+    await (await memory.lockInstance('bot-1', 0))();
+  });
+});

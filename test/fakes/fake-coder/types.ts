@@ -39,7 +39,13 @@ export interface FakeCoderOptions {
   generation?: Generation;
   /** Current servers: the AI Gateway is off, so creating, sending and streaming answer 503. */
   agentsDisabled?: boolean;
-  /** Current servers: `GET /api/v2/experiments` lists `chat-structured-output`, and create takes `response_format`; without it the field is ignored. */
+  /**
+   * A server that does not exist yet: coder/coder up to v2.38 has neither a
+   * `response_format` field nor a `chat-structured-output` experiment, so no
+   * profile sets this. On: `GET /api/v2/experiments` lists
+   * `chat-structured-output` and create takes `response_format`. Off (every
+   * release): the field is ignored, as coderd ignores unknown JSON fields.
+   */
   structuredOutput?: boolean;
   /** Current servers: create and send answer a usage-limit 409, with the figures ('full') or with only a message ('message-only'). */
   usageLimit?: 'full' | 'message-only' | null;

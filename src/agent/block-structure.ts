@@ -1,0 +1,412 @@
+/**
+ * The block structure of a comment, line by line, as GitHub's renderer
+ * builds it: cmark-gfm 0.29.0.gfm (`src/blocks.c`: `check_open_blocks`,
+ * `open_new_blocks`, `add_text_to_container`; CommonMark 0.31 §5 for the
+ * rules). Containers (block quotes, list items with their content column)
+ * are kept on a stack; a fenced code block or HTML block opened inside one
+ * ends when that container ends, and a paragraph may continue lazily on a
+ * line that matches fewer containers (§5.1, §5.2). Issue 8: a fence on a
+ * list item's continuation line (`- a⏎⏎  ```⏎```⏎/agent x`) opens code
+ * inside the item on GitHub, so the text after it must not trigger.
+ *
+ * Linear in the text: each line is matched against at most `MAX_DEPTH`
+ * containers, leading whitespace is scanned once per line (the first
+ * non-space position is cached, as cmark does), and every pattern is
+ * anchored and reads the line once. cmark has no depth limit, which makes
+ * it quadratic on many lines under deep nesting; here a container nested
+ * deeper than `MAX_DEPTH` is not read: its lines (and lazy lines after
+ * them) are `DEEP`, which callers treat as never a request.
+ */
+import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
+import { endsHtmlBlock, htmlBlockStart } from './html-blocks.js';
+
+/**
+ * Containers nested deeper than this are not read (no real comment nests
+ * 32 lists or quotes; GitHub renders them, but a phrase there counts as no
+ * request: missing one there is the safe side).
+ */
+export const MAX_DEPTH = 32;
+
+/** What a line is, once its container prefixes are read. */
+export const Leaf = {
+  Blank: 0,
+  Paragraph: 1,
+  /** A fence line or a line inside a fenced code block. */
+  Fence: 2,
+  /** Indented code (§4.4), relative to the line's container. */
+  Indented: 3,
+  /** An ATX heading, a thematic break or a setext underline. */
+  Heading: 4,
+  /** A line of an HTML block; its type is in `htmlBlock`. */
+  Html: 5,
+  /** Inside a container nested deeper than `MAX_DEPTH`: not read. */
+  Deep: 6,
+} as const;
+export type Leaf = (typeof Leaf)[keyof typeof Leaf];
+
+/** An open fenced code block: its fence character and length (CommonMark §4.5). */
+export interface Fence {
+  char: '`' | '~';
+  length: number;
+  /**
+   * The opening line's text before the fence, as spaces (tabs kept), when
+   * it has any: a fence inside a list item is closed at the item's
+   * indentation, as a closing line at column 0 would end the item instead.
+   */
+  indent?: string;
+}
+
+export interface BlockScan {
+  /** One entry per line: a `Leaf`. */
+  leaf: Uint8Array;
+  /** One entry per line: the HTML block type (1–7, §4.6) for `Leaf.Html` lines, else 0. */
+  htmlBlock: Uint8Array;
+  /** One entry per line: 1 when the line is inside a block quote (a lazy line: when its paragraph is). */
+  quoted: Uint8Array;
+  /** One entry per line: 1 when a `Leaf.Paragraph` line starts its paragraph (not a continuation). */
+  paragraphStart: Uint8Array;
+  /** One entry per line: the offset (UTF-16 units) where the line's content starts after its container prefixes. */
+  contentAt: Int32Array;
+  /** The fenced code block open after the last line, outside any block quote, or null. */
+  openFence: Fence | null;
+}
+
+const QUOTE = 1;
+const ITEM = 2;
+
+/**
+ * Reads `lines` (a comment split on `\n`) into their blocks. See the
+ * module comment for the rules and the depth limit; linear in the text.
+ */
+export function scanBlocks(lines: readonly string[]): BlockScan {
+  const reader = new BlockReader(lines.length);
+  for (let i = 0; i < lines.length; i++) reader.read(lines[i] ?? '', i);
+  return reader.result();
+}
+
+/**
+ * The reader's state between lines. A class rather than closures over
+ * locals: V8 keeps captured locals in a heap context, which made every
+ * line several times slower.
+ */
+class BlockReader {
+  readonly leaf: Uint8Array;
+  readonly htmlBlock: Uint8Array;
+  readonly quoted: Uint8Array;
+  readonly paragraphStart: Uint8Array;
+  readonly contentAt: Int32Array;
+  // The container stack: its kinds, and for list items the columns their content is indented by (marker offset +
+  // padding, from where the parent container's prefix ends on each line).
+  readonly kind = new Uint8Array(MAX_DEPTH);
+  readonly width = new Int32Array(MAX_DEPTH);
+  depth = 0;
+  quotes = 0;
+  /** The index of the outermost quote on the stack, or `MAX_DEPTH`: a blank line matches every container below it. */
+  outerQuote = MAX_DEPTH;
+  /**
+   * Whether the innermost container is a list item with nothing yet (no
+   * text after its marker): a blank line then ends it (§5.2, "a list item
+   * can begin with at most one blank line").
+   */
+  innerEmpty = false;
+  /** The open leaf block at the tip, with its fence or HTML type; whether that leaf is in a quote. */
+  tip: Leaf = Leaf.Blank;
+  tipQuoted = 0;
+  /** Whether the last line of unread depths was blank: no lazy line may follow it. */
+  deepAfterBlank = false;
+  fenceChar = 0;
+  fenceLength = 0;
+  fenceIndent = '';
+  html = 0;
+  /** cmark's `thematic_break_kill_pos`: where the last failed thematic-break scan stopped (no break can start before it). */
+  breakKill = 0;
+  /** Whether the current line has opened a block (and so closed the unmatched containers and the tip). */
+  opened = false;
+  readonly at = new LineCursor();
+
+  constructor(n: number) {
+    this.leaf = new Uint8Array(n);
+    this.htmlBlock = new Uint8Array(n);
+    this.quoted = new Uint8Array(n);
+    this.paragraphStart = new Uint8Array(n);
+    this.contentAt = new Int32Array(n);
+  }
+
+  /** Ends the containers from `level` on. */
+  closeTo(level: number): void {
+    if (level >= this.depth) return;
+    for (let d = this.depth - 1; d >= level; d--) if (this.kind[d] === QUOTE) this.quotes--;
+    if (this.outerQuote >= level) this.outerQuote = MAX_DEPTH;
+    this.innerEmpty = false;
+    this.depth = level;
+  }
+
+  /** Opens a container inside the innermost one; false when that would nest deeper than `MAX_DEPTH`. */
+  push(containerKind: number, columns: number): boolean {
+    const depth = this.depth;
+    if (depth >= MAX_DEPTH) return false;
+    this.kind[depth] = containerKind;
+    this.width[depth] = columns;
+    this.depth = depth + 1;
+    if (containerKind === QUOTE) {
+      this.quotes++;
+      if (this.outerQuote > depth) this.outerQuote = depth;
+    }
+    this.innerEmpty = false;
+    return true;
+  }
+
+  /** Before the first block the line opens: the containers it did not match end, and so does the open leaf. */
+  open(matched: number): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.closeTo(matched);
+    this.tip = Leaf.Blank;
+  }
+
+  /** Which open containers the line continues (cmark `check_open_blocks`): how many, from the outermost. */
+  matchContainers(line: string): number {
+    const at = this.at;
+    const depth = this.depth;
+    at.findFirstNonspace();
+    if (at.blank) {
+      // A blank line continues every list item up to the outermost quote, but not an item that is still empty.
+      return Math.min(this.outerQuote, this.innerEmpty ? depth - 1 : depth);
+    }
+    let matched = 0;
+    for (; matched < depth; matched++) {
+      at.findFirstNonspace();
+      if (this.kind[matched] === QUOTE) {
+        if (at.indent > 3 || line.charCodeAt(at.firstNonspace) !== 62) break;
+        at.advanceChars(at.firstNonspace + 1 - at.offset);
+        if (at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
+      } else {
+        const columns = this.width[matched] ?? 0;
+        if (at.indent < columns) break;
+        at.advanceColumns(columns);
+      }
+    }
+    return matched;
+  }
+
+  read(line: string, i: number): void {
+    const at = this.at;
+    at.reset(line);
+    this.breakKill = 0;
+    const matched = this.matchContainers(line);
+    const allMatched = matched === this.depth;
+    at.findFirstNonspace();
+    const tip = this.tip;
+
+    // The open leaf, when every container matched: code and HTML blocks (and unread depths) take the line whole.
+    if (allMatched && tip !== Leaf.Blank && tip !== Leaf.Paragraph && this.continueLeaf(line, i)) return;
+
+    if (at.blank) {
+      // A blank line opens nothing and continues no paragraph: what it did not match ends, and so does the open leaf.
+      this.closeTo(matched);
+      this.tip = Leaf.Blank;
+      this.quoted[i] = this.quotes > 0 ? 1 : 0;
+      this.contentAt[i] = line.length;
+      return;
+    }
+    // A paragraph goes on at a non-blank line that matched every container. One that matched fewer may still
+    // continue it lazily, if it opens no block; unread depths are given the same laziness, erring towards unread.
+    const lazyTip = tip === Leaf.Paragraph || (tip === Leaf.Deep && !this.deepAfterBlank);
+    const paragraphGoesOn = allMatched && tip === Leaf.Paragraph && !at.blank;
+    this.opened = false;
+    const newLeaf = this.openBlocks(line, matched, paragraphGoesOn, lazyTip);
+    at.findFirstNonspace();
+
+    // The line's text (cmark `add_text_to_container`).
+    if (!this.opened && lazyTip && !allMatched && !at.blank) {
+      // A lazy continuation line: the containers it did not match stay open.
+      this.leaf[i] = tip;
+      this.quoted[i] = this.tipQuoted;
+      this.contentAt[i] = at.firstNonspace;
+      return;
+    }
+    if (!this.opened) {
+      this.closeTo(matched);
+      if (!paragraphGoesOn) this.tip = Leaf.Blank;
+    }
+    const q = this.quotes > 0 ? 1 : 0;
+    this.quoted[i] = q;
+    this.contentAt[i] = at.firstNonspace;
+    if (newLeaf === Leaf.Deep) {
+      this.tip = Leaf.Deep;
+      this.tipQuoted = q;
+      this.deepAfterBlank = false;
+      this.leaf[i] = Leaf.Deep;
+      return;
+    }
+    if (newLeaf !== Leaf.Blank || !at.blank) this.innerEmpty = false;
+    if (newLeaf === Leaf.Html) {
+      this.leaf[i] = Leaf.Html;
+      this.htmlBlock[i] = this.html;
+      // The end condition holds on the opening line too, from its `<` (`<!-- a -->` is a whole block).
+      this.tip = this.html <= 5 && endsHtmlBlock(line, at.firstNonspace, this.html) ? Leaf.Blank : Leaf.Html;
+    } else if (newLeaf !== Leaf.Blank) {
+      this.leaf[i] = newLeaf;
+      this.tip = newLeaf === Leaf.Heading ? Leaf.Blank : newLeaf;
+    } else if (at.blank) {
+      this.leaf[i] = Leaf.Blank;
+      this.tip = Leaf.Blank;
+    } else {
+      this.leaf[i] = Leaf.Paragraph;
+      if (!paragraphGoesOn || this.opened) {
+        this.paragraphStart[i] = 1;
+        this.tip = Leaf.Paragraph;
+        this.tipQuoted = q;
+      }
+    }
+  }
+
+  /** A line of the open fenced code, HTML block, indented code or unread depths, when it takes the line; else false. */
+  continueLeaf(line: string, i: number): boolean {
+    const at = this.at;
+    const tip = this.tip;
+    const q = this.quotes > 0 ? 1 : 0;
+    if (tip === Leaf.Fence) {
+      this.leaf[i] = Leaf.Fence;
+      this.quoted[i] = q;
+      this.contentAt[i] = at.offset;
+      if (at.indent <= 3 && closesFence(line, at.firstNonspace, this.fenceChar, this.fenceLength)) this.tip = Leaf.Blank;
+      return true;
+    }
+    if (tip === Leaf.Html) {
+      // Types 6 and 7 end before a blank line; types 1–5 hold blank lines up to their end condition.
+      if (this.html >= 6 && at.blank) return false;
+      this.leaf[i] = Leaf.Html;
+      this.htmlBlock[i] = this.html;
+      this.quoted[i] = q;
+      this.contentAt[i] = at.firstNonspace;
+      if (this.html <= 5 && endsHtmlBlock(line, at.firstNonspace, this.html)) this.tip = Leaf.Blank;
+      return true;
+    }
+    if (tip === Leaf.Indented) {
+      if (!at.blank && at.indent < 4) return false;
+      this.leaf[i] = at.blank ? Leaf.Blank : Leaf.Indented;
+      this.quoted[i] = q;
+      this.contentAt[i] = at.firstNonspace;
+      return true;
+    }
+    // Unread depths: a blank line ends any paragraph down there, so no lazy line may follow it.
+    this.deepAfterBlank = at.blank;
+    this.leaf[i] = at.blank ? Leaf.Blank : Leaf.Deep;
+    this.quoted[i] = q;
+    return true;
+  }
+
+  /**
+   * The containers and the leaf the line opens (cmark `open_new_blocks`):
+   * returns the leaf (`Leaf.Blank` for none, `Leaf.Deep` when a container
+   * would nest deeper than `MAX_DEPTH`).
+   */
+  openBlocks(line: string, matched: number, paragraphGoesOn: boolean, lazyTip: boolean): Leaf {
+    const at = this.at;
+    let inParagraph = paragraphGoesOn;
+    let maybeLazy = lazyTip;
+    for (;;) {
+      at.findFirstNonspace();
+      if (at.indent >= 4) {
+        // Indented code cannot interrupt a paragraph, nor start on a lazy line.
+        if (maybeLazy || at.blank) return Leaf.Blank;
+        this.open(matched);
+        at.advanceColumns(4);
+        return Leaf.Indented;
+      }
+      const fns = at.firstNonspace;
+      const c = line.charCodeAt(fns);
+      if (c === 62) {
+        this.open(matched);
+        if (!this.push(QUOTE, 0)) return Leaf.Deep;
+        at.advanceChars(fns + 1 - at.offset);
+        if (at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
+      } else if (c === 35 && isAtxStart(line, fns)) {
+        this.open(matched);
+        return Leaf.Heading;
+      } else if ((c === 96 || c === 126) && isFenceOpen(line, fns, c)) {
+        this.open(matched);
+        this.fenceChar = c;
+        let k = fns;
+        while (line.charCodeAt(k) === c) k++;
+        this.fenceLength = k - fns;
+        this.fenceIndent = line.slice(0, fns).replace(/[^\t]/g, ' ');
+        return Leaf.Fence;
+      } else if (c === 60 && (this.html = htmlBlockStart(line, fns, inParagraph || maybeLazy)) !== 0) {
+        // Type 7 interrupts no paragraph, lazy ones included (CommonMark §4.6; cmark-gfm 0.29 lets it start on a
+        // lazy line, later cmark does not: reading the line as the quote's or item's text errs towards no request).
+        this.open(matched);
+        return Leaf.Html;
+      } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(line, fns, c)) {
+        // The paragraph becomes a heading and this line is its underline: a thematic break never is one here.
+        return Leaf.Heading;
+      } else if ((c === 45 || c === 42 || c === 95) && this.breakKill <= fns && this.isThematicBreak(line, fns, c)) {
+        this.open(matched);
+        return Leaf.Heading;
+      } else {
+        const marker = c === 45 || c === 42 || c === 43 || (c >= 48 && c <= 57) ? listMarker(line, fns, inParagraph) : 0;
+        if (marker === 0) return Leaf.Blank;
+        this.open(matched);
+        if (!this.pushItem(line, fns, marker)) return Leaf.Deep;
+      }
+      inParagraph = false;
+      maybeLazy = false;
+    }
+  }
+
+  /** Opens the list item whose marker (`marker` characters) is at `fns`, moving past its padding (§5.2). */
+  pushItem(line: string, fns: number, marker: number): boolean {
+    const at = this.at;
+    const markerOffset = at.indent;
+    at.advanceChars(fns + marker - at.offset);
+    // The padding: the one to four columns after the marker, or one when five or more or nothing follow.
+    const saveOffset = at.offset;
+    const saveColumn = at.column;
+    const savePartial = at.partial;
+    while (at.column - saveColumn <= 5 && at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
+    const spaces = at.column - saveColumn;
+    const nothingAfter = at.offset >= line.length;
+    let padding = marker + spaces;
+    if (spaces >= 5 || spaces < 1 || nothingAfter) {
+      padding = marker + 1;
+      at.offset = saveOffset;
+      at.column = saveColumn;
+      at.partial = savePartial;
+      if (spaces > 0) at.advanceColumns(1);
+    }
+    if (!this.push(ITEM, markerOffset + padding)) return false;
+    this.innerEmpty = nothingAfter;
+    return true;
+  }
+
+  /**
+   * §4.1: three or more `c` (`-`, `*`, `_`), with only spaces and tabs
+   * between and after. A failed scan remembers where it stopped: no break
+   * starts before that on this line (`- - - … a` is read once, not once per
+   * nested item).
+   */
+  isThematicBreak(line: string, from: number, c: number): boolean {
+    let count = 0;
+    for (let k = from; k < line.length; k++) {
+      const code = line.charCodeAt(k);
+      if (code === c) count++;
+      else if (code !== 32 && code !== 9) {
+        this.breakKill = k;
+        return false;
+      }
+    }
+    if (count >= 3) return true;
+    this.breakKill = line.length;
+    return false;
+  }
+
+  result(): BlockScan {
+    const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = this;
+    const openFence: Fence | null =
+      this.tip === Leaf.Fence && this.quotes === 0
+        ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
+        : null;
+    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence };
+  }
+}
