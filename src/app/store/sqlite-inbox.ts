@@ -40,6 +40,15 @@ const INBOX_MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       );
     `);
   },
+  (db) => {
+    // Which file this is. The job database keeps, with how far it copied, the token of the file it copied from
+    // (sqlite-store.ts): a new file (the old one deleted, or never on the persistent volume) starts its ids at 1
+    // again, and without the token its rows would pass for copied until its ids outgrew the old file's.
+    db.exec(`
+      CREATE TABLE inbox_file (token TEXT NOT NULL);
+      INSERT INTO inbox_file (token) VALUES (lower(hex(randomblob(16))));
+    `);
+  },
 ];
 
 /** One recorded delivery, as the inbox holds it. */
@@ -96,6 +105,8 @@ export function openInbox(path: string) {
   }
   return {
     db,
+    /** This file's identity (see INBOX_MIGRATIONS). */
+    token: db.prepare(`SELECT token FROM inbox_file`).pluck().get() as string,
     insert: db.prepare(`
       INSERT INTO inbox (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, recorded_at)
       VALUES (@deliveryId, @dedupeKey, @event, @installationId, @repository, @payload, @receivedAt, @threadKey, @now)

@@ -87,6 +87,10 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       INSERT INTO inbox_copied (last_id) VALUES (0);
     `);
   },
+  (db) => {
+    // Which inbox file last_id counts in (its token, sqlite-inbox.ts); NULL: the file copied from before, adopted at the next copy.
+    db.exec(`ALTER TABLE inbox_copied ADD COLUMN inbox_token TEXT`);
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */
@@ -201,8 +205,8 @@ function prepareStatements(db: Db) {
       INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
       VALUES (@delivery_id, @dedupe_key, @event, @installation_id, @repository, @payload, @received_at, @thread_key, 'queued', @recorded_at)
       ON CONFLICT DO NOTHING`),
-    lastCopied: db.prepare(`SELECT last_id FROM inbox_copied`).pluck(),
-    setCopied: db.prepare(`UPDATE inbox_copied SET last_id = ?`),
+    lastCopied: db.prepare(`SELECT last_id, inbox_token FROM inbox_copied`),
+    setCopied: db.prepare(`UPDATE inbox_copied SET last_id = ?, inbox_token = ?`),
     // The row that made the insert a duplicate: the same delivery if it was
     // redelivered as is, else the first delivery of the same request.
     existing: db
@@ -314,7 +318,7 @@ export class SqliteJobStore implements JobStore {
     // Most claims (one per recorded or finished job) find nothing to take; they
     // must not queue for the write lock behind, or ahead of, the webhook
     // thread's enqueue. A job recorded after this read comes with its own claim.
-    if (!this.inbox.anyAfter.get(this.stmt.lastCopied.get()) && !this.stmt.anyClaimable.get({ now, limit: 1 })) return [];
+    if (!this.inbox.anyAfter.get(this.copiedUpTo()) && !this.stmt.anyClaimable.get({ now, limit: 1 })) return [];
     // One UPDATE ... WHERE delivery_id IN (candidates) RETURNING: selecting
     // and leasing happen in one statement under the write lock, so a second
     // claimer sees the new leases and never gets the same job.
@@ -371,7 +375,7 @@ export class SqliteJobStore implements JobStore {
     const row = this.stmt.get.get(deliveryId) as JobRow | undefined;
     if (row) return toRecord(row);
     // Recorded, not yet copied into jobs: a queued job nobody has touched.
-    const recorded = this.inbox.getAfter.get(deliveryId, this.stmt.lastCopied.get()) as InboxRow | undefined;
+    const recorded = this.inbox.getAfter.get(deliveryId, this.copiedUpTo()) as InboxRow | undefined;
     return recorded && toRecord(queuedRow(recorded));
   }
 
@@ -379,14 +383,14 @@ export class SqliteJobStore implements JobStore {
     this.assertOpen();
     const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
     for (const { state, n } of this.stmt.counts.all() as Array<{ state: JobState; n: number }>) counts[state] = n;
-    counts.queued += this.inbox.countAfter.get(this.stmt.lastCopied.get()) as number;
+    counts.queued += this.inbox.countAfter.get(this.copiedUpTo()) as number;
     return counts;
   }
 
   async prune(olderThan: number): Promise<number> {
     const removed = await this.writeJobs(() => this.stmt.prune.run(olderThan).changes);
     // The inbox's rows answer for duplicates as long as finished jobs are kept; a write to its file, once an hour.
-    const copied = this.stmt.lastCopied.get() as number;
+    const copied = this.copiedUpTo();
     await this.write(this.inbox.db, () => this.inbox.prune.run(olderThan, copied));
     return removed;
   }
@@ -406,11 +410,21 @@ export class SqliteJobStore implements JobStore {
 
   /** Copies the inbox rows recorded since the last copy into jobs (under the job database's write lock, so exactly once). */
   private copyInbox(): void {
-    const last = this.stmt.lastCopied.get() as number;
+    const last = this.copiedUpTo();
     const rows = this.inbox.after.all(last) as InboxRow[];
     if (rows.length === 0) return;
     for (const row of rows) this.stmt.copy.run(row);
-    this.stmt.setCopied.run(rows[rows.length - 1]?.id ?? last);
+    this.stmt.setCopied.run(rows[rows.length - 1]?.id ?? last, this.inbox.token);
+  }
+
+  /**
+   * The id of the last inbox row copied into jobs. 0 when the job database
+   * last copied from another inbox file: a new file's ids start again at 1
+   * (copying a row twice is harmless, `copy` keeps the first).
+   */
+  private copiedUpTo(): number {
+    const { last_id, inbox_token } = this.stmt.lastCopied.get() as { last_id: number; inbox_token: string | null };
+    return inbox_token === null || inbox_token === this.inbox.token ? last_id : 0;
   }
 
   /**
