@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import type { AppSettings } from '../src/app/settings.js';
 import type { FakeGitHub, FakeIssueComment } from '../test/fakes/fake-github.js';
 import { webhookExample } from '../test/helpers/webhook-examples.js';
+import type { FakesCommand, FakesMessage, LoadSpec } from './app-fakes-process.js';
 import type { ServerCommand, ServerConfig, ServerKind, ServerMessage, ServerStats } from './app-server-process.js';
 import type { SenderConfig, SenderResult } from './webhook-sender.js';
 
@@ -20,6 +21,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export interface ChildScripts {
   server: string;
   sender: string;
+  /** The fakes of the latency figure, in a process of their own (app-fakes-process.ts). */
+  fakes: string;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function bundleChildren(dir: string): Promise<ChildScripts> {
       // The App's job worker thread, which the server process starts from beside itself.
       'app-worker-thread': join(ROOT, 'bench/app-worker-thread.ts'),
       'webhook-sender': join(ROOT, 'bench/webhook-sender.ts'),
+      'app-fakes-process': join(ROOT, 'bench/app-fakes-process.ts'),
     },
     outdir: dir,
     outExtension: { '.js': '.mjs' },
@@ -45,7 +49,7 @@ export async function bundleChildren(dir: string): Promise<ChildScripts> {
     logLevel: 'warning',
   });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return { server: join(dir, 'app-server-process.mjs'), sender: join(dir, 'webhook-sender.mjs') };
+  return { server: join(dir, 'app-server-process.mjs'), sender: join(dir, 'webhook-sender.mjs'), fakes: join(dir, 'app-fakes-process.mjs') };
 }
 
 /** A child's environment: only what it needs (no NODE_OPTIONS from tsx, nothing from the bench machine's App settings). */
@@ -153,6 +157,48 @@ export async function runSender(script: string, config: SenderConfig, limitMs: n
     return await nextMessage(child, (m) => ((m as SenderResult).latencies ? (m as SenderResult) : undefined), limitMs, 'the webhook sender', output);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+export interface FakesChild {
+  coderUrl: string;
+  githubUrl: string;
+  /** Seeds the fake GitHub and writes the deliveries; resolves with how many are `/agent` requests. */
+  plan(spec: LoadSpec): Promise<number>;
+  /** How many of the planned `/agent` threads have their final answer. */
+  answered(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts the fake GitHub and fake Coder in their own process, at a lower priority (app-fakes-process.ts). */
+export async function startFakes(script: string): Promise<FakesChild> {
+  // A session of its own (detached): its own CPU share where Linux groups by session (app-fakes-process.ts).
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+  const output = captureTail(child);
+  const ask = <T extends FakesMessage['type']>(command: FakesCommand, answer: T, timeoutMs: number) => {
+    const reply = nextMessage(child, (m) => ((m as FakesMessage).type === answer ? (m as Extract<FakesMessage, { type: T }>) : undefined), timeoutMs, `the fakes (${command.type})`, output);
+    child.send(command);
+    return reply;
+  };
+  try {
+    const ready = await nextMessage(child, (m) => ((m as FakesMessage).type === 'ready' ? (m as Extract<FakesMessage, { type: 'ready' }>) : undefined), 30_000, 'starting the fakes', output);
+    return {
+      coderUrl: ready.coderUrl,
+      githubUrl: ready.githubUrl,
+      plan: async (spec) => (await ask({ type: 'plan', spec }, 'planned', 120_000)).agents,
+      answered: async () => (await ask({ type: 'answered' }, 'answered', 30_000)).count,
+      async stop() {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const gone = once(child, 'exit');
+        child.disconnect();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await gone;
+        clearTimeout(timer);
+      },
+    };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
 }
 

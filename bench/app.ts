@@ -10,6 +10,10 @@
  *     on PostgreSQL (the replicas issue's mix);
  *  4. peak resident memory while refusing a 60 MiB unsigned body
  *     (app-body-limit.ts; goal < 250 MB, healthy afterwards).
+ *
+ * `npm run bench -- app latency` runs only the latency figures (1 and 3);
+ * add `mixed`, `sqlite` or `postgres` to run only those mixes.
+ * `npm run bench -- app body-limit` runs only figure 4.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +30,21 @@ export async function benchApp(): Promise<BenchRow[]> {
   try {
     const scripts = await bundleChildren(dir);
     if (process.argv.includes('body-limit')) return await benchBodyLimit(scripts);
-    const rows = [...(await benchWebhookLatency(scripts, dir)), ...(await benchFollowMemory(scripts, dir))];
-    // The replicas issue's mix: every delivery an `/agent` request, on each store.
-    rows.push(...(await benchWebhookLatency(scripts, dir, { agentEvery: 1 })));
-    rows.push(...(await withBenchDatabase((databaseUrl) => benchWebhookLatency(scripts, dir, { agentEvery: 1, databaseUrl, store: 'Postgres' }))));
+    const latency = {
+      mixed: () => benchWebhookLatency(scripts, dir),
+      // The replicas issue's mix: every delivery an `/agent` request, on each store.
+      sqlite: () => benchWebhookLatency(scripts, dir, { agentEvery: 1 }),
+      postgres: () => withBenchDatabase((databaseUrl) => benchWebhookLatency(scripts, dir, { agentEvery: 1, databaseUrl, store: 'Postgres' })),
+    };
+    if (process.argv.includes('latency')) {
+      const mixes = Object.entries(latency);
+      const named = mixes.filter(([mix]) => process.argv.includes(mix));
+      const rows: BenchRow[] = [];
+      for (const [, run] of named.length ? named : mixes) rows.push(...(await run()));
+      return rows;
+    }
+    const rows = [...(await latency.mixed()), ...(await benchFollowMemory(scripts, dir))];
+    rows.push(...(await latency.sqlite()), ...(await latency.postgres()));
     rows.push(...(await benchBodyLimit(scripts)));
     return rows;
   } finally {

@@ -27,7 +27,8 @@ export function tempDatabaseUrl(): string {
   return `sqlite:${join(mkdtempSync(join(tmpdir(), 'app-store-')), 'jobs.db')}`;
 }
 
-export function appSettings(coder: FakeCoder, github: FakeGitHub, overrides: Partial<AppSettings> = {}): AppSettings {
+/** The App's settings against the fakes (only their URLs are read, so fakes in another process fit too). */
+export function appSettings(coder: Pick<FakeCoder, 'url'>, github: Pick<FakeGitHub, 'url'>, overrides: Partial<AppSettings> = {}): AppSettings {
   return {
     appId: '1',
     privateKey,

@@ -13,9 +13,9 @@
  *   late is a row nobody locked), so claim() takes a transaction-scoped
  *   advisory lock per thread, skips threads another replica is claiming in,
  *   and checks again under the lock before leasing.
- * - enqueue() NOTIFYs `coder_agent_bot_jobs` in the same statement, so idle
- *   replicas LISTENing (watch()) claim at once; the NOTIFY is delivered at
- *   commit, never for a duplicate.
+ * - enqueue() NOTIFYs `coder_agent_bot_jobs` once its row is committed
+ *   (never for a duplicate), so idle replicas LISTENing (watch()) claim at
+ *   once; see notifyJobs() for why not in the insert's own transaction.
  * - Deliveries and requests are deduplicated by the primary key and a
  *   unique dedupe key, across replicas, in one `ON CONFLICT DO NOTHING`.
  *
@@ -138,6 +138,9 @@ export interface PostgresStoreOptions {
 
 export class PostgresJobStore implements JobStore {
   private closed = false;
+  /** The NOTIFY in flight, and whether another is owed once it is done (notifyJobs). */
+  private notifying: Promise<void> | undefined;
+  private notifyAgain = false;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -160,23 +163,58 @@ export class PostgresJobStore implements JobStore {
   }
 
   async enqueue(job: NewJob): Promise<EnqueueResult> {
-    // One statement: the insert (both unique keys, no target) and, only when
-    // a row went in, the NOTIFY (sent at commit).
+    // One statement for both unique keys (no conflict target); only a row that went in is announced.
     const { rows } = await this.query<{ delivery_id: string }>(
-      `WITH inserted AS (
-         INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6::json, $7, $9, 'queued', $8)
-         ON CONFLICT DO NOTHING
-         RETURNING delivery_id)
-       SELECT delivery_id, pg_notify('${JOBS_CHANNEL}', '') FROM inserted`,
+      `INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6::json, $7, $9, 'queued', $8)
+       ON CONFLICT DO NOTHING
+       RETURNING delivery_id`,
       [job.deliveryId, job.dedupeKey, job.event, job.installationId, job.repository, toJson(job.payload), job.receivedAt, Date.now(), job.threadKey ?? null],
     );
-    if (rows.length === 1) return { inserted: true, deliveryId: job.deliveryId };
+    if (rows.length === 1) {
+      this.notifyJobs();
+      return { inserted: true, deliveryId: job.deliveryId };
+    }
     const existing = await this.query<{ delivery_id: string }>(
       `SELECT delivery_id FROM ${T} WHERE delivery_id = $1 OR dedupe_key = $2 ORDER BY delivery_id = $1 DESC LIMIT 1`,
       [job.deliveryId, job.dedupeKey],
     );
     return { inserted: false, deliveryId: existing.rows[0]?.delivery_id ?? job.deliveryId };
+  }
+
+  /**
+   * Wakes the replicas that watch() for new jobs. Not part of the insert's
+   * transaction: PostgreSQL makes every committing transaction that has
+   * NOTIFYed hold one database-wide lock until its commit record is flushed
+   * to disk (src/backend/commands/async.c, PreCommit_Notify: "Serialize
+   * writers by acquiring a special lock that we hold till after commit"), so
+   * inserts that notify commit one fsync after another instead of sharing
+   * flushes, and at 200 deliveries a second the webhook answers queued
+   * behind each other's fsyncs (p50 30 ms in `npm run bench -- app latency
+   * postgres`). Here the insert commits on its own; the NOTIFY follows in a
+   * transaction of its own that does not wait for the disk (a notification
+   * is for live listeners, nothing to keep), and NOTIFYs are coalesced: one
+   * in flight, at most one more owed, which wakes every listener as well.
+   * One lost (a dropped connection) delays a claim to the next poll.
+   */
+  private notifyJobs(): void {
+    if (this.closed) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = this.pool
+      .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${JOBS_CHANNEL}', '')`)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.notifying = undefined;
+        if (!this.notifyAgain) return;
+        this.notifyAgain = false;
+        this.notifyJobs();
+      });
   }
 
   async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
@@ -378,6 +416,7 @@ export class PostgresJobStore implements JobStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.notifying;
     await this.pool.end();
   }
 

@@ -5,10 +5,15 @@
  * better-sqlite3 is synchronous, so every method does its work inside one
  * call and no transaction is ever held across an `await`: two stores in one
  * process (or two processes) on the same file cannot deadlock each other.
+ *
+ * enqueue() writes to an inbox in a second file (sqlite-inbox.ts), so the
+ * webhook thread never waits for the job worker's write lock; every other
+ * write first copies new inbox rows into `jobs`, in the same transaction.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { openInbox, type Inbox, type InboxRow } from './sqlite-inbox.js';
 import { lockSqliteInstance } from './sqlite-instance-lock.js';
 import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
@@ -75,6 +80,17 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
         WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
     `);
   },
+  (db) => {
+    // How far the inbox (sqlite-inbox.ts) has been copied into jobs: the id of the last row taken.
+    db.exec(`
+      CREATE TABLE inbox_copied (last_id INTEGER NOT NULL);
+      INSERT INTO inbox_copied (last_id) VALUES (0);
+    `);
+  },
+  (db) => {
+    // Which inbox file last_id counts in (its token, sqlite-inbox.ts); NULL: the file copied from before, adopted at the next copy.
+    db.exec(`ALTER TABLE inbox_copied ADD COLUMN inbox_token TEXT`);
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */
@@ -106,15 +122,8 @@ export const CLAIM_CANDIDATES_SQL = `
   ORDER BY received_at, delivery_id
   LIMIT @limit`;
 
-interface JobRow {
-  delivery_id: string;
-  dedupe_key: string;
-  event: string;
-  installation_id: number;
-  repository: string;
-  payload: string | null;
-  received_at: number;
-  thread_key: string | null;
+/** A row of `jobs`: what the inbox recorded (sqlite-inbox.ts), and the job's progress. */
+interface JobRow extends Omit<InboxRow, 'id' | 'recorded_at'> {
   state: JobState;
   attempts: number;
   run: string | null;
@@ -144,6 +153,12 @@ function fromJson(text: string | null): unknown {
   } catch {
     return text;
   }
+}
+
+/** An inbox row as the job row it becomes when copied (see `copy`). */
+function queuedRow(r: InboxRow): JobRow {
+  const { id: _id, recorded_at, ...rest } = r;
+  return { ...rest, state: 'queued', attempts: 0, run: null, result: null, error: null, lease_owner: null, lease_until: null, lease_generation: 0, updated_at: recorded_at };
 }
 
 function toRecord(row: JobRow): JobRecord {
@@ -185,10 +200,13 @@ function migrate(db: Db): void {
 
 function prepareStatements(db: Db) {
   return {
-    insert: db.prepare(`
+    // A row of the inbox becomes a queued job; one already there (recorded before the inbox existed) wins.
+    copy: db.prepare(`
       INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
-      VALUES (@deliveryId, @dedupeKey, @event, @installationId, @repository, @payload, @receivedAt, @threadKey, 'queued', @now)
+      VALUES (@delivery_id, @dedupe_key, @event, @installation_id, @repository, @payload, @received_at, @thread_key, 'queued', @recorded_at)
       ON CONFLICT DO NOTHING`),
+    lastCopied: db.prepare(`SELECT last_id, inbox_token FROM inbox_copied`),
+    setCopied: db.prepare(`UPDATE inbox_copied SET last_id = ?, inbox_token = ?`),
     // The row that made the insert a duplicate: the same delivery if it was
     // redelivered as is, else the first delivery of the same request.
     existing: db
@@ -226,6 +244,7 @@ export class SqliteJobStore implements JobStore {
 
   private constructor(
     private readonly db: Db,
+    private readonly inbox: Inbox,
     private readonly busyDeadlineMs: number,
     /** The database file, or `:memory:`. */
     private readonly path: string,
@@ -260,7 +279,7 @@ export class SqliteJobStore implements JobStore {
       // holds the write lock. Instead a busy write fails at once and write()
       // tries again after a timer, leaving the event loop free meanwhile.
       db.pragma('busy_timeout = 0');
-      return new SqliteJobStore(db, options.busyDeadlineMs ?? DEFAULT_BUSY_DEADLINE_MS, path);
+      return new SqliteJobStore(db, openInbox(path), options.busyDeadlineMs ?? DEFAULT_BUSY_DEADLINE_MS, path);
     } catch (error) {
       db.close();
       throw error;
@@ -279,12 +298,17 @@ export class SqliteJobStore implements JobStore {
       threadKey: job.threadKey ?? null,
       now: Date.now(),
     };
-    return this.write(() => {
+    // Only the inbox's lock: the job worker's writes (to the job database) never hold this up.
+    return this.write(this.inbox.db, () => {
+      // A job copied from the inbox and since pruned there, or recorded before the inbox existed.
+      // A read: it takes no lock in WAL mode.
+      const known = this.stmt.existing.get(params) as string | undefined;
+      if (known !== undefined) return { inserted: false, deliveryId: known };
       // ON CONFLICT DO NOTHING (no target) covers both unique keys in one
       // statement, so a racing duplicate is told apart by `changes`, not by a
       // read-then-insert that two writers could both pass.
-      if (this.stmt.insert.run(params).changes === 1) return { inserted: true, deliveryId: job.deliveryId };
-      const existing = this.stmt.existing.get(params) as string | undefined;
+      if (this.inbox.insert.run(params).changes === 1) return { inserted: true, deliveryId: job.deliveryId };
+      const existing = this.inbox.existing.get(params) as string | undefined;
       return { inserted: false, deliveryId: existing ?? job.deliveryId };
     });
   }
@@ -294,23 +318,23 @@ export class SqliteJobStore implements JobStore {
     // Most claims (one per recorded or finished job) find nothing to take; they
     // must not queue for the write lock behind, or ahead of, the webhook
     // thread's enqueue. A job recorded after this read comes with its own claim.
-    if (!this.stmt.anyClaimable.get({ now, limit: 1 })) return [];
+    if (!this.inbox.anyAfter.get(this.copiedUpTo()) && !this.stmt.anyClaimable.get({ now, limit: 1 })) return [];
     // One UPDATE ... WHERE delivery_id IN (candidates) RETURNING: selecting
     // and leasing happen in one statement under the write lock, so a second
     // claimer sees the new leases and never gets the same job.
-    const rows = await this.write(() => this.stmt.claim.all({ owner, limit, now, leaseUntil: now + leaseMs }) as JobRow[]);
+    const rows = await this.writeJobs(() => this.stmt.claim.all({ owner, limit, now, leaseUntil: now + leaseMs }) as JobRow[]);
     // RETURNING gives rows in no defined order.
     rows.sort((a, b) => a.received_at - b.received_at || (a.delivery_id < b.delivery_id ? -1 : a.delivery_id > b.delivery_id ? 1 : 0));
     return rows.map(toRecord);
   }
 
   async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<string[]> {
-    return this.write(() => deliveryIds.filter((deliveryId) => this.stmt.renew.run({ owner, deliveryId, leaseUntil: now + leaseMs }).changes === 1));
+    return this.writeJobs(() => deliveryIds.filter((deliveryId) => this.stmt.renew.run({ owner, deliveryId, leaseUntil: now + leaseMs }).changes === 1));
   }
 
   async holdLease(lease: Lease, leaseMs: number, now: number = Date.now()): Promise<boolean> {
     const params = { deliveryId: lease.deliveryId, owner: lease.owner, generation: lease.generation, now, leaseUntil: now + leaseMs };
-    return this.write(() => this.stmt.holdLease.run(params).changes === 1);
+    return this.writeJobs(() => this.stmt.holdLease.run(params).changes === 1);
   }
 
   async lockInstance(owner: string, waitMs = DEFAULT_INSTANCE_WAIT_MS): Promise<() => Promise<void>> {
@@ -325,46 +349,82 @@ export class SqliteJobStore implements JobStore {
   }
 
   async recordRun(deliveryId: string, run: unknown): Promise<void> {
-    await this.write(() => this.stmt.recordRun.run({ deliveryId, run: toJson(run), now: Date.now() }));
+    await this.writeJobs(() => this.stmt.recordRun.run({ deliveryId, run: toJson(run), now: Date.now() }));
   }
 
   async markStarting(deliveryId: string): Promise<void> {
-    await this.write(() => this.stmt.markStarting.run({ deliveryId, now: Date.now() }));
+    await this.writeJobs(() => this.stmt.markStarting.run({ deliveryId, now: Date.now() }));
   }
 
   async finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error: string | null = null): Promise<void> {
-    await this.write(() => this.stmt.finish.run({ deliveryId, state, result: toJson(result), error, now: Date.now() }));
+    await this.writeJobs(() => this.stmt.finish.run({ deliveryId, state, result: toJson(result), error, now: Date.now() }));
   }
 
   async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
-    await this.write(() => {
+    await this.writeJobs(() => {
       for (const deliveryId of deliveryIds) this.stmt.release.run({ owner, deliveryId });
     });
   }
 
   async releaseAll(owner: string): Promise<number> {
-    return this.write(() => this.stmt.releaseAll.run({ owner }).changes);
+    return this.writeJobs(() => this.stmt.releaseAll.run({ owner }).changes);
   }
 
   async get(deliveryId: string): Promise<JobRecord | undefined> {
     this.assertOpen();
     const row = this.stmt.get.get(deliveryId) as JobRow | undefined;
-    return row && toRecord(row);
+    if (row) return toRecord(row);
+    // Recorded, not yet copied into jobs: a queued job nobody has touched.
+    const recorded = this.inbox.getAfter.get(deliveryId, this.copiedUpTo()) as InboxRow | undefined;
+    return recorded && toRecord(queuedRow(recorded));
   }
 
   async counts(): Promise<Record<JobState, number>> {
     this.assertOpen();
     const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
     for (const { state, n } of this.stmt.counts.all() as Array<{ state: JobState; n: number }>) counts[state] = n;
+    counts.queued += this.inbox.countAfter.get(this.copiedUpTo()) as number;
     return counts;
   }
 
   async prune(olderThan: number): Promise<number> {
-    return this.write(() => this.stmt.prune.run(olderThan).changes);
+    const removed = await this.writeJobs(() => this.stmt.prune.run(olderThan).changes);
+    // The inbox's rows answer for duplicates as long as finished jobs are kept; a write to its file, once an hour.
+    const copied = this.copiedUpTo();
+    await this.write(this.inbox.db, () => this.inbox.prune.run(olderThan, copied));
+    return removed;
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    if (this.inbox.db.open) this.inbox.db.close();
+  }
+
+  /** A write to the job database: new inbox rows are copied into jobs first, in the same transaction, so `fn` sees every recorded job. */
+  private writeJobs<T>(fn: () => T): Promise<T> {
+    return this.write(this.db, () => {
+      this.copyInbox();
+      return fn();
+    });
+  }
+
+  /** Copies the inbox rows recorded since the last copy into jobs (under the job database's write lock, so exactly once). */
+  private copyInbox(): void {
+    const last = this.copiedUpTo();
+    const rows = this.inbox.after.all(last) as InboxRow[];
+    if (rows.length === 0) return;
+    for (const row of rows) this.stmt.copy.run(row);
+    this.stmt.setCopied.run(rows[rows.length - 1]?.id ?? last, this.inbox.token);
+  }
+
+  /**
+   * The id of the last inbox row copied into jobs. 0 when the job database
+   * last copied from another inbox file: a new file's ids start again at 1
+   * (copying a row twice is harmless, `copy` keeps the first).
+   */
+  private copiedUpTo(): number {
+    const { last_id, inbox_token } = this.stmt.lastCopied.get() as { last_id: number; inbox_token: string | null };
+    return inbox_token === null || inbox_token === this.inbox.token ? last_id : 0;
   }
 
   /**
@@ -374,12 +434,12 @@ export class SqliteJobStore implements JobStore {
    * tries again after a growing pause (never blocking the thread), until
    * `busyDeadlineMs`; then throws StoreBusyError.
    */
-  private async write<T>(fn: () => T): Promise<T> {
+  private async write<T>(db: Db, fn: () => T): Promise<T> {
     const deadline = Date.now() + this.busyDeadlineMs;
     for (let pauseMs = 2; ; pauseMs = Math.min(pauseMs * 2, 50)) {
       this.assertOpen();
       try {
-        return this.db.transaction(fn).immediate();
+        return db.transaction(fn).immediate();
       } catch (err) {
         if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
         if (Date.now() + pauseMs > deadline) throw new StoreBusyError(this.busyDeadlineMs);

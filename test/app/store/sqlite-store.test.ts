@@ -67,6 +67,8 @@ describe('durability', () => {
     const file = join(dir, 'jobs.db');
     const store = open(file);
     for (const n of [1, 2, 3]) await store.enqueue(job(n));
+    // Any write of the store's own copies the recorded deliveries from the inbox into `jobs`.
+    await store.releaseAll('nobody');
     const raw = new Database(file);
     raw.prepare(`UPDATE jobs SET run = '{"chatId":', state = 'following' WHERE delivery_id = 'd1'`).run();
     raw.prepare(`UPDATE jobs SET payload = 'not json' WHERE delivery_id = 'd2'`).run();
@@ -79,11 +81,98 @@ describe('durability', () => {
     ]);
   });
 
+  it("records deliveries in an inbox of their own while the job database's write lock is held, and claim takes each once", async () => {
+    const file = join(dir, 'jobs.db');
+    const store = open(file);
+    const worker = open(file);
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      await expect(store.enqueue(job(1))).resolves.toEqual({ inserted: true, deliveryId: 'd1' });
+      await expect(store.enqueue(job(1, { deliveryId: 'again' }))).resolves.toEqual({ inserted: false, deliveryId: 'd1' });
+      expect((await worker.get('d1'))?.state).toBe('queued');
+      expect((await worker.counts()).queued).toBe(1);
+    } finally {
+      other.prepare('COMMIT').run();
+      other.close();
+    }
+    expect(ids(await worker.claim('w1', 10, 500, 1_000))).toEqual(['d1']);
+    expect(await store.claim('w2', 10, 500, 1_000)).toEqual([]);
+    expect((await store.counts()).queued).toBe(1);
+    // Once copied and pruned from jobs, a redelivery is still known by the inbox; the job itself is gone.
+    await worker.finish('d1', 'done', null);
+    await expect(worker.prune(Number.MAX_SAFE_INTEGER)).resolves.toBe(1);
+    expect(await store.get('d1')).toBeUndefined();
+    await expect(store.enqueue(job(2))).resolves.toEqual({ inserted: true, deliveryId: 'd2' });
+    expect(ids(await worker.claim('w1', 10, 500, 1_000))).toEqual(['d2']);
+  });
+
   it('works in memory', async () => {
     const store = open(':memory:');
     await store.enqueue(job(1));
     expect(ids(await store.claim('w1', 1, 500, 1_000))).toEqual(['d1']);
     expect(existsSync(':memory:')).toBe(false);
+  });
+});
+
+describe('the inbox file (<file>-inbox)', () => {
+  it('a job database of the previous schema (3), with jobs queued and in flight, keeps them: each claimed once, its duplicates still known', async () => {
+    const file = join(dir, 'jobs.db');
+    // Schema 3 as the release before the inbox wrote it: the first three steps of MIGRATIONS.
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.exec(`
+      CREATE TABLE jobs (delivery_id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, event TEXT NOT NULL, installation_id INTEGER NOT NULL,
+        repository TEXT NOT NULL, payload TEXT, received_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,
+        run TEXT, result TEXT, error TEXT, lease_owner TEXT, lease_until INTEGER, updated_at INTEGER NOT NULL);
+      CREATE INDEX jobs_claimable ON jobs (received_at, delivery_id) WHERE state IN ('queued', 'starting', 'following');
+      CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
+      ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN thread_key TEXT;
+      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id) WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
+    `);
+    const insert = old.prepare(`INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, attempts, run, lease_owner, lease_until, lease_generation, updated_at)
+      VALUES (?, ?, 'issue_comment', 42, 'octo/repo', '{}', ?, ?, ?, ?, ?, ?, ?, 1)`);
+    insert.run('q1', 'issue_comment:created:1', 1_001, 'queued', 0, null, null, null, 0);
+    // In flight when the old process was killed: its lease (of the same instance id) still runs.
+    insert.run('f2', 'issue_comment:created:2', 1_002, 'following', 1, '{"chatId":"c2"}', 'bot-1', 10_000_000, 1);
+    insert.run('x3', 'issue_comment:created:3', 1_003, 'done', 1, null, null, null, 1);
+    old.pragma('user_version = 3');
+    old.close();
+
+    const webhook = open(file);
+    const worker = open(file);
+    // Redeliveries of all three, by delivery id and by request, are known whatever their state.
+    await expect(webhook.enqueue(job(1, { deliveryId: 'q1' }))).resolves.toEqual({ inserted: false, deliveryId: 'q1' });
+    await expect(webhook.enqueue(job(2, { deliveryId: 'other' }))).resolves.toEqual({ inserted: false, deliveryId: 'f2' });
+    await expect(webhook.enqueue(job(3, { deliveryId: 'x3' }))).resolves.toEqual({ inserted: false, deliveryId: 'x3' });
+    await expect(webhook.enqueue(job(4))).resolves.toEqual({ inserted: true, deliveryId: 'd4' });
+    // The restarted instance takes its in-flight job back at once (the claim its start makes, lease or not, is the worker's business).
+    await worker.releaseAll('bot-1');
+    expect(ids(await worker.claim('bot-1', 10, 500, 2_000))).toEqual(['q1', 'f2', 'd4']);
+    expect(await worker.claim('bot-1', 10, 500, 2_000)).toEqual([]);
+    expect(await webhook.claim('bot-2', 10, 500, 2_000)).toEqual([]);
+  });
+
+  it('deleted (or never on the persistent volume) while the job database is kept: deliveries recorded in the new inbox are still claimed', async () => {
+    const file = join(dir, 'jobs.db');
+    const before = open(file);
+    for (const n of [1, 2, 3]) await before.enqueue(job(n));
+    expect(ids(await before.claim('w1', 10, 500, 1_000))).toEqual(['d1', 'd2', 'd3']);
+    for (const n of [1, 2, 3]) await before.finish(`d${n}`, 'done', null);
+    await before.close();
+    for (const suffix of ['-inbox', '-inbox-wal', '-inbox-shm']) rmSync(`${file}${suffix}`, { force: true });
+
+    const webhook = open(file);
+    const worker = open(file);
+    await expect(webhook.enqueue(job(4))).resolves.toEqual({ inserted: true, deliveryId: 'd4' });
+    expect((await worker.get('d4'))?.state).toBe('queued');
+    expect((await worker.counts()).queued).toBe(1);
+    expect(ids(await worker.claim('w1', 10, 500, 2_000))).toEqual(['d4']);
+    // The old deliveries are still known by the job database.
+    await expect(webhook.enqueue(job(2, { deliveryId: 'again' }))).resolves.toEqual({ inserted: false, deliveryId: 'd2' });
+    expect(await worker.claim('w1', 10, 500, 2_000)).toEqual([]);
   });
 });
 
