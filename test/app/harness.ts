@@ -84,7 +84,8 @@ export interface Delivery {
   ms: number;
 }
 
-export async function deliver(app: RunningApp, event: string, payload: unknown, opts: { id?: string; secret?: string | null; signature?: string } = {}): Promise<Delivery> {
+/** Sends one signed delivery to `app` (a started App, or any `{ url }` serving the App: another process's). */
+export async function deliver(app: Pick<RunningApp, 'url'>, event: string, payload: unknown, opts: { id?: string; secret?: string | null; signature?: string } = {}): Promise<Delivery> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
