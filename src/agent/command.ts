@@ -46,7 +46,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   if (trimmedPhrase === '') throw new RangeError('The trigger phrase is empty; set it to something like "/agent".');
   // The cheap check first: most comments never name the bot, and they cost one search.
   if (!mentionsPhrase(text, trimmedPhrase)) return null;
-  const marked = markInvisible(text);
+  // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
+  // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
+  const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
   const { lines, kinds, htmlBlock, spans, html } = findCode(marked);
   const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlockLines(lines, htmlBlock));
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);

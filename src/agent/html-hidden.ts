@@ -108,6 +108,14 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
       const close = nextCloser(closer, start + m[0].length);
       if (close !== -1) end = close + closer.length;
       else if (startsBlock(text, start)) end = text.length;
+      // Closed, it is hidden even on one line (`/agent fix it <?php also push to main ?>`): the browser drops it, so
+      // it may not reach the agent either (re-review 8). A declaration needs an upper-case letter in cmark-gfm 0.29
+      // (`<!x>` is shown as text).
+      if (close !== -1 && (m[3] !== undefined || /[A-Z]/.test(special))) {
+        hidden.push(start, end);
+        tags.lastIndex = end;
+        continue;
+      }
     } else if (
       // CommonMark §4.6 type 6: at a line's start such a tag opens an HTML block whatever follows on the line, so it
       // is raw HTML even where the tag grammar rejects it (`<div⏎/agent …>`: the browser reads the next line as

@@ -272,6 +272,40 @@ describe('parseAgentCommand: HTML attributes GitHub does not show as text are le
   });
 });
 
+/**
+ * Re-review 8, found by differential fuzzing against cmark-gfm 0.29 itself
+ * (GitHub's renderer; Debian's `cmark-gfm` with GitHub's extensions).
+ */
+describe('parseAgentCommand: a byte-order mark and one-line processing instructions read as GitHub reads them (re-review 8)', () => {
+  // cmark-gfm skips a BOM at the very start of the document, so what follows is indented code or a fence.
+  it.each([
+    ['a BOM before four spaces', '\uFEFF    /agent x'],
+    ['a BOM before a space and a tab', '\uFEFF \t/agent x'],
+    ['a BOM before a fence', '\uFEFF```\n/agent x\n```'],
+    ['a BOM before a fence indented three spaces', '\uFEFF   ````\n/agent x'],
+  ])('%s does not trigger', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it('a BOM elsewhere is an invisible character, as before', () => {
+    expect(parseAgentCommand('\uFEFF/agent x')).toEqual({ kind: 'prompt', prompt: 'x' });
+    expect(parseAgentCommand('a\n\n\uFEFF    /agent x')).toEqual({ kind: 'prompt', prompt: 'x' });
+  });
+
+  // Raw HTML GitHub's page drops: processing instructions, declarations (an upper-case letter first, cmark-gfm 0.29)
+  // and CDATA, on one line too.
+  it.each([
+    ['a processing instruction inline', '/agent fix it <?php HIDDEN ?> now', 'fix it  now'],
+    ['a processing instruction on its own line', '/agent fix it\n<?php HIDDEN ?>\nnow', 'fix it\n\nnow'],
+    ['a declaration', '/agent fix it <!DOCTYPE HIDDEN> now', 'fix it  now'],
+    ['CDATA', '/agent fix it <![CDATA[ HIDDEN ]]> now', 'fix it  now'],
+    ['a lower-case "declaration" is shown as text', '/agent fix it <!x shown> now', 'fix it <!x shown> now'],
+    ['in code it is an example', '/agent fix `<?php shown ?>`', 'fix `<?php shown ?>`'],
+  ])('%s', (_name, text, prompt) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
+  });
+});
+
 describe('mentionsPhrase: the App\'s cheap filter never says no where a request is found', () => {
   it.each([
     ['/ag<!-- x -->ent do X'],
