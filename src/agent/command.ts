@@ -10,6 +10,7 @@ import { findHiddenHtml } from './html-hidden.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import type { LineKind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
+import { findRawHtmlHidden } from './raw-html.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -49,13 +50,16 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { lines, kinds, htmlBlock, spans, html } = findCode(marked);
+  const { lines, kinds, htmlBlock, contentAt, spans, html } = findCode(marked);
   const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlockLines(lines, htmlBlock));
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, comments]);
+  // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
+  const rawHidden = findRawHtmlHidden(marked, rawHtmlParts(lines, htmlBlock, contentAt));
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, rawHidden, comments]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
+  const inRawHidden = rangeWalker(rawHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
@@ -74,9 +78,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (phraseAt === -1 || marked.charAt(phraseAt).toLowerCase() !== firstChar) continue;
     const shown = shownText(marked, phraseAt, lineStart + line.length, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
-    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
+    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...hiddenLinks, ...comments]);
+    const prompt = promptText(marked, after, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...rawHidden, ...hiddenLinks, ...comments]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
@@ -165,6 +169,22 @@ function htmlBlockLines(lines: readonly string[], htmlBlock: Uint8Array): number
     offset = end + 1;
   }
   return ranges;
+}
+
+/**
+ * The raw HTML of HTML-block lines as sorted flat [start, end) offsets: each
+ * line from its content (container markers such as a quote's `>` are not
+ * raw HTML) to just past its newline, which the browser reads too.
+ */
+function rawHtmlParts(lines: readonly string[], htmlBlock: Uint8Array, contentAt: Int32Array): number[] {
+  const parts: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const end = offset + (lines[i] ?? '').length + 1;
+    if (htmlBlock[i] !== 0) parts.push(offset + (contentAt[i] ?? 0), end);
+    offset = end;
+  }
+  return parts;
 }
 
 /**

@@ -72,6 +72,8 @@ export interface CodeRanges {
    * from inside a quote too.
    */
   htmlBlock: Uint8Array;
+  /** Per line, where its content starts (after container markers and indentation). */
+  contentAt: Int32Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: number[];
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
@@ -118,7 +120,7 @@ export function findCode(text: string): CodeRanges {
     offset += length + 1;
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { lines, kinds, htmlBlock: blocks.htmlBlock, spans, html: htmlCodeElements(text, spans) };
+  return { lines, kinds, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans, html: htmlCodeElements(text, spans) };
 }
 
 /**
