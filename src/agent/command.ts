@@ -51,10 +51,11 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
   const { lines, kinds, htmlBlock, contentAt, spans, html } = findCode(marked);
-  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlockLines(lines, htmlBlock));
+  const htmlBlocks = htmlBlockRanges(lines, htmlBlock, contentAt);
+  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlocks.lines);
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
-  const rawHidden = findRawHtmlHidden(marked, rawHtmlParts(lines, htmlBlock, contentAt));
+  const rawHidden = findRawHtmlHidden(marked, htmlBlocks.raw);
   const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, rawHidden, comments]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
@@ -155,36 +156,29 @@ function codeBlockStarts(lines: readonly string[], kinds: readonly LineKind[]): 
 
 /**
  * The lines of HTML blocks (CommonMark §4.6), quoted ones included, as
- * sorted flat [start, end) offsets, consecutive lines as one range.
+ * sorted flat [start, end) offsets, consecutive lines as one range
+ * (`lines`); and their raw HTML (`raw`): each line from its content (a
+ * quote's `>` marker is not raw HTML) to just past its newline, which the
+ * browser reads too, consecutive parts as one range. One pass for both.
  */
-function htmlBlockLines(lines: readonly string[], htmlBlock: Uint8Array): number[] {
+function htmlBlockRanges(lines: readonly string[], htmlBlock: Uint8Array, contentAt: Int32Array): { lines: number[]; raw: number[] } {
   const ranges: number[] = [];
+  const raw: number[] = [];
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const end = offset + (lines[i] ?? '').length;
     if (htmlBlock[i] !== 0) {
-      if (ranges.length > 0 && ranges[ranges.length - 1] === offset - 1) ranges[ranges.length - 1] = end;
-      else ranges.push(offset, end);
+      const last = ranges.length - 1;
+      if (last > 0 && ranges[last] === offset - 1) {
+        ranges[last] = end;
+      } else ranges.push(offset, end);
+      const from = offset + (contentAt[i] ?? 0);
+      if (raw.length > 0 && raw[raw.length - 1] === from) raw[raw.length - 1] = end + 1;
+      else raw.push(from, end + 1);
     }
     offset = end + 1;
   }
-  return ranges;
-}
-
-/**
- * The raw HTML of HTML-block lines as sorted flat [start, end) offsets: each
- * line from its content (container markers such as a quote's `>` are not
- * raw HTML) to just past its newline, which the browser reads too.
- */
-function rawHtmlParts(lines: readonly string[], htmlBlock: Uint8Array, contentAt: Int32Array): number[] {
-  const parts: number[] = [];
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const end = offset + (lines[i] ?? '').length + 1;
-    if (htmlBlock[i] !== 0) parts.push(offset + (contentAt[i] ?? 0), end);
-    offset = end;
-  }
-  return parts;
+  return { lines: ranges, raw };
 }
 
 /**

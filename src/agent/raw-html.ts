@@ -63,6 +63,7 @@ const ADDRESS_ATTRIBUTES = new Set(['href', 'src']);
 export function findRawHtmlHidden(text: string, blocks: readonly number[]): number[] {
   const hidden: number[] = [];
   const nextNewline = nextOccurrence(text, '\n');
+  const nextOpen = nextOccurrence(text, '<');
   let state = DATA;
   // Where the open construct starts, and the attribute ranges of the open tag (pushed if it stays on one line).
   let start = 0;
@@ -72,9 +73,12 @@ export function findRawHtmlHidden(text: string, blocks: readonly number[]): numb
   const attribute = (end: number): void => {
     if (!ADDRESS_ATTRIBUTES.has(text.slice(nameStart, nameEnd).toLowerCase())) attributes.push(nameStart, end);
   };
-  const close = (end: number, whole: boolean): void => {
+  // `comment`: the construct is an HTML comment, which comment-hidden.ts hides already (the same raw `-->` ends it).
+  const close = (end: number, whole: boolean, comment = false): void => {
     const newline = nextNewline(start);
-    if (whole || (newline !== -1 && newline < end - 1)) hidden.push(start, end);
+    if (comment) {
+      // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
+    } else if (whole || (newline !== -1 && newline < end - 1)) hidden.push(start, end);
     else for (const offset of attributes) hidden.push(offset);
     attributes = [];
     state = DATA;
@@ -86,7 +90,12 @@ export function findRawHtmlHidden(text: string, blocks: readonly number[]): numb
       const c = text.charCodeAt(k);
       switch (state) {
         case DATA: {
-          if (c !== 60) break; // `<`
+          if (c !== 60) {
+            // Outside tags only a `<` matters: jump to the next one (remembered, so each is searched for once).
+            const lt = nextOpen(k);
+            k = lt === -1 || lt >= to ? to : lt - 1;
+            break;
+          }
           const next = text.charCodeAt(k + 1);
           start = k;
           if (isLetter(next)) state = TAG_NAME;
@@ -98,12 +107,11 @@ export function findRawHtmlHidden(text: string, blocks: readonly number[]): numb
             else state = BOGUS;
             k++;
           } else if (next === 33 && text.startsWith('--', k + 2)) {
-            // `<!-->` and `<!--->` end at once; otherwise the body starts after `<!--`.
+            // `<!-->` and `<!--->` end at once; otherwise the body starts after `<!--`. Comments are read only to
+            // skip them: comment-hidden.ts hides them (a raw `-->` ends them there too).
             const abrupt = text.startsWith('>', k + 4) ? 5 : text.startsWith('->', k + 4) ? 6 : 0;
-            if (abrupt !== 0) {
-              hidden.push(k, k + abrupt);
-              k += abrupt - 1;
-            } else {
+            if (abrupt !== 0) k += abrupt - 1;
+            else {
               state = COMMENT;
               k += 3;
             }
@@ -177,7 +185,7 @@ export function findRawHtmlHidden(text: string, blocks: readonly number[]): numb
           break;
         default:
           // A comment ends at `-->` whose dashes are on the same raw line (never a quote's or item's marker).
-          if (c === 62 && k - 2 >= Math.max(from, start + 4) && text.charCodeAt(k - 1) === 45 && text.charCodeAt(k - 2) === 45) close(k + 1, true);
+          if (c === 62 && k - 2 >= Math.max(from, start + 4) && text.charCodeAt(k - 1) === 45 && text.charCodeAt(k - 2) === 45) close(k + 1, true, true);
       }
     }
   }
