@@ -70,17 +70,24 @@ export function findRawHtmlHidden(text: string, blocks: readonly number[]): numb
   let attributes: number[] = [];
   let nameStart = 0;
   let nameEnd = 0;
+  // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
   const attribute = (end: number): void => {
-    if (!ADDRESS_ATTRIBUTES.has(text.slice(nameStart, nameEnd).toLowerCase())) attributes.push(nameStart, end);
+    attributes.push(nameStart, nameEnd, end);
   };
   // `comment`: the construct is an HTML comment, which comment-hidden.ts hides already (the same raw `-->` ends it).
   const close = (end: number, whole: boolean, comment = false): void => {
-    const newline = nextNewline(start);
+    const newline = comment ? -1 : nextNewline(start);
     if (comment) {
       // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
     } else if (whole || (newline !== -1 && newline < end - 1)) hidden.push(start, end);
-    else for (const offset of attributes) hidden.push(offset);
-    attributes = [];
+    else {
+      for (let a = 0; a < attributes.length; a += 3) {
+        const from = attributes[a] ?? 0;
+        const name = text.slice(from, attributes[a + 1]).toLowerCase();
+        if (!ADDRESS_ATTRIBUTES.has(name)) hidden.push(from, attributes[a + 2] ?? from);
+      }
+    }
+    if (attributes.length > 0) attributes = [];
     state = DATA;
   };
   for (let r = 0; r < blocks.length; r += 2) {
