@@ -38,7 +38,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * outside code (comment-hidden.ts) and invisible characters, so a phrase
  * hidden in a comment does not trigger and an invisible character before
  * it does not stop it. Other text GitHub does not show (`<script>`/`<style>`
- * elements, tags that run over lines: html-hidden.ts; image alt text, link
+ * elements, tags that run over lines: html-hidden.ts; tags and comments in
+ * HTML blocks as the browser's tokenizer reads them: raw-html.ts; image alt text, link
  * titles and destinations that run over lines: link-hidden.ts) neither
  * triggers nor goes into the prompt.
  */
