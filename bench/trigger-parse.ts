@@ -53,8 +53,6 @@ const INPUTS: Record<string, string> = {
   'block tags over lines ("<div\\n") before the request': before('<div\n'),
   // Raw HTML in HTML blocks, read as the browser's tokenizer reads it (re-review 8).
   'quoted values left open in <div> blocks ("<div>\\n<img alt=\\"x\\n\\n") before the request': before('<div>\n<img alt="x\n\n'),
-  'bogus comments and tags over lines in <div> blocks before the request': before('<div>\nx <?\n>\n<img\na\n>\n\n'),
-  'lone tags on lazy lines ("- a\\n</pre>\\n<img\\n\\n") before the request': before('- a\n</pre>\n<img\n\n'),
   'processing instructions on one line ("<?<?") before a far "?>"': `${'<?'.repeat((MB - 40) / 2)}?>\n\n/agent go`,
   // Comments are read after code (review-sec finding 2): openers inside code spans, and unclosed openers.
   'comment openers in code spans ("`<!--`") before the request': before('`<!--` a\n'),
