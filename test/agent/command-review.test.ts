@@ -332,6 +332,12 @@ describe('parseAgentCommand: raw HTML inside HTML blocks (re-review 8)', () => {
     ['a quoted <div> block whose quote markers stand where a tag would end', '> <div>\n> <img a=\n> "x\n\n/agent y'],
     // A tag open where the block ends stays open in the browser; later raw HTML may close it, Markdown does not.
     ['a tag left open, then a paragraph, then a block that closes it', '<div>\n<img alt=\'x\n\n/agent y\n\n<div>\n\'>'],
+    // An end tag reads attributes too: `/agent` and `y` are inside `</div …>`.
+    ['an end tag over lines', '<div>\n</div x\n/agent y\n>'],
+    // Blocks of types 1–5 are raw HTML too: after `-->` on the block's line, or inside `<pre>`, a value left open
+    // swallows the paragraph after the block.
+    ['a value left open after a comment block\'s closer', '<!-- a -->  <img alt="x\n\n/agent y'],
+    ['a value left open inside a <pre> block', '<pre>\n<img alt="x\n</pre>\n\n/agent y'],
   ])('%s does not trigger', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });
