@@ -206,7 +206,11 @@ function promptText(text: string, start: number, after: { lines: readonly string
  */
 export function mentionsPhrase(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): boolean {
   const needle = phrase.trim().toLowerCase();
-  return needle !== '' && (text.includes('<!--') || markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle));
+  if (needle === '') return false;
+  // A "yes" is always safe (the parser decides), so a phrase already in the text as written needs no pass over the
+  // whole text to mark invisible characters: that pass is left for the texts that may hide the phrase with them.
+  const lower = text.toLowerCase();
+  return lower.includes(needle) || lower.includes('<!--') || markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle);
 }
 
 /**
