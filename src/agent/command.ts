@@ -71,7 +71,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (kinds[index] !== 'prose' && kinds[index] !== 'html') continue;
     const phraseAt = firstShown(marked, lineStart, lineStart + line.length, comments, inComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
-    if (phraseAt === -1 || marked.charAt(phraseAt).toLowerCase() !== firstChar) continue;
+    if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     const shown = shownText(marked, phraseAt, lineStart + line.length, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
@@ -80,6 +80,20 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
+}
+
+/**
+ * Whether the UTF-16 unit `code` may start the phrase whose first character,
+ * lower-cased, is `firstChar`: `String.prototype.toLowerCase` decides, but an
+ * ASCII unit is decided without a string per line (ASCII lower-cases to
+ * ASCII, A–Z to a–z only).
+ */
+function startsLike(code: number, firstChar: string): boolean {
+  if (code < 128) {
+    const lower = code >= 65 && code <= 90 ? code + 32 : code;
+    return firstChar.length === 1 && firstChar.charCodeAt(0) === lower;
+  }
+  return String.fromCharCode(code).toLowerCase() === firstChar;
 }
 
 /**
