@@ -223,8 +223,8 @@ export function mentionsPhrase(text: string, phrase: string = DEFAULT_TRIGGER_PH
   if (needle === '') return false;
   // A "yes" is always safe (the parser decides), so a phrase already in the text as written needs no pass over the
   // whole text to mark invisible characters: that pass is left for the texts that may hide the phrase with them.
-  const lower = text.toLowerCase();
-  return lower.includes(needle) || lower.includes('<!--') || markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle);
+  if (text.includes('<!--') || text.toLowerCase().includes(needle)) return true;
+  return markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle);
 }
 
 /**
