@@ -80,6 +80,11 @@ const INPUTS: Record<string, string> = {
   'backslashes before every run ("\\\\…`") before the request': before(`${'\\'.repeat(31)}\`a`),
   'alternating indented continuation lines before the request': before('a ```b\n    ```\n\t`c\n      ~~~`\n'),
   'tags with many attributes after the request': fill('<a title="x" alt=y href="u" aria-label=\'z\'>b</a> ', '/agent x\n'),
+  // Shapes over the goal in re-review 8 ("Speed"): NUL and zero-width characters on every line (the invisible-character
+  // regexes), lines ended by a lone CR, and <div> blocks each holding an <img alt=" left open.
+  'lines of NUL and zero-width characters ("\\0\\u200B`\\n") before the request': before('\0\u200B`\n'),
+  'lines ended by a lone CR ("`a\\r") before the request': before('`a\r'),
+  '<div> blocks with an unclosed <img alt=" before the request': before('<div>\n<img alt="x\n\n'),
 };
 
 /**

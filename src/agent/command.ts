@@ -77,7 +77,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (kinds[index] !== 'prose' && kinds[index] !== 'html') continue;
     const phraseAt = firstShown(marked, lineStart, lineStart + line.length, comments, inComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
-    if (phraseAt === -1 || marked.charAt(phraseAt).toLowerCase() !== firstChar) continue;
+    if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     const shown = shownText(marked, phraseAt, lineStart + line.length, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
@@ -86,6 +86,20 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
+}
+
+/**
+ * Whether the UTF-16 unit `code` may start the phrase whose first character,
+ * lower-cased, is `firstChar`: `String.prototype.toLowerCase` decides, but an
+ * ASCII unit is decided without a string per line (ASCII lower-cases to
+ * ASCII, A–Z to a–z only).
+ */
+function startsLike(code: number, firstChar: string): boolean {
+  if (code < 128) {
+    const lower = code >= 65 && code <= 90 ? code + 32 : code;
+    return firstChar.length === 1 && firstChar.charCodeAt(0) === lower;
+  }
+  return String.fromCharCode(code).toLowerCase() === firstChar;
 }
 
 /**
@@ -221,7 +235,11 @@ function promptText(text: string, start: number, after: { lines: readonly string
  */
 export function mentionsPhrase(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): boolean {
   const needle = phrase.trim().toLowerCase();
-  return needle !== '' && (text.includes('<!--') || markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle));
+  if (needle === '') return false;
+  // A "yes" is always safe (the parser decides), so a phrase already in the text as written needs no pass over the
+  // whole text to mark invisible characters: that pass is left for the texts that may hide the phrase with them.
+  if (text.includes('<!--') || text.toLowerCase().includes(needle)) return true;
+  return markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle);
 }
 
 /**
