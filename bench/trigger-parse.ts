@@ -51,6 +51,8 @@ const INPUTS: Record<string, string> = {
   'list items with definitions and quotes before the request': before('- [a]: b "\nc\n- > d\n'),
   // Raw HTML GitHub does not show (review-sec finding 3): block tags, processing instructions.
   'block tags over lines ("<div\\n") before the request': before('<div\n'),
+  // Raw HTML in HTML blocks, read as the browser's tokenizer reads it (re-review 8).
+  'quoted values left open in <div> blocks ("<div>\\n<img alt=\\"x\\n\\n") before the request': before('<div>\n<img alt="x\n\n'),
   'processing instructions on one line ("<?<?") before a far "?>"': `${'<?'.repeat((MB - 40) / 2)}?>\n\n/agent go`,
   // Comments are read after code (review-sec finding 2): openers inside code spans, and unclosed openers.
   'comment openers in code spans ("`<!--`") before the request': before('`<!--` a\n'),
@@ -78,6 +80,11 @@ const INPUTS: Record<string, string> = {
   'backslashes before every run ("\\\\…`") before the request': before(`${'\\'.repeat(31)}\`a`),
   'alternating indented continuation lines before the request': before('a ```b\n    ```\n\t`c\n      ~~~`\n'),
   'tags with many attributes after the request': fill('<a title="x" alt=y href="u" aria-label=\'z\'>b</a> ', '/agent x\n'),
+  // Shapes over the goal in re-review 8 ("Speed"): NUL and zero-width characters on every line (the invisible-character
+  // regexes), lines ended by a lone CR, and <div> blocks each holding an <img alt=" left open.
+  'lines of NUL and zero-width characters ("\\0\\u200B`\\n") before the request': before('\0\u200B`\n'),
+  'lines ended by a lone CR ("`a\\r") before the request': before('`a\r'),
+  '<div> blocks with an unclosed <img alt=" before the request': before('<div>\n<img alt="x\n\n'),
 };
 
 /**

@@ -333,9 +333,11 @@ class BlockReader {
         this.fenceLength = k - fns;
         this.fenceIndent = line.slice(0, fns).replace(/[^\t]/g, ' ');
         return Leaf.Fence;
-      } else if (c === 60 && (this.html = htmlBlockStart(line, fns, inParagraph || maybeLazy)) !== 0) {
-        // Type 7 interrupts no paragraph, lazy ones included (CommonMark §4.6; cmark-gfm 0.29 lets it start on a
-        // lazy line, later cmark does not: reading the line as the quote's or item's text errs towards no request).
+      } else if (c === 60 && (this.html = htmlBlockStart(line, fns, inParagraph)) !== 0) {
+        // Type 7 interrupts no paragraph (CommonMark §4.6), but cmark-gfm 0.29 (GitHub's renderer) checks that against
+        // the last matched container, not the paragraph, so it does start on a lazy line (`- a⏎</pre>`), closing
+        // the item or quote. That reading is taken: the block's raw HTML can hide what the lazy reading shows
+        // (`- a⏎</pre>⏎<img⏎/agent y⏎>`, re-review 8).
         this.open(matched);
         return Leaf.Html;
       } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(line, fns, c)) {

@@ -10,6 +10,7 @@ import { findHiddenHtml } from './html-hidden.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import type { LineKind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
+import { findRawHtmlHidden } from './raw-html.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -37,7 +38,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * outside code (comment-hidden.ts) and invisible characters, so a phrase
  * hidden in a comment does not trigger and an invisible character before
  * it does not stop it. Other text GitHub does not show (`<script>`/`<style>`
- * elements, tags that run over lines: html-hidden.ts; image alt text, link
+ * elements, tags that run over lines: html-hidden.ts; tags and comments in
+ * HTML blocks as the browser's tokenizer reads them: raw-html.ts; image alt text, link
  * titles and destinations that run over lines: link-hidden.ts) neither
  * triggers nor goes into the prompt.
  */
@@ -49,13 +51,17 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { lines, kinds, htmlBlock, spans, html } = findCode(marked);
-  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlockLines(lines, htmlBlock));
+  const { lines, kinds, htmlBlock, contentAt, spans, html } = findCode(marked);
+  const htmlBlocks = htmlBlockRanges(lines, htmlBlock, contentAt);
+  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlocks.lines);
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, comments]);
+  // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
+  const rawHidden = findRawHtmlHidden(marked, htmlBlocks.raw);
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, rawHidden, comments]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
+  const inRawHidden = rangeWalker(rawHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
@@ -71,15 +77,29 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (kinds[index] !== 'prose' && kinds[index] !== 'html') continue;
     const phraseAt = firstShown(marked, lineStart, lineStart + line.length, comments, inComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
-    if (phraseAt === -1 || marked.charAt(phraseAt).toLowerCase() !== firstChar) continue;
+    if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     const shown = shownText(marked, phraseAt, lineStart + line.length, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
-    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
+    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...hiddenLinks, ...comments]);
+    const prompt = promptText(marked, after, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...rawHidden, ...hiddenLinks, ...comments]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
+}
+
+/**
+ * Whether the UTF-16 unit `code` may start the phrase whose first character,
+ * lower-cased, is `firstChar`: `String.prototype.toLowerCase` decides, but an
+ * ASCII unit is decided without a string per line (ASCII lower-cases to
+ * ASCII, A–Z to a–z only).
+ */
+function startsLike(code: number, firstChar: string): boolean {
+  if (code < 128) {
+    const lower = code >= 65 && code <= 90 ? code + 32 : code;
+    return firstChar.length === 1 && firstChar.charCodeAt(0) === lower;
+  }
+  return String.fromCharCode(code).toLowerCase() === firstChar;
 }
 
 /**
@@ -151,20 +171,29 @@ function codeBlockStarts(lines: readonly string[], kinds: readonly LineKind[]): 
 
 /**
  * The lines of HTML blocks (CommonMark §4.6), quoted ones included, as
- * sorted flat [start, end) offsets, consecutive lines as one range.
+ * sorted flat [start, end) offsets, consecutive lines as one range
+ * (`lines`); and their raw HTML (`raw`): each line from its content (a
+ * quote's `>` marker is not raw HTML) to just past its newline, which the
+ * browser reads too, consecutive parts as one range. One pass for both.
  */
-function htmlBlockLines(lines: readonly string[], htmlBlock: Uint8Array): number[] {
+function htmlBlockRanges(lines: readonly string[], htmlBlock: Uint8Array, contentAt: Int32Array): { lines: number[]; raw: number[] } {
   const ranges: number[] = [];
+  const raw: number[] = [];
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const end = offset + (lines[i] ?? '').length;
     if (htmlBlock[i] !== 0) {
-      if (ranges.length > 0 && ranges[ranges.length - 1] === offset - 1) ranges[ranges.length - 1] = end;
-      else ranges.push(offset, end);
+      const last = ranges.length - 1;
+      if (last > 0 && ranges[last] === offset - 1) {
+        ranges[last] = end;
+      } else ranges.push(offset, end);
+      const from = offset + (contentAt[i] ?? 0);
+      if (raw.length > 0 && raw[raw.length - 1] === from) raw[raw.length - 1] = end + 1;
+      else raw.push(from, end + 1);
     }
     offset = end + 1;
   }
-  return ranges;
+  return { lines: ranges, raw };
 }
 
 /**
@@ -206,7 +235,11 @@ function promptText(text: string, start: number, after: { lines: readonly string
  */
 export function mentionsPhrase(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): boolean {
   const needle = phrase.trim().toLowerCase();
-  return needle !== '' && (text.includes('<!--') || markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle));
+  if (needle === '') return false;
+  // A "yes" is always safe (the parser decides), so a phrase already in the text as written needs no pass over the
+  // whole text to mark invisible characters: that pass is left for the texts that may hide the phrase with them.
+  if (text.includes('<!--') || text.toLowerCase().includes(needle)) return true;
+  return markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle);
 }
 
 /**

@@ -38,6 +38,14 @@ function startsBlock(text: string, start: number): boolean {
   return true;
 }
 
+/** What may follow a block tag's name (CommonMark §4.6 type 6), sticky: read in place, without a slice per tag. */
+const BLOCK_NAME_END = /[\s>]|\/>|$/y;
+
+function endsBlockName(text: string, index: number): boolean {
+  BLOCK_NAME_END.lastIndex = index;
+  return BLOCK_NAME_END.test(text);
+}
+
 /** Processing instructions, declarations and CDATA (CommonMark §4.6 types 3–5, §6.6): raw HTML to their closer. */
 const CLOSERS: Record<string, string> = { '?': '?>', '[CDATA[': ']]>' };
 
@@ -79,6 +87,12 @@ function hideAttributes(tag: string, start: number, hidden: number[]): void {
   }
 }
 
+/** Whether one of the walkers holds `offset` (a loop: a closure per tag cost more than the walk). */
+function inAny(walkers: readonly ((offset: number) => boolean)[], offset: number): boolean {
+  for (const walk of walkers) if (walk(offset)) return true;
+  return false;
+}
+
 /** Elements whose contents GitHub drops. */
 const DROPPED_ELEMENTS = new Set(['script', 'style']);
 
@@ -97,7 +111,7 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
   for (let m = tags.exec(text); m !== null; m = tags.exec(text)) {
     const start = m.index;
-    if (inCode.some((walk) => walk(start))) continue;
+    if (inAny(inCode, start)) continue;
     const name = (m[2] ?? '').toLowerCase();
     const special = m[3] ?? m[4];
     let end = -1;
@@ -120,7 +134,7 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
       // CommonMark §4.6 type 6: at a line's start such a tag opens an HTML block whatever follows on the line, so it
       // is raw HTML even where the tag grammar rejects it (`<div⏎/agent …>`: the browser reads the next line as
       // attributes, or drops a tag never closed). Review-sec finding 3.
-      BLOCK_NAMES.has(name) && /^(?:[\s>]|\/>|$)/.test(text.slice(start + m[0].length, start + m[0].length + 2)) && startsBlock(text, start)
+      BLOCK_NAMES.has(name) && endsBlockName(text, start + m[0].length) && startsBlock(text, start)
     ) {
       // A block-level tag runs to the next `>` (the browser's rule), or to the end when none follows.
       OPEN_TAG.lastIndex = start;

@@ -175,8 +175,6 @@ describe('parseAgentCommand: blocks are read with their containers, list items a
     ['a comment indented four columns under a nested item', `- a\n  - b\n\n    <!--\n    \`\`\`\n    ${ask}\n    -->`],
     // A quoted fence ends with the quote; the unquoted fence after it opens code.
     ['a fence after a quoted fence', `> \`\`\`\n\`\`\`\n${ask}\n\`\`\``],
-    // A lone tag cannot interrupt a paragraph, lazy ones included (CommonMark §4.6): the fence after it opens.
-    ['a fence after a lone tag on a lazy line of a quote', `> a\n<span>\n\`\`\`\n${ask}\n\`\`\``],
     // Raw HTML in a quote reaches the browser: a comment left open there hides the rest, fences included
     // (it was read as a paragraph's comment, which ends where a code block starts).
     ['a comment left open in a quote, then fences', `> <!--\n\`\`\`\n\`\`\`\n${ask}`],
@@ -302,6 +300,68 @@ describe('parseAgentCommand: a byte-order mark and one-line processing instructi
     ['a lower-case "declaration" is shown as text', '/agent fix it <!x shown> now', 'fix it <!x shown> now'],
     ['in code it is an example', '/agent fix `<?php shown ?>`', 'fix `<?php shown ?>`'],
   ])('%s', (_name, text, prompt) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
+  });
+});
+
+/**
+ * Raw HTML inside an HTML block (CommonMark §4.6 types 6 and 7) reaches the
+ * browser as written, and the browser's HTML tokenizer, not CommonMark's tag
+ * grammar, decides what is a tag, an attribute or a (bogus) comment. Each
+ * input was rendered with cmark-gfm 0.29 (GitHub's renderer).
+ */
+describe('parseAgentCommand: raw HTML inside HTML blocks (re-review 8)', () => {
+  it.each([
+    // cmark: `<div>\nx <?\n/agent y\n`. The browser: `<?` opens a bogus comment up to the next `>` (none: the end).
+    ['an unclosed "<?" in a <div> block', '<div>\nx <?\n/agent y'],
+    // `<!` then anything but `--`: a bogus comment (or doctype) up to the next `>`.
+    ['an unclosed "<!x" in a <div> block', '<div>\nx <!x\n/agent y'],
+    // `</` then a non-letter: a bogus comment up to the next `>`.
+    ['an unclosed "</ " in a <div> block', '<div>\nx </ a\n/agent y'],
+    // A tag CommonMark's grammar rejects is still a tag to the browser: `/agent` and `y` are attribute names.
+    ['a tag over lines with a bare "/"', '<div>\n<img\n/agent y\n>'],
+    ['a tag over lines with a `"` inside an unquoted value', '<div>\n<img src=x title=a"b\n/agent y\n>'],
+    // cmark: `<div>\n<img alt="x\n<p>/agent y</p>\n<pre><code class="language-js">…`: the value runs to the
+    // next raw `"` (here `class="`), swallowing the next Markdown paragraph.
+    ['a quoted value left open swallows the next paragraph', '<div>\n<img alt="x\n\n/agent y\n\n```js\nz\n```'],
+    // cmark-gfm 0.29 opens a type 7 block on a lazy line (`</pre>` after an item): its lines are raw HTML too.
+    ['a lone tag on a lazy line, then a tag the browser reads over lines', '- a\n</pre>\n<img\n/agent y\n>'],
+    ['a lone tag on a lazy line, then an unclosed "<?"', '- a\n</pre>\nx <?\n/agent y'],
+    // A quote's `>` markers are not raw HTML: cmark emits `<img a=\n"x\n</blockquote>\n<p>/agent y</p>`, and the
+    // value opened on the third line swallows the paragraph.
+    ['a quoted <div> block whose quote markers stand where a tag would end', '> <div>\n> <img a=\n> "x\n\n/agent y'],
+    // A tag open where the block ends stays open in the browser; later raw HTML may close it, Markdown does not.
+    ['a tag left open, then a paragraph, then a block that closes it', '<div>\n<img alt=\'x\n\n/agent y\n\n<div>\n\'>'],
+    // An end tag reads attributes too: `/agent` and `y` are inside `</div …>`.
+    ['an end tag over lines', '<div>\n</div x\n/agent y\n>'],
+    // Blocks of types 1–5 are raw HTML too: after `-->` on the block's line, or inside `<pre>`, a value left open
+    // swallows the paragraph after the block.
+    ['a value left open after a comment block\'s closer', '<!-- a -->  <img alt="x\n\n/agent y'],
+    ['a value left open inside a <pre> block', '<pre>\n<img alt="x\n</pre>\n\n/agent y'],
+  ])('%s does not trigger', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // The browser: one `<img>` whose attributes are `alt`, `<`, `secret` and `"`; nothing of it is shown.
+    ['a tag over lines', '/agent hi\n<div>\n<img alt="x" <\nsecret\n">\n</div>', 'hi\n<div>\n\n</div>'],
+    // One line, but CommonMark's grammar rejects the tag (`<secret` is an attribute name to the browser).
+    ['a one-line tag CommonMark rejects', '/agent hi\n<div>\n<b title=x <secret>\n</div>', 'hi\n<div>\n<b  >\n</div>'],
+    ['a one-line bogus comment', '/agent hi\n<div>\nshown <!x secret> too\n</div>', 'hi\n<div>\nshown  too\n</div>'],
+  ])('text inside %s does not reach the instruction', (_name, text, prompt) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
+  });
+
+  it.each([
+    // Visible text after a tag or comment closed on an earlier line still starts a line.
+    ['after a tag closed over lines', '<div>\n<img\nalt=x>\n/agent do X', 'do X'],
+    ['after a quoted value closed on its next line', '<div>\n<img alt="a\nb">\n/agent do X', 'do X'],
+    ['after a bogus comment closed over lines', '<div>\n<?x\n?>\n/agent do X', 'do X'],
+    ['after one-line tags', '<div>\n<b title="t">x</b>\n/agent do X', 'do X'],
+    // cmark-gfm 0.29 (GitHub) opens a type 7 block on a lazy line (it checks the last matched container, not the
+    // paragraph): `<span>` closes the quote, and the fence lines are raw HTML, so the phrase is shown.
+    ['a lone tag on a lazy line of a quote opens an HTML block holding the fence lines', '> a\n<span>\n```\n/agent do X\n```', 'do X\n```'],
+  ])('still triggers: %s', (_name, text, prompt) => {
     expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
   });
 });

@@ -18,6 +18,16 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand('hi\r\n/agent do it\r\nplease\r\n')).toEqual({ kind: 'prompt', prompt: 'do it\nplease' });
   });
 
+  it('reads a lone CR as a line ending, as CommonMark does (§2.1)', () => {
+    // A line of its own after a lone CR.
+    expect(parseAgentCommand('x\r/agent y')).toEqual({ kind: 'prompt', prompt: 'y' });
+    // Two lone CRs make a blank line, so four spaces then start an indented code block, not a paragraph's next line.
+    expect(parseAgentCommand('a\r\r    /agent x')).toBeNull();
+    // Without the blank line, the indented line continues the paragraph, and GitHub shows it on a line of its own.
+    expect(parseAgentCommand('a\r    /agent x')).toEqual({ kind: 'prompt', prompt: 'x' });
+    expect(parseAgentCommand('```\r/agent x\r```\r/agent y')).toEqual({ kind: 'prompt', prompt: 'y' });
+  });
+
   it('allows up to three spaces before the phrase; four columns make an indented code block', () => {
     expect(parseAgentCommand('   /agent go')).toEqual({ kind: 'prompt', prompt: 'go' });
     expect(parseAgentCommand('    /agent go')).toBeNull();

@@ -1,0 +1,201 @@
+/**
+ * Raw HTML inside HTML blocks (CommonMark §4.6), read as the browser reads
+ * it (issue 8, re-review 8). cmark-gfm passes an HTML block's lines through
+ * unchanged, and then the HTML5 tokenizer (WHATWG HTML §13.2.5), not
+ * CommonMark's tag grammar (§6.6), decides what is a tag, an attribute or a
+ * comment: `<img⏎/agent y⏎>` is one tag whose attributes are `/agent` and
+ * `y`; `x <?⏎/agent y` opens a bogus comment that hides up to the next `>`;
+ * an attribute value opened with `"` runs to the next raw `"`, across line
+ * breaks and blank lines. Such text is never shown, so it may neither
+ * trigger the bot nor reach the agent as instruction.
+ *
+ * Hand-written rather than parse5's or htmlparser2's tokenizer: the reading
+ * must stop at each block's end, skip the Markdown between blocks without
+ * tokenizing it, and carry an open tag or comment on into the next block,
+ * which neither library's public interface allows (neither is a dependency).
+ */
+import { nextOccurrence } from './markdown.js';
+
+/** Tokenizer states (WHATWG HTML §13.2.5), those that matter for what is hidden. */
+const DATA = 0;
+const TAG_NAME = 1;
+const BEFORE_NAME = 2;
+const NAME = 3;
+const AFTER_NAME = 4;
+const BEFORE_VALUE = 5;
+const UNQUOTED = 6;
+const DOUBLE = 7;
+const SINGLE = 8;
+const BOGUS = 9;
+const COMMENT = 10;
+
+/** HTML whitespace (tab, line feed, form feed, carriage return, space). */
+const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
+const isLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+
+/**
+ * Attributes whose values stay in the instruction: addresses, which the
+ * agent needs (as html-hidden.ts keeps them).
+ */
+const ADDRESS_ATTRIBUTES = new Set(['href', 'src']);
+
+/**
+ * What the browser hides of the raw HTML in `text`, as one sorted flat list
+ * of [start, end) offsets. `blocks` is a sorted flat [start, end) list of
+ * the raw parts of HTML-block lines (each line from its content, after
+ * container markers such as a quote's `>`, to just past its newline).
+ *
+ * - A tag, comment (`<!--` to `-->`) or bogus comment (`<?`, `<!` without
+ *   `--`, `</` and a non-letter, each up to the next `>`) that spans a line
+ *   break is hidden whole, so no line inside it starts with shown text.
+ * - On one line, comments and bogus comments are hidden whole (the browser
+ *   drops them), and a tag's attributes other than `href`/`src` (never shown
+ *   as text; tag names stay: a prompt may talk about HTML).
+ * - One still open where a block ends goes on through the Markdown after it
+ *   (cmark's output for a paragraph or fence is more raw HTML to the
+ *   browser), which is hidden without being read, up to where a later
+ *   block's raw HTML closes it, or to the end of the text. The browser may
+ *   close it sooner, on a `>` or `"` that cmark writes itself (`<p>`,
+ *   `class="…"`); hiding more errs towards no request.
+ *
+ * Linear in the text: every character of `blocks` is read once.
+ */
+export function findRawHtmlHidden(text: string, blocks: readonly number[]): number[] {
+  const hidden: number[] = [];
+  const nextNewline = nextOccurrence(text, '\n');
+  const nextOpen = nextOccurrence(text, '<');
+  let state = DATA;
+  // Where the open construct starts, and the attribute ranges of the open tag (pushed if it stays on one line).
+  let start = 0;
+  let attributes: number[] = [];
+  let nameStart = 0;
+  let nameEnd = 0;
+  // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
+  const attribute = (end: number): void => {
+    attributes.push(nameStart, nameEnd, end);
+  };
+  // `comment`: the construct is an HTML comment, which comment-hidden.ts hides already (the same raw `-->` ends it).
+  const close = (end: number, whole: boolean, comment = false): void => {
+    const newline = comment ? -1 : nextNewline(start);
+    if (comment) {
+      // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
+    } else if (whole || (newline !== -1 && newline < end - 1)) hidden.push(start, end);
+    else {
+      for (let a = 0; a < attributes.length; a += 3) {
+        const from = attributes[a] ?? 0;
+        const name = text.slice(from, attributes[a + 1]).toLowerCase();
+        if (!ADDRESS_ATTRIBUTES.has(name)) hidden.push(from, attributes[a + 2] ?? from);
+      }
+    }
+    if (attributes.length > 0) attributes = [];
+    state = DATA;
+  };
+  for (let r = 0; r < blocks.length; r += 2) {
+    const from = blocks[r] ?? 0;
+    const to = Math.min(text.length, blocks[r + 1] ?? 0);
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k);
+      switch (state) {
+        case DATA: {
+          if (c !== 60) {
+            // Outside tags only a `<` matters: jump to the next one (remembered, so each is searched for once).
+            const lt = nextOpen(k);
+            k = lt === -1 || lt >= to ? to : lt - 1;
+            break;
+          }
+          const next = text.charCodeAt(k + 1);
+          start = k;
+          if (isLetter(next)) state = TAG_NAME;
+          else if (next === 47) {
+            // `</`: an end tag, `</>` (dropped), or a bogus comment from the character after it.
+            const after = text.charCodeAt(k + 2);
+            if (isLetter(after)) state = TAG_NAME;
+            else if (after === 62) hidden.push(k, k + 3);
+            else state = BOGUS;
+            k++;
+          } else if (next === 33 && text.startsWith('--', k + 2)) {
+            // `<!-->` and `<!--->` end at once; otherwise the body starts after `<!--`. Comments are read only to
+            // skip them: comment-hidden.ts hides them (a raw `-->` ends them there too).
+            const abrupt = text.startsWith('>', k + 4) ? 5 : text.startsWith('->', k + 4) ? 6 : 0;
+            if (abrupt !== 0) k += abrupt - 1;
+            else {
+              state = COMMENT;
+              k += 3;
+            }
+          } else if (next === 33 || next === 63) {
+            // `<!…` and `<?…`: a bogus comment (or a doctype, which also ends at the next `>`).
+            state = BOGUS;
+            k++;
+          }
+          break;
+        }
+        case TAG_NAME:
+          if (c === 62) close(k + 1, false);
+          else if (isSpace(c) || c === 47) state = BEFORE_NAME;
+          break;
+        case BEFORE_NAME:
+          if (c === 62) close(k + 1, false);
+          else if (!isSpace(c) && c !== 47) {
+            // Any other character starts a name, `=`, `"`, `'` and `<` included.
+            state = NAME;
+            nameStart = k;
+          }
+          break;
+        case NAME:
+          if (c === 61 || c === 62 || c === 47 || isSpace(c)) {
+            nameEnd = k;
+            if (c === 61) state = BEFORE_VALUE;
+            else if (isSpace(c)) state = AFTER_NAME;
+            else {
+              attribute(k);
+              if (c === 62) close(k + 1, false);
+              else state = BEFORE_NAME;
+            }
+          }
+          break;
+        case AFTER_NAME:
+          if (c === 61) state = BEFORE_VALUE;
+          else if (!isSpace(c)) {
+            attribute(nameEnd);
+            if (c === 62) close(k + 1, false);
+            else if (c === 47) state = BEFORE_NAME;
+            else {
+              state = NAME;
+              nameStart = k;
+            }
+          }
+          break;
+        case BEFORE_VALUE:
+          if (c === 34) state = DOUBLE;
+          else if (c === 39) state = SINGLE;
+          else if (c === 62) {
+            attribute(k);
+            close(k + 1, false);
+          } else if (!isSpace(c)) state = UNQUOTED;
+          break;
+        case UNQUOTED:
+          if (c === 62 || isSpace(c)) {
+            attribute(k);
+            if (c === 62) close(k + 1, false);
+            else state = BEFORE_NAME;
+          }
+          break;
+        case DOUBLE:
+        case SINGLE:
+          if (c === (state === DOUBLE ? 34 : 39)) {
+            attribute(k + 1);
+            state = BEFORE_NAME;
+          }
+          break;
+        case BOGUS:
+          if (c === 62) close(k + 1, true);
+          break;
+        default:
+          // A comment ends at `-->` whose dashes are on the same raw line (never a quote's or item's marker).
+          if (c === 62 && k - 2 >= Math.max(from, start + 4) && text.charCodeAt(k - 1) === 45 && text.charCodeAt(k - 2) === 45) close(k + 1, true, true);
+      }
+    }
+  }
+  if (state !== DATA) hidden.push(start, text.length);
+  return hidden;
+}
