@@ -85,6 +85,9 @@ const INPUTS: Record<string, string> = {
   'lines of NUL and zero-width characters ("\\0\\u200B`\\n") before the request': before('\0\u200B`\n'),
   'lines ended by a lone CR ("`a\\r") before the request': before('`a\r'),
   '<div> blocks with an unclosed <img alt=" before the request': before('<div>\n<img alt="x\n\n'),
+  // Re-review 8: bogus comments and tags spanning lines inside HTML blocks, and a stray </pre> after list items.
+  'bogus comments and multi-line tags in <div> blocks before the request': before('<div>\nx <?\n>\n<img\na\n>\n\n'),
+  'stray </pre> after list items, then open tags, before the request': before('- a\n</pre>\n<img\n\n'),
 };
 
 /**
