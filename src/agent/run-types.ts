@@ -91,6 +91,15 @@ export interface AgentDeps {
    * leave the comment as it is: the run is resumed after the restart.
    */
   leaveOnAbort?: boolean | undefined;
+  /**
+   * The App, while the job has attempts left: a start (or a rejoin after a
+   * crash) that fails because Coder could not be reached (no connection, a
+   * timeout, 502 or 504) is thrown, so the job store hands the job out again
+   * and the next attempt finds any chat this one did create by its request
+   * label. Without it (the Action, the last attempt) the failure ends the
+   * request with an error comment.
+   */
+  retryUnreachable?: boolean | undefined;
   /** Follower tuning (tests). */
   follow?: Partial<FollowOptions> | undefined;
 }

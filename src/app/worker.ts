@@ -278,6 +278,7 @@ export class JobRunner {
       secrets: [this.deps.settings.coderToken, this.deps.settings.webhookSecret],
       signal,
       leaveOnAbort: true,
+      retryUnreachable: job.attempts < (this.deps.maxAttempts ?? 3),
       idempotencyKey: job.deliveryId,
       resuming,
       receivedAt: job.receivedAt,

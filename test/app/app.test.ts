@@ -65,6 +65,20 @@ describe('the App webhook endpoint', () => {
     expect(JSON.stringify(create?.body)).toContain('Checkout is slow');
   });
 
+  it('a follow-up whose send loses its connection is tried again by the job, not ended in an error comment (chaos over HTTP)', async () => {
+    const { app } = await launch();
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent first question'));
+    await waitFor(() => answered(), 15_000);
+    // The connection drops on the follow-up's send: Coder may or may not have the message, so the client cannot
+    // resend it blindly; the job's next attempt looks for its tagged message first.
+    coder.destroyNextRequest({ method: 'POST', path: /\/messages$/ }, 1);
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent second question'));
+    await waitFor(() => botComments().filter((c) => c.body.includes('state=done')).length === 2, 20_000);
+    expect(botComments().filter((c) => /state=error/.test(c.body))).toHaveLength(0);
+    expect(botComments()).toHaveLength(2);
+    expect(coder.chats.size).toBe(1);
+  });
+
   it('ignores comments that do not call the bot without recording them', async () => {
     const { app, store } = await launch();
     expect((await deliver(app, 'issue_comment', commentDelivery(github, 'just chatting'))).status).toBe(200);
