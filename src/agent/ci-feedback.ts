@@ -18,6 +18,7 @@
  * tagged message and the follow-up is sent only when it is absent. The
  * notice never says "sent" before the chat has the message.
  */
+import { isUnreachable } from '../coder/errors.js';
 import type { Chat } from '../coder/schemas.js';
 import { botChats } from './bot-chats.js';
 import { commentRefOf, type Thread, type WorkflowJob } from '../github/port.js';
@@ -63,20 +64,23 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
   const thread: Thread = { owner, repo, kind: 'issue', number };
   const chatUrl = deps.coder.chatUrl(chat.id);
 
-  const comments = await deps.github.listThreadComments(thread);
-  const notices = comments.filter((c) => c.author.login.toLowerCase() === deps.botLogin.toLowerCase() && sameRun(readMarker(c.body)?.ciRun, run));
-  const final = notices.map((c) => readMarker(c.body)?.state).find((state) => state !== 'running');
+  const ciRun = `${run.id}.${run.attempt}`;
+  const own = deps.botLogin.toLowerCase();
+  const notices = (await deps.github.listThreadComments(thread)).flatMap((comment) => {
+    const marker = comment.author.login.toLowerCase() === own ? readMarker(comment.body) : undefined;
+    return marker?.ciRun === ciRun ? [{ comment, state: marker.state }] : [];
+  });
+  const final = notices.map((n) => n.state).find((state) => state !== 'running');
   if (final === 'error') return { status: 'skipped', reason: `Run ${run.id} (attempt ${run.attempt}) could not be sent to the agent earlier; the notice says why, and it is not retried.`, chatId: chat.id, chatUrl };
   if (final) return { status: 'skipped', reason: `Run ${run.id} (attempt ${run.attempt}) was already sent to the agent.`, chatId: chat.id, chatUrl };
 
-  const ciRun = `${run.id}.${run.attempt}`;
   const key = ciRunKey(run);
   const jobs = (await deps.github.listWorkflowRunJobs(owner, repo, run.id, MAX_JOBS)).filter((j) => j.conclusion === 'failure' || j.conclusion === 'timed_out');
   const says = (state: MarkerState, sentence: string) =>
     `CI failed in [${escapeLink(run.name)} #${run.id}](${run.htmlUrl})${state === 'error' ? '' : ` (${jobs.map((j) => `\`${flat(j.name)}\``).join(', ') || 'no job reported a failure'})`}${sentence}\n\n` +
     renderMarker({ chatId: chat.id, state, ciRun });
   // An earlier attempt posted the notice and stopped before saying how the send ended: the chat tells whether it went out.
-  const pending = notices.at(-1);
+  const pending = notices.at(-1)?.comment;
   const sent = pending ? await findRequestMessage(deps.coder, chat.id, key, deps.signal) : undefined;
   const notice = pending
     ? commentRefOf(thread, pending)
@@ -88,6 +92,8 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
     } catch (err) {
       // Shutting down (the App): the notice stays "sending…", and the resumed job reads the chat to learn whether it went out.
       if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
+      // Coder out of reach while the job has attempts left (the App): the same, as run.ts does for a start.
+      if (deps.retryUnreachable && isUnreachable(err)) throw err;
       const failure = describeFailure(err, deps.secrets);
       await deps.github.updateComment(notice, says('error', `, but the failure could not be sent to [the agent's chat](${chatUrl}): ${redactSecrets(failure.detail ?? failure.title, deps.secrets)}`));
       return { status: 'failed', reason: failure.detail ?? failure.title, chatId: chat.id, chatUrl, commentUrl: notice.url, errorKind: failure.kind };
@@ -105,10 +111,6 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
  */
 export function ciRunKey(run: Pick<WorkflowRunDetails, 'id' | 'attempt'>): string {
   return `ci-run:${run.id}.${run.attempt}`;
-}
-
-function sameRun(marked: string | undefined, run: WorkflowRunDetails): boolean {
-  return marked === `${run.id}.${run.attempt}`;
 }
 
 /**

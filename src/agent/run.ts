@@ -9,7 +9,7 @@
  * never a stale "working" comment, never a second answer.
  */
 import { IDEMPOTENCY_LABEL, type CoderClient } from '../coder/client.js';
-import { CoderError } from '../coder/errors.js';
+import { CoderError, isUnreachable } from '../coder/errors.js';
 import { CommentWriter } from '../github/comment-writer.js';
 import { commentRefOf, type ReactionTarget, type Thread, type ThreadComment } from '../github/port.js';
 import { describeFailure } from './failure.js';
@@ -89,7 +89,7 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
     if (deps.signal?.aborted) return cancelledBeforeChat(thread, deps, started, own);
     // A passing network fault is not the request's outcome while the job can be tried again.
-    if (deps.retryUnreachable && couldNotReach(err)) throw err;
+    if (deps.retryUnreachable && isUnreachable(err)) throw err;
     const failure = describeFailure(err, deps.secrets);
     // Rejoining the chat of its progress comment failed: that comment becomes the error. Its chat could not be
     // checked (the marker is a hint, issue 8), so the error names only the request, no chat to continue.
@@ -331,11 +331,6 @@ async function rejoinChat(
     queuedId: found?.queuedId,
     notes: [],
   };
-}
-
-/** Coder could not be reached or its gateway failed: worth another attempt, unlike a refusal. */
-function couldNotReach(err: unknown): boolean {
-  return err instanceof CoderError && (err.kind === 'network' || err.kind === 'timeout' || err.status === 502 || err.status === 504);
 }
 
 function chatLabels(configured: Record<string, string> | undefined, ref: ThreadLabelRef | null): Record<string, string> | undefined {

@@ -48,11 +48,19 @@ export class CoderError extends Error {
   }
 }
 
-/** True for errors worth retrying on a request that is safe to repeat. */
-export function isTransient(err: unknown): boolean {
+/**
+ * True when Coder could not be reached or its gateway failed (no connection,
+ * a timeout, 502, 504): the request may or may not have been carried out,
+ * and nothing about it was refused.
+ */
+export function isUnreachable(err: unknown): boolean {
   if (!(err instanceof CoderError)) return false;
-  if (err.kind === 'network' || err.kind === 'timeout') return true;
-  return err.status === 429 || err.status === 502 || err.status === 503 || err.status === 504;
+  return err.kind === 'network' || err.kind === 'timeout' || err.status === 502 || err.status === 504;
+}
+
+/** True for errors worth retrying on a request that is safe to repeat: unreachable, or busy (429, 503). */
+export function isTransient(err: unknown): boolean {
+  return isUnreachable(err) || (err instanceof CoderError && (err.status === 429 || err.status === 503));
 }
 
 const NETWORK_CODES: Record<string, string> = {

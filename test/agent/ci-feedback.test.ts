@@ -63,8 +63,8 @@ describe('relayCiFailure after an interrupted attempt', () => {
     await github.close();
   });
 
-  const relay = () => {
-    const deps: AgentDeps = { coder: client, github: createOctokitPort(octokitFor(github), { botLogin: github.botLogin }), botLogin: github.botLogin, logger: silentLogger, secrets: [TOKEN] };
+  const relay = (over: Partial<AgentDeps> = {}) => {
+    const deps: AgentDeps = { coder: client, github: createOctokitPort(octokitFor(github), { botLogin: github.botLogin }), botLogin: github.botLogin, logger: silentLogger, secrets: [TOKEN], ...over };
     return relayCiFailure(parseTrigger('workflow_run', seeded.payload), { ciFeedback: true }, deps);
   };
   const key = () => ciRunKey({ id: seeded.runId, attempt: 1 });
@@ -148,6 +148,23 @@ describe('relayCiFailure after an interrupted attempt', () => {
     expect(notices()[0]?.body).toContain('could not be sent');
     expect(await relay()).toMatchObject({ status: 'skipped' });
     expect(tagged()).toHaveLength(0);
+  });
+
+  it('a send that loses its connection while the App may try again: thrown, the notice stays "sending", and the next attempt sends once', async () => {
+    coder.destroyNextRequest({ method: 'POST', path: /\/messages$/ }, 1);
+    await expect(relay({ retryUnreachable: true })).rejects.toThrow();
+    expect(notices()).toHaveLength(1);
+    expect(readMarker(notices()[0]?.body)?.state).toBe('running');
+    expect(await relay({ retryUnreachable: true })).toMatchObject({ status: 'started' });
+    expect(tagged()).toHaveLength(1);
+    expect(notices()).toHaveLength(1);
+    expect(readMarker(notices()[0]?.body)?.state).toBe('done');
+  });
+
+  it('the same lost connection on the last attempt (or in the Action) ends in the error notice', async () => {
+    coder.destroyNextRequest({ method: 'POST', path: /\/messages$/ }, 1);
+    expect(await relay()).toMatchObject({ status: 'failed' });
+    expect(readMarker(notices()[0]?.body)?.state).toBe('error');
   });
 
   it('a chat that cannot be read is not taken for "not sent": the relay throws and sends nothing', async () => {
