@@ -29,10 +29,21 @@ async function main(): Promise<void> {
     return;
   }
   const settings = readSettings(process.env, (path) => readFileSync(path, 'utf8'));
+  // The signal handlers go in before anything is opened: a SIGTERM that
+  // arrives while the App starts (a rollout, a test, an impatient operator)
+  // would otherwise take Node's default and kill the process between the
+  // store's opening and its first job, without a word or a clean unlock.
+  // It is acted on as soon as the App has started.
+  let signalled: string | undefined;
+  let shutdown = (signal: string) => {
+    signalled ??= signal;
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   const store = await openJobStore(settings.databaseUrl);
   const app = await startApp({ settings, store });
   let stopping = false;
-  const shutdown = (signal: string) => {
+  shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.logger.info(`${signal}: finishing up; running chats will be resumed at the next start.`);
@@ -40,15 +51,23 @@ async function main(): Promise<void> {
       .stop()
       .then(() => store.close())
       .then(
-        () => process.exit(0),
+        () => exitAfterLogs(0),
         (err: unknown) => {
           app.logger.error(`Shutdown failed: ${maskUrlsIn((err as Error).message)}`);
-          process.exit(1);
+          exitAfterLogs(1);
         },
       );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (signalled) shutdown(signalled);
+}
+
+/**
+ * Exits once the log lines written so far have reached stdout: Probot's
+ * logger writes through a stream (@probot/pino's transform), so a line said
+ * just before `process.exit` could otherwise be dropped.
+ */
+function exitAfterLogs(code: number): void {
+  setImmediate(() => process.stdout.write('', () => process.exit(code)));
 }
 
 main().catch((err: unknown) => {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -261,6 +261,22 @@ describe('start-up logging and messages', () => {
     const docs = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
     expect(docs).toContain(command.replace(`:${port}/`, ':3000/'));
     expect(docs).toContain('the App does not read from it');
+  });
+
+  it('a SIGTERM while the App starts (store open, not yet serving) is a clean stop: the line, exit 0, and the next start is not blocked', async () => {
+    const cwd = tempDir();
+    const port = await freePort();
+    const env = { ...KEY_ENV(), PORT: String(port), LOG_FORMAT: 'json' };
+    const app = launch(cwd, env);
+    // The store's file appears when it is opened; the App then starts Probot and its worker before it serves.
+    await waitFor(() => existsSync(join(cwd, 'data', 'jobs.db')), 60_000);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(app.stderr()).toBe('');
+    const msgs = app.stdout().trim().split('\n').map(oneJsonRecord).map((r) => r.msg);
+    expect(msgs).toContain('SIGTERM: finishing up; running chats will be resumed at the next start.');
+    const again = launch(cwd, env);
+    await again.waitForOutput(/serving on/, 60_000);
   });
 
   const badStarts: [string, Record<string, string>, RegExp][] = [
