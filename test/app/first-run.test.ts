@@ -266,7 +266,7 @@ describe('start-up logging and messages', () => {
   it('a SIGTERM while the App starts (store open, not yet serving) is a clean stop: the line, exit 0, and the next start is not blocked', async () => {
     const cwd = tempDir();
     const port = await freePort();
-    const env = { ...KEY_ENV(), PORT: String(port), LOG_FORMAT: 'json' };
+    const env = { ...KEY_ENV(), PORT: String(port), LOG_FORMAT: 'json' as const };
     const app = launch(cwd, env);
     // The store's file appears when it is opened; the App then starts Probot and its worker before it serves.
     await waitFor(() => existsSync(join(cwd, 'data', 'jobs.db')), 60_000);
