@@ -283,7 +283,7 @@ describe('start-up logging and messages', () => {
     ['APP_ID=abc', { APP_ID: 'abc' }, /^ {2}- APP_ID must be the App's numeric id, e\.g\. 123456 \(got "abc"\)\.$/m],
     ['an unreadable PRIVATE_KEY_PATH', { PRIVATE_KEY: '', PRIVATE_KEY_PATH: '/nonexistent/app.pem' }, /PRIVATE_KEY_PATH points to \/nonexistent\/app\.pem, which does not exist\./],
     ['DATABASE_URL inside a file', { DATABASE_URL: 'sqlite:./a-file/jobs.db' }, /DATABASE_URL names the SQLite file .*a-file\/jobs\.db, which cannot be opened: .*a-file is a file/],
-    ['a mysql:// DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2@db/bot' }, /DATABASE_URL has the unsupported scheme `mysql:`\. Use `sqlite:<file path>`.*`postgres:\/\/…`/],
+    ['a mysql:// DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2@db/bot' }, /DATABASE_URL has the unsupported scheme `mysql:`\. Use `sqlite:<file path>` \(e\.g\. `[^`]+`\) or `postgres:\/\/…`\.$/m],
     ['PORT=99999', { PORT: '99999' }, /PORT must be at most 65535 \(got "99999"\)/],
     ['a malformed CODER_URL with a password', { CODER_URL: 'htps://admin:pw@host' }, /CODER_URL must be an http\(s\) URL \(got "htps:\/\/\*\*\*@host"\)/],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of trace, debug, info, warn, error, fatal \(got "loud"\)/],

@@ -1,7 +1,8 @@
 /**
  * Turns the App's DATABASE_URL into a job store. One place knows the forms:
  * - `sqlite:<path>`: the embedded store in a file (relative paths from the
- *   working directory); `sqlite::memory:` for a throwaway in-memory one.
+ *   working directory); `sqlite::memory:` for a throwaway in-memory one
+ *   (tests only: the App refuses it, settings.ts, so its messages never offer it).
  * - `postgres://…` / `postgresql://…`: the shared store for several
  *   replicas (postgres-store.ts).
  *
@@ -14,7 +15,7 @@ import { SqliteJobStore } from './sqlite-store.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/coder-agent-bot.db';
 
-const ACCEPTED_FORMS = '`sqlite:<file path>` (e.g. `sqlite:./data/coder-agent-bot.db`), `sqlite::memory:`, or `postgres://…`';
+const ACCEPTED_FORMS = '`sqlite:<file path>` (e.g. `sqlite:./data/coder-agent-bot.db`) or `postgres://…`';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; /** Absolute path, or `:memory:`. */ path: string }
