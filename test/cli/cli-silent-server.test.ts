@@ -10,16 +10,22 @@ import { afterEach, expect, it } from '@jest/globals';
 import { runProcess } from '../helpers/cli-process.js';
 import { startSilentServer, type SilentServer } from '../helpers/silent-server.js';
 
-let silent: SilentServer | undefined;
-afterEach(async () => silent?.close());
+const servers: SilentServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
 
-it.each([
-  ['list', ['list']],
-  ['chat', ['chat', '--quiet', 'hello']],
-])('`%s` against a server that never answers ends after its 30 s per-request limit, exit 1', async (_name, args) => {
-  silent = await startSilentServer();
-  const r = await runProcess([...args, '--timeout', '45s'], { CODER_URL: silent.url, CODER_SESSION_TOKEN: 't' });
-  expect(r.stderr).toContain('did not answer');
-  expect(r.code).toBe(1);
-  expect(r.elapsedMs).toBeLessThan(40_000);
+// Both commands run at once, each against its own silent server: the test waits out one 30 s limit, not two.
+it('`list` and `chat` against a server that never answers each end after their 30 s per-request limit, exit 1', async () => {
+  const runs = [['list'], ['chat', '--quiet', 'hello']].map(async (args) => {
+    const silent = await startSilentServer();
+    servers.push(silent);
+    const r = await runProcess([...args, '--timeout', '45s'], { CODER_URL: silent.url, CODER_SESSION_TOKEN: 't' });
+    return { command: args[0], stderr: r.stderr, code: r.code, elapsedMs: r.elapsedMs };
+  });
+  for (const r of await Promise.all(runs)) {
+    expect(r).toMatchObject({ code: 1 });
+    expect(r.stderr).toContain('did not answer');
+    expect(r.elapsedMs).toBeLessThan(40_000);
+  }
 }, 90_000);
