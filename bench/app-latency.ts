@@ -49,7 +49,7 @@ const INSTALLATIONS = 100;
  * way, and every `/agent` request posts one progress comment. With every
  * delivery an `/agent` request, each installation gets 30 in 15 s, so its
  * last progress comment cannot be posted before 29 × 3 s = 87 s: the
- * background row then says how long GitHub's pacing alone needs.
+ * background goal allows for that floor (pacingFloorS).
  */
 const NEW_COMMENT_GAP_S = 3;
 
@@ -116,9 +116,12 @@ export async function benchWebhookLatency(scripts: ChildScripts, dir: string, mi
     const app = await sendLoad(scripts, appServer, plan, settings.webhookPath);
     const loadEnded = performance.now();
     await expectDeliveryOutcomes(appServer, plan);
-    // The background work the deliveries started must also get done.
+    // The background work the deliveries started must also get done: within
+    // 60 s of the load, or of when GitHub's pacing lets the last comment be
+    // posted, whichever is later (no App can answer before GitHub lets it post).
+    const allowedS = BACKGROUND_GOAL_S + pacingFloorS(plan.agents);
     let done = 0;
-    await pollUntil(async () => (done = await fakes.answered()) === plan.agents, 60_000, 250);
+    await pollUntil(async () => (done = await fakes.answered()) === plan.agents, allowedS * 1000, 250);
     const drained = (performance.now() - loadEnded) / 1000;
     if (!(await appServer.stop())) console.warn(`  (the App did not stop by itself within 15 s of being asked; it was killed)\n${appServer.output()}`);
 
@@ -138,8 +141,9 @@ export async function benchWebhookLatency(scripts: ChildScripts, dir: string, mi
       {
         name: `  /agent requests answered in the background`,
         value: done,
-        unit: `of ${plan.agents}${done === plan.agents ? `, the last ${round2(drained)} s after the load` : ` (${round2(drained)} s after the load)`}${pacedNote(plan.agents)}`,
-        ok: done === plan.agents,
+        unit: `of ${plan.agents}${done === plan.agents ? `, the last ${round2(drained)} s after the load` : ` (${round2(drained)} s after the load)`}`,
+        goal: `all, within ${allowedS} s of the load${pacedNote(plan.agents)}`,
+        ok: done === plan.agents && drained <= allowedS,
       },
     ];
   } finally {
@@ -160,10 +164,22 @@ async function expectDeliveryOutcomes(server: ServerChild, plan: LoadPlan): Prom
   }
 }
 
-/** When GitHub's pacing of new comments alone keeps the last answer past the load by more than the 60 s waited, says so. */
-function pacedNote(agents: number): string {
+/** The background goal: every `/agent` answered within this many seconds of the load, plus GitHub's pacing floor. */
+const BACKGROUND_GOAL_S = 60;
+
+/**
+ * Seconds after the load before GitHub's pacing lets the last new comment of
+ * the busiest installation be posted (0 when the load itself outlasts it):
+ * a floor set by GitHub, not by the App.
+ */
+function pacingFloorS(agents: number): number {
   const perInstallation = Math.ceil(agents / INSTALLATIONS);
-  const after = (perInstallation - 1) * NEW_COMMENT_GAP_S - (WARMUP_SECONDS + MEASURE_SECONDS);
-  if (after <= 60) return '';
-  return `; GitHub's pacing alone puts the last ≥ ${after} s after the load (${perInstallation} new comments per installation, ${NEW_COMMENT_GAP_S} s apart)`;
+  return Math.max(0, (perInstallation - 1) * NEW_COMMENT_GAP_S - (WARMUP_SECONDS + MEASURE_SECONDS));
+}
+
+/** Names the pacing floor in the goal when there is one. */
+function pacedNote(agents: number): string {
+  const floor = pacingFloorS(agents);
+  if (floor === 0) return '';
+  return ` (60 s + ${floor} s: GitHub's pacing alone puts the last new comment ${floor} s after the load, ${Math.ceil(agents / INSTALLATIONS)} per installation, ${NEW_COMMENT_GAP_S} s apart)`;
 }
