@@ -104,7 +104,8 @@ const DROPPED_ELEMENTS = new Set(['script', 'style']);
 export function findHiddenHtml(text: string, code: readonly (readonly number[])[]): number[] {
   const hidden: number[] = [];
   const inCode = code.map((ranges) => rangeWalker(ranges));
-  const lower = text.toLowerCase();
+  // Lower-cased only for a `<script>` or `<style>`: most texts hold none.
+  let lower: string | undefined;
   const tags = new RegExp(TAG_START.source, TAG_START.flags);
   const next: Record<string, (from: number) => number> = {};
   // Each closer's next place is searched once for all the openers before it.
@@ -149,6 +150,7 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
     } else if (m[1] === '/') {
       continue;
     } else if (DROPPED_ELEMENTS.has(name) && /^[\s/>]/.test(text.charAt(start + m[0].length) || '>')) {
+      lower ??= text.toLowerCase();
       const close = lower.indexOf(`</${name}`, start + m[0].length);
       const gt = close === -1 ? -1 : text.indexOf('>', close);
       end = gt === -1 ? text.length : gt + 1;

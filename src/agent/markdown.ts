@@ -8,7 +8,7 @@
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
 import { type Fence, Leaf, scanBlocks } from './block-structure.js';
-import { classifyLines, type LineKind } from './markdown-lines.js';
+import { Kind, lineKinds } from './markdown-lines.js';
 
 export type { Fence } from './block-structure.js';
 
@@ -65,7 +65,10 @@ const MASK = '\u0000';
  */
 export interface CodeRanges {
   lines: string[];
-  kinds: LineKind[];
+  /** Per line, its `Kind` (markdown-lines.ts). */
+  kinds: Uint8Array;
+  /** Per line, the offset where it starts; one more entry, `text.length + 1`, closes the last line. */
+  starts: Int32Array;
   /**
    * Per line, the type (1–7) of the HTML block it belongs to, or 0, quoted
    * lines included (their kind is `quote`): raw HTML reaches the browser
@@ -83,10 +86,12 @@ export interface CodeRanges {
 export function findCode(text: string): CodeRanges {
   const lines = text.split('\n');
   const blocks = scanBlocks(lines);
-  const kinds = classifyLines(lines, blocks);
+  const kinds = lineKinds(lines, blocks);
+  const starts = new Int32Array(lines.length + 1);
   const { leaf, paragraphStart } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
+  const definition = Kind.Definition;
   const spans: number[] = [];
   const ticks = new BacktickRuns(text);
   let offset = 0;
@@ -95,10 +100,11 @@ export function findCode(text: string): CodeRanges {
   for (let i = 0; i < lines.length; i++) {
     const length = (lines[i] ?? '').length;
     const lineLeaf = leaf[i];
+    starts[i] = offset;
     // Code spans are read in the inline content of one paragraph or heading at a time (CommonMark §6: inlines
     // never cross a block boundary, so a run left unmatched in one block pairs with nothing in the next). HTML
     // blocks hold no Markdown, and link reference definitions are not inline content.
-    const inline = (lineLeaf === Paragraph && kinds[i] !== 'definition') || lineLeaf === Heading || lineLeaf === Deep;
+    const inline = (lineLeaf === Paragraph && kinds[i] !== definition) || lineLeaf === Heading || lineLeaf === Deep;
     // A block ends before any other line, before a paragraph's first line, before unread depths, and before and
     // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
     const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
@@ -119,8 +125,9 @@ export function findCode(text: string): CodeRanges {
     }
     offset += length + 1;
   }
+  starts[lines.length] = offset;
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { lines, kinds, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans, html: htmlCodeElements(text, spans) };
+  return { lines, kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans, html: htmlCodeElements(text, spans) };
 }
 
 /**
@@ -272,11 +279,13 @@ const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
  */
 function htmlCodeElements(text: string, spans: readonly number[]): number[] {
   const ranges: number[] = [];
-  const lower = text.toLowerCase();
+  // Lower-cased only once an element is found: most texts hold none, and a copy of a megabyte is not free.
+  let lower: string | undefined;
   const inSpan = rangeWalker(spans);
   const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
   for (let m = open.exec(text); m !== null; m = open.exec(text)) {
     if (inSpan(m.index)) continue;
+    lower ??= text.toLowerCase();
     const closeTag = `</${(m[1] ?? '').toLowerCase()}`;
     let close = lower.indexOf(closeTag, m.index);
     // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits),
