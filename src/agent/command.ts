@@ -51,7 +51,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { lines, kinds, starts, htmlBlock, contentAt, spans, html } = findCode(marked);
+  const { kinds, starts, htmlBlock, contentAt, spans, html } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines);
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
@@ -68,7 +68,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
   const { Prose, Html } = Kind;
-  for (let index = 0; index < lines.length; index++) {
+  for (let index = 0; index < kinds.length; index++) {
     // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example. An HTML block of type 6
     // or 7 (`<div>` up to a blank line) shows its text; one of types 1–5 shows none, or shows it as code.
     const kind = kinds[index];

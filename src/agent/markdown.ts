@@ -7,7 +7,7 @@
  * text is code, nothing more, so this is a scanner, not a parser, and its
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
-import { type Fence, Leaf, scanBlocks } from './block-structure.js';
+import { type Fence, Leaf, lineStarts, readBlocks, scanBlocks } from './block-structure.js';
 import { Kind, lineKinds } from './markdown-lines.js';
 
 export type { Fence } from './block-structure.js';
@@ -50,7 +50,7 @@ export function closingFence(fence: Fence): string {
  * comment's footer and hidden marker, a summary's next section) into code.
  */
 export function closeOpenFence(text: string): string {
-  const fence = scanFences(text.split('\n')).openFence;
+  const fence = readBlocks(text, lineStarts(text)).openFence;
   return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
@@ -64,8 +64,7 @@ const MASK = '\u0000';
  * Linear in the length of the text.
  */
 export interface CodeRanges {
-  lines: string[];
-  /** Per line, its `Kind` (markdown-lines.ts). */
+  /** Per line (the text split on `\n`), its `Kind` (markdown-lines.ts). */
   kinds: Uint8Array;
   /** Per line, the offset where it starts; one more entry, `text.length + 1`, closes the last line. */
   starts: Int32Array;
@@ -84,23 +83,22 @@ export interface CodeRanges {
 }
 
 export function findCode(text: string): CodeRanges {
-  const lines = text.split('\n');
-  const blocks = scanBlocks(lines);
-  const kinds = lineKinds(lines, blocks);
-  const starts = new Int32Array(lines.length + 1);
+  const starts = lineStarts(text);
+  const count = starts.length - 1;
+  const blocks = readBlocks(text, starts);
+  const kinds = lineKinds(text, starts, blocks);
   const { leaf, paragraphStart } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const definition = Kind.Definition;
   const spans: number[] = [];
   const ticks = new BacktickRuns(text);
-  let offset = 0;
   // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const length = (lines[i] ?? '').length;
+  for (let i = 0; i < count; i++) {
+    const offset = starts[i] ?? 0;
+    const length = (starts[i + 1] ?? 0) - 1 - offset;
     const lineLeaf = leaf[i];
-    starts[i] = offset;
     // Code spans are read in the inline content of one paragraph or heading at a time (CommonMark §6: inlines
     // never cross a block boundary, so a run left unmatched in one block pairs with nothing in the next). HTML
     // blocks hold no Markdown, and link reference definitions are not inline content.
@@ -123,11 +121,9 @@ export function findCode(text: string): CodeRanges {
       if (spans.length > 0 && spans[spans.length - 1] === offset - 1) spans[spans.length - 1] = offset + length;
       else spans.push(offset, offset + length);
     }
-    offset += length + 1;
   }
-  starts[lines.length] = offset;
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { lines, kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans, html: htmlCodeElements(text, spans) };
+  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans, html: htmlCodeElements(text, spans) };
 }
 
 /**
