@@ -11,6 +11,7 @@ import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
 import { findRawHtmlHidden } from './raw-html.js';
+import { RangeList } from './range-list.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -170,24 +171,21 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   reads too, consecutive parts as one range.
  * `starts` is `findCode`'s line offsets (one more entry than lines).
  */
-function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: number[]; htmlRaw: number[] } {
+function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: Int32Array; htmlRaw: Int32Array } {
   const codeStarts: number[] = [];
-  const htmlLines: number[] = [];
-  const htmlRaw: number[] = [];
+  const htmlLines = new RangeList();
+  const htmlRaw = new RangeList();
   const code = Kind.Code;
   for (let i = 0; i < kinds.length; i++) {
     const offset = starts[i] ?? 0;
     if (kinds[i] === code && kinds[i - 1] !== code) codeStarts.push(offset);
     if (htmlBlock[i] === 0) continue;
     const end = (starts[i + 1] ?? 0) - 1;
-    const last = htmlLines.length - 1;
-    if (last > 0 && htmlLines[last] === offset - 1) htmlLines[last] = end;
-    else htmlLines.push(offset, end);
+    htmlLines.pushOrJoin(offset, end, offset - 1);
     const from = offset + (contentAt[i] ?? 0);
-    if (htmlRaw.length > 0 && htmlRaw[htmlRaw.length - 1] === from) htmlRaw[htmlRaw.length - 1] = end + 1;
-    else htmlRaw.push(from, end + 1);
+    htmlRaw.pushOrJoin(from, end + 1, from);
   }
-  return { codeStarts, htmlLines, htmlRaw };
+  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray() };
 }
 
 /**
@@ -197,7 +195,7 @@ function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Arra
  * `first` on (`starts`: `findCode`'s line offsets). Linear: the cut
  * ranges are sorted once and the text sliced once.
  */
-function promptText(text: string, start: number, after: { kinds: Uint8Array; starts: Int32Array; first: number }, hidden: readonly (readonly number[])[]): string {
+function promptText(text: string, start: number, after: { kinds: Uint8Array; starts: Int32Array; first: number }, hidden: readonly ArrayLike<number>[]): string {
   const cuts: [number, number][] = [];
   const { kinds, starts } = after;
   for (let k = after.first; k < kinds.length; k++) {

@@ -13,6 +13,7 @@
  */
 import { BLOCK_NAMES } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
+import { RangeList } from './range-list.js';
 
 /**
  * What `readTagStart` found at a `<` (CommonMark §6.6 tag names, and the
@@ -112,15 +113,14 @@ const isAttributeStart = (code: number): boolean => isLetter(code) || code === 9
 const isAttributeChar = (code: number): boolean => isNameChar(code) || code === 95 || code === 58 || code === 46;
 
 /**
- * Whether the attribute name at `at` is an address (`href`, `src`, any
- * case), whose value stays in the instruction: the agent needs it, as it
- * gets a Markdown link's destination.
+ * Whether the attribute name `text[from, to)` is an address (`href`,
+ * `src`, any case), whose value stays in the instruction: the agent needs
+ * it, as it gets a Markdown link's destination. Only a name of three or
+ * four characters is copied to be compared.
  */
-function isAddressAttribute(text: string, at: number): boolean {
-  let end = at;
-  while (isAttributeChar(text.charCodeAt(end))) end++;
-  if (end - at !== 3 && end - at !== 4) return false;
-  const name = text.slice(at, end).toLowerCase();
+export function isAddressName(text: string, from: number, to: number): boolean {
+  if (to - from !== 3 && to - from !== 4) return false;
+  const name = text.slice(from, to).toLowerCase();
   return name === 'href' || name === 'src';
 }
 
@@ -135,12 +135,14 @@ function isAddressAttribute(text: string, at: number): boolean {
  * already checked its grammar, so the sticky pattern reads each attribute
  * once, and none runs past the tag's `>` (which is outside every value).
  */
-function hideAttributes(text: string, nameEnd: number, gt: number, hidden: number[]): void {
+function hideAttributes(text: string, nameEnd: number, gt: number, hidden: RangeList): void {
   ATTRIBUTE.lastIndex = nameEnd;
   for (let from = nameEnd; ATTRIBUTE.test(text) && ATTRIBUTE.lastIndex <= gt; from = ATTRIBUTE.lastIndex) {
     let name = from;
     while (!isAttributeStart(text.charCodeAt(name))) name++;
-    if (!isAddressAttribute(text, name)) hidden.push(from, ATTRIBUTE.lastIndex);
+    let afterName = name;
+    while (isAttributeChar(text.charCodeAt(afterName))) afterName++;
+    if (!isAddressName(text, name, afterName)) hidden.push(from, ATTRIBUTE.lastIndex);
   }
 }
 
@@ -166,8 +168,8 @@ const DROPPED_ELEMENTS = new Set(['script', 'style']);
  * code that is shown as code: code blocks, spans, `<pre>`/`<code>`), as one
  * sorted flat list of [start, end) offsets.
  */
-export function findHiddenHtml(text: string, code: readonly (readonly number[])[]): number[] {
-  const hidden: number[] = [];
+export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[]): Int32Array {
+  const hidden = new RangeList();
   const inCode = code.map((ranges) => rangeWalker(ranges));
   // Lower-cased only for a `<script>` or `<style>`: most texts hold none.
   let lower: string | undefined;
@@ -246,7 +248,7 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
     if (end >= text.length) break;
     from = end;
   }
-  return hidden;
+  return hidden.toArray();
 }
 
 /** The end of the whole open tag (`OPEN_TAG`) starting at `lt`, or -1: tested in place, so no match is made. */

@@ -9,6 +9,7 @@
  */
 import { type Fence, Leaf, lineStarts, readBlocks, scanBlocks } from './block-structure.js';
 import { Kind, lineKinds } from './markdown-lines.js';
+import { RangeList } from './range-list.js';
 
 export type { Fence } from './block-structure.js';
 
@@ -77,7 +78,7 @@ export interface CodeRanges {
   /** Per line, where its content starts (after container markers and indentation). */
   contentAt: Int32Array;
   /** Code blocks and code spans, in order, not overlapping. */
-  spans: number[];
+  spans: Int32Array;
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
   html: number[];
 }
@@ -91,7 +92,7 @@ export function findCode(text: string): CodeRanges {
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const definition = Kind.Definition;
-  const spans: number[] = [];
+  const spans = new RangeList();
   const ticks = new BacktickRuns(text);
   // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
@@ -118,12 +119,12 @@ export function findCode(text: string): CodeRanges {
     // Code in a quote is code too (its lines are `quote` for the caller).
     if (lineLeaf === Fence || lineLeaf === Indented) {
       // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
-      if (spans.length > 0 && spans[spans.length - 1] === offset - 1) spans[spans.length - 1] = offset + length;
-      else spans.push(offset, offset + length);
+      spans.pushOrJoin(offset, offset + length, offset - 1);
     }
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans, html: htmlCodeElements(text, spans) };
+  const codeRanges = spans.toArray();
+  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans: codeRanges, html: htmlCodeElements(text, codeRanges) };
 }
 
 /**
@@ -140,7 +141,7 @@ export function nextOccurrence(text: string, needle: string): (from: number) => 
 }
 
 /** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
-export function rangeWalker(ranges: readonly number[]): (offset: number) => boolean {
+export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
   let r = 0;
   return (offset) => {
     while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
@@ -159,7 +160,7 @@ export function maskCode(text: string): string {
 }
 
 /** `text` with the characters in `ranges` (sorted flat [start, end) offsets) replaced by U+0000, newlines kept. */
-export function applyMask(text: string, ranges: readonly number[]): string {
+export function applyMask(text: string, ranges: ArrayLike<number>): string {
   if (ranges.length === 0) return text;
   const parts: string[] = [];
   let pos = 0;
@@ -210,7 +211,7 @@ class BacktickRuns {
  * linear however many runs stay unmatched, and blocks are asked for in
  * order, so `ticks` reads each part of the text once.
  */
-function codeSpans(text: string, start: number, end: number, ranges: number[], ticks: BacktickRuns): void {
+function codeSpans(text: string, start: number, end: number, ranges: RangeList, ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
   // Most paragraphs hold no backtick: nothing to allocate for them.
   if (firstTick === -1 || firstTick >= end) return;
@@ -273,7 +274,7 @@ const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
  * erring towards code is the safe side. Each search starts where the last
  * one ended, so the scan is linear.
  */
-function htmlCodeElements(text: string, spans: readonly number[]): number[] {
+function htmlCodeElements(text: string, spans: ArrayLike<number>): number[] {
   const ranges: number[] = [];
   // Lower-cased only once an element is found: most texts hold none, and a copy of a megabyte is not free.
   let lower: string | undefined;
