@@ -61,8 +61,6 @@ export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan): 
   const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = blocks;
   const count = starts.length - 1;
   const kinds = new Uint8Array(count);
-  // The lines as strings, made only when a definition may start (link-definitions.ts reads lines).
-  let lines: string[] | null = null;
   let runEnds: Int32Array | null = null;
   // Whether the paragraph so far holds only link reference definitions: another may start on its next line.
   let definitionsOnly = false;
@@ -84,7 +82,7 @@ export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan): 
       // A definition starts a paragraph, or follows definitions in it (CommonMark §4.7).
       const last =
         (paragraphStart[i] === 1 || definitionsOnly) && text.charCodeAt((starts[i] ?? 0) + from) === 91
-          ? definitionEnd((lines ??= text.split('\n')), i, (runEnds ??= paragraphRunEnds(leaf, paragraphStart))[i] ?? count, from)
+          ? definitionEnd(text, starts, i, (runEnds ??= paragraphRunEnds(leaf, paragraphStart))[i] ?? count, from)
           : -1;
       if (last === -1) {
         definitionsOnly = false;
