@@ -23,8 +23,10 @@ const TYPE_1_END = /<\/(?:script|pre|style)>/i;
 export const BLOCK_NAMES: ReadonlySet<string> = new Set(
   'address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param section source summary table tbody td tfoot th thead title tr track ul'.split(' '),
 );
+/** Whether the character is an ASCII letter, which starts a tag name. */
+export const isLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 /** Whether the character may continue a tag name (`[A-Za-z0-9-]`). */
-const isNameChar = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 45;
+export const isNameChar = (code: number): boolean => isLetter(code) || (code >= 48 && code <= 57) || code === 45;
 
 /** Whether what follows a tag name at `k` (the line ends at `end`) lets a type 1 or 6 start: whitespace, `>`, the line's end, or (type 6 only) `/>`. */
 function endsName(text: string, k: number, end: number, slash: boolean): boolean {

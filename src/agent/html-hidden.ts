@@ -11,12 +11,12 @@
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
-import { BLOCK_NAMES } from './html-blocks.js';
+import { BLOCK_NAMES, isLetter, isNameChar } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
 
 /**
- * What `readTagStart` found at a `<` (CommonMark §6.6 tag names, and the
+ * What `TagStart.read` found at a `<` (CommonMark §6.6 tag names, and the
  * openers of §4.6 types 3–5): `<name` or `</name`, `<?` (a processing
  * instruction), `<!` then a letter (a declaration) or `[CDATA[`.
  */
@@ -26,9 +26,6 @@ const CLOSE = 2;
 const PROCESSING = 3;
 const DECLARATION = 4;
 const CDATA = 5;
-
-const isLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-const isNameChar = (code: number): boolean => isLetter(code) || (code >= 48 && code <= 57) || code === 45;
 
 /**
  * The tag start at a `<`, read in place: where its name (if any) starts
