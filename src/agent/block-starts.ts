@@ -3,12 +3,17 @@
  * columns as cmark does, and the tests for what starts or closes a block
  * at a position of a line (CommonMark 0.31 §4.1–§4.5, §5.2, as cmark-gfm
  * 0.29's `blocks.c` and `scanners.re` apply them). Each reads the line from
- * the position once.
+ * the position once. A line is `text` from its start up to `end` (its `\n`
+ * or the end of the text), and positions are offsets in `text`: lines are
+ * never copied out of the text (a string per line was the largest cost of
+ * a megabyte of short lines, re-review 8, "Speed").
  */
 
 /** The cursor in one line, with tab columns counted as cmark counts them (§2.2, tab stops of 4). */
 export class LineCursor {
-  line = '';
+  text = '';
+  /** Where the line ends: its `\n`, or the end of the text. */
+  end = 0;
   offset = 0;
   column = 0;
   /** Whether the tab at `offset` is partly consumed (a container took some of its columns). */
@@ -19,9 +24,11 @@ export class LineCursor {
   indent = 0;
   blank = false;
 
-  reset(line: string): void {
-    this.line = line;
-    this.offset = 0;
+  /** Starts the line [start, end) of `text`. */
+  reset(text: string, start: number, end: number): void {
+    this.text = text;
+    this.end = end;
+    this.offset = start;
     this.column = 0;
     this.partial = false;
     this.firstNonspace = -1;
@@ -30,13 +37,14 @@ export class LineCursor {
 
   /** cmark's `S_find_first_nonspace`, cached: the whitespace is scanned again only after the cursor passes it. */
   findFirstNonspace(): void {
-    const line = this.line;
+    const text = this.text;
+    const end = this.end;
     if (this.firstNonspace <= this.offset) {
       let k = this.offset;
       let column = this.column;
       let toTab = 4 - (column % 4);
-      for (; k < line.length; k++) {
-        const code = line.charCodeAt(k);
+      for (; k < end; k++) {
+        const code = text.charCodeAt(k);
         if (code === 32) {
           column++;
           toTab = toTab === 1 ? 4 : toTab - 1;
@@ -49,14 +57,14 @@ export class LineCursor {
       this.firstNonspaceColumn = column;
     }
     this.indent = this.firstNonspaceColumn - this.column;
-    this.blank = this.firstNonspace >= this.line.length;
+    this.blank = this.firstNonspace >= end;
   }
 
   /** cmark's `S_advance_offset` by `count` columns (tabs may be partly consumed). */
   advanceColumns(count: number): void {
-    const line = this.line;
-    while (count > 0 && this.offset < line.length) {
-      if (line.charCodeAt(this.offset) === 9) {
+    const text = this.text;
+    while (count > 0 && this.offset < this.end) {
+      if (text.charCodeAt(this.offset) === 9) {
         const toTab = 4 - (this.column % 4);
         this.partial = toTab > count;
         const step = Math.min(count, toTab);
@@ -74,9 +82,9 @@ export class LineCursor {
 
   /** cmark's `S_advance_offset` by `count` characters (a tab counts its full width). */
   advanceChars(count: number): void {
-    const line = this.line;
-    for (; count > 0 && this.offset < line.length; count--) {
-      this.column += line.charCodeAt(this.offset) === 9 ? 4 - (this.column % 4) : 1;
+    const text = this.text;
+    for (; count > 0 && this.offset < this.end; count--) {
+      this.column += text.charCodeAt(this.offset) === 9 ? 4 - (this.column % 4) : 1;
       this.partial = false;
       this.offset++;
     }
@@ -88,41 +96,46 @@ export class LineCursor {
     this.advanceChars(this.firstNonspace - this.offset);
   }
 
+  /** Whether the line has a space or a tab at `at` (never past its end). */
   isSpaceOrTab(at: number): boolean {
-    const code = this.line.charCodeAt(at);
+    if (at >= this.end) return false;
+    const code = this.text.charCodeAt(at);
     return code === 32 || code === 9;
   }
 }
 
 /** §4.2: one to six `#`, then a space, a tab or the line's end. */
-export function isAtxStart(line: string, at: number): boolean {
+export function isAtxStart(text: string, at: number, end: number): boolean {
   let k = at;
-  while (k < line.length && line.charCodeAt(k) === 35) k++;
+  while (k < end && text.charCodeAt(k) === 35) k++;
   if (k - at > 6) return false;
-  return k >= line.length || line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9;
+  return k >= end || text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9;
 }
 
 /** §4.5: three or more `c`; a backtick fence's info string holds no backtick. */
-export function isFenceOpen(line: string, at: number, c: number): boolean {
+export function isFenceOpen(text: string, at: number, end: number, c: number): boolean {
   let k = at;
-  while (k < line.length && line.charCodeAt(k) === c) k++;
-  return k - at >= 3 && !(c === 96 && line.includes('`', k));
+  while (k < end && text.charCodeAt(k) === c) k++;
+  if (k - at < 3) return false;
+  // Read up to the line's end only: a search of the text for the next backtick would be quadratic over many fences.
+  if (c === 96) for (; k < end; k++) if (text.charCodeAt(k) === 96) return false;
+  return true;
 }
 
 /** §4.5: at least `length` of the fence character, then only spaces and tabs. */
-export function closesFence(line: string, at: number, c: number, length: number): boolean {
+export function closesFence(text: string, at: number, end: number, c: number, length: number): boolean {
   let k = at;
-  while (k < line.length && line.charCodeAt(k) === c) k++;
+  while (k < end && text.charCodeAt(k) === c) k++;
   if (k - at < length) return false;
-  for (; k < line.length; k++) if (line.charCodeAt(k) !== 32 && line.charCodeAt(k) !== 9) return false;
+  for (; k < end; k++) if (text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return false;
   return true;
 }
 
 /** §4.3: `=` or `-` repeated, then only spaces and tabs. */
-export function isSetextUnderline(line: string, at: number, c: number): boolean {
+export function isSetextUnderline(text: string, at: number, end: number, c: number): boolean {
   let k = at;
-  while (k < line.length && line.charCodeAt(k) === c) k++;
-  for (; k < line.length; k++) if (line.charCodeAt(k) !== 32 && line.charCodeAt(k) !== 9) return false;
+  while (k < end && text.charCodeAt(k) === c) k++;
+  for (; k < end; k++) if (text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return false;
   return true;
 }
 
@@ -133,22 +146,22 @@ export function isSetextUnderline(line: string, at: number, c: number): boolean 
  * interrupt a paragraph needs text after it, and an ordered one must start
  * at 1.
  */
-export function listMarker(line: string, at: number, interruptsParagraph: boolean): number {
+export function listMarker(text: string, at: number, end: number, interruptsParagraph: boolean): number {
   let k = at;
-  const c = line.charCodeAt(k);
+  const c = text.charCodeAt(k);
   if (c === 45 || c === 42 || c === 43) k++;
   else {
-    while (k < line.length && k - at < 9 && line.charCodeAt(k) >= 48 && line.charCodeAt(k) <= 57) k++;
-    if (k === at || (interruptsParagraph && Number(line.slice(at, k)) !== 1)) return 0;
-    const delimiter = line.charCodeAt(k);
+    while (k < end && k - at < 9 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    if (k === at || (interruptsParagraph && Number(text.slice(at, k)) !== 1)) return 0;
+    const delimiter = k < end ? text.charCodeAt(k) : -1;
     if (delimiter !== 46 && delimiter !== 41) return 0;
     k++;
   }
-  if (k < line.length && line.charCodeAt(k) !== 32 && line.charCodeAt(k) !== 9) return 0;
+  if (k < end && text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return 0;
   if (interruptsParagraph) {
     let e = k;
-    while (e < line.length && (line.charCodeAt(e) === 32 || line.charCodeAt(e) === 9)) e++;
-    if (e >= line.length) return 0;
+    while (e < end && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9)) e++;
+    if (e >= end) return 0;
   }
   return k - at;
 }

@@ -18,7 +18,7 @@
  * them) are `DEEP`, which callers treat as never a request.
  */
 import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
-import { endsHtmlBlock, htmlBlockStart } from './html-blocks.js';
+import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 
 /**
  * Containers nested deeper than this are not read (no real comment nests
@@ -79,9 +79,52 @@ const ITEM = 2;
  * module comment for the rules and the depth limit; linear in the text.
  */
 export function scanBlocks(lines: readonly string[]): BlockScan {
-  const reader = new BlockReader(lines.length);
-  for (let i = 0; i < lines.length; i++) reader.read(lines[i] ?? '', i);
+  const text = lines.join('\n');
+  return readBlocks(text, lineStarts(text));
+}
+
+/**
+ * `scanBlocks` on the lines of `text` as `lineStarts` finds them, read in
+ * place (no string per line).
+ */
+export function readBlocks(text: string, starts: Int32Array): BlockScan {
+  const count = starts.length - 1;
+  const reader = new BlockReader(text, count);
+  for (let i = 0; i < count; i++) reader.read(i, starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);
   return reader.result();
+}
+
+/**
+ * Where each line of `text` (split on `\n`) starts, and one more entry,
+ * `text.length + 1`, where a line after the last would: line `i` is
+ * [starts[i], starts[i + 1] - 1). One pass: the first characters of a line
+ * are read in place and `indexOf` searches the rest, as a search per line
+ * costs more than reading a short line, and reading every character of a
+ * long one costs more than the search.
+ */
+export function lineStarts(text: string): Int32Array {
+  const n = text.length;
+  let starts = new Int32Array(64);
+  let count = 1;
+  for (let k = 0; ; ) {
+    const near = Math.min(n, k + 16);
+    let e = k;
+    while (e < near && text.charCodeAt(e) !== 10) e++;
+    if (e === near && e < n) {
+      e = text.indexOf('\n', e);
+      if (e === -1) e = n;
+    }
+    if (e >= n) break;
+    if (count + 1 >= starts.length) {
+      const bigger = new Int32Array(starts.length * 2);
+      bigger.set(starts);
+      starts = bigger;
+    }
+    starts[count++] = e + 1;
+    k = e + 1;
+  }
+  starts[count] = n + 1;
+  return starts.subarray(0, count + 1);
 }
 
 /**
@@ -90,6 +133,7 @@ export function scanBlocks(lines: readonly string[]): BlockScan {
  * line several times slower.
  */
 class BlockReader {
+  readonly text: string;
   readonly leaf: Uint8Array;
   readonly htmlBlock: Uint8Array;
   readonly quoted: Uint8Array;
@@ -123,8 +167,14 @@ class BlockReader {
   /** Whether the current line has opened a block (and so closed the unmatched containers and the tip). */
   opened = false;
   readonly at = new LineCursor();
+  readonly htmlEnds: HtmlBlockEnds;
+  /** The line being read: where it starts and ends. */
+  start = 0;
+  end = 0;
 
-  constructor(n: number) {
+  constructor(text: string, n: number) {
+    this.text = text;
+    this.htmlEnds = new HtmlBlockEnds(text);
     this.leaf = new Uint8Array(n);
     this.htmlBlock = new Uint8Array(n);
     this.quoted = new Uint8Array(n);
@@ -165,7 +215,7 @@ class BlockReader {
   }
 
   /** Which open containers the line continues (cmark `check_open_blocks`): how many, from the outermost. */
-  matchContainers(line: string): number {
+  matchContainers(): number {
     const at = this.at;
     const depth = this.depth;
     at.findFirstNonspace();
@@ -177,7 +227,7 @@ class BlockReader {
     for (; matched < depth; matched++) {
       at.findFirstNonspace();
       if (this.kind[matched] === QUOTE) {
-        if (at.indent > 3 || line.charCodeAt(at.firstNonspace) !== 62) break;
+        if (at.indent > 3 || at.blank || this.text.charCodeAt(at.firstNonspace) !== 62) break;
         at.advanceChars(at.firstNonspace + 1 - at.offset);
         if (at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
       } else {
@@ -189,24 +239,27 @@ class BlockReader {
     return matched;
   }
 
-  read(line: string, i: number): void {
+  /** Reads line `i`, [start, end) of the text. */
+  read(i: number, start: number, end: number): void {
     const at = this.at;
-    at.reset(line);
+    at.reset(this.text, start, end);
+    this.start = start;
+    this.end = end;
     this.breakKill = 0;
-    const matched = this.matchContainers(line);
+    const matched = this.matchContainers();
     const allMatched = matched === this.depth;
     at.findFirstNonspace();
     const tip = this.tip;
 
     // The open leaf, when every container matched: code and HTML blocks (and unread depths) take the line whole.
-    if (allMatched && tip !== Leaf.Blank && tip !== Leaf.Paragraph && this.continueLeaf(line, i)) return;
+    if (allMatched && tip !== Leaf.Blank && tip !== Leaf.Paragraph && this.continueLeaf(i)) return;
 
     if (at.blank) {
       // A blank line opens nothing and continues no paragraph: what it did not match ends, and so does the open leaf.
       this.closeTo(matched);
       this.tip = Leaf.Blank;
       this.quoted[i] = this.quotes > 0 ? 1 : 0;
-      this.contentAt[i] = line.length;
+      this.contentAt[i] = end - start;
       return;
     }
     // A paragraph goes on at a non-blank line that matched every container. One that matched fewer may still
@@ -214,7 +267,7 @@ class BlockReader {
     const lazyTip = tip === Leaf.Paragraph || (tip === Leaf.Deep && !this.deepAfterBlank);
     const paragraphGoesOn = allMatched && tip === Leaf.Paragraph && !at.blank;
     this.opened = false;
-    const newLeaf = this.openBlocks(line, matched, paragraphGoesOn, lazyTip);
+    const newLeaf = this.openBlocks(matched, paragraphGoesOn, lazyTip);
     at.findFirstNonspace();
 
     // The line's text (cmark `add_text_to_container`).
@@ -222,7 +275,7 @@ class BlockReader {
       // A lazy continuation line: the containers it did not match stay open.
       this.leaf[i] = tip;
       this.quoted[i] = this.tipQuoted;
-      this.contentAt[i] = at.firstNonspace;
+      this.contentAt[i] = at.firstNonspace - start;
       return;
     }
     if (!this.opened) {
@@ -231,7 +284,7 @@ class BlockReader {
     }
     const q = this.quotes > 0 ? 1 : 0;
     this.quoted[i] = q;
-    this.contentAt[i] = at.firstNonspace;
+    this.contentAt[i] = at.firstNonspace - start;
     if (newLeaf === Leaf.Deep) {
       this.tip = Leaf.Deep;
       this.tipQuoted = q;
@@ -244,7 +297,7 @@ class BlockReader {
       this.leaf[i] = Leaf.Html;
       this.htmlBlock[i] = this.html;
       // The end condition holds on the opening line too, from its `<` (`<!-- a -->` is a whole block).
-      this.tip = this.html <= 5 && endsHtmlBlock(line, at.firstNonspace, this.html) ? Leaf.Blank : Leaf.Html;
+      this.tip = this.html <= 5 && this.htmlEnds.ends(at.firstNonspace, end, this.html) ? Leaf.Blank : Leaf.Html;
     } else if (newLeaf !== Leaf.Blank) {
       this.leaf[i] = newLeaf;
       this.tip = newLeaf === Leaf.Heading ? Leaf.Blank : newLeaf;
@@ -262,15 +315,16 @@ class BlockReader {
   }
 
   /** A line of the open fenced code, HTML block, indented code or unread depths, when it takes the line; else false. */
-  continueLeaf(line: string, i: number): boolean {
+  continueLeaf(i: number): boolean {
     const at = this.at;
+    const { text, start, end } = this;
     const tip = this.tip;
     const q = this.quotes > 0 ? 1 : 0;
     if (tip === Leaf.Fence) {
       this.leaf[i] = Leaf.Fence;
       this.quoted[i] = q;
-      this.contentAt[i] = at.offset;
-      if (at.indent <= 3 && closesFence(line, at.firstNonspace, this.fenceChar, this.fenceLength)) this.tip = Leaf.Blank;
+      this.contentAt[i] = at.offset - start;
+      if (at.indent <= 3 && closesFence(text, at.firstNonspace, end, this.fenceChar, this.fenceLength)) this.tip = Leaf.Blank;
       return true;
     }
     if (tip === Leaf.Html) {
@@ -279,15 +333,15 @@ class BlockReader {
       this.leaf[i] = Leaf.Html;
       this.htmlBlock[i] = this.html;
       this.quoted[i] = q;
-      this.contentAt[i] = at.firstNonspace;
-      if (this.html <= 5 && endsHtmlBlock(line, at.firstNonspace, this.html)) this.tip = Leaf.Blank;
+      this.contentAt[i] = at.firstNonspace - start;
+      if (this.html <= 5 && this.htmlEnds.ends(at.firstNonspace, end, this.html)) this.tip = Leaf.Blank;
       return true;
     }
     if (tip === Leaf.Indented) {
       if (!at.blank && at.indent < 4) return false;
       this.leaf[i] = at.blank ? Leaf.Blank : Leaf.Indented;
       this.quoted[i] = q;
-      this.contentAt[i] = at.firstNonspace;
+      this.contentAt[i] = at.firstNonspace - start;
       return true;
     }
     // Unread depths: a blank line ends any paragraph down there, so no lazy line may follow it.
@@ -302,8 +356,9 @@ class BlockReader {
    * returns the leaf (`Leaf.Blank` for none, `Leaf.Deep` when a container
    * would nest deeper than `MAX_DEPTH`).
    */
-  openBlocks(line: string, matched: number, paragraphGoesOn: boolean, lazyTip: boolean): Leaf {
+  openBlocks(matched: number, paragraphGoesOn: boolean, lazyTip: boolean): Leaf {
     const at = this.at;
+    const { text, start, end } = this;
     let inParagraph = paragraphGoesOn;
     let maybeLazy = lazyTip;
     for (;;) {
@@ -316,41 +371,41 @@ class BlockReader {
         return Leaf.Indented;
       }
       const fns = at.firstNonspace;
-      const c = line.charCodeAt(fns);
+      const c = fns < end ? text.charCodeAt(fns) : -1;
       if (c === 62) {
         this.open(matched);
         if (!this.push(QUOTE, 0)) return Leaf.Deep;
         at.advanceChars(fns + 1 - at.offset);
         if (at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
-      } else if (c === 35 && isAtxStart(line, fns)) {
+      } else if (c === 35 && isAtxStart(text, fns, end)) {
         this.open(matched);
         return Leaf.Heading;
-      } else if ((c === 96 || c === 126) && isFenceOpen(line, fns, c)) {
+      } else if ((c === 96 || c === 126) && isFenceOpen(text, fns, end, c)) {
         this.open(matched);
         this.fenceChar = c;
         let k = fns;
-        while (line.charCodeAt(k) === c) k++;
+        while (k < end && text.charCodeAt(k) === c) k++;
         this.fenceLength = k - fns;
-        this.fenceIndent = line.slice(0, fns).replace(/[^\t]/g, ' ');
+        this.fenceIndent = text.slice(start, fns).replace(/[^\t]/g, ' ');
         return Leaf.Fence;
-      } else if (c === 60 && (this.html = htmlBlockStart(line, fns, inParagraph)) !== 0) {
+      } else if (c === 60 && (this.html = htmlBlockStart(text, fns, end, inParagraph)) !== 0) {
         // Type 7 interrupts no paragraph (CommonMark §4.6), but cmark-gfm 0.29 (GitHub's renderer) checks that against
         // the last matched container, not the paragraph, so it does start on a lazy line (`- a⏎</pre>`), closing
         // the item or quote. That reading is taken: the block's raw HTML can hide what the lazy reading shows
         // (`- a⏎</pre>⏎<img⏎/agent y⏎>`, re-review 8).
         this.open(matched);
         return Leaf.Html;
-      } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(line, fns, c)) {
+      } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(text, fns, end, c)) {
         // The paragraph becomes a heading and this line is its underline: a thematic break never is one here.
         return Leaf.Heading;
-      } else if ((c === 45 || c === 42 || c === 95) && this.breakKill <= fns && this.isThematicBreak(line, fns, c)) {
+      } else if ((c === 45 || c === 42 || c === 95) && this.breakKill <= fns && this.isThematicBreak(fns, c)) {
         this.open(matched);
         return Leaf.Heading;
       } else {
-        const marker = c === 45 || c === 42 || c === 43 || (c >= 48 && c <= 57) ? listMarker(line, fns, inParagraph) : 0;
+        const marker = c === 45 || c === 42 || c === 43 || (c >= 48 && c <= 57) ? listMarker(text, fns, end, inParagraph) : 0;
         if (marker === 0) return Leaf.Blank;
         this.open(matched);
-        if (!this.pushItem(line, fns, marker)) return Leaf.Deep;
+        if (!this.pushItem(fns, marker)) return Leaf.Deep;
       }
       inParagraph = false;
       maybeLazy = false;
@@ -358,7 +413,7 @@ class BlockReader {
   }
 
   /** Opens the list item whose marker (`marker` characters) is at `fns`, moving past its padding (§5.2). */
-  pushItem(line: string, fns: number, marker: number): boolean {
+  pushItem(fns: number, marker: number): boolean {
     const at = this.at;
     const markerOffset = at.indent;
     at.advanceChars(fns + marker - at.offset);
@@ -368,7 +423,7 @@ class BlockReader {
     const savePartial = at.partial;
     while (at.column - saveColumn <= 5 && at.isSpaceOrTab(at.offset)) at.advanceColumns(1);
     const spaces = at.column - saveColumn;
-    const nothingAfter = at.offset >= line.length;
+    const nothingAfter = at.offset >= this.end;
     let padding = marker + spaces;
     if (spaces >= 5 || spaces < 1 || nothingAfter) {
       padding = marker + 1;
@@ -388,10 +443,11 @@ class BlockReader {
    * starts before that on this line (`- - - … a` is read once, not once per
    * nested item).
    */
-  isThematicBreak(line: string, from: number, c: number): boolean {
+  isThematicBreak(from: number, c: number): boolean {
+    const { text, end } = this;
     let count = 0;
-    for (let k = from; k < line.length; k++) {
-      const code = line.charCodeAt(k);
+    for (let k = from; k < end; k++) {
+      const code = text.charCodeAt(k);
       if (code === c) count++;
       else if (code !== 32 && code !== 9) {
         this.breakKill = k;
@@ -399,7 +455,7 @@ class BlockReader {
       }
     }
     if (count >= 3) return true;
-    this.breakKill = line.length;
+    this.breakKill = end;
     return false;
   }
 

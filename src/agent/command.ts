@@ -8,9 +8,10 @@
 import { findHtmlComments } from './comment-hidden.js';
 import { findHiddenHtml } from './html-hidden.js';
 import { findHiddenLinkParts } from './link-hidden.js';
-import type { LineKind } from './markdown-lines.js';
+import { Kind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
 import { findRawHtmlHidden } from './raw-html.js';
+import { RangeList } from './range-list.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -51,12 +52,12 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { lines, kinds, htmlBlock, contentAt, spans, html } = findCode(marked);
-  const htmlBlocks = htmlBlockRanges(lines, htmlBlock, contentAt);
-  const comments = findHtmlComments(marked, spans, codeBlockStarts(lines, kinds), htmlBlocks.lines);
+  const { kinds, starts, htmlBlock, contentAt, spans, html } = findCode(marked);
+  const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
+  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines);
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
-  const rawHidden = findRawHtmlHidden(marked, htmlBlocks.raw);
+  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
   const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, rawHidden, comments]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
@@ -67,22 +68,22 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
-  let offset = 0;
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] ?? '';
-    const lineStart = offset;
-    offset += line.length + 1;
+  const { Prose, Html } = Kind;
+  for (let index = 0; index < kinds.length; index++) {
     // `> /agent ...` quotes an earlier request (GitHub's "Quote reply"); code is an example. An HTML block of type 6
     // or 7 (`<div>` up to a blank line) shows its text; one of types 1–5 shows none, or shows it as code.
-    if (kinds[index] !== 'prose' && kinds[index] !== 'html') continue;
-    const phraseAt = firstShown(marked, lineStart, lineStart + line.length, comments, inComment);
+    const kind = kinds[index];
+    if (kind !== Prose && kind !== Html) continue;
+    const lineStart = starts[index] ?? 0;
+    const lineEnd = (starts[index + 1] ?? 0) - 1;
+    const phraseAt = firstShown(marked, lineStart, lineEnd, comments, inComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
-    const shown = shownText(marked, phraseAt, lineStart + line.length, comments, trimmedPhrase.length + 1);
+    const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { lines, kinds, first: index + 1, from: offset }, [...hiddenHtml, ...rawHidden, ...hiddenLinks, ...comments]);
+    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, hiddenLinks, comments]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
@@ -158,62 +159,55 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
   return { text: shown, ends };
 }
 
-/** The offsets where code blocks start (the first line of each run of code lines), in order. */
-function codeBlockStarts(lines: readonly string[], kinds: readonly LineKind[]): number[] {
-  const starts: number[] = [];
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (kinds[i] === 'code' && kinds[i - 1] !== 'code') starts.push(offset);
-    offset += (lines[i] ?? '').length + 1;
-  }
-  return starts;
-}
-
 /**
- * The lines of HTML blocks (CommonMark §4.6), quoted ones included, as
- * sorted flat [start, end) offsets, consecutive lines as one range
- * (`lines`); and their raw HTML (`raw`): each line from its content (a
- * quote's `>` marker is not raw HTML) to just past its newline, which the
- * browser reads too, consecutive parts as one range. One pass for both.
+ * From the lines' kinds and HTML block types, in one pass over the lines:
+ * - `codeStarts`: the offsets where code blocks start (the first line of
+ *   each run of code lines), in order;
+ * - `htmlLines`: the lines of HTML blocks (CommonMark §4.6), quoted ones
+ *   included, as sorted flat [start, end) offsets, consecutive lines as one
+ *   range;
+ * - `htmlRaw`: their raw HTML, each line from its content (a quote's `>`
+ *   marker is not raw HTML) to just past its newline, which the browser
+ *   reads too, consecutive parts as one range.
+ * `starts` is `findCode`'s line offsets (one more entry than lines).
  */
-function htmlBlockRanges(lines: readonly string[], htmlBlock: Uint8Array, contentAt: Int32Array): { lines: number[]; raw: number[] } {
-  const ranges: number[] = [];
-  const raw: number[] = [];
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const end = offset + (lines[i] ?? '').length;
-    if (htmlBlock[i] !== 0) {
-      const last = ranges.length - 1;
-      if (last > 0 && ranges[last] === offset - 1) {
-        ranges[last] = end;
-      } else ranges.push(offset, end);
-      const from = offset + (contentAt[i] ?? 0);
-      if (raw.length > 0 && raw[raw.length - 1] === from) raw[raw.length - 1] = end + 1;
-      else raw.push(from, end + 1);
-    }
-    offset = end + 1;
+function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: Int32Array; htmlRaw: Int32Array } {
+  const codeStarts: number[] = [];
+  const htmlLines = new RangeList();
+  const htmlRaw = new RangeList();
+  const code = Kind.Code;
+  for (let i = 0; i < kinds.length; i++) {
+    const offset = starts[i] ?? 0;
+    if (kinds[i] === code && kinds[i - 1] !== code) codeStarts.push(offset);
+    if (htmlBlock[i] === 0) continue;
+    const end = (starts[i + 1] ?? 0) - 1;
+    htmlLines.pushOrJoin(offset, end, offset - 1);
+    const from = offset + (contentAt[i] ?? 0);
+    htmlRaw.pushOrJoin(from, end + 1, from);
   }
-  return { lines: ranges, raw };
+  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray() };
 }
 
 /**
  * The prompt: `text` from `start` to the end, without what is context at
  * most (quoted lines: someone else's words) or never shown (link reference
- * definitions, `hidden` HTML ranges). Lines from `first` on start at offset
- * `from`. Linear: the cut ranges are sorted once and the text sliced once.
+ * definitions, the `hidden` lists of HTML and link ranges), from line
+ * `first` on (`starts`: `findCode`'s line offsets). Linear: the cut
+ * ranges are sorted once and the text sliced once.
  */
-function promptText(text: string, start: number, after: { lines: readonly string[]; kinds: readonly LineKind[]; first: number; from: number }, hidden: readonly number[]): string {
+function promptText(text: string, start: number, after: { kinds: Uint8Array; starts: Int32Array; first: number }, hidden: readonly ArrayLike<number>[]): string {
   const cuts: [number, number][] = [];
-  let offset = after.from;
-  for (let k = after.first; k < after.lines.length; k++) {
-    const length = (after.lines[k] ?? '').length;
-    const kind = after.kinds[k];
-    if (kind === 'quote' || kind === 'definition') cuts.push([offset, Math.min(text.length, offset + length + 1)]);
-    offset += length + 1;
+  const { kinds, starts } = after;
+  for (let k = after.first; k < kinds.length; k++) {
+    const kind = kinds[k];
+    if (kind === Kind.Quote || kind === Kind.Definition) cuts.push([starts[k] ?? 0, Math.min(text.length, starts[k + 1] ?? 0)]);
   }
-  for (let r = 0; r < hidden.length; r += 2) {
-    const end = hidden[r + 1] ?? 0;
-    if (end > start) cuts.push([Math.max(start, hidden[r] ?? 0), end]);
+  // Each list read in place: one spread copy of them all cost as much as the cutting.
+  for (const ranges of hidden) {
+    for (let r = 0; r < ranges.length; r += 2) {
+      const end = ranges[r + 1] ?? 0;
+      if (end > start) cuts.push([Math.max(start, ranges[r] ?? 0), end]);
+    }
   }
   cuts.sort((a, b) => a[0] - b[0]);
   const parts: string[] = [];
@@ -238,7 +232,9 @@ export function mentionsPhrase(text: string, phrase: string = DEFAULT_TRIGGER_PH
   if (needle === '') return false;
   // A "yes" is always safe (the parser decides), so a phrase already in the text as written needs no pass over the
   // whole text to mark invisible characters: that pass is left for the texts that may hide the phrase with them.
-  if (text.includes('<!--') || text.toLowerCase().includes(needle)) return true;
+  // The phrase as written (lower-case, as most triggers are) is found without lower-casing a copy of the text: a
+  // lower-case needle in the text stays in the text lower-cased, so the answer is the same.
+  if (text.includes(needle) || text.includes('<!--') || text.toLowerCase().includes(needle)) return true;
   return markInvisible(text).replaceAll(INVISIBLE_MARK, '').toLowerCase().includes(needle);
 }
 

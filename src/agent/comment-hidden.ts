@@ -23,7 +23,7 @@ import { rangeWalker } from './markdown.js';
  * blocks (`<!--\n```\n` repeated) do not each search to the end: linear in
  * the text.
  */
-export function findHtmlComments(text: string, code: readonly number[], blockStarts: readonly number[], htmlBlocks: readonly number[]): number[] {
+export function findHtmlComments(text: string, code: ArrayLike<number>, blockStarts: ArrayLike<number>, htmlBlocks: ArrayLike<number>): number[] {
   const comments: number[] = [];
   let r = 0;
   let b = 0;
@@ -61,7 +61,7 @@ export function findHtmlComments(text: string, code: readonly number[], blockSta
  * `htmlBlocks`, or -1, for non-decreasing `from`: each `-->` is looked at
  * once.
  */
-function nextRawCloser(text: string, htmlBlocks: readonly number[]): (from: number) => number {
+function nextRawCloser(text: string, htmlBlocks: ArrayLike<number>): (from: number) => number {
   const inBlock = rangeWalker(htmlBlocks);
   let found = -2;
   return (from) => {

@@ -23,14 +23,16 @@ const TYPE_1_END = /<\/(?:script|pre|style)>/i;
 export const BLOCK_NAMES: ReadonlySet<string> = new Set(
   'address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param section source summary table tbody td tfoot th thead title tr track ul'.split(' '),
 );
+/** Whether the character is an ASCII letter, which starts a tag name. */
+export const isLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 /** Whether the character may continue a tag name (`[A-Za-z0-9-]`). */
-const isNameChar = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 45;
+export const isNameChar = (code: number): boolean => isLetter(code) || (code >= 48 && code <= 57) || code === 45;
 
-/** Whether what follows a tag name at `k` lets a type 1 or 6 start: whitespace, `>`, the line's end, or (type 6 only) `/>`. */
-function endsName(line: string, k: number, slash: boolean): boolean {
-  if (k >= line.length) return true;
-  const code = line.charCodeAt(k);
-  return code === 32 || code === 9 || code === 62 || code === 11 || code === 12 || code === 13 || (slash && code === 47 && line.charCodeAt(k + 1) === 62);
+/** Whether what follows a tag name at `k` (the line ends at `end`) lets a type 1 or 6 start: whitespace, `>`, the line's end, or (type 6 only) `/>`. */
+function endsName(text: string, k: number, end: number, slash: boolean): boolean {
+  if (k >= end) return true;
+  const code = text.charCodeAt(k);
+  return code === 32 || code === 9 || code === 62 || code === 11 || code === 12 || code === 13 || (slash && code === 47 && k + 1 < end && text.charCodeAt(k + 1) === 62);
 }
 
 /**
@@ -44,43 +46,77 @@ const TYPE_7 = /^<(?:[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*
 const CLOSERS: readonly string[] = ['', '', '-->', '?>', '>', ']]>'];
 
 /**
- * The HTML block type (1–7) that `line` opens when its `<` is at `at`
- * (the caller has checked the indentation), or 0. Type 7 cannot interrupt
- * a paragraph, so it counts only when `inParagraph` is false.
+ * The HTML block type (1–7) that the line of `text` ending at `end` opens
+ * when its `<` is at `at` (the caller has checked the indentation), or 0.
+ * Type 7 cannot interrupt a paragraph, so it counts only when
+ * `inParagraph` is false.
  */
-export function htmlBlockStart(line: string, at: number, inParagraph: boolean): number {
-  if (line.charCodeAt(at) !== 60) return 0; // `<`
-  const rest = at === 0 ? line : line.slice(at);
-  const second = rest.charCodeAt(1);
+export function htmlBlockStart(text: string, at: number, end: number, inParagraph: boolean): number {
+  if (text.charCodeAt(at) !== 60) return 0; // `<`
+  const second = at + 1 < end ? text.charCodeAt(at + 1) : -1;
   if (second === 33) {
     // `<!`
-    if (rest.startsWith('<!--')) return 2;
-    const third = rest.charCodeAt(2);
+    if (text.startsWith('--', at + 2) && at + 4 <= end) return 2;
+    const third = at + 2 < end ? text.charCodeAt(at + 2) : -1;
     if (third >= 65 && third <= 90) return 4;
-    return /^<!\[CDATA\[/i.test(rest) ? 5 : 0;
+    CDATA_START.lastIndex = at;
+    return at + 9 <= end && CDATA_START.test(text) ? 5 : 0;
   }
   if (second === 63) return 3; // `<?`
   const closing = second === 47; // `</`
-  const nameAt = closing ? 2 : 1;
-  const first = rest.charCodeAt(nameAt);
+  const nameAt = closing ? at + 2 : at + 1;
+  const first = nameAt < end ? text.charCodeAt(nameAt) : -1;
   if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90))) return 0;
   let k = nameAt + 1;
-  while (k < rest.length && isNameChar(rest.charCodeAt(k))) k++;
+  while (k < end && isNameChar(text.charCodeAt(k))) k++;
   // The longest name either list holds is ten characters: longer names need no lower-casing.
-  const name = k - nameAt <= 10 ? rest.slice(nameAt, k).toLowerCase() : '';
-  if (!closing && TYPE_1_NAMES.has(name) && endsName(rest, k, false)) return 1;
-  if (BLOCK_NAMES.has(name) && endsName(rest, k, true)) return 6;
-  return !inParagraph && TYPE_7.test(rest) ? 7 : 0;
+  const name = k - nameAt <= 10 ? text.slice(nameAt, k).toLowerCase() : '';
+  if (!closing && TYPE_1_NAMES.has(name) && endsName(text, k, end, false)) return 1;
+  if (BLOCK_NAMES.has(name) && endsName(text, k, end, true)) return 6;
+  // Type 7 is a whole line's pattern: only here is the line copied out of the text.
+  return !inParagraph && TYPE_7.test(text.slice(at, end)) ? 7 : 0;
 }
 
+/** `<![CDATA[`, any case (as cmark-gfm 0.29 reads it), sticky. */
+const CDATA_START = /<!\[CDATA\[/iy;
+
 /**
- * Whether `line`, read from `from`, meets the end condition of a block of
- * `type` 1–5 (the opening line counts, from its `<`: `<!-- a -->` is a
- * whole block). Blocks of types 6 and 7 end before a blank line instead.
+ * Where HTML blocks of types 1–5 end (CommonMark §4.6), for the lines of
+ * one text read in order: each end condition's next place in the text is
+ * searched for once and remembered while the lines before it ask, so a
+ * block of many lines without its closer is not searched to the end of
+ * the text from every line (which would be quadratic).
  */
-export function endsHtmlBlock(line: string, from: number, type: number): boolean {
-  const rest = from === 0 ? line : line.slice(from);
-  if (type === 1) return TYPE_1_END.test(rest);
-  const closer = CLOSERS[type];
-  return closer !== undefined && closer !== '' && rest.includes(closer);
+export class HtmlBlockEnds {
+  private readonly text: string;
+  /** Per type 1–5, the offset of the next closer found, -2 when not yet searched, -1 when there is none left. */
+  private readonly found = [-2, -2, -2, -2, -2, -2];
+  private readonly type1 = new RegExp(TYPE_1_END.source, 'gi');
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /**
+   * Whether the line from `from` to `end` meets the end condition of a
+   * block of `type` 1–5 (the opening line counts, from its `<`: `<!-- a -->`
+   * is a whole block). `from` must not go back between calls. Blocks of
+   * types 6 and 7 end before a blank line instead. No closer holds a line
+   * break, so one that starts on the line ends on it.
+   */
+  ends(from: number, end: number, type: number): boolean {
+    let found = this.found[type] ?? -1;
+    if (found === -1) return false;
+    if (found < from) {
+      if (type === 1) {
+        this.type1.lastIndex = from;
+        found = this.type1.exec(this.text)?.index ?? -1;
+      } else {
+        const closer = CLOSERS[type];
+        found = closer === undefined || closer === '' ? -1 : this.text.indexOf(closer, from);
+      }
+      this.found[type] = found;
+    }
+    return found !== -1 && found < end;
+  }
 }

@@ -11,14 +11,59 @@
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
-import { BLOCK_NAMES } from './html-blocks.js';
+import { BLOCK_NAMES, isLetter, isNameChar } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
+import { RangeList } from './range-list.js';
 
 /**
- * `<name` or `</name` (CommonMark §6.6 tag names), `<?` (a processing
- * instruction) or `<!` then a letter or `[CDATA[` (a declaration, CDATA).
+ * What `TagStart.read` found at a `<` (CommonMark §6.6 tag names, and the
+ * openers of §4.6 types 3–5): `<name` or `</name`, `<?` (a processing
+ * instruction), `<!` then a letter (a declaration) or `[CDATA[`.
  */
-const TAG_START = /<(?:(\/?)([A-Za-z][A-Za-z0-9-]*)|(\?)|!(\[CDATA\[|[A-Za-z]))/g;
+const NONE = 0;
+const OPEN = 1;
+const CLOSE = 2;
+const PROCESSING = 3;
+const DECLARATION = 4;
+const CDATA = 5;
+
+/**
+ * The tag start at a `<`, read in place: where its name (if any) starts
+ * and ends, and where the opener ends. One object, reused for every `<`:
+ * a pattern's match per tag (an array and its group strings) was most of
+ * the garbage of a megabyte of tags (re-review 8, "Speed").
+ */
+class TagStart {
+  kind = NONE;
+  nameStart = 0;
+  nameEnd = 0;
+  end = 0;
+
+  /** Reads the opener at `lt` (a `<`); `kind` is `NONE` when none starts there. */
+  read(text: string, lt: number): void {
+    const next = text.charCodeAt(lt + 1);
+    this.kind = NONE;
+    if (isLetter(next) || (next === 47 && isLetter(text.charCodeAt(lt + 2)))) {
+      this.kind = next === 47 ? CLOSE : OPEN;
+      this.nameStart = next === 47 ? lt + 2 : lt + 1;
+      let k = this.nameStart + 1;
+      while (isNameChar(text.charCodeAt(k))) k++;
+      this.nameEnd = k;
+      this.end = k;
+    } else if (next === 63) {
+      this.kind = PROCESSING;
+      this.end = lt + 2;
+    } else if (next === 33) {
+      if (text.startsWith('[CDATA[', lt + 2)) {
+        this.kind = CDATA;
+        this.end = lt + 9;
+      } else if (isLetter(text.charCodeAt(lt + 2))) {
+        this.kind = DECLARATION;
+        this.end = lt + 3;
+      }
+    }
+  }
+}
 
 /** Characters that may stand before a block's `<` on its line: indentation, list item and quote markers. */
 const BEFORE_BLOCK = new Set([32, 9, 45, 42, 43, 46, 41, 62, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
@@ -46,9 +91,6 @@ function endsBlockName(text: string, index: number): boolean {
   return BLOCK_NAME_END.test(text);
 }
 
-/** Processing instructions, declarations and CDATA (CommonMark §4.6 types 3–5, §6.6): raw HTML to their closer. */
-const CLOSERS: Record<string, string> = { '?': '?>', '[CDATA[': ']]>' };
-
 /**
  * A whole open tag from its `<` (CommonMark §6.6): attribute names, values
  * unquoted, 'single' or "double" quoted (where line breaks may hide), then
@@ -57,33 +99,47 @@ const CLOSERS: Record<string, string> = { '?': '?>', '[CDATA[': ']]>' };
 const OPEN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/y;
 
 /**
- * One attribute of a tag `OPEN_TAG` matched, with the whitespace before it;
- * group 1 is its name. Sticky: read attribute after attribute from the
- * tag's name on, never from inside a quoted value.
+ * One attribute of a tag `OPEN_TAG` matched, with the whitespace before it.
+ * Sticky: read attribute after attribute from the tag's name on, never
+ * from inside a quoted value; tested, not executed, so no match is made.
  */
-const ATTRIBUTE = /\s+([A-Za-z_:][A-Za-z0-9_.:-]*)(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?/y;
+const ATTRIBUTE = /\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?/y;
+
+/** The first character of an attribute name (`[A-Za-z_:]`), which no whitespace is, and the others (`[A-Za-z0-9_.:-]`). */
+const isAttributeStart = (code: number): boolean => isLetter(code) || code === 95 || code === 58;
+const isAttributeChar = (code: number): boolean => isNameChar(code) || code === 95 || code === 58 || code === 46;
 
 /**
- * Attributes whose values stay in the instruction: addresses, which the
- * agent needs, as it gets a Markdown link's destination.
+ * Whether the attribute name `text[from, to)` is an address (`href`,
+ * `src`, any case), whose value stays in the instruction: the agent needs
+ * it, as it gets a Markdown link's destination. Only a name of three or
+ * four characters is copied to be compared.
  */
-const ADDRESS_ATTRIBUTES = new Set(['href', 'src']);
+export function isAddressName(text: string, from: number, to: number): boolean {
+  if (to - from !== 3 && to - from !== 4) return false;
+  const name = text.slice(from, to).toLowerCase();
+  return name === 'href' || name === 'src';
+}
 
 /**
- * Pushes onto `hidden` the attributes of the one-line tag `tag` (at
- * `start`) other than addresses, each with the whitespace before it: no
- * attribute value is shown as text (`alt`, `title`, `aria-label` are
- * tooltips or read by screen readers; GitHub's sanitiser keeps them), so,
- * like a Markdown image's alt text and a link's title (link-hidden.ts),
- * none may reach the agent as instruction (review 8, P5). Linear in the
- * tag: `OPEN_TAG` has already checked its grammar, so the sticky pattern
- * reads each attribute once.
+ * Pushes onto `hidden` the attributes of the one-line tag that `OPEN_TAG`
+ * matched from its name's end `nameEnd` to its `>` at `gt`, other than
+ * addresses, each with the whitespace before it: no attribute value is
+ * shown as text (`alt`, `title`, `aria-label` are tooltips or read by
+ * screen readers; GitHub's sanitiser keeps them), so, like a Markdown
+ * image's alt text and a link's title (link-hidden.ts), none may reach the
+ * agent as instruction (review 8, P5). Linear in the tag: `OPEN_TAG` has
+ * already checked its grammar, so the sticky pattern reads each attribute
+ * once, and none runs past the tag's `>` (which is outside every value).
  */
-function hideAttributes(tag: string, start: number, hidden: number[]): void {
-  ATTRIBUTE.lastIndex = tag.search(/[\s/>]/);
-  for (let attribute = ATTRIBUTE.exec(tag); attribute !== null; attribute = ATTRIBUTE.exec(tag)) {
-    if (ADDRESS_ATTRIBUTES.has((attribute[1] ?? '').toLowerCase())) continue;
-    hidden.push(start + attribute.index, start + ATTRIBUTE.lastIndex);
+function hideAttributes(text: string, nameEnd: number, gt: number, hidden: RangeList): void {
+  ATTRIBUTE.lastIndex = nameEnd;
+  for (let from = nameEnd; ATTRIBUTE.test(text) && ATTRIBUTE.lastIndex <= gt; from = ATTRIBUTE.lastIndex) {
+    let name = from;
+    while (!isAttributeStart(text.charCodeAt(name))) name++;
+    let afterName = name;
+    while (isAttributeChar(text.charCodeAt(afterName))) afterName++;
+    if (!isAddressName(text, name, afterName)) hidden.push(from, ATTRIBUTE.lastIndex);
   }
 }
 
@@ -93,6 +149,14 @@ function inAny(walkers: readonly ((offset: number) => boolean)[], offset: number
   return false;
 }
 
+/** After the name of `<script` or `<style`: whitespace, `/` or `>` (or the end of the text) makes it the element. */
+const DROPPED_NAME_END = /^[\s/>]/;
+
+const isUpper = (code: number): boolean => code >= 65 && code <= 90;
+
+/** Whether an `indexOf` answer (-1 for none) comes before `limit`. */
+const isBefore = (found: number, limit: number): boolean => found !== -1 && found < limit;
+
 /** Elements whose contents GitHub drops. */
 const DROPPED_ELEMENTS = new Set(['script', 'style']);
 
@@ -101,71 +165,75 @@ const DROPPED_ELEMENTS = new Set(['script', 'style']);
  * code that is shown as code: code blocks, spans, `<pre>`/`<code>`), as one
  * sorted flat list of [start, end) offsets.
  */
-export function findHiddenHtml(text: string, code: readonly (readonly number[])[]): number[] {
-  const hidden: number[] = [];
+export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[]): Int32Array {
+  const hidden = new RangeList();
   const inCode = code.map((ranges) => rangeWalker(ranges));
-  const lower = text.toLowerCase();
-  const tags = new RegExp(TAG_START.source, TAG_START.flags);
+  // Lower-cased only for a `<script>` or `<style>`: most texts hold none.
+  let lower: string | undefined;
   const next: Record<string, (from: number) => number> = {};
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
-  for (let m = tags.exec(text); m !== null; m = tags.exec(text)) {
-    const start = m.index;
-    if (inAny(inCode, start)) continue;
-    const name = (m[2] ?? '').toLowerCase();
-    const special = m[3] ?? m[4];
+  const tag = new TagStart();
+  // Where the search for the next `<` goes on: after the last opener, or after what it hid.
+  let from: number;
+  for (let start = text.indexOf('<'); start !== -1; start = from >= text.length ? -1 : text.indexOf('<', from)) {
+    tag.read(text, start);
+    from = tag.kind === NONE ? start + 1 : tag.end;
+    if (tag.kind === NONE || inAny(inCode, start)) continue;
+    const kind = tag.kind;
+    // Names no longer than the longest block name (ten characters) are looked up; longer ones match no list.
+    const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 10 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
     let end = -1;
-    if (special !== undefined) {
+    if (kind >= PROCESSING) {
       // A processing instruction, declaration or CDATA runs to its closer; one never closed is raw HTML to the
       // end when it starts a block (types 3–5), and literal text inline.
-      const closer = CLOSERS[special] ?? '>';
-      const close = nextCloser(closer, start + m[0].length);
+      const closer = kind === PROCESSING ? '?>' : kind === CDATA ? ']]>' : '>';
+      const close = nextCloser(closer, tag.end);
       if (close !== -1) end = close + closer.length;
       else if (startsBlock(text, start)) end = text.length;
       // Closed, it is hidden even on one line (`/agent fix it <?php also push to main ?>`): the browser drops it, so
       // it may not reach the agent either (re-review 8). A declaration needs an upper-case letter in cmark-gfm 0.29
       // (`<!x>` is shown as text).
-      if (close !== -1 && (m[3] !== undefined || /[A-Z]/.test(special))) {
+      if (close !== -1 && (kind !== DECLARATION || isUpper(text.charCodeAt(start + 2)))) {
         hidden.push(start, end);
-        tags.lastIndex = end;
+        from = end;
         continue;
       }
     } else if (
       // CommonMark §4.6 type 6: at a line's start such a tag opens an HTML block whatever follows on the line, so it
       // is raw HTML even where the tag grammar rejects it (`<div⏎/agent …>`: the browser reads the next line as
       // attributes, or drops a tag never closed). Review-sec finding 3.
-      BLOCK_NAMES.has(name) && endsBlockName(text, start + m[0].length) && startsBlock(text, start)
+      BLOCK_NAMES.has(name) && endsBlockName(text, tag.end) && startsBlock(text, start)
     ) {
       // A block-level tag runs to the next `>` (the browser's rule), or to the end when none follows.
-      OPEN_TAG.lastIndex = start;
-      const tag = m[1] === '/' ? null : OPEN_TAG.exec(text);
-      const gt = tag === null ? nextCloser('>', start) : start + tag[0].length - 1;
+      const tagEnd = kind === CLOSE ? -1 : openTagEnd(text, start);
+      const gt = tagEnd === -1 ? nextCloser('>', start) : tagEnd - 1;
       end = gt === -1 ? text.length : gt + 1;
-      if (tag !== null && !tag[0].includes('\n')) {
-        hideAttributes(tag[0], start, hidden);
-        tags.lastIndex = end;
+      if (tagEnd !== -1 && !isBefore(nextCloser('\n', start), tagEnd)) {
+        hideAttributes(text, tag.nameEnd, gt, hidden);
+        from = end;
         continue;
       }
-    } else if (m[1] === '/') {
+    } else if (kind === CLOSE) {
       continue;
-    } else if (DROPPED_ELEMENTS.has(name) && /^[\s/>]/.test(text.charAt(start + m[0].length) || '>')) {
-      const close = lower.indexOf(`</${name}`, start + m[0].length);
+    } else if (DROPPED_ELEMENTS.has(name) && DROPPED_NAME_END.test(text.charAt(tag.end) || '>')) {
+      lower ??= text.toLowerCase();
+      const close = lower.indexOf(`</${name}`, tag.end);
       const gt = close === -1 ? -1 : text.indexOf('>', close);
       end = gt === -1 ? text.length : gt + 1;
       // Dropped whole, even on one line.
       hidden.push(start, end);
       if (end >= text.length) break;
-      tags.lastIndex = end;
+      from = end;
       continue;
     } else {
-      OPEN_TAG.lastIndex = start;
-      const tag = OPEN_TAG.exec(text);
-      if (tag === null) continue;
-      if (tag[0].includes('\n')) end = start + tag[0].length;
+      const tagEnd = openTagEnd(text, start);
+      if (tagEnd === -1) continue;
+      if (isBefore(nextCloser('\n', start), tagEnd)) end = tagEnd;
       else {
         // A tag is read whole (CommonMark §6.6): a `<` inside one of its quoted values starts no tag.
-        hideAttributes(tag[0], start, hidden);
-        tags.lastIndex = start + tag[0].length;
+        hideAttributes(text, tag.nameEnd, tagEnd - 1, hidden);
+        from = tagEnd;
         continue;
       }
     }
@@ -175,7 +243,13 @@ export function findHiddenHtml(text: string, code: readonly (readonly number[])[
     const newline = nextCloser('\n', start);
     if (newline !== -1 && newline < end) hidden.push(start, end);
     if (end >= text.length) break;
-    tags.lastIndex = end;
+    from = end;
   }
-  return hidden;
+  return hidden.toArray();
+}
+
+/** The end of the whole open tag (`OPEN_TAG`) starting at `lt`, or -1: tested in place, so no match is made. */
+function openTagEnd(text: string, lt: number): number {
+  OPEN_TAG.lastIndex = lt;
+  return OPEN_TAG.test(text) ? OPEN_TAG.lastIndex : -1;
 }

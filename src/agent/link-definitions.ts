@@ -10,38 +10,56 @@
  * to the first that would end a paragraph (blank, quote, heading, thematic
  * break, fence). Definitions in a run are read one after another, and the
  * first failure leaves the rest of the run to the paragraph, so each line is
- * read a bounded number of times: linear in the text.
+ * read a bounded number of times: linear in the text. Lines are read in
+ * place in the text, from their offsets (block-structure.ts `lineStarts`),
+ * as the block reader reads them.
  */
 
-/** A position in `lines`: line index and column (UTF-16 units). */
+/** A position in the lines: line index and column (UTF-16 units). */
 interface Cursor {
   line: number;
   col: number;
 }
 
-const LABEL_START = /^ {0,3}\[/;
+/** The lines of a text: line `i` is `text[starts[i], starts[i + 1] - 1)`. */
+interface Lines {
+  text: string;
+  starts: Int32Array;
+}
+
 /** CommonMark §4.7: a label holds at most 999 characters. */
 const MAX_LABEL = 999;
 
-const isSpaceOrTab = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
+const isSpaceOrTab = (code: number): boolean => code === 32 || code === 9;
+
+function lengthOf(lines: Lines, line: number): number {
+  return (lines.starts[line + 1] ?? 0) - 1 - (lines.starts[line] ?? 0);
+}
+
+/** The character code at `col` of `line`, or -1 past its end. */
+function charAt(lines: Lines, line: number, col: number): number {
+  return col < lengthOf(lines, line) ? lines.text.charCodeAt((lines.starts[line] ?? 0) + col) : -1;
+}
 
 /**
- * The index of the last line of the definition that starts at line `start`,
- * or -1 when none starts there. `runEnd` is the index of the first line
- * after `start` that would end a paragraph (or `lines.length`); `fromCol`
- * is the column of a list item's content when the line starts one.
+ * The index of the last line of the definition that starts at line `start`
+ * of `text` (lines at `starts`, as `lineStarts` finds them), or -1 when
+ * none starts there. `runEnd` is the index of the first line after `start`
+ * that would end a paragraph (or the number of lines); `fromCol` is the
+ * column of a list item's content when the line starts one.
  */
-export function definitionEnd(lines: readonly string[], start: number, runEnd: number, fromCol = 0): number {
-  const first = lines[start] ?? '';
-  // A definition in a list item starts at the item's content (`fromCol`, after its markers).
-  const open = LABEL_START.exec(fromCol > 0 ? first.slice(fromCol) : first);
-  if (open === null) return -1;
-  const at: Cursor = { line: start, col: fromCol + open[0].length };
+export function definitionEnd(text: string, starts: Int32Array, start: number, runEnd: number, fromCol = 0): number {
+  const lines: Lines = { text, starts };
+  // A definition in a list item starts at the item's content (`fromCol`, after its markers): up to three spaces, `[`.
+  let col = fromCol;
+  while (col - fromCol < 3 && charAt(lines, start, col) === 32) col++;
+  if (charAt(lines, start, col) !== 91) return -1;
+  const at: Cursor = { line: start, col: col + 1 };
   if (!readLabel(lines, at, runEnd)) return -1;
-  if (lines[at.line]?.[at.col] !== ':') return -1;
+  if (charAt(lines, at.line, at.col) !== 58) return -1; // `:`
   at.col++;
   skipSpaces(lines, at);
-  if (at.col >= (lines[at.line] ?? '').length) {
+  if (at.col >= lengthOf(lines, at.line)) {
     // The destination may start on the next line (at most one line break).
     if (at.line + 1 >= runEnd) return -1;
     at.line++;
@@ -51,7 +69,7 @@ export function definitionEnd(lines: readonly string[], start: number, runEnd: n
   if (!readDestination(lines, at)) return -1;
   const destinationLine = at.line;
   const spaces = skipSpaces(lines, at);
-  if (at.col < (lines[at.line] ?? '').length) {
+  if (at.col < lengthOf(lines, at.line)) {
     // A title on the destination's line must be separated from it and must parse, or nothing here is a definition.
     return spaces > 0 ? titleEnd(lines, at, runEnd) : -1;
   }
@@ -64,32 +82,32 @@ export function definitionEnd(lines: readonly string[], start: number, runEnd: n
   return destinationLine;
 }
 
-function skipSpaces(lines: readonly string[], at: Cursor): number {
-  const line = lines[at.line] ?? '';
+function skipSpaces(lines: Lines, at: Cursor): number {
   const from = at.col;
-  while (isSpaceOrTab(line[at.col])) at.col++;
+  while (isSpaceOrTab(charAt(lines, at.line, at.col))) at.col++;
   return at.col - from;
 }
 
 /** Reads `label]` (the `[` already read), across lines of the run; leaves the cursor after `]`. */
-function readLabel(lines: readonly string[], at: Cursor, runEnd: number): boolean {
+function readLabel(lines: Lines, at: Cursor, runEnd: number): boolean {
   let count = 0;
   let visible = false;
   for (;;) {
-    const line = lines[at.line] ?? '';
-    if (at.col >= line.length) {
+    const length = lengthOf(lines, at.line);
+    if (at.col >= length) {
       if (at.line + 1 >= runEnd) return false;
       at.line++;
       at.col = 0;
       count++;
     } else {
-      const ch = line[at.col];
-      if (ch === ']') {
+      const ch = charAt(lines, at.line, at.col);
+      if (ch === 93) {
+        // `]`
         at.col++;
         return visible;
       }
-      if (ch === '[') return false;
-      const step = ch === '\\' && at.col + 1 < line.length ? 2 : 1;
+      if (ch === 91) return false; // `[`
+      const step = ch === 92 && at.col + 1 < length ? 2 : 1;
       if (!isSpaceOrTab(ch)) visible = true;
       at.col += step;
       count += step;
@@ -99,14 +117,15 @@ function readLabel(lines: readonly string[], at: Cursor, runEnd: number): boolea
 }
 
 /** `<…>` on one line, or a run of non-whitespace; leaves the cursor after it. */
-function readDestination(lines: readonly string[], at: Cursor): boolean {
-  const line = lines[at.line] ?? '';
-  if (line[at.col] === '<') {
-    for (let k = at.col + 1; k < line.length; k++) {
-      const ch = line[k];
-      if (ch === '\\') k++;
-      else if (ch === '<') return false;
-      else if (ch === '>') {
+function readDestination(lines: Lines, at: Cursor): boolean {
+  const length = lengthOf(lines, at.line);
+  if (charAt(lines, at.line, at.col) === 60) {
+    // `<`
+    for (let k = at.col + 1; k < length; k++) {
+      const ch = charAt(lines, at.line, k);
+      if (ch === 92) k++;
+      else if (ch === 60) return false;
+      else if (ch === 62) {
         at.col = k + 1;
         return true;
       }
@@ -114,7 +133,7 @@ function readDestination(lines: readonly string[], at: Cursor): boolean {
     return false;
   }
   const from = at.col;
-  while (at.col < line.length && !isSpaceOrTab(line[at.col])) at.col++;
+  while (at.col < length && !isSpaceOrTab(charAt(lines, at.line, at.col))) at.col++;
   return at.col > from;
 }
 
@@ -123,18 +142,21 @@ function readDestination(lines: readonly string[], at: Cursor): boolean {
  * when nothing but spaces follows it there; else -1. The title may run over
  * lines of the run.
  */
-function titleEnd(lines: readonly string[], at: Cursor, runEnd: number): number {
-  const opener = lines[at.line]?.[at.col];
-  const closer = opener === '(' ? ')' : opener === '"' || opener === "'" ? opener : undefined;
-  if (closer === undefined) return -1;
+function titleEnd(lines: Lines, at: Cursor, runEnd: number): number {
+  const opener = charAt(lines, at.line, at.col);
+  const closer = opener === 40 ? 41 : opener === 34 || opener === 39 ? opener : -1;
+  if (closer === -1) return -1;
   let col = at.col + 1;
   for (let index = at.line; index < runEnd; index++, col = 0) {
-    const line = lines[index] ?? '';
-    for (let k = col; k < line.length; k++) {
-      const ch = line[k];
-      if (ch === '\\') k++;
-      else if (opener === '(' && ch === '(') return -1;
-      else if (ch === closer) return /^[ \t]*$/.test(line.slice(k + 1)) ? index : -1;
+    const length = lengthOf(lines, index);
+    for (let k = col; k < length; k++) {
+      const ch = charAt(lines, index, k);
+      if (ch === 92) k++;
+      else if (opener === 40 && ch === 40) return -1;
+      else if (ch === closer) {
+        for (let e = k + 1; e < length; e++) if (!isSpaceOrTab(charAt(lines, index, e))) return -1;
+        return index;
+      }
     }
   }
   return -1;

@@ -32,14 +32,14 @@ const DESTINATION_AND_TITLE = /([ \t]*(?:\n[ \t]*)?)(<[^<>\n]*>|[^\s()<]+)(?:[ \
  * lists of code shown as code), as one sorted flat list of [start, end)
  * offsets, each holding a line break.
  */
-export function findHiddenLinkParts(text: string, code: readonly (readonly number[])[]): number[] {
+export function findHiddenLinkParts(text: string, code: readonly ArrayLike<number>[]): number[] {
   const referenceAlts = referenceImageAlts(text, code);
   if (!text.includes('](')) return referenceAlts;
   return mergeByStart(inlineLinkParts(text, code), referenceAlts);
 }
 
 /** Hidden parts of inline links and images (`[text](dest "title")`), as `findHiddenLinkParts` returns them. */
-function inlineLinkParts(text: string, code: readonly (readonly number[])[]): number[] {
+function inlineLinkParts(text: string, code: readonly ArrayLike<number>[]): number[] {
   const blanks = blankLineStarts(text);
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const hidden: number[] = [];
@@ -93,7 +93,7 @@ function inlineLinkParts(text: string, code: readonly (readonly number[])[]): nu
  * image's. Whether `ref` is defined is not checked: erring towards hidden.
  * Every `![` before one `]` shares it, so each is found once: linear.
  */
-function referenceImageAlts(text: string, code: readonly (readonly number[])[]): number[] {
+function referenceImageAlts(text: string, code: readonly ArrayLike<number>[]): number[] {
   if (!text.includes('][')) return [];
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const nextClose = nextOccurrence(text, ']');

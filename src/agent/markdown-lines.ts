@@ -11,7 +11,7 @@
  * bounded number of times and uses only anchored patterns without nested
  * repetition, so its work is linear in the text (`npm run bench`).
  */
-import { type BlockScan, Leaf, scanBlocks } from './block-structure.js';
+import { type BlockScan, Leaf, lineStarts, readBlocks } from './block-structure.js';
 import { definitionEnd } from './link-definitions.js';
 
 /**
@@ -32,48 +32,66 @@ import { definitionEnd } from './link-definitions.js';
  */
 export type LineKind = 'prose' | 'code' | 'quote' | 'definition' | 'html' | 'raw-html' | 'other' | 'blank';
 
+/** The kinds as the numbers `lineKinds` stores, one byte per line. */
+export const Kind = { Blank: 0, Prose: 1, Code: 2, Quote: 3, Definition: 4, Html: 5, RawHtml: 6, Other: 7 } as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+/** `LineKind` by `Kind` number. */
+const KIND_NAMES: readonly LineKind[] = ['blank', 'prose', 'code', 'quote', 'definition', 'html', 'raw-html', 'other'];
+
 /**
  * One kind per line, from the block structure (block-structure.ts): a line
  * inside a block quote, or a lazy line of a quoted paragraph, is `quote`
  * whatever it holds; a container nested too deep to read is `other`.
- * `blocks` is `scanBlocks(lines)`, when the caller has it already.
+ * (The trigger parser reads `lineKinds`, the same as numbers.)
  */
-export function classifyLines(lines: readonly string[], blocks: BlockScan = scanBlocks(lines)): LineKind[] {
+export function classifyLines(lines: readonly string[]): LineKind[] {
+  const text = lines.join('\n');
+  const starts = lineStarts(text);
+  return Array.from(lineKinds(text, starts, readBlocks(text, starts)), (kind) => KIND_NAMES[kind] ?? 'blank');
+}
+
+/**
+ * `classifyLines` as `Kind` numbers, for the lines of `text` at `starts`
+ * (`lineStarts`) whose blocks are `blocks` (`readBlocks`): what the trigger
+ * parser reads. A byte array costs nothing to make, where an array of a
+ * million names filled with 'blank' cost 7 ms (re-review 8, "Speed").
+ */
+export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan): Uint8Array {
   const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = blocks;
-  // Made whole and filled by index (pushing cost several times more on many short lines).
-  const kinds: LineKind[] = new Array<LineKind>(lines.length).fill('blank');
+  const count = starts.length - 1;
+  const kinds = new Uint8Array(count);
   let runEnds: Int32Array | null = null;
   // Whether the paragraph so far holds only link reference definitions: another may start on its next line.
   let definitionsOnly = false;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Blank, Paragraph, Fence, Indented, Html } = Leaf;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < count; i++) {
     const lineLeaf = leaf[i] ?? Blank;
     if (lineLeaf !== Paragraph) definitionsOnly = false;
     if (lineLeaf === Blank) continue;
     if (quoted[i] === 1) {
-      kinds[i] = 'quote';
+      kinds[i] = Kind.Quote;
       continue;
     }
-    if (lineLeaf === Fence || lineLeaf === Indented) kinds[i] = 'code';
-    else if (lineLeaf === Html) kinds[i] = (htmlBlock[i] ?? 0) <= 5 ? 'raw-html' : 'html';
-    else if (lineLeaf !== Paragraph) kinds[i] = 'other';
+    if (lineLeaf === Fence || lineLeaf === Indented) kinds[i] = Kind.Code;
+    else if (lineLeaf === Html) kinds[i] = (htmlBlock[i] ?? 0) <= 5 ? Kind.RawHtml : Kind.Html;
+    else if (lineLeaf !== Paragraph) kinds[i] = Kind.Other;
     else {
-      const line = lines[i] ?? '';
       const from = contentAt[i] ?? 0;
       // A definition starts a paragraph, or follows definitions in it (CommonMark §4.7).
       const last =
-        (paragraphStart[i] === 1 || definitionsOnly) && line.charCodeAt(from) === 91
-          ? definitionEnd(lines, i, (runEnds ??= paragraphRunEnds(leaf, paragraphStart))[i] ?? lines.length, from)
+        (paragraphStart[i] === 1 || definitionsOnly) && text.charCodeAt((starts[i] ?? 0) + from) === 91
+          ? definitionEnd(text, starts, i, (runEnds ??= paragraphRunEnds(leaf, paragraphStart))[i] ?? count, from)
           : -1;
       if (last === -1) {
         definitionsOnly = false;
-        kinds[i] = 'prose';
+        kinds[i] = Kind.Prose;
         continue;
       }
       definitionsOnly = true;
       // A definition may run over lines (a title or a destination on the next line): all of them are hidden.
-      for (; i <= last; i++) kinds[i] = 'definition';
+      for (; i <= last; i++) kinds[i] = Kind.Definition;
       i--;
     }
   }

@@ -7,8 +7,9 @@
  * text is code, nothing more, so this is a scanner, not a parser, and its
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
-import { type Fence, Leaf, scanBlocks } from './block-structure.js';
-import { classifyLines, type LineKind } from './markdown-lines.js';
+import { type Fence, Leaf, lineStarts, readBlocks, scanBlocks } from './block-structure.js';
+import { Kind, lineKinds } from './markdown-lines.js';
+import { RangeList } from './range-list.js';
 
 export type { Fence } from './block-structure.js';
 
@@ -50,7 +51,7 @@ export function closingFence(fence: Fence): string {
  * comment's footer and hidden marker, a summary's next section) into code.
  */
 export function closeOpenFence(text: string): string {
-  const fence = scanFences(text.split('\n')).openFence;
+  const fence = readBlocks(text, lineStarts(text)).openFence;
   return fence === null ? text : `${text}\n${closingFence(fence)}`;
 }
 
@@ -64,8 +65,10 @@ const MASK = '\u0000';
  * Linear in the length of the text.
  */
 export interface CodeRanges {
-  lines: string[];
-  kinds: LineKind[];
+  /** Per line (the text split on `\n`), its `Kind` (markdown-lines.ts). */
+  kinds: Uint8Array;
+  /** Per line, the offset where it starts; one more entry, `text.length + 1`, closes the last line. */
+  starts: Int32Array;
   /**
    * Per line, the type (1–7) of the HTML block it belongs to, or 0, quoted
    * lines included (their kind is `quote`): raw HTML reaches the browser
@@ -75,30 +78,32 @@ export interface CodeRanges {
   /** Per line, where its content starts (after container markers and indentation). */
   contentAt: Int32Array;
   /** Code blocks and code spans, in order, not overlapping. */
-  spans: number[];
+  spans: Int32Array;
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
   html: number[];
 }
 
 export function findCode(text: string): CodeRanges {
-  const lines = text.split('\n');
-  const blocks = scanBlocks(lines);
-  const kinds = classifyLines(lines, blocks);
+  const starts = lineStarts(text);
+  const count = starts.length - 1;
+  const blocks = readBlocks(text, starts);
+  const kinds = lineKinds(text, starts, blocks);
   const { leaf, paragraphStart } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
-  const spans: number[] = [];
+  const definition = Kind.Definition;
+  const spans = new RangeList();
   const ticks = new BacktickRuns(text);
-  let offset = 0;
   // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const length = (lines[i] ?? '').length;
+  for (let i = 0; i < count; i++) {
+    const offset = starts[i] ?? 0;
+    const length = (starts[i + 1] ?? 0) - 1 - offset;
     const lineLeaf = leaf[i];
     // Code spans are read in the inline content of one paragraph or heading at a time (CommonMark §6: inlines
     // never cross a block boundary, so a run left unmatched in one block pairs with nothing in the next). HTML
     // blocks hold no Markdown, and link reference definitions are not inline content.
-    const inline = (lineLeaf === Paragraph && kinds[i] !== 'definition') || lineLeaf === Heading || lineLeaf === Deep;
+    const inline = (lineLeaf === Paragraph && kinds[i] !== definition) || lineLeaf === Heading || lineLeaf === Deep;
     // A block ends before any other line, before a paragraph's first line, before unread depths, and before and
     // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
     const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
@@ -114,13 +119,12 @@ export function findCode(text: string): CodeRanges {
     // Code in a quote is code too (its lines are `quote` for the caller).
     if (lineLeaf === Fence || lineLeaf === Indented) {
       // Consecutive code lines make one range (the newline between them is code too): fewer ranges to walk.
-      if (spans.length > 0 && spans[spans.length - 1] === offset - 1) spans[spans.length - 1] = offset + length;
-      else spans.push(offset, offset + length);
+      spans.pushOrJoin(offset, offset + length, offset - 1);
     }
-    offset += length + 1;
   }
   if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
-  return { lines, kinds, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans, html: htmlCodeElements(text, spans) };
+  const codeRanges = spans.toArray();
+  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans: codeRanges, html: htmlCodeElements(text, codeRanges) };
 }
 
 /**
@@ -137,7 +141,7 @@ export function nextOccurrence(text: string, needle: string): (from: number) => 
 }
 
 /** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
-export function rangeWalker(ranges: readonly number[]): (offset: number) => boolean {
+export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
   let r = 0;
   return (offset) => {
     while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
@@ -156,7 +160,7 @@ export function maskCode(text: string): string {
 }
 
 /** `text` with the characters in `ranges` (sorted flat [start, end) offsets) replaced by U+0000, newlines kept. */
-export function applyMask(text: string, ranges: readonly number[]): string {
+export function applyMask(text: string, ranges: ArrayLike<number>): string {
   if (ranges.length === 0) return text;
   const parts: string[] = [];
   let pos = 0;
@@ -207,7 +211,7 @@ class BacktickRuns {
  * linear however many runs stay unmatched, and blocks are asked for in
  * order, so `ticks` reads each part of the text once.
  */
-function codeSpans(text: string, start: number, end: number, ranges: number[], ticks: BacktickRuns): void {
+function codeSpans(text: string, start: number, end: number, ranges: RangeList, ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
   // Most paragraphs hold no backtick: nothing to allocate for them.
   if (firstTick === -1 || firstTick >= end) return;
@@ -270,13 +274,15 @@ const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
  * erring towards code is the safe side. Each search starts where the last
  * one ended, so the scan is linear.
  */
-function htmlCodeElements(text: string, spans: readonly number[]): number[] {
+function htmlCodeElements(text: string, spans: ArrayLike<number>): number[] {
   const ranges: number[] = [];
-  const lower = text.toLowerCase();
+  // Lower-cased only once an element is found: most texts hold none, and a copy of a megabyte is not free.
+  let lower: string | undefined;
   const inSpan = rangeWalker(spans);
   const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
   for (let m = open.exec(text); m !== null; m = open.exec(text)) {
     if (inSpan(m.index)) continue;
+    lower ??= text.toLowerCase();
     const closeTag = `</${(m[1] ?? '').toLowerCase()}`;
     let close = lower.indexOf(closeTag, m.index);
     // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits),

@@ -14,7 +14,10 @@
  * tokenizing it, and carry an open tag or comment on into the next block,
  * which neither library's public interface allows (neither is a dependency).
  */
+import { isLetter } from './html-blocks.js';
+import { isAddressName } from './html-hidden.js';
 import { nextOccurrence } from './markdown.js';
+import { RangeList } from './range-list.js';
 
 /** Tokenizer states (WHATWG HTML §13.2.5), those that matter for what is hidden. */
 const DATA = 0;
@@ -31,13 +34,7 @@ const COMMENT = 10;
 
 /** HTML whitespace (tab, line feed, form feed, carriage return, space). */
 const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
-const isLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 
-/**
- * Attributes whose values stay in the instruction: addresses, which the
- * agent needs (as html-hidden.ts keeps them).
- */
-const ADDRESS_ATTRIBUTES = new Set(['href', 'src']);
 
 /**
  * What the browser hides of the raw HTML in `text`, as one sorted flat list
@@ -60,14 +57,15 @@ const ADDRESS_ATTRIBUTES = new Set(['href', 'src']);
  *
  * Linear in the text: every character of `blocks` is read once.
  */
-export function findRawHtmlHidden(text: string, blocks: readonly number[]): number[] {
-  const hidden: number[] = [];
+export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int32Array {
+  const hidden = new RangeList();
   const nextNewline = nextOccurrence(text, '\n');
   const nextOpen = nextOccurrence(text, '<');
   let state = DATA;
   // Where the open construct starts, and the attribute ranges of the open tag (pushed if it stays on one line).
   let start = 0;
-  let attributes: number[] = [];
+  // Emptied, not replaced, after each tag: one array for the whole text.
+  const attributes: number[] = [];
   let nameStart = 0;
   let nameEnd = 0;
   // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
@@ -83,11 +81,10 @@ export function findRawHtmlHidden(text: string, blocks: readonly number[]): numb
     else {
       for (let a = 0; a < attributes.length; a += 3) {
         const from = attributes[a] ?? 0;
-        const name = text.slice(from, attributes[a + 1]).toLowerCase();
-        if (!ADDRESS_ATTRIBUTES.has(name)) hidden.push(from, attributes[a + 2] ?? from);
+        if (!isAddressName(text, from, attributes[a + 1] ?? from)) hidden.push(from, attributes[a + 2] ?? from);
       }
     }
-    if (attributes.length > 0) attributes = [];
+    if (attributes.length > 0) attributes.length = 0;
     state = DATA;
   };
   for (let r = 0; r < blocks.length; r += 2) {
@@ -197,5 +194,5 @@ export function findRawHtmlHidden(text: string, blocks: readonly number[]): numb
     }
   }
   if (state !== DATA) hidden.push(start, text.length);
-  return hidden;
+  return hidden.toArray();
 }

@@ -1,0 +1,39 @@
+/**
+ * A growing list of [start, end) offset pairs, flat, in a typed array.
+ *
+ * The trigger parser's hidden ranges are many (a megabyte of tags with
+ * attributes makes a million offsets), and pushing a million numbers onto
+ * a plain array cost 26 ms on Node 20 against 5 ms for a typed array that
+ * doubles (re-review 8, "Speed"). Offsets fit in 32 bits: a comment is far
+ * shorter than 2 Gi characters.
+ */
+export class RangeList {
+  private data = new Int32Array(64);
+  private size = 0;
+
+  /** Appends [start, end). */
+  push(start: number, end: number): void {
+    if (this.size + 2 > this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.size] = start;
+    this.data[this.size + 1] = end;
+    this.size += 2;
+  }
+
+  /**
+   * Extends the last pair to `end` when it ends at `joinAt`, else appends
+   * [start, end): adjacent ranges kept as one, fewer for walkers to step over.
+   */
+  pushOrJoin(start: number, end: number, joinAt: number): void {
+    if (this.size > 0 && this.data[this.size - 1] === joinAt) this.data[this.size - 1] = end;
+    else this.push(start, end);
+  }
+
+  /** The pairs so far, flat (a view: later pushes may or may not show in it). */
+  toArray(): Int32Array {
+    return this.data.subarray(0, this.size);
+  }
+}
