@@ -191,8 +191,9 @@ describe('chaos over HTTP: three App processes on one PostgreSQL, flaky Coder an
     killing = true;
     victim.process.child.kill('SIGKILL');
     await victim.process.exited;
-    // Down long enough for deliveries sent its way to fail and go elsewhere.
-    await sleep(500);
+    // Down until a delivery sent its way has failed and gone elsewhere (not a fixed time: on a loaded machine the
+    // sender may send nothing its way in half a second, and the failover would go unexercised).
+    await waitFor(() => attempts.some((a) => a.status === 0 && a.replica === victim.name), 60_000);
     replicas[1] = await startReplica(victim.name, victim.port);
     killing = false;
     await sending;
