@@ -83,7 +83,20 @@ export function inboxPath(path: string): string {
   return path === ':memory:' ? path : `${path}-inbox`;
 }
 
-/** Opens (creating and migrating) the inbox; pragmas as the job database's (see SqliteJobStore.open). */
+/**
+ * Pages of WAL after which the connection that commits checkpoints the
+ * inbox itself (SQLite's default is 1000). That connection is the webhook
+ * thread's, and a checkpoint there (copying ~4 MB back into the file and
+ * fsyncing it) held the answer to one delivery in ~120 for 10-30 ms: at
+ * 200 deliveries a second, the whole of the p99 (`npm run bench -- app
+ * latency sqlite`). The job store checkpoints the inbox from the job worker
+ * instead, after it copies rows (SqliteJobStore, INBOX_CHECKPOINT_ROWS), long
+ * before this; the limit only bounds the WAL while no worker copies (one is
+ * being restarted), at about 40 MB.
+ */
+export const INBOX_WRITER_AUTOCHECKPOINT_PAGES = 10_000;
+
+/** Opens (creating and migrating) the inbox; pragmas as the job database's (see SqliteJobStore.open), but for checkpoints (above). */
 export function openInbox(path: string) {
   const db = new Database(inboxPath(path));
   try {
@@ -99,6 +112,7 @@ export function openInbox(path: string) {
       db.pragma(`user_version = ${INBOX_MIGRATIONS.length}`);
     }).immediate();
     db.pragma('busy_timeout = 0');
+    db.pragma(`wal_autocheckpoint = ${INBOX_WRITER_AUTOCHECKPOINT_PAGES}`);
   } catch (error) {
     db.close();
     throw error;
@@ -120,6 +134,12 @@ export function openInbox(path: string) {
     anyAfter: db.prepare(`SELECT EXISTS (SELECT 1 FROM inbox WHERE id > ?)`).pluck(),
     countAfter: db.prepare(`SELECT COUNT(*) FROM inbox WHERE id > ?`).pluck(),
     getAfter: db.prepare(`SELECT * FROM inbox WHERE delivery_id = ? AND id > ?`),
+    /**
+     * Copies the WAL's committed pages back into the inbox file, without
+     * waiting for (or holding up) the writer or readers: the next commit then
+     * starts the WAL again from its beginning.
+     */
+    checkpoint: () => void db.pragma('wal_checkpoint(PASSIVE)'),
     /** Copied rows recorded before `olderThan`; rows not yet copied stay whatever their age. */
     prune: db.prepare(`DELETE FROM inbox WHERE recorded_at < ? AND id <= ?`),
   };

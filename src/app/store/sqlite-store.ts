@@ -24,6 +24,16 @@ const DEFAULT_BUSY_DEADLINE_MS = 2_000;
 /** How long lockInstance waits for a previous life still shutting down (SIGTERM gives the App 20 s; most stop in less). */
 const DEFAULT_INSTANCE_WAIT_MS = 10_000;
 
+/**
+ * Inbox rows a store copies into `jobs` between two checkpoints of the inbox
+ * (about 8 pages of WAL each for a 12 KB comment delivery, so about
+ * SQLite's own 1000-page interval). The copying connection is the job
+ * worker's, so the checkpoint's I/O is never on the webhook thread, whose
+ * own connection to the inbox only checkpoints as a last resort
+ * (sqlite-inbox.ts, INBOX_WRITER_AUTOCHECKPOINT_PAGES).
+ */
+const INBOX_CHECKPOINT_ROWS = 200;
+
 /** Another connection held the database's write lock for longer than the store would wait. */
 export class StoreBusyError extends Error {
   override readonly name = 'StoreBusyError';
@@ -241,6 +251,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 export class SqliteJobStore implements JobStore {
   private readonly stmt: Statements;
+  /** Inbox rows copied since this store last checkpointed the inbox. */
+  private copiedSinceCheckpoint = 0;
 
   private constructor(
     private readonly db: Db,
@@ -401,11 +413,17 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** A write to the job database: new inbox rows are copied into jobs first, in the same transaction, so `fn` sees every recorded job. */
-  private writeJobs<T>(fn: () => T): Promise<T> {
-    return this.write(this.db, () => {
+  private async writeJobs<T>(fn: () => T): Promise<T> {
+    const result = await this.write(this.db, () => {
       this.copyInbox();
       return fn();
     });
+    // After the commit, so the job database's write lock is not held through the checkpoint's I/O.
+    if (this.copiedSinceCheckpoint >= INBOX_CHECKPOINT_ROWS && this.inbox.db.open) {
+      this.copiedSinceCheckpoint = 0;
+      this.inbox.checkpoint();
+    }
+    return result;
   }
 
   /** Copies the inbox rows recorded since the last copy into jobs (under the job database's write lock, so exactly once). */
@@ -414,6 +432,7 @@ export class SqliteJobStore implements JobStore {
     const rows = this.inbox.after.all(last) as InboxRow[];
     if (rows.length === 0) return;
     for (const row of rows) this.stmt.copy.run(row);
+    this.copiedSinceCheckpoint += rows.length;
     this.stmt.setCopied.run(rows[rows.length - 1]?.id ?? last, this.inbox.token);
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -173,6 +173,28 @@ describe('the inbox file (<file>-inbox)', () => {
     // The old deliveries are still known by the job database.
     await expect(webhook.enqueue(job(2, { deliveryId: 'again' }))).resolves.toEqual({ inserted: false, deliveryId: 'd2' });
     expect(await worker.claim('w1', 10, 500, 2_000)).toEqual([]);
+  });
+  it("is checkpointed by the job worker's copies, never by the webhook thread's enqueue (a checkpoint there held a delivery's answer 10-30 ms)", async () => {
+    const file = join(dir, 'jobs.db');
+    const webhook = open(file);
+    const worker = open(file);
+    const wal = () => statSync(`${file}-inbox-wal`).size;
+    // A GitHub comment delivery is about 12 KB: about 8 pages of WAL each, with the indexes.
+    const body = 'x'.repeat(12_000);
+    const record = async (from: number) => {
+      for (let n = from; n < from + 400; n++) await webhook.enqueue(job(n, { payload: { comment: { id: n, body } } }));
+    };
+    await record(0);
+    // SQLite's own checkpoint (every 1000 pages, on the committing connection) would have started the WAL again at ~4 MB.
+    const grown = wal();
+    expect(grown).toBeGreaterThan(6 * 1024 * 1024);
+    // The worker copies the rows into `jobs` and checkpoints the inbox; the next commits reuse the WAL from its start
+    // (without that checkpoint it would double).
+    expect(await worker.claim('w1', 1, 500, 1_000)).toHaveLength(1);
+    await record(400);
+    expect(wal()).toBeLessThan(1.2 * grown);
+    // Every delivery is still recorded (the claimed one stays queued until it is started).
+    expect((await worker.counts()).queued).toBe(800);
   });
 });
 
