@@ -48,6 +48,14 @@ describe('an HTML comment opener that is not one must not swallow the tag that h
   });
 });
 
+describe('a declaration cmark-gfm 0.29 shows as text (`<!` and a lower-case letter)', () => {
+  // cmark: <p>x &lt;!x <span title=">⏎/agent y⏎"></p>: `<!x` is text, and the tag after it holds the request in an
+  // attribute. The bot skips from `<!x` to the next `>` (inside the title) and never reads the tag.
+  it('does not make the bot skip the tag after it', () => {
+    expect(parseAgentCommand('x <!x <span title=">\n/agent y\n">')).toBeNull();
+  });
+});
+
 describe('a list item whose only content is a link reference definition', () => {
   // cmark-gfm: the definition is taken out of the item when its paragraph closes, the item is left empty, and an empty
   // item ends at a blank line (blocks.c: "a list item can begin with at most one blank line"). The indented line is

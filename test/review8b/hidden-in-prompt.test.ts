@@ -39,6 +39,17 @@ describe('hidden parts inside <code>/<pre> elements (the browser hides them ther
   });
 });
 
+describe('hidden HTML after a declaration cmark-gfm 0.29 shows as text (`<!x`)', () => {
+  // `<!x` is text on GitHub; the bot skips from it to the next `>` without reading what lies between.
+  it.each([
+    ['an alt attribute', '/agent do x <!x <img alt="secret" src="u">'],
+    ['CDATA', '/agent do x <!x <![CDATA[ secret ]]>'],
+    ['a processing instruction', '/agent do x <!x <?p secret ?>'],
+  ])('%s after it stays out of the prompt', (_name, text) => {
+    expect(promptOf(text)).not.toContain('secret');
+  });
+});
+
 describe('link and image titles when the brackets nest', () => {
   it.each([
     // cmark: <a href="u" title="secret">a [b] c</a>: the title is a tooltip, as in `[a](u "secret")`, which is hidden.
