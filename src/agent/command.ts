@@ -124,8 +124,19 @@ function firstShown(text: string, from: number, to: number, comments: readonly n
   return -1;
 }
 
-/** The comment range holding `offset` (binary search). */
+/** The comment range holding `offset`. */
 function commentEnd(comments: readonly number[], offset: number): { start: number; end: number } {
+  const at = firstCommentEndingAfter(comments, offset);
+  return { start: comments[at] ?? offset, end: comments[at + 1] ?? offset + 1 };
+}
+
+/**
+ * The index (into the flat list) of the first comment that ends after
+ * `offset`, or `comments.length`: a binary search, so a line's reading
+ * starts at its own comments, not at the first of the text (a walk from the
+ * start for every line beginning with `/` was quadratic: re-review 8b, P1).
+ */
+function firstCommentEndingAfter(comments: readonly number[], offset: number): number {
   let lo = 0;
   let hi = comments.length / 2;
   while (lo < hi) {
@@ -133,7 +144,7 @@ function commentEnd(comments: readonly number[], offset: number): { start: numbe
     if ((comments[mid * 2 + 1] ?? 0) <= offset) lo = mid + 1;
     else hi = mid;
   }
-  return { start: comments[lo * 2] ?? offset, end: comments[lo * 2 + 1] ?? offset + 1 };
+  return lo * 2;
 }
 
 /**
@@ -143,7 +154,7 @@ function commentEnd(comments: readonly number[], offset: number): { start: numbe
 function shownText(text: string, from: number, to: number, comments: readonly number[], count: number): { text: string; ends: number[] } {
   let shown = '';
   const ends: number[] = [];
-  let c = 0;
+  let c = firstCommentEndingAfter(comments, from);
   for (let k = from; k < to && ends.length < count; ) {
     while (c < comments.length && (comments[c + 1] ?? 0) <= k) c += 2;
     if (c < comments.length && (comments[c] ?? Infinity) <= k) {
