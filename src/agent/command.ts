@@ -55,10 +55,12 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const { kinds, starts, htmlBlock, contentAt, spans, html } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines);
-  const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
+  // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
+  // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
+  const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, rawHidden, comments]);
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);

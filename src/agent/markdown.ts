@@ -8,6 +8,7 @@
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
 import { type Fence, Leaf, lineStarts, readBlocks, scanBlocks } from './block-structure.js';
+import { InlineHtml, isEscaped } from './inline-html.js';
 import { Kind, lineKinds } from './markdown-lines.js';
 import { RangeList } from './range-list.js';
 
@@ -188,8 +189,14 @@ class BacktickRuns {
   length: Int32Array = new Int32Array(64);
   /** `text.indexOf('`', from)` for non-decreasing `from`. */
   readonly next: (from: number) => number;
+  /** `text.indexOf('<', from)` for non-decreasing `from`. */
+  readonly nextLt: (from: number) => number;
+  /** Raw HTML and autolinks, read at the `<` before a run. */
+  readonly html: InlineHtml;
   constructor(text: string) {
     this.next = nextOccurrence(text, '`');
+    this.nextLt = nextOccurrence(text, '<');
+    this.html = new InlineHtml(text);
   }
 
   /** Room for at least `count + 1` runs. */
@@ -206,10 +213,14 @@ class BacktickRuns {
  * exactly n closes it; an unmatched run is literal. A backslash before a
  * run outside a span escapes its first backtick (§2.4), so the rest of the
  * run, one shorter, is the opener; inside a span a backslash is literal, so
- * a closer counts whole. One pass lists the runs, one backward pass links
- * each opener to the next run of its length, one forward pass pairs them:
- * linear however many runs stay unmatched, and blocks are asked for in
- * order, so `ticks` reads each part of the text once.
+ * a closer counts whole. Raw HTML and autolinks have the same precedence
+ * as code spans, so a run inside one that starts first opens nothing
+ * (`<a title="`">`: re-review 8b, F1); a closer is searched in the raw
+ * text. One pass lists the runs, one backward pass links each opener to
+ * the next run of its length, one forward pass pairs them and reads each
+ * `<` before an opener once (inline-html.ts): linear however many runs
+ * stay unmatched, and blocks are asked for in order, so `ticks` reads each
+ * part of the text once.
  */
 function codeSpans(text: string, start: number, end: number, ranges: RangeList, ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
@@ -244,8 +255,16 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
     lastByLength[n] = i;
   }
   let cursor = start;
+  // The next `<` not yet read: raw HTML and autolinks take precedence over a run inside them (§6.1).
+  let lt = ticks.nextLt(start);
   for (let i = 0; i < count; i++) {
     const from = (at[i] ?? 0) + (escaped[i] ?? 0);
+    if (from < cursor) continue;
+    while (lt !== -1 && lt < from) {
+      const htmlEnd = lt >= cursor && !isEscaped(text, lt) ? ticks.html.endAt(lt, end) : -1;
+      if (htmlEnd !== -1) cursor = htmlEnd;
+      lt = ticks.nextLt(Math.max(lt + 1, cursor));
+    }
     const closer = closerOf[i] ?? -1;
     if (from < cursor || closer === -1) continue;
     cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
@@ -257,12 +276,6 @@ function grow(array: Int32Array): Int32Array {
   const bigger = new Int32Array(array.length * 2);
   bigger.set(array);
   return bigger;
-}
-
-function isEscaped(text: string, index: number): boolean {
-  let backslashes = 0;
-  for (let k = index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
-  return backslashes % 2 === 1;
 }
 
 /** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
