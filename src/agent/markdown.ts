@@ -80,6 +80,13 @@ export interface CodeRanges {
   contentAt: Int32Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
+  /**
+   * The inline content of each paragraph and heading, in order: where raw
+   * HTML, autolinks and code spans may be (CommonMark §6: inlines never
+   * cross a block's end). A paragraph's range holds its lines' container
+   * markers too.
+   */
+  inline: Int32Array;
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
   html: number[];
 }
@@ -94,6 +101,7 @@ export function findCode(text: string): CodeRanges {
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const definition = Kind.Definition;
   const spans = new RangeList();
+  const inlineRanges = new RangeList();
   const ticks = new BacktickRuns(text);
   // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
@@ -109,11 +117,13 @@ export function findCode(text: string): CodeRanges {
     // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
     const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
     if (startsBlock && blockStart !== -1) {
+      inlineRanges.push(blockStart, offset);
       codeSpans(text, blockStart, offset, spans, ticks);
       blockStart = -1;
     }
     if (inline && blockStart === -1) blockStart = offset;
     if (lineLeaf === Heading) {
+      inlineRanges.push(offset, offset + length);
       codeSpans(text, offset, offset + length, spans, ticks);
       blockStart = -1;
     }
@@ -123,9 +133,12 @@ export function findCode(text: string): CodeRanges {
       spans.pushOrJoin(offset, offset + length, offset - 1);
     }
   }
-  if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
+  if (blockStart !== -1) {
+    inlineRanges.push(blockStart, text.length);
+    codeSpans(text, blockStart, text.length, spans, ticks);
+  }
   const codeRanges = spans.toArray();
-  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans: codeRanges, html: htmlCodeElements(text, codeRanges) };
+  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans: codeRanges, inline: inlineRanges.toArray(), html: htmlCodeElements(text, codeRanges) };
 }
 
 /**
