@@ -48,7 +48,7 @@ export class InlineHtml {
   endAt(lt: number, limit: number): number {
     const text = this.text;
     const next = text.charCodeAt(lt + 1);
-    let end = -1;
+    let end: number;
     if (next === 33) {
       if (text.startsWith('--', lt + 2)) end = this.commentEnd(lt);
       else if (text.startsWith('[CDATA[', lt + 2)) end = this.closedBy(']]>', lt + 9);

@@ -8,9 +8,12 @@
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
 import { type Fence, Leaf, lineStarts, readBlocks, scanBlocks } from './block-structure.js';
+import { htmlCodeElements } from './html-code-elements.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { Kind, lineKinds } from './markdown-lines.js';
 import { RangeList } from './range-list.js';
+
+export { rangeWalker } from './range-list.js';
 
 export type { Fence } from './block-structure.js';
 
@@ -154,14 +157,6 @@ export function nextOccurrence(text: string, needle: string): (from: number) => 
   };
 }
 
-/** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
-export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
-  let r = 0;
-  return (offset) => {
-    while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
-    return r < ranges.length && (ranges[r] ?? Infinity) <= offset;
-  };
-}
 
 /**
  * Returns `text` with every character of code (see `findCode`) replaced by
@@ -289,43 +284,6 @@ function grow(array: Int32Array): Int32Array {
   const bigger = new Int32Array(array.length * 2);
   bigger.set(array);
   return bigger;
-}
-
-/** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
-const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
-
-/**
- * `<pre>…</pre>` and `<code>…</code>` outside the code in `spans`. An element
- * never closed runs to the end, as an HTML block does (CommonMark §4.6):
- * erring towards code is the safe side. Each search starts where the last
- * one ended, so the scan is linear.
- */
-function htmlCodeElements(text: string, spans: ArrayLike<number>): number[] {
-  const ranges: number[] = [];
-  // Lower-cased only once an element is found: most texts hold none, and a copy of a megabyte is not free.
-  let lower: string | undefined;
-  const inSpan = rangeWalker(spans);
-  const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
-  for (let m = open.exec(text); m !== null; m = open.exec(text)) {
-    if (inSpan(m.index)) continue;
-    lower ??= text.toLowerCase();
-    const closeTag = `</${(m[1] ?? '').toLowerCase()}`;
-    let close = lower.indexOf(closeTag, m.index);
-    // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits),
-    // and neither does a longer name (`</prefix>` for `<pre>`: review-sec finding 6).
-    while (close !== -1 && (inSpan(close) || !endsTagName(lower, close + closeTag.length))) close = lower.indexOf(closeTag, close + 1);
-    const gt = close === -1 ? -1 : lower.indexOf('>', close);
-    const end = gt === -1 ? text.length : gt + 1;
-    ranges.push(m.index, end);
-    if (end === text.length) break;
-    open.lastIndex = end;
-  }
-  return ranges;
-}
-
-/** Whether a tag name ends at `index`: whitespace, `/`, `>` or the end of the text follows (HTML tag names run to one of them). */
-function endsTagName(text: string, index: number): boolean {
-  return index >= text.length || /[\s/>]/.test(text.charAt(index));
 }
 
 /**
