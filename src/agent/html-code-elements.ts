@@ -17,15 +17,13 @@
  *   that formatting element in the next paragraph;
  * - one never closed runs to the end of the text.
  */
+import { asciiNameAt, isLetter, isSpace } from './html-blocks.js';
 import { isEscaped } from './inline-html.js';
 import { rangeWalker } from './range-list.js';
 
 /** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
 const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
 
-/** HTML whitespace (tab, line feed, form feed, carriage return, space). */
-const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
-const isLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 
 /**
  * `<pre>…</pre>` and `<code>…</code>` elements outside the code in `spans`
@@ -102,9 +100,7 @@ function count(text: string, at: number, end: number, open: Open): void {
 
 /** Whether the tag name at `at` is `name` (lower-case ASCII letters), ignoring ASCII case, and ends there. */
 function nameIs(text: string, at: number, name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    if ((text.charCodeAt(at + i) | 0x20) !== name.charCodeAt(i)) return false;
-  }
+  if (!asciiNameAt(text, at, name)) return false;
   const after = text.charCodeAt(at + name.length);
   return isSpace(after) || after === 47 || after === 62;
 }

@@ -11,7 +11,7 @@
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
-import { BLOCK_NAMES, isLetter, isNameChar } from './html-blocks.js';
+import { asciiNameAt, BLOCK_NAMES, isLetter, isNameChar } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -257,14 +257,6 @@ export function indexOfEndTag(text: string, name: string, from: number): number 
     if (asciiNameAt(text, at + 2, name)) return at;
   }
   return -1;
-}
-
-/** Whether `text` at `at` holds `name` (lower-case ASCII letters), ignoring ASCII case. */
-export function asciiNameAt(text: string, at: number, name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    if ((text.charCodeAt(at + i) | 0x20) !== name.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 /** The end of the whole open tag (`OPEN_TAG`) starting at `lt`, or -1: tested in place, so no match is made. */
