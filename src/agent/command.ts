@@ -52,13 +52,15 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { kinds, starts, htmlBlock, contentAt, spans, html } = findCode(marked);
+  const { kinds, starts, htmlBlock, contentAt, spans, inline, html } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
-  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines);
-  const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
+  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline);
+  // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
+  // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
+  const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, rawHidden, comments]);
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments]);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
@@ -124,8 +126,19 @@ function firstShown(text: string, from: number, to: number, comments: readonly n
   return -1;
 }
 
-/** The comment range holding `offset` (binary search). */
+/** The comment range holding `offset`. */
 function commentEnd(comments: readonly number[], offset: number): { start: number; end: number } {
+  const at = firstCommentEndingAfter(comments, offset);
+  return { start: comments[at] ?? offset, end: comments[at + 1] ?? offset + 1 };
+}
+
+/**
+ * The index (into the flat list) of the first comment that ends after
+ * `offset`, or `comments.length`: a binary search, so a line's reading
+ * starts at its own comments, not at the first of the text (a walk from the
+ * start for every line beginning with `/` was quadratic: re-review 8b, P1).
+ */
+function firstCommentEndingAfter(comments: readonly number[], offset: number): number {
   let lo = 0;
   let hi = comments.length / 2;
   while (lo < hi) {
@@ -133,7 +146,7 @@ function commentEnd(comments: readonly number[], offset: number): { start: numbe
     if ((comments[mid * 2 + 1] ?? 0) <= offset) lo = mid + 1;
     else hi = mid;
   }
-  return { start: comments[lo * 2] ?? offset, end: comments[lo * 2 + 1] ?? offset + 1 };
+  return lo * 2;
 }
 
 /**
@@ -143,7 +156,7 @@ function commentEnd(comments: readonly number[], offset: number): { start: numbe
 function shownText(text: string, from: number, to: number, comments: readonly number[], count: number): { text: string; ends: number[] } {
   let shown = '';
   const ends: number[] = [];
-  let c = 0;
+  let c = firstCommentEndingAfter(comments, from);
   for (let k = from; k < to && ends.length < count; ) {
     while (c < comments.length && (comments[c + 1] ?? 0) <= k) c += 2;
     if (c < comments.length && (comments[c] ?? Infinity) <= k) {

@@ -5,11 +5,13 @@
  * findings 2 and 7: `<!-- -->` before a closing fence made it close, a
  * backtick joined to a fence's info string unmade the fence).
  */
+import { InlineHtml, isEscaped } from './inline-html.js';
 import { rangeWalker } from './markdown.js';
 
 /**
  * The HTML comments in `text` as a sorted flat list of [start, end)
- * offsets: `<!--…-->`, `<!-->` and `<!--->` (CommonMark §6.6); one never
+ * offsets: `<!--…-->`, and in HTML blocks `<!-->` and `<!--->` (the
+ * browser's reading; inline, cmark-gfm 0.29 shows them as text); one never
  * closed runs to the end, as GitHub hides it. A comment starts only outside
  * `code` (code blocks and spans). One in a paragraph ends at the latest
  * where a code block starts (`blockStarts`, sorted): the block is read
@@ -18,12 +20,15 @@ import { rangeWalker } from './markdown.js';
  * of its lines) is raw HTML that the browser reads, not Markdown: it runs
  * to the next `-->` that is raw HTML too, across whatever Markdown lies
  * between (code and paragraphs reach the browser with `>` escaped), or to
- * the end. Each search starts where the last one ended, and the next
+ * the end. In a paragraph or heading (`inline`, sorted flat [start, end)
+ * ranges of their inline content) a `<!--` escaped by a backslash or inside
+ * an earlier tag's attribute value opens nothing (re-review 8b, F3).
+ * Each search starts where the last one ended, and the next
  * closers are remembered, so many unclosed comments cut short by code
  * blocks (`<!--\n```\n` repeated) do not each search to the end: linear in
  * the text.
  */
-export function findHtmlComments(text: string, code: ArrayLike<number>, blockStarts: ArrayLike<number>, htmlBlocks: ArrayLike<number>): number[] {
+export function findHtmlComments(text: string, code: ArrayLike<number>, blockStarts: ArrayLike<number>, htmlBlocks: ArrayLike<number>, inline: ArrayLike<number>): number[] {
   const comments: number[] = [];
   let r = 0;
   let b = 0;
@@ -31,6 +36,7 @@ export function findHtmlComments(text: string, code: ArrayLike<number>, blockSta
   let close = -2;
   const inHtmlBlock = rangeWalker(htmlBlocks);
   const nextRawClose = nextRawCloser(text, htmlBlocks);
+  const notOpener = new InlineOpeners(text, code, inline);
   for (let start = text.indexOf('<!--'); start !== -1; ) {
     while (r < code.length && (code[r + 1] ?? 0) <= start) r += 2;
     if (r < code.length && (code[r] ?? Infinity) <= start) {
@@ -39,6 +45,11 @@ export function findHtmlComments(text: string, code: ArrayLike<number>, blockSta
     }
     let end: number;
     const raw = inHtmlBlock(start);
+    const skipTo = raw ? -1 : notOpener.skipFrom(start);
+    if (skipTo !== -1) {
+      start = text.indexOf('<!--', skipTo);
+      continue;
+    }
     if (text.startsWith('>', start + 4)) end = start + 5;
     else if (text.startsWith('->', start + 4)) end = start + 6;
     else if (raw) {
@@ -51,6 +62,7 @@ export function findHtmlComments(text: string, code: ArrayLike<number>, blockSta
     while (b < blockStarts.length && (blockStarts[b] ?? 0) <= start) b++;
     if (!raw) end = Math.min(end, blockStarts[b] ?? Infinity);
     comments.push(start, end);
+    notOpener.passed(end);
     start = end >= text.length ? -1 : text.indexOf('<!--', end);
   }
   return comments;
@@ -70,4 +82,55 @@ function nextRawCloser(text: string, htmlBlocks: ArrayLike<number>): (from: numb
     while (found !== -1 && !inBlock(found)) found = text.indexOf('-->', found + 1);
     return found;
   };
+}
+
+/**
+ * Tells, outside HTML blocks, which `<!--` is no comment opener in
+ * Markdown: one escaped by a backslash (`\<!--`, §2.4), `<!-->` and
+ * `<!--->` (text in cmark-gfm 0.29: re-review 8b, F7), and one inside
+ * raw HTML that starts before it in the same paragraph or heading
+ * (`<a title="<!--">`: F3). The `<` before each opener are read left to
+ * right once, with cmark-gfm's inline grammar (inline-html.ts), skipping
+ * code and comments: ask for increasing offsets.
+ */
+class InlineOpeners {
+  private readonly html: InlineHtml;
+  private readonly inCode: (offset: number) => boolean;
+  /** Where the next `<` to read is searched from. */
+  private readAt = 0;
+  /** The index in `inline` of the first range that ends after `readAt`'s `<`. */
+  private block = 0;
+
+  constructor(
+    private readonly text: string,
+    code: ArrayLike<number>,
+    private readonly inline: ArrayLike<number>,
+  ) {
+    this.html = new InlineHtml(text);
+    this.inCode = rangeWalker(code);
+  }
+
+  /** -1 when the `<!--` at `start` opens a comment; else where to search for the next `<!--`. */
+  skipFrom(start: number): number {
+    const text = this.text;
+    if (isEscaped(text, start) || text.startsWith('>', start + 4) || text.startsWith('->', start + 4)) return start + 1;
+    const inline = this.inline;
+    for (let lt = text.indexOf('<', this.readAt); lt !== -1 && lt < start; lt = text.indexOf('<', this.readAt)) {
+      this.readAt = lt + 1;
+      while (this.block < inline.length && (inline[this.block + 1] ?? 0) <= lt) this.block += 2;
+      const blockEnd = inline[this.block + 1] ?? 0;
+      if ((inline[this.block] ?? Infinity) > lt || this.inCode(lt) || isEscaped(text, lt)) continue;
+      const end = this.html.endAt(lt, blockEnd);
+      if (end === -1) continue;
+      this.readAt = end;
+      if (end > start) return end;
+    }
+    if (this.readAt < start) this.readAt = start;
+    return -1;
+  }
+
+  /** A comment was taken up to `end`: nothing inside it is read. */
+  passed(end: number): void {
+    if (this.readAt < end) this.readAt = end;
+  }
 }

@@ -27,6 +27,16 @@ export const BLOCK_NAMES: ReadonlySet<string> = new Set(
 export const isLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 /** Whether the character may continue a tag name (`[A-Za-z0-9-]`). */
 export const isNameChar = (code: number): boolean => isLetter(code) || (code >= 48 && code <= 57) || code === 45;
+/** HTML whitespace (tab, line feed, form feed, carriage return, space). */
+export const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
+
+/** Whether `text` at `at` holds `name` (lower-case ASCII letters), ignoring ASCII case (HTML's rule for tag names). */
+export function asciiNameAt(text: string, at: number, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    if ((text.charCodeAt(at + i) | 0x20) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
 
 /** Whether what follows a tag name at `k` (the line ends at `end`) lets a type 1 or 6 start: whitespace, `>`, the line's end, or (type 6 only) `/>`. */
 function endsName(text: string, k: number, end: number, slash: boolean): boolean {

@@ -11,9 +11,11 @@
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
-import { BLOCK_NAMES, isLetter, isNameChar } from './html-blocks.js';
+import { asciiNameAt, BLOCK_NAMES, isLetter, isNameChar } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
+
+const isUpper = (code: number): boolean => code >= 65 && code <= 90;
 
 /**
  * What `TagStart.read` found at a `<` (CommonMark §6.6 tag names, and the
@@ -57,7 +59,9 @@ class TagStart {
       if (text.startsWith('[CDATA[', lt + 2)) {
         this.kind = CDATA;
         this.end = lt + 9;
-      } else if (isLetter(text.charCodeAt(lt + 2))) {
+      } else if (isUpper(text.charCodeAt(lt + 2))) {
+        // cmark-gfm 0.29 wants an upper-case letter, inline and as a block (type 4): `<!x` is text on GitHub, and
+        // skipping from it to the next `>` left the tags between unread (re-review 8b, F6).
         this.kind = DECLARATION;
         this.end = lt + 3;
       }
@@ -152,8 +156,6 @@ function inAny(walkers: readonly ((offset: number) => boolean)[], offset: number
 /** After the name of `<script` or `<style`: whitespace, `/` or `>` (or the end of the text) makes it the element. */
 const DROPPED_NAME_END = /^[\s/>]/;
 
-const isUpper = (code: number): boolean => code >= 65 && code <= 90;
-
 /** Whether an `indexOf` answer (-1 for none) comes before `limit`. */
 const isBefore = (found: number, limit: number): boolean => found !== -1 && found < limit;
 
@@ -168,8 +170,6 @@ const DROPPED_ELEMENTS = new Set(['script', 'style']);
 export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[]): Int32Array {
   const hidden = new RangeList();
   const inCode = code.map((ranges) => rangeWalker(ranges));
-  // Lower-cased only for a `<script>` or `<style>`: most texts hold none.
-  let lower: string | undefined;
   const next: Record<string, (from: number) => number> = {};
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
@@ -192,9 +192,8 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
       if (close !== -1) end = close + closer.length;
       else if (startsBlock(text, start)) end = text.length;
       // Closed, it is hidden even on one line (`/agent fix it <?php also push to main ?>`): the browser drops it, so
-      // it may not reach the agent either (re-review 8). A declaration needs an upper-case letter in cmark-gfm 0.29
-      // (`<!x>` is shown as text).
-      if (close !== -1 && (kind !== DECLARATION || isUpper(text.charCodeAt(start + 2)))) {
+      // it may not reach the agent either (re-review 8).
+      if (close !== -1) {
         hidden.push(start, end);
         from = end;
         continue;
@@ -217,8 +216,7 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
     } else if (kind === CLOSE) {
       continue;
     } else if (DROPPED_ELEMENTS.has(name) && DROPPED_NAME_END.test(text.charAt(tag.end) || '>')) {
-      lower ??= text.toLowerCase();
-      const close = lower.indexOf(`</${name}`, tag.end);
+      const close = indexOfEndTag(text, name, tag.end);
       const gt = close === -1 ? -1 : text.indexOf('>', close);
       end = gt === -1 ? text.length : gt + 1;
       // Dropped whole, even on one line.
@@ -246,6 +244,19 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
     from = end;
   }
   return hidden.toArray();
+}
+
+/**
+ * The offset of the next `</name` at or after `from`, the name matched
+ * ignoring ASCII case (HTML's rule), or -1. Searched in the text itself:
+ * offsets in a lower-cased copy are not the text's (`İ` lower-cases to two
+ * units and shifts every offset after it).
+ */
+export function indexOfEndTag(text: string, name: string, from: number): number {
+  for (let at = text.indexOf('</', from); at !== -1; at = text.indexOf('</', at + 1)) {
+    if (asciiNameAt(text, at + 2, name)) return at;
+  }
+  return -1;
 }
 
 /** The end of the whole open tag (`OPEN_TAG`) starting at `lt`, or -1: tested in place, so no match is made. */

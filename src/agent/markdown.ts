@@ -8,8 +8,12 @@
  * work is linear in the text (markdown-lines.ts says why no parser).
  */
 import { type Fence, Leaf, lineStarts, readBlocks, scanBlocks } from './block-structure.js';
+import { htmlCodeElements } from './html-code-elements.js';
+import { InlineHtml, isEscaped } from './inline-html.js';
 import { Kind, lineKinds } from './markdown-lines.js';
 import { RangeList } from './range-list.js';
+
+export { rangeWalker } from './range-list.js';
 
 export type { Fence } from './block-structure.js';
 
@@ -79,6 +83,13 @@ export interface CodeRanges {
   contentAt: Int32Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
+  /**
+   * The inline content of each paragraph and heading, in order: where raw
+   * HTML, autolinks and code spans may be (CommonMark §6: inlines never
+   * cross a block's end). A paragraph's range holds its lines' container
+   * markers too.
+   */
+  inline: Int32Array;
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
   html: number[];
 }
@@ -93,6 +104,7 @@ export function findCode(text: string): CodeRanges {
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const definition = Kind.Definition;
   const spans = new RangeList();
+  const inlineRanges = new RangeList();
   const ticks = new BacktickRuns(text);
   // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
@@ -108,11 +120,13 @@ export function findCode(text: string): CodeRanges {
     // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
     const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
     if (startsBlock && blockStart !== -1) {
+      inlineRanges.push(blockStart, offset);
       codeSpans(text, blockStart, offset, spans, ticks);
       blockStart = -1;
     }
     if (inline && blockStart === -1) blockStart = offset;
     if (lineLeaf === Heading) {
+      inlineRanges.push(offset, offset + length);
       codeSpans(text, offset, offset + length, spans, ticks);
       blockStart = -1;
     }
@@ -122,9 +136,12 @@ export function findCode(text: string): CodeRanges {
       spans.pushOrJoin(offset, offset + length, offset - 1);
     }
   }
-  if (blockStart !== -1) codeSpans(text, blockStart, text.length, spans, ticks);
+  if (blockStart !== -1) {
+    inlineRanges.push(blockStart, text.length);
+    codeSpans(text, blockStart, text.length, spans, ticks);
+  }
   const codeRanges = spans.toArray();
-  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans: codeRanges, html: htmlCodeElements(text, codeRanges) };
+  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans: codeRanges, inline: inlineRanges.toArray(), html: htmlCodeElements(text, codeRanges) };
 }
 
 /**
@@ -140,14 +157,6 @@ export function nextOccurrence(text: string, needle: string): (from: number) => 
   };
 }
 
-/** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
-export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
-  let r = 0;
-  return (offset) => {
-    while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
-    return r < ranges.length && (ranges[r] ?? Infinity) <= offset;
-  };
-}
 
 /**
  * Returns `text` with every character of code (see `findCode`) replaced by
@@ -188,8 +197,14 @@ class BacktickRuns {
   length: Int32Array = new Int32Array(64);
   /** `text.indexOf('`', from)` for non-decreasing `from`. */
   readonly next: (from: number) => number;
+  /** `text.indexOf('<', from)` for non-decreasing `from`. */
+  readonly nextLt: (from: number) => number;
+  /** Raw HTML and autolinks, read at the `<` before a run. */
+  readonly html: InlineHtml;
   constructor(text: string) {
     this.next = nextOccurrence(text, '`');
+    this.nextLt = nextOccurrence(text, '<');
+    this.html = new InlineHtml(text);
   }
 
   /** Room for at least `count + 1` runs. */
@@ -206,10 +221,14 @@ class BacktickRuns {
  * exactly n closes it; an unmatched run is literal. A backslash before a
  * run outside a span escapes its first backtick (§2.4), so the rest of the
  * run, one shorter, is the opener; inside a span a backslash is literal, so
- * a closer counts whole. One pass lists the runs, one backward pass links
- * each opener to the next run of its length, one forward pass pairs them:
- * linear however many runs stay unmatched, and blocks are asked for in
- * order, so `ticks` reads each part of the text once.
+ * a closer counts whole. Raw HTML and autolinks have the same precedence
+ * as code spans, so a run inside one that starts first opens nothing
+ * (`<a title="`">`: re-review 8b, F1); a closer is searched in the raw
+ * text. One pass lists the runs, one backward pass links each opener to
+ * the next run of its length, one forward pass pairs them and reads each
+ * `<` before an opener once (inline-html.ts): linear however many runs
+ * stay unmatched, and blocks are asked for in order, so `ticks` reads each
+ * part of the text once.
  */
 function codeSpans(text: string, start: number, end: number, ranges: RangeList, ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
@@ -244,8 +263,16 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
     lastByLength[n] = i;
   }
   let cursor = start;
+  // The next `<` not yet read: raw HTML and autolinks take precedence over a run inside them (§6.1).
+  let lt = ticks.nextLt(start);
   for (let i = 0; i < count; i++) {
     const from = (at[i] ?? 0) + (escaped[i] ?? 0);
+    if (from < cursor) continue;
+    while (lt !== -1 && lt < from) {
+      const htmlEnd = lt >= cursor && !isEscaped(text, lt) ? ticks.html.endAt(lt, end) : -1;
+      if (htmlEnd !== -1) cursor = htmlEnd;
+      lt = ticks.nextLt(Math.max(lt + 1, cursor));
+    }
     const closer = closerOf[i] ?? -1;
     if (from < cursor || closer === -1) continue;
     cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
@@ -257,49 +284,6 @@ function grow(array: Int32Array): Int32Array {
   const bigger = new Int32Array(array.length * 2);
   bigger.set(array);
   return bigger;
-}
-
-function isEscaped(text: string, index: number): boolean {
-  let backslashes = 0;
-  for (let k = index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
-  return backslashes % 2 === 1;
-}
-
-/** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
-const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
-
-/**
- * `<pre>…</pre>` and `<code>…</code>` outside the code in `spans`. An element
- * never closed runs to the end, as an HTML block does (CommonMark §4.6):
- * erring towards code is the safe side. Each search starts where the last
- * one ended, so the scan is linear.
- */
-function htmlCodeElements(text: string, spans: ArrayLike<number>): number[] {
-  const ranges: number[] = [];
-  // Lower-cased only once an element is found: most texts hold none, and a copy of a megabyte is not free.
-  let lower: string | undefined;
-  const inSpan = rangeWalker(spans);
-  const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
-  for (let m = open.exec(text); m !== null; m = open.exec(text)) {
-    if (inSpan(m.index)) continue;
-    lower ??= text.toLowerCase();
-    const closeTag = `</${(m[1] ?? '').toLowerCase()}`;
-    let close = lower.indexOf(closeTag, m.index);
-    // A closing tag inside a code span does not close the element (offsets only grow, so the walker still fits),
-    // and neither does a longer name (`</prefix>` for `<pre>`: review-sec finding 6).
-    while (close !== -1 && (inSpan(close) || !endsTagName(lower, close + closeTag.length))) close = lower.indexOf(closeTag, close + 1);
-    const gt = close === -1 ? -1 : lower.indexOf('>', close);
-    const end = gt === -1 ? text.length : gt + 1;
-    ranges.push(m.index, end);
-    if (end === text.length) break;
-    open.lastIndex = end;
-  }
-  return ranges;
-}
-
-/** Whether a tag name ends at `index`: whitespace, `/`, `>` or the end of the text follows (HTML tag names run to one of them). */
-function endsTagName(text: string, index: number): boolean {
-  return index >= text.length || /[\s/>]/.test(text.charAt(index));
 }
 
 /**

@@ -37,3 +37,12 @@ export class RangeList {
     return this.data.subarray(0, this.size);
   }
 }
+
+/** A walker over sorted ranges that answers "is this offset inside one?" for increasing offsets in O(1) amortised. */
+export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
+  let r = 0;
+  return (offset) => {
+    while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
+    return r < ranges.length && (ranges[r] ?? Infinity) <= offset;
+  };
+}

@@ -14,7 +14,7 @@
  * tokenizing it, and carry an open tag or comment on into the next block,
  * which neither library's public interface allows (neither is a dependency).
  */
-import { isLetter } from './html-blocks.js';
+import { isLetter, isSpace } from './html-blocks.js';
 import { isAddressName } from './html-hidden.js';
 import { nextOccurrence } from './markdown.js';
 import { RangeList } from './range-list.js';
@@ -32,8 +32,6 @@ const SINGLE = 8;
 const BOGUS = 9;
 const COMMENT = 10;
 
-/** HTML whitespace (tab, line feed, form feed, carriage return, space). */
-const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
 
 
 /**

@@ -147,8 +147,12 @@ describe('parseAgentCommand: HTML blocks are read with the fences, whichever ope
 
   it('a comment left open inside <pre> hides what follows the block, as the browser reads it (item a)', () => {
     // cmark-gfm passes the block through as raw HTML; the HTML parser reads `<!--` inside `<pre>` as a comment
-    // that runs to the next raw `-->`, here in a later <div> block.
-    expect(parseAgentCommand('<pre>\n<!--\n</pre>\n\n/agent do X\n\n<div>-->\n\n/agent do Y')).toEqual({ kind: 'prompt', prompt: 'do Y' });
+    // that runs to the next raw `-->`, here in a later <div> block. The `</pre>` is inside that comment, so the
+    // <pre> element stays open and `/agent do Y` is inside it too (parse5: `<pre>…<p>/agent do Y</p>`; re-review 8b,
+    // F5): code, no request.
+    expect(parseAgentCommand('<pre>\n<!--\n</pre>\n\n/agent do X\n\n<div>-->\n\n/agent do Y')).toBeNull();
+    // Closed after the comment, the <pre> ends and the paragraph after it is prose.
+    expect(parseAgentCommand('<pre>\n<!--\n</pre>\n\n/agent do X\n\n<div>--></pre>\n\n/agent do Y')).toEqual({ kind: 'prompt', prompt: 'do Y' });
   });
 
   it('<textarea> opens no HTML block on GitHub and its text is shown (item c)', () => {

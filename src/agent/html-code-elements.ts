@@ -1,0 +1,133 @@
+/**
+ * Where `<pre>` and `<code>` elements written as HTML are, as the browser
+ * builds them (WHATWG HTML §13.2.5 tokenizer, §13.2.6 tree construction),
+ * so a request inside one, shown as code, does not start the agent
+ * (re-review 8b, F5).
+ *
+ * Where the browser's reading is costly to follow exactly, the element is
+ * taken to run on: text wrongly taken for code is a missed request, text
+ * wrongly taken for prose may be a false one. So:
+ * - only an end tag the browser surely sees ends an element: `</code>` or
+ *   `</pre>` with nothing but spaces before its `>`, not escaped (`\</code>`
+ *   is text), not inside a code span, a comment, a bogus comment or another
+ *   tag (`<a title="</pre>">`, `<br</pre>`: one tag named `br<`);
+ * - elements nest: two `<code>` need two `</code>`, and a `<pre>` opened
+ *   inside a `<code>` outlives it;
+ * - `</pre>` does not end a `<code>` opened inside it: the browser reopens
+ *   that formatting element in the next paragraph;
+ * - one never closed runs to the end of the text.
+ */
+import { asciiNameAt, isLetter, isSpace } from './html-blocks.js';
+import { isEscaped } from './inline-html.js';
+import { rangeWalker } from './range-list.js';
+
+/** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
+const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
+
+
+/**
+ * `<pre>…</pre>` and `<code>…</code>` elements outside the code in `spans`
+ * (sorted flat [start, end) offsets of code blocks and spans), as sorted
+ * flat [start, end) offsets. Linear: the search for the next element
+ * starts where the last one ended, and each element's tags are read once.
+ */
+export function htmlCodeElements(text: string, spans: ArrayLike<number>): number[] {
+  const ranges: number[] = [];
+  const inSpan = rangeWalker(spans);
+  const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
+  for (let m = open.exec(text); m !== null; m = open.exec(text)) {
+    if (inSpan(m.index)) continue;
+    const end = elementEnd(text, m.index, inSpan);
+    ranges.push(m.index, end);
+    if (end >= text.length) break;
+    open.lastIndex = end;
+  }
+  return ranges;
+}
+
+/** Per element name, how many are open. */
+interface Open {
+  code: number;
+  pre: number;
+}
+
+/**
+ * The end (just past the `>` of the last end tag) of the elements opened
+ * by the tag at `lt`, or the text's length. Reads the tags from `lt` on as
+ * the tokenizer does: comments to `-->`, bogus comments (`<!…`, `<?…`) to
+ * `>`, tags to the `>` outside quoted values.
+ */
+function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolean): number {
+  const open: Open = { code: 0, pre: 0 };
+  for (let at = lt; at !== -1; at = text.indexOf('<', at)) {
+    if (at !== lt && inSpan(at)) {
+      at++;
+      continue;
+    }
+    const next = text.charCodeAt(at + 1);
+    let end: number;
+    if (next === 33 && text.startsWith('--', at + 2)) {
+      const close = text.indexOf('-->', at + 4);
+      end = close === -1 ? -1 : close + 3;
+    } else if (next === 33 || next === 63 || (next === 47 && !isLetter(text.charCodeAt(at + 2)))) {
+      const gt = text.indexOf('>', at + 2);
+      end = gt === -1 ? -1 : gt + 1;
+    } else if (isLetter(next) || next === 47) {
+      end = tagEnd(text, at);
+      if (end !== -1) count(text, at, end, open);
+      if (end !== -1 && open.code === 0 && open.pre === 0) return end;
+    } else end = at + 1;
+    if (end === -1) break;
+    at = end;
+  }
+  return text.length;
+}
+
+/** Counts the tag `text[at, end)` if it opens or surely closes a `<pre>` or `<code>`. */
+function count(text: string, at: number, end: number, open: Open): void {
+  const closing = text.charCodeAt(at + 1) === 47;
+  const nameAt = closing ? at + 2 : at + 1;
+  const name = nameIs(text, nameAt, 'code') ? 'code' : nameIs(text, nameAt, 'pre') ? 'pre' : '';
+  if (name === '') return;
+  if (!closing) {
+    open[name]++;
+    return;
+  }
+  let k = nameAt + name.length;
+  while (isSpace(text.charCodeAt(k))) k++;
+  if (k === end - 1 && !isEscaped(text, at) && open[name] > 0) open[name]--;
+}
+
+/** Whether the tag name at `at` is `name` (lower-case ASCII letters), ignoring ASCII case, and ends there. */
+function nameIs(text: string, at: number, name: string): boolean {
+  if (!asciiNameAt(text, at, name)) return false;
+  const after = text.charCodeAt(at + name.length);
+  return isSpace(after) || after === 47 || after === 62;
+}
+
+/**
+ * The end (just past `>`) of the tag at `at`, read as the tokenizer does:
+ * the name runs to whitespace, `/` or `>` (`<` included, so `<br</pre>` is
+ * one tag); an attribute value opened by `"` or `'` after `=` runs to the
+ * same quote. -1 when it never ends.
+ */
+function tagEnd(text: string, at: number): number {
+  let k = at + 1;
+  while (k < text.length) {
+    const c = text.charCodeAt(k);
+    if (c === 62) return k + 1;
+    if (c === 61) {
+      k++;
+      while (isSpace(text.charCodeAt(k))) k++;
+      const quote = text.charCodeAt(k);
+      if (quote === 34 || quote === 39) {
+        const close = text.indexOf(quote === 34 ? '"' : "'", k + 1);
+        if (close === -1) return -1;
+        k = close + 1;
+        continue;
+      }
+    }
+    k++;
+  }
+  return -1;
+}
