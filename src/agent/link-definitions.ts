@@ -161,3 +161,18 @@ function titleEnd(lines: Lines, at: Cursor, runEnd: number): number {
   }
   return -1;
 }
+
+/**
+ * Whether lines [first, end) of `text` (lines at `starts`), one paragraph,
+ * hold nothing but link reference definitions, each read from its line's
+ * content column (`contentAt`, per line): cmark-gfm then drops the whole
+ * paragraph (blocks.c `finalize`). Reads each line a bounded number of times.
+ */
+export function onlyDefinitions(text: string, starts: Int32Array, first: number, end: number, contentAt: Int32Array): boolean {
+  for (let i = first; i < end; ) {
+    const last = definitionEnd(text, starts, i, end, contentAt[i] ?? 0);
+    if (last === -1) return false;
+    i = last + 1;
+  }
+  return true;
+}
