@@ -20,6 +20,7 @@
 import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
+import { RangeList } from './range-list.js';
 
 /**
  * Containers nested deeper than this are not read (no real comment nests
@@ -70,9 +71,17 @@ export interface BlockScan {
   contentAt: Int32Array;
   /** The fenced code block open after the last line, outside any block quote, or null. */
   openFence: Fence | null;
+  /**
+   * Opening fences' info strings after their first word (` secret` in
+   * ```` ```js secret ````), as sorted flat [start, end) offsets: GitHub shows
+   * none of it (re-review 8b, L3). The first word is kept: it names the
+   * language, shown as the highlighting.
+   */
+  fenceInfo: Int32Array;
 }
 
 const QUOTE = 1;
+const isSpaceOrTab = (code: number): boolean => code === 32 || code === 9;
 const ITEM = 2;
 
 /**
@@ -171,6 +180,7 @@ class BlockReader {
   fenceChar = 0;
   fenceLength = 0;
   fenceIndent = '';
+  readonly fenceInfo = new RangeList();
   html = 0;
   /** cmark's `thematic_break_kill_pos`: where the last failed thematic-break scan stopped (no break can start before it). */
   breakKill = 0;
@@ -411,6 +421,11 @@ class BlockReader {
         while (k < end && text.charCodeAt(k) === c) k++;
         this.fenceLength = k - fns;
         this.fenceIndent = text.slice(start, fns).replace(/[^\t]/g, ' ');
+        // The first word names the language, which GitHub shows as highlighting (and the suite keeps: ```` ```html ````).
+        let info = k;
+        while (info < end && isSpaceOrTab(text.charCodeAt(info))) info++;
+        while (info < end && !isSpaceOrTab(text.charCodeAt(info))) info++;
+        if (info < end) this.fenceInfo.push(info, end);
         return Leaf.Fence;
       } else if (c === 60 && (this.html = htmlBlockStart(text, fns, end, inParagraph)) !== 0) {
         // Type 7 interrupts no paragraph (CommonMark §4.6), but cmark-gfm 0.29 (GitHub's renderer) checks that against
@@ -489,6 +504,6 @@ class BlockReader {
       this.tip === Leaf.Fence && this.quotes === 0
         ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
         : null;
-    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence };
+    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence, fenceInfo: this.fenceInfo.toArray() };
   }
 }

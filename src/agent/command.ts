@@ -7,6 +7,7 @@
  */
 import { findHtmlComments } from './comment-hidden.js';
 import { findHiddenHtml } from './html-hidden.js';
+import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
@@ -41,8 +42,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * it does not stop it. Other text GitHub does not show (`<script>`/`<style>`
  * elements, tags that run over lines: html-hidden.ts; tags and comments in
  * HTML blocks as the browser's tokenizer reads them: raw-html.ts; image alt text, link
- * titles and destinations that run over lines: link-hidden.ts) neither
- * triggers nor goes into the prompt.
+ * titles and destinations: link-hidden.ts; fenced code's info strings)
+ * neither triggers nor goes into the prompt.
  */
 export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): AgentCommand | null {
   const trimmedPhrase = phrase.trim();
@@ -52,13 +53,15 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { kinds, starts, htmlBlock, contentAt, spans, html } = findCode(marked);
+  const { kinds, starts, htmlBlock, contentAt, spans, html, fenceInfo, definitions } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines);
   const hiddenHtml = findHiddenHtml(marked, [spans, html, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, html, hiddenHtml, rawHidden, comments]);
+  // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
+  const labels = definedLabels(marked, starts, contentAt, definitions);
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments], labels);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
@@ -83,7 +86,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (!trigger.test(shown.text)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, hiddenLinks, comments]);
+    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, hiddenLinks, comments, fenceInfo]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
