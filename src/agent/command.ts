@@ -174,7 +174,7 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   reads too, consecutive parts as one range.
  * `starts` is `findCode`'s line offsets (one more entry than lines).
  */
-function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: Int32Array; htmlRaw: Int32Array } {
+export function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: Int32Array; htmlRaw: Int32Array } {
   const codeStarts: number[] = [];
   const htmlLines = new RangeList();
   const htmlRaw = new RangeList();
