@@ -19,6 +19,8 @@
  */
 import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
+import { onlyDefinitions } from './link-definitions.js';
+import { RangeList } from './range-list.js';
 
 /**
  * Containers nested deeper than this are not read (no real comment nests
@@ -69,9 +71,17 @@ export interface BlockScan {
   contentAt: Int32Array;
   /** The fenced code block open after the last line, outside any block quote, or null. */
   openFence: Fence | null;
+  /**
+   * Opening fences' info strings after their first word (` secret` in
+   * ```` ```js secret ````), as sorted flat [start, end) offsets: GitHub shows
+   * none of it (re-review 8b, L3). The first word is kept: it names the
+   * language, shown as the highlighting.
+   */
+  fenceInfo: Int32Array;
 }
 
 const QUOTE = 1;
+const isSpaceOrTab = (code: number): boolean => code === 32 || code === 9;
 const ITEM = 2;
 
 /**
@@ -89,7 +99,7 @@ export function scanBlocks(lines: readonly string[]): BlockScan {
  */
 export function readBlocks(text: string, starts: Int32Array): BlockScan {
   const count = starts.length - 1;
-  const reader = new BlockReader(text, count);
+  const reader = new BlockReader(text, starts);
   for (let i = 0; i < count; i++) reader.read(i, starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);
   return reader.result();
 }
@@ -134,6 +144,7 @@ export function lineStarts(text: string): Int32Array {
  */
 class BlockReader {
   readonly text: string;
+  readonly starts: Int32Array;
   readonly leaf: Uint8Array;
   readonly htmlBlock: Uint8Array;
   readonly quoted: Uint8Array;
@@ -153,6 +164,14 @@ class BlockReader {
    * can begin with at most one blank line").
    */
   innerEmpty = false;
+  /**
+   * Whether the innermost container is a list item that holds no block
+   * yet (the open paragraph aside): a paragraph that turns out to hold only
+   * link reference definitions leaves such an item empty when it closes.
+   */
+  itemFresh = false;
+  /** The first line of the open paragraph when it is the first block of the innermost list item, or -1. */
+  itemParagraph = -1;
   /** The open leaf block at the tip, with its fence or HTML type; whether that leaf is in a quote. */
   tip: Leaf = Leaf.Blank;
   tipQuoted = 0;
@@ -161,6 +180,7 @@ class BlockReader {
   fenceChar = 0;
   fenceLength = 0;
   fenceIndent = '';
+  readonly fenceInfo = new RangeList();
   html = 0;
   /** cmark's `thematic_break_kill_pos`: where the last failed thematic-break scan stopped (no break can start before it). */
   breakKill = 0;
@@ -172,8 +192,10 @@ class BlockReader {
   start = 0;
   end = 0;
 
-  constructor(text: string, n: number) {
+  constructor(text: string, starts: Int32Array) {
+    const n = starts.length - 1;
     this.text = text;
+    this.starts = starts;
     this.htmlEnds = new HtmlBlockEnds(text);
     this.leaf = new Uint8Array(n);
     this.htmlBlock = new Uint8Array(n);
@@ -188,6 +210,7 @@ class BlockReader {
     for (let d = this.depth - 1; d >= level; d--) if (this.kind[d] === QUOTE) this.quotes--;
     if (this.outerQuote >= level) this.outerQuote = MAX_DEPTH;
     this.innerEmpty = false;
+    this.itemFresh = false;
     this.depth = level;
   }
 
@@ -203,6 +226,7 @@ class BlockReader {
       if (this.outerQuote > depth) this.outerQuote = depth;
     }
     this.innerEmpty = false;
+    this.itemFresh = containerKind === ITEM;
     return true;
   }
 
@@ -212,6 +236,7 @@ class BlockReader {
     this.opened = true;
     this.closeTo(matched);
     this.tip = Leaf.Blank;
+    this.itemParagraph = -1;
   }
 
   /** Which open containers the line continues (cmark `check_open_blocks`): how many, from the outermost. */
@@ -256,8 +281,14 @@ class BlockReader {
 
     if (at.blank) {
       // A blank line opens nothing and continues no paragraph: what it did not match ends, and so does the open leaf.
+      const itemParagraph = tip === Leaf.Paragraph && allMatched ? this.itemParagraph : -1;
       this.closeTo(matched);
       this.tip = Leaf.Blank;
+      this.itemParagraph = -1;
+      // cmark-gfm takes link reference definitions out of a paragraph when it closes, and drops the paragraph if
+      // nothing is left (blocks.c `finalize`). An item whose only block it was is empty again, and an empty item ends
+      // at the next blank line (`- [x]: /u⏎⏎⏎    /agent x` is top-level indented code: re-review 8b, F4).
+      if (itemParagraph !== -1 && onlyDefinitions(this.text, this.starts, itemParagraph, i, this.contentAt)) this.innerEmpty = true;
       this.quoted[i] = this.quotes > 0 ? 1 : 0;
       this.contentAt[i] = end - start;
       return;
@@ -310,8 +341,11 @@ class BlockReader {
         this.paragraphStart[i] = 1;
         this.tip = Leaf.Paragraph;
         this.tipQuoted = q;
+        this.itemParagraph = this.itemFresh ? i : -1;
       }
     }
+    // The line added a block to the innermost container (the blank branch above adds none).
+    if (newLeaf !== Leaf.Blank || !at.blank) this.itemFresh = false;
   }
 
   /** A line of the open fenced code, HTML block, indented code or unread depths, when it takes the line; else false. */
@@ -387,6 +421,11 @@ class BlockReader {
         while (k < end && text.charCodeAt(k) === c) k++;
         this.fenceLength = k - fns;
         this.fenceIndent = text.slice(start, fns).replace(/[^\t]/g, ' ');
+        // The first word names the language, which GitHub shows as highlighting (and the suite keeps: ```` ```html ````).
+        let info = k;
+        while (info < end && isSpaceOrTab(text.charCodeAt(info))) info++;
+        while (info < end && !isSpaceOrTab(text.charCodeAt(info))) info++;
+        if (info < end) this.fenceInfo.push(info, end);
         return Leaf.Fence;
       } else if (c === 60 && (this.html = htmlBlockStart(text, fns, end, inParagraph)) !== 0) {
         // Type 7 interrupts no paragraph (CommonMark §4.6), but cmark-gfm 0.29 (GitHub's renderer) checks that against
@@ -465,6 +504,6 @@ class BlockReader {
       this.tip === Leaf.Fence && this.quotes === 0
         ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
         : null;
-    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence };
+    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence, fenceInfo: this.fenceInfo.toArray() };
   }
 }

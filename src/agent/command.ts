@@ -7,6 +7,7 @@
  */
 import { findHtmlComments } from './comment-hidden.js';
 import { findHiddenHtml } from './html-hidden.js';
+import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
 import { findCode, rangeWalker } from './markdown.js';
@@ -41,8 +42,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * it does not stop it. Other text GitHub does not show (`<script>`/`<style>`
  * elements, tags that run over lines: html-hidden.ts; tags and comments in
  * HTML blocks as the browser's tokenizer reads them: raw-html.ts; image alt text, link
- * titles and destinations that run over lines: link-hidden.ts) neither
- * triggers nor goes into the prompt.
+ * titles and destinations: link-hidden.ts; fenced code's info strings)
+ * neither triggers nor goes into the prompt.
  */
 export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): AgentCommand | null {
   const trimmedPhrase = phrase.trim();
@@ -52,7 +53,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { kinds, starts, htmlBlock, contentAt, spans, inline, html } = findCode(marked);
+  const { kinds, starts, htmlBlock, contentAt, spans, inline, html, fenceInfo, definitions } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline);
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
@@ -60,7 +61,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments]);
+  const labels = definedLabels(marked, starts, contentAt, definitions);
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments], labels);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
@@ -85,7 +87,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (!trigger.test(shown.text)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, hiddenLinks, comments]);
+    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, hiddenLinks, comments, fenceInfo]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
@@ -184,7 +186,7 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   reads too, consecutive parts as one range.
  * `starts` is `findCode`'s line offsets (one more entry than lines).
  */
-function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: Int32Array; htmlRaw: Int32Array } {
+export function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: Int32Array; htmlRaw: Int32Array } {
   const codeStarts: number[] = [];
   const htmlLines = new RangeList();
   const htmlRaw = new RangeList();

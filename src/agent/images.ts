@@ -3,7 +3,10 @@
  * to Coder and sent to the agent as file parts. Which bytes Coder accepts
  * is coder/files.ts's business.
  */
-import { maskCode, nextOccurrence } from './markdown.js';
+import { blockRanges } from './command.js';
+import { findHtmlComments } from './comment-hidden.js';
+import { Kind } from './markdown-lines.js';
+import { applyMask, findCode, nextOccurrence } from './markdown.js';
 
 /** More would slow every request and rarely help; the first few screenshots carry the point. */
 export const MAX_IMAGES = 5;
@@ -27,11 +30,14 @@ const IMG_OPEN = /<img\b/gi;
  * of them may receive the GitHub token is the port's decision (only GitHub's
  * own hosts, and plain http only for a configured API host such as an
  * Enterprise server without TLS). Images inside code blocks are examples,
- * not attachments.
+ * not attachments; images inside HTML comments are never seen, and images
+ * in quoted lines are someone else's words, context at most (the same
+ * lines the instruction leaves out: command.ts), so neither is attached
+ * (re-review 8b, I1).
  */
 export function findImageUrls(markdownText: string): string[] {
   const text = markdownText.replace(/\r\n?/g, '\n');
-  const masked = maskCode(text);
+  const masked = maskUnseen(text);
   const found: { index: number; url: string }[] = [];
   markdownImages(masked, found);
   htmlImages(masked, found);
@@ -43,6 +49,16 @@ export function findImageUrls(markdownText: string): string[] {
     if (isWebUrl(url) && !urls.includes(url)) urls.push(url);
   }
   return urls;
+}
+
+/** `text` with code, HTML comments and quoted lines masked (markdown.ts `applyMask`): what may hold an attachment is left. */
+function maskUnseen(text: string): string {
+  const { kinds, starts, htmlBlock, contentAt, spans, inline, html } = findCode(text);
+  const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
+  const comments = findHtmlComments(text, spans, blocks.codeStarts, blocks.htmlLines, inline);
+  const quoted: number[] = [];
+  for (let i = 0; i < kinds.length; i++) if (kinds[i] === Kind.Quote) quoted.push(starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);
+  return applyMask(applyMask(applyMask(applyMask(text, spans), html), comments), quoted);
 }
 
 function isWebUrl(value: string): boolean {

@@ -161,3 +161,44 @@ function titleEnd(lines: Lines, at: Cursor, runEnd: number): number {
   }
   return -1;
 }
+
+/**
+ * Whether lines [first, end) of `text` (lines at `starts`), one paragraph,
+ * hold nothing but link reference definitions, each read from its line's
+ * content column (`contentAt`, per line): cmark-gfm then drops the whole
+ * paragraph (blocks.c `finalize`). Reads each line a bounded number of times.
+ */
+export function onlyDefinitions(text: string, starts: Int32Array, first: number, end: number, contentAt: Int32Array): boolean {
+  for (let i = first; i < end; ) {
+    const last = definitionEnd(text, starts, i, end, contentAt[i] ?? 0);
+    if (last === -1) return false;
+    i = last + 1;
+  }
+  return true;
+}
+
+/**
+ * The labels of the link reference definitions that start at lines
+ * `first` of `text` (lines at `starts`, content from `contentAt`), each
+ * normalised as `normalizeLabel` does. Each label is read once: linear.
+ */
+export function definedLabels(text: string, starts: Int32Array, contentAt: Int32Array, first: readonly number[]): Set<string> {
+  const labels = new Set<string>();
+  for (const line of first) {
+    const open = text.indexOf('[', (starts[line] ?? 0) + (contentAt[line] ?? 0));
+    let close = open + 1;
+    // The definition parsed, so its label ends at the first `]` not escaped.
+    while (close < text.length && text.charCodeAt(close) !== 93) close += text.charCodeAt(close) === 92 ? 2 : 1;
+    labels.add(normalizeLabel(text.slice(open + 1, close)));
+  }
+  return labels;
+}
+
+/**
+ * A link label as references are matched (CommonMark §4.7): runs of
+ * whitespace as one space, trimmed, case folded (Unicode case folding,
+ * approximated by lower- then upper-casing, as commonmark.js does).
+ */
+export function normalizeLabel(label: string): string {
+  return label.trim().replace(/[ \t\r\n]+/g, ' ').toLowerCase().toUpperCase();
+}

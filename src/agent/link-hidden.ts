@@ -2,130 +2,225 @@
  * Parts of Markdown links and images that GitHub does not show as text, so
  * they may neither trigger the bot nor reach the agent as instruction (the
  * inline cousins of link reference definitions, issue 8 kind 7c):
- * - an image's alt text (`![alt](url)`): shown only if the image fails;
- * - a link's or image's title (`[text](url "title")`): a tooltip.
- * Either may run over lines of a paragraph, which is how a line starting
- * with `/agent` could hide inside; on one line they cannot trigger, but
- * they are still left out of the instruction (issue 8, N1 item b: a
- * reader never sees `![do X](u)` or `[a](u "do X")` ask for anything). A
- * link's text and destination stay: the text is shown, and the agent needs
- * the address.
+ * - an image's description (`![alt](url)`), all of it, links inside it
+ *   included: it becomes the alt text, shown only if the image fails;
+ * - a link's or image's title (`[text](url "title")`): a tooltip;
+ * - a destination on a line of its own (an href, not text).
+ * Any of them may run over lines of a paragraph, which is how a line
+ * starting with `/agent` could hide inside; on one line they cannot
+ * trigger, but they are still left out of the instruction (issue 8, N1 item
+ * b: a reader never sees `![do X](u)` or `[a](u "do X")` ask for anything).
+ * A link's text and destination stay: the text is shown, and the agent
+ * needs the address.
  *
- * Linear in the text: candidates are searched left to right, the next `](`
- * is found once per stretch (a remembered answer serves every later
- * question before it), and blank lines, which end a paragraph and so any
- * link, are looked up by binary search in a list made once.
+ * Which `[` a `]` closes is decided as CommonMark's "look for link or image"
+ * does (spec §6.3, appendix "Processing emphasis and brackets"): openers go
+ * on a stack, a `]` takes the innermost one, a link inside an image's
+ * description is fine, and a link makes every `[` (not `![`) below it
+ * inactive, as links do not nest (re-review 8b, F2 and L2). Linear: each
+ * bracket is pushed and popped once, "inactive below" is one watermark
+ * rather than a walk down the stack, and what follows a `](` is read once.
+ *
+ * References (`[text][ref]`, `[text][]`, `[text]`) count only when the
+ * label is defined (`labels`, normalised: link-definitions.ts), as in cmark,
+ * except that an image with an explicit label (`![alt][ref]`) counts
+ * whether or not `ref` is defined: erring towards hidden.
  */
-import { nextOccurrence, rangeWalker } from './markdown.js';
+import { normalizeLabel } from './link-definitions.js';
+import { rangeWalker } from './markdown.js';
 
 /**
- * After `](`: spaces (at most one line break among them), a destination,
- * spaces, an optional title, spaces, `)`. Sticky; the title may hold line
- * breaks, not a blank line (checked apart). Each run of spaces is read as
- * `[ \t]*(?:\n[ \t]*)?`, which splits it one way only: `[ \t]*\n?[ \t]*`
- * tried every split of a long run of spaces, quadratic in its length.
+ * After `](`: spaces (at most one line break among them), a destination
+ * (`<…>` on one line, or a run without spaces whose parentheses nest at
+ * most one deep and balance), spaces, an optional title (`"…"`, `'…'`,
+ * `(…)`, backslash escapes allowed), spaces, `)`. Sticky; the title may
+ * hold line breaks, not a blank line (checked apart). Each run of spaces is
+ * read as `[ \t]*(?:\n[ \t]*)?`, which splits it one way only: `[ \t]*\n?[ \t]*`
+ * tried every split of a long run of spaces, quadratic in its length. The
+ * alternatives inside each repetition start with different characters, so
+ * nothing is tried twice.
  */
-const DESTINATION_AND_TITLE = /([ \t]*(?:\n[ \t]*)?)(<[^<>\n]*>|[^\s()<]+)(?:[ \t]*(?:\n[ \t]*)?("[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*(?:\n[ \t]*)?\)/y;
+const DESTINATION_AND_TITLE =
+  /([ \t]*(?:\n[ \t]*)?)(<(?:[^<>\n\\]|\\.)*>|(?:[^\s()<\\]|\\[^\s]|\((?:[^\s()\\]|\\[^\s])*\))+)?(?:([ \t]*(?:\n[ \t]*)?)("(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\)))?[ \t]*(?:\n[ \t]*)?\)/y;
+
+/** After `]`: a reference label `[…]` (no unescaped `[`, at most 999 characters, CommonMark §4.7), or `[]`. */
+const REFERENCE = /\[(?:[^[\]\\]|\\[\s\S]){0,999}\]/y;
+
+/** CommonMark §4.7: a link label holds at most 999 characters. */
+const MAX_LABEL = 999;
 
 /**
  * Hidden link parts in `text` outside `code` (sorted flat [start, end)
- * lists of code shown as code), as one sorted flat list of [start, end)
- * offsets, each holding a line break.
+ * lists of code or hidden HTML, in which brackets are not Markdown), as one
+ * sorted flat list of [start, end) offsets.
  */
-export function findHiddenLinkParts(text: string, code: readonly ArrayLike<number>[]): number[] {
-  const referenceAlts = referenceImageAlts(text, code);
-  if (!text.includes('](')) return referenceAlts;
-  return mergeByStart(inlineLinkParts(text, code), referenceAlts);
+export function findHiddenLinkParts(text: string, code: readonly ArrayLike<number>[], labels: ReadonlySet<string> = new Set()): number[] {
+  if (!text.includes(']')) return [];
+  return new BracketReader(text, code, labels).read();
 }
 
-/** Hidden parts of inline links and images (`[text](dest "title")`), as `findHiddenLinkParts` returns them. */
-function inlineLinkParts(text: string, code: readonly ArrayLike<number>[]): number[] {
-  const blanks = blankLineStarts(text);
-  const inCode = code.map((ranges) => rangeWalker(ranges));
-  const hidden: number[] = [];
-  const nextCloser = nextOccurrence(text, '](');
-  const nextNewline = nextOccurrence(text, '\n');
-  const nextBracket = nextOccurrence(text, ']');
-  // Many `[` may share one `](`: what follows it is read once.
-  let readAt = -1;
-  let rest: RegExpExecArray | null = null;
-  for (let open = text.indexOf('['); open !== -1; open = text.indexOf('[', open + 1)) {
-    if (inCode.some((walk) => walk(open))) continue;
-    const closer = nextCloser(open + 1);
-    if (closer === -1) break;
-    if (crossesBlank(blanks, open, closer)) continue;
-    const image = open > 0 && text.charCodeAt(open - 1) === 33; // `!`
-    const after = closer + 2;
-    if (readAt !== after) {
-      readAt = after;
-      DESTINATION_AND_TITLE.lastIndex = after;
-      rest = DESTINATION_AND_TITLE.exec(text);
+/** The state of one pass over the brackets of a text. */
+class BracketReader {
+  readonly text: string;
+  readonly inCode: ((offset: number) => boolean)[];
+  readonly blanks: number[];
+  readonly labels: ReadonlySet<string>;
+  /**
+   * The opener stack: the offset of each `[`, whether it is an image's
+   * (`![`), and whether another opener came after it (its text then holds a
+   * bracket, so it is no label: cmark `bracket_after`).
+   */
+  at: Int32Array = new Int32Array(64);
+  image: Uint8Array = new Uint8Array(64);
+  bracketAfter: Uint8Array = new Uint8Array(64);
+  depth = 0;
+  /** Every `[` opener below this stack index is inactive (a link closed above it: links do not nest). */
+  activeFrom = 0;
+  /** The output: sorted flat [start, end) offsets. */
+  readonly hidden: number[] = [];
+
+  constructor(text: string, code: readonly ArrayLike<number>[], labels: ReadonlySet<string>) {
+    this.text = text;
+    this.labels = labels;
+    this.inCode = code.map((ranges) => rangeWalker(ranges));
+    this.blanks = blankLineStarts(text);
+  }
+
+  read(): number[] {
+    const { text, blanks } = this;
+    const n = text.length;
+    // The next blank line: it ends the paragraph, and with it every opener (CommonMark §6: inlines stay in their block).
+    let blank = 0;
+    // A loop over the characters rather than a regex: a match object per bracket was most of the cost of a megabyte of them.
+    for (let k = text.indexOf('[') === -1 ? n : 0; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c !== 91 && c !== 93) continue;
+      while (blank < blanks.length && (blanks[blank] ?? 0) < k) {
+        blank++;
+        this.depth = 0;
+        this.activeFrom = 0;
+      }
+      if (this.inCode.some((walk) => walk(k)) || isEscaped(text, k)) continue;
+      if (c === 91) this.push(k, k > 0 && text.charCodeAt(k - 1) === 33 && !isEscaped(text, k - 1));
+      else if (this.depth > 0) k = this.close(k, blanks[blank] ?? n) - 1;
     }
-    const end = after + (rest?.[0].length ?? 0);
-    // A destination after a line break starts a line but is an href (review-sec finding 4: `[docs](⏎/agent "x")`).
-    const destinationOwnLine = rest !== null && (rest[1] ?? '').includes('\n');
-    const titleOverLines = rest !== null && (rest[3] ?? '').includes('\n');
-    // No `]` between `[` and `](`: surely this link's own brackets. With one between (`![a][b] [c](u "t")`), which `[`
-    // opens the link is not read here, so only what could hide a line's start is cut, erring towards hidden.
-    const simple = nextBracket(open + 1) === closer;
-    if (rest !== null && (simple || destinationOwnLine || titleOverLines) && !crossesBlank(blanks, after, end)) {
-      // The title is hidden, and an image's alt text, and a destination on its own line; a link's text is shown.
-      if (image && closer > open + 1) hidden.push(open + 1, closer);
-      // Offsets from the groups' lengths: the `d` flag's index arrays cost an allocation per link.
-      const destinationAt = after + (rest[1] ?? '').length;
-      const destinationEnd = destinationAt + (rest[2] ?? '').length;
-      if (destinationOwnLine) hidden.push(destinationAt, destinationEnd);
-      const title = rest[3] ?? '';
-      const titleAt = after + rest[0].indexOf(title, destinationEnd - after);
-      if (title !== '' && (simple || titleOverLines)) hidden.push(titleAt, titleAt + title.length);
-      open = end - 1;
-    } else if (image && isBefore(nextNewline(open), closer)) {
-      hidden.push(open + 1, closer);
-      open = closer;
+    return this.hidden;
+  }
+
+  push(offset: number, image: boolean): void {
+    if (this.depth === this.at.length) {
+      const at = new Int32Array(this.depth * 2);
+      at.set(this.at);
+      this.at = at;
+      const images = new Uint8Array(this.depth * 2);
+      images.set(this.image);
+      this.image = images;
+      const after = new Uint8Array(this.depth * 2);
+      after.set(this.bracketAfter);
+      this.bracketAfter = after;
     }
+    if (this.depth > 0) this.bracketAfter[this.depth - 1] = 1;
+    this.at[this.depth] = offset;
+    this.image[this.depth] = image ? 1 : 0;
+    this.bracketAfter[this.depth] = 0;
+    // Everything at this index and above is new, so active.
+    if (this.activeFrom > this.depth) this.activeFrom = this.depth;
+    this.depth++;
   }
-  return hidden;
+
+  /**
+   * A `]` at `closer`: when the innermost opener is active and a
+   * destination or reference follows (before `blankAt`, the next blank
+   * line), a link or image ends here. Returns the offset just after it, or
+   * `closer + 1`.
+   */
+  close(closer: number, blankAt: number): number {
+    if (this.depth === 0) return closer + 1;
+    const top = this.depth - 1;
+    const open = this.at[top] ?? 0;
+    const image = this.image[top] === 1;
+    this.depth = top;
+    if (!image && top < this.activeFrom) return closer + 1;
+    const { text } = this;
+    const next = text.charCodeAt(closer + 1);
+    let end = -1;
+    let titleAt = -1;
+    let titleEnd = -1;
+    let destinationAt = -1;
+    let destinationEnd = -1;
+    if (next === 40) {
+      DESTINATION_AND_TITLE.lastIndex = closer + 2;
+      const rest = DESTINATION_AND_TITLE.exec(text);
+      if (rest !== null) {
+        end = closer + 2 + rest[0].length;
+        // Offsets from the groups' lengths: the `d` flag's index arrays cost an allocation per link.
+        const lead = rest[1] ?? '';
+        destinationAt = closer + 2 + lead.length;
+        destinationEnd = destinationAt + (rest[2] ?? '').length;
+        // A destination after a line break starts a line but is an href (review-sec finding 4: `[docs](⏎/agent "x")`).
+        if (!lead.includes('\n')) destinationAt = -1;
+        const title = rest[4] ?? '';
+        if (title !== '') {
+          titleAt = destinationEnd + (rest[3] ?? '').length;
+          titleEnd = titleAt + title.length;
+        }
+      }
+    }
+    // A link or image ends within its paragraph: a blank line inside the title (or reference) ends that first.
+    if (end > blankAt) end = titleAt = destinationAt = -1;
+    if (end === -1) end = this.reference(open, closer, image, this.bracketAfter[top] === 1);
+    if (end === -1 || end > blankAt) return closer + 1;
+    const hidden = this.hidden;
+    if (image) {
+      // The whole description is alt text: what was hidden inside it is part of this range now.
+      const from = open + 1;
+      while (hidden.length > 0 && (hidden[hidden.length - 2] ?? 0) >= from) hidden.length -= 2;
+      if (closer > from) hidden.push(from, closer);
+    } else {
+      // Links do not nest: every `[` below this one is text now.
+      this.activeFrom = top;
+    }
+    if (destinationAt !== -1 && destinationEnd > destinationAt) hidden.push(destinationAt, destinationEnd);
+    if (titleAt !== -1) hidden.push(titleAt, titleEnd);
+    return end;
+  }
+
+  /**
+   * A reference after the `]` at `closer` whose opener is at `open` (cmark
+   * `handle_close_bracket`): `[ref]` (full), `[]` (collapsed) or nothing
+   * (shortcut), the last two labelled by the opener's text, which must hold
+   * no bracket. Returns the offset after it when it makes a link, or -1.
+   */
+  reference(open: number, closer: number, image: boolean, bracketAfter: boolean): number {
+    const text = this.text;
+    let after = closer + 1;
+    let label: string | null = null;
+    if (text.charCodeAt(closer + 1) === 91) {
+      REFERENCE.lastIndex = closer + 1;
+      if (REFERENCE.test(text)) {
+        after = REFERENCE.lastIndex;
+        if (after > closer + 3) {
+          // Erring towards hidden: an image with an explicit label hides its alt text, defined or not.
+          if (image) return after;
+          label = text.slice(closer + 2, after - 1);
+        }
+      }
+    }
+    if (label === null) {
+      if (bracketAfter || closer - open - 1 > MAX_LABEL) return -1;
+      label = text.slice(open + 1, closer);
+    }
+    if (this.labels.size === 0) return -1;
+    return this.labels.has(normalizeLabel(label)) ? after : -1;
+  }
 }
 
-/**
- * Alt text of reference-style images (`![alt][ref]`, over lines too:
- * review-sec finding 4): shown only if the image fails, like an inline
- * image's. Whether `ref` is defined is not checked: erring towards hidden.
- * Every `![` before one `]` shares it, so each is found once: linear.
- */
-function referenceImageAlts(text: string, code: readonly ArrayLike<number>[]): number[] {
-  if (!text.includes('][')) return [];
-  const inCode = code.map((ranges) => rangeWalker(ranges));
-  const nextClose = nextOccurrence(text, ']');
-  let blanks: number[] | undefined;
-  const hidden: number[] = [];
-  for (let open = text.indexOf('!['); open !== -1; open = text.indexOf('![', open + 1)) {
-    if (inCode.some((walk) => walk(open))) continue;
-    const close = nextClose(open + 2);
-    if (close === -1) break;
-    if (text.charCodeAt(close + 1) !== 91 || crossesBlank((blanks ??= blankLineStarts(text)), open, close)) continue;
-    if (close > open + 2) hidden.push(open + 2, close);
-    open = close;
-  }
-  return hidden;
+/** Whether a backslash escapes the character at `index` (an odd run of backslashes before it, CommonMark §2.4). */
+function isEscaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let k = index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
+  return backslashes % 2 === 1;
 }
-
-/** Two sorted flat [start, end) lists as one, sorted by start (what `rangeWalker` needs). */
-function mergeByStart(a: readonly number[], b: readonly number[]): number[] {
-  if (b.length === 0) return [...a];
-  const merged: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && (a[i] ?? 0) <= (b[j] ?? 0))) merged.push(a[i] ?? 0, a[(i += 2) - 1] ?? 0);
-    else merged.push(b[j] ?? 0, b[(j += 2) - 1] ?? 0);
-  }
-  return merged;
-}
-
-/** Whether an `indexOf` answer (-1 for none) comes before `limit`. */
-const isBefore = (found: number, limit: number): boolean => found !== -1 && found < limit;
-
 
 /** Offsets of the `\n` that starts each blank line, in order. */
 function blankLineStarts(text: string): number[] {
@@ -133,16 +228,4 @@ function blankLineStarts(text: string): number[] {
   const blank = /\n[ \t]*(?=\n)/g;
   for (let m = blank.exec(text); m !== null; m = blank.exec(text)) starts.push(m.index);
   return starts;
-}
-
-/** Whether a blank line starts within [from, to). */
-function crossesBlank(blanks: readonly number[], from: number, to: number): boolean {
-  let lo = 0;
-  let hi = blanks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((blanks[mid] ?? 0) < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < blanks.length && (blanks[lo] ?? Infinity) < to;
 }

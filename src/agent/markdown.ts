@@ -92,13 +92,18 @@ export interface CodeRanges {
   inline: Int32Array;
   /** `<pre>`/`<code>` elements outside `spans`, in order. */
   html: number[];
+  /** Opening fences' info strings, never shown (block-structure.ts `fenceInfo`). */
+  fenceInfo: Int32Array;
+  /** The first line of each link reference definition, in order. */
+  definitions: number[];
 }
 
 export function findCode(text: string): CodeRanges {
   const starts = lineStarts(text);
   const count = starts.length - 1;
   const blocks = readBlocks(text, starts);
-  const kinds = lineKinds(text, starts, blocks);
+  const definitions: number[] = [];
+  const kinds = lineKinds(text, starts, blocks, definitions);
   const { leaf, paragraphStart } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
@@ -141,7 +146,8 @@ export function findCode(text: string): CodeRanges {
     codeSpans(text, blockStart, text.length, spans, ticks);
   }
   const codeRanges = spans.toArray();
-  return { kinds, starts, htmlBlock: blocks.htmlBlock, contentAt: blocks.contentAt, spans: codeRanges, inline: inlineRanges.toArray(), html: htmlCodeElements(text, codeRanges) };
+  const { htmlBlock, contentAt, fenceInfo } = blocks;
+  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline: inlineRanges.toArray(), html: htmlCodeElements(text, codeRanges), fenceInfo, definitions };
 }
 
 /**

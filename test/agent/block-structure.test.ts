@@ -203,3 +203,18 @@ describe('closeOpenFence with containers', () => {
     expect(closeOpenFence('- ```\n  code\nafter')).toBe('- ```\n  code\nafter');
   });
 });
+
+describe('a list item whose paragraph holds only link reference definitions (cmark-gfm drops the paragraph)', () => {
+  // Checked with cmark-gfm 0.29.0.gfm.6: the emptied item ends at the next blank line, as an item opened empty does.
+  it('is empty again after the blank line: a second blank line ends it', () => {
+    expect(classifyLines(['- [x]: /u', '', '', '    code'])).toEqual(['definition', 'blank', 'blank', 'code']);
+  });
+
+  it('still holds a line indented to its content after one blank line', () => {
+    expect(classifyLines(['- [x]: /u', '', '  text'])).toEqual(['definition', 'blank', 'prose']);
+  });
+
+  it('is not emptied when it held a block before the definitions: the line stays prose inside it', () => {
+    expect(classifyLines(['- a', '', '  [x]: /u', '', '', '    text'])).toEqual(['prose', 'blank', 'definition', 'blank', 'blank', 'prose']);
+  });
+});
