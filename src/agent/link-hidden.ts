@@ -100,11 +100,17 @@ class BracketReader {
         this.depth = 0;
         this.activeFrom = 0;
       }
-      if (this.inCode.some((walk) => walk(k)) || isEscaped(text, k)) continue;
+      if (this.inCodeAt(k) || isEscaped(text, k)) continue;
       if (c === 91) this.push(k, k > 0 && text.charCodeAt(k - 1) === 33 && !isEscaped(text, k - 1));
       else if (this.depth > 0) k = this.close(k, blanks[blank] ?? n) - 1;
     }
     return this.hidden;
+  }
+
+  /** Whether `offset` is inside any of the code ranges (offsets asked in increasing order). */
+  inCodeAt(offset: number): boolean {
+    for (const walk of this.inCode) if (walk(offset)) return true;
+    return false;
   }
 
   push(offset: number, image: boolean): void {
@@ -193,9 +199,12 @@ class BracketReader {
    */
   reference(open: number, closer: number, image: boolean, bracketAfter: boolean): number {
     const text = this.text;
+    const explicit = text.charCodeAt(closer + 1) === 91;
+    // No definitions: only an image with an explicit label can count (most texts; no label is read for them).
+    if (this.labels.size === 0 && !(image && explicit)) return -1;
     let after = closer + 1;
     let label: string | null = null;
-    if (text.charCodeAt(closer + 1) === 91) {
+    if (explicit) {
       REFERENCE.lastIndex = closer + 1;
       if (REFERENCE.test(text)) {
         after = REFERENCE.lastIndex;
@@ -210,7 +219,6 @@ class BracketReader {
       if (bracketAfter || closer - open - 1 > MAX_LABEL) return -1;
       label = text.slice(open + 1, closer);
     }
-    if (this.labels.size === 0) return -1;
     return this.labels.has(normalizeLabel(label)) ? after : -1;
   }
 }
