@@ -27,7 +27,7 @@
  * whether or not `ref` is defined: erring towards hidden.
  */
 import { normalizeLabel } from './link-definitions.js';
-import { rangeWalker } from './markdown.js';
+import { isEscaped, rangeWalker } from './markdown.js';
 
 /**
  * After `](`: spaces (at most one line break among them), a destination
@@ -221,13 +221,6 @@ class BracketReader {
     }
     return this.labels.has(normalizeLabel(label)) ? after : -1;
   }
-}
-
-/** Whether a backslash escapes the character at `index` (an odd run of backslashes before it, CommonMark §2.4). */
-function isEscaped(text: string, index: number): boolean {
-  let backslashes = 0;
-  for (let k = index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
-  return backslashes % 2 === 1;
 }
 
 /** Offsets of the `\n` that starts each blank line, in order. */

@@ -265,7 +265,8 @@ function grow(array: Int32Array): Int32Array {
   return bigger;
 }
 
-function isEscaped(text: string, index: number): boolean {
+/** Whether a backslash escapes the character at `index`: an odd run of backslashes before it (CommonMark §2.4). */
+export function isEscaped(text: string, index: number): boolean {
   let backslashes = 0;
   for (let k = index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
   return backslashes % 2 === 1;
