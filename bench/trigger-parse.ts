@@ -88,6 +88,12 @@ const INPUTS: Record<string, string> = {
   // Re-review 8: bogus comments and tags spanning lines inside HTML blocks, and a stray </pre> after list items.
   'bogus comments and multi-line tags in <div> blocks before the request': before('<div>\nx <?\n>\n<img\na\n>\n\n'),
   'stray </pre> after list items, then open tags, before the request': before('- a\n</pre>\n<img\n\n'),
+  // Re-review 8b (F2, L2, F4): brackets matched on an opener stack, references looked up, emptied list items.
+  'nested link openers ("[[[…") closed by "](u)" each, before the request': `${'['.repeat(MB / 10)}${'](u "t")'.repeat(MB / 10)}\n\n/agent go`,
+  'nested image openers ("![![…") closed by "](u)" each, before the request': `${'!['.repeat(MB / 12)}${'](u)'.repeat(MB / 6)}\n\n/agent go`,
+  'links inside images ("![a [b](u) ") before one far "](u)"': `${'![a [b](u) '.repeat((MB - 40) / 12)}](u)\n\n/agent go`,
+  'references to a defined label ("[a][x] [x] ![x][]") before the request': `[x]: /u\n${before('[a][x] [x] ![x][] ')}`,
+  'list items holding only a definition ("- [x]: /u\n\n") before the request': before('- [x]: /u\n\n'),
   // Found while speeding the parser up (issue 8, parse-speed): every line a block tag with 26 attributes, each one
   // hidden twice (html-hidden.ts and raw-html.ts), a million offsets pushed onto plain arrays (99 ms per MB).
   'block tags with many attributes on every line ("<div a b … z>") before the request': before(`<div ${'abcdefghijklmnopqrstuvwxyz'.split('').join(' ')}>\n`),

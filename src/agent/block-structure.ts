@@ -172,6 +172,15 @@ class BlockReader {
   itemFresh = false;
   /** The first line of the open paragraph when it is the first block of the innermost list item, or -1. */
   itemParagraph = -1;
+  /**
+   * Lines [emptiedFrom, emptiedTo) of a paragraph that was the only block
+   * of the innermost item and closed at a blank line: if they are all link
+   * reference definitions, the item is empty again. Asked only when a
+   * second blank line comes (a line of text fills the item again anyway),
+   * so most items are never read twice; -1 when there is nothing to ask.
+   */
+  emptiedFrom = -1;
+  emptiedTo = -1;
   /** The open leaf block at the tip, with its fence or HTML type; whether that leaf is in a quote. */
   tip: Leaf = Leaf.Blank;
   tipQuoted = 0;
@@ -210,6 +219,7 @@ class BlockReader {
     for (let d = this.depth - 1; d >= level; d--) if (this.kind[d] === QUOTE) this.quotes--;
     if (this.outerQuote >= level) this.outerQuote = MAX_DEPTH;
     this.innerEmpty = false;
+    this.emptiedFrom = -1;
     this.itemFresh = false;
     this.depth = level;
   }
@@ -226,6 +236,7 @@ class BlockReader {
       if (this.outerQuote > depth) this.outerQuote = depth;
     }
     this.innerEmpty = false;
+    this.emptiedFrom = -1;
     this.itemFresh = containerKind === ITEM;
     return true;
   }
@@ -246,6 +257,10 @@ class BlockReader {
     at.findFirstNonspace();
     if (at.blank) {
       // A blank line continues every list item up to the outermost quote, but not an item that is still empty.
+      if (this.emptiedFrom !== -1) {
+        this.innerEmpty = onlyDefinitions(this.text, this.starts, this.emptiedFrom, this.emptiedTo, this.contentAt);
+        this.emptiedFrom = -1;
+      }
       return Math.min(this.outerQuote, this.innerEmpty ? depth - 1 : depth);
     }
     let matched = 0;
@@ -288,7 +303,10 @@ class BlockReader {
       // cmark-gfm takes link reference definitions out of a paragraph when it closes, and drops the paragraph if
       // nothing is left (blocks.c `finalize`). An item whose only block it was is empty again, and an empty item ends
       // at the next blank line (`- [x]: /u⏎⏎⏎    /agent x` is top-level indented code: re-review 8b, F4).
-      if (itemParagraph !== -1 && onlyDefinitions(this.text, this.starts, itemParagraph, i, this.contentAt)) this.innerEmpty = true;
+      if (itemParagraph !== -1) {
+        this.emptiedFrom = itemParagraph;
+        this.emptiedTo = i;
+      }
       this.quoted[i] = this.quotes > 0 ? 1 : 0;
       this.contentAt[i] = end - start;
       return;
@@ -323,7 +341,10 @@ class BlockReader {
       this.leaf[i] = Leaf.Deep;
       return;
     }
-    if (newLeaf !== Leaf.Blank || !at.blank) this.innerEmpty = false;
+    if (newLeaf !== Leaf.Blank || !at.blank) {
+      this.innerEmpty = false;
+      this.emptiedFrom = -1;
+    }
     if (newLeaf === Leaf.Html) {
       this.leaf[i] = Leaf.Html;
       this.htmlBlock[i] = this.html;

@@ -61,8 +61,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
-  const labels = definedLabels(marked, starts, contentAt, definitions);
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments], labels);
+  // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
+  // Definitions are no inline content: their brackets are not links.
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments, definitions], definedLabels(marked, definitions));
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);

@@ -178,18 +178,23 @@ export function onlyDefinitions(text: string, starts: Int32Array, first: number,
 }
 
 /**
- * The labels of the link reference definitions that start at lines
- * `first` of `text` (lines at `starts`, content from `contentAt`), each
- * normalised as `normalizeLabel` does. Each label is read once: linear.
+ * The labels of the link reference definitions in `text` at `definitions`
+ * (flat [start, end) offsets, each from its label's `[`: markdown-lines.ts
+ * `lineKinds`), each normalised as `normalizeLabel` does. Each label is
+ * read once, and one written many times is normalised once: linear.
  */
-export function definedLabels(text: string, starts: Int32Array, contentAt: Int32Array, first: readonly number[]): Set<string> {
+export function definedLabels(text: string, definitions: readonly number[]): Set<string> {
   const labels = new Set<string>();
-  for (const line of first) {
-    const open = text.indexOf('[', (starts[line] ?? 0) + (contentAt[line] ?? 0));
+  const seen = new Set<string>();
+  for (let d = 0; d < definitions.length; d += 2) {
+    const open = definitions[d] ?? 0;
     let close = open + 1;
     // The definition parsed, so its label ends at the first `]` not escaped.
     while (close < text.length && text.charCodeAt(close) !== 93) close += text.charCodeAt(close) === 92 ? 2 : 1;
-    labels.add(normalizeLabel(text.slice(open + 1, close)));
+    const raw = text.slice(open + 1, close);
+    if (seen.has(raw)) continue;
+    seen.add(raw);
+    labels.add(normalizeLabel(raw));
   }
   return labels;
 }

@@ -27,6 +27,7 @@
  * whether or not `ref` is defined: erring towards hidden.
  */
 import { normalizeLabel } from './link-definitions.js';
+import { isEscaped } from './inline-html.js';
 import { rangeWalker } from './markdown.js';
 
 /**
@@ -38,10 +39,12 @@ import { rangeWalker } from './markdown.js';
  * read as `[ \t]*(?:\n[ \t]*)?`, which splits it one way only: `[ \t]*\n?[ \t]*`
  * tried every split of a long run of spaces, quadratic in its length. The
  * alternatives inside each repetition start with different characters, so
- * nothing is tried twice.
+ * nothing is tried twice; `()` is read apart, as an optional destination
+ * let the spaces before and after it split a long run every way
+ * (quadratic: the bench's "spaces after `](`").
  */
 const DESTINATION_AND_TITLE =
-  /([ \t]*(?:\n[ \t]*)?)(<(?:[^<>\n\\]|\\.)*>|(?:[^\s()<\\]|\\[^\s]|\((?:[^\s()\\]|\\[^\s])*\))+)?(?:([ \t]*(?:\n[ \t]*)?)("(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\)))?[ \t]*(?:\n[ \t]*)?\)/y;
+  /([ \t]*(?:\n[ \t]*)?)(?:\)|(<(?:[^<>\n\\]|\\.)*>|(?:[^\s()<\\]|\\[^\s]|\((?:[^\s()\\]|\\[^\s])*\))+)(?:([ \t]*(?:\n[ \t]*)?)("(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\)))?[ \t]*(?:\n[ \t]*)?\))/y;
 
 /** After `]`: a reference label `[…]` (no unescaped `[`, at most 999 characters, CommonMark §4.7), or `[]`. */
 const REFERENCE = /\[(?:[^[\]\\]|\\[\s\S]){0,999}\]/y;
@@ -100,11 +103,17 @@ class BracketReader {
         this.depth = 0;
         this.activeFrom = 0;
       }
-      if (this.inCode.some((walk) => walk(k)) || isEscaped(text, k)) continue;
+      if (this.inCodeAt(k) || isEscaped(text, k)) continue;
       if (c === 91) this.push(k, k > 0 && text.charCodeAt(k - 1) === 33 && !isEscaped(text, k - 1));
       else if (this.depth > 0) k = this.close(k, blanks[blank] ?? n) - 1;
     }
     return this.hidden;
+  }
+
+  /** Whether `offset` is inside any of the code ranges (offsets asked in increasing order). */
+  inCodeAt(offset: number): boolean {
+    for (const walk of this.inCode) if (walk(offset)) return true;
+    return false;
   }
 
   push(offset: number, image: boolean): void {
@@ -193,9 +202,12 @@ class BracketReader {
    */
   reference(open: number, closer: number, image: boolean, bracketAfter: boolean): number {
     const text = this.text;
+    const explicit = text.charCodeAt(closer + 1) === 91;
+    // No definitions: only an image with an explicit label can count (most texts; no label is read for them).
+    if (this.labels.size === 0 && !(image && explicit)) return -1;
     let after = closer + 1;
     let label: string | null = null;
-    if (text.charCodeAt(closer + 1) === 91) {
+    if (explicit) {
       REFERENCE.lastIndex = closer + 1;
       if (REFERENCE.test(text)) {
         after = REFERENCE.lastIndex;
@@ -210,16 +222,8 @@ class BracketReader {
       if (bracketAfter || closer - open - 1 > MAX_LABEL) return -1;
       label = text.slice(open + 1, closer);
     }
-    if (this.labels.size === 0) return -1;
     return this.labels.has(normalizeLabel(label)) ? after : -1;
   }
-}
-
-/** Whether a backslash escapes the character at `index` (an odd run of backslashes before it, CommonMark §2.4). */
-function isEscaped(text: string, index: number): boolean {
-  let backslashes = 0;
-  for (let k = index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
-  return backslashes % 2 === 1;
 }
 
 /** Offsets of the `\n` that starts each blank line, in order. */

@@ -56,10 +56,11 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
  * (`lineStarts`) whose blocks are `blocks` (`readBlocks`): what the trigger
  * parser reads. A byte array costs nothing to make, where an array of a
  * million names filled with 'blank' cost 7 ms (re-review 8, "Speed").
- * The first line of each link reference definition is added to
- * `definitionStarts`, when given, in order.
+ * Each link reference definition is added to `definitions`, when given,
+ * in order, as flat [start, end) offsets from its label's `[` to the end of
+ * its last line.
  */
-export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, definitionStarts?: number[]): Uint8Array {
+export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, definitions?: number[]): Uint8Array {
   const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = blocks;
   const count = starts.length - 1;
   const kinds = new Uint8Array(count);
@@ -92,7 +93,7 @@ export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, d
         continue;
       }
       definitionsOnly = true;
-      definitionStarts?.push(i);
+      definitions?.push(text.indexOf('[', (starts[i] ?? 0) + from), (starts[last + 1] ?? 0) - 1);
       // A definition may run over lines (a title or a destination on the next line): all of them are hidden.
       for (; i <= last; i++) kinds[i] = Kind.Definition;
       i--;

@@ -94,7 +94,7 @@ export interface CodeRanges {
   html: number[];
   /** Opening fences' info strings, never shown (block-structure.ts `fenceInfo`). */
   fenceInfo: Int32Array;
-  /** The first line of each link reference definition, in order. */
+  /** Link reference definitions, from their label's `[` to the end of their last line, in order (not inline content). */
   definitions: number[];
 }
 

@@ -1,0 +1,43 @@
+/**
+ * Brackets as CommonMark matches them (spec §6.3, "look for link or
+ * image"): the neighbours of re-review 8b's F2 and L2. Each expectation was
+ * checked with cmark-gfm 0.29.0.gfm.6 (GitHub's renderer).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { parseAgentCommand } from '../../src/agent/command.js';
+import { findHiddenLinkParts } from '../../src/agent/link-hidden.js';
+
+describe('which opener a `]` closes', () => {
+  it('a shortcut reference to a defined label is an image: its alt text over lines hides the phrase', () => {
+    // cmark: <p><img src="/u" alt="/agent x" /></p>
+    expect(parseAgentCommand('![\n/agent x\n]\n\n[/agent x]: /u')).toBeNull();
+  });
+
+  it('a shortcut to no definition is text, so a later link does not take its opener', () => {
+    // cmark: <p>![a]<br />/agent x<br /><a href="u">b</a></p>
+    expect(parseAgentCommand('![a]\n/agent x\n[b](u)')).toEqual({ kind: 'prompt', prompt: 'x\n[b](u)' });
+  });
+
+  it('a reference to no definition does not swallow the `[` that opens the real link', () => {
+    // cmark: <p>/agent do [x]<a href="u" title="secret">⏎b</a></p>
+    expect(parseAgentCommand('/agent do [x][\nb](u "secret")')).toEqual({ kind: 'prompt', prompt: 'do [x][\nb](u )' });
+  });
+
+  it('links do not nest: the outer brackets are text, so their "title" is shown', () => {
+    // cmark: <p>[a <a href="u">b</a> c](v &quot;t&quot;)</p>
+    expect(parseAgentCommand('/agent do [a [b](u) c](v "t")')).toEqual({ kind: 'prompt', prompt: 'do [a [b](u) c](v "t")' });
+  });
+
+  it('an image description is hidden whole, links inside it included, as one range', () => {
+    const text = '![a [b](u "t") c](v)';
+    expect(findHiddenLinkParts(text, [])).toEqual([2, text.indexOf('](v)')]);
+  });
+
+  it('is linear: a megabyte of nested openers each closed by a link', () => {
+    const text = `${'!['.repeat(100_000)}${'](u "t")'.repeat(100_000)}`;
+    const started = process.cpuUsage();
+    findHiddenLinkParts(text, []);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(250);
+  });
+});
