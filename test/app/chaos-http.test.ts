@@ -31,7 +31,7 @@ import type { JobStore } from '../../src/app/store/job-store.js';
 import { openJobStore } from '../../src/app/store/open-store.js';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
-import { freePort, startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { appProcessEnv, freePort, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { testSchemas, type TestDatabase } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
 import { echoTask, injectChaosFaults, seedChaosTrigger, wrongAnswers, type ChaosTrigger } from './chaos-fixture.js';
@@ -104,22 +104,7 @@ async function startReplica(name: string, port: number): Promise<Replica> {
   const s = appSettings(coder, github, { databaseUrl: db.url });
   const child = startAppProcess({
     cwd,
-    env: {
-      APP_ID: s.appId,
-      PRIVATE_KEY: s.privateKey,
-      WEBHOOK_SECRET: s.webhookSecret,
-      GITHUB_API_URL: s.githubApiUrl,
-      CODER_URL: s.coderUrl,
-      CODER_SESSION_TOKEN: s.coderToken,
-      DATABASE_URL: s.databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      INSTANCE_ID: name,
-      CONCURRENCY: '40',
-      PROGRESS_INTERVAL_MS: '3000',
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-    },
+    env: appProcessEnv(s, { PORT: String(port), INSTANCE_ID: name, CONCURRENCY: '40', PROGRESS_INTERVAL_MS: '3000', LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }),
   });
   spawned.push(child);
   const url = `http://127.0.0.1:${port}`;

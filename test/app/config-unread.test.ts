@@ -10,31 +10,27 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeCoder } from '../fakes/fake-coder.js';
-import { FakeGitHub } from '../fakes/fake-github.js';
-import { freePort, startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import type { FakeCoder } from '../fakes/fake-coder.js';
+import type { FakeGitHub } from '../fakes/fake-github.js';
+import { appProcessEnv, freePort, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { waitFor } from '../helpers/wait.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, commentDelivery, deliver, INSTALLATION, OWNER, REPO, startAppFakes, startTestApp, stopAppAndFakes, type TestApp } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
-let apps: TestApp[] = [];
+let running: TestApp | undefined;
 
 beforeEach(async () => {
-  coder = await FakeCoder.start({ token: CODER_TOKEN });
-  github = await FakeGitHub.start({ writers: ['maintainer'] });
+  ({ coder, github } = await startAppFakes());
 });
 afterEach(async () => {
-  for (const a of apps) await a.stop().catch(() => undefined);
-  apps = [];
-  await coder.close();
-  await github.close();
+  await stopAppAndFakes(running, { coder, github });
+  running = undefined;
 });
 
-async function launch() {
-  const a = await startTestApp(appSettings(coder, github));
-  apps.push(a);
-  return a;
+async function launch(): Promise<TestApp> {
+  running = await startTestApp(appSettings(coder, github));
+  return running;
 }
 
 const CONFIG = /\/contents\/\.github(\/|%2F)coder-agent\.yml$/i;
@@ -78,34 +74,20 @@ describe('a repository config the webhook thread cannot read', () => {
     expect(metrics).toMatch(/coder_agent_bot_deliveries_total\{event="issue_comment.created",outcome="queued-config-unknown"\} 1/);
   }, 60_000);
 
-  it('`enabled: false`, read by the worker: 2xx, then nothing: no chat, no reaction, no comment', async () => {
-    const test = await launch();
-    const { app } = test;
+  it.each([
+    ['`enabled: false`', 'enabled: false\n', 'turned off'],
+    ['a trigger phrase of its own, and the comment uses the default one', 'trigger-phrase: /bot\n', 'does not start a line with "/bot"'],
+  ])('%s, read by the worker: 2xx, then nothing: no chat, no reaction, no comment', async (_name, file, reason) => {
+    const started = await launch();
     github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
-    github.setFile(OWNER, REPO, CONFIG_FILE, 'enabled: false\n');
+    github.setFile(OWNER, REPO, CONFIG_FILE, file);
     const payload = commentDelivery(github, '/agent do it');
     failConfigReads();
     const id = randomUUID();
-    expect((await deliver(app, 'issue_comment', payload, { id })).status).toBe(200);
+    expect((await deliver(started.app, 'issue_comment', payload, { id })).status).toBe(200);
     github.clearFaults();
-    const job = await finished(test, id);
-    expect(job.result).toMatchObject({ status: 'skipped', reason: expect.stringContaining('turned off') });
-    expect(chatsCreated()).toBe(0);
-    expect(repoWrites()).toEqual([]);
-  }, 60_000);
-
-  it("a custom trigger phrase, read by the worker: a comment with the default phrase only ends quietly", async () => {
-    const test = await launch();
-    const { app } = test;
-    github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
-    github.setFile(OWNER, REPO, CONFIG_FILE, 'trigger-phrase: /bot\n');
-    const payload = commentDelivery(github, '/agent do it');
-    failConfigReads();
-    const id = randomUUID();
-    expect((await deliver(app, 'issue_comment', payload, { id })).status).toBe(200);
-    github.clearFaults();
-    const job = await finished(test, id);
-    expect(job.result).toMatchObject({ status: 'skipped', reason: expect.stringContaining('"/bot"') });
+    const job = await finished(started, id);
+    expect(job.result).toMatchObject({ status: 'skipped', reason: expect.stringContaining(reason) });
     expect(chatsCreated()).toBe(0);
     expect(repoWrites()).toEqual([]);
   }, 60_000);
@@ -148,23 +130,10 @@ describe('a repository config nobody can read', () => {
   });
 
   it('2xx, then the job fails after its attempts with a log line saying why; nothing is posted', async () => {
-    const s = appSettings(coder, github);
     const port = await freePort();
     child = startAppProcess({
       cwd: mkdtempSync(join(tmpdir(), 'config-unread-')),
-      env: {
-        APP_ID: s.appId,
-        PRIVATE_KEY: s.privateKey,
-        WEBHOOK_SECRET: s.webhookSecret,
-        GITHUB_API_URL: s.githubApiUrl,
-        CODER_URL: s.coderUrl,
-        CODER_SESSION_TOKEN: s.coderToken,
-        DATABASE_URL: s.databaseUrl,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-      },
+      env: appProcessEnv(appSettings(coder, github), { PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json' }),
     });
     await child.waitForOutput(/serving on/);
     github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
