@@ -60,6 +60,25 @@ export function resolveRequest(trigger: Trigger, opts: RequestOptions): AgentReq
 }
 
 /**
+ * Whether the trigger could be a request under some repository config, for
+ * the App when `.github/coder-agent.yml` could not be read: false only where
+ * `resolveRequest` answers "none" whatever `trigger-phrase`, `label-trigger`,
+ * `assignee-trigger` and `rerun-on-edit` say. Everything else could be one:
+ * the phrase may be any one word (repo-config.ts), so any text with a
+ * non-blank line could start with it. Reads no Markdown (linear, cheap).
+ */
+export function mayBeRequest(trigger: Trigger): boolean {
+  if (!isTriggeringAction(trigger)) return false;
+  // Any label may be the configured one, any assignee a listed account.
+  if (trigger.action === 'labeled') return (trigger.label ?? '').trim() !== '';
+  if (trigger.event === 'issues' && trigger.action === 'assigned') return trigger.assignee !== null;
+  if (!trigger.text.trim()) return false;
+  // An edit that left the text as it was asks nothing new under any phrase (resolveRequest compares the two commands).
+  if (trigger.action === 'edited') return trigger.previousText !== null && trigger.previousText !== trigger.text;
+  return true;
+}
+
+/**
  * `labeled`: only the configured label starts the agent, and then the
  * request is the issue itself. The labeller authorises it (policy.ts checks
  * the labeller's permission); the issue's title and body stay untrusted

@@ -84,7 +84,7 @@ export class AppMetrics {
     this.chatsFollowed = new Gauge({ name: 'coder_agent_bot_chats_followed', help: 'Chats this process is following now.', registers });
     this.deliveries = new Counter({
       name: 'coder_agent_bot_deliveries_total',
-      help: 'Webhook deliveries by event and what became of them (queued, duplicate, ignored, error).',
+      help: 'Webhook deliveries by event and what became of them (queued, queued-config-unknown: recorded with the repository config unread, for the job worker to decide; duplicate, ignored, malformed, error).',
       labelNames: ['event', 'outcome'],
       registers,
     });

@@ -100,14 +100,14 @@ export function parseRepoConfig(text: string | null): RepoConfig {
 
 /**
  * The repository's config could not be read (GitHub 5xx, a timeout, a 403:
- * anything but "no such file") and no recent copy is cached. The delivery
- * must do nothing: acting on defaults could answer in a repository that set
- * `enabled: false`.
+ * anything but "no such file") and no recent copy is cached. Nothing may be
+ * done on defaults, which could answer in a repository that set
+ * `enabled: false`: the webhook handler records the delivery for the job
+ * worker to decide, and the worker retries the job, then fails it having
+ * posted nothing. `cause` is what the read ran into.
  */
 export class RepoConfigUnavailableError extends Error {
   override readonly name = 'RepoConfigUnavailableError';
-  /** The webhook is answered 503, so the delivery shows as failed in the App's settings and can be redelivered. */
-  readonly status = 503;
 }
 
 interface Cached {

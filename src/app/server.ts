@@ -56,6 +56,20 @@ export interface RunningApp {
 }
 
 /**
+ * How long a delivery waits for its repository's config (the job worker
+ * waits RepoConfigCache's default, 5 s). A read that misses costs nothing:
+ * the delivery is recorded and the worker reads again and decides
+ * (webhooks.ts). Waiting longer only holds the answer GitHub wants within
+ * 10 s, and after a restart a burst of first deliveries from many
+ * installations queues behind their token creations (notes/ack-probe.md:
+ * 100 took 9.3 s). 2 s still covers a healthy read (a token, about
+ * 0.1–0.3 s, and the file) and one retry of a 5xx, which Octokit makes
+ * after 1 s; shorter would turn more deliveries the config would ignore
+ * into jobs.
+ */
+const WEBHOOK_CONFIG_READ_MS = 2000;
+
+/**
  * Starts the App: the job worker thread first (it resumes what a previous
  * run left), then the HTTP server. The webhook handlers here only verify,
  * record and kick the worker, so deliveries are answered without waiting
@@ -67,7 +81,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   let stopping = false;
   const { probot, logger } = await createProbot(settings, { logLevel: opts.logLevel });
   const metrics = new AppMetrics({ store, defaultMetrics: opts.defaultMetrics });
-  const repoConfigs = new RepoConfigCache({ onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) });
+  const repoConfigs = new RepoConfigCache({ readTimeoutMs: WEBHOOK_CONFIG_READ_MS, onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) });
   const botLogin = botLoginOf(probot, opts.botLogin);
   // The webhook handler only reads the repository config, with the delivery's own Octokit: Probot
   // makes one per delivery anyway, and the per-installation ones live in the worker.

@@ -10,10 +10,10 @@ import type { Logger } from '../logger.js';
 import { mentionsPhrase } from '../agent/command.js';
 import { actorsOf, isBot } from '../agent/policy.js';
 import { lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
-import { resolveRequest } from '../agent/request.js';
+import { mayBeRequest, resolveRequest } from '../agent/request.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
-import { RepoConfigUnavailableError, type RepoConfigCache } from './repo-config.js';
+import { REPO_CONFIG_PATH, RepoConfigUnavailableError, type RepoConfigCache } from './repo-config.js';
 import type { JobStore } from './store/job-store.js';
 
 interface EventRoute {
@@ -124,20 +124,24 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
     const botLogin = (await deps.botLogin()).toLowerCase();
     if (!lifecycle && actorsOf(trigger).some((a) => isBot(a) && a.login.toLowerCase() === botLogin)) return count('ignored');
     // The port is only made when the config must be read (a minute in, or never seen).
-    let config;
-    try {
-      config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger);
-    } catch (err) {
-      // Fail closed: without the repository's config the bot cannot know it is enabled there (the intake logs why, once).
-      if (err instanceof RepoConfigUnavailableError) count('config-unavailable');
+    const config = await deps.repoConfigs.get(() => deps.portFor(octokit), trigger.repository.owner, trigger.repository.repo, deps.logger).catch((err: unknown) => {
+      if (err instanceof RepoConfigUnavailableError) return err;
       throw err;
+    });
+    if (config instanceof RepoConfigUnavailableError) {
+      // Not read in time (a burst of new installations, GitHub slow or failing). GitHub redelivers a failed delivery
+      // only by hand, so a 503 here would lose the request: it is recorded instead, and the job worker, which reads
+      // the config again before it acts (worker.ts), decides with it and fails closed (issue 8). Only what is no
+      // request under any config is dropped here (mayBeRequest); lifecycle events are the worker's to filter.
+      if (!lifecycle && !mayBeRequest(trigger)) return count('ignored');
+    } else {
+      const triggerPhrase = config.triggerPhrase ?? deps.triggerPhrase;
+      // Before any Markdown is read: a body that never names the phrase (and is no label or assignment) costs one search.
+      if (!lifecycle && !PHRASELESS_ACTIONS.has(trigger.action ?? '') && !mentionsPhrase(trigger.text, triggerPhrase)) return count('ignored');
+      const request = resolveRequest(trigger, { triggerPhrase, labelTrigger: config.labelTrigger, assigneeTrigger: config.assigneeTrigger, rerunOnEdit: config.rerunOnEdit });
+      const wanted = lifecycle ? lifecycleEnabled(lifecycle, config) : request.kind !== 'none';
+      if (!config.enabled || !wanted) return count('ignored');
     }
-    const triggerPhrase = config.triggerPhrase ?? deps.triggerPhrase;
-    // Before any Markdown is read: a body that never names the phrase (and is no label or assignment) costs one search.
-    if (!lifecycle && !PHRASELESS_ACTIONS.has(trigger.action ?? '') && !mentionsPhrase(trigger.text, triggerPhrase)) return count('ignored');
-    const request = resolveRequest(trigger, { triggerPhrase, labelTrigger: config.labelTrigger, assigneeTrigger: config.assigneeTrigger, rerunOnEdit: config.rerunOnEdit });
-    const wanted = lifecycle ? lifecycleEnabled(lifecycle, config) : request.kind !== 'none';
-    if (!config.enabled || !wanted) return count('ignored');
 
     const recorded = await deps.store
       .enqueue({
@@ -162,7 +166,15 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
       deps.logger.info('Duplicate delivery ignored.', { delivery: deliveryId, first: recorded.deliveryId });
       return count('duplicate');
     }
-    count('queued');
+    if (config instanceof RepoConfigUnavailableError) {
+      // Why, never the file (it was not read): the cause is a timeout or GitHub's status and message.
+      const why = config.cause instanceof Error ? config.cause.message : config.message;
+      const where = `${trigger.repository.owner}/${trigger.repository.repo}`;
+      deps.logger.info(`${where}'s ${REPO_CONFIG_PATH} could not be read in time (${why}); the job worker reads it again and decides.`, { delivery: deliveryId });
+      count('queued-config-unknown');
+    } else {
+      count('queued');
+    }
     deps.onQueued();
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { resolveRequest } from '../../src/agent/request.js';
+import { mayBeRequest, resolveRequest, type RequestOptions } from '../../src/agent/request.js';
 import { parseTrigger } from '../../src/agent/trigger.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
 
@@ -94,5 +94,56 @@ describe('resolveRequest: labels (issue 8, kind 2)', () => {
     const request = resolveRequest(labeled('agent'), { ...phrase, labelTrigger: 'agent' });
     expect(request.kind === 'new' && request.prompt).toMatch(/^Work on this issue as its title and description ask\. The "agent" label was added by @\S+ to request it\.$/);
     expect(JSON.stringify(request)).not.toContain('delete the release branch');
+  });
+});
+
+describe('mayBeRequest: with the repository config unknown (the App records these for the job worker)', () => {
+  function issues(action: string, extra: Record<string, unknown>) {
+    const payload = webhookExample('issues', 'opened', (p) => typeof (p['issue'] as { body: unknown }).body === 'string');
+    payload['action'] = action;
+    Object.assign(payload, extra);
+    return parseTrigger('issues', payload);
+  }
+  const edited = (body: string, before: string) => {
+    const payload = webhookExample('issue_comment', 'created');
+    payload['action'] = 'edited';
+    (payload['comment'] as Record<string, unknown>)['body'] = body;
+    payload['changes'] = { body: { from: before } };
+    return parseTrigger('issue_comment', payload);
+  };
+  const cases = {
+    'a comment with the default phrase': comment('/agent fix it'),
+    'a comment with a phrase of its own': comment('please fix it'),
+    'a blank comment': comment('  \n '),
+    'an edit that changed the text': edited('/bot fix it', 'fix it'),
+    'an edit that left the text as it was': edited('/bot fix it', '/bot fix it'),
+    'a label added': issues('labeled', { label: { name: 'agent' } }),
+    'an assignment': issues('assigned', { assignee: { login: 'coder-agent', id: 9, type: 'User' } }),
+    'an issue closed': issues('closed', {}),
+  };
+
+  it('drops only what is no request whatever the config says', () => {
+    const may = Object.fromEntries(Object.entries(cases).map(([name, t]) => [name, mayBeRequest(t)]));
+    expect(may).toEqual({
+      'a comment with the default phrase': true,
+      'a comment with a phrase of its own': true,
+      'a blank comment': false,
+      'an edit that changed the text': true,
+      'an edit that left the text as it was': false,
+      'a label added': true,
+      'an assignment': true,
+      'an issue closed': false,
+    });
+  });
+
+  it('never drops a request: whatever some config makes a request, it lets through', () => {
+    for (const [name, t] of Object.entries(cases)) {
+      const configs: RequestOptions[] = ['/agent', '/bot', 'please'].flatMap((triggerPhrase) => [
+        { triggerPhrase, labelTrigger: t.label ?? undefined, assigneeTrigger: t.assignee ? [t.assignee.login] : undefined, rerunOnEdit: true },
+        { triggerPhrase },
+      ]);
+      const someConfigAsks = configs.some((c) => resolveRequest(t, c).kind !== 'none');
+      if (someConfigAsks) expect({ name, may: mayBeRequest(t) }).toEqual({ name, may: true });
+    }
   });
 });

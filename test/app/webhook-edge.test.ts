@@ -55,27 +55,30 @@ describe('the App edge', () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 
-  it('a repository config GitHub cannot serve (502): 503, nothing recorded or started; the redelivery is acted on', async () => {
+  it('a repository config GitHub cannot serve (502): 2xx and recorded, never acted on with defaults; the worker reads `enabled: false` and does nothing', async () => {
     const { app, store } = await launch();
     github.addRepo('Codertocat', 'Hello-World', { installationId: 4242 });
     github.setFile('Codertocat', 'Hello-World', '.github/coder-agent.yml', 'enabled: false\n');
     const payload = commentDelivery(github, '/agent do it');
     github.failNext({ method: 'GET', path: CONFIG }, { status: 502, body: { message: 'Bad Gateway' } }, 10);
     const id = randomUUID();
+    // GitHub redelivers a failed delivery only by hand: a 503 would lose the request, so it is recorded for the
+    // job worker, which reads the config again before it acts (config-unread.test.ts covers the rest).
     const first = await deliver(app, 'issue_comment', payload, { id });
-    expect(first.status).toBe(503);
-    expect((await store.counts()).queued).toBe(0);
-    // GitHub recovers; the config says the bot is off here, so the redelivery is ignored rather than run on defaults.
+    expect(first.status).toBe(200);
     github.clearFaults();
+    await waitFor(async () => (await store.get(id))?.state === 'failed', 30_000);
+    expect((await store.get(id))?.result).toMatchObject({ status: 'skipped' });
+    // A redelivery, with the config readable now, is dropped before the store: the bot is off here.
     expect((await deliver(app, 'issue_comment', payload, { id })).status).toBe(200);
-    const counts = await store.counts();
-    expect(counts.queued + counts.starting + counts.following + counts.done).toBe(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(coder.requests).toHaveLength(0);
+    expect(github.requests.filter((q) => q.method !== 'GET' && q.path.startsWith('/repos/'))).toEqual([]);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/coder_agent_bot_repo_config_read_failures_total\{outcome="unavailable"\} 1/);
-    expect(metrics).toMatch(/coder_agent_bot_deliveries_total\{event="issue_comment.created",outcome="config-unavailable"\} 1/);
-  });
+    expect(metrics).toMatch(/coder_agent_bot_deliveries_total\{event="issue_comment.created",outcome="queued-config-unknown"\} 1/);
+    expect(metrics).toMatch(/coder_agent_bot_deliveries_total\{event="issue_comment.created",outcome="ignored"\} 1/);
+  }, 60_000);
 
   it("an image naming another (private) repository is refused with a note, and never fetched with the token", async () => {
     const { app } = await launch();

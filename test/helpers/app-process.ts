@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { AppSettings } from '../../src/app/settings.js';
 
 export const APP_MAIN = fileURLToPath(new URL('../../lib/app/main.js', import.meta.url));
 
@@ -75,5 +76,24 @@ export function startableAppEnv(privateKey: string, secrets: { webhookSecret: st
     CODER_SESSION_TOKEN: secrets.coderToken,
     DATABASE_URL: 'sqlite:./data/jobs.db',
     HOST: '127.0.0.1',
+  };
+}
+
+/**
+ * The environment `npm start` reads for `settings` (an App against the
+ * fakes: their URLs, credentials and store), on 127.0.0.1, plus `extra`
+ * (PORT, INSTANCE_ID, LOG_LEVEL, ...).
+ */
+export function appProcessEnv(settings: AppSettings, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    APP_ID: settings.appId,
+    PRIVATE_KEY: settings.privateKey,
+    WEBHOOK_SECRET: settings.webhookSecret,
+    GITHUB_API_URL: settings.githubApiUrl,
+    CODER_URL: settings.coderUrl,
+    CODER_SESSION_TOKEN: settings.coderToken,
+    DATABASE_URL: settings.databaseUrl,
+    HOST: '127.0.0.1',
+    ...extra,
   };
 }
