@@ -59,22 +59,24 @@ export class ExtendedAutolinks {
   /**
    * The end of the extended autolink whose matcher fires at `at` (a
    * candidate from `next`), or -1 when none does. `blockStart` and
-   * `blockEnd` bound the block's inline content; the caller checks that no
-   * bracket is open and that `at` is not escaped or inside earlier inlines.
+   * `blockEnd` bound the block's inline content; `linkCloser` is the last
+   * `]` that took an opener off the bracket stack (or -1). The caller checks
+   * that no bracket is open and that `at` is not escaped or inside earlier
+   * inlines.
    */
-  endAt(at: number, blockStart: number, blockEnd: number): number {
+  endAt(at: number, blockStart: number, blockEnd: number, linkCloser = -1): number {
     const text = this.text;
     let hostStart: number;
     if (blockEnd - at < 4) return -1;
     if (text.charCodeAt(at) === 119) {
       const before = at > blockStart ? text.charAt(at - 1) : ' ';
       if (!ASCII_SPACE.test(before) && !'*_~('.includes(before)) return -1;
-      if (opensDestination(text, at)) return -1;
+      if (opensDestination(text, at, linkCloser)) return -1;
       hostStart = at;
     } else {
       let s = at;
       while (s > blockStart && isAsciiLetter(text.charCodeAt(s - 1))) s--;
-      if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s)) return -1;
+      if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s, linkCloser)) return -1;
       hostStart = at + 3;
     }
     if (!this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
@@ -129,16 +131,18 @@ export class ExtendedAutolinks {
 }
 
 /**
- * Whether `start` opens a link destination (`](` or `](<` before it). cmark
- * reads a destination when it reaches the `]`, before any matcher sees the
- * `w` or `:` in it (`[](www.)` `` ` ``: the backtick opens a code span).
- * Brackets are not matched here, so a `](` that closes no link also stops the
- * autolink there: the reading falls back to the one before this module
- * (the re-review's known-left class), never to a new one.
+ * Whether `start` may open a link destination: `](` or `](<` before it, the
+ * `]` taking an opener (`linkCloser`). cmark reads a destination when it
+ * reaches the `]`, before any matcher sees the `w` or `:` in it (`[](www.)`
+ * `` ` ``: the backtick opens a code span). Whether that link is made is not
+ * decided here, so a `](` after a `[` that makes no link also stops the
+ * autolink: the reading falls back to the one before this module (the
+ * re-review's known-left class), never to a new one. A `](` with no `[`
+ * before it opens nothing (`/agent ](http://x`<g t="`">`).
  */
-function opensDestination(text: string, start: number): boolean {
+function opensDestination(text: string, start: number, linkCloser: number): boolean {
   const before = text.charAt(start - 1) === '<' ? start - 1 : start;
-  return text.startsWith('](', before - 2);
+  return linkCloser !== -1 && linkCloser === before - 2 && text.startsWith('](', before - 2);
 }
 
 function prefixCounts(text: string): Int32Array {

@@ -285,6 +285,8 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
   let link = ticks.autolinks.next(start);
   let bracket = ticks.nextBracket(start);
   let openBrackets = 0;
+  // The last `]` that took an opener: a `(` right after it may open a destination, not an autolink.
+  let linkCloser = -1;
   for (let i = 0; i < count; i++) {
     const from = (at[i] ?? 0) + (escaped[i] ?? 0);
     if (from < cursor) continue;
@@ -296,10 +298,16 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
         lt = ticks.nextLt(Math.max(lt + 1, cursor));
       } else if (first === bracket) {
         // Every `]` takes the last opener off cmark's bracket stack, link or not.
-        if (readable) openBrackets = text.charCodeAt(bracket) === 91 ? openBrackets + 1 : Math.max(0, openBrackets - 1);
+        if (!readable) {
+          // Inside code, raw HTML or an autolink: no bracket.
+        } else if (text.charCodeAt(bracket) === 91) openBrackets++;
+        else if (openBrackets > 0) {
+          openBrackets--;
+          linkCloser = bracket;
+        }
         bracket = ticks.nextBracket(Math.max(bracket + 1, cursor));
       } else {
-        const linkEnd = readable && openBrackets === 0 ? ticks.autolinks.endAt(link, start, end) : -1;
+        const linkEnd = readable && openBrackets === 0 ? ticks.autolinks.endAt(link, start, end, linkCloser) : -1;
         if (linkEnd !== -1) cursor = linkEnd;
         link = ticks.autolinks.next(Math.max(link + 1, cursor));
       }

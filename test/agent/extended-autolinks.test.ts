@@ -47,4 +47,9 @@ describe('where cmark-gfm starts no extended autolink, code spans stay', () => {
     // <p><a href="www."></a><code>/agent</code></p>
     expect(parseAgentCommand('[](www.)`\n/agent `')).toBeNull();
   });
+
+  it('a `](` with no `[` before it opens no destination, so the autolink still takes the backtick', () => {
+    // <p>/agent ](<a href="http://x%60">http://x`</a><g t="secret`"></p>
+    expect(promptOf('/agent ](http://x`<g t="secret`">')).not.toContain('secret');
+  });
 });
