@@ -55,7 +55,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
   const { kinds, starts, htmlBlock, contentAt, spans, inline, html, fenceInfo, definitions } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
-  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline);
+  const opaqueComments: number[] = [];
+  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments);
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
   const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
@@ -63,7 +64,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
   // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
   // Definitions are no inline content: their brackets are not links.
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, comments, definitions], definedLabels(marked, definitions));
+  // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1).
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, opaqueComments, definitions], definedLabels(marked, definitions));
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);

@@ -27,8 +27,23 @@ import { rangeWalker } from './markdown.js';
  * closers are remembered, so many unclosed comments cut short by code
  * blocks (`<!--\n```\n` repeated) do not each search to the end: linear in
  * the text.
+ *
+ * `opaque`, when given, receives the comments in which brackets are no
+ * Markdown (sorted flat [start, end) list): those in HTML blocks and those
+ * cmark-gfm 0.29's inline grammar reads as comments (inline-html.ts). The
+ * rest (an unclosed `<!--`, one with `--` inside) are hidden here to err
+ * towards hiding, but GitHub shows them as text, so a `]` inside still closes
+ * an image: excluding it from bracket matching showed the alt text
+ * (re-review 8c, N1: `![a⏎/agent do x <!--](u)`).
  */
-export function findHtmlComments(text: string, code: ArrayLike<number>, blockStarts: ArrayLike<number>, htmlBlocks: ArrayLike<number>, inline: ArrayLike<number>): number[] {
+export function findHtmlComments(
+  text: string,
+  code: ArrayLike<number>,
+  blockStarts: ArrayLike<number>,
+  htmlBlocks: ArrayLike<number>,
+  inline: ArrayLike<number>,
+  opaque?: number[],
+): number[] {
   const comments: number[] = [];
   let r = 0;
   let b = 0;
@@ -62,6 +77,7 @@ export function findHtmlComments(text: string, code: ArrayLike<number>, blockSta
     while (b < blockStarts.length && (blockStarts[b] ?? 0) <= start) b++;
     if (!raw) end = Math.min(end, blockStarts[b] ?? Infinity);
     comments.push(start, end);
+    if (opaque !== undefined && (raw || notOpener.isInlineComment(start))) opaque.push(start, end);
     notOpener.passed(end);
     start = end >= text.length ? -1 : text.indexOf('<!--', end);
   }
@@ -100,6 +116,8 @@ class InlineOpeners {
   private readAt = 0;
   /** The index in `inline` of the first range that ends after `readAt`'s `<`. */
   private block = 0;
+  /** The same for `isInlineComment`'s comment openers. */
+  private commentBlock = 0;
 
   constructor(
     private readonly text: string,
@@ -127,6 +145,17 @@ class InlineOpeners {
     }
     if (this.readAt < start) this.readAt = start;
     return -1;
+  }
+
+  /**
+   * Whether the comment opened at `start` (just accepted by `skipFrom`) is
+   * one in cmark-gfm 0.29's inline grammar, inside its paragraph or heading.
+   */
+  isInlineComment(start: number): boolean {
+    const inline = this.inline;
+    while (this.commentBlock < inline.length && (inline[this.commentBlock + 1] ?? 0) <= start) this.commentBlock += 2;
+    if ((inline[this.commentBlock] ?? Infinity) > start) return false;
+    return this.html.endAt(start, inline[this.commentBlock + 1] ?? 0) !== -1;
   }
 
   /** A comment was taken up to `end`: nothing inside it is read. */

@@ -9,6 +9,7 @@
  */
 import { type Fence, Leaf, lineStarts, readBlocks, scanBlocks } from './block-structure.js';
 import { htmlCodeElements } from './html-code-elements.js';
+import { ExtendedAutolinks } from './extended-autolinks.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { Kind, lineKinds } from './markdown-lines.js';
 import { RangeList } from './range-list.js';
@@ -207,10 +208,18 @@ class BacktickRuns {
   readonly nextLt: (from: number) => number;
   /** Raw HTML and autolinks, read at the `<` before a run. */
   readonly html: InlineHtml;
+  /** GFM extended autolinks (`www.`, `http://`), read at their `w` or `:` before a run. */
+  readonly autolinks: ExtendedAutolinks;
+  /** The next `[` or `]` for non-decreasing `from`: an open bracket stops extended autolinks. */
+  readonly nextBracket: (from: number) => number;
   constructor(text: string) {
     this.next = nextOccurrence(text, '`');
     this.nextLt = nextOccurrence(text, '<');
     this.html = new InlineHtml(text);
+    this.autolinks = new ExtendedAutolinks(text);
+    const open = nextOccurrence(text, '[');
+    const close = nextOccurrence(text, ']');
+    this.nextBracket = (from) => earliest(open(from), close(from));
   }
 
   /** Room for at least `count + 1` runs. */
@@ -269,21 +278,51 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
     lastByLength[n] = i;
   }
   let cursor = start;
-  // The next `<` not yet read: raw HTML and autolinks take precedence over a run inside them (§6.1).
+  // The next `<` not yet read: raw HTML and autolinks take precedence over a run inside them (§6.1), and so do
+  // extended autolinks (`www.a` `…`: re-review 8c), which start only while no `[` is open. Each `<`, candidate
+  // and bracket is read once, in order, up to each opener.
   let lt = ticks.nextLt(start);
+  let link = ticks.autolinks.next(start);
+  let bracket = ticks.nextBracket(start);
+  let openBrackets = 0;
+  // The last `]` that took an opener: a `(` right after it may open a destination, not an autolink.
+  let linkCloser = -1;
   for (let i = 0; i < count; i++) {
     const from = (at[i] ?? 0) + (escaped[i] ?? 0);
     if (from < cursor) continue;
-    while (lt !== -1 && lt < from) {
-      const htmlEnd = lt >= cursor && !isEscaped(text, lt) ? ticks.html.endAt(lt, end) : -1;
-      if (htmlEnd !== -1) cursor = htmlEnd;
-      lt = ticks.nextLt(Math.max(lt + 1, cursor));
+    for (let first = earliest(lt, earliest(link, bracket)); first !== -1 && first < from; ) {
+      const readable = first >= cursor && !isEscaped(text, first);
+      if (first === lt) {
+        const htmlEnd = readable ? ticks.html.endAt(lt, end) : -1;
+        if (htmlEnd !== -1) cursor = htmlEnd;
+        lt = ticks.nextLt(Math.max(lt + 1, cursor));
+      } else if (first === bracket) {
+        // Every `]` takes the last opener off cmark's bracket stack, link or not.
+        if (!readable) {
+          // Inside code, raw HTML or an autolink: no bracket.
+        } else if (text.charCodeAt(bracket) === 91) openBrackets++;
+        else if (openBrackets > 0) {
+          openBrackets--;
+          linkCloser = bracket;
+        }
+        bracket = ticks.nextBracket(Math.max(bracket + 1, cursor));
+      } else {
+        const linkEnd = readable && openBrackets === 0 ? ticks.autolinks.endAt(link, start, end, linkCloser) : -1;
+        if (linkEnd !== -1) cursor = linkEnd;
+        link = ticks.autolinks.next(Math.max(link + 1, cursor));
+      }
+      first = earliest(lt, earliest(link, bracket));
     }
     const closer = closerOf[i] ?? -1;
     if (from < cursor || closer === -1) continue;
     cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
     ranges.push(from, cursor);
   }
+}
+
+/** The smaller of two offsets where -1 means none. */
+function earliest(a: number, b: number): number {
+  return a === -1 ? b : b === -1 ? a : Math.min(a, b);
 }
 
 function grow(array: Int32Array): Int32Array {

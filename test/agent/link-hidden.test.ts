@@ -18,6 +18,11 @@ describe('which opener a `]` closes', () => {
     expect(parseAgentCommand('![a]\n/agent x\n[b](u)')).toEqual({ kind: 'prompt', prompt: 'x\n[b](u)' });
   });
 
+  it('a defined explicit label makes an image, and the `(…)` after it is text (neighbour of re-review 8c, N4)', () => {
+    // cmark: <p>/agent do <img src="/v" alt="x" />(u &quot;t&quot;)</p>
+    expect(parseAgentCommand('[a]: /v\n\n/agent do ![x][a](u "t")')).toEqual({ kind: 'prompt', prompt: 'do ![][a](u "t")' });
+  });
+
   it('a reference to no definition does not swallow the `[` that opens the real link', () => {
     // cmark: <p>/agent do [x]<a href="u" title="secret">⏎b</a></p>
     expect(parseAgentCommand('/agent do [x][\nb](u "secret")')).toEqual({ kind: 'prompt', prompt: 'do [x][\nb](u )' });

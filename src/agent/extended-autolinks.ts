@@ -1,0 +1,176 @@
+/**
+ * GFM extended autolinks as cmark-gfm 0.29.0.gfm's autolink extension
+ * reads them while it parses inlines (`extensions/autolink.c`: `www_match`
+ * at a `w`, `url_match` at a `:`; GFM spec §6.9). They start at the same
+ * left-to-right scan as code spans, so a backtick inside `www.a`` or
+ * `http://y`` opens no code span (re-review 8c). Email, `mailto:` and
+ * `xmpp:` links are found after inline parsing, on text nodes, so they
+ * never move a code span and are not read here.
+ *
+ * Rules, from cmark-gfm's behaviour (checked with cmark-gfm 0.29.0.gfm.6):
+ * - none starts while a `[` or `![` is open in the paragraph (the caller
+ *   says so);
+ * - `www.` (case-sensitive) at the block's start or after ASCII
+ *   whitespace or one of `*_~(`;
+ * - `http`, `https` or `ftp` (any case) as the whole run of ASCII letters
+ *   before `://` and at least one more character;
+ * - the host (from the second character after `www` / `://`) runs over
+ *   letters, digits, `-`, `.`, `_` and one non-ASCII non-punctuation
+ *   character; an `_` in its last two dot-separated parts, or (for `www.`)
+ *   no dot, makes no link;
+ * - the link runs to ASCII whitespace, is cut at the first `<`, then loses
+ *   trailing `?!.,:*_~'"`, `;` (with an entity `&name;` before it) and `)`
+ *   while more `)` than `(` are in it.
+ */
+
+const ASCII_SPACE = /[ \t\n\v\f\r]/;
+const CANDIDATE = /www\.|:\/\//g;
+const TRAILING = new Set('?!.,:*_~\'"');
+const isAsciiLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+const isAsciiAlnum = (code: number): boolean => isAsciiLetter(code) || (code >= 48 && code <= 57);
+
+/**
+ * Finds and reads extended autolinks in one text. Ask for non-decreasing
+ * offsets: the next candidate and the host scan are remembered, so a run of
+ * candidates costs one pass (`www.a_www.a_…` would otherwise rescan the
+ * host per candidate).
+ */
+export class ExtendedAutolinks {
+  private found = -2;
+  /** Underscores before each offset, built on the first host read. */
+  private underscores: Int32Array | undefined;
+  private hostFrom = -1;
+  private hostEnd = -1;
+  private hostLimit = -1;
+  private lastDot = -1;
+  private prevDot = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** The offset of the next `w` of `www.` or `:` of `://` at or after `from`, or -1. */
+  next(from: number): number {
+    if (this.found === -1 || this.found >= from) return this.found;
+    CANDIDATE.lastIndex = from;
+    const match = CANDIDATE.exec(this.text);
+    this.found = match === null ? -1 : match.index;
+    return this.found;
+  }
+
+  /**
+   * The end of the extended autolink whose matcher fires at `at` (a
+   * candidate from `next`), or -1 when none does. `blockStart` and
+   * `blockEnd` bound the block's inline content; `linkCloser` is the last
+   * `]` that took an opener off the bracket stack (or -1). The caller checks
+   * that no bracket is open and that `at` is not escaped or inside earlier
+   * inlines.
+   */
+  endAt(at: number, blockStart: number, blockEnd: number, linkCloser = -1): number {
+    const text = this.text;
+    let hostStart: number;
+    if (blockEnd - at < 4) return -1;
+    if (text.charCodeAt(at) === 119) {
+      const before = at > blockStart ? text.charAt(at - 1) : ' ';
+      if (!ASCII_SPACE.test(before) && !'*_~('.includes(before)) return -1;
+      if (opensDestination(text, at, linkCloser)) return -1;
+      hostStart = at;
+    } else {
+      let s = at;
+      while (s > blockStart && isAsciiLetter(text.charCodeAt(s - 1))) s--;
+      if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s, linkCloser)) return -1;
+      hostStart = at + 3;
+    }
+    if (!this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
+    // To ASCII whitespace, cut at the first `<`: searched here, not in the text, so each link is read once.
+    let end = at;
+    while (end < blockEnd && text.charCodeAt(end) !== 60 && !ASCII_SPACE.test(text.charAt(end))) end++;
+    end = trimEnd(text, at, end);
+    return end > at ? end : -1;
+  }
+
+  /** cmark-gfm's `check_domain` for the host scanned from `start + 1`, up to the block's last character. */
+  private hostValid(start: number, blockEnd: number, needDot: boolean): boolean {
+    const limit = blockEnd - 1;
+    if (!(start >= this.hostFrom && start < this.hostEnd) || this.hostLimit !== limit) this.scanHost(start, limit);
+    const lastDot = this.lastDot > start ? this.lastDot : -1;
+    if (needDot && lastDot === -1) return false;
+    const from = lastDot === -1 ? start : lastDot;
+    if (this.count(from, this.hostEnd) > 0) return false;
+    if (lastDot === -1) return true;
+    return this.count(Math.max(this.prevDot, start), lastDot) === 0;
+  }
+
+  private scanHost(start: number, limit: number): void {
+    const text = this.text;
+    let i = start + 1;
+    this.lastDot = -1;
+    this.prevDot = -1;
+    for (; i < limit; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 46) {
+        this.prevDot = this.lastDot;
+        this.lastDot = i;
+      } else if (code < 128) {
+        if (code !== 95 && code !== 45 && !isAsciiAlnum(code)) break;
+      } else {
+        // cmark steps byte by byte: a valid non-ASCII character ends the scan on its next (continuation) byte.
+        if (!/[\p{P}\s]/u.test(text.charAt(i))) i++;
+        break;
+      }
+    }
+    this.hostFrom = start;
+    this.hostLimit = limit;
+    this.hostEnd = Math.max(i, start + 1);
+  }
+
+  /** Underscores in `text(from, to)`, both ends excluded. */
+  private count(from: number, to: number): number {
+    if (to <= from + 1) return 0;
+    const before = (this.underscores ??= prefixCounts(this.text));
+    return (before[to] ?? 0) - (before[from + 1] ?? 0);
+  }
+}
+
+/**
+ * Whether `start` may open a link destination: `](` or `](<` before it, the
+ * `]` taking an opener (`linkCloser`). cmark reads a destination when it
+ * reaches the `]`, before any matcher sees the `w` or `:` in it (`[](www.)`
+ * `` ` ``: the backtick opens a code span). Whether that link is made is not
+ * decided here, so a `](` after a `[` that makes no link also stops the
+ * autolink: the reading falls back to the one before this module (the
+ * re-review's known-left class), never to a new one. A `](` with no `[`
+ * before it opens nothing (`/agent ](http://x`<g t="`">`).
+ */
+function opensDestination(text: string, start: number, linkCloser: number): boolean {
+  const before = text.charAt(start - 1) === '<' ? start - 1 : start;
+  return linkCloser !== -1 && linkCloser === before - 2 && text.startsWith('](', before - 2);
+}
+
+function prefixCounts(text: string): Int32Array {
+  const before = new Int32Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) before[i + 1] = (before[i] ?? 0) + (text.charCodeAt(i) === 95 ? 1 : 0);
+  return before;
+}
+
+/** cmark-gfm's `autolink_delim` after the cut at `<`: linear, the `(`/`)` counts are taken once. */
+function trimEnd(text: string, start: number, end: number): number {
+  let open = 0;
+  let close = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 40) open++;
+    else if (code === 41) close++;
+  }
+  while (end > start) {
+    const last = text.charAt(end - 1);
+    if (TRAILING.has(last)) end--;
+    else if (last === ';') {
+      let k = end - 2;
+      while (k > start && isAsciiLetter(text.charCodeAt(k))) k--;
+      end = k < end - 2 && text.charAt(k) === '&' ? k : end - 1;
+    } else if (last === ')' && close > open) {
+      close--;
+      end--;
+    } else break;
+  }
+  return end;
+}

@@ -1,0 +1,55 @@
+/**
+ * Re-review 8c: text GitHub shows as alt text or inside a `<code>` element
+ * must not start the agent (issue 8, kind 3; docs/security.md, "Who can
+ * trigger what"). Each input was rendered with cmark-gfm 0.29.0.gfm.6
+ * (`--unsafe --hardbreaks -e table -e strikethrough -e autolink -e
+ * tagfilter`, GitHub's renderer) and the HTML read with parse5 (the
+ * browser's HTML5 tree builder); the rendered HTML is quoted per case. The
+ * bot reads each as a request on the branch that holds fix-inline and
+ * fix-links (af9bf40).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { parseAgentCommand } from '../../src/agent/command.js';
+
+describe('a `<!--` that cmark-gfm 0.29 keeps as text must not hide the `]` that closes an image', () => {
+  it.each([
+    // cmark: <p><img src="u" alt="a /agent do x &lt;!--" /></p>. An inline `<!--` with no `-->` is text, so the
+    // `](u)` after it closes the image; the bot takes the rest of the paragraph for a comment and sees no image.
+    ['an unclosed `<!--`', '![a\n/agent do x <!--](u)'],
+    // cmark: <p><img src="u" alt="a /agent do x &lt;!-- a -- b" /> --&gt;</p>. A `--` inside makes it no comment
+    // in 0.29 (the bot's own inline grammar, inline-html.ts commentEnd, says so too).
+    ['a comment 0.29 rejects (`--` inside)', '![a\n/agent do x <!-- a -- b](u) -->'],
+  ])('the request is alt text on GitHub: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+});
+
+describe('a `<code>` the browser sees must count as nested even where the Markdown text around it is no tag', () => {
+  it.failing.each([
+    // cmark: <p><code>a &lt;b<code></code><br />/agent x</p>. `<b<code>` is not inline HTML, so cmark escapes the
+    // first `<`; the browser sees a second <code>, and the one </code> closes only that. html-code-elements.ts
+    // reads the Markdown source as the tokenizer would read raw HTML: one tag named `b<code`, nothing nested.
+    ['after a `<` cmark escapes', '<code>a <b<code></code>\n/agent x'],
+    // cmark: <p><code>a &lt;b c=&quot;d&quot; <code></code>…: the attribute list has no `>`, so it is text.
+    ['after an unfinished tag cmark escapes', '<code>a <b c="d" <code></code>\n/agent x'],
+    // Raw in an HTML block: <div>\n<code>a <b="x><code>"></code>\n<p>/agent x</p>. The browser's tag name is
+    // `b="x` (an `=` right after the name is part of it) and ends at the first `>`; the bot skips a quoted value.
+    ['after `=` in a tag name (HTML block)', '<div>\n<code>a <b="x><code>"></code>\n\n/agent x'],
+    // known, left: N2 (fix-autolink). html-code-elements.ts would have to read inline tags with cmark's grammar
+    // (InlineHtml.endAt) and the HTML block's tag names as the browser's tokenizer does; not done in its time box.
+  ])('the request is inside an unclosed <code> on GitHub: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+});
+
+describe('a destination with an unbalanced `(` inside an image description', () => {
+  // Known class (fix-links "left": cmark 0.29 accepts `[](](⏎)`), listed there as a title leak only; it also
+  // starts the agent. cmark: <p><img src="u" alt="a  /agent x " /></p>: `[](](⏎)` is a link inside the
+  // description, so `](u)` closes the image. The bot does not read that link and takes `](⏎)` for the image's.
+  // known, left: N3 (fix-autolink). Reading 0.29's destinations (unbalanced `(` up to 32 open) in link-hidden.ts
+  // passed this test, but its scan from each `](` over up to 32 others put `[x](` repeated at about 160 ms/MB
+  // (limit 100); a linear reading needs the scan's end precomputed per run, which did not fit the time box.
+  it.failing('the request is alt text on GitHub', () => {
+    expect(parseAgentCommand('![a [](](\n)\n/agent x\n](u)')).toBeNull();
+  });
+});
