@@ -99,17 +99,19 @@ export class LineCursor {
   /** Whether the line has a space or a tab at `at` (never past its end). */
   isSpaceOrTab(at: number): boolean {
     if (at >= this.end) return false;
-    const code = this.text.charCodeAt(at);
-    return code === 32 || code === 9;
+    return isSpaceOrTab(this.text.charCodeAt(at));
   }
 }
+
+/** A space or a tab: CommonMark's whitespace for indentation and markers (§2.1, §4). */
+export const isSpaceOrTab = (code: number): boolean => code === 32 || code === 9;
 
 /** §4.2: one to six `#`, then a space, a tab or the line's end. */
 export function isAtxStart(text: string, at: number, end: number): boolean {
   let k = at;
   while (k < end && text.charCodeAt(k) === 35) k++;
   if (k - at > 6) return false;
-  return k >= end || text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9;
+  return k >= end || isSpaceOrTab(text.charCodeAt(k));
 }
 
 /** §4.5: three or more `c`; a backtick fence's info string holds no backtick. */
@@ -127,7 +129,7 @@ export function closesFence(text: string, at: number, end: number, c: number, le
   let k = at;
   while (k < end && text.charCodeAt(k) === c) k++;
   if (k - at < length) return false;
-  for (; k < end; k++) if (text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return false;
+  for (; k < end; k++) if (!isSpaceOrTab(text.charCodeAt(k))) return false;
   return true;
 }
 
@@ -135,7 +137,7 @@ export function closesFence(text: string, at: number, end: number, c: number, le
 export function isSetextUnderline(text: string, at: number, end: number, c: number): boolean {
   let k = at;
   while (k < end && text.charCodeAt(k) === c) k++;
-  for (; k < end; k++) if (text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return false;
+  for (; k < end; k++) if (!isSpaceOrTab(text.charCodeAt(k))) return false;
   return true;
 }
 
@@ -157,10 +159,10 @@ export function listMarker(text: string, at: number, end: number, interruptsPara
     if (delimiter !== 46 && delimiter !== 41) return 0;
     k++;
   }
-  if (k < end && text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return 0;
+  if (k < end && !isSpaceOrTab(text.charCodeAt(k))) return 0;
   if (interruptsParagraph) {
     let e = k;
-    while (e < end && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9)) e++;
+    while (e < end && isSpaceOrTab(text.charCodeAt(e))) e++;
     if (e >= end) return 0;
   }
   return k - at;

@@ -17,7 +17,7 @@
  * deeper than `MAX_DEPTH` is not read: its lines (and lazy lines after
  * them) are `DEEP`, which callers treat as never a request.
  */
-import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
+import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, isSpaceOrTab, LineCursor, listMarker } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
 import { RangeList } from './range-list.js';
@@ -81,7 +81,6 @@ export interface BlockScan {
 }
 
 const QUOTE = 1;
-const isSpaceOrTab = (code: number): boolean => code === 32 || code === 9;
 const ITEM = 2;
 
 /**

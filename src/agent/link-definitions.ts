@@ -14,6 +14,7 @@
  * place in the text, from their offsets (block-structure.ts `lineStarts`),
  * as the block reader reads them.
  */
+import { isSpaceOrTab } from './block-starts.js';
 
 /** A position in the lines: line index and column (UTF-16 units). */
 interface Cursor {
@@ -29,8 +30,6 @@ interface Lines {
 
 /** CommonMark §4.7: a label holds at most 999 characters. */
 const MAX_LABEL = 999;
-
-const isSpaceOrTab = (code: number): boolean => code === 32 || code === 9;
 
 function lengthOf(lines: Lines, line: number): number {
   return (lines.starts[line + 1] ?? 0) - 1 - (lines.starts[line] ?? 0);

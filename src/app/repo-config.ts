@@ -185,7 +185,7 @@ export class RepoConfigCache {
         }
         this.failure('unavailable');
         throw new RepoConfigUnavailableError(
-          `${owner}/${repo}'s ${REPO_CONFIG_PATH} could not be read (${why}) and no recent copy is cached, so this delivery is not acted on; redeliver it from the App's settings or ask again once GitHub answers.`,
+          `${owner}/${repo}'s ${REPO_CONFIG_PATH} could not be read (${why}) and no recent copy is cached, so nothing is done on defaults`,
           { cause: err },
         );
       },

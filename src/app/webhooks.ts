@@ -13,7 +13,7 @@ import { lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
 import { mayBeRequest, resolveRequest } from '../agent/request.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
-import { REPO_CONFIG_PATH, RepoConfigUnavailableError, type RepoConfigCache } from './repo-config.js';
+import { RepoConfigUnavailableError, type RepoConfigCache } from './repo-config.js';
 import type { JobStore } from './store/job-store.js';
 
 interface EventRoute {
@@ -167,10 +167,8 @@ export function registerWebhooks(app: Probot, deps: WebhookDeps): void {
       return count('duplicate');
     }
     if (config instanceof RepoConfigUnavailableError) {
-      // Why, never the file (it was not read): the cause is a timeout or GitHub's status and message.
-      const why = config.cause instanceof Error ? config.cause.message : config.message;
-      const where = `${trigger.repository.owner}/${trigger.repository.repo}`;
-      deps.logger.info(`${where}'s ${REPO_CONFIG_PATH} could not be read in time (${why}); the job worker reads it again and decides.`, { delivery: deliveryId });
+      // The error names the repository and the cause (a timeout, GitHub's status), never the file: it was not read.
+      deps.logger.info(`${config.message}: the delivery is recorded, and the job worker reads it again and decides.`, { delivery: deliveryId });
       count('queued-config-unknown');
     } else {
       count('queued');

@@ -98,7 +98,7 @@ describe('RepoConfigCache', () => {
       const log = recordingLogger();
       const err = await cache().get(port(), 'o', 'r', log).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RepoConfigUnavailableError);
-      expect((err as Error).message).toMatch(/o\/r's \.github\/coder-agent\.yml could not be read .* not acted on/);
+      expect((err as Error).message).toMatch(/o\/r's \.github\/coder-agent\.yml could not be read .* nothing is done on defaults$/);
       expect(failures).toEqual(['unavailable']);
     });
 
