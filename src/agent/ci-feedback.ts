@@ -66,7 +66,8 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
 
   const ciRun = `${run.id}.${run.attempt}`;
   const own = deps.botLogin.toLowerCase();
-  const notices = (await deps.github.listThreadComments(thread)).flatMap((comment) => {
+  const read = await deps.github.listThreadComments(thread);
+  const notices = read.comments.flatMap((comment) => {
     const marker = comment.author.login.toLowerCase() === own ? readMarker(comment.body) : undefined;
     return marker?.ciRun === ciRun ? [{ comment, state: marker.state }] : [];
   });
@@ -81,7 +82,10 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
     renderMarker({ chatId: chat.id, state, ciRun });
   // An earlier attempt posted the notice and stopped before saying how the send ended: the chat tells whether it went out.
   const pending = notices.at(-1)?.comment;
-  const sent = pending ? await findRequestMessage(deps.coder, chat.id, key, deps.signal) : undefined;
+  // Only the thread's newest comments were read (octokit-port.ts, THREAD_WINDOW_PAGES): a notice for this run
+  // older than those is not seen, so the chat, which keeps every message, says whether the run went out already.
+  const sent = pending || read.olderLeftOut ? await findRequestMessage(deps.coder, chat.id, key, deps.signal) : undefined;
+  if (sent && !pending) return { status: 'skipped', reason: `Run ${run.id} (attempt ${run.attempt}) was already sent to the agent.`, chatId: chat.id, chatUrl };
   const notice = pending
     ? commentRefOf(thread, pending)
     : await deps.github.createComment(thread, says('running', `. Sending the failed jobs and the end of their logs to [the agent's chat](${chatUrl})…`));

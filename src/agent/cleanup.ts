@@ -47,10 +47,11 @@ export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSetti
   // closing. An issue's author without it can close their issue; the agent's work goes on.
   const decision = await decideTrigger(trigger, { botLogin: deps.botLogin, allowedBots: settings.allowedBots }, deps.github);
   if (!decision.allowed) return { status: 'skipped', reason: `The thread was ${trigger.action ?? 'changed'}, but its chat is left as it is: ${decision.reason}` };
-  const comments = await deps.github.listThreadComments(thread);
+  const read = await deps.github.listThreadComments(thread);
   const chats: Chat[] = [];
   try {
-    const chat = await findThreadChat(comments, threadLabelRefOf(trigger), deps);
+    // Reopening looks for the archived chat, closing for the live one (used when the marker is older than what was read).
+    const chat = await findThreadChat(read, threadLabelRefOf(trigger), deps, { archived: action === 'unarchive' });
     if (chat) chats.push(chat);
     // A pull request's review threads have chats of their own (labelled .../rc/<root>): they end with it.
     if (trigger.thread?.isPullRequest && trigger.repositoryId !== null) chats.push(...(await reviewThreadChats(trigger.repositoryId, thread.number, action, deps)));

@@ -50,13 +50,16 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     return { status: 'failed', reason: cannotWrite(trigger, reactionError) };
   }
   const requestedBy = trigger.author?.login ?? trigger.sender?.login ?? 'workflow';
-  const comments = thread ? await deps.github.listThreadComments(thread) : [];
+  // The thread's newest comments (octokit-port.ts, THREAD_WINDOW_PAGES): this request's own comment is newer
+  // than the request, the context shows at most the newest 50, and thread-chat.ts copes with an older marker.
+  const read = thread ? await deps.github.listThreadComments(thread) : { comments: [], olderLeftOut: false };
+  const { comments } = read;
   const key = deps.idempotencyKey;
   // The comment an earlier attempt of this request posted before it was cut short (found by the key in its marker):
   // each step below that posts says its sentence there rather than posting it again.
   const own = thread ? findRequestComment(comments, key, deps.botLogin) : undefined;
   // This request's own comment is not an earlier chat to continue.
-  const earlier = own === undefined ? comments : comments.filter((c) => c !== own.comment);
+  const earlier = { comments: own === undefined ? comments : comments.filter((c) => c !== own.comment), olderLeftOut: read.olderLeftOut };
   const threadRef = threadLabelRefOf(trigger);
 
   if (request.kind === 'stop') return stopChat(earlier, threadRef, thread, requestedBy, own, deps);

@@ -3,7 +3,7 @@
  * (or why not). The run that was following the chat writes what the agent
  * had said into its own comment.
  */
-import { commentRefOf, type Thread, type ThreadComment } from '../github/port.js';
+import { commentRefOf, type Thread, type ThreadComments } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { renderError, renderStopped } from './render.js';
 import { postOnce, type RequestComment } from './request-comment.js';
@@ -18,7 +18,7 @@ import type { ThreadLabelRef } from './thread-label.js';
  * request, must not be cut short) and nothing posted again.
  */
 export async function stopChat(
-  comments: readonly ThreadComment[],
+  read: ThreadComments,
   threadRef: ThreadLabelRef | null,
   thread: Thread | undefined,
   requestedBy: string,
@@ -29,7 +29,7 @@ export async function stopChat(
   const say = (body: string) => (thread ? postOnce(deps.github, thread, body, own) : Promise.resolve(undefined));
   let chatId: string | undefined;
   try {
-    chatId = thread ? (await findThreadChat(comments, threadRef, deps))?.id : undefined;
+    chatId = thread ? (await findThreadChat(read, threadRef, deps))?.id : undefined;
   } catch (err) {
     const failure = describeFailure(err, deps.secrets);
     const ref = await say(renderError({ title: 'Could not stop the agent', detail: failure.detail, hint: failure.hint, request }));

@@ -83,7 +83,7 @@ export async function refuseRepoWorkspace(trigger: Trigger, settings: AgentSetti
   const thread = threadOf(trigger);
   const hint = 'Ask the App\'s operator to list this repository and workspace in ALLOWED_REPO_WORKSPACES, or remove `workspace-id` from .github/coder-agent.yml.';
   const body = renderError({ title: 'The agent may not use the workspace this repository pins', detail: reason, hint, request: deps.idempotencyKey });
-  const own = thread && deps.idempotencyKey !== undefined ? findRequestComment(await deps.github.listThreadComments(thread), deps.idempotencyKey, deps.botLogin) : undefined;
+  const own = thread && deps.idempotencyKey !== undefined ? findRequestComment((await deps.github.listThreadComments(thread)).comments, deps.idempotencyKey, deps.botLogin) : undefined;
   const comment = thread ? await postOnce(deps.github, thread, body, own) : undefined;
   return { status: 'refused', reason: `${reason}.`, commentUrl: comment?.url };
 }

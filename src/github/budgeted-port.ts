@@ -15,7 +15,7 @@ import type {
   ReactionContent,
   ReactionTarget,
   Thread,
-  ThreadComment,
+  ThreadComments,
   WorkflowJob,
   WriteOptions,
 } from './port.js';
@@ -53,7 +53,7 @@ export class BudgetedPort implements GitHubPort {
     else await this.scheduler.submit(priority, write, commentKey(ref));
   }
 
-  listThreadComments(thread: Thread): Promise<ThreadComment[]> {
+  listThreadComments(thread: Thread): Promise<ThreadComments> {
     return this.port.listThreadComments(thread);
   }
 

@@ -21,6 +21,7 @@ import type {
   ReactionTarget,
   Thread,
   ThreadComment,
+  ThreadComments,
   WorkflowJob,
   WriteOptions,
 } from './port.js';
@@ -30,6 +31,8 @@ import {
   IssueCommentSchema,
   IssueSchema,
   nextPageQuery,
+  pageNumber,
+  pageQuery,
   RepositoryIdSchema,
   PullRequestFileSchema,
   PullRequestSchema,
@@ -89,6 +92,24 @@ const CREATE_ATTEMPTS = 3;
 /** How far back (clock skew included) a comment may have been created to count as our lost post. */
 const CREATE_DEDUPE_WINDOW_MS = 10 * 60_000;
 
+/** Comments per page when reading a thread: GitHub's most (`per_page` ≤ 100). */
+export const THREAD_PAGE_SIZE = 100;
+/**
+ * How many pages of a thread are read, counted from the newest: the window
+ * holds the newest 101 to 200 comments (all of a thread of 200 or fewer).
+ * Anyone who can comment can make a thread as long as they like (thousands
+ * of comments of up to 65,536 characters), so a request reads a bounded part
+ * (issue 8, re-review 8d): at most three requests (the first page, to learn
+ * `rel="last"`, then the two last) and 200 bodies, however long the thread.
+ * What the bot looks for lies in that part: the agent is shown at most the
+ * 50 newest comments (context.ts MAX_THREAD_COMMENTS), a request's own
+ * comment is newer than the request, and the bot's marker is in its own
+ * latest comment. When 100 or more comments came after that one, the
+ * marker is out of reach; `olderLeftOut` tells the caller, and the thread's
+ * chat is then found by its thread label (thread-chat.ts).
+ */
+export const THREAD_WINDOW_PAGES = 2;
+
 const ROUTES = {
   issueCommentReaction: 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
   reviewCommentReaction: 'POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions',
@@ -99,6 +120,7 @@ const ROUTES = {
   updateReviewComment: 'PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}',
   listIssueComments: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
   listReviewComments: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments',
+  reviewComment: 'GET /repos/{owner}/{repo}/pulls/comments/{comment_id}',
   permission: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   pull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
   pullFiles: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
@@ -167,14 +189,40 @@ export class OctokitPort implements GitHubPort {
     await this.call(route, { owner: ref.owner, repo: ref.repo, comment_id: ref.id, body });
   }
 
-  async listThreadComments(thread: Thread): Promise<ThreadComment[]> {
+  /**
+   * The thread's newest comments (THREAD_WINDOW_PAGES). GitHub lists a
+   * conversation oldest first and has no newest-first order for it, so the
+   * first page tells, through `Link: rel="last"`, where the newest are.
+   * A review thread has no list of its own in the REST API: its comments
+   * are picked from the same newest pages of the pull request's review
+   * comments, and its root, when older than those, is read by its id, so the
+   * thread's first comment is always there.
+   */
+  async listThreadComments(thread: Thread): Promise<ThreadComments> {
     const { owner, repo } = thread;
     if (thread.kind === 'issue') {
-      return this.paginate(ROUTES.listIssueComments, { owner, repo, issue_number: thread.number }, IssueCommentSchema);
+      const read = await this.newestPages(ROUTES.listIssueComments, { owner, repo, issue_number: thread.number }, IssueCommentSchema);
+      return { comments: read.items, olderLeftOut: read.olderLeftOut };
     }
-    const all = await this.paginate(ROUTES.listReviewComments, { owner, repo, pull_number: thread.number }, ReviewCommentSchema);
+    const read = await this.newestPages(ROUTES.listReviewComments, { owner, repo, pull_number: thread.number }, ReviewCommentSchema);
     const root = thread.rootCommentId;
-    return all.filter((c) => c.id === root || c.review?.in_reply_to_id === root).sort((a, b) => a.id - b.id);
+    const comments = read.items.filter((c) => c.id === root || c.review?.in_reply_to_id === root);
+    if (read.olderLeftOut && !comments.some((c) => c.id === root)) {
+      const rootComment = await this.reviewComment(owner, repo, root);
+      if (rootComment) comments.push(rootComment);
+    }
+    return { comments: comments.sort((a, b) => a.id - b.id), olderLeftOut: read.olderLeftOut };
+  }
+
+  /** One review comment by id, or undefined when it is gone (404). */
+  private async reviewComment(owner: string, repo: string, id: number): Promise<ThreadComment | undefined> {
+    try {
+      const res = await this.call(ROUTES.reviewComment, { owner, repo, comment_id: id });
+      return this.parse(ReviewCommentSchema, res, ROUTES.reviewComment);
+    } catch (err) {
+      if (err instanceof GitHubError && err.status === 404) return undefined;
+      throw err;
+    }
   }
 
   async getPermission(owner: string, repo: string, username: string): Promise<Permission> {
@@ -302,7 +350,8 @@ export class OctokitPort implements GitHubPort {
 
   private async findPosted(thread: Thread, body: string, since: number): Promise<CommentRef | undefined> {
     const me = await this.whoAmI().catch(() => undefined);
-    const comments = await this.listThreadComments(thread);
+    // A lost post is seconds old: among the newest comments, which is what the list reads.
+    const { comments } = await this.listThreadComments(thread);
     const mine = comments.filter(
       (c) => c.body === body && (me === undefined || c.author.login === me) && Date.parse(c.created_at) >= since,
     );
@@ -337,6 +386,44 @@ export class OctokitPort implements GitHubPort {
     } catch (err) {
       throw toGitHubError(err, route, fillPath(route, params));
     }
+  }
+
+  /**
+   * The last THREAD_WINDOW_PAGES pages of a list GitHub serves oldest first,
+   * in order. The first page is read to learn the last from its `Link`
+   * header; a list that fits on the window's pages costs no more requests
+   * than it has pages. Comments posted meanwhile can add a page after the
+   * one that was last: its `rel="next"` is followed once, so the newest
+   * comment is not missed (a thread growing faster than that is read up to
+   * where it was). The pages are asked for on the port's own route with the
+   * link's query, never at the link's URL (see nextPageQuery).
+   */
+  private async newestPages<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>): Promise<{ items: T[]; olderLeftOut: boolean }> {
+    const first = await this.listPage(route, { ...params, per_page: THREAD_PAGE_SIZE }, item);
+    const lastQuery = pageQuery(first.link, 'last');
+    const last = pageNumber(lastQuery);
+    if (last === undefined || last <= 1) return { items: first.items, olderLeftOut: false };
+    // A list of no more pages than the window is read whole; from a longer one, the first page is left out too.
+    const whole = last <= THREAD_WINDOW_PAGES;
+    const from = whole ? 2 : last - THREAD_WINDOW_PAGES + 1;
+    const pages: T[][] = whole ? [first.items] : [];
+    let link: string | number | undefined;
+    for (let page = from; page <= last; page++) {
+      const read = await this.listPage(route, { ...params, per_page: THREAD_PAGE_SIZE, ...lastQuery, page: String(page) }, item);
+      pages.push(read.items);
+      link = read.link;
+    }
+    const grown = nextPageQuery(link);
+    if (grown) pages.push((await this.listPage(route, { ...params, per_page: THREAD_PAGE_SIZE, ...grown }, item)).items);
+    return { items: pages.flat(), olderLeftOut: !whole };
+  }
+
+  /** One page of a list, and its `Link` header. */
+  private async listPage<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>): Promise<{ items: T[]; link: string | number | undefined }> {
+    const res = await this.call(route, params);
+    const data = Array.isArray(res.data) ? res.data : undefined;
+    if (!data) throw this.unexpected(route, res.status, 'expected a list');
+    return { items: data.map((raw) => this.parseValue(item, raw, route, res.status)), link: res.headers.link };
   }
 
   private async paginate<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>, max = Infinity): Promise<T[]> {

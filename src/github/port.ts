@@ -174,10 +174,13 @@ export interface GitHubPort {
   updateComment(ref: CommentRef, body: string, options?: WriteOptions): Promise<void>;
 
   /**
-   * All comments of the thread, oldest first: every page of the conversation,
-   * or the review thread's root and its replies.
+   * The newest comments of the thread, oldest first: the conversation's, or
+   * the review thread's root and its replies. Bounded, however long the
+   * thread (issue 8: no input makes the bot do unbounded work); how far back
+   * it reaches is the port's (octokit-port.ts, THREAD_WINDOW_PAGES), and
+   * `olderLeftOut` says whether older comments were left unread.
    */
-  listThreadComments(thread: Thread): Promise<ThreadComment[]>;
+  listThreadComments(thread: Thread): Promise<ThreadComments>;
 
   /** The user's permission on the repository; `none` when they are not a collaborator. */
   getPermission(owner: string, repo: string, username: string): Promise<Permission>;
@@ -222,6 +225,24 @@ export interface GitHubPort {
    * to a signed URL on another host; the token is not sent there.
    */
   downloadJobLog(owner: string, repo: string, jobId: number): Promise<string>;
+}
+
+/**
+ * What `listThreadComments` read of a thread: its newest comments, and
+ * whether older ones exist that were not read. A caller that looks for
+ * something old (the bot's marker) and does not find it knows from
+ * `olderLeftOut` that "not found" may mean "not read".
+ */
+export interface ThreadComments {
+  /** Oldest first. */
+  comments: ThreadComment[];
+  /** True when the thread holds older comments than `comments` reaches. */
+  olderLeftOut: boolean;
+}
+
+/** A thread read whole: every comment, nothing older left out (tests, and threads known to be short). */
+export function wholeThread(comments: ThreadComment[]): ThreadComments {
+  return { comments, olderLeftOut: false };
 }
 
 /** The reference to edit a comment found by `listThreadComments`. */

@@ -137,10 +137,21 @@ export const IssueSchema = z
  * the link's URL, so the token never follows a link to another host.
  */
 export function nextPageQuery(link: string | number | undefined): Record<string, string> | undefined {
+  return pageQuery(link, 'next');
+}
+
+/**
+ * The query of the link with relation `rel` (`next`, `prev`, `first`,
+ * `last`) in a `Link` header as GitHub sends it
+ * (`<https://api.github.com/repositories/1/issues/2/comments?per_page=100&page=3>; rel="last", ...`),
+ * or undefined when the header has none (GitHub leaves the header out when
+ * everything fits on one page, and `last` out on the last page).
+ */
+export function pageQuery(link: string | number | undefined, rel: 'next' | 'prev' | 'first' | 'last'): Record<string, string> | undefined {
   if (typeof link !== 'string') return undefined;
   for (const part of link.split(',')) {
     const m = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
-    if (!m || !m[2]?.split(/\s+/).includes('next') || !m[1]) continue;
+    if (!m || !m[2]?.split(/\s+/).includes(rel) || !m[1]) continue;
     try {
       return Object.fromEntries(new URL(m[1]).searchParams);
     } catch {
@@ -148,6 +159,12 @@ export function nextPageQuery(link: string | number | undefined): Record<string,
     }
   }
   return undefined;
+}
+
+/** The `page` number of a link's query (from `pageQuery`), or undefined when it has none that reads as a page. */
+export function pageNumber(query: Record<string, string> | undefined): number | undefined {
+  const n = Number(query?.page);
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
 /** `GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs`: the jobs under `jobs`. */

@@ -281,8 +281,13 @@ export function reactionJson(r: FakeReaction, urls: Urls): object {
 }
 
 /**
- * One page of a list as GitHub serves it: `per_page` (default 30, at most
- * 100) and `page` (from 1), with a `Link` header naming the other pages.
+ * One page of a list as GitHub serves it ("Using pagination in the REST
+ * API"): `per_page` (default 30, at most 100) and `page` (from 1), with a
+ * `Link` header naming the other pages in GitHub's order, `prev`, `next`,
+ * `last`, `first`, each present only where it exists: the first page has no
+ * `prev`/`first`, the last no `next`/`last`, a list that fits on one page no
+ * header at all. A page past the end is empty. The URLs keep the request's
+ * query and name the repository by id (FakeGitHub.selfUrl).
  */
 export function paginate<T>(items: T[], query: URLSearchParams, selfUrl: string): { page: T[]; link?: string } {
   const perPage = Math.min(100, Math.max(1, Number(query.get('per_page')) || 30));

@@ -422,8 +422,20 @@ export class FakeGitHub {
       query,
       body,
       headers: req.headers,
-      selfUrl: `${api}${path}`,
+      selfUrl: this.selfUrl(api, path),
     });
+  }
+
+  /**
+   * Where the `Link` header's URLs point: GitHub names a repository's lists
+   * by its id there (`https://api.github.com/repositories/1300192/issues?page=2`),
+   * not by `/repos/{owner}/{repo}`, so a client that re-requests the link's
+   * URL rather than its own route with the link's query gets 404 here.
+   */
+  private selfUrl(api: string, path: string): string {
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    const repo = m ? this.store.repos.get(`${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`) : undefined;
+    return repo ? `${api}/repositories/${repo.id}${m?.[3] ?? ''}` : `${api}${path}`;
   }
 
   private takeFault(method: string, path: string): Fault | undefined {

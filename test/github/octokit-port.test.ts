@@ -104,25 +104,76 @@ describe('comments', () => {
     expect(fake.comments(owner, 'r', issue.number).map((c) => c.body)).toEqual(['answer']);
   });
 
-  it('lists every page of a long conversation, oldest first, asking 100 per page', async () => {
+  it('reads a conversation of up to two pages whole, oldest first, asking 100 per page', async () => {
     const issue = fake.addIssue(owner, 'r');
-    for (let i = 0; i < 250; i++) fake.addComment(owner, 'r', issue.number, { body: `c${i}`, user: i % 2 ? 'alice' : 'dependabot[bot]' });
+    for (let i = 0; i < 200; i++) fake.addComment(owner, 'r', issue.number, { body: `c${i}`, user: i % 2 ? 'alice' : 'dependabot[bot]' });
     const before = fake.requests.length;
 
-    const comments = await port.listThreadComments(issueThread(issue.number));
+    const { comments, olderLeftOut } = await port.listThreadComments(issueThread(issue.number));
 
-    expect(comments).toHaveLength(250);
+    expect(olderLeftOut).toBe(false);
+    expect(comments).toHaveLength(200);
     expect(comments[0]?.body).toBe('c0');
-    expect(comments[249]?.body).toBe('c249');
+    expect(comments[199]?.body).toBe('c199');
     expect(comments[1]?.author).toEqual({ login: 'alice', type: 'User' });
     expect(comments[0]?.author).toEqual({ login: 'dependabot[bot]', type: 'Bot' });
     expect(comments[0]?.html_url).toMatch(/#issuecomment-\d+$/);
-    const pages = fake.requests.slice(before).map((r) => [r.query.per_page, r.query.page ?? '1']);
+    const pages = fake.requests.slice(before).map((r) => [r.path, r.query.per_page, r.query.page ?? '1']);
+    const path = `/repos/${owner}/r/issues/${issue.number}/comments`;
     expect(pages).toEqual([
-      ['100', '1'],
-      ['100', '2'],
-      ['100', '3'],
+      [path, '100', '1'],
+      [path, '100', '2'],
     ]);
+  });
+
+  it('reads a short conversation with one request', async () => {
+    const issue = fake.addIssue(owner, 'r');
+    for (let i = 0; i < 100; i++) fake.addComment(owner, 'r', issue.number, { body: `c${i}` });
+    const before = fake.requests.length;
+    const { comments, olderLeftOut } = await port.listThreadComments(issueThread(issue.number));
+    expect([comments.length, olderLeftOut, fake.requests.length - before]).toEqual([100, false, 1]);
+  });
+
+  it.each([
+    [201, 'c100', 3],
+    [250, 'c100', 3],
+    [2_450, 'c2300', 25],
+  ])('reads only the two newest pages of a conversation of %i comments, found through rel="last"', async (count, oldestRead, last) => {
+    const issue = fake.addIssue(owner, 'r');
+    for (let i = 0; i < count; i++) fake.addComment(owner, 'r', issue.number, { body: `c${i}` });
+    const before = fake.requests.length;
+
+    const { comments, olderLeftOut } = await port.listThreadComments(issueThread(issue.number));
+
+    expect(olderLeftOut).toBe(true);
+    expect(comments[0]?.body).toBe(oldestRead);
+    expect(comments.at(-1)?.body).toBe(`c${count - 1}`);
+    expect(comments).toHaveLength(count - Number(oldestRead.slice(1)));
+    // The pages are asked for on the port's own route: the fake's links name /repositories/{id}/..., as GitHub's do.
+    const pages = fake.requests.slice(before).map((r) => [r.path, r.query.page ?? '1']);
+    const path = `/repos/${owner}/r/issues/${issue.number}/comments`;
+    expect(pages).toEqual([
+      [path, '1'],
+      [path, String(last - 1)],
+      [path, String(last)],
+    ]);
+  });
+
+  it('follows rel="next" once when the thread grew a page while it was read, so the newest comment is not missed', async () => {
+    const issue = fake.addIssue(owner, 'r');
+    for (let i = 0; i < 200; i++) fake.addComment(owner, 'r', issue.number, { body: `c${i}` });
+    const octokit = octokitFor(fake);
+    const growing: OctokitLike = {
+      request: async (route, params) => {
+        // Between the first page and the last, someone posts: page 3 now exists.
+        if (params?.page === '2') fake.addComment(owner, 'r', issue.number, { body: 'c200' });
+        return octokit.request(route, params);
+      },
+    };
+    const before = fake.requests.length;
+    const { comments } = await createOctokitPort(growing, { botLogin: fake.botLogin }).listThreadComments(issueThread(issue.number));
+    expect(comments.at(-1)?.body).toBe('c200');
+    expect(fake.requests.slice(before).map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
   });
 
   it('lists only the review thread: its root and the replies to it', async () => {
@@ -135,8 +186,9 @@ describe('comments', () => {
     fake.addReviewComment(owner, 'r', pr.number, { body: 'reply 2', inReplyTo: root.id });
 
     const thread: Thread = { kind: 'review', owner, repo: 'r', number: pr.number, rootCommentId: root.id };
-    const comments = await port.listThreadComments(thread);
+    const { comments, olderLeftOut } = await port.listThreadComments(thread);
 
+    expect(olderLeftOut).toBe(false);
     expect(comments.map((c) => c.body)).toEqual(['/agent explain', 'reply 1', 'reply 2']);
     expect(comments[0]?.review).toMatchObject({ path: 'src/a.ts', line: 7, in_reply_to_id: null });
     expect(comments[1]?.review?.in_reply_to_id).toBe(root.id);
@@ -144,6 +196,29 @@ describe('comments', () => {
     const ref = commentRefOf(thread, comments[2]!);
     await port.updateComment(ref, 'edited');
     expect(fake.reviewComments(owner, 'r', pr.number).find((c) => c.id === ref.id)?.body).toBe('edited');
+  });
+
+  it('reads a review thread on a long pull request from the newest pages, and its root by id', async () => {
+    const pr = fake.addPullRequest(owner, 'r');
+    const root = fake.addReviewComment(owner, 'r', pr.number, { body: '/agent explain' });
+    fake.addReviewComment(owner, 'r', pr.number, { body: 'old reply', inReplyTo: root.id });
+    const other = fake.addReviewComment(owner, 'r', pr.number, { body: 'other thread' });
+    for (let i = 0; i < 400; i++) fake.addReviewComment(owner, 'r', pr.number, { body: `noise ${i}`, inReplyTo: other.id });
+    fake.addReviewComment(owner, 'r', pr.number, { body: 'new reply', inReplyTo: root.id });
+    const before = fake.requests.length;
+
+    const thread: Thread = { kind: 'review', owner, repo: 'r', number: pr.number, rootCommentId: root.id };
+    const { comments, olderLeftOut } = await port.listThreadComments(thread);
+
+    // 404 review comments: pages 1, 4 and 5 of the list, then the root, which page 1 held but is not in the window.
+    expect(olderLeftOut).toBe(true);
+    expect(comments.map((c) => c.body)).toEqual(['/agent explain', 'new reply']);
+    expect(fake.requests.slice(before).map((r) => `${r.path}?${r.query.page ?? ''}`)).toEqual([
+      `/repos/${owner}/r/pulls/${pr.number}/comments?`,
+      `/repos/${owner}/r/pulls/${pr.number}/comments?4`,
+      `/repos/${owner}/r/pulls/${pr.number}/comments?5`,
+      `/repos/${owner}/r/pulls/comments/${root.id}?`,
+    ]);
   });
 });
 

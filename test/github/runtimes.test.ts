@@ -37,7 +37,7 @@ describe("@actions/github's getOctokit", () => {
     const port = createOctokitPort(octokit, { botLogin: 'github-actions[bot]' });
 
     const ref = await port.createComment(thread, 'hello from the Action');
-    const comments = await port.listThreadComments(thread);
+    const { comments } = await port.listThreadComments(thread);
     expect(comments.map((c) => [c.id, c.body, c.author.login])).toEqual([[ref.id, 'hello from the Action', 'github-actions[bot]']]);
     // The API base comes from the Octokit itself, so the fake's host is trusted for attachments.
     const { url } = fake.addAttachment({ bytes: 'img', redirect: true });
