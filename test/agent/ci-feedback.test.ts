@@ -167,6 +167,28 @@ describe('relayCiFailure after an interrupted attempt', () => {
     expect(readMarker(notices()[0]?.body)?.state).toBe('error');
   });
 
+  /** Comments enough after the notice to push it out of what is read of the pull request (octokit-port.ts: the two newest pages of 100). */
+  const flood = () => {
+    for (let i = 0; i < 250; i++) github.addComment(OWNER, REPO, FAILED_PR, { body: `noise ${i}`, user: 'reader' });
+  };
+
+  it('a notice older than the comments read, with the run already in the chat: the chat says so, nothing is sent or posted again', async () => {
+    await relay();
+    flood();
+    const noticesBefore = notices().length;
+    expect(await relay()).toMatchObject({ status: 'skipped', reason: expect.stringContaining('already sent') });
+    expect(tagged()).toHaveLength(1);
+    expect(notices()).toHaveLength(noticesBefore);
+  });
+
+  it('a notice older than the comments read, with nothing in the chat (it was never sent): sends once, with a new notice', async () => {
+    leftNotice('running');
+    flood();
+    expect(await relay()).toMatchObject({ status: 'started' });
+    expect(tagged()).toHaveLength(1);
+    expect(notices().map((c) => readMarker(c.body)?.state)).toEqual(['running', 'done']);
+  });
+
   it('a chat that cannot be read is not taken for "not sent": the relay throws and sends nothing', async () => {
     leftNotice('running');
     coder.failNext({ method: 'GET', path: /\/messages$/ }, { status: 403, body: { message: 'You may not read this chat.' } });
