@@ -105,3 +105,47 @@ describe('a marker naming another thread\'s chat is refused', () => {
     expect(sentTo(other)).toHaveLength(0);
   });
 });
+
+/**
+ * Only the newest two pages of 100 comments are read (octokit-port.ts,
+ * THREAD_WINDOW_PAGES; re-review 8d). When 200 comments came after the
+ * bot's last one, its marker is not read: the thread's chat is then the
+ * newest one labelled for it, so flooding a thread cuts it off neither from
+ * its follow-ups nor from `/agent stop`.
+ */
+describe('a thread longer than what is read', () => {
+  const flood = (count: number) => {
+    for (let i = 0; i < count; i++) github.addComment(OWNER, REPO, 1, { body: `noise ${i}`, user: 'reader' });
+  };
+
+  it('a follow-up and a stop reach the chat labelled for the thread when the marker is older than the comments read', async () => {
+    const first = await runAction(coder, github, comment('/agent start here'));
+    const own = first.outputs['chat-id'] ?? '';
+    const elsewhere = await runAction(coder, github, comment('/agent other thread', 2));
+    flood(250);
+    const getsBefore = github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues/1/comments')).length;
+
+    const followUp = await runAction(coder, github, comment('/agent and now?'));
+    expect(followUp.outputs['chat-id']).toBe(own);
+    expect(followUp.stdout).toContain('older than the comments read');
+    expect(sentTo(elsewhere.outputs['chat-id'] ?? '')).toHaveLength(0);
+    // Three reads of the conversation: the first page, then the two newest, whatever its length.
+    expect(github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues/1/comments')).length - getsBefore).toBe(3);
+
+    flood(250);
+    const stop = await runAction(coder, github, comment('/agent stop'));
+    expect(stop.outputs['status']).toBe('stopped');
+    expect(stop.outputs['chat-id']).toBe(own);
+    expect(interrupted(own)).toBe(true);
+  });
+
+  it('without a labelled chat (a chat from before thread labels), a long thread starts a new chat as a short one would', async () => {
+    const legacy = coder.createChatDirect({ labels: {}, messages: [{ role: 'user', text: 'old request' }] }).id;
+    botComment(`Old answer\n\n${marker(legacy)}`);
+    flood(250);
+    const followUp = await runAction(coder, github, comment('/agent continue'));
+    expect(followUp.outputs['chat-id']).not.toBe(legacy);
+    expect(followUp.outputs['chat-created']).toBe('true');
+    expect(sentTo(legacy)).toHaveLength(0);
+  });
+});
