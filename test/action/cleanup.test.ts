@@ -94,6 +94,19 @@ describe('clean-up on close in the Action', () => {
     expect(coder.chat(other.id).chat.archived).toBe(true);
   });
 
+  it('a thread longer than what is read (the marker older than its newest 200 comments): the chat labelled for it is archived, then unarchived', async () => {
+    const chat = threadChat(4);
+    const other = threadChat(9);
+    for (let i = 0; i < 250; i++) github.addComment(OWNER, REPO, 4, { body: `noise ${i}`, user: 'reader' });
+    const closed = await runAction(coder, github, { event: 'issues', payload: issueEvent('closed', 4) });
+    expect(closed.outputs['status']).toBe('archived');
+    expect(closed.outputs['chat-id']).toBe(chat.id);
+    expect(coder.chat(other.id).chat.archived).toBe(false);
+    const reopened = await runAction(coder, github, { event: 'issues', payload: issueEvent('reopened', 4) });
+    expect(reopened.outputs['status']).toBe('unarchived');
+    expect(coder.chat(chat.id).chat.archived).toBe(false);
+  });
+
   it('does nothing with archive-on-close off, without a chat, or with a prompt (then it is a request)', async () => {
     const chat = threadChat(4);
     expect((await runAction(coder, github, { event: 'issues', payload: issueEvent('closed', 4), inputs: { 'archive-on-close': 'false' } })).outputs['skipped']).toBe('true');
