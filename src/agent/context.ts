@@ -70,6 +70,12 @@ export interface ChatContext {
   changedFilesTotal?: number | undefined;
   /** Earlier comments in the thread, in any order. */
   comments?: readonly ThreadComment[] | undefined;
+  /**
+   * True when the thread holds older comments than `comments` (only its
+   * newest are read, octokit-port.ts THREAD_WINDOW_PAGES): the agent is told,
+   * so it does not take what it sees for the whole conversation.
+   */
+  olderCommentsUnread?: boolean | undefined;
   /** What to do: the prompt from the trigger comment or the workflow. */
   instruction: string;
   /** Login of the person who asked, or a description such as "the scheduled workflow nightly.yml". */
@@ -116,7 +122,7 @@ export function buildFollowUpInput(ctx: FollowUpContext): ChatInputPart[] {
  */
 export function chatContextFromTrigger(
   trigger: Trigger,
-  fetched: Pick<ChatContext, 'instruction' | 'comments' | 'changedFiles' | 'changedFilesTotal' | 'imageFileIds' | 'head' | 'base'>,
+  fetched: Pick<ChatContext, 'instruction' | 'comments' | 'olderCommentsUnread' | 'changedFiles' | 'changedFilesTotal' | 'imageFileIds' | 'head' | 'base'>,
 ): ChatContext {
   const { thread, subject, pullRequest, reviewComment } = trigger;
   return {
@@ -228,6 +234,7 @@ function commentsSection(ctx: ChatContext, budget: number): string {
   const notes: string[] = [];
   const leftOut = trusted.length - kept.length;
   if (leftOut > 0) notes.push(`${kept.length} of ${trusted.length} shown; the ${leftOut} oldest were left out to keep this short.`);
+  if (ctx.olderCommentsUnread) notes.push('The thread is longer: its older comments were not read.');
   if (editedAfter > 0) notes.push(`${editedAfter} ${editedAfter === 1 ? 'comment was' : 'comments were'} changed after the request and left out.`);
   const section = [heading, ...(notes.length === 0 ? [] : [`_${notes.join(' ')}_`]), ...kept.reverse()].join('\n\n');
   return section.length <= budget ? section : '';

@@ -7,7 +7,7 @@
 import type { CoderClient } from '../coder/client.js';
 import { MAX_IMAGE_BYTES, sniffImage } from '../coder/files.js';
 import type { ChatInputPart } from '../coder/schemas.js';
-import type { GitHubPort, Thread, ThreadComment } from '../github/port.js';
+import type { GitHubPort, Thread, ThreadComments } from '../github/port.js';
 import type { Logger } from '../logger.js';
 import { buildChatInput, buildFollowUpInput, chatContextFromTrigger, MAX_CHANGED_FILES, type ChatContext } from './context.js';
 import { findImageUrls } from './images.js';
@@ -69,13 +69,14 @@ function imageName(url: string): string {
 export async function gatherNewChatInput(
   trigger: Trigger,
   instruction: string,
-  comments: readonly ThreadComment[],
+  read: ThreadComments,
   deps: GatherDeps,
 ): Promise<Gathered> {
   const { fileIds, notes } = await attachImages(trigger, deps);
-  const fetched: Pick<ChatContext, 'instruction' | 'comments' | 'changedFiles' | 'changedFilesTotal' | 'imageFileIds'> = {
+  const fetched: Pick<ChatContext, 'instruction' | 'comments' | 'olderCommentsUnread' | 'changedFiles' | 'changedFilesTotal' | 'imageFileIds'> = {
     instruction,
-    comments: comments.map((c) => ({ id: c.id, author: c.author.login, createdAt: c.created_at, updatedAt: c.updated_at, body: c.body })),
+    comments: read.comments.map((c) => ({ id: c.id, author: c.author.login, createdAt: c.created_at, updatedAt: c.updated_at, body: c.body })),
+    olderCommentsUnread: read.olderLeftOut,
     imageFileIds: fileIds,
   };
   const ctx = chatContextFromTrigger(trigger, fetched);

@@ -11,7 +11,7 @@
 import { IDEMPOTENCY_LABEL, type CoderClient } from '../coder/client.js';
 import { CoderError, isUnreachable } from '../coder/errors.js';
 import { CommentWriter } from '../github/comment-writer.js';
-import { commentRefOf, type ReactionTarget, type Thread, type ThreadComment } from '../github/port.js';
+import { commentRefOf, type ReactionTarget, type Thread, type ThreadComments } from '../github/port.js';
 import { describeFailure } from './failure.js';
 import { followRun, initialView, progressBody } from './follow-run.js';
 import { gatherFollowUpInput, gatherNewChatInput, threadOf } from './gather.js';
@@ -86,7 +86,7 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
     // A marker that fails the check is "no chat here": the request starts as it would have (its idempotency key
     // still finds a chat it created), and its answer goes into its own comment.
     const rejoined = posted ? await rejoinChat(posted.chatId, meta, deps) : undefined;
-    run = rejoined ?? (await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, comments, settings, deps, meta));
+    run = rejoined ?? (await startChat(trigger, request.prompt, joinsThread ? await threadChat() : settings.chatId, read, settings, deps, meta));
   } catch (err) {
     // Shutting down: nothing was started that a restart would not redo.
     if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
@@ -181,7 +181,7 @@ async function startChat(
   trigger: Trigger,
   prompt: string,
   continuing: string | undefined,
-  comments: readonly ThreadComment[],
+  read: ThreadComments,
   settings: AgentSettings,
   deps: AgentDeps,
   meta: { thread: Thread | undefined; requestedBy: string; started: number; threadRef: ThreadLabelRef | null; joinsRace: boolean },
@@ -216,7 +216,7 @@ async function startChat(
       deps.logger.warn(`Chat ${continuing} is gone; starting a new chat.`);
     }
   }
-  const input = await gatherNewChatInput(trigger, prompt, comments, gatherDeps);
+  const input = await gatherNewChatInput(trigger, prompt, read, gatherDeps);
   if (settings.outputSchema) await coder.requireStructuredOutput(deps.signal);
   throwIfCancelled(deps);
   const chat = await coder.createChat({

@@ -166,6 +166,14 @@ describe('buildChatInput', () => {
     expect(texts(parts)[1]).toContain('fix the login bug'); // the instruction is whole
   });
 
+  it('says when the thread holds older comments than were read (only its newest pages are read)', () => {
+    const comments = [comment(1, 'carol', '2024-05-01T10:00:00Z', 'recent')];
+    const [unread] = texts(buildChatInput(baseContext({ comments, olderCommentsUnread: true })));
+    expect(unread).toContain('_The thread is longer: its older comments were not read._');
+    const [whole] = texts(buildChatInput(baseContext({ comments, olderCommentsUnread: false })));
+    expect(whole).not.toContain('older comments were not read');
+  });
+
   it('caps a single very long comment', () => {
     const [context] = texts(buildChatInput(baseContext({ comments: [comment(1, 'carol', '2024-05-01T10:00:00Z', 'L'.repeat(30_000))] })));
     expect(context).toMatch(/L{8000}\n\[… 22000 more characters not shown\]/);
