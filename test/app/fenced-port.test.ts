@@ -24,7 +24,7 @@ function recordingPort() {
       await options?.beforeSend?.();
       writes.push('react');
     },
-    listThreadComments: async () => [],
+    listThreadComments: async () => ({ comments: [], olderLeftOut: false }),
   } as unknown as GitHubPort;
   return { port, writes };
 }
@@ -42,7 +42,7 @@ describe('the fenced GitHub port', () => {
     await fence.port.createComment(thread, 'progress');
     expect(writes).toEqual(['create:progress']);
     // Reads are not fenced.
-    await expect(fence.port.listThreadComments(thread)).resolves.toEqual([]);
+    await expect(fence.port.listThreadComments(thread)).resolves.toEqual({ comments: [], olderLeftOut: false });
 
     // The replica is paused past its lease; another takes the job.
     await store.claim('other-replica', 1, 60_000, now + 5_000);
