@@ -106,20 +106,30 @@ describe('comments', () => {
     expect(onPull.json.html_url).toBe(`https://github.com/o/r/pull/2#issuecomment-${String(onPull.json.id)}`);
   });
 
-  it('paginates with per_page and page and a Link header', async () => {
+  it('paginates with per_page and page and a Link header in GitHub\'s order, naming the repository by id as GitHub does', async () => {
     const issue = fake.addIssue('o', 'paged');
     for (let i = 0; i < 105; i++) fake.addComment('o', 'paged', issue.number, { body: `c${i}` });
     const path = `/repos/o/paged/issues/${issue.number}/comments`;
+    const linked = `/repositories/${fake.addRepo('o', 'paged').id}/issues/${issue.number}/comments`;
 
     const first = await call('GET', path);
     expect(first.items).toHaveLength(30); // GitHub's default page size
     const p1 = await call('GET', `${path}?per_page=30&page=1`);
     expect(p1.headers.get('link')).toBe(
-      `<${fake.url}${path}?per_page=30&page=2>; rel="next", <${fake.url}${path}?per_page=30&page=4>; rel="last"`,
+      `<${fake.url}${linked}?per_page=30&page=2>; rel="next", <${fake.url}${linked}?per_page=30&page=4>; rel="last"`,
+    );
+    const p2 = await call('GET', `${path}?per_page=30&page=2`);
+    expect(p2.headers.get('link')).toBe(
+      `<${fake.url}${linked}?per_page=30&page=1>; rel="prev", <${fake.url}${linked}?per_page=30&page=3>; rel="next", ` +
+        `<${fake.url}${linked}?per_page=30&page=4>; rel="last", <${fake.url}${linked}?per_page=30&page=1>; rel="first"`,
     );
     const p4 = await call('GET', `${path}?per_page=30&page=4`);
     expect(p4.items.map((c) => c.body)).toEqual(Array.from({ length: 15 }, (_, i) => `c${90 + i}`));
-    expect(p4.headers.get('link')).toBe(`<${fake.url}${path}?per_page=30&page=3>; rel="prev", <${fake.url}${path}?per_page=30&page=1>; rel="first"`);
+    expect(p4.headers.get('link')).toBe(`<${fake.url}${linked}?per_page=30&page=3>; rel="prev", <${fake.url}${linked}?per_page=30&page=1>; rel="first"`);
+    expect((await call('GET', `${path}?per_page=100`)).headers.get('link')).toBe(
+      `<${fake.url}${linked}?per_page=100&page=2>; rel="next", <${fake.url}${linked}?per_page=100&page=2>; rel="last"`,
+    );
+    expect((await call('GET', `${path}?per_page=100&page=2`)).items).toHaveLength(5);
     expect((await call('GET', `${path}?per_page=500`)).items).toHaveLength(100);
   });
 
