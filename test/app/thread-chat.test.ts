@@ -56,3 +56,26 @@ describe('the App verifies a thread\'s chat by its label', () => {
     expect(interrupted(other)).toBe(false);
   });
 });
+
+/** Only the newest two pages of 100 comments are read (octokit-port.ts, THREAD_WINDOW_PAGES; re-review 8d). */
+describe('the App in a thread longer than what is read', () => {
+  it('a follow-up and a stop reach the chat labelled for the thread when the marker is older than its newest 200 comments', async () => {
+    app = await startTestApp(appSettings(coder, github));
+    await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent start here', { owner: OWNER, repo: PUBLIC }));
+    await waitFor(() => botComments(PUBLIC).some((c) => c.body.includes('state=done')), 15_000);
+    const own = [...coder.chats.keys()][0] ?? '';
+    for (let i = 0; i < 250; i++) github.addComment(OWNER, PUBLIC, 1, { body: `noise ${i}`, user: 'reader' });
+
+    await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent and now?', { owner: OWNER, repo: PUBLIC }));
+    await waitFor(() => botComments(PUBLIC).some((c) => c.body.includes('state=done') && c.body.includes('and now?')), 15_000);
+    expect(coder.chats.size).toBe(1);
+    expect(sentTo(own)).toHaveLength(1);
+
+    for (let i = 0; i < 250; i++) github.addComment(OWNER, PUBLIC, 1, { body: `more noise ${i}`, user: 'reader' });
+    await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent stop', { owner: OWNER, repo: PUBLIC }));
+    await waitFor(() => interrupted(own), 15_000);
+    // Each request read the conversation with at most three list requests, however long it grew.
+    const reads = github.requests.filter((r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${PUBLIC}/issues/1/comments`);
+    expect(reads.map((r) => r.query.page ?? '1')).toEqual(['1', '1', '2', '3', '1', '5', '6']);
+  });
+});
