@@ -99,8 +99,9 @@ export const THREAD_PAGE_SIZE = 100;
  * holds the newest 101 to 200 comments (all of a thread of 200 or fewer).
  * Anyone who can comment can make a thread as long as they like (thousands
  * of comments of up to 65,536 characters), so a request reads a bounded part
- * (issue 8, re-review 8d): at most three requests (the first page, to learn
- * `rel="last"`, then the two last) and 200 bodies, however long the thread.
+ * (issue 8, re-review 8d): three requests (the first page, to learn
+ * `rel="last"`, then the two last; one more when the thread grows a page
+ * while it is read) and at most 300 bodies, however long the thread.
  * What the bot looks for lies in that part: the agent is shown at most the
  * 50 newest comments (context.ts MAX_THREAD_COMMENTS), a request's own
  * comment is newer than the request, and the bot's marker is in its own
