@@ -39,6 +39,12 @@ describe('App settings', () => {
     expect(list.join('\n')).not.toContain(':pw@');
   });
 
+  it('lists an ambiguous Postgres sslmode among the start-up problems, without the URL\'s password', () => {
+    const listed = problems({ ...good, DATABASE_URL: 'postgres://bot:s3cret@db.internal/bot?sslmode=require' }).join('\n');
+    expect(listed).toContain('DATABASE_URL has sslmode=require');
+    expect(listed).not.toContain('s3cret');
+  });
+
   it('refuses an in-memory database, which the webhook and job worker threads could not share', () => {
     expect(problems({ ...good, DATABASE_URL: 'sqlite::memory:' }).join('\n')).toContain('sqlite::memory: cannot be used by the App');
     expect(readSettings({ ...good, DATABASE_URL: 'sqlite:./jobs.db' }, noFile).databaseUrl).toBe('sqlite:./jobs.db');

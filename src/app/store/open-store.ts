@@ -28,7 +28,10 @@ export interface OpenStoreOptions {
   busyDeadlineMs?: number;
 }
 
-/** Reads DATABASE_URL without opening anything; throws an Error that says which forms are accepted. */
+/**
+ * Reads DATABASE_URL without opening anything; throws an Error that says
+ * which forms are accepted, or how to spell an ambiguous `sslmode`.
+ */
 export function parseDatabaseUrl(databaseUrl: string, options: OpenStoreOptions = {}): DatabaseLocation {
   const url = databaseUrl.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
@@ -41,9 +44,41 @@ export function parseDatabaseUrl(databaseUrl: string, options: OpenStoreOptions 
     if (path === ':memory:') return { kind: 'sqlite', path };
     return { kind: 'sqlite', path: resolve(options.cwd ?? process.cwd(), path) };
   }
-  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url };
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    checkSslMode(url);
+    return { kind: 'postgres', url };
+  }
   const what = scheme === undefined ? 'has no scheme' : `has the unsupported scheme \`${scheme}:\``;
   throw new Error(`DATABASE_URL ${what}. Use ${ACCEPTED_FORMS}.`);
+}
+
+/**
+ * `sslmode` values whose meaning differs between libpq (psql, Coder's own
+ * `CODER_PG_CONNECTION_URL`) and node-postgres 8, the App's driver: libpq
+ * encrypts without checking the server's certificate for `prefer` and
+ * `require` (and skips the host name for `verify-ca`), while node-postgres
+ * 8 treats all three as `verify-full` and says so in a multi-line process
+ * warning; node-postgres 9 will switch to libpq's meaning
+ * (pg-connection-string's "SECURITY WARNING"). Either way a URL copied from
+ * elsewhere would not mean what its writer thought, so the App asks for the
+ * meaning to be spelled out.
+ */
+const AMBIGUOUS_SSL_MODES = new Set(['prefer', 'require', 'verify-ca']);
+
+/** Throws when a Postgres URL's `sslmode` means different things to libpq and to node-postgres; the message names the fix, never the URL. */
+function checkSslMode(url: string): void {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return; // node-postgres reads forms the WHATWG parser does not; it reports its own errors.
+  }
+  const mode = params.get('sslmode');
+  if (mode === null || !AMBIGUOUS_SSL_MODES.has(mode) || params.get('uselibpqcompat') === 'true') return;
+  throw new Error(
+    `DATABASE_URL has sslmode=${mode}, which libpq (psql, Coder) and node-postgres (the App's driver) read differently: libpq ${mode === 'verify-ca' ? 'does not check the host name' : 'does not check the server\'s certificate'}, node-postgres 8 checks certificate and host name. ` +
+      'Write sslmode=verify-full to check both (recommended), or add uselibpqcompat=true to the URL to keep libpq\'s meaning.',
+  );
 }
 
 /** Opens the job store DATABASE_URL names (see the module comment for its forms). */

@@ -46,6 +46,27 @@ describe('openJobStore', () => {
     expect(parseDatabaseUrl('sqlite://rel/bot.db', { cwd: '/srv' })).toEqual({ kind: 'sqlite', path: '/srv/rel/bot.db' });
   });
 
+  it('refuses an sslmode that libpq and node-postgres read differently, naming both fixes and not the password', () => {
+    for (const mode of ['prefer', 'require', 'verify-ca']) {
+      const read = () => parseDatabaseUrl(`postgres://bot:hunter2@db.example.com:5432/bot?sslmode=${mode}`);
+      expect(read).toThrow(`DATABASE_URL has sslmode=${mode}`);
+      expect(read).toThrow('Write sslmode=verify-full to check both (recommended), or add uselibpqcompat=true');
+      expect(read).not.toThrow('hunter2');
+    }
+  });
+
+  it('accepts an sslmode with one meaning, or libpq\'s meaning asked for', () => {
+    for (const query of ['', '?sslmode=verify-full', '?sslmode=disable', '?sslmode=no-verify', '?uselibpqcompat=true&sslmode=require', '?sslmode=prefer&uselibpqcompat=true']) {
+      const url = `postgresql://bot@db.example.com/bot${query}`;
+      expect(parseDatabaseUrl(url)).toEqual({ kind: 'postgres', url });
+    }
+  });
+
+  it('leaves a URL the WHATWG parser cannot read to node-postgres', () => {
+    const url = 'postgres://bot@[not-a-host/bot?sslmode=require';
+    expect(parseDatabaseUrl(url)).toEqual({ kind: 'postgres', url });
+  });
+
   it('opens an in-memory store', async () => {
     const store = await openJobStore('sqlite::memory:', { cwd: dir });
     await expect(store.enqueue(job)).resolves.toEqual({ inserted: true, deliveryId: 'd1' });
