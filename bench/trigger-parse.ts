@@ -101,6 +101,9 @@ const INPUTS: Record<string, string> = {
   'comments each followed by a line starting with "/" ("<!---->\\n/\\n") before the request': before('<!---->\n/\n'),
   // Re-review 8b: unclosed tags on every line, each read to its line's end (99–186 ms per MB).
   'unclosed tags alone on lines ("<a\\n") before the request': before('<a\n'),
+  // fix8d: a "\<" makes its paragraph's inlines read to the end (an extended autolink may hold the backslash).
+  'extended autolinks ending in a backslash before tags ("www.a\\<b [x ") before the request': before('www.a\\<b [x '),
+  'extended autolinks ending in a backslash, one per paragraph ("www.\\<\\n\\n") before the request': before('www.\\<\n\n'),
 };
 
 /**

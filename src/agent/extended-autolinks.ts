@@ -14,6 +14,8 @@
  *   whitespace or one of `*_~(`;
  * - `http`, `https` or `ftp` (any case) as the whole run of ASCII letters
  *   before `://` and at least one more character;
+ * - after `://` the host starts with an ASCII letter or digit or a non-ASCII
+ *   character that is neither punctuation nor whitespace;
  * - the host (from the second character after `www` / `://`) runs over
  *   letters, digits, `-`, `.`, `_` and one non-ASCII non-punctuation
  *   character; an `_` in its last two dot-separated parts, or (for `www.`)
@@ -78,6 +80,9 @@ export class ExtendedAutolinks {
       while (s > blockStart && isAsciiLetter(text.charCodeAt(s - 1))) s--;
       if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s, linkCloser)) return -1;
       hostStart = at + 3;
+      // The host's first character must be a host character itself: `http://-b`, `http://.b`, `http://_b` and
+      // `http://«b` are text in cmark-gfm 0.29.0.gfm.6, `http://1` and `http://é` are links.
+      if (!isHostStart(text, hostStart)) return -1;
     }
     if (!this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
     // To ASCII whitespace, cut at the first `<`: searched here, not in the text, so each link is read once.
@@ -143,6 +148,13 @@ export class ExtendedAutolinks {
 function opensDestination(text: string, start: number, linkCloser: number): boolean {
   const before = text.charAt(start - 1) === '<' ? start - 1 : start;
   return linkCloser !== -1 && linkCloser === before - 2 && text.startsWith('](', before - 2);
+}
+
+/** An ASCII letter or digit, or a non-ASCII character that is neither punctuation nor whitespace. */
+function isHostStart(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return isAsciiAlnum(code);
+  return !/[\p{P}\s]/u.test(String.fromCodePoint(text.codePointAt(at) ?? 0));
 }
 
 function prefixCounts(text: string): Int32Array {
