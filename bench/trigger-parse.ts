@@ -104,6 +104,11 @@ const INPUTS: Record<string, string> = {
   // fix8d: a "\<" makes its paragraph's inlines read to the end (an extended autolink may hold the backslash).
   'extended autolinks ending in a backslash before tags ("www.a\\<b [x ") before the request': before('www.a\\<b [x '),
   'extended autolinks ending in a backslash, one per paragraph ("www.\\<\\n\\n") before the request': before('www.\\<\n\n'),
+  // fix8d: inside an unclosed <code>, every "<" of a paragraph is read with cmark-gfm's inline grammar, and every tag
+  // of an HTML block with the tokenizer's states; a declaration's ">" searched per "<!A " was quadratic.
+  'tags cmark escapes in an unclosed <code> ("<b<") before the request': `<code>${before('<b<')}`,
+  'declarations without ">" in an unclosed <code> ("<!A ") before the request': `<code>${before('<!A ')}`,
+  'attribute names starting with "=" in a <div> block ("<b =\\"x>") before the request': `<div>\n<code>${before('<b ="x>')}`,
 };
 
 /**

@@ -153,8 +153,9 @@ export function findCode(text: string): CodeRanges {
     codeSpans(text, blockStart, text.length, spans, ticks);
   }
   const codeRanges = spans.toArray();
+  const inline = inlineRanges.toArray();
   const { htmlBlock, contentAt, fenceInfo } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline: inlineRanges.toArray(), html: htmlCodeElements(text, codeRanges), fenceInfo, definitions, unescapedLt: ticks.unescapedLt };
+  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, unescapedLt: ticks.unescapedLt };
 }
 
 /**

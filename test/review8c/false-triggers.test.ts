@@ -25,20 +25,36 @@ describe('a `<!--` that cmark-gfm 0.29 keeps as text must not hide the `]` that 
 });
 
 describe('a `<code>` the browser sees must count as nested even where the Markdown text around it is no tag', () => {
-  it.failing.each([
+  it.each([
     // cmark: <p><code>a &lt;b<code></code><br />/agent x</p>. `<b<code>` is not inline HTML, so cmark escapes the
     // first `<`; the browser sees a second <code>, and the one </code> closes only that. html-code-elements.ts
-    // reads the Markdown source as the tokenizer would read raw HTML: one tag named `b<code`, nothing nested.
+    // reads a `<` in a paragraph with cmark's inline grammar (fix8d): text, then a real `<code>`.
     ['after a `<` cmark escapes', '<code>a <b<code></code>\n/agent x'],
     // cmark: <p><code>a &lt;b c=&quot;d&quot; <code></code>…: the attribute list has no `>`, so it is text.
     ['after an unfinished tag cmark escapes', '<code>a <b c="d" <code></code>\n/agent x'],
     // Raw in an HTML block: <div>\n<code>a <b="x><code>"></code>\n<p>/agent x</p>. The browser's tag name is
-    // `b="x` (an `=` right after the name is part of it) and ends at the first `>`; the bot skips a quoted value.
+    // `b="x` (an `=` right after the name is part of it) and ends at the first `>`.
     ['after `=` in a tag name (HTML block)', '<div>\n<code>a <b="x><code>"></code>\n\n/agent x'],
-    // known, left: N2 (fix-autolink). html-code-elements.ts would have to read inline tags with cmark's grammar
-    // (InlineHtml.endAt) and the HTML block's tag names as the browser's tokenizer does; not done in its time box.
+    // Raw: <div>\n<code>a <b ="x><code>"></code>\n<p>/agent x</p>. An `=` where an attribute's name starts is
+    // part of that name (unexpected-equals-sign-before-attribute-name): the tag ends at the first `>`.
+    ['after `=` starting an attribute name (HTML block)', '<div>\n<code>a <b ="x><code>"></code>\n\n/agent x'],
+    // cmark: <p><code>a &lt;!-- -- <code></code><br />/agent x</p>: 0.29 takes no comment with `--` inside.
+    ['after a comment cmark escapes', '<code>a <!-- -- <code></code>\n/agent x'],
+    // cmark: <p><code>a &lt;b x=&quot;<code>&quot;&gt;</code><br />/agent x</p>: an escaped `<` opens no tag.
+    ['after an escaped `<`', '<code>a \\<b x="<code>"></code>\n/agent x'],
   ])('the request is inside an unclosed <code> on GitHub: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // cmark: <p><code>a <b x="<code>"></code><br />/agent x</p>: inline HTML cmark takes; the `<code>` is a value.
+    ['inside a quoted value of inline HTML', '<code>a <b x="<code>"></code>\n/agent x'],
+    // Raw: <div>\n<code>a <b c ="x><code>"></code>\n<p>/agent x</p>: after a name, `=` starts its value.
+    ['inside a quoted value after `name =` (HTML block)', '<div>\n<code>a <b c ="x><code>"></code>\n\n/agent x'],
+    // cmark: <p><code>a <b c="d"><code></code></code><br />/agent x</p>: two openers, two closers.
+    ['two openers, two closers', '<code>a <b c="d"><code></code></code>\n/agent x'],
+  ])('the request shows: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt: 'x' });
   });
 });
 
