@@ -15,7 +15,9 @@
  * - `http`, `https` or `ftp` (any case) as the whole run of ASCII letters
  *   before `://` and at least one more character;
  * - after `://` the host starts with an ASCII letter or digit or a non-ASCII
- *   character that is neither punctuation nor whitespace;
+ *   character that is neither punctuation nor whitespace; cmark checks the
+ *   host byte by byte from its second byte, so a non-ASCII first character
+ *   (two bytes or more) ends it at once and nothing after it is checked;
  * - the host (from the second character after `www` / `://`) runs over
  *   letters, digits, `-`, `.`, `_` and one non-ASCII non-punctuation
  *   character; an `_` in its last two dot-separated parts, or (for `www.`)
@@ -84,7 +86,10 @@ export class ExtendedAutolinks {
       // `http://«b` are text in cmark-gfm 0.29.0.gfm.6, `http://1` and `http://é` are links.
       if (!isHostStart(text, hostStart)) return -1;
     }
-    if (!this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
+    // cmark reads the host byte by byte from its second byte: after `://` a first character of more than one byte
+    // ends it at once (its second byte is no host character), so nothing after it is checked (`https://é_a.b_c`).
+    const multiByteStart = hostStart !== at && text.charCodeAt(hostStart) >= 128;
+    if (!multiByteStart && !this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
     // To ASCII whitespace, cut at the first `<`: searched here, not in the text, so each link is read once.
     let end = at;
     while (end < blockEnd && text.charCodeAt(end) !== 60 && !ASCII_SPACE.test(text.charAt(end))) end++;

@@ -71,6 +71,8 @@ describe('a backslash that ends an extended autolink escapes nothing after it', 
     ['after a code span', '`a` www.\\<!--\n/agent x -->'],
     // <p>[a] <a href="http://www.%5C">www.\</a><!--⏎/agent x --></p>: the bracket is closed before the link.
     ['after a closed bracket', '[a] www.\\<!--\n/agent x -->'],
+    // <p><a href="https://%C3%A9_%5C">https://é_\</a><!--⏎/agent x --></p> (found by the differential fuzz)
+    ['a host of a non-ASCII letter and `_`', 'https://é_\\<!--\n/agent x -->'],
   ])('the request is in a comment on GitHub: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });
@@ -106,6 +108,9 @@ describe('after `://` the host starts with a letter, a digit or a non-ASCII non-
     ['a non-ASCII letter', 'https://é`\n/agent x `'],
     // <p><a href="http://1%60">http://1`</a><br />/agent x `</p>
     ['a digit', 'http://1`\n/agent x `'],
+    // <p><a href="https://%C3%A9_a.b_c%60">https://é_a.b_c`</a><br />/agent x `</p>: cmark reads the host byte by
+    // byte, and the second byte of `é` ends it, so the `_` after it is not checked.
+    ['a non-ASCII letter, then `_` in the last parts', 'https://é_a.b_c`\n/agent x `'],
   ])('a link takes the backtick, so the request shows: %s', (_name, text) => {
     expect(promptOf(text)).toBe('x `');
   });
