@@ -27,6 +27,8 @@
  *   while more `)` than `(` are in it.
  */
 
+import { InlineLinkTails } from './link-destinations.js';
+
 const ASCII_SPACE = /[ \t\n\v\f\r]/;
 const CANDIDATE = /www\.|:\/\//g;
 const TRAILING = new Set('?!.,:*_~\'"');
@@ -48,6 +50,10 @@ export class ExtendedAutolinks {
   private hostLimit = -1;
   private lastDot = -1;
   private prevDot = -1;
+
+  /** Inline links' `(destination "title")`, read on the first `](` before a candidate. */
+  private linkTails: InlineLinkTails | undefined;
+  private readonly tails = (): InlineLinkTails => (this.linkTails ??= new InlineLinkTails(this.text));
 
   constructor(private readonly text: string) {}
 
@@ -75,12 +81,12 @@ export class ExtendedAutolinks {
     if (text.charCodeAt(at) === 119) {
       const before = at > blockStart ? text.charAt(at - 1) : ' ';
       if (!ASCII_SPACE.test(before) && !'*_~('.includes(before)) return -1;
-      if (opensDestination(text, at, linkCloser)) return -1;
+      if (opensDestination(text, at, linkCloser, blockEnd, this.tails)) return -1;
       hostStart = at;
     } else {
       let s = at;
       while (s > blockStart && isAsciiLetter(text.charCodeAt(s - 1))) s--;
-      if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s, linkCloser)) return -1;
+      if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s, linkCloser, blockEnd, this.tails)) return -1;
       hostStart = at + 3;
       // The host's first character must be a host character itself: `http://-b`, `http://.b`, `http://_b` and
       // `http://«b` are text in cmark-gfm 0.29.0.gfm.6, `http://1` and `http://é` are links.
@@ -141,18 +147,20 @@ export class ExtendedAutolinks {
 }
 
 /**
- * Whether `start` may open a link destination: `](` or `](<` before it, the
- * `]` taking an opener (`linkCloser`). cmark reads a destination when it
- * reaches the `]`, before any matcher sees the `w` or `:` in it (`[](www.)`
- * `` ` ``: the backtick opens a code span). Whether that link is made is not
- * decided here, so a `](` after a `[` that makes no link also stops the
- * autolink: the reading falls back to the one before this module (the
- * re-review's known-left class), never to a new one. A `](` with no `[`
- * before it opens nothing (`/agent ](http://x`<g t="`">`).
+ * Whether `start` opens the destination of an inline link that cmark
+ * makes: `](` or `](<` before it, the `]` taking an opener (`linkCloser`),
+ * and `(destination "title")` read whole within the block (`blockEnd`).
+ * cmark reads a destination when it reaches the `]`, before any matcher
+ * sees the `w` or `:` in it (`[](www.)` `` ` ``: the backtick opens a code
+ * span); when that link is not made, the `(` is text and the autolink
+ * starts after it (`[;](www.a\<!--⏎…`: a link `www.a\`, then a comment).
+ * A `](` with no `[` before it opens nothing (`/agent ](http://x`<g t="`">`).
  */
-function opensDestination(text: string, start: number, linkCloser: number): boolean {
+function opensDestination(text: string, start: number, linkCloser: number, blockEnd: number, tails: () => InlineLinkTails): boolean {
   const before = text.charAt(start - 1) === '<' ? start - 1 : start;
-  return linkCloser !== -1 && linkCloser === before - 2 && text.startsWith('](', before - 2);
+  if (linkCloser === -1 || linkCloser !== before - 2 || !text.startsWith('](', before - 2)) return false;
+  const end = tails().read(linkCloser);
+  return end !== -1 && end <= blockEnd;
 }
 
 /** An ASCII letter or digit, or a non-ASCII character that is neither punctuation nor whitespace. */

@@ -48,6 +48,19 @@ describe('where cmark-gfm starts no extended autolink, code spans stay', () => {
     expect(parseAgentCommand('[](www.)`\n/agent `')).toBeNull();
   });
 
+  it.each([
+    // <p>[;](<a href="http://www.a%5C">www.a\</a><!--⏎/agent x  --></p>: `www.a\<!--⏎/agent` is no destination
+    // with a `)` after it, so cmark makes no link, and the `(` is text before an autolink.
+    ['a comment after the link', '[;](www.a\\<!--\n/agent x  -->', null],
+    // <p>[a](<a href="http://www.%60">www.`</a><br />/agent x `</p>: the autolink takes the first backtick.
+    ['a backtick in the link', '[a](www.`\n/agent x `', { kind: 'prompt', prompt: 'x `' }],
+    // <p><a href="http://x%3C!--">a</a><br />/agent x --&gt;</p>: here the link is made, so its destination holds
+    // the `\<!--`, and no comment starts.
+    ['a link made: no autolink, no comment', '[a](http://x\\<!--)\n/agent x -->', { kind: 'prompt', prompt: 'x -->' }],
+  ])('a `](` whose link cmark does not make leaves the autolink after its `(`: %s', (_name, text, expected) => {
+    expect(parseAgentCommand(text)).toEqual(expected);
+  });
+
   it('a `](` with no `[` before it opens no destination, so the autolink still takes the backtick', () => {
     // <p>/agent ](<a href="http://x%60">http://x`</a><g t="secret`"></p>
     expect(promptOf('/agent ](http://x`<g t="secret`">')).not.toContain('secret');
