@@ -101,6 +101,22 @@ const INPUTS: Record<string, string> = {
   'comments each followed by a line starting with "/" ("<!---->\\n/\\n") before the request': before('<!---->\n/\n'),
   // Re-review 8b: unclosed tags on every line, each read to its line's end (99–186 ms per MB).
   'unclosed tags alone on lines ("<a\\n") before the request': before('<a\n'),
+  // fix8d: a "\<" makes its paragraph's inlines read to the end (an extended autolink may hold the backslash).
+  'extended autolinks ending in a backslash before tags ("www.a\\<b [x ") before the request': before('www.a\\<b [x '),
+  'extended autolinks ending in a backslash, one per paragraph ("www.\\<\\n\\n") before the request': before('www.\\<\n\n'),
+  // fix8d: inside an unclosed <code>, every "<" of a paragraph is read with cmark-gfm's inline grammar, and every tag
+  // of an HTML block with the tokenizer's states; a declaration's ">" searched per "<!A " was quadratic.
+  'tags cmark escapes in an unclosed <code> ("<b<") before the request': `<code>${before('<b<')}`,
+  'declarations without ">" in an unclosed <code> ("<!A ") before the request': `<code>${before('<!A ')}`,
+  'attribute names starting with "=" in a <div> block ("<b =\\"x>") before the request': `<div>\n<code>${before('<b ="x>')}`,
+  // fix8d (N3): destinations whose parentheses need not balance (cmark 0.29, up to 32 open), read in one pass; a scan
+  // from each "](" over the next 32 cost about 160 ms per MB on "[x](" repeated.
+  'link openers with unbalanced destinations ("[x](") before the request': before('[x]('),
+  'empty destinations ("[x]()") before the request': before('[x]()'),
+  'links in image descriptions with "(" open ("![a [](](\\n)\\n") before the request': before('![a [](](\n)\n'),
+  // fix8d: an extended autolink at a "](" starts only if cmark makes no link there, so each such link's destination
+  // and title are read (once, with the destinations above).
+  'extended autolinks in link destinations ("[a](www.a\\<") before the request': before('[a](www.a\\<'),
 };
 
 /**

@@ -53,10 +53,10 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { kinds, starts, htmlBlock, contentAt, spans, inline, html, fenceInfo, definitions } = findCode(marked);
+  const { kinds, starts, htmlBlock, contentAt, spans, inline, html, fenceInfo, definitions, unescapedLt } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
   const opaqueComments: number[] = [];
-  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments);
+  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments, unescapedLt);
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
   const hiddenHtml = findHiddenHtml(marked, [spans, comments]);

@@ -28,6 +28,10 @@ import { rangeWalker } from './markdown.js';
  * blocks (`<!--\n```\n` repeated) do not each search to the end: linear in
  * the text.
  *
+ * A backslash that ends an extended autolink escapes nothing: `unescapedLt`
+ * (findCode's) lists the `<` after such links, which may open a comment
+ * (cmark-gfm 0.29: `www.\\<!--` is the link `www.\\`, then a comment).
+ *
  * `opaque`, when given, receives the comments in which brackets are no
  * Markdown (sorted flat [start, end) list): those in HTML blocks and those
  * cmark-gfm 0.29's inline grammar reads as comments (inline-html.ts). The
@@ -43,6 +47,7 @@ export function findHtmlComments(
   htmlBlocks: ArrayLike<number>,
   inline: ArrayLike<number>,
   opaque?: number[],
+  unescapedLt: Iterable<number> = [],
 ): number[] {
   const comments: number[] = [];
   let r = 0;
@@ -51,7 +56,7 @@ export function findHtmlComments(
   let close = -2;
   const inHtmlBlock = rangeWalker(htmlBlocks);
   const nextRawClose = nextRawCloser(text, htmlBlocks);
-  const notOpener = new InlineOpeners(text, code, inline);
+  const notOpener = new InlineOpeners(text, code, inline, unescapedLt);
   for (let start = text.indexOf('<!--'); start !== -1; ) {
     while (r < code.length && (code[r + 1] ?? 0) <= start) r += 2;
     if (r < code.length && (code[r] ?? Infinity) <= start) {
@@ -118,26 +123,34 @@ class InlineOpeners {
   private block = 0;
   /** The same for `isInlineComment`'s comment openers. */
   private commentBlock = 0;
+  /** The `<` that a backslash before them does not escape (they end an extended autolink holding it). */
+  private readonly unescaped: Set<number>;
 
   constructor(
     private readonly text: string,
     code: ArrayLike<number>,
     private readonly inline: ArrayLike<number>,
+    unescapedLt: Iterable<number>,
   ) {
     this.html = new InlineHtml(text);
     this.inCode = rangeWalker(code);
+    this.unescaped = new Set(unescapedLt);
+  }
+
+  private escaped(lt: number): boolean {
+    return isEscaped(this.text, lt) && !this.unescaped.has(lt);
   }
 
   /** -1 when the `<!--` at `start` opens a comment; else where to search for the next `<!--`. */
   skipFrom(start: number): number {
     const text = this.text;
-    if (isEscaped(text, start) || text.startsWith('>', start + 4) || text.startsWith('->', start + 4)) return start + 1;
+    if (this.escaped(start) || text.startsWith('>', start + 4) || text.startsWith('->', start + 4)) return start + 1;
     const inline = this.inline;
     for (let lt = text.indexOf('<', this.readAt); lt !== -1 && lt < start; lt = text.indexOf('<', this.readAt)) {
       this.readAt = lt + 1;
       while (this.block < inline.length && (inline[this.block + 1] ?? 0) <= lt) this.block += 2;
       const blockEnd = inline[this.block + 1] ?? 0;
-      if ((inline[this.block] ?? Infinity) > lt || this.inCode(lt) || isEscaped(text, lt)) continue;
+      if ((inline[this.block] ?? Infinity) > lt || this.inCode(lt) || this.escaped(lt)) continue;
       const end = this.html.endAt(lt, blockEnd);
       if (end === -1) continue;
       this.readAt = end;

@@ -14,6 +14,10 @@
  *   whitespace or one of `*_~(`;
  * - `http`, `https` or `ftp` (any case) as the whole run of ASCII letters
  *   before `://` and at least one more character;
+ * - after `://` the host starts with an ASCII letter or digit or a non-ASCII
+ *   character that is neither punctuation nor whitespace; cmark checks the
+ *   host byte by byte from its second byte, so a non-ASCII first character
+ *   (two bytes or more) ends it at once and nothing after it is checked;
  * - the host (from the second character after `www` / `://`) runs over
  *   letters, digits, `-`, `.`, `_` and one non-ASCII non-punctuation
  *   character; an `_` in its last two dot-separated parts, or (for `www.`)
@@ -22,6 +26,8 @@
  *   trailing `?!.,:*_~'"`, `;` (with an entity `&name;` before it) and `)`
  *   while more `)` than `(` are in it.
  */
+
+import { InlineLinkTails } from './link-destinations.js';
 
 const ASCII_SPACE = /[ \t\n\v\f\r]/;
 const CANDIDATE = /www\.|:\/\//g;
@@ -44,6 +50,10 @@ export class ExtendedAutolinks {
   private hostLimit = -1;
   private lastDot = -1;
   private prevDot = -1;
+
+  /** Inline links' `(destination "title")`, read on the first `](` before a candidate. */
+  private linkTails: InlineLinkTails | undefined;
+  private readonly tails = (): InlineLinkTails => (this.linkTails ??= new InlineLinkTails(this.text));
 
   constructor(private readonly text: string) {}
 
@@ -71,15 +81,21 @@ export class ExtendedAutolinks {
     if (text.charCodeAt(at) === 119) {
       const before = at > blockStart ? text.charAt(at - 1) : ' ';
       if (!ASCII_SPACE.test(before) && !'*_~('.includes(before)) return -1;
-      if (opensDestination(text, at, linkCloser)) return -1;
+      if (opensDestination(text, at, linkCloser, blockEnd, this.tails)) return -1;
       hostStart = at;
     } else {
       let s = at;
       while (s > blockStart && isAsciiLetter(text.charCodeAt(s - 1))) s--;
-      if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s, linkCloser)) return -1;
+      if (!/^(?:https?|ftp)$/i.test(text.slice(s, at)) || opensDestination(text, s, linkCloser, blockEnd, this.tails)) return -1;
       hostStart = at + 3;
+      // The host's first character must be a host character itself: `http://-b`, `http://.b`, `http://_b` and
+      // `http://«b` are text in cmark-gfm 0.29.0.gfm.6, `http://1` and `http://é` are links.
+      if (!isHostStart(text, hostStart)) return -1;
     }
-    if (!this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
+    // cmark reads the host byte by byte from its second byte: after `://` a first character of more than one byte
+    // ends it at once (its second byte is no host character), so nothing after it is checked (`https://é_a.b_c`).
+    const multiByteStart = hostStart !== at && text.charCodeAt(hostStart) >= 128;
+    if (!multiByteStart && !this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
     // To ASCII whitespace, cut at the first `<`: searched here, not in the text, so each link is read once.
     let end = at;
     while (end < blockEnd && text.charCodeAt(end) !== 60 && !ASCII_SPACE.test(text.charAt(end))) end++;
@@ -131,18 +147,27 @@ export class ExtendedAutolinks {
 }
 
 /**
- * Whether `start` may open a link destination: `](` or `](<` before it, the
- * `]` taking an opener (`linkCloser`). cmark reads a destination when it
- * reaches the `]`, before any matcher sees the `w` or `:` in it (`[](www.)`
- * `` ` ``: the backtick opens a code span). Whether that link is made is not
- * decided here, so a `](` after a `[` that makes no link also stops the
- * autolink: the reading falls back to the one before this module (the
- * re-review's known-left class), never to a new one. A `](` with no `[`
- * before it opens nothing (`/agent ](http://x`<g t="`">`).
+ * Whether `start` opens the destination of an inline link that cmark
+ * makes: `](` or `](<` before it, the `]` taking an opener (`linkCloser`),
+ * and `(destination "title")` read whole within the block (`blockEnd`).
+ * cmark reads a destination when it reaches the `]`, before any matcher
+ * sees the `w` or `:` in it (`[](www.)` `` ` ``: the backtick opens a code
+ * span); when that link is not made, the `(` is text and the autolink
+ * starts after it (`[;](www.a\<!--⏎…`: a link `www.a\`, then a comment).
+ * A `](` with no `[` before it opens nothing (`/agent ](http://x`<g t="`">`).
  */
-function opensDestination(text: string, start: number, linkCloser: number): boolean {
+function opensDestination(text: string, start: number, linkCloser: number, blockEnd: number, tails: () => InlineLinkTails): boolean {
   const before = text.charAt(start - 1) === '<' ? start - 1 : start;
-  return linkCloser !== -1 && linkCloser === before - 2 && text.startsWith('](', before - 2);
+  if (linkCloser === -1 || linkCloser !== before - 2 || !text.startsWith('](', before - 2)) return false;
+  const end = tails().read(linkCloser);
+  return end !== -1 && end <= blockEnd;
+}
+
+/** An ASCII letter or digit, or a non-ASCII character that is neither punctuation nor whitespace. */
+function isHostStart(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return isAsciiAlnum(code);
+  return !/[\p{P}\s]/u.test(String.fromCodePoint(text.codePointAt(at) ?? 0));
 }
 
 function prefixCounts(text: string): Int32Array {

@@ -16,9 +16,19 @@
  * - `</pre>` does not end a `<code>` opened inside it: the browser reopens
  *   that formatting element in the next paragraph;
  * - one never closed runs to the end of the text.
+ *
+ * What the browser reads as a tag depends on where the `<` is. In a
+ * paragraph or heading cmark-gfm passes on only the raw HTML its inline
+ * grammar accepts (inline-html.ts) and escapes every other `<`: that one is
+ * text to the browser, so a `<code>` right after it is a real tag
+ * (`<b<code>` is `&lt;b` and an element; `<b c="d" <code>` too). Elsewhere
+ * (HTML blocks) the text reaches the browser as written, and the tag is read
+ * with the tokenizer's states (§13.2.5.8–.40): a tag name runs to
+ * whitespace, `/` or `>`, and an `=` where an attribute's name would start
+ * is part of that name (`<b="x>` and `<b ="x>` end at that `>`).
  */
 import { asciiNameAt, isLetter, isSpace } from './html-blocks.js';
-import { isEscaped } from './inline-html.js';
+import { InlineHtml, isEscaped } from './inline-html.js';
 import { rangeWalker } from './range-list.js';
 
 /** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
@@ -28,16 +38,20 @@ const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
 /**
  * `<pre>…</pre>` and `<code>…</code>` elements outside the code in `spans`
  * (sorted flat [start, end) offsets of code blocks and spans), as sorted
- * flat [start, end) offsets. Linear: the search for the next element
- * starts where the last one ended, and each element's tags are read once.
+ * flat [start, end) offsets. `inline` (sorted flat [start, end) offsets) is
+ * the inline content of paragraphs and headings, where a `<` is a tag only
+ * if cmark-gfm's inline grammar takes it. Linear: the search for the next
+ * element starts where the last one ended, each element's tags are read
+ * once, and the inline reader is asked for increasing offsets.
  */
-export function htmlCodeElements(text: string, spans: ArrayLike<number>): number[] {
+export function htmlCodeElements(text: string, spans: ArrayLike<number>, inline: ArrayLike<number> = []): number[] {
   const ranges: number[] = [];
   const inSpan = rangeWalker(spans);
+  const reader = new TagReader(text, inline);
   const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
   for (let m = open.exec(text); m !== null; m = open.exec(text)) {
     if (inSpan(m.index)) continue;
-    const end = elementEnd(text, m.index, inSpan);
+    const end = elementEnd(text, m.index, inSpan, reader);
     ranges.push(m.index, end);
     if (end >= text.length) break;
     open.lastIndex = end;
@@ -57,7 +71,7 @@ interface Open {
  * the tokenizer does: comments to `-->`, bogus comments (`<!…`, `<?…`) to
  * `>`, tags to the `>` outside quoted values.
  */
-function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolean): number {
+function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolean, reader: TagReader): number {
   const open: Open = { code: 0, pre: 0 };
   for (let at = lt; at !== -1; at = text.indexOf('<', at)) {
     if (at !== lt && inSpan(at)) {
@@ -66,7 +80,16 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
     }
     const next = text.charCodeAt(at + 1);
     let end: number;
-    if (next === 33 && text.startsWith('--', at + 2)) {
+    // The opener itself is read as the tokenizer would: were it text, the element it would open is extra hiding.
+    const blockEnd = at === lt ? -1 : reader.inlineEnd(at);
+    if (blockEnd !== -1) {
+      // Inline content: raw HTML if cmark-gfm takes it (then the browser reads the same extent), else a `<` it
+      // escapes, text to the browser.
+      end = isEscaped(text, at) ? -1 : reader.html.endAt(at, blockEnd);
+      if (end === -1) end = at + 1;
+      else if (isLetter(next) || next === 47) count(text, at, end, open);
+      if (open.code === 0 && open.pre === 0) return end;
+    } else if (next === 33 && text.startsWith('--', at + 2)) {
       const close = text.indexOf('-->', at + 4);
       end = close === -1 ? -1 : close + 3;
     } else if (next === 33 || next === 63 || (next === 47 && !isLetter(text.charCodeAt(at + 2)))) {
@@ -105,29 +128,87 @@ function nameIs(text: string, at: number, name: string): boolean {
   return isSpace(after) || after === 47 || after === 62;
 }
 
+/** Where the inline content of paragraphs and headings is, and cmark-gfm's reading of raw HTML in it. */
+class TagReader {
+  readonly html: InlineHtml;
+  private r = 0;
+
+  constructor(
+    text: string,
+    private readonly inline: ArrayLike<number>,
+  ) {
+    this.html = new InlineHtml(text);
+  }
+
+  /** The end of the inline content holding `at`, or -1 when `at` is outside it. Ask for non-decreasing offsets. */
+  inlineEnd(at: number): number {
+    const inline = this.inline;
+    while (this.r < inline.length && (inline[this.r + 1] ?? 0) <= at) this.r += 2;
+    return this.r < inline.length && (inline[this.r] ?? Infinity) <= at ? (inline[this.r + 1] ?? 0) : -1;
+  }
+}
+
+/** The tokenizer's states inside a tag (WHATWG HTML §13.2.5), those that decide where it ends. */
+const enum Tag {
+  Name,
+  BeforeAttributeName,
+  AttributeName,
+  AfterAttributeName,
+  BeforeAttributeValue,
+  UnquotedValue,
+  AfterQuotedValue,
+  SelfClosing,
+}
+
 /**
  * The end (just past `>`) of the tag at `at`, read as the tokenizer does:
- * the name runs to whitespace, `/` or `>` (`<` included, so `<br</pre>` is
- * one tag); an attribute value opened by `"` or `'` after `=` runs to the
- * same quote. -1 when it never ends.
+ * the name runs to whitespace, `/` or `>` (`<` and `=` included, so
+ * `<br</pre>` is one tag and `<b="x>` ends at its `>`); an attribute's name
+ * may start with `=`; a value opened by `"` or `'` after a name's `=` runs
+ * to the same quote. -1 when it never ends.
  */
 function tagEnd(text: string, at: number): number {
-  let k = at + 1;
-  while (k < text.length) {
+  let state = Tag.Name;
+  for (let k = at + 1; k < text.length; k++) {
     const c = text.charCodeAt(k);
-    if (c === 62) return k + 1;
-    if (c === 61) {
-      k++;
-      while (isSpace(text.charCodeAt(k))) k++;
-      const quote = text.charCodeAt(k);
-      if (quote === 34 || quote === 39) {
-        const close = text.indexOf(quote === 34 ? '"' : "'", k + 1);
-        if (close === -1) return -1;
-        k = close + 1;
-        continue;
-      }
+    const space = isSpace(c);
+    switch (state) {
+      case Tag.Name:
+        if (space) state = Tag.BeforeAttributeName;
+        else if (c === 47) state = Tag.SelfClosing;
+        else if (c === 62) return k + 1;
+        break;
+      case Tag.BeforeAttributeName:
+      case Tag.AfterQuotedValue:
+      case Tag.SelfClosing:
+        if (c === 62) return k + 1;
+        if (space) state = Tag.BeforeAttributeName;
+        else if (c === 47) state = Tag.SelfClosing;
+        // Any other character starts a name, `=` included (unexpected-equals-sign-before-attribute-name).
+        else state = Tag.AttributeName;
+        break;
+      case Tag.AttributeName:
+      case Tag.AfterAttributeName:
+        if (c === 62) return k + 1;
+        if (space) state = Tag.AfterAttributeName;
+        else if (c === 47) state = Tag.SelfClosing;
+        else if (c === 61) state = Tag.BeforeAttributeValue;
+        else state = Tag.AttributeName;
+        break;
+      case Tag.BeforeAttributeValue:
+        if (c === 62) return k + 1;
+        if (c === 34 || c === 39) {
+          const close = text.indexOf(c === 34 ? '"' : "'", k + 1);
+          if (close === -1) return -1;
+          k = close;
+          state = Tag.AfterQuotedValue;
+        } else if (!space) state = Tag.UnquotedValue;
+        break;
+      case Tag.UnquotedValue:
+        if (c === 62) return k + 1;
+        if (space) state = Tag.BeforeAttributeName;
+        break;
     }
-    k++;
   }
   return -1;
 }

@@ -25,12 +25,15 @@ const CLOSING_TAG = new RegExp(`</[A-Za-z][A-Za-z0-9-]*${SPACE}*>`, 'y');
 const URI_AUTOLINK = /<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\0- <>]*>/y;
 /** An email autolink (§6.5). */
 const EMAIL_AUTOLINK = /<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>/y;
-/** A declaration as cmark-gfm 0.29 has it: `<!`, upper-case letters, spaces, anything but `>`, then `>`. */
-const DECLARATION = new RegExp(`<![A-Z]+${SPACE}+[^>\\0]*>`, 'y');
+/**
+ * A declaration as cmark-gfm 0.29 has it: `<!`, upper-case letters, spaces, anything but `>` or NUL, then `>`.
+ * This is its start; the `>` is searched once per text (`InlineHtml.next`), not once per `<!A `.
+ */
+const DECLARATION_START = new RegExp(`<![A-Z]+${SPACE}+`, 'y');
 
 /**
- * Reads inline raw HTML at a `<`. The far closers (`--`, `?>`, `]]>`) are
- * searched once each per text and remembered while later `<` ask, so a
+ * Reads inline raw HTML at a `<`. The far closers (`--`, `?>`, `]]>`, a
+ * declaration's `>`) are searched once each per text and remembered while later `<` ask, so a
  * text of unclosed `<?` costs one search, not one per opener: ask for
  * non-decreasing offsets.
  */
@@ -52,7 +55,7 @@ export class InlineHtml {
     if (next === 33) {
       if (text.startsWith('--', lt + 2)) end = this.commentEnd(lt);
       else if (text.startsWith('[CDATA[', lt + 2)) end = this.closedBy(']]>', lt + 9);
-      else end = sticky(DECLARATION, text, lt);
+      else end = this.declarationEnd(lt);
     } else if (next === 63) end = this.closedBy('?>', lt + 2);
     else if (next === 47) end = sticky(CLOSING_TAG, text, lt);
     else if (isAsciiLetter(next)) {
@@ -75,6 +78,14 @@ export class InlineHtml {
     if (text.startsWith('>', body) || text.startsWith('->', body)) return -1;
     const dashes = this.next('--', body);
     return dashes !== -1 && text.charCodeAt(dashes + 2) === 62 ? dashes + 3 : -1;
+  }
+
+  private declarationEnd(lt: number): number {
+    const body = sticky(DECLARATION_START, this.text, lt);
+    if (body === -1) return -1;
+    const gt = this.next('>', body);
+    const nul = gt === -1 ? -1 : this.next('\0', body);
+    return gt === -1 || (nul !== -1 && nul < gt) ? -1 : gt + 1;
   }
 
   private closedBy(closer: string, from: number): number {

@@ -28,23 +28,8 @@
  */
 import { normalizeLabel } from './link-definitions.js';
 import { isEscaped } from './inline-html.js';
+import { InlineLinkTails } from './link-destinations.js';
 import { rangeWalker } from './markdown.js';
-
-/**
- * After `](`: spaces (at most one line break among them), a destination
- * (`<…>` on one line, or a run without spaces whose parentheses nest at
- * most one deep and balance), spaces, an optional title (`"…"`, `'…'`,
- * `(…)`, backslash escapes allowed), spaces, `)`. Sticky; the title may
- * hold line breaks, not a blank line (checked apart). Each run of spaces is
- * read as `[ \t]*(?:\n[ \t]*)?`, which splits it one way only: `[ \t]*\n?[ \t]*`
- * tried every split of a long run of spaces, quadratic in its length. The
- * alternatives inside each repetition start with different characters, so
- * nothing is tried twice; `()` is read apart, as an optional destination
- * let the spaces before and after it split a long run every way
- * (quadratic: the bench's "spaces after `](`").
- */
-const DESTINATION_AND_TITLE =
-  /([ \t]*(?:\n[ \t]*)?)(?:\)|(<(?:[^<>\n\\]|\\.)*>|(?:[^\s()<\\]|\\[^\s]|\((?:[^\s()\\]|\\[^\s])*\))+)(?:([ \t]*(?:\n[ \t]*)?)("(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\)))?[ \t]*(?:\n[ \t]*)?\))/y;
 
 /** After `]`: a reference label `[…]` (no unescaped `[`, at most 999 characters, CommonMark §4.7), or `[]`. */
 const REFERENCE = /\[(?:[^[\]\\]|\\[\s\S]){0,999}\]/y;
@@ -84,6 +69,8 @@ class BracketReader {
   activeFrom = 0;
   /** The output: sorted flat [start, end) offsets. */
   readonly hidden: number[] = [];
+  /** Inline links' `(destination "title")`, read on the first `](` that may close a link. */
+  private tails: InlineLinkTails | undefined;
 
   constructor(text: string, code: readonly ArrayLike<number>[], labels: ReadonlySet<string>) {
     this.text = text;
@@ -161,21 +148,16 @@ class BracketReader {
     let destinationAt = -1;
     let destinationEnd = -1;
     if (next === 40) {
-      DESTINATION_AND_TITLE.lastIndex = closer + 2;
-      const rest = DESTINATION_AND_TITLE.exec(text);
-      if (rest !== null) {
-        end = closer + 2 + rest[0].length;
-        // Offsets from the groups' lengths: the `d` flag's index arrays cost an allocation per link.
-        const lead = rest[1] ?? '';
-        destinationAt = closer + 2 + lead.length;
-        destinationEnd = destinationAt + (rest[2] ?? '').length;
+      const tails = (this.tails ??= new InlineLinkTails(text));
+      end = tails.read(closer);
+      if (end !== -1) {
         // A destination after a line break starts a line but is an href (review-sec finding 4: `[docs](⏎/agent "x")`).
-        if (!lead.includes('\n')) destinationAt = -1;
-        const title = rest[4] ?? '';
-        if (title !== '') {
-          titleAt = destinationEnd + (rest[3] ?? '').length;
-          titleEnd = titleAt + title.length;
+        if (tails.lineBreakBefore) {
+          destinationAt = tails.destinationAt;
+          destinationEnd = tails.destinationEnd;
         }
+        titleAt = tails.titleAt;
+        titleEnd = tails.titleEnd;
       }
     }
     // A link or image ends within its paragraph: a blank line inside the title (or reference) ends that first.

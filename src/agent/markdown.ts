@@ -97,6 +97,12 @@ export interface CodeRanges {
   fenceInfo: Int32Array;
   /** Link reference definitions, from their label's `[` to the end of their last line, in order (not inline content). */
   definitions: number[];
+  /**
+   * Each `<` right after an extended autolink that ends in a backslash, in
+   * order: the link holds the backslash, so it escapes nothing and the `<`
+   * may open raw HTML (cmark-gfm: `www.\\<!--` is a link, then a comment).
+   */
+  unescapedLt: number[];
 }
 
 export function findCode(text: string): CodeRanges {
@@ -147,8 +153,9 @@ export function findCode(text: string): CodeRanges {
     codeSpans(text, blockStart, text.length, spans, ticks);
   }
   const codeRanges = spans.toArray();
+  const inline = inlineRanges.toArray();
   const { htmlBlock, contentAt, fenceInfo } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline: inlineRanges.toArray(), html: htmlCodeElements(text, codeRanges), fenceInfo, definitions };
+  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, unescapedLt: ticks.unescapedLt };
 }
 
 /**
@@ -212,6 +219,10 @@ class BacktickRuns {
   readonly autolinks: ExtendedAutolinks;
   /** The next `[` or `]` for non-decreasing `from`: an open bracket stops extended autolinks. */
   readonly nextBracket: (from: number) => number;
+  /** The `<` of the next `\\<` for non-decreasing `from`. */
+  readonly nextBackslashLt: (from: number) => number;
+  /** Each `<` after a backslash that an extended autolink ends at: not escaped (the link holds the backslash). */
+  readonly unescapedLt: number[] = [];
   constructor(text: string) {
     this.next = nextOccurrence(text, '`');
     this.nextLt = nextOccurrence(text, '<');
@@ -220,6 +231,11 @@ class BacktickRuns {
     const open = nextOccurrence(text, '[');
     const close = nextOccurrence(text, ']');
     this.nextBracket = (from) => earliest(open(from), close(from));
+    const backslashLt = nextOccurrence(text, '\\<');
+    this.nextBackslashLt = (from) => {
+      const at = backslashLt(from);
+      return at === -1 ? -1 : at + 1;
+    };
   }
 
   /** Room for at least `count + 1` runs. */
@@ -247,8 +263,12 @@ class BacktickRuns {
  */
 function codeSpans(text: string, start: number, end: number, ranges: RangeList, ticks: BacktickRuns): void {
   const firstTick = ticks.next(start);
+  // The inlines are read to the block's end only when a `\<` in it may follow an extended autolink.
+  const backslashLt = ticks.nextBackslashLt(start);
+  const candidate = backslashLt !== -1 && backslashLt < end ? ticks.autolinks.next(start) : -1;
+  const readToEnd = candidate !== -1 && candidate < backslashLt;
   // Most paragraphs hold no backtick: nothing to allocate for them.
-  if (firstTick === -1 || firstTick >= end) return;
+  if (!readToEnd && (firstTick === -1 || firstTick >= end)) return;
   let count = 0;
   let longest = 0;
   for (let k = firstTick; k !== -1 && k < end; k = ticks.next(k)) {
@@ -261,16 +281,17 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
     count++;
     k = e;
   }
-  if (count < 2) return;
+  if (count < 2 && !readToEnd) return;
   const { at, length } = ticks;
-  // Per run: the first run after it of its opener's length (its own, or one less when escaped), or -1.
-  const closerOf = new Int32Array(count);
+  // Per run: the first run after it of its opener's length (its own, or one less when escaped), or -1. A block read
+  // only for a `\<` holds at most one run: nothing to allocate.
+  const closerOf = count < 2 ? NO_RUNS : new Int32Array(count);
   // Per run: 1 when a backslash escapes its first backtick (read where it opens: no span holds that backslash).
-  const escaped = new Uint8Array(count);
+  const escaped = count < 2 ? NO_ESCAPES : new Uint8Array(count);
   // Per length (0 to the longest run, so no longer than the block): the last run of it seen, or -1. A Map here cost
   // a third of the time of a megabyte of runs (re-review 8, "Speed").
-  const lastByLength = new Int32Array(longest + 1).fill(-1);
-  for (let i = count - 1; i >= 0; i--) {
+  const lastByLength = count < 2 ? NO_RUNS : new Int32Array(longest + 1).fill(-1);
+  for (let i = count < 2 ? -1 : count - 1; i >= 0; i--) {
     const n = length[i] ?? 0;
     const escapedRun = isEscaped(text, at[i] ?? 0) ? 1 : 0;
     escaped[i] = escapedRun;
@@ -287,11 +308,16 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
   let openBrackets = 0;
   // The last `]` that took an opener: a `(` right after it may open a destination, not an autolink.
   let linkCloser = -1;
-  for (let i = 0; i < count; i++) {
-    const from = (at[i] ?? 0) + (escaped[i] ?? 0);
+  // Each opener in turn, then (when `readToEnd`) the block's end: the `<`, candidates and brackets before it are read.
+  for (let i = 0; i <= count; i++) {
+    const last = i === count;
+    if (last && !readToEnd) break;
+    const from = last ? end : (at[i] ?? 0) + (escaped[i] ?? 0);
     if (from < cursor) continue;
     for (let first = earliest(lt, earliest(link, bracket)); first !== -1 && first < from; ) {
-      const readable = first >= cursor && !isEscaped(text, first);
+      // A backslash inside an earlier inline escapes nothing after it: an extended autolink ends at a `<`, so the
+      // link `www.\` leaves the `<` after it unescaped (cmark-gfm: `www.\<!--` is a link, then a comment).
+      const readable = first >= cursor && !isEscapedAfter(text, first, cursor);
       if (first === lt) {
         const htmlEnd = readable ? ticks.html.endAt(lt, end) : -1;
         if (htmlEnd !== -1) cursor = htmlEnd;
@@ -308,16 +334,30 @@ function codeSpans(text: string, start: number, end: number, ranges: RangeList, 
         bracket = ticks.nextBracket(Math.max(bracket + 1, cursor));
       } else {
         const linkEnd = readable && openBrackets === 0 ? ticks.autolinks.endAt(link, start, end, linkCloser) : -1;
-        if (linkEnd !== -1) cursor = linkEnd;
+        if (linkEnd !== -1) {
+          cursor = linkEnd;
+          if (text.charCodeAt(linkEnd) === 60 && isEscaped(text, linkEnd)) ticks.unescapedLt.push(linkEnd);
+        }
         link = ticks.autolinks.next(Math.max(link + 1, cursor));
       }
       first = earliest(lt, earliest(link, bracket));
     }
+    if (last) break;
     const closer = closerOf[i] ?? -1;
     if (from < cursor || closer === -1) continue;
     cursor = (at[closer] ?? 0) + (length[closer] ?? 0);
     ranges.push(from, cursor);
   }
+}
+
+const NO_RUNS = new Int32Array(0);
+const NO_ESCAPES = new Uint8Array(0);
+
+/** Whether a backslash at or after `floor` escapes the character at `index` (§2.4: an odd run of them before it). */
+function isEscapedAfter(text: string, index: number, floor: number): boolean {
+  let backslashes = 0;
+  for (let k = index - 1; k >= floor && text.charCodeAt(k) === 92; k--) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 /** The smaller of two offsets where -1 means none. */

@@ -25,31 +25,78 @@ describe('a `<!--` that cmark-gfm 0.29 keeps as text must not hide the `]` that 
 });
 
 describe('a `<code>` the browser sees must count as nested even where the Markdown text around it is no tag', () => {
-  it.failing.each([
+  it.each([
     // cmark: <p><code>a &lt;b<code></code><br />/agent x</p>. `<b<code>` is not inline HTML, so cmark escapes the
     // first `<`; the browser sees a second <code>, and the one </code> closes only that. html-code-elements.ts
-    // reads the Markdown source as the tokenizer would read raw HTML: one tag named `b<code`, nothing nested.
+    // reads a `<` in a paragraph with cmark's inline grammar (fix8d): text, then a real `<code>`.
     ['after a `<` cmark escapes', '<code>a <b<code></code>\n/agent x'],
     // cmark: <p><code>a &lt;b c=&quot;d&quot; <code></code>…: the attribute list has no `>`, so it is text.
     ['after an unfinished tag cmark escapes', '<code>a <b c="d" <code></code>\n/agent x'],
     // Raw in an HTML block: <div>\n<code>a <b="x><code>"></code>\n<p>/agent x</p>. The browser's tag name is
-    // `b="x` (an `=` right after the name is part of it) and ends at the first `>`; the bot skips a quoted value.
+    // `b="x` (an `=` right after the name is part of it) and ends at the first `>`.
     ['after `=` in a tag name (HTML block)', '<div>\n<code>a <b="x><code>"></code>\n\n/agent x'],
-    // known, left: N2 (fix-autolink). html-code-elements.ts would have to read inline tags with cmark's grammar
-    // (InlineHtml.endAt) and the HTML block's tag names as the browser's tokenizer does; not done in its time box.
+    // Raw: <div>\n<code>a <b ="x><code>"></code>\n<p>/agent x</p>. An `=` where an attribute's name starts is
+    // part of that name (unexpected-equals-sign-before-attribute-name): the tag ends at the first `>`.
+    ['after `=` starting an attribute name (HTML block)', '<div>\n<code>a <b ="x><code>"></code>\n\n/agent x'],
+    // cmark: <p><code>a &lt;!-- -- <code></code><br />/agent x</p>: 0.29 takes no comment with `--` inside.
+    ['after a comment cmark escapes', '<code>a <!-- -- <code></code>\n/agent x'],
+    // cmark: <p><code>a &lt;b x=&quot;<code>&quot;&gt;</code><br />/agent x</p>: an escaped `<` opens no tag.
+    ['after an escaped `<`', '<code>a \\<b x="<code>"></code>\n/agent x'],
   ])('the request is inside an unclosed <code> on GitHub: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // cmark: <p><code>a <b x="<code>"></code><br />/agent x</p>: inline HTML cmark takes; the `<code>` is a value.
+    ['inside a quoted value of inline HTML', '<code>a <b x="<code>"></code>\n/agent x'],
+    // Raw: <div>\n<code>a <b c ="x><code>"></code>\n<p>/agent x</p>: after a name, `=` starts its value.
+    ['inside a quoted value after `name =` (HTML block)', '<div>\n<code>a <b c ="x><code>"></code>\n\n/agent x'],
+    // cmark: <p><code>a <b c="d"><code></code></code><br />/agent x</p>: two openers, two closers.
+    ['two openers, two closers', '<code>a <b c="d"><code></code></code>\n/agent x'],
+  ])('the request shows: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt: 'x' });
   });
 });
 
 describe('a destination with an unbalanced `(` inside an image description', () => {
-  // Known class (fix-links "left": cmark 0.29 accepts `[](](⏎)`), listed there as a title leak only; it also
-  // starts the agent. cmark: <p><img src="u" alt="a  /agent x " /></p>: `[](](⏎)` is a link inside the
-  // description, so `](u)` closes the image. The bot does not read that link and takes `](⏎)` for the image's.
-  // known, left: N3 (fix-autolink). Reading 0.29's destinations (unbalanced `(` up to 32 open) in link-hidden.ts
-  // passed this test, but its scan from each `](` over up to 32 others put `[x](` repeated at about 160 ms/MB
-  // (limit 100); a linear reading needs the scan's end precomputed per run, which did not fit the time box.
-  it.failing('the request is alt text on GitHub', () => {
+  // cmark 0.29 (`manual_scan_link_url_2`) ends a destination at whitespace or at a `)` with no `(` open, and fails
+  // it only past 32 open: parentheses need not balance. cmark: <p><img src="u" alt="a  /agent x " /></p>: `[](](⏎)`
+  // is a link inside the description, so `](u)` closes the image. link-hidden.ts reads every destination in one
+  // pass (DestinationEnds, fix8d); a scan from each `](` cost about 160 ms/MB on `[x](` repeated.
+  it('the request is alt text on GitHub', () => {
     expect(parseAgentCommand('![a [](](\n)\n/agent x\n](u)')).toBeNull();
+  });
+
+  it.each([
+    // <p><img src="u" alt="a  /agent x " /></p>
+    ['`b(` then a line break', '![a [](b(\n)\n/agent x\n](u)'],
+    // <p><img src="u" alt="a  /agent x " /></p>: an escaped `(` opens nothing, the destination ends at the break.
+    ['an escaped `(`', '![a [](b\\(\n)\n/agent x\n](u)'],
+    // <p><img src="u" alt="a  /agent x " /></p>: `<` inside a destination not in pointy brackets is fine.
+    ['a `<` inside', '![a [](b<c\n)\n/agent x\n](u)'],
+  ])('the request is alt text on GitHub: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // <p><a href="b(" title="t⏎/agent x">a</a></p>: the title is a tooltip.
+    ['`b(`', '[a](b( "t\n/agent x")'],
+    // <p><a href="((((((((((((((((((((((((((((((((b" title="t⏎/agent x">a</a></p>: 32 open is the most.
+    ['32 `(` open', `[a](${'('.repeat(32)}b "t\n/agent x")`],
+    // <p><a href="b%5C(" title="t⏎/agent x">a</a></p>: `\\` is one escaped backslash, so the `(` counts.
+    ['an escaped backslash before `(`', '[a](b\\\\( "t\n/agent x")'],
+  ])('the request is in a link title on GitHub: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // <p>[a]((((((((((((((((((((((((((((((((((b &quot;t<br />/agent x&quot;)</p>: the 33rd `(` fails the link.
+    ['33 `(` open', `[a](${'('.repeat(33)}b "t\n/agent x")`, 'x")'],
+    // <p>[a](b(c<br />/agent x</p>: the destination ends at the break, and no `)` or title follows.
+    ['no `)` after the destination', '[a](b(c\n/agent x', 'x'],
+    // <p><a href="b">a</a> &quot;t<br />/agent x&quot;)</p>: a `)` with none open ends the destination and the link.
+    ['a `)` before the title', '[a](b) "t\n/agent x")', 'x")'],
+  ])('the request shows: %s', (_name, text, prompt) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
   });
 });
