@@ -13,7 +13,7 @@ import { decideRun, handleTrigger, isFailure, type RunResult } from '../agent/ru
 import { resolveRequest } from '../agent/request.js';
 import { handleEvent, lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
-import { parseIssueTarget, retarget, TargetError, type IssueTarget } from '../agent/workflow-target.js';
+import { authorizeTarget, parseIssueTarget, retarget, TargetError, type IssueTarget } from '../agent/workflow-target.js';
 import { GitHubError } from '../github/errors.js';
 import type { Logger } from '../logger.js';
 import { BotLoginError } from './bot-login.js';
@@ -98,6 +98,12 @@ async function carryOut(
   // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments.
   const meetsComments = Boolean(event.thread) || target !== undefined;
   const { github, botLogin } = await connectGitHub(inputs, env, coreLogger, meetsComments);
+  if (target) {
+    // Before the target is read: a thread in another repository needs the sender's access there (workflow-target.ts).
+    const access = await authorizeTarget(event, target, { botLogin, allowedBots: inputs.agent.allowedBots }, github);
+    if (!access.allowed && access.quiet) return { status: 'skipped', reason: access.reason };
+    if (!access.allowed) throw new TargetError(access.reason);
+  }
   const trigger = target ? await retarget(event, target, github).catch((err: unknown) => Promise.reject(targetUnreadable(err, target))) : event;
   if (lifecycle) {
     requireCoderInputs(inputs);

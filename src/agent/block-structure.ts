@@ -17,7 +17,7 @@
  * deeper than `MAX_DEPTH` is not read: its lines (and lazy lines after
  * them) are `DEEP`, which callers treat as never a request.
  */
-import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, isSpaceOrTab, LineCursor, listMarker } from './block-starts.js';
+import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
 import { RangeList } from './range-list.js';
@@ -72,10 +72,10 @@ export interface BlockScan {
   /** The fenced code block open after the last line, outside any block quote, or null. */
   openFence: Fence | null;
   /**
-   * Opening fences' info strings after their first word (` secret` in
-   * ```` ```js secret ````), as sorted flat [start, end) offsets: GitHub shows
-   * none of it (re-review 8b, L3). The first word is kept: it names the
-   * language, shown as the highlighting.
+   * Opening fences' whole info strings (`js secret` in ```` ```js secret ````),
+   * as sorted flat [start, end) offsets: GitHub shows none of it (re-review
+   * 8b, L3). The first word too (re-review 8d): it only picks the
+   * highlighting, as a class attribute, and may say anything.
    */
   fenceInfo: Int32Array;
 }
@@ -441,11 +441,9 @@ class BlockReader {
         while (k < end && text.charCodeAt(k) === c) k++;
         this.fenceLength = k - fns;
         this.fenceIndent = text.slice(start, fns).replace(/[^\t]/g, ' ');
-        // The first word names the language, which GitHub shows as highlighting (and the suite keeps: ```` ```html ````).
-        let info = k;
-        while (info < end && isSpaceOrTab(text.charCodeAt(info))) info++;
-        while (info < end && !isSpaceOrTab(text.charCodeAt(info))) info++;
-        if (info < end) this.fenceInfo.push(info, end);
+        // The whole info string, its first word too: that word becomes a class attribute (`language-…`) that picks
+        // the highlighting and is never shown as text (re-review 8d).
+        if (k < end) this.fenceInfo.push(k, end);
         return Leaf.Fence;
       } else if (c === 60 && (this.html = htmlBlockStart(text, fns, end, inParagraph)) !== 0) {
         // Type 7 interrupts no paragraph (CommonMark §4.6), but cmark-gfm 0.29 (GitHub's renderer) checks that against

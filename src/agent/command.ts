@@ -43,7 +43,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * elements, tags that run over lines: html-hidden.ts; tags and comments in
  * HTML blocks as the browser's tokenizer reads them: raw-html.ts; image alt text, link
  * titles and destinations: link-hidden.ts; fenced code's info strings)
- * neither triggers nor goes into the prompt.
+ * neither triggers nor goes into the prompt, and neither do tags on one
+ * line (names and attributes but `href`/`src`; the text between them stays).
  */
 export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER_PHRASE): AgentCommand | null {
   const trimmedPhrase = phrase.trim();
@@ -210,32 +211,56 @@ export function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Ui
  * The prompt: `text` from `start` to the end, without what is context at
  * most (quoted lines: someone else's words) or never shown (link reference
  * definitions, the `hidden` lists of HTML and link ranges), from line
- * `first` on (`starts`: `findCode`'s line offsets). Linear: the cut
- * ranges are sorted once and the text sliced once.
+ * `first` on (`starts`: `findCode`'s line offsets). Linear: each list is
+ * sorted already, so they are merged in place (a handful of lists; a sort
+ * of one cut per tag cost more than the parse: re-review 8d), and the text
+ * is sliced once.
  */
 function promptText(text: string, start: number, after: { kinds: Uint8Array; starts: Int32Array; first: number }, hidden: readonly ArrayLike<number>[]): string {
-  const cuts: [number, number][] = [];
+  const lines = new RangeList();
   const { kinds, starts } = after;
   for (let k = after.first; k < kinds.length; k++) {
     const kind = kinds[k];
-    if (kind === Kind.Quote || kind === Kind.Definition) cuts.push([starts[k] ?? 0, Math.min(text.length, starts[k + 1] ?? 0)]);
+    if (kind === Kind.Quote || kind === Kind.Definition) lines.pushOrJoin(starts[k] ?? 0, Math.min(text.length, starts[k + 1] ?? 0), starts[k] ?? 0);
   }
-  // Each list read in place: one spread copy of them all cost as much as the cutting.
-  for (const ranges of hidden) {
-    for (let r = 0; r < ranges.length; r += 2) {
-      const end = ranges[r + 1] ?? 0;
-      if (end > start) cuts.push([Math.max(start, ranges[r] ?? 0), end]);
-    }
-  }
-  cuts.sort((a, b) => a[0] - b[0]);
+  const lists = [lines.toArray(), ...hidden];
+  // Where each list is read from: its first range that ends after `start`.
+  const at = lists.map((ranges) => firstEndingAfter(ranges, start));
   const parts: string[] = [];
   let pos = start;
-  for (const [from, to] of cuts) {
-    if (from > pos) parts.push(text.slice(pos, from));
+  for (;;) {
+    // The list whose next range starts first.
+    let best = -1;
+    let bestStart = Infinity;
+    for (let l = 0; l < lists.length; l++) {
+      const ranges = lists[l] as ArrayLike<number>;
+      const r = at[l] ?? 0;
+      if (r < ranges.length && (ranges[r] ?? Infinity) < bestStart) {
+        best = l;
+        bestStart = ranges[r] ?? Infinity;
+      }
+    }
+    if (best === -1) break;
+    const r = at[best] ?? 0;
+    const to = (lists[best] as ArrayLike<number>)[r + 1] ?? 0;
+    at[best] = r + 2;
+    if (bestStart > pos) parts.push(text.slice(pos, bestStart));
     pos = Math.max(pos, to);
   }
   parts.push(text.slice(pos));
   return parts.join('');
+}
+
+/** The index (into the flat sorted list) of the first range that ends after `offset`, or `ranges.length`: a binary search. */
+function firstEndingAfter(ranges: ArrayLike<number>, offset: number): number {
+  let lo = 0;
+  let hi = ranges.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ranges[mid * 2 + 1] ?? 0) <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * 2;
 }
 
 /**

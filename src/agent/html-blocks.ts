@@ -31,6 +31,19 @@ export const isNameChar = (code: number): boolean => isLetter(code) || (code >= 
 export const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
 
 /** Whether `text` at `at` holds `name` (lower-case ASCII letters), ignoring ASCII case (HTML's rule for tag names). */
+/**
+ * GFM's tag filter (GFM spec §6.11, on for GitHub): cmark-gfm escapes the
+ * `<` of these tags, inline and in HTML blocks, so GitHub shows them as
+ * text, name and all.
+ */
+const FILTERED_TAG_NAMES: ReadonlySet<string> = new Set(['title', 'textarea', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'script', 'plaintext']);
+
+/** Whether the tag name `text[from, to)` is one GFM's tag filter escapes; only a name of three to nine characters is copied. */
+export function isFilteredTagName(text: string, from: number, to: number): boolean {
+  if (to - from < 3 || to - from > 9) return false;
+  return FILTERED_TAG_NAMES.has(text.slice(from, to).toLowerCase());
+}
+
 export function asciiNameAt(text: string, at: number, name: string): boolean {
   for (let i = 0; i < name.length; i++) {
     if ((text.charCodeAt(at + i) | 0x20) !== name.charCodeAt(i)) return false;

@@ -5,13 +5,19 @@
  *   sanitiser drops them whole; one never closed runs to the end, as an
  *   HTML block does (CommonMark §4.6), which errs towards hiding;
  * - tags that run over lines (`<span title="⏎/agent do it⏎">`): the line
- *   break sits inside an attribute, which a reader never sees. A tag on one
- *   line is left alone: `/agent` must start a line, and a prompt may talk
- *   about HTML (`/agent add a <br> here`).
+ *   break sits inside an attribute, which a reader never sees;
+ * - tags on one line, open and closing, whatever their name (but those
+ *   GFM's tag filter escapes, `<textarea>`, which GitHub shows as text and
+ *   whose attributes alone go), but for their address attributes (`href`,
+ *   `src`): the browser shows neither a tag's
+ *   name nor its attributes, only the text between tags (`/agent add a <br>
+ *   here` asks "add a  here" as GitHub shows it; code spans and blocks keep
+ *   their tags, as examples). They cannot hide a request (`/agent` must
+ *   start a line), but they must not reach the agent as instruction.
  * Linear in the text: each search starts where the last one ended, and a
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
-import { asciiNameAt, BLOCK_NAMES, isLetter, isNameChar } from './html-blocks.js';
+import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -126,25 +132,49 @@ export function isAddressName(text: string, from: number, to: number): boolean {
 }
 
 /**
- * Pushes onto `hidden` the attributes of the one-line tag that `OPEN_TAG`
- * matched from its name's end `nameEnd` to its `>` at `gt`, other than
- * addresses, each with the whitespace before it: no attribute value is
- * shown as text (`alt`, `title`, `aria-label` are tooltips or read by
- * screen readers; GitHub's sanitiser keeps them), so, like a Markdown
- * image's alt text and a link's title (link-hidden.ts), none may reach the
- * agent as instruction (review 8, P5). Linear in the tag: `OPEN_TAG` has
- * already checked its grammar, so the sticky pattern reads each attribute
- * once, and none runs past the tag's `>` (which is outside every value).
+ * Pushes onto `hidden` the one-line tag that `OPEN_TAG` matched from its
+ * `<` at `lt` (its name ending at `nameEnd`) to its `>` at `gt`, all but
+ * its address attributes (`href`, `src`, from their names on). The browser
+ * shows no tag as text: not its name (`<also-delete-the-branch>` is an
+ * empty element; re-review 8d), and no attribute value (`alt`, `title`,
+ * `aria-label` are tooltips or read by screen readers; GitHub's sanitiser
+ * keeps them), so, like a Markdown image's alt text and a link's title
+ * (link-hidden.ts), none may reach the agent as instruction (review 8, P5).
+ * The text between tags stays. Linear in the tag: `OPEN_TAG` has already
+ * checked its grammar, so the sticky pattern reads each attribute once, and
+ * none runs past the tag's `>` (which is outside every value).
  */
-function hideAttributes(text: string, nameEnd: number, gt: number, hidden: RangeList): void {
+function hideTag(text: string, lt: number, nameEnd: number, gt: number, hidden: RangeList): void {
+  // A tag GFM's tag filter escapes is shown as text, name and `>`: only its attributes go, as before (review 8, P5).
+  const shown = isFilteredTagName(text, lt + 1, nameEnd);
+  let cut = lt;
   ATTRIBUTE.lastIndex = nameEnd;
   for (let from = nameEnd; ATTRIBUTE.test(text) && ATTRIBUTE.lastIndex <= gt; from = ATTRIBUTE.lastIndex) {
     let name = from;
     while (!isAttributeStart(text.charCodeAt(name))) name++;
     let afterName = name;
     while (isAttributeChar(text.charCodeAt(afterName))) afterName++;
-    if (!isAddressName(text, name, afterName)) hidden.push(from, ATTRIBUTE.lastIndex);
+    const address = isAddressName(text, name, afterName);
+    if (shown) {
+      if (!address) hidden.push(from, ATTRIBUTE.lastIndex);
+    } else if (address) {
+      if (name > cut) hidden.push(cut, name);
+      cut = ATTRIBUTE.lastIndex;
+    }
   }
+  if (!shown) hidden.push(cut, gt + 1);
+}
+
+/**
+ * A whole closing tag from its `<` (CommonMark §6.6: `</`, a tag name,
+ * optional whitespace, `>`). Sticky, so it is only tried where one starts.
+ */
+const CLOSING_TAG = /<\/[A-Za-z][A-Za-z0-9-]*\s*>/y;
+
+/** The end of the whole closing tag (`CLOSING_TAG`) starting at `lt`, or -1: tested in place. */
+function closingTagEnd(text: string, lt: number): number {
+  CLOSING_TAG.lastIndex = lt;
+  return CLOSING_TAG.test(text) ? CLOSING_TAG.lastIndex : -1;
 }
 
 /** Whether one of the walkers holds `offset` (a loop: a closure per tag cost more than the walk). */
@@ -209,11 +239,23 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
       const gt = tagEnd === -1 ? nextCloser('>', start) : tagEnd - 1;
       end = gt === -1 ? text.length : gt + 1;
       if (tagEnd !== -1 && !isBefore(nextCloser('\n', start), tagEnd)) {
-        hideAttributes(text, tag.nameEnd, gt, hidden);
+        hideTag(text, start, tag.nameEnd, gt, hidden);
+        from = end;
+        continue;
+      }
+      if (kind === CLOSE && !isBefore(nextCloser('\n', start), end)) {
+        // `</div>` on one line: shown as nothing, like any closing tag.
+        hidden.push(start, end);
         from = end;
         continue;
       }
     } else if (kind === CLOSE) {
+      // A closing tag is shown as nothing, whatever its name (`</also-delete-the-branch>`; re-review 8d), unless
+      // GFM's tag filter escapes it (`</textarea>` is shown as text).
+      const tagEnd = closingTagEnd(text, start);
+      if (tagEnd === -1 || isFilteredTagName(text, tag.nameStart, tag.nameEnd)) continue;
+      hidden.push(start, tagEnd);
+      from = tagEnd;
       continue;
     } else if (DROPPED_ELEMENTS.has(name) && DROPPED_NAME_END.test(text.charAt(tag.end) || '>')) {
       const close = indexOfEndTag(text, name, tag.end);
@@ -230,7 +272,7 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
       if (isBefore(nextCloser('\n', start), tagEnd)) end = tagEnd;
       else {
         // A tag is read whole (CommonMark §6.6): a `<` inside one of its quoted values starts no tag.
-        hideAttributes(text, tag.nameEnd, tagEnd - 1, hidden);
+        hideTag(text, start, tag.nameEnd, tagEnd - 1, hidden);
         from = tagEnd;
         continue;
       }

@@ -13,7 +13,7 @@
  * user labelling a writer's issue must not borrow the writer's permission.
  */
 import type { GitHubPort, Permission } from '../github/port.js';
-import type { Actor, Trigger } from './trigger.js';
+import type { Actor, RepositoryRef, Trigger } from './trigger.js';
 
 const WRITERS: ReadonlySet<Permission> = new Set(['admin', 'maintain', 'write']);
 
@@ -51,7 +51,9 @@ function isSelf(actor: Actor, botLogin: string): boolean {
 
 export async function decideTrigger(trigger: Trigger, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
   // schedule and workflow_dispatch: the workflow file itself is the request,
-  // and only people who can push can change it or dispatch it.
+  // and only people who can push can change it or dispatch it. That holds in
+  // the workflow's own repository only: a target thread in another one is
+  // checked before this (workflow-target.ts, authorizeTarget).
   if (trigger.event === 'schedule' || trigger.event === 'workflow_dispatch') return { allowed: true, via: 'workflow' };
   const actors = actorsOf(trigger);
   if (actors.length === 0) {
@@ -59,7 +61,7 @@ export async function decideTrigger(trigger: Trigger, settings: PolicySettings, 
   }
   let decision: PolicyDecision = { allowed: false, reason: 'unreachable', quiet: true };
   for (const actor of actors) {
-    decision = await decideActor(actor, trigger, settings, github);
+    decision = await decideActor(actor, trigger.repository, settings, github);
     if (!decision.allowed) return decision;
   }
   return decision;
@@ -81,7 +83,8 @@ export function actorsOf(trigger: Pick<Trigger, 'event' | 'author' | 'sender'>):
   return actors;
 }
 
-async function decideActor(actor: Actor, trigger: Trigger, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
+/** Whether `actor` may start the agent in `repository`: never the bot itself, listed bots, people with write access. */
+export async function decideActor(actor: Actor, repository: RepositoryRef, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
   // Before the allowed-bots list, so neither `*` nor listing the bot's own login lets it answer itself.
   if (isSelf(actor, settings.botLogin)) {
     return { allowed: false, reason: `@${actor.login} is this bot; it never answers itself.`, quiet: true };
@@ -95,11 +98,11 @@ async function decideActor(actor: Actor, trigger: Trigger, settings: PolicySetti
       quiet: true,
     };
   }
-  const permission = await github.getPermission(trigger.repository.owner, trigger.repository.repo, actor.login);
+  const permission = await github.getPermission(repository.owner, repository.repo, actor.login);
   if (WRITERS.has(permission)) return { allowed: true, via: 'permission' };
   return {
     allowed: false,
-    reason: `@${actor.login} has ${permission === 'none' ? 'no' : `"${permission}"`} permission on ${trigger.repository.owner}/${trigger.repository.repo}; starting the agent needs write, maintain or admin.`,
+    reason: `@${actor.login} has ${permission === 'none' ? 'no' : `"${permission}"`} permission on ${repository.owner}/${repository.repo}; starting the agent needs write, maintain or admin.`,
     quiet: false,
   };
 }

@@ -14,7 +14,7 @@
  * tokenizing it, and carry an open tag or comment on into the next block,
  * which neither library's public interface allows (neither is a dependency).
  */
-import { isLetter, isSpace } from './html-blocks.js';
+import { isFilteredTagName, isLetter, isSpace } from './html-blocks.js';
 import { isAddressName } from './html-hidden.js';
 import { nextOccurrence } from './markdown.js';
 import { RangeList } from './range-list.js';
@@ -44,8 +44,9 @@ const COMMENT = 10;
  *   `--`, `</` and a non-letter, each up to the next `>`) that spans a line
  *   break is hidden whole, so no line inside it starts with shown text.
  * - On one line, comments and bogus comments are hidden whole (the browser
- *   drops them), and a tag's attributes other than `href`/`src` (never shown
- *   as text; tag names stay: a prompt may talk about HTML).
+ *   drops them), and so is a tag, open or closing, but for its `href`/`src`
+ *   attributes (the agent needs an address): neither a tag's name nor its
+ *   other attributes is shown as text (re-review 8d).
  * - One still open where a block ends goes on through the Markdown after it
  *   (cmark's output for a paragraph or fence is more raw HTML to the
  *   browser), which is hidden without being read, up to where a later
@@ -66,6 +67,9 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int3
   const attributes: number[] = [];
   let nameStart = 0;
   let nameEnd = 0;
+  // The open tag's own name (the tokenizer's: up to whitespace, `/` or `>`).
+  let tagNameStart = 0;
+  let tagNameEnd = 0;
   // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
   const attribute = (end: number): void => {
     attributes.push(nameStart, nameEnd, end);
@@ -77,10 +81,21 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int3
       // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
     } else if (whole || (newline !== -1 && newline < end - 1)) hidden.push(start, end);
     else {
+      // The tag but its addresses, from their names on: neither a tag's name nor its other attributes is shown.
+      // One GFM's tag filter escapes (`<textarea>`) is shown as text: only its other attributes go.
+      const shown = isFilteredTagName(text, tagNameStart, tagNameEnd);
+      let cut = start;
       for (let a = 0; a < attributes.length; a += 3) {
         const from = attributes[a] ?? 0;
-        if (!isAddressName(text, from, attributes[a + 1] ?? from)) hidden.push(from, attributes[a + 2] ?? from);
+        const address = isAddressName(text, from, attributes[a + 1] ?? from);
+        if (shown) {
+          if (!address) hidden.push(from, attributes[a + 2] ?? from);
+        } else if (address) {
+          if (from > cut) hidden.push(cut, from);
+          cut = attributes[a + 2] ?? from;
+        }
       }
+      if (!shown) hidden.push(cut, end);
     }
     if (attributes.length > 0) attributes.length = 0;
     state = DATA;
@@ -100,11 +115,16 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int3
           }
           const next = text.charCodeAt(k + 1);
           start = k;
-          if (isLetter(next)) state = TAG_NAME;
-          else if (next === 47) {
+          if (isLetter(next)) {
+            state = TAG_NAME;
+            tagNameStart = k + 1;
+          } else if (next === 47) {
             // `</`: an end tag, `</>` (dropped), or a bogus comment from the character after it.
             const after = text.charCodeAt(k + 2);
-            if (isLetter(after)) state = TAG_NAME;
+            if (isLetter(after)) {
+              state = TAG_NAME;
+              tagNameStart = k + 2;
+            }
             else if (after === 62) hidden.push(k, k + 3);
             else state = BOGUS;
             k++;
@@ -125,6 +145,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int3
           break;
         }
         case TAG_NAME:
+          if (c === 62 || isSpace(c) || c === 47) tagNameEnd = k;
           if (c === 62) close(k + 1, false);
           else if (isSpace(c) || c === 47) state = BEFORE_NAME;
           break;

@@ -3,8 +3,10 @@
  * that reports into a chosen issue or pull request, and keeps that thread's
  * chat going across runs (the Action's `issue` input).
  */
+import { GitHubError } from '../github/errors.js';
 import type { GitHubPort } from '../github/port.js';
-import type { Trigger } from './trigger.js';
+import { decideActor, type PolicyDecision, type PolicySettings } from './policy.js';
+import type { RepositoryRef, Trigger } from './trigger.js';
 
 /** An issue or pull request named by a workflow. */
 export interface IssueTarget {
@@ -40,21 +42,56 @@ function toNumber(digits: string, raw: string): number {
   return n;
 }
 
+const sameRepository = (a: RepositoryRef, b: RepositoryRef) => a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+
+/**
+ * Whether the event may act in a target thread of another repository
+ * (docs/security.md, "Who can trigger what"; review 8d). Whoever can push to
+ * or dispatch the workflow may use its own repository's threads, but the
+ * token may reach other repositories where that person may only read: so
+ * the event's sender must be allowed on the target's repository as a
+ * commenter there would be (write access, or a listed bot). A `schedule` run
+ * has no sender and no input chosen when it runs (GitHub runs the default
+ * branch's workflow file, whose writers set the token up), so it may name
+ * any thread its token reaches; any other event without a sender may not
+ * leave its repository. The same repository is allowed unasked. A refusal's
+ * reason names the input; `quiet` as the policy's (the bot itself, a bot
+ * not listed). Throws TargetError when the permission cannot be read.
+ */
+export async function authorizeTarget(event: Trigger, target: IssueTarget, settings: PolicySettings, github: GitHubPort): Promise<PolicyDecision> {
+  if (sameRepository(target, event.repository)) return { allowed: true, via: 'workflow' };
+  const where = `The input "issue" names ${target.owner}/${target.repo}#${target.number}, in another repository than ${event.repository.owner}/${event.repository.repo}`;
+  const sender = event.sender;
+  if (sender === null) {
+    if (event.event === 'schedule') return { allowed: true, via: 'workflow' };
+    return {
+      allowed: false,
+      reason: `${where}, and this "${event.event}" event names nobody whose access there could be checked; only a "schedule" run may report into another repository without a sender.`,
+      quiet: false,
+    };
+  }
+  const decision = await decideActor(sender, target, settings, github).catch((err: unknown) => {
+    if (!(err instanceof GitHubError)) throw err;
+    throw new TargetError(`${where}, and @${sender.login}'s permission there could not be read: ${err.message.replace(/\.$/, '')}.`);
+  });
+  return decision.allowed ? decision : { ...decision, reason: `${where}, where this run may not act: ${decision.reason}` };
+}
+
 /**
  * The trigger as if it had happened in the target thread: the answer goes
  * there, and the thread's title and body become the new chat's context. Who
- * caused the event stays as it was (the permission check is unchanged).
+ * caused the event stays as it was; their permission is checked in the
+ * target's repository (authorizeTarget first, and the trigger's policy there).
  * Throws GitHubError when the issue cannot be read (404: wrong number or no access).
  */
 export async function retarget(trigger: Trigger, target: IssueTarget, github: GitHubPort): Promise<Trigger> {
   const issue = await github.getIssue(target.owner, target.repo, target.number);
-  const sameRepository = target.owner.toLowerCase() === trigger.repository.owner.toLowerCase() && target.repo.toLowerCase() === trigger.repository.repo.toLowerCase();
   return {
     ...trigger,
     repository: { owner: target.owner, repo: target.repo },
     // The payload's repository id names only its own repository; another one's is asked of GitHub, so the
     // thread label names it and later runs continue that thread's chat (thread-label.ts).
-    repositoryId: sameRepository ? trigger.repositoryId : await github.getRepositoryId(target.owner, target.repo),
+    repositoryId: sameRepository(target, trigger.repository) ? trigger.repositoryId : await github.getRepositoryId(target.owner, target.repo),
     thread: { number: issue.number, isPullRequest: issue.isPullRequest, reviewThreadRootId: null },
     comment: null,
     reviewComment: null,

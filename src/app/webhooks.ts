@@ -21,7 +21,18 @@ interface EventRoute {
   dedupeKey(trigger: Trigger): string;
 }
 
-const byComment = (t: Trigger) => `${t.event}:${t.comment?.kind ?? 'none'}:${t.comment?.id ?? t.thread?.number ?? 0}`;
+/**
+ * A comment's or review's id is GitHub's, unique across repositories. A
+ * review without `submitted_at` has none here (trigger.ts), so the thread
+ * stands in, named with its repository: a pull request's number alone is
+ * the same in many repositories, and their reviews took one another for
+ * redeliveries (re-review 8d). The repository id, as the label keys use it,
+ * survives a rename between deliveries.
+ */
+const byComment = (t: Trigger) =>
+  t.comment
+    ? `${t.event}:${t.comment.kind}:${t.comment.id}`
+    : `${t.event}:none:${t.repositoryId ?? `${t.repository.owner}/${t.repository.repo}`}#${t.thread?.number ?? 0}`;
 
 const threadEventKey = (t: Trigger) => `${t.event}:${t.repository.owner}/${t.repository.repo}#${t.thread?.number ?? 0}:${t.action ?? ''}:${t.triggeredAt ?? ''}`;
 

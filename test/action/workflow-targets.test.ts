@@ -63,6 +63,8 @@ describe('the `issue` input', () => {
 
   it('works from workflow_dispatch (a real payload) into a pull request given by URL', async () => {
     github.addPullRequest(OWNER, REPO, { number: 9, title: 'Speed up login', body: 'Caches the session.', user: 'contributor', head: { ref: 'fast-login' }, base: { ref: 'main' }, files: [] });
+    // The example's repository is octo-org/octo-repo, so the URL names another repository: its dispatcher must be a writer there (review 8d).
+    github.setPermission(OWNER, REPO, 'octocat', 'write');
     const run = await runAction(coder, github, {
       event: 'workflow_dispatch',
       payload: webhookExample('workflow_dispatch'),
@@ -171,5 +173,67 @@ describe('`issue` naming an issue in another repository (review of issue 11)', (
     expect(second.code).toBe(0);
     expect(second.outputs['chat-created']).toBe('false');
     expect(second.outputs['chat-id']).toBe(first.outputs['chat-id']);
+  });
+});
+
+describe('`issue` in another repository needs the sender\'s write access there (review 8d)', () => {
+  const repository = schedule.repository;
+  const issue = `https://github.com/${OWNER}/tracking/issues/5`;
+  const dispatchBy = (login: string, type = 'User') => ({ inputs: {}, ref: 'refs/heads/main', repository, sender: { login, id: 99, type }, workflow: '.github/workflows/agent.yml' });
+  beforeEach(() => {
+    github.addIssue(OWNER, 'tracking', { number: 5, title: 'Release plan', body: 'Private planning.', user: 'maintainer' });
+    github.setPermission(OWNER, REPO, 'intern', 'write');
+  });
+
+  it('a dispatcher with only read access there fails the step with one sentence naming the input, and touches nothing', async () => {
+    github.setPermission(OWNER, 'tracking', 'intern', 'read');
+    const run = await runAction(coder, github, { event: 'workflow_dispatch', payload: dispatchBy('intern'), inputs: { prompt: 'paste the plan here', issue } });
+    expect(run.code).toBe(1);
+    expect(run.outputs['status']).toBe('failed');
+    expect(run.stdout).toContain(`The input "issue" names ${OWNER}/tracking#5, in another repository than ${OWNER}/${REPO}`);
+    expect(run.stdout).toContain('@intern has "read" permission on Codertocat/tracking');
+    expect(run.stdout).not.toMatch(/\n\s+at /);
+    expect(coder.chats.size).toBe(0);
+    expect(github.comments(OWNER, 'tracking', 5)).toHaveLength(0);
+  });
+
+  it('a dispatcher with write access there reports into that thread', async () => {
+    github.setPermission(OWNER, 'tracking', 'intern', 'write');
+    const run = await runAction(coder, github, { event: 'workflow_dispatch', payload: dispatchBy('intern'), inputs: { prompt: 'summarise the plan', issue } });
+    expect(run.code).toBe(0);
+    expect(run.outputs['status']).toBe('completed');
+    expect(github.comments(OWNER, 'tracking', 5).some((c) => c.body.includes(`chat=${run.outputs['chat-id']}`))).toBe(true);
+  });
+
+  it('a dispatch without a sender may not leave its repository; a schedule, which has none, may', async () => {
+    const { sender: _none, ...senderless } = dispatchBy('intern');
+    const run = await runAction(coder, github, { event: 'workflow_dispatch', payload: senderless, inputs: { prompt: 'x', issue } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('names nobody whose access there could be checked');
+    expect(coder.chats.size).toBe(0);
+    const nightly = await runAction(coder, github, { event: 'schedule', payload: schedule, inputs: { prompt: 'x', issue } });
+    expect(nightly.code).toBe(0);
+    expect(nightly.outputs['status']).toBe('completed');
+  });
+
+  it('a comment in the workflow\'s repository by a reader of the target reaches nothing there', async () => {
+    github.setPermission(OWNER, 'tracking', 'intern', 'read');
+    const nightly = await runAction(coder, github, { event: 'schedule', payload: schedule, inputs: { prompt: 'summarise the plan', issue } });
+    const chatId = nightly.outputs['chat-id'] ?? '';
+    expect(chatId).not.toBe('');
+    const comment = webhookExample('issue_comment', 'created');
+    Object.assign(comment, { repository, sender: { login: 'intern', id: 99, type: 'User' } });
+    Object.assign(comment['comment'] as object, { body: '/agent paste the plan here', user: { login: 'intern', id: 99, type: 'User' } });
+    const run = await runAction(coder, github, { event: 'issue_comment', payload: comment, inputs: { issue } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`The input "issue" names ${OWNER}/tracking#5`);
+    expect(sends(chatId)).toHaveLength(0);
+  });
+
+  it('an unlisted bot as the sender is skipped quietly, as in its own repository', async () => {
+    const run = await runAction(coder, github, { event: 'workflow_dispatch', payload: dispatchBy('renovate[bot]', 'Bot'), inputs: { prompt: 'x', issue } });
+    expect(run.code).toBe(0);
+    expect(run.outputs['status']).toBe('skipped');
+    expect(coder.chats.size).toBe(0);
   });
 });
