@@ -40,8 +40,10 @@
  *    → Not posted again; the recorded turn still runs, so the chat is
  *      interrupted (once), and the comment edited to "stopped".
  * 10. `/agent stop` in a thread without a chat: the error saying so.
- * 11. `/agent stop` when Coder refused the interrupt: the error saying so.
- *    → Posted once, no second interrupt.
+ *    → Posted once.
+ * 11. `/agent stop` while Coder refuses the interrupt: the "stopping"
+ *    comment (the resumed attempt is the first to interrupt).
+ *    → The refusal goes into that comment; one interrupt tried.
  * 12. GitHub created the progress comment, and on resume Coder refuses to
  *    read the chat's messages: the error goes into that progress comment
  *    (naming no chat: it could not be checked) rather than a second comment
