@@ -7,7 +7,12 @@
  * person sees" 5). This is the one module that knows the marker's format.
  */
 
-export const MARKER_STATES = ['running', 'done', 'error', 'stopped'] as const;
+/**
+ * `stopping`: a `/agent stop` posted its comment and has not yet heard that
+ * Coder took the interrupt (stop.ts); the marker then also names the
+ * chat's newest message at that moment (`last-message`).
+ */
+export const MARKER_STATES = ['running', 'done', 'error', 'stopped', 'stopping'] as const;
 export type MarkerState = (typeof MARKER_STATES)[number];
 
 /**
@@ -28,9 +33,18 @@ export interface Marker {
   request?: string | undefined;
   /** On a CI-failure notice: the workflow run and attempt relayed (`<run id>.<attempt>`), so it is relayed once. */
   ciRun?: string | undefined;
+  /**
+   * On a `/agent stop` comment: the id of the chat's newest message when the
+   * stop was asked (Coder's message ids grow), so a resumed stop tells the
+   * turn it was asked to stop from a turn another request started since.
+   */
+  lastMessageId?: number | undefined;
 }
 
 const CI_RUN = /^\d{1,20}\.\d{1,6}$/;
+
+/** Coder's message ids: int64, never negative; 0 when the chat had no message. */
+const MESSAGE_ID = /^\d{1,19}$/;
 
 const MARKER_TAG = 'coder-agent-bot';
 
@@ -62,10 +76,11 @@ export function isRequestKey(value: string): boolean {
 export type ChatMarker = Marker & { chatId: string };
 
 /**
- * `<!-- coder-agent-bot chat=ID state=S request=KEY ci-run=R -->`, each of
- * `chat` and `request` present when given. Throws RangeError for a value
- * that could not be read back, and for a marker naming neither a chat nor
- * a request (it would identify nothing).
+ * `<!-- coder-agent-bot chat=ID state=S request=KEY ci-run=R last-message=N -->`,
+ * each of `chat`, `request`, `ci-run` and `last-message` present when
+ * given. Throws RangeError for a value that could not be read back, and
+ * for a marker naming neither a chat nor a request (it would identify
+ * nothing).
  */
 export function renderMarker(marker: Marker): string {
   if (marker.chatId === undefined && marker.request === undefined) throw new RangeError('A marker names a chat, a request or both');
@@ -75,7 +90,10 @@ export function renderMarker(marker: Marker): string {
   const request = marker.request === undefined ? '' : ` request=${marker.request}`;
   if (marker.ciRun !== undefined && !CI_RUN.test(marker.ciRun)) throw new RangeError(`Not a run id and attempt: ${JSON.stringify(marker.ciRun)}`);
   const ciRun = marker.ciRun === undefined ? '' : ` ci-run=${marker.ciRun}`;
-  return `<!-- ${MARKER_TAG}${chat} state=${marker.state}${request}${ciRun} -->`;
+  const lastMessageId = marker.lastMessageId;
+  if (lastMessageId !== undefined && !(Number.isSafeInteger(lastMessageId) && lastMessageId >= 0)) throw new RangeError(`Not a message id: ${JSON.stringify(lastMessageId)}`);
+  const lastMessage = lastMessageId === undefined ? '' : ` last-message=${lastMessageId}`;
+  return `<!-- ${MARKER_TAG}${chat} state=${marker.state}${request}${ciRun}${lastMessage} -->`;
 }
 
 /** Whether the marker names a chat (a comment posted before any chat existed names none). */
@@ -140,11 +158,14 @@ function parseFields(fields: string): Marker | null {
   if (chatId === undefined && !validRequest) return null;
   if (!isMarkerState(state)) return null;
   const ciRun = values.get('ci-run');
+  const lastMessage = values.get('last-message');
+  const lastMessageId = lastMessage !== undefined && MESSAGE_ID.test(lastMessage) ? Number(lastMessage) : undefined;
   return {
     ...(chatId === undefined ? {} : { chatId }),
     state,
     ...(validRequest ? { request } : {}),
     ...(ciRun !== undefined && CI_RUN.test(ciRun) ? { ciRun } : {}),
+    ...(lastMessageId !== undefined && Number.isSafeInteger(lastMessageId) ? { lastMessageId } : {}),
   };
 }
 

@@ -241,6 +241,27 @@ export function renderStopped(view: StoppedView): string {
   return fitCommentBody({ content: sections.join('\n\n'), tail, fullTextUrl: view.chatUrl });
 }
 
+export interface StoppingView {
+  request: string;
+  chatUrl: string;
+  chatId: string;
+  /** Login of the person who asked to stop. */
+  stoppedBy: string;
+  /** The chat's newest message id when the stop was asked (marker.ts, `last-message`). */
+  lastMessageId: number;
+}
+
+/**
+ * What `/agent stop` says before it interrupts (stop.ts): the comment is
+ * its durable record of which turn it stops, edited to "Stopped" (or the
+ * error) once Coder answered.
+ */
+export function renderStopping(view: StoppingView): string {
+  const content = `⏹️ **Stopping** the agent, as @${oneLine(view.stoppedBy, 100)} asked…`;
+  const tail = [markdownLink('Open in Coder', view.chatUrl), renderMarker({ chatId: view.chatId, state: 'stopping', request: view.request, lastMessageId: view.lastMessageId })].join('\n\n');
+  return fitCommentBody({ content, tail, fullTextUrl: view.chatUrl });
+}
+
 /** Longest note kept: a note is a sentence, and an error message quoted in one can be long. */
 const MAX_NOTE_CHARS = 500;
 

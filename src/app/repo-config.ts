@@ -5,7 +5,7 @@
  * be parsed is reported in the log and the App's settings are used, so a typo
  * never silently changes who may trigger; but a file that says
  * `enabled: false` keeps the bot off whatever else in it is wrong. A file GitHub cannot serve right now
- * (5xx, timeout, 403) is not "no file": see RepoConfigCache.
+ * (5xx, timeout, 403, no installation token) is not "no file": see RepoConfigCache.
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -99,8 +99,9 @@ export function parseRepoConfig(text: string | null): RepoConfig {
 }
 
 /**
- * The repository's config could not be read (GitHub 5xx, a timeout, a 403:
- * anything but "no such file") and no recent copy is cached. Nothing may be
+ * The repository's config could not be read (GitHub 5xx, a timeout, a 403,
+ * no installation token: anything but GitHub's 404 to the contents request
+ * itself, "no such file") and no recent copy is cached. Nothing may be
  * done on defaults, which could answer in a repository that set
  * `enabled: false`: the webhook handler records the delivery for the job
  * worker to decide, and the worker retries the job, then fails it having
@@ -123,7 +124,7 @@ export interface RepoConfigCacheOptions {
   ttlMs?: number;
   /** How long the last good config stands in while GitHub cannot be read ("fresh enough"). */
   maxStaleMs?: number;
-  /** A read that takes longer fails like a 5xx (GitHub gives a webhook 10 s in all). */
+  /** A read that takes longer fails like a 5xx, and is aborted (GitHub gives a webhook 10 s in all). */
   readTimeoutMs?: number;
   maxEntries?: number;
   /** Counts reads that failed, by what happened next (`stale-served`, `unavailable`). */
@@ -137,7 +138,9 @@ export interface RepoConfigCacheOptions {
  * TTL the last config is served while a fresh read runs, so only a
  * repository never seen before waits for GitHub.
  *
- * It fails closed: a read that fails for any reason but a 404 never replaces
+ * It fails closed: a read that fails for any reason but a 404 to the
+ * contents request itself (octokit-port.ts; a 404 to the installation
+ * token Octokit asks for first is a failure like any other) never replaces
  * a good config; the last good one stands in for up to `maxStaleMs` (an
  * hour by default: long enough to ride out a GitHub incident, short enough
  * that a change made meanwhile is not ignored for long), and past that the
@@ -206,13 +209,19 @@ export class RepoConfigCache {
   /** The parsed file; a missing file is the defaults; a file that does not parse is reported and the defaults used. Throws when GitHub cannot be read. */
   private async read(github: GitHubPort | (() => GitHubPort), owner: string, repo: string, logger: Logger): Promise<RepoConfig> {
     const port = typeof github === 'function' ? github() : github;
+    // A read past its time is aborted, not left to run: its answer would be dropped, and it would hold a connection meanwhile.
+    const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.readTimeoutMs} ms`)), this.readTimeoutMs);
+      timer = setTimeout(() => {
+        const late = new Error(`no answer within ${this.readTimeoutMs} ms`);
+        reject(late);
+        abort.abort(late);
+      }, this.readTimeoutMs);
     });
     let text: string | null;
     try {
-      text = await Promise.race([port.readFile(owner, repo, REPO_CONFIG_PATH), timeout]);
+      text = await Promise.race([port.readFile(owner, repo, REPO_CONFIG_PATH, { signal: abort.signal }), timeout]);
     } finally {
       clearTimeout(timer);
     }

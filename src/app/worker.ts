@@ -5,6 +5,7 @@
  * replica's lease ran out). Shutting down leaves running jobs resumable:
  * nothing is written to GitHub that a restart would have to undo.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
 import type { FollowOptions } from '../coder/follow.js';
@@ -42,6 +43,8 @@ export interface WorkerDeps {
   pollMs?: number;
   /** A job failing this many times for reasons other than the agent is given up. */
   maxAttempts?: number;
+  /** The pause before a failed job's next attempt. Default DEFAULT_RETRY_PAUSE. */
+  retryPause?: RetryPause;
   follow?: Partial<FollowOptions>;
   /** Told the number of jobs being worked whenever it changes. */
   onActive?(count: number): void;
@@ -54,6 +57,33 @@ export interface WorkerDeps {
  */
 export const DEFAULT_LEASE_MS = 10_000;
 export const DEFAULT_POLL_MS = 2_500;
+
+/**
+ * The pause after a failed attempt, before the job is released for the
+ * next: `firstMs` after the first, doubling, at most `maxMs`, each drawn
+ * from its upper half (jitter, so the jobs of one outage do not come back
+ * together).
+ */
+export interface RetryPause {
+  firstMs: number;
+  maxMs: number;
+}
+
+/**
+ * A failure worth another attempt (GitHub 5xx, a config GitHub cannot
+ * serve, Coder unreachable) seldom clears within milliseconds: attempts
+ * straight after each other would spend all of them on one outage. With
+ * three attempts (the default) the second comes 1–2 s after the first
+ * failed, the third 2–4 s after the second: a GitHub answer that takes its
+ * full 5 s read budget each time still fails the job within half a minute.
+ */
+export const DEFAULT_RETRY_PAUSE: RetryPause = { firstMs: 2_000, maxMs: 60_000 };
+
+/** The pause after a job's `attempt`-th failed attempt (1 for the first). */
+export function retryPauseMs(attempt: number, pause: RetryPause, random: () => number = Math.random): number {
+  const cap = Math.min(pause.maxMs, pause.firstMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
 
 /** Runs older than this when resumed have certainly started: a final status on resume is believed. */
 const SURELY_STARTED_MS = 30_000;
@@ -230,8 +260,14 @@ export class JobRunner {
       if (err instanceof GitHubError) metrics.githubErrors.inc();
       const permanent = err instanceof TriggerError || job.attempts >= (this.deps.maxAttempts ?? 3);
       logger.error(`Job failed${permanent ? '' : '; it will be retried'}: ${message}`, { delivery: job.deliveryId });
-      if (permanent) await store.finish(job.deliveryId, 'failed', null, message);
-      else await store.release(this.deps.owner, [job.deliveryId]);
+      if (permanent) {
+        await store.finish(job.deliveryId, 'failed', null, message);
+        return;
+      }
+      // The lease is held (and renewed) through the pause, so no replica tries the job meanwhile; shutting down ends the pause.
+      await delay(retryPauseMs(job.attempts, this.deps.retryPause ?? DEFAULT_RETRY_PAUSE), undefined, { signal }).catch(() => undefined);
+      if (this.leftToOthers(job)) return;
+      await store.release(this.deps.owner, [job.deliveryId]);
       return;
     }
     if (this.leftToOthers(job)) return;

@@ -81,8 +81,8 @@ export class BudgetedPort implements GitHubPort {
     return this.port.downloadAsset(url, maxBytes, options);
   }
 
-  readFile(owner: string, repo: string, path: string): Promise<string | null> {
-    return this.port.readFile(owner, repo, path);
+  readFile(owner: string, repo: string, path: string, options?: { signal?: AbortSignal }): Promise<string | null> {
+    return this.port.readFile(owner, repo, path, options);
   }
 
   whoAmI(): Promise<string> {

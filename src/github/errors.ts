@@ -31,6 +31,13 @@ export interface GitHubErrorInit {
   networkCause?: string;
   /** What to do about it, when the caller knows better than the status does. */
   advice?: string;
+  /**
+   * `METHOD /path` of the request that failed, when it is not the one asked
+   * for: Octokit's App auth asks for an installation token first (`POST
+   * /app/installations/{id}/access_tokens`), and its status says nothing
+   * about the resource asked for (a 404 there is no "no such file").
+   */
+  failedRequest?: string;
 }
 
 export class GitHubError extends Error {
@@ -43,6 +50,8 @@ export class GitHubError extends Error {
   readonly documentationUrl: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly rateLimited: boolean;
+  /** See GitHubErrorInit.failedRequest: undefined when the request asked for is the one that failed. */
+  readonly failedRequest: string | undefined;
 
   constructor(init: GitHubErrorInit) {
     super(describe(init));
@@ -54,6 +63,12 @@ export class GitHubError extends Error {
     this.documentationUrl = init.documentationUrl;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.rateLimited = init.rateLimited ?? false;
+    this.failedRequest = init.failedRequest;
+  }
+
+  /** GitHub answered this status to the request asked for itself (not to a token request made first). */
+  answered(status: number): boolean {
+    return this.status === status && this.failedRequest === undefined;
   }
 
   /** Worth trying again later: GitHub unreachable, a 5xx, or a rate limit. */
@@ -64,7 +79,8 @@ export class GitHubError extends Error {
 
 function describe(init: GitHubErrorInit): string {
   const [method = '', template = ''] = init.route.split(' ');
-  const where = `${method} ${init.path ?? template}`;
+  const asked = `${method} ${init.path ?? template}`;
+  const where = init.failedRequest === undefined ? asked : `${init.failedRequest} (made first, for ${asked})`;
   if (init.status === 0) {
     return `Could not reach GitHub for ${where}${init.networkCause ? ` (${init.networkCause})` : ''}. Check the network and the API URL, then retry.`;
   }
@@ -77,6 +93,9 @@ function describe(init: GitHubErrorInit): string {
 
 function advice(init: GitHubErrorInit): string {
   if (init.advice) return init.advice;
+  if (init.failedRequest !== undefined && /\/access_tokens$/.test(init.failedRequest) && (init.status === 404 || init.status === 403)) {
+    return 'GitHub gave the App no installation token: the App may have been uninstalled or suspended there, or lost a permission.';
+  }
   if (init.rateLimited) {
     const wait = init.retryAfterSeconds !== undefined ? ` in about ${init.retryAfterSeconds} s` : ' later';
     return `GitHub is rate limiting this token; retry${wait}.`;
@@ -131,12 +150,14 @@ export function toGitHubError(err: unknown, route: string, path?: string): GitHu
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     status?: unknown;
     message?: unknown;
+    request?: { method?: unknown; url?: unknown };
     response?: { data?: unknown; headers?: Record<string, unknown> };
   };
   const status = typeof e.status === 'number' ? e.status : 0;
+  const failedRequest = otherRequest(e.request, route, path);
   if (!e.response || status === 0) {
     const cause = typeof e.message === 'string' ? e.message : String(err);
-    return new GitHubError({ status: 0, route, path, networkCause: cause });
+    return new GitHubError({ status: 0, route, path, networkCause: cause, failedRequest });
   }
   const data = e.response.data;
   const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
@@ -162,7 +183,36 @@ export function toGitHubError(err: unknown, route: string, path?: string): GitHu
     documentationUrl: typeof body.documentation_url === 'string' ? body.documentation_url : undefined,
     retryAfterSeconds,
     rateLimited,
+    failedRequest,
   });
+}
+
+/**
+ * `METHOD /path` of the request Octokit says failed (its `RequestError`
+ * carries it), when that is not the request asked for (`route` filled in as
+ * `path`), else undefined. Paths are compared decoded, and by their end, as
+ * GitHub Enterprise serves the API under `/api/v3`.
+ */
+function otherRequest(request: { method?: unknown; url?: unknown } | undefined, route: string, path: string | undefined): string | undefined {
+  if (typeof request?.url !== 'string' || path === undefined) return undefined;
+  let failedPath: string;
+  try {
+    failedPath = new URL(request.url, 'http://github.invalid').pathname;
+  } catch {
+    return undefined;
+  }
+  const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
+  const askedMethod = (route.split(' ')[0] ?? '').toUpperCase();
+  if (method === askedMethod && decoded(failedPath).endsWith(decoded(path))) return undefined;
+  return `${method} ${failedPath}`;
+}
+
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** GitHub's `errors` entries are objects of strings, or sometimes bare strings. */

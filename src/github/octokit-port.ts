@@ -257,13 +257,16 @@ export class OctokitPort implements GitHubPort {
     return this.parse(RepositoryIdSchema, res, ROUTES.repository);
   }
 
-  async readFile(owner: string, repo: string, path: string): Promise<string | null> {
+  async readFile(owner: string, repo: string, path: string, options?: { signal?: AbortSignal }): Promise<string | null> {
     try {
-      const res = await this.call(ROUTES.contents, { owner, repo, path });
+      // Octokit hands `request.signal` to fetch: an abort ends the request (and any retry Octokit would make).
+      const res = await this.call(ROUTES.contents, { owner, repo, path, ...(options?.signal ? { request: { signal: options.signal } } : {}) });
       const file = this.parse(FileContentSchema, res, ROUTES.contents);
       return Buffer.from(file.content, 'base64').toString('utf8');
     } catch (err) {
-      if (err instanceof GitHubError && err.status === 404) return null;
+      // Only GitHub's 404 to the contents request means "no such file"; a 404 to the installation token
+      // Octokit asked for first (an App uninstalled or suspended) says nothing about the file: the config is unknown.
+      if (err instanceof GitHubError && err.answered(404)) return null;
       throw err;
     }
   }

@@ -207,9 +207,11 @@ export interface GitHubPort {
 
   /**
    * A text file of the repository's default branch (the contents API), or
-   * null when there is none. Used for `.github/coder-agent.yml`.
+   * null when GitHub answers the contents request itself 404 (no such
+   * file); any other failure is thrown. Used for `.github/coder-agent.yml`.
+   * Aborting `signal` ends the request and frees its connection.
    */
-  readFile(owner: string, repo: string, path: string): Promise<string | null>;
+  readFile(owner: string, repo: string, path: string, options?: { signal?: AbortSignal }): Promise<string | null>;
 
   /** The login the bot posts as, so it never answers itself. */
   whoAmI(): Promise<string>;

@@ -1,13 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
-import { findLatestMarker, hasChat, isChatId, readMarker, renderMarker, stripMarkers } from '../../src/agent/marker.js';
+import { findLatestMarker, hasChat, isChatId, MARKER_STATES, readMarker, renderMarker, stripMarkers } from '../../src/agent/marker.js';
 
 const CHAT = '3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9c';
 const OTHER = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
 describe('renderMarker / readMarker', () => {
   it('round-trips every state', () => {
-    for (const state of ['running', 'done', 'error', 'stopped'] as const) {
+    for (const state of MARKER_STATES) {
       expect(readMarker(`Answer\n\n${renderMarker({ chatId: CHAT, state })}`)).toEqual({ chatId: CHAT, state });
+    }
+  });
+
+  it("a stop's record of the turn it stops (`last-message`) round-trips; anything but a message id is refused or ignored", () => {
+    const marker = { chatId: CHAT, state: 'stopping', request: 'delivery-1', lastMessageId: 1042 } as const;
+    expect(renderMarker(marker)).toBe(`<!-- coder-agent-bot chat=${CHAT} state=stopping request=delivery-1 last-message=1042 -->`);
+    expect(readMarker(`Stopping…\n\n${renderMarker(marker)}`)).toEqual(marker);
+    expect(readMarker(renderMarker({ chatId: CHAT, state: 'stopping', lastMessageId: 0 }))).toEqual({ chatId: CHAT, state: 'stopping', lastMessageId: 0 });
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 60]) expect(() => renderMarker({ chatId: CHAT, state: 'stopping', lastMessageId: bad })).toThrow(RangeError);
+    for (const bad of ['-1', '1e3', '12a', '99999999999999999']) {
+      expect(readMarker(`<!-- coder-agent-bot chat=${CHAT} state=stopping last-message=${bad} -->`)).toEqual({ chatId: CHAT, state: 'stopping' });
     }
   });
 

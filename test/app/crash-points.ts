@@ -34,18 +34,31 @@
  *    → Posted once; the job ends failed (refused).
  * 8. Coder refused to create the chat: the error saying so.
  *    → The earlier attempt's error is the outcome: no chat is tried again.
- * 9. `/agent stop`: the confirmation.
- *    → Not posted again, and the chat is not interrupted again (a turn
- *      another request started since must not be cut short).
+ * 9. `/agent stop`, while the thread's chat runs a turn: its comment,
+ *    "stopping" (the chat's newest message id in the marker), is posted
+ *    before the interrupt (stop.ts).
+ *    → Not posted again; the recorded turn still runs, so the chat is
+ *      interrupted (once), and the comment edited to "stopped".
  * 10. `/agent stop` in a thread without a chat: the error saying so.
- * 11. `/agent stop` when Coder refused the interrupt: the error saying so.
- *    → Posted once, no second interrupt.
+ *    → Posted once.
+ * 11. `/agent stop` while Coder refuses the interrupt: the "stopping"
+ *    comment (the resumed attempt is the first to interrupt).
+ *    → The refusal goes into that comment; one interrupt tried.
  * 12. GitHub created the progress comment, and on resume Coder refuses to
  *    read the chat's messages: the error goes into that progress comment
  *    (naming no chat: it could not be checked) rather than a second comment
  *    beside one left "working".
  * 13. A repository whose .github/coder-agent.yml pins a workspace the
  *    operator has not allowed: the refusal. → Posted once, no chat.
+ *
+ * `/agent stop` after Coder took the interrupt, with its comment still
+ * "stopping" (the crash is right after the interrupt):
+ * 17. → The chat is idle or still interrupting: not interrupted again; the
+ *    comment is edited to "stopped".
+ * 18. Another request started a turn in the chat before the resume.
+ *    → The chat holds a user message newer than the recorded one: that
+ *      turn is not cut short (one interrupt in all); the comment says
+ *      "stopped" and that the agent had moved on.
  *
  * A failed CI run relayed to the agent's chat (ci-feedback.ts): the notice
  * in the pull request says "sending…" (state running) until the chat has
@@ -81,6 +94,9 @@ import { threadLabels } from '../../src/agent/thread-label.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/crash-point-worker.mjs', import.meta.url));
 
+/** Opens a prompt the fake agent works on until it is interrupted. */
+const LONG_WORK = 'long work:';
+
 export interface CrashPoint {
   target: 'coder' | 'github' | 'store';
   method: string;
@@ -106,6 +122,8 @@ export interface CommentCase {
   text: string;
   /** Seeds the thread's chat (and its marked comment), when the case needs one. */
   threadChat?: boolean;
+  /** The thread's chat runs a turn (until interrupted) when the request comes. */
+  busy?: boolean;
   /** Adds to the fake GitHub before the request (a repository's config file). */
   githubSetup?: (github: FakeGitHub) => void;
   /** Arms faults in the fake Coder for the first life. */
@@ -134,12 +152,13 @@ export const COMMENT_CASES: readonly CommentCase[] = [
     interrupts: 0,
     chatsCreated: 0,
   },
-  { name: '9. `/agent stop`', text: '/agent stop', threadChat: true, marker: { state: 'stopped', chat: true }, job: 'done', interrupts: 1, chatsCreated: 0 },
+  { name: '9. `/agent stop`', text: '/agent stop', threadChat: true, busy: true, marker: { state: 'stopped', chat: true }, job: 'done', interrupts: 1, chatsCreated: 0 },
   { name: '10. `/agent stop` without a chat in the thread', text: '/agent stop', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0, chatsCreated: 0 },
   {
     name: '11. `/agent stop` when Coder refused the interrupt',
     text: '/agent stop',
     threadChat: true,
+    busy: true,
     faults: (coder) => coder.failNext({ method: 'POST', path: /\/interrupt$/ }, { status: 403, body: { message: 'You may not interrupt this chat.' } }),
     marker: { state: 'error', chat: true },
     job: 'failed',
@@ -201,7 +220,14 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       coder = await FakeCoder.start({ token: CODER_TOKEN });
       github = await FakeGitHub.start({ writers: ['maintainer'] });
       // Long enough that every crash point is reached before the answer.
-      coder.options.agent = ({ prompt }) => [{ status: 'running' }, { delayMs: 400 }, { text: `Echo: ${prompt.replace(/<!--[^>]*-->/g, '')}` }, { persist: true }, { status: 'waiting' }];
+      coder.options.agent = ({ prompt }) => [
+        { status: 'running' },
+        // A turn that runs until it is interrupted (the `/agent stop` cases).
+        { delayMs: prompt.startsWith(LONG_WORK) ? 120_000 : 400 },
+        { text: `Echo: ${prompt.replace(/<!--[^>]*-->/g, '')}` },
+        { persist: true },
+        { status: 'waiting' },
+      ];
       location = await databaseUrl();
       store = await openJobStore(location.url);
     });
@@ -292,13 +318,19 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       ['6. a follow-up, after GitHub created its progress comment', { target: 'github', method: 'createComment' }],
     ];
     /** The thread's chat, as the bot makes it: labelled with its thread (thread-label.ts), or a follow-up or stop would not use it; and the bot's answer naming it. */
-    function seedThreadChat(): string {
+    function seedThreadChat(busy = false): string {
       const repository = github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
       const labels = threadLabels({ repositoryId: repository.id, number: 1 });
       const chat = coder.createChatDirect({ status: 'waiting', labels, messages: [{ role: 'user', text: 'first request' }, { role: 'assistant', text: 'First answer.' }] });
       github.addIssue(OWNER, REPO, { number: 1, title: 'Checkout is slow', body: 'It takes 9 seconds.', user: 'reporter' });
       github.addComment(OWNER, REPO, 1, { body: `First answer.\n\n<!-- coder-agent-bot chat=${chat.id} state=done -->`, user: BOT });
+      if (busy) startLongTurn(chat.id, 'the turn to stop');
       return chat.id;
+    }
+
+    /** A turn in the chat that runs until interrupted, as another request's message starts one. */
+    function startLongTurn(chatId: string, what: string): void {
+      coder.runner.deliver(coder.chat(chatId), [{ type: 'text', text: `${LONG_WORK} ${what}` }]);
     }
 
     for (const [name, crash] of followUpCases) {
@@ -337,7 +369,7 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
       for (const skew of [120_000, -120_000]) {
         it(`${c.name}, after GitHub created its comment (GitHub's clock ${skew > 0 ? 'ahead' : 'behind'} by 120 s): one comment`, async () => {
           clockSkew.ms = skew;
-          const seeded = c.threadChat ? seedThreadChat() : undefined;
+          const seeded = c.threadChat ? seedThreadChat(c.busy) : undefined;
           c.githubSetup?.(github);
           const chatsBefore = coder.chats.size;
           const deliveryId = await crashAndResume(c.text, { target: 'github', method: 'createComment' }, c.job, { first: () => c.faults?.(coder), between: () => c.resumeFaults?.(coder) });
@@ -351,6 +383,31 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
           expect(coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/interrupt'))).toHaveLength(c.interrupts);
         }, 60_000);
       }
+    }
+
+    // `/agent stop` recognises its own interrupt by the turn its "stopping" comment recorded (stop.ts).
+    const stopAfterInterrupt: Array<[string, boolean]> = [
+      ['17. `/agent stop`, after Coder took the interrupt and before the comment said so: no second interrupt', false],
+      ['18. `/agent stop`, after Coder took the interrupt, and another request started a turn before the resume: that turn is not cut short', true],
+    ];
+    for (const [name, laterTurn] of stopAfterInterrupt) {
+      it(name, async () => {
+        const chatId = seedThreadChat(true);
+        const deliveryId = await crashAndResume('/agent stop', { target: 'coder', method: 'interrupt' }, 'done', {
+          between: () => {
+            if (laterTurn) startLongTurn(chatId, 'of a later request');
+          },
+        });
+        const own = botComments().filter((comment) => readMarker(comment.body)?.request === deliveryId);
+        expect(own).toHaveLength(1);
+        expect(readMarker(own[0]?.body)).toEqual({ chatId, state: 'stopped', request: deliveryId });
+        expect(botComments()).toHaveLength(2);
+        expect(coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/interrupt'))).toHaveLength(1);
+        const chat = coder.chat(chatId);
+        // The later request's turn still runs; without one, the chat is idle after the one interrupt.
+        expect(chat.busy && chat.status !== 'interrupting').toBe(laterTurn);
+        if (laterTurn) expect(own[0]?.body).toContain('moved on to a later request');
+      }, 60_000);
     }
 
     // CI feedback (ci-feedback.ts): the notice says "sending…" until the chat has the follow-up, which carries the run's

@@ -5,6 +5,8 @@ import { silentLogger } from '../../src/logger.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { octokitFor, recordingLogger } from '../github/support.js';
 import { waitFor } from '../helpers/wait.js';
+import { createProbot, installationPorts } from '../../src/app/probot.js';
+import { appSettings, INSTALLATION, OWNER, REPO } from './harness.js';
 
 describe('.github/coder-agent.yml', () => {
   it('no file, or an empty one, means enabled with the App settings', () => {
@@ -137,5 +139,60 @@ describe('RepoConfigCache', () => {
       fake.addRepo('o', 'empty');
       expect(await cache().get(port(), 'o', 'empty', silentLogger)).toEqual({ enabled: true });
     });
+
+    it('a read past its time is aborted: it holds no connection while its answer would be dropped', async () => {
+      fake.setFile('o', 'r', '.github/coder-agent.yml', 'enabled: false\n');
+      fake.setDelay(20_000, { method: 'GET', path: CONFIG });
+      try {
+        const before = fake.requests.length;
+        const err = await cache({ readTimeoutMs: 100 }).get(port(), 'o', 'r', silentLogger).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RepoConfigUnavailableError);
+        const read = fake.requests.slice(before).find((q) => CONFIG.test(q.path));
+        // GitHub (the fake) sees the client go away long before its 20 s answer would be sent.
+        await waitFor(() => read?.abandoned === true, 10_000);
+        expect(read?.status).toBe(0);
+      } finally {
+        fake.clearFaults();
+      }
+    }, 30_000);
+  });
+});
+
+/**
+ * The App's Octokit (Probot's) asks for an installation token before the
+ * read; GitHub's 404 to that request (an App uninstalled or suspended, or a
+ * passing fault) says nothing about the file: the config is unknown, never
+ * "no file" and so the defaults (fail closed).
+ */
+describe("RepoConfigCache through the App's installation Octokit", () => {
+  let github: FakeGitHub;
+  beforeAll(async () => {
+    github = await FakeGitHub.start();
+    github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
+    github.setFile(OWNER, REPO, '.github/coder-agent.yml', 'enabled: false\n');
+  });
+  afterAll(async () => {
+    await github.close();
+  });
+  const TOKEN = /^\/app\/installations\/\d+\/access_tokens$/;
+  const portOf = async () => {
+    const { probot } = await createProbot(appSettings({ url: 'http://127.0.0.1:9' }, github), { logLevel: 'fatal' });
+    return installationPorts(probot, { logger: silentLogger })(INSTALLATION);
+  };
+
+  it('a 404 to the installation token request is "config unknown", not "no file"', async () => {
+    const port = await portOf();
+    github.failNext({ method: 'POST', path: TOKEN }, { status: 404, body: { message: 'Not Found' } }, 1);
+    const err = await new RepoConfigCache().get(port, OWNER, REPO, silentLogger).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RepoConfigUnavailableError);
+    expect((err as Error).message).toMatch(/POST \/app\/installations\/4242\/access_tokens \(made first, for GET \/repos\/.+\/contents\/.+\): Not Found/);
+    // The token is had again: the file itself says the bot is off.
+    expect(await new RepoConfigCache().get(port, OWNER, REPO, silentLogger)).toEqual({ enabled: false });
+  });
+
+  it('a 404 to the contents request itself is still "no file"', async () => {
+    const port = await portOf();
+    github.addRepo(OWNER, 'no-config', { installationId: INSTALLATION });
+    expect(await new RepoConfigCache().get(port, OWNER, 'no-config', silentLogger)).toEqual({ enabled: true });
   });
 });

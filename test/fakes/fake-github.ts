@@ -61,6 +61,8 @@ export interface RecordedRequest {
   at: number;
   /** The installation of the repository in the path (`/repos/{owner}/{repo}/...`), when it is known. */
   installationId?: number;
+  /** The client went away (aborted, or closed the connection) before the answer was sent. */
+  abandoned?: boolean;
 }
 
 export interface RequestMatch {
@@ -376,6 +378,9 @@ export class FakeGitHub {
     const installationId = repoMatch ? this.store.repos.get(`${decodeURIComponent(repoMatch[1] ?? '')}/${decodeURIComponent(repoMatch[2] ?? '')}`)?.installationId : undefined;
     if (installationId !== undefined) record.installationId = installationId;
     this.requests.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished) record.abandoned = true;
+    });
 
     const delay = (this.options.delayMs ?? 0) + this.delays.filter((d) => matches(d.match, method, path)).reduce((s, d) => s + d.ms, 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));

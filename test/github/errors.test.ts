@@ -31,6 +31,23 @@ describe('toGitHubError', () => {
     expect(err.message).toContain('lacks the permission');
   });
 
+  it('names the request that failed when it is not the one asked for (the installation token Octokit asks for first)', () => {
+    const contents = 'GET /repos/{owner}/{repo}/contents/{path}';
+    const asked = '/repos/o/r/contents/.github%2Fcoder-agent.yml';
+    const failed = (method: string, url: string) => Object.assign(requestError(404, { message: 'Not Found' }), { request: { method, url } });
+    const token = toGitHubError(failed('POST', 'https://api.github.com/app/installations/42/access_tokens'), contents, asked);
+    expect(token.failedRequest).toBe('POST /app/installations/42/access_tokens');
+    expect([token.status, token.answered(404)]).toEqual([404, false]);
+    expect(token.message).toBe(`GitHub answered 404 to POST /app/installations/42/access_tokens (made first, for GET ${asked}): Not Found. GitHub gave the App no installation token: the App may have been uninstalled or suspended there, or lost a permission.`);
+    // The request asked for, however its path is encoded, and under GitHub Enterprise's /api/v3.
+    for (const url of ['https://api.github.com/repos/o/r/contents/.github%2Fcoder-agent.yml', 'https://ghe.example/api/v3/repos/o/r/contents/.github/coder-agent.yml?ref=main']) {
+      const own = toGitHubError(failed('GET', url), contents, asked);
+      expect([own.failedRequest, own.answered(404)]).toEqual([undefined, true]);
+    }
+    // Without the request (a port that is not Octokit's), the error is about the request asked for.
+    expect(toGitHubError(requestError(404, { message: 'Not Found' }), contents, asked).answered(404)).toBe(true);
+  });
+
   it('keeps only string fields of validation details', () => {
     const err = toGitHubError(requestError(422, { message: 'Validation Failed', errors: ['plain', { field: 'body', code: 5 }] }), ROUTE);
     expect(err.errors).toEqual([{ message: 'plain' }, { field: 'body' }]);

@@ -1,0 +1,106 @@
+/**
+ * A job whose attempt failed for a passing reason (here: its repository's
+ * config GitHub cannot serve, issue 10's config outage) is tried again
+ * after a pause that grows, not at once; the pause holds the job's lease,
+ * and shutting down ends it, leaving the job for the next start.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { AppMetrics } from '../../src/app/metrics.js';
+import { RepoConfigCache } from '../../src/app/repo-config.js';
+import type { JobStore } from '../../src/app/store/job-store.js';
+import { openJobStore } from '../../src/app/store/open-store.js';
+import { JobRunner, retryPauseMs, type RetryPause } from '../../src/app/worker.js';
+import { CoderClient } from '../../src/coder/client.js';
+import { createOctokitPort } from '../../src/github/octokit-port.js';
+import type { Logger } from '../../src/logger.js';
+import type { FakeCoder } from '../fakes/fake-coder.js';
+import type { FakeGitHub } from '../fakes/fake-github.js';
+import { octokitFor, recordingLogger } from '../github/support.js';
+import { waitFor } from '../helpers/wait.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, INSTALLATION, OWNER, REPO, startAppFakes } from './harness.js';
+
+const CONFIG = /\/contents\/\.github(\/|%2F)coder-agent\.yml$/i;
+
+describe('retryPauseMs', () => {
+  const pause: RetryPause = { firstMs: 1000, maxMs: 5000 };
+  it('doubles from the first pause up to the longest, each drawn from the upper half', () => {
+    expect([1, 2, 3, 4, 5].map((attempt) => retryPauseMs(attempt, pause, () => 1))).toEqual([1000, 2000, 4000, 5000, 5000]);
+    expect([1, 2, 3, 4, 5].map((attempt) => retryPauseMs(attempt, pause, () => 0))).toEqual([500, 1000, 2000, 2500, 2500]);
+    expect(retryPauseMs(1, pause, () => 0.5)).toBe(750);
+  });
+});
+
+describe('a job whose repository config GitHub cannot serve', () => {
+  let coder: FakeCoder;
+  let github: FakeGitHub;
+  let store: JobStore;
+  let runner: JobRunner | undefined;
+  let log: ReturnType<typeof recordingLogger>;
+
+  beforeEach(async () => {
+    ({ coder, github } = await startAppFakes());
+    log = recordingLogger();
+  });
+  afterEach(async () => {
+    await runner?.stop();
+    runner = undefined;
+    await store.close();
+    await coder.close();
+    await github.close();
+  });
+
+  async function start(retryPause: RetryPause): Promise<string> {
+    const settings = appSettings(coder, github);
+    store = await openJobStore(settings.databaseUrl);
+    // Every read of the config answers 502 (the port's Octokit does not retry it).
+    github.failNext({ method: 'GET', path: CONFIG }, { status: 502, body: { message: 'Bad Gateway' } }, 10_000);
+    const deliveryId = randomUUID();
+    const payload = commentDelivery(github, '/agent look at this');
+    const comment = (payload as { comment: { id: number } }).comment;
+    await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
+    runner = new JobRunner({
+      store,
+      settings,
+      coder: new CoderClient({ url: coder.url, token: CODER_TOKEN }),
+      githubFor: async () => createOctokitPort(octokitFor(github), { botLogin: BOT }),
+      botLogin: async () => BOT,
+      repoConfigs: new RepoConfigCache(),
+      metrics: new AppMetrics({ defaultMetrics: false }),
+      logger: log as Logger,
+      owner: 'pause-test',
+      leaseMs: 5000,
+      pollMs: 50,
+      retryPause,
+    });
+    runner.start();
+    return deliveryId;
+  }
+
+  const configReads = () => github.requests.filter((r) => r.method === 'GET' && CONFIG.test(r.path));
+
+  it('tries again after a pause that grows, then gives the job up; nothing is done on defaults', async () => {
+    const firstMs = 400;
+    const id = await start({ firstMs, maxMs: 10_000 });
+    await waitFor(async () => (await store.get(id))?.state === 'failed', 20_000);
+    const at = configReads().map((r) => r.at);
+    expect(at).toHaveLength(3);
+    // Each pause is at least half its cap: 400 ms, then 800 ms.
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(firstMs / 2);
+    expect((at[2] ?? 0) - (at[1] ?? 0)).toBeGreaterThanOrEqual(firstMs);
+    expect(coder.chats.size).toBe(0);
+    expect(github.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/repos/'))).toEqual([]);
+  }, 30_000);
+
+  it('shutting down ends the pause and leaves the job, unfinished and unleased, for the next start', async () => {
+    const id = await start({ firstMs: 600_000, maxMs: 600_000 });
+    await waitFor(() => log.lines.some((l) => l.msg.startsWith('Job failed; it will be retried')), 10_000);
+    // In the pause: the job's lease is kept, so no replica takes it meanwhile.
+    expect(await store.get(id)).toMatchObject({ state: 'queued', attempts: 1, leaseOwner: 'pause-test' });
+    // A ten-minute pause that did not end on stop would outlast this test's time limit.
+    await runner?.stop();
+    runner = undefined;
+    expect(await store.get(id)).toMatchObject({ state: 'queued', attempts: 1, leaseOwner: null });
+    expect(configReads()).toHaveLength(1);
+  }, 30_000);
+});
