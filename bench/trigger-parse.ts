@@ -124,6 +124,8 @@ const INPUTS: Record<string, string> = {
   'comments after processing instructions closed by the next comment ("a <?><!--?> <!-- -->\\n") before the request': before('a <?><!--?> <!-- -->\n'),
   'bogus comments before comments in CDATA sections ("a <![CDATA[><?<!</ ><!-- -->]]>") before the request': before('a <![CDATA[><?<!</ ><!-- -->]]>'),
   'escaped text after processing instructions ("a <?><!--?> --> `-->` \\<!-- -->\\n"), closed by a far comment': `${'a <?><!--?> --> `-->` \\<!-- -->\n'.repeat((MB - 60) / 32)}\n<!-- -->\n\n/agent go`,
+  'comments left open in processing instructions ("a <?><!--?>"), each rest read for tags': before('a <?><!--?>'),
+  'tags with quoted values in processing instructions ("a <?><b title=\\"x\\" c=d ?>\\n") before the request': before('a <?><b title="x" c=d ?>\n'),
 };
 
 /**

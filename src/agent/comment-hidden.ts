@@ -24,6 +24,12 @@ import { nextOccurrence, rangeWalker } from './markdown.js';
  * the end. In a paragraph or heading (`inline`, sorted flat [start, end)
  * ranges of their inline content) a `<!--` escaped by a backslash or inside
  * an earlier tag's attribute value opens nothing (re-review 8b, F3).
+ * One the browser opens after an inline processing instruction's or CDATA
+ * section's first `>` runs to the next `-->` that reaches the browser as
+ * raw HTML, over code blocks too, or to the end (`InlineOpeners`). One that
+ * cmark-gfm shows as text (unclosed, `--` inside) is hidden all the same,
+ * but the raw HTML inside it is still read, and a comment opened there
+ * joins it.
  * Each search starts where the last one ended, and the next
  * closers are remembered, so many unclosed comments cut short by code
  * blocks (`<!--\n```\n` repeated) do not each search to the end: linear in

@@ -48,7 +48,9 @@ export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, i
   // Remembered: the rests are read in order, so each `-->` is searched for once.
   const nextClose = nextOccurrence(text, '-->');
   let r = 0;
-  for (let lt = text.indexOf('<'), from = 0; lt !== -1; lt = text.indexOf('<', from)) {
+  // Where the search for the next `<` goes on: after this one, or after the raw HTML it starts.
+  let from: number;
+  for (let lt = text.indexOf('<'); lt !== -1; lt = text.indexOf('<', from)) {
     from = lt + 1;
     while (r < inline.length && (inline[r + 1] ?? 0) <= lt) r += 2;
     if ((inline[r] ?? Infinity) > lt || inCode(lt) || (isEscaped(text, lt) && !unescaped.has(lt))) continue;
