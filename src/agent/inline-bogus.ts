@@ -36,10 +36,10 @@ const enum State {
  * whose rest leaves a quoted attribute value open, as a flat list (empty
  * when none does): the browser hides the rest of the page from there, or
  * up to a raw quote cmark writes itself, which is not looked for (hiding
- * more errs towards no request). The `<` are read left to right once with
- * cmark-gfm's inline grammar (inline-html.ts), outside `code` and escapes
- * (`unescapedLt`: findCode's `<` that a backslash before them does not
- * escape), and each rest is read once: linear in the text.
+ * more errs towards no request). The `<?` and `<!` are read left to
+ * right once with cmark-gfm's inline grammar (inline-html.ts), outside
+ * `code` and escapes (`unescapedLt`: findCode's `<` that a backslash before
+ * them does not escape), and each rest is read once: linear in the text.
  */
 export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, inline: ArrayLike<number>, unescapedLt: Iterable<number>): number[] {
   const unescaped = new Set(unescapedLt);
@@ -52,6 +52,11 @@ export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, i
   let from: number;
   for (let lt = text.indexOf('<'); lt !== -1; lt = text.indexOf('<', from)) {
     from = lt + 1;
+    // Only `<?` and `<!` (comments, declarations, CDATA) are read with the grammar: reading every tag cost a
+    // quarter of the parse of a megabyte of `<a⏎`. A `<?` inside a tag's quoted value is then taken for an
+    // instruction, which can only hide more.
+    const next = text.charCodeAt(lt + 1);
+    if (next !== 63 && next !== 33) continue;
     while (r < inline.length && (inline[r + 1] ?? 0) <= lt) r += 2;
     if ((inline[r] ?? Infinity) > lt || inCode(lt) || (isEscaped(text, lt) && !unescaped.has(lt))) continue;
     const end = html.endAt(lt, inline[r + 1] ?? 0);
