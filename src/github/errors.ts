@@ -85,7 +85,7 @@ export class ThreadMovedError extends GitHubError {
       route,
       path,
       githubMessage: 'Moved Permanently',
-      advice: `${asked.owner}/${asked.repo}#${asked.number} was transferred to another repository; name the issue where it is now.`,
+      advice: `${asked.owner}/${asked.repo}#${asked.number} was transferred to another repository, and the bot acts only on the thread it was given.`,
     });
   }
 }
