@@ -117,6 +117,15 @@ const INPUTS: Record<string, string> = {
   // fix8d: an extended autolink at a "](" starts only if cmark makes no link there, so each such link's destination
   // and title are read (once, with the destinations above).
   'extended autolinks in link destinations ("[a](www.a\\<") before the request': before('[a](www.a\\<'),
+  // Re-review 8e: the browser ends an inline processing instruction or CDATA section at its first ">" and reads the
+  // rest, up to cmark's "?>" or "]]>", as raw HTML: a "<!--" there opens a comment that runs to the next raw "-->"
+  // (here in the same instruction, in the next inline comment, or after bogus comments read the browser's way).
+  'comments closed inside processing instructions ("a <?><!-- -->?>\\n") before the request': before('a <?><!-- -->?>\n'),
+  'comments after processing instructions closed by the next comment ("a <?><!--?> <!-- -->\\n") before the request': before('a <?><!--?> <!-- -->\n'),
+  'bogus comments before comments in CDATA sections ("a <![CDATA[><?<!</ ><!-- -->]]>") before the request': before('a <![CDATA[><?<!</ ><!-- -->]]>'),
+  'escaped text after processing instructions ("a <?><!--?> --> `-->` \\<!-- -->\\n"), closed by a far comment': `${'a <?><!--?> --> `-->` \\<!-- -->\n'.repeat((MB - 60) / 32)}\n<!-- -->\n\n/agent go`,
+  'comments left open in processing instructions ("a <?><!--?>"), each rest read for tags': before('a <?><!--?>'),
+  'tags with quoted values in processing instructions ("a <?><b title=\\"x\\" c=d ?>\\n") before the request': before('a <?><b title="x" c=d ?>\n'),
 };
 
 /**

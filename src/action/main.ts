@@ -76,7 +76,8 @@ export async function run(opts: RunOptions): Promise<void> {
 function targetUnreadable(err: unknown, target: { owner: string; repo: string; number: number }): Error {
   if (!(err instanceof GitHubError)) return err as Error;
   const where = `${target.owner}/${target.repo}#${target.number}`;
-  const why = err.status === 404 ? 'it does not exist or the github-token cannot see it' : err.message;
+  // GitHub answers 404 too for an issue transferred to a repository the token cannot read ("Get an issue").
+  const why = err.status === 404 ? 'it does not exist or the github-token cannot see it (nor, if it was transferred, its new repository)' : err.message;
   return new TargetError(`The input "issue" names ${where}, which could not be read: ${why}.`);
 }
 

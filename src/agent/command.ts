@@ -7,6 +7,7 @@
  */
 import { findHtmlComments } from './comment-hidden.js';
 import { findHiddenHtml } from './html-hidden.js';
+import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
@@ -63,14 +64,18 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
+  // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
+  // a quoted value left open there hides what follows (re-review 8e).
+  const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt);
   // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
   // Definitions are no inline content: their brackets are not links.
   // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1).
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, opaqueComments, definitions], definedLabels(marked, definitions));
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, restHidden, opaqueComments, definitions], definedLabels(marked, definitions));
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
   const inRawHidden = rangeWalker(rawHidden);
+  const inRestHidden = rangeWalker(restHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
@@ -89,9 +94,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
-    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
+    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inRestHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, hiddenLinks, comments, fenceInfo]);
+    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, hiddenLinks, comments, fenceInfo]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;

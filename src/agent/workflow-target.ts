@@ -3,7 +3,7 @@
  * that reports into a chosen issue or pull request, and keeps that thread's
  * chat going across runs (the Action's `issue` input).
  */
-import { GitHubError } from '../github/errors.js';
+import { GitHubError, ThreadMovedError } from '../github/errors.js';
 import type { GitHubPort } from '../github/port.js';
 import { decideActor, type PolicyDecision, type PolicySettings } from './policy.js';
 import type { RepositoryRef, Trigger } from './trigger.js';
@@ -82,10 +82,17 @@ export async function authorizeTarget(event: Trigger, target: IssueTarget, setti
  * there, and the thread's title and body become the new chat's context. Who
  * caused the event stays as it was; their permission is checked in the
  * target's repository (authorizeTarget first, and the trigger's policy there).
- * Throws GitHubError when the issue cannot be read (404: wrong number or no access).
+ * Throws GitHubError when the issue cannot be read (404: wrong number or no access), and TargetError when
+ * GitHub answers with an issue transferred to another repository (the port compares what it read with what
+ * it asked for): the run would otherwise post into the thread of the moved issue's new number in the named
+ * repository, with the moved issue's text as context, unchecked where that issue now lives.
  */
 export async function retarget(trigger: Trigger, target: IssueTarget, github: GitHubPort): Promise<Trigger> {
-  const issue = await github.getIssue(target.owner, target.repo, target.number);
+  const issue = await github.getIssue(target.owner, target.repo, target.number).catch((err: unknown) => {
+    if (!(err instanceof ThreadMovedError)) throw err;
+    // Where it went is not named: the sender may have no access to that repository.
+    throw new TargetError(`The input "issue" names ${target.owner}/${target.repo}#${target.number}, which was transferred to another repository; name the issue by its new URL.`);
+  });
   return {
     ...trigger,
     repository: { owner: target.owner, repo: target.repo },

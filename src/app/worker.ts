@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { CoderClient } from '../coder/client.js';
 import { CoderError } from '../coder/errors.js';
 import type { FollowOptions } from '../coder/follow.js';
-import { GitHubError } from '../github/errors.js';
+import { GitHubError, ThreadMovedError } from '../github/errors.js';
 import type { GitHubPort } from '../github/port.js';
 import type { Logger } from '../logger.js';
 import { handleEvent, lifecycleEventOf } from '../agent/lifecycle.js';
@@ -258,7 +258,8 @@ export class JobRunner {
       const message = (err as Error).message;
       if (err instanceof CoderError) metrics.coderErrors.inc();
       if (err instanceof GitHubError) metrics.githubErrors.inc();
-      const permanent = err instanceof TriggerError || job.attempts >= (this.deps.maxAttempts ?? 3);
+      // A thread transferred away stays away: another attempt would read the same redirect (thread-identity.ts).
+      const permanent = err instanceof TriggerError || err instanceof ThreadMovedError || job.attempts >= (this.deps.maxAttempts ?? 3);
       logger.error(`Job failed${permanent ? '' : '; it will be retried'}: ${message}`, { delivery: job.deliveryId });
       if (permanent) {
         await store.finish(job.deliveryId, 'failed', null, message);

@@ -77,6 +77,34 @@ export class GitHubError extends Error {
   }
 }
 
+/**
+ * GitHub answered a request about one thread (an issue, a pull request, a
+ * conversation's comments) with another thread: an issue transferred to
+ * another repository is answered with `301 Moved Permanently` to where it
+ * now lives (REST docs, "Get an issue"), and fetch follows the redirect.
+ * The bot acts only on the thread it was named (issue 8: "a thread reaches
+ * only its own chat"), so it refuses rather than read or post there. The
+ * message names the thread asked for, never where it went: that repository
+ * may be one the person who named the thread cannot see. A repository
+ * renamed or transferred whole keeps its id and is not a move
+ * (thread-identity.ts).
+ */
+export class ThreadMovedError extends GitHubError {
+  constructor(
+    readonly asked: { owner: string; repo: string; number: number },
+    route: string,
+    path?: string,
+  ) {
+    super({
+      status: 301,
+      route,
+      path,
+      githubMessage: 'Moved Permanently',
+      advice: `${asked.owner}/${asked.repo}#${asked.number} was transferred to another repository, and the bot acts only on the thread it was given.`,
+    });
+  }
+}
+
 function describe(init: GitHubErrorInit): string {
   const [method = '', template = ''] = init.route.split(' ');
   const asked = `${method} ${init.path ?? template}`;

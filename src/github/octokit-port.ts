@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { downloadAsset, type AssetHop } from './asset-download.js';
 import type { AssetNetwork } from './asset-policy.js';
-import { GitHubError, toGitHubError } from './errors.js';
+import { GitHubError, ThreadMovedError, toGitHubError } from './errors.js';
 import type {
   CommentRef,
   DownloadedAsset,
@@ -28,13 +28,15 @@ import type {
 import {
   CollaboratorPermissionSchema,
   CreatedCommentSchema,
-  IssueCommentSchema,
+  IssueLocationSchema,
   IssueSchema,
+  LocatedIssueCommentSchema,
   nextPageQuery,
   pageNumber,
   pageQuery,
   RepositoryIdSchema,
   PullRequestFileSchema,
+  PullRequestLocationSchema,
   PullRequestSchema,
   ReviewCommentSchema,
   WorkflowJobsSchema,
@@ -42,6 +44,7 @@ import {
   ViewerLoginSchema,
   FileContentSchema,
 } from './wire.js';
+import { sameRepositoryName, type AnsweredThread } from './thread-identity.js';
 import { silentLogger, type Logger } from '../logger.js';
 
 export interface OctokitResponseLike {
@@ -202,8 +205,12 @@ export class OctokitPort implements GitHubPort {
   async listThreadComments(thread: Thread): Promise<ThreadComments> {
     const { owner, repo } = thread;
     if (thread.kind === 'issue') {
-      const read = await this.newestPages(ROUTES.listIssueComments, { owner, repo, issue_number: thread.number }, IssueCommentSchema);
-      return { comments: read.items, olderLeftOut: read.olderLeftOut };
+      const params = { owner, repo, issue_number: thread.number };
+      const read = await this.newestPages(ROUTES.listIssueComments, params, LocatedIssueCommentSchema);
+      // A transferred issue's comments are answered from its new place (thread-identity.ts): every comment must be this thread's.
+      const answered = new Map(read.items.flatMap((c) => (c.thread ? [[threadKey(c.thread), c.thread] as const] : [])));
+      for (const where of answered.values()) await this.ensureThread({ owner, repo, number: thread.number }, where, ROUTES.listIssueComments, fillPath(ROUTES.listIssueComments, params));
+      return { comments: read.items.map((c) => c.comment), olderLeftOut: read.olderLeftOut };
     }
     const read = await this.newestPages(ROUTES.listReviewComments, { owner, repo, pull_number: thread.number }, ReviewCommentSchema);
     const root = thread.rootCommentId;
@@ -238,8 +245,11 @@ export class OctokitPort implements GitHubPort {
   }
 
   async getPullRequest(owner: string, repo: string, number: number): Promise<PullRequestInfo> {
-    const res = await this.call(ROUTES.pull, { owner, repo, pull_number: number });
-    return this.parse(PullRequestSchema, res, ROUTES.pull);
+    const params = { owner, repo, pull_number: number };
+    const res = await this.call(ROUTES.pull, params);
+    const pull = this.parse(PullRequestSchema, res, ROUTES.pull);
+    await this.ensureThread({ owner, repo, number }, this.parse(PullRequestLocationSchema, res, ROUTES.pull), ROUTES.pull, fillPath(ROUTES.pull, params));
+    return pull;
   }
 
   async listPullRequestFiles(owner: string, repo: string, number: number, max: number): Promise<PullRequestFile[]> {
@@ -248,8 +258,26 @@ export class OctokitPort implements GitHubPort {
   }
 
   async getIssue(owner: string, repo: string, number: number): Promise<IssueInfo> {
-    const res = await this.call(ROUTES.issue, { owner, repo, issue_number: number });
-    return this.parse(IssueSchema, res, ROUTES.issue);
+    const params = { owner, repo, issue_number: number };
+    const res = await this.call(ROUTES.issue, params);
+    const issue = this.parse(IssueSchema, res, ROUTES.issue);
+    await this.ensureThread({ owner, repo, number }, this.parse(IssueLocationSchema, res, ROUTES.issue), ROUTES.issue, fillPath(ROUTES.issue, params));
+    return issue;
+  }
+
+  /**
+   * Refuses an answer about another thread than the one asked for
+   * (thread-identity.ts): another number, or a repository of another id.
+   * Another name alone is a rename (or a whole repository's transfer): both
+   * names then lead to one repository id, which costs two reads (one when
+   * the answer carries its repository's id), and only then.
+   */
+  private async ensureThread(asked: { owner: string; repo: string; number: number }, answered: AnsweredThread, route: string, path: string): Promise<void> {
+    if (answered.number !== undefined && answered.number !== asked.number) throw new ThreadMovedError(asked, route, path);
+    if (answered.repository && sameRepositoryName(answered.repository, asked)) return;
+    const answeredId = answered.repositoryId ?? (answered.repository ? await this.getRepositoryId(answered.repository.owner, answered.repository.repo) : undefined);
+    if (answeredId === undefined) throw this.unexpected(route, 200, 'it names no repository');
+    if (answeredId !== (await this.getRepositoryId(asked.owner, asked.repo))) throw new ThreadMovedError(asked, route, path);
   }
 
   async getRepositoryId(owner: string, repo: string): Promise<number> {
@@ -469,6 +497,11 @@ export class OctokitPort implements GitHubPort {
       advice: `Is ${this.apiBaseUrl} a GitHub REST API?`,
     });
   }
+}
+
+/** One key per thread an answer names, case-insensitive as GitHub's names are. */
+function threadKey(t: AnsweredThread): string {
+  return `${t.repository?.owner.toLowerCase() ?? ''}/${t.repository?.repo.toLowerCase() ?? ''}#${t.number ?? ''}/${t.repositoryId ?? ''}`;
 }
 
 /** `POST /repos/{owner}/...` with its parameters filled in, for error messages. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Author, IssueInfo, Permission, PullRequestFile, PullRequestInfo, ThreadComment, WorkflowJob } from './port.js';
+import { repositoryOfFullName, threadOfApiUrl, threadOfWebUrl, type AnsweredThread } from './thread-identity.js';
 
 /** GitHub sends `user: null` for deleted accounts; it shows them as "ghost". */
 const UserSchema = z
@@ -26,17 +27,17 @@ const CommentFields = {
   html_url: z.string(),
 };
 
-export const IssueCommentSchema = z.object(CommentFields).transform(
-  (c): ThreadComment => ({
-    id: c.id,
-    kind: 'issue',
-    body: c.body,
-    author: c.user,
-    created_at: c.created_at,
-    updated_at: c.updated_at,
-    html_url: c.html_url,
-  }),
-);
+/**
+ * A conversation comment and the thread it says it belongs to (`issue_url`,
+ * else its `html_url`), for the port to check that a list it read is the
+ * thread's it asked for (thread-identity.ts).
+ */
+export const LocatedIssueCommentSchema = z
+  .object({ ...CommentFields, issue_url: z.string().nullish() })
+  .transform((c): { comment: ThreadComment; thread: AnsweredThread | undefined } => ({
+    comment: { id: c.id, kind: 'issue', body: c.body, author: c.user, created_at: c.created_at, updated_at: c.updated_at, html_url: c.html_url },
+    thread: threadOfApiUrl(c.issue_url) ?? threadOfWebUrl(c.html_url),
+  }));
 
 export const ReviewCommentSchema = z
   .object({
@@ -128,6 +129,25 @@ export const IssueSchema = z
       html_url: i.html_url,
       author: i.user,
       isPullRequest: i.pull_request !== undefined && i.pull_request !== null,
+    }),
+  );
+
+/**
+ * Where an issue (or a pull request read as an issue) says it lives: its
+ * number, and the repository of its `repository_url`, else of its `html_url`.
+ */
+export const IssueLocationSchema = z
+  .object({ number: z.number(), repository_url: z.string().nullish(), html_url: z.string() })
+  .transform((i): AnsweredThread => ({ number: i.number, repository: threadOfApiUrl(i.repository_url)?.repository ?? threadOfWebUrl(i.html_url)?.repository }));
+
+/** Where a pull request says it lives: its number, and its base repository by id and name (else its `html_url`'s). */
+export const PullRequestLocationSchema = z
+  .object({ number: z.number(), html_url: z.string(), base: z.object({ repo: z.object({ id: z.number(), full_name: z.string() }).nullish() }) })
+  .transform(
+    (p): AnsweredThread => ({
+      number: p.number,
+      repository: repositoryOfFullName(p.base.repo?.full_name) ?? threadOfWebUrl(p.html_url)?.repository,
+      repositoryId: p.base.repo?.id,
     }),
   );
 

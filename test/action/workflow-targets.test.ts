@@ -237,3 +237,42 @@ describe('`issue` in another repository needs the sender\'s write access there (
     expect(coder.chats.size).toBe(0);
   });
 });
+
+describe('`issue` naming an issue that moved (re-review 8e)', () => {
+  const repository = schedule.repository;
+  const dispatchBy = (login: string) => ({ inputs: {}, ref: 'refs/heads/main', repository, sender: { login, id: 99, type: 'User' }, workflow: '.github/workflows/agent.yml' });
+
+  it('an issue transferred to another repository fails the step with one sentence naming the input, and touches neither thread', async () => {
+    github.addRepo(OWNER, 'secret-plans', { private: true });
+    github.addIssue(OWNER, 'secret-plans', { number: 16, title: 'Earlier plans' });
+    // The moved issue becomes secret-plans#17; Hello-World#17 is an unrelated thread whose chat the run must not continue.
+    github.addIssue(OWNER, REPO, { number: 17, title: 'Unrelated', user: 'maintainer' });
+    github.addIssue(OWNER, REPO, { number: 5, title: 'Acquisition of Initech', body: 'Offer: 40M.', user: 'ceo' });
+    github.transferIssue(OWNER, REPO, 5, { owner: OWNER, repo: 'secret-plans' });
+    github.setPermission(OWNER, REPO, 'intern', 'write');
+
+    const run = await runAction(coder, github, { event: 'workflow_dispatch', payload: dispatchBy('intern'), inputs: { prompt: 'summarise this issue', issue: '5' } });
+    expect(run.code).toBe(1);
+    expect(run.outputs['status']).toBe('failed');
+    expect(run.stdout).toContain(`The input "issue" names ${OWNER}/${REPO}#5, which was transferred to another repository; name the issue by its new URL.`);
+    expect(run.stdout).not.toContain('secret-plans');
+    expect(run.stdout).not.toMatch(/\n\s+at /);
+    expect(coder.chats.size).toBe(0);
+    expect(github.comments(OWNER, REPO, 17)).toHaveLength(0);
+    expect(github.comments(OWNER, 'secret-plans', 17)).toHaveLength(0);
+  });
+
+  it('a renamed repository\'s old URL still reports into the issue, and the next run continues its chat', async () => {
+    github.addRepo(OWNER, 'tracking');
+    github.addIssue(OWNER, 'tracking', { number: 5, title: 'Nightly maintenance', body: 'Reports go here.', user: 'maintainer' });
+    const first = await runAction(coder, github, { event: 'schedule', payload: schedule, inputs: { prompt: 'one', issue: `https://github.com/${OWNER}/tracking/issues/5` } });
+    expect(first.code).toBe(0);
+    github.renameRepo(OWNER, 'tracking', { repo: 'maintenance' });
+
+    const second = await runAction(coder, github, { event: 'schedule', payload: schedule, inputs: { prompt: 'two', issue: `https://github.com/${OWNER}/tracking/issues/5` } });
+    expect(second.code).toBe(0);
+    expect(second.outputs['chat-created']).toBe('false');
+    expect(second.outputs['chat-id']).toBe(first.outputs['chat-id']);
+    expect(github.comments(OWNER, 'maintenance', 5).filter((c) => c.user.login === 'github-actions[bot]')).toHaveLength(2);
+  });
+});

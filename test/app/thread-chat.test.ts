@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, startTestApp, type TestApp } from './harness.js';
+import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, INSTALLATION, startTestApp, type TestApp } from './harness.js';
 
 const OWNER = 'acme';
 const PUBLIC = 'widgets';
@@ -77,5 +77,34 @@ describe('the App in a thread longer than what is read', () => {
     // Each request read the conversation with at most three list requests, however long it grew.
     const reads = github.requests.filter((r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${PUBLIC}/issues/1/comments`);
     expect(reads.map((r) => r.query.page ?? '1')).toEqual(['1', '1', '2', '3', '1', '5', '6']);
+  });
+});
+
+/**
+ * Re-review 8e through the App: GitHub answers a transferred issue's reads
+ * with a 301 to its new repository, which the port refuses
+ * (thread-identity.ts), so a request whose issue moved away before its job
+ * ran reaches neither the moved issue nor the thread of its new number here.
+ */
+describe('the App and an issue transferred to another repository', () => {
+  it('the job reads nothing there, starts no chat, posts nowhere, and fails once with a sentence that does not name where it went', async () => {
+    app = await startTestApp(appSettings(coder, github));
+    const payload = commentDelivery(github, '/agent summarise this issue', { owner: OWNER, repo: PUBLIC, number: 5 });
+    github.addRepo(OWNER, PRIVATE, { installationId: INSTALLATION, private: true });
+    // The moved issue becomes secret-plans#1; widgets#1 is an unrelated thread.
+    github.addIssue(OWNER, PUBLIC, { number: 1, title: 'Unrelated' });
+    github.transferIssue(OWNER, PUBLIC, 5, { owner: OWNER, repo: PRIVATE });
+
+    const id = 'transferred-1';
+    await deliver(app.app, 'issue_comment', payload, { id });
+    const store = app.store;
+    await waitFor(async () => (await store.get(id))?.state === 'failed', 15_000);
+    const job = await store.get(id);
+    expect(job?.attempts).toBe(1);
+    expect(job?.error).toContain(`${OWNER}/${PUBLIC}#5 was transferred to another repository`);
+    expect(job?.error).not.toContain(PRIVATE);
+    expect(coder.chats.size).toBe(0);
+    expect(botComments(PUBLIC)).toHaveLength(0);
+    expect(botComments(PRIVATE)).toHaveLength(0);
   });
 });

@@ -210,6 +210,7 @@ export function issueJson(i: FakeIssue, urls: Urls): object {
     labels: i.labels.map((name) => ({ name })),
     html_url: issueHtmlUrl(i, urls),
     url: `${base}/issues/${i.number}`,
+    repository_url: base,
     comments_url: `${base}/issues/${i.number}/comments`,
     created_at: i.created_at,
     updated_at: i.updated_at,

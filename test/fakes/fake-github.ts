@@ -91,6 +91,10 @@ export class FakeGitHub {
   private readonly delays: { match: RequestMatch; ms: number }[] = [];
   private nextId = 1000;
   private nextRepoId = 1;
+  /** Former `owner/name`s of renamed repositories, and the id each still leads to (GitHub redirects the old name). */
+  private readonly formerNames = new Map<string, number>();
+  /** `owner/name#number` of issues transferred away, and where each lives now. */
+  private readonly transfers = new Map<string, { repoId: number; number: number }>();
 
   private readonly server: Server = createServer((req, res) => {
     this.handle(req, res).catch((err: unknown) => {
@@ -261,6 +265,65 @@ export class FakeGitHub {
     return comment;
   }
 
+  /**
+   * Renames a repository (or moves it whole to another owner), as its admin
+   * can: it keeps its id, its issues keep their numbers, and requests to the
+   * old name are redirected to `/repositories/{id}/...` — 301 for GET and
+   * HEAD, 307 for other methods (GitHub's "repository redirects").
+   */
+  renameRepo(owner: string, repo: string, to: { owner?: string; repo: string }): FakeRepo {
+    const from = `${owner}/${repo}`;
+    const r = this.store.repos.get(from);
+    if (!r) throw new Error(`seed ${from} first`);
+    const toOwner = to.owner ?? owner;
+    this.store.repos.delete(from);
+    r.owner = toOwner;
+    r.name = to.repo;
+    this.store.repos.set(`${toOwner}/${to.repo}`, r);
+    this.formerNames.set(from, r.id);
+    const move = (x: { owner: string; repo: string }) => {
+      if (x.owner === owner && x.repo === repo) Object.assign(x, { owner: toOwner, repo: to.repo });
+    };
+    for (const [key, issue] of [...this.store.issues]) {
+      if (issue.owner !== owner || issue.repo !== repo) continue;
+      this.store.issues.delete(key);
+      move(issue);
+      this.store.issues.set(`${toOwner}/${to.repo}#${issue.number}`, issue);
+    }
+    for (const list of [this.store.issueComments, this.store.reviewComments, this.store.reactions, [...this.store.workflowRuns.values()]]) list.forEach(move);
+    for (const [key, where] of [...this.transfers]) {
+      if (!key.startsWith(`${from}#`)) continue;
+      this.transfers.delete(key);
+      this.transfers.set(`${toOwner}/${to.repo}${key.slice(from.length)}`, where);
+    }
+    return r;
+  }
+
+  /**
+   * Transfers an issue to another repository, as someone with write access
+   * to both can: it takes the next number there, its comments go with it,
+   * and reading it at its old place answers `301 Moved Permanently` to
+   * `/repositories/{id}/issues/{number}` (REST docs, "Get an issue"), its
+   * comments alike. GitHub transfers issues only, not pull requests.
+   */
+  transferIssue(owner: string, repo: string, number: number, to: { owner: string; repo: string }): FakeIssue {
+    const from = `${owner}/${repo}#${number}`;
+    const issue = this.store.issues.get(from);
+    if (!issue) throw new Error(`seed ${from} first`);
+    if (issue.pull) throw new Error('GitHub transfers issues, not pull requests');
+    const target = this.store.repos.get(`${to.owner}/${to.repo}`);
+    if (!target) throw new Error(`seed ${to.owner}/${to.repo} first`);
+    const moved = target.nextNumber++;
+    this.store.issues.delete(from);
+    Object.assign(issue, { owner: to.owner, repo: to.repo, number: moved });
+    this.store.issues.set(`${to.owner}/${to.repo}#${moved}`, issue);
+    for (const c of this.store.issueComments) {
+      if (c.owner === owner && c.repo === repo && c.issueNumber === number) Object.assign(c, { owner: to.owner, repo: to.repo, issueNumber: moved });
+    }
+    this.transfers.set(from, { repoId: target.id, number: moved });
+    return issue;
+  }
+
   /** `not-found` makes the permission route answer 404, as GitHub does for some non-collaborators. */
   setPermission(owner: string, repo: string, login: string, permission: FakePermission | 'not-found'): void {
     this.addRepo(owner, repo).permissions.set(login, permission);
@@ -374,7 +437,9 @@ export class FakeGitHub {
       status: 0,
       at: Date.now(),
     };
-    const repoMatch = /^\/repos\/([^/]+)\/([^/]+)/.exec(path);
+    // `/repositories/{id}/...` (where GitHub's redirects and `Link` headers point) is served as `/repos/{owner}/{name}/...`.
+    const served = this.pathById(path);
+    const repoMatch = /^\/repos\/([^/]+)\/([^/]+)/.exec(served);
     const installationId = repoMatch ? this.store.repos.get(`${decodeURIComponent(repoMatch[1] ?? '')}/${decodeURIComponent(repoMatch[2] ?? '')}`)?.installationId : undefined;
     if (installationId !== undefined) record.installationId = installationId;
     this.requests.push(record);
@@ -393,12 +458,14 @@ export class FakeGitHub {
       if (refusal) return this.send(res, record, refusal);
     }
 
-    const reply = this.dispatch(method, path, parsed.searchParams, record.body, req, `${this.url}${prefix}`);
+    const reply = this.dispatch(method, served, parsed.searchParams, record.body, req, `${this.url}${prefix}`);
     this.send(res, record, fault ? faultReply(fault) : reply);
   }
 
   private dispatch(method: string, path: string, query: URLSearchParams, body: unknown, req: IncomingMessage, api: string): Reply {
     const credential = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const moved = this.redirect(method, path, query, api);
+    if (moved) return credential && this.tokens.has(credential) ? moved : { status: 401, json: errorBodies.badCredentials };
     const found = routes.find((r) => r.method === method && r.pattern.test(path));
     if (!found) {
       // Like GitHub: credentials are checked before the route is looked up.
@@ -441,6 +508,43 @@ export class FakeGitHub {
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     const repo = m ? this.store.repos.get(`${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`) : undefined;
     return repo ? `${api}/repositories/${repo.id}${m?.[3] ?? ''}` : `${api}${path}`;
+  }
+
+  /** `/repos/{owner}/{name}/...` for a `/repositories/{id}/...` path of a known repository; any other path as it is. */
+  private pathById(path: string): string {
+    const m = /^\/repositories\/(\d+)(\/.*)?$/.exec(path);
+    const repo = m ? [...this.store.repos.values()].find((r) => r.id === Number(m[1])) : undefined;
+    return repo ? `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.name)}${m?.[2] ?? ''}` : path;
+  }
+
+  /**
+   * GitHub's redirects: a transferred issue (and its sub-resources) read at
+   * its old place, 301 to its new one ("Get an issue" documents the 301 for
+   * GET; what GitHub does with a write there is not documented, so the fake
+   * answers writes 404: no issue lives there); a renamed repository's old
+   * name, 301 for GET and HEAD, 307 for other methods. Both point at
+   * `/repositories/{id}/...`, keeping the query.
+   */
+  private redirect(method: string, path: string, query: URLSearchParams, api: string): Reply | undefined {
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    if (!m) return undefined;
+    const key = `${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`;
+    const rest = m[3] ?? '';
+    const search = query.toString() ? `?${query.toString()}` : '';
+    const moved = (status: number, location: string): Reply => ({
+      status,
+      json: { message: 'Moved Permanently', url: location, documentation_url: 'https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects' },
+      headers: { location },
+    });
+    const issue = /^\/issues\/(\d+)(\/.*)?$/.exec(rest);
+    const transfer = issue ? this.transfers.get(`${key}#${issue[1]}`) : undefined;
+    if (transfer) {
+      if (method !== 'GET' && method !== 'HEAD') return { status: 404, json: errorBodies.notFound };
+      return moved(301, `${api}/repositories/${transfer.repoId}/issues/${transfer.number}${issue?.[2] ?? ''}${search}`);
+    }
+    const id = this.store.repos.has(key) ? undefined : this.formerNames.get(key);
+    if (id === undefined) return undefined;
+    return moved(method === 'GET' || method === 'HEAD' ? 301 : 307, `${api}/repositories/${id}${rest}${search}`);
   }
 
   private takeFault(method: string, path: string): Fault | undefined {

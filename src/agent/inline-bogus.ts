@@ -1,0 +1,129 @@
+/**
+ * Tags left open by the rest of an inline processing instruction or CDATA
+ * section (re-review 8e). cmark-gfm 0.29 passes `<?…?>` and
+ * `<![CDATA[…]]>` in a paragraph or heading on whole, as raw HTML; the
+ * browser (and GitHub's HTML5 sanitiser) reads each as a bogus comment
+ * that ends at the FIRST `>` (WHATWG HTML §13.2.5.41, §13.2.5.42; CDATA is
+ * one only in SVG and MathML) and reads the rest, up to cmark's `?>` or
+ * `]]>`, as raw HTML. A tag there whose quoted attribute value is still
+ * open where cmark's span ends runs on through everything cmark writes
+ * after it, up to a raw quote of the same kind (`a <?><b title="?>⏎/agent y`
+ * shows only "a"; with no such quote later the browser drops the tag and
+ * the rest of the page). Comments opened in that rest are comment-hidden.ts's.
+ */
+import { isLetter, isSpace } from './html-blocks.js';
+import { InlineHtml, isEscaped } from './inline-html.js';
+import { nextOccurrence } from './markdown.js';
+import { rangeWalker } from './range-list.js';
+
+/** The tokenizer's states in the rest (WHATWG HTML §13.2.5), those that decide where a tag or bogus comment ends. */
+const enum State {
+  Data,
+  Bogus,
+  Name,
+  BeforeAttributeName,
+  AttributeName,
+  AfterAttributeName,
+  BeforeAttributeValue,
+  UnquotedValue,
+  Quoted,
+  Comment,
+}
+
+/**
+ * [start, end of text) from the first processing instruction or CDATA
+ * section in inline content (sorted flat [start, end) `inline` ranges)
+ * whose rest leaves a quoted attribute value open, as a flat list (empty
+ * when none does): the browser hides the rest of the page from there, or
+ * up to a raw quote cmark writes itself, which is not looked for (hiding
+ * more errs towards no request). The `<?` and `<!` are read left to
+ * right once with cmark-gfm's inline grammar (inline-html.ts), outside
+ * `code` and escapes (`unescapedLt`: findCode's `<` that a backslash before
+ * them does not escape), and each rest is read once: linear in the text.
+ */
+export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, inline: ArrayLike<number>, unescapedLt: Iterable<number>): number[] {
+  const unescaped = new Set(unescapedLt);
+  const html = new InlineHtml(text);
+  const inCode = rangeWalker(code);
+  // Remembered: the rests are read in order, so each `-->` is searched for once.
+  const nextClose = nextOccurrence(text, '-->');
+  let r = 0;
+  // Where the search for the next `<` goes on: after this one, or after the raw HTML it starts.
+  let from: number;
+  for (let lt = text.indexOf('<'); lt !== -1; lt = text.indexOf('<', from)) {
+    from = lt + 1;
+    // Only `<?` and `<!` (comments, declarations, CDATA) are read with the grammar: reading every tag cost a
+    // quarter of the parse of a megabyte of `<a⏎`. A `<?` inside a tag's quoted value is then taken for an
+    // instruction, which can only hide more.
+    const next = text.charCodeAt(lt + 1);
+    if (next !== 63 && next !== 33) continue;
+    while (r < inline.length && (inline[r + 1] ?? 0) <= lt) r += 2;
+    if ((inline[r] ?? Infinity) > lt || inCode(lt) || (isEscaped(text, lt) && !unescaped.has(lt))) continue;
+    const end = html.endAt(lt, inline[r + 1] ?? 0);
+    if (end === -1) continue;
+    from = end;
+    const cdata = text.startsWith('![CDATA[', lt + 1);
+    if (text.charCodeAt(lt + 1) !== 63 && !cdata) continue;
+    // The span ends with `>`, so its first `>` is inside it.
+    const rest = text.indexOf('>', lt + (cdata ? 9 : 2)) + 1;
+    if (leavesQuoteOpen(text, rest, end, nextClose)) return [lt, text.length];
+  }
+  return [];
+}
+
+/**
+ * Whether the browser, reading `text[from, to)` from its data state, ends
+ * inside a quoted attribute value; not when a comment opened there runs on.
+ */
+function leavesQuoteOpen(text: string, from: number, to: number, nextClose: (from: number) => number): boolean {
+  let state = State.Data;
+  let quote = 0;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    switch (state) {
+      case State.Data:
+        if (c !== 60) break;
+        if (text.startsWith('!--', k + 1)) {
+          // `<!-->` and `<!--->` end at once; any other comment runs to `-->` (past `to`: comment-hidden.ts's).
+          const close = text.startsWith('>', k + 4) ? k + 4 : text.startsWith('->', k + 4) ? k + 5 : nextClose(k + 4) + 2;
+          if (close < k || close >= to) return false;
+          k = close;
+        } else if (isLetter(text.charCodeAt(k + 1)) || (text.charCodeAt(k + 1) === 47 && isLetter(text.charCodeAt(k + 2)))) state = State.Name;
+        else if ((text.charCodeAt(k + 1) === 33 || text.charCodeAt(k + 1) === 63 || text.charCodeAt(k + 1) === 47)) state = State.Bogus;
+        break;
+      case State.Bogus:
+        if (c === 62) state = State.Data;
+        break;
+      case State.Quoted:
+        if (c === quote) state = State.BeforeAttributeName;
+        break;
+      default:
+        state = tagStep(state, c);
+        if (state === State.Quoted) quote = c;
+    }
+  }
+  return state === State.Quoted;
+}
+
+/** One character of a tag, outside quoted values. */
+function tagStep(state: State, c: number): State {
+  const space = isSpace(c);
+  if (c === 62 && state !== State.Quoted) return State.Data;
+  switch (state) {
+    case State.BeforeAttributeValue:
+      if (c === 34 || c === 39) return State.Quoted;
+      return space ? state : State.UnquotedValue;
+    case State.UnquotedValue:
+      return space ? State.BeforeAttributeName : state;
+    case State.AttributeName:
+    case State.AfterAttributeName:
+      if (c === 61) return State.BeforeAttributeValue;
+      if (space) return State.AfterAttributeName;
+      return c === 47 ? State.BeforeAttributeName : State.AttributeName;
+    default:
+      // The name, the space before an attribute's name, after a quoted value or a `/`: any other character
+      // starts a name, `=` included (unexpected-equals-sign-before-attribute-name).
+      if (space || c === 47) return State.BeforeAttributeName;
+      return state === State.Name ? state : State.AttributeName;
+  }
+}
