@@ -32,7 +32,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * three spaces before it, as four make an indented code block; the phrase
  * must be followed by whitespace or the end of the line; matched
  * case-insensitively). The prompt is the rest of that line and every line
- * after it, trimmed, without quoted lines and link reference definitions.
+ * after it, trimmed, without quoted lines, link reference definitions and
+ * footnote definitions (hidden whole: footnote-definitions.ts).
  * Returns null when there is no request. Linear in the text.
  *
  * The text is read as GitHub reads it: blocks and code first, on the text
@@ -55,7 +56,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { kinds, starts, htmlBlock, contentAt, spans, inline, html, fenceInfo, definitions, unescapedLt } = findCode(marked);
+  const { kinds, starts, htmlBlock, contentAt, spans, inline, html, fenceInfo, definitions, footnotes, unescapedLt } = findCode(marked);
   const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
   const opaqueComments: number[] = [];
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments, unescapedLt);
@@ -68,9 +69,13 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // a quoted value left open there hides what follows (re-review 8e).
   const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt);
   // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
-  // Definitions are no inline content: their brackets are not links.
+  // Definitions, footnote definitions too, are no inline content here: their brackets are not links.
   // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1).
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, restHidden, opaqueComments, definitions], definedLabels(marked, definitions));
+  const hiddenLinks = findHiddenLinkParts(
+    marked,
+    [spans, hiddenHtml, rawHidden, restHidden, opaqueComments, definitions, footnotes],
+    definedLabels(marked, definitions),
+  );
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
@@ -94,6 +99,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
+    // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)
+    // is no separator, as `/agent<x` is none (re-review 8f).
+    if (!followedAsShown(marked, shown.ends[trimmedPhrase.length - 1] ?? phraseAt, opaqueComments)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inRestHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
     const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, hiddenLinks, comments, fenceInfo]);
@@ -101,6 +109,30 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   }
   return null;
 }
+
+/**
+ * Whether the phrase, whose last shown character ends at `after`, is
+ * followed by what GitHub shows as a separator: the first character after
+ * it (`shownText` skips comments and invisible characters) must not come
+ * after a comment that cmark-gfm shows as text (one not in `opaque`),
+ * which is no comment on the page (`/agent<!-- x` reads as written).
+ * Reads only the comments and invisible characters right after the
+ * phrase, each comment GitHub hides as one (`opaque`, sorted flat
+ * [start, end): findHtmlComments's) skipped to its end.
+ */
+function followedAsShown(text: string, after: number, opaque: readonly number[]): boolean {
+  for (let k = after; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 60 && text.startsWith('!--', k + 1)) {
+      const at = firstEndingAfter(opaque, k);
+      if (opaque[at] !== k) return false;
+      k = (opaque[at + 1] ?? k + 1) - 1;
+    } else if (c !== INVISIBLE_MARK_CODE) return true;
+  }
+  return true;
+}
+
+const INVISIBLE_MARK_CODE = INVISIBLE_MARK.charCodeAt(0);
 
 /**
  * Whether the UTF-16 unit `code` may start the phrase whose first character,

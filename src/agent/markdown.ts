@@ -97,6 +97,8 @@ export interface CodeRanges {
   fenceInfo: Int32Array;
   /** Link reference definitions, from their label's `[` to the end of their last line, in order (not inline content). */
   definitions: number[];
+  /** Footnote definitions with their content, from the label's `[` to the end of their last line, in order. */
+  footnotes: number[];
   /**
    * Each `<` right after an extended autolink that ends in a backslash, in
    * order: the link holds the backslash, so it escapes nothing and the `<`
@@ -110,7 +112,8 @@ export function findCode(text: string): CodeRanges {
   const count = starts.length - 1;
   const blocks = readBlocks(text, starts);
   const definitions: number[] = [];
-  const kinds = lineKinds(text, starts, blocks, definitions);
+  const footnotes: number[] = [];
+  const kinds = lineKinds(text, starts, blocks, definitions, footnotes);
   const { leaf, paragraphStart } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
@@ -155,7 +158,7 @@ export function findCode(text: string): CodeRanges {
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
   const { htmlBlock, contentAt, fenceInfo } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, unescapedLt: ticks.unescapedLt };
+  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**

@@ -21,3 +21,10 @@ it.each([
   expect(parseAgentCommand('/agent<x')).toBeNull();
   expect(parseAgentCommand(text)).toBeNull();
 });
+
+// The fix must keep: a comment cmark-gfm reads as one hides; "/agent" then shows alone, a request without a prompt.
+it('a closed comment right after the phrase still leaves the phrase shown alone', () => {
+  expect(parseAgentCommand('/agent<!-- x -->')).toEqual({ kind: 'prompt', prompt: '' });
+  // cmark: <p>/agent&lt;!-- a -- b --&gt;</p>: "--" inside, shown as text.
+  expect(parseAgentCommand('/agent<!-- a -- b -->')).toBeNull();
+});
