@@ -132,6 +132,11 @@ const INPUTS: Record<string, string> = {
   'unclosed footnote labels ("[^a") before the request': before('[^a\n'),
   'footnote definitions with indented and lazy lines ("[^a]: b\\n\\n    c\\nd\\n\\n") before the request': before('[^a]: b\n\n    c\nd\n\n'),
   'comments shown as text after the phrase ("/agent<!-- a -- b -->\\n") before the request': before('/agent<!-- a -- b -->\n'),
+  // fix8h: where cmark writes tags of its own between HTML blocks, a bogus comment or tag still open ends at their
+  // first ">" (and the next block's first line is hidden); a comment that runs out of a quote keeps the rest quoted.
+  'bogus comments in HTML blocks ended by paragraphs ("<div><!A\\n\\na\\n\\n") before the request': before('<div><!A\n\na\n\n'),
+  'bogus comments in list items ("- <div><!A\\n") before the request': before('- <div><!A\n'),
+  'comments over quoted lines ("> <!-- a\\n> b -->\\n\\n") before the request': before('> <!-- a\n> b -->\n\n'),
 };
 
 /**

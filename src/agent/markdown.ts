@@ -82,6 +82,10 @@ export interface CodeRanges {
   htmlBlock: Uint8Array;
   /** Per line, where its content starts (after container markers and indentation). */
   contentAt: Int32Array;
+  /** Per line, its `Leaf` (block-structure.ts): what block, if any, it belongs to. */
+  leaf: Uint8Array;
+  /** Per line, block-structure.ts's `containerEpoch`: lines with the same value sit in the same containers. */
+  containerEpoch: Int32Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
   /**
@@ -157,8 +161,8 @@ export function findCode(text: string): CodeRanges {
   }
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
-  const { htmlBlock, contentAt, fenceInfo } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
+  const { htmlBlock, contentAt, fenceInfo, containerEpoch } = blocks;
+  return { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**
