@@ -126,6 +126,17 @@ const INPUTS: Record<string, string> = {
   'escaped text after processing instructions ("a <?><!--?> --> `-->` \\<!-- -->\\n"), closed by a far comment': `${'a <?><!--?> --> `-->` \\<!-- -->\n'.repeat((MB - 60) / 32)}\n<!-- -->\n\n/agent go`,
   'comments left open in processing instructions ("a <?><!--?>"), each rest read for tags': before('a <?><!--?>'),
   'tags with quoted values in processing instructions ("a <?><b title=\\"x\\" c=d ?>\\n") before the request': before('a <?><b title="x" c=d ?>\n'),
+  // Re-review 8f: a raw-text element's name after a processing instruction's first ">" is read once; footnote
+  // definitions are read to their end once, each label within its line; a comment shown as text after the phrase.
+  'near raw-text names in processing instructions ("a <?><scripts x>?>\\n") before the request': before('a <?><scripts x>?>\n'),
+  'unclosed footnote labels ("[^a") before the request': before('[^a\n'),
+  'footnote definitions with indented and lazy lines ("[^a]: b\\n\\n    c\\nd\\n\\n") before the request': before('[^a]: b\n\n    c\nd\n\n'),
+  'comments shown as text after the phrase ("/agent<!-- a -- b -->\\n") before the request': before('/agent<!-- a -- b -->\n'),
+  // fix8h: where cmark writes tags of its own between HTML blocks, a bogus comment or tag still open ends at their
+  // first ">" (and the next block's first line is hidden); a comment that runs out of a quote keeps the rest quoted.
+  'bogus comments in HTML blocks ended by paragraphs ("<div><!A\\n\\na\\n\\n") before the request': before('<div><!A\n\na\n\n'),
+  'bogus comments in list items ("- <div><!A\\n") before the request': before('- <div><!A\n'),
+  'comments over quoted lines ("> <!-- a\\n> b -->\\n\\n") before the request': before('> <!-- a\n> b -->\n\n'),
 };
 
 /**

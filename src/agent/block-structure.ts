@@ -69,6 +69,13 @@ export interface BlockScan {
   paragraphStart: Uint8Array;
   /** One entry per line: the offset (UTF-16 units) where the line's content starts after its container prefixes. */
   contentAt: Int32Array;
+  /**
+   * One entry per line: a count of the container changes (a quote or list
+   * item opened or closed) up to and including the line. Two lines with the
+   * same count sit in the same containers, and cmark-gfm writes no
+   * container tag (`<blockquote>`, `</li>`, …) between them.
+   */
+  containerEpoch: Int32Array;
   /** The fenced code block open after the last line, outside any block quote, or null. */
   openFence: Fence | null;
   /**
@@ -99,7 +106,11 @@ export function scanBlocks(lines: readonly string[]): BlockScan {
 export function readBlocks(text: string, starts: Int32Array): BlockScan {
   const count = starts.length - 1;
   const reader = new BlockReader(text, starts);
-  for (let i = 0; i < count; i++) reader.read(i, starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);
+  const epoch = reader.containerEpoch;
+  for (let i = 0; i < count; i++) {
+    reader.read(i, starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);
+    epoch[i] = reader.epoch;
+  }
   return reader.result();
 }
 
@@ -149,6 +160,9 @@ class BlockReader {
   readonly quoted: Uint8Array;
   readonly paragraphStart: Uint8Array;
   readonly contentAt: Int32Array;
+  readonly containerEpoch: Int32Array;
+  /** How many times a container has opened or closed so far. */
+  epoch = 0;
   // The container stack: its kinds, and for list items the columns their content is indented by (marker offset +
   // padding, from where the parent container's prefix ends on each line).
   readonly kind = new Uint8Array(MAX_DEPTH);
@@ -210,11 +224,13 @@ class BlockReader {
     this.quoted = new Uint8Array(n);
     this.paragraphStart = new Uint8Array(n);
     this.contentAt = new Int32Array(n);
+    this.containerEpoch = new Int32Array(n);
   }
 
   /** Ends the containers from `level` on. */
   closeTo(level: number): void {
     if (level >= this.depth) return;
+    this.epoch++;
     for (let d = this.depth - 1; d >= level; d--) if (this.kind[d] === QUOTE) this.quotes--;
     if (this.outerQuote >= level) this.outerQuote = MAX_DEPTH;
     this.innerEmpty = false;
@@ -227,6 +243,7 @@ class BlockReader {
   push(containerKind: number, columns: number): boolean {
     const depth = this.depth;
     if (depth >= MAX_DEPTH) return false;
+    this.epoch++;
     this.kind[depth] = containerKind;
     this.width[depth] = columns;
     this.depth = depth + 1;
@@ -517,11 +534,11 @@ class BlockReader {
   }
 
   result(): BlockScan {
-    const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = this;
+    const { leaf, htmlBlock, quoted, paragraphStart, contentAt, containerEpoch } = this;
     const openFence: Fence | null =
       this.tip === Leaf.Fence && this.quotes === 0
         ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
         : null;
-    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, openFence, fenceInfo: this.fenceInfo.toArray() };
+    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
   }
 }

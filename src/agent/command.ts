@@ -5,14 +5,15 @@
  * a line of prose. Inside code it is an example, and in a quoted line it is
  * someone quoting an earlier request, which must not run it again.
  */
+import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
 import { findHiddenHtml } from './html-hidden.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
-import { findCode, rangeWalker } from './markdown.js';
-import { findRawHtmlHidden } from './raw-html.js';
+import { type CodeRanges, findCode, rangeWalker } from './markdown.js';
+import { findRawHtmlHidden, Junction } from './raw-html.js';
 import { RangeList } from './range-list.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
@@ -32,7 +33,8 @@ export type AgentCommand = { kind: 'prompt'; prompt: string } | { kind: 'new'; p
  * three spaces before it, as four make an indented code block; the phrase
  * must be followed by whitespace or the end of the line; matched
  * case-insensitively). The prompt is the rest of that line and every line
- * after it, trimmed, without quoted lines and link reference definitions.
+ * after it, trimmed, without quoted lines, link reference definitions and
+ * footnote definitions (hidden whole: footnote-definitions.ts).
  * Returns null when there is no request. Linear in the text.
  *
  * The text is read as GitHub reads it: blocks and code first, on the text
@@ -55,27 +57,35 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // cmark-gfm skips a byte-order mark at the very start of the document (and only there), so it is not content that
   // keeps `\uFEFF    /agent …` out of an indented code block (re-review 8).
   const marked = markInvisible(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const { kinds, starts, htmlBlock, contentAt, spans, inline, html, fenceInfo, definitions, unescapedLt } = findCode(marked);
-  const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
+  const code = findCode(marked);
+  const { kinds, starts, spans, inline, html, fenceInfo, definitions, footnotes, unescapedLt } = code;
+  const blocks = blockRanges(code);
   const opaqueComments: number[] = [];
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments, unescapedLt);
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
   const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
-  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw);
+  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions);
   // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
   // a quoted value left open there hides what follows (re-review 8e).
   const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt);
+  // A comment that runs out of a block quote swallows the `</blockquote>` cmark writes: what follows stays quoted.
+  const quoteHidden = quoteSwallowed(comments, kinds, starts, marked.length);
   // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
-  // Definitions are no inline content: their brackets are not links.
+  // Definitions, footnote definitions too, are no inline content here: their brackets are not links.
   // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1).
-  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, restHidden, opaqueComments, definitions], definedLabels(marked, definitions));
+  const hiddenLinks = findHiddenLinkParts(
+    marked,
+    [spans, hiddenHtml, rawHidden, restHidden, quoteHidden, opaqueComments, definitions, footnotes],
+    definedLabels(marked, definitions),
+  );
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);
   const inRawHidden = rangeWalker(rawHidden);
   const inRestHidden = rangeWalker(restHidden);
+  const inQuoteHidden = rangeWalker(quoteHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
@@ -94,12 +104,74 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
-    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inRestHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
+    // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)
+    // is no separator, as `/agent<x` is none (re-review 8f).
+    if (!followedAsShown(marked, shown.ends[trimmedPhrase.length - 1] ?? phraseAt, opaqueComments)) continue;
+    if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inRestHidden(phraseAt) || inQuoteHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, hiddenLinks, comments, fenceInfo]);
+    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, quoteHidden, hiddenLinks, comments, fenceInfo]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
+}
+
+/**
+ * Whether the phrase, whose last shown character ends at `after`, is
+ * followed by what GitHub shows as a separator: the first character after
+ * it (`shownText` skips comments and invisible characters) must not come
+ * after a comment that cmark-gfm shows as text (one not in `opaque`),
+ * which is no comment on the page (`/agent<!-- x` reads as written).
+ * Reads only the comments and invisible characters right after the
+ * phrase, each comment GitHub hides as one (`opaque`, sorted flat
+ * [start, end): findHtmlComments's) skipped to its end.
+ */
+function followedAsShown(text: string, after: number, opaque: readonly number[]): boolean {
+  for (let k = after; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 60 && text.startsWith('!--', k + 1)) {
+      const at = firstEndingAfter(opaque, k);
+      if (opaque[at] !== k) return false;
+      k = (opaque[at + 1] ?? k + 1) - 1;
+    } else if (c !== INVISIBLE_MARK_CODE) return true;
+  }
+  return true;
+}
+
+const INVISIBLE_MARK_CODE = INVISIBLE_MARK.charCodeAt(0);
+
+/**
+ * [start, `length`) from the first comment (`comments`, sorted flat
+ * [start, end) offsets) that opens on a quoted line and runs on past a line
+ * that is not quoted, or an empty list. cmark-gfm writes the quote's
+ * `</blockquote>` where its lines end, but the browser reads it inside the
+ * comment (a raw one in an HTML block, or one the browser opens after an
+ * inline processing instruction's first `>`: `> a <?><!--?>⏎⏎<div>-->⏎⏎/agent x`),
+ * so the quote never closes and all that follows is quoted: never a
+ * request (issue 8, fix 8h). A later raw `</blockquote>` could close it,
+ * which is not looked for (hiding more errs towards no request). One pass
+ * over the lines and the comments, both in order: linear.
+ */
+function quoteSwallowed(comments: readonly number[], kinds: Uint8Array, starts: Int32Array, length: number): number[] {
+  const quote = Kind.Quote;
+  let line = 0;
+  // The last line not quoted at or before `line`, or -1.
+  let unquoted = -1;
+  const lineOf = (offset: number): number => {
+    while (line + 1 < kinds.length && (starts[line + 1] ?? 0) <= offset) {
+      line++;
+      if (kinds[line] !== quote) unquoted = line;
+    }
+    return line;
+  };
+  if (kinds.length > 0 && kinds[0] !== quote) unquoted = 0;
+  for (let c = 0; c < comments.length; c += 2) {
+    const start = comments[c] ?? 0;
+    const opened = lineOf(start);
+    if (kinds[opened] !== quote) continue;
+    lineOf(Math.max(start, (comments[c + 1] ?? 0) - 1));
+    if (unquoted > opened) return [start, length];
+  }
+  return [];
 }
 
 /**
@@ -192,24 +264,61 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   range;
  * - `htmlRaw`: their raw HTML, each line from its content (a quote's `>`
  *   marker is not raw HTML) to just past its newline, which the browser
- *   reads too, consecutive parts as one range.
- * `starts` is `findCode`'s line offsets (one more entry than lines).
+ *   reads too, consecutive parts as one range;
+ * - `junctions`: where cmark-gfm writes tags of its own between one HTML
+ *   block line and the next (raw-html.ts `findRawHtmlHidden`), as flat
+ *   (offset just past the line, `Junction`) pairs in order: a Markdown block
+ *   between them (not a link reference definition, which writes nothing),
+ *   or a container opened or closed (`<blockquote>`, `</li>`, …), which
+ *   comes first when both do. The
+ *   browser reads those tags too, so an open tag or bogus comment ends at
+ *   their first `>`, and a block quote whose end tag is swallowed stays open
+ *   (issue 8, fix 8h).
+ * `code` is `findCode`'s (`starts` has one more entry than lines).
  */
-export function blockRanges(kinds: Uint8Array, starts: Int32Array, htmlBlock: Uint8Array, contentAt: Int32Array): { codeStarts: number[]; htmlLines: Int32Array; htmlRaw: Int32Array } {
+export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlock' | 'contentAt' | 'leaf' | 'containerEpoch'>): {
+  codeStarts: number[];
+  htmlLines: Int32Array;
+  htmlRaw: Int32Array;
+  junctions: number[];
+} {
+  const { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch } = code;
   const codeStarts: number[] = [];
   const htmlLines = new RangeList();
   const htmlRaw = new RangeList();
-  const code = Kind.Code;
+  const junctions: number[] = [];
+  const { Code, Definition, Quote } = Kind;
+  // The last HTML block line, and the first line after it of a block that writes tags (-1: none yet).
+  let last = -1;
+  let written = -1;
+  // Whether tags come between the last HTML block line and line `next` (-1: the end); if so, it is listed.
+  const junction = (next: number): boolean => {
+    if (last === -1) return false;
+    const epoch = containerEpoch[last];
+    const containers = (written !== -1 && containerEpoch[written] !== epoch) || (written === -1 && next !== -1 && containerEpoch[next] !== epoch);
+    if (written === -1 && !containers) return false;
+    junctions.push(starts[last + 1] ?? 0, kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : Junction.Block);
+    return true;
+  };
   for (let i = 0; i < kinds.length; i++) {
     const offset = starts[i] ?? 0;
-    if (kinds[i] === code && kinds[i - 1] !== code) codeStarts.push(offset);
-    if (htmlBlock[i] === 0) continue;
+    if (kinds[i] === Code && kinds[i - 1] !== Code) codeStarts.push(offset);
+    if (htmlBlock[i] === 0) {
+      if (written === -1 && leaf[i] !== Leaf.Blank && kinds[i] !== Definition) written = i;
+      continue;
+    }
+    const split = junction(i);
+    last = i;
+    written = -1;
     const end = (starts[i + 1] ?? 0) - 1;
     htmlLines.pushOrJoin(offset, end, offset - 1);
     const from = offset + (contentAt[i] ?? 0);
-    htmlRaw.pushOrJoin(from, end + 1, from);
+    // Raw parts with tags between stay apart, so the junction ends one (`- <!A⏎<b>`: `</li></ul>` between).
+    if (split) htmlRaw.push(from, end + 1);
+    else htmlRaw.pushOrJoin(from, end + 1, from);
   }
-  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray() };
+  junction(-1);
+  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions };
 }
 
 /**

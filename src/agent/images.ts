@@ -53,8 +53,9 @@ export function findImageUrls(markdownText: string): string[] {
 
 /** `text` with code, HTML comments and quoted lines masked (markdown.ts `applyMask`): what may hold an attachment is left. */
 function maskUnseen(text: string): string {
-  const { kinds, starts, htmlBlock, contentAt, spans, inline, html, unescapedLt } = findCode(text);
-  const blocks = blockRanges(kinds, starts, htmlBlock, contentAt);
+  const code = findCode(text);
+  const { kinds, starts, spans, inline, html, unescapedLt } = code;
+  const blocks = blockRanges(code);
   const comments = findHtmlComments(text, spans, blocks.codeStarts, blocks.htmlLines, inline, undefined, unescapedLt);
   const quoted: number[] = [];
   for (let i = 0; i < kinds.length; i++) if (kinds[i] === Kind.Quote) quoted.push(starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);

@@ -9,12 +9,28 @@
  * open where cmark's span ends runs on through everything cmark writes
  * after it, up to a raw quote of the same kind (`a <?><b title="?>⏎/agent y`
  * shows only "a"; with no such quote later the browser drops the tag and
- * the rest of the page). Comments opened in that rest are comment-hidden.ts's.
+ * the rest of the page). A raw-text element opened there (`<script>`,
+ * `<style>`, …: `RAW_TEXT_ELEMENTS`) hides the rest of the page too (re-review
+ * 8f: `a <?><script>?>⏎/agent y` shows only "a"): its end tag would have to
+ * reach the browser as raw HTML, which cmark-gfm's tag filter escapes, so
+ * it is not looked for. Comments opened in that rest are comment-hidden.ts's.
  */
 import { isLetter, isSpace } from './html-blocks.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { nextOccurrence } from './markdown.js';
 import { rangeWalker } from './range-list.js';
+
+/**
+ * Elements whose content the browser reads as raw text or RCDATA, up to
+ * their end tag (WHATWG HTML §13.2.6.4.7; `plaintext` to the end): those
+ * cmark-gfm's tag filter escapes as ordinary inline HTML but not inside a
+ * processing instruction or CDATA section (`script`, `style`, `textarea`,
+ * `title`, `iframe`, `noembed`, `noframes`, `xmp`, `plaintext`), and
+ * `noscript` (raw text with scripting on; GitHub's sanitiser drops it).
+ * Hiding `textarea` and `title`, whose text GitHub might keep, errs
+ * towards hiding.
+ */
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title', 'iframe', 'noembed', 'noframes', 'xmp', 'plaintext', 'noscript']);
 
 /** The tokenizer's states in the rest (WHATWG HTML §13.2.5), those that decide where a tag or bogus comment ends. */
 const enum State {
@@ -66,16 +82,17 @@ export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, i
     if (text.charCodeAt(lt + 1) !== 63 && !cdata) continue;
     // The span ends with `>`, so its first `>` is inside it.
     const rest = text.indexOf('>', lt + (cdata ? 9 : 2)) + 1;
-    if (leavesQuoteOpen(text, rest, end, nextClose)) return [lt, text.length];
+    if (hidesOnward(text, rest, end, nextClose)) return [lt, text.length];
   }
   return [];
 }
 
 /**
  * Whether the browser, reading `text[from, to)` from its data state, ends
- * inside a quoted attribute value; not when a comment opened there runs on.
+ * inside a quoted attribute value or opens a raw-text element there; not
+ * when a comment opened there runs on.
  */
-function leavesQuoteOpen(text: string, from: number, to: number, nextClose: (from: number) => number): boolean {
+function hidesOnward(text: string, from: number, to: number, nextClose: (from: number) => number): boolean {
   let state = State.Data;
   let quote = 0;
   for (let k = from; k < to; k++) {
@@ -88,7 +105,10 @@ function leavesQuoteOpen(text: string, from: number, to: number, nextClose: (fro
           const close = text.startsWith('>', k + 4) ? k + 4 : text.startsWith('->', k + 4) ? k + 5 : nextClose(k + 4) + 2;
           if (close < k || close >= to) return false;
           k = close;
-        } else if (isLetter(text.charCodeAt(k + 1)) || (text.charCodeAt(k + 1) === 47 && isLetter(text.charCodeAt(k + 2)))) state = State.Name;
+        } else if (isLetter(text.charCodeAt(k + 1))) {
+          if (opensRawText(text, k + 1, to)) return true;
+          state = State.Name;
+        } else if (text.charCodeAt(k + 1) === 47 && isLetter(text.charCodeAt(k + 2))) state = State.Name;
         else if ((text.charCodeAt(k + 1) === 33 || text.charCodeAt(k + 1) === 63 || text.charCodeAt(k + 1) === 47)) state = State.Bogus;
         break;
       case State.Bogus:
@@ -103,6 +123,20 @@ function leavesQuoteOpen(text: string, from: number, to: number, nextClose: (fro
     }
   }
   return state === State.Quoted;
+}
+
+/**
+ * Whether the start tag whose name starts at `from` names a raw-text
+ * element: the name ends before `to` at whitespace, `/` or `>` (WHATWG HTML
+ * §13.2.5.8), compared without case. The name's characters are read again
+ * by the caller's tag states, so each is read twice at most.
+ */
+function opensRawText(text: string, from: number, to: number): boolean {
+  let k = from;
+  // The longest raw-text element name, `plaintext`, has 9 letters: a longer name is none.
+  while (k < to && k - from <= 9 && !isSpace(text.charCodeAt(k)) && text.charCodeAt(k) !== 47 && text.charCodeAt(k) !== 62) k++;
+  if (k >= to || k - from > 9) return false;
+  return RAW_TEXT_ELEMENTS.has(text.slice(from, k).toLowerCase());
 }
 
 /** One character of a tag, outside quoted values. */

@@ -12,6 +12,7 @@
  * repetition, so its work is linear in the text (`npm run bench`).
  */
 import { type BlockScan, Leaf, lineStarts, readBlocks } from './block-structure.js';
+import { footnoteDefinitionEnd, startsFootnoteDefinition } from './footnote-definitions.js';
 import { definitionEnd } from './link-definitions.js';
 
 /**
@@ -20,7 +21,9 @@ import { definitionEnd } from './link-definitions.js';
  * - `quote`: every line inside a block quote (its code and HTML blocks
  *   included) and the lazy continuation lines of a quoted paragraph;
  * - `definition`: a link reference definition (`[label]: url "title"`, on
- *   one line or several: link-definitions.ts), not rendered;
+ *   one line or several: link-definitions.ts), not rendered, or a footnote
+ *   definition with its content (footnote-definitions.ts), rendered only
+ *   when referenced and hidden here whatever the references;
  * - `html`: a line of an HTML block of type 6 or 7 (CommonMark §4.6,
  *   `<div>` up to a blank line): raw HTML whose text GitHub shows, with no
  *   Markdown inside (no code, quotes or definitions);
@@ -58,9 +61,9 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
  * million names filled with 'blank' cost 7 ms (re-review 8, "Speed").
  * Each link reference definition is added to `definitions`, when given,
  * in order, as flat [start, end) offsets from its label's `[` to the end of
- * its last line.
+ * its last line; each footnote definition to `footnotes`, the same way.
  */
-export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, definitions?: number[]): Uint8Array {
+export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, definitions?: number[], footnotes?: number[]): Uint8Array {
   const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = blocks;
   const count = starts.length - 1;
   const kinds = new Uint8Array(count);
@@ -82,6 +85,16 @@ export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, d
     else if (lineLeaf !== Paragraph) kinds[i] = Kind.Other;
     else {
       const from = contentAt[i] ?? 0;
+      const lineStart = starts[i] ?? 0;
+      // A footnote definition starts a block anywhere, inside a paragraph too (footnote-definitions.ts).
+      if (text.charCodeAt(lineStart + from) <= 91 && startsFootnoteDefinition(text, lineStart + from, (starts[i + 1] ?? 0) - 1)) {
+        definitionsOnly = false;
+        const last = footnoteDefinitionEnd(text, starts, i, leaf, quoted);
+        footnotes?.push(text.indexOf('[', lineStart + from), (starts[last + 1] ?? 0) - 1);
+        for (; i <= last; i++) kinds[i] = Kind.Definition;
+        i--;
+        continue;
+      }
       // A definition starts a paragraph, or follows definitions in it (CommonMark §4.7).
       const last =
         (paragraphStart[i] === 1 || definitionsOnly) && text.charCodeAt((starts[i] ?? 0) + from) === 91

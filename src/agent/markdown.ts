@@ -82,6 +82,10 @@ export interface CodeRanges {
   htmlBlock: Uint8Array;
   /** Per line, where its content starts (after container markers and indentation). */
   contentAt: Int32Array;
+  /** Per line, its `Leaf` (block-structure.ts): what block, if any, it belongs to. */
+  leaf: Uint8Array;
+  /** Per line, block-structure.ts's `containerEpoch`: lines with the same value sit in the same containers. */
+  containerEpoch: Int32Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
   /**
@@ -97,6 +101,8 @@ export interface CodeRanges {
   fenceInfo: Int32Array;
   /** Link reference definitions, from their label's `[` to the end of their last line, in order (not inline content). */
   definitions: number[];
+  /** Footnote definitions with their content, from the label's `[` to the end of their last line, in order. */
+  footnotes: number[];
   /**
    * Each `<` right after an extended autolink that ends in a backslash, in
    * order: the link holds the backslash, so it escapes nothing and the `<`
@@ -110,7 +116,8 @@ export function findCode(text: string): CodeRanges {
   const count = starts.length - 1;
   const blocks = readBlocks(text, starts);
   const definitions: number[] = [];
-  const kinds = lineKinds(text, starts, blocks, definitions);
+  const footnotes: number[] = [];
+  const kinds = lineKinds(text, starts, blocks, definitions, footnotes);
   const { leaf, paragraphStart } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
@@ -154,8 +161,8 @@ export function findCode(text: string): CodeRanges {
   }
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
-  const { htmlBlock, contentAt, fenceInfo } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, unescapedLt: ticks.unescapedLt };
+  const { htmlBlock, contentAt, fenceInfo, containerEpoch } = blocks;
+  return { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**

@@ -32,7 +32,19 @@ const SINGLE = 8;
 const BOGUS = 9;
 const COMMENT = 10;
 
+/**
+ * What cmark-gfm writes first between one HTML block line and the next raw
+ * HTML (command.ts `blockRanges`), when it writes tags of its own there:
+ * - `Block`: the start tag of the Markdown block that comes next (`<p>`,
+ *   `<pre>`, `<h1>`), in the same containers;
+ * - `Containers`: a container's tag (`</li>`, `<ul>`, `<blockquote>`);
+ * - `Quote`: either, after a line in a block quote, whose `</blockquote>`
+ *   may be among them.
+ */
+export const Junction = { Block: 1, Containers: 2, Quote: 3 } as const;
 
+/** The next character that is not whitespace, global (searched from `lastIndex`). */
+const NON_BLANK = /[^ \t\r\n]/g;
 
 /**
  * What the browser hides of the raw HTML in `text`, as one sorted flat list
@@ -53,10 +65,24 @@ const COMMENT = 10;
  *   block's raw HTML closes it, or to the end of the text. The browser may
  *   close it sooner, on a `>` or `"` that cmark writes itself (`<p>`,
  *   `class="…"`); hiding more errs towards no request.
+ * - Where cmark writes tags of its own before the next raw HTML
+ *   (`junctions`: flat (offset, `Junction`) pairs, sorted), the browser
+ *   reads them as HTML (issue 8, fix 8h). An open tag or bogus comment
+ *   ends at their first `>`: it is hidden to there, and the next raw HTML
+ *   is read from the data state, as the browser reads it (carried on, a
+ *   bogus comment ended at a `>` inside the next block's quoted value,
+ *   which the browser opens: `1. <!A⏎⏎1. <div title=">⏎/agent x`). A
+ *   quoted value may end at a `"` cmark writes (`<ol start="2">`), after
+ *   which the two readings part: it hides the rest of the text. And
+ *   anything still open when a quoted line's raw HTML ends may swallow the
+ *   `</blockquote>` cmark writes after it (`> <!A⏎⏎<!--->⏎⏎/agent x`: the
+ *   bogus comment ends at that tag's `>`), so the browser puts all that
+ *   follows inside the quote, never a request: that hides the rest of the
+ *   text too.
  *
  * Linear in the text: every character of `blocks` is read once.
  */
-export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int32Array {
+export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = []): Int32Array {
   const hidden = new RangeList();
   const nextNewline = nextOccurrence(text, '\n');
   const nextOpen = nextOccurrence(text, '<');
@@ -100,7 +126,34 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int3
     if (attributes.length > 0) attributes.length = 0;
     state = DATA;
   };
+  let j = 0;
+  // At the end of a raw part that cmark follows with tags of its own (the next raw part starts at `next`): false when
+  // the rest of the text is hidden.
+  const junction = (after: number, next: number): boolean => {
+    while (j < junctions.length && (junctions[j] ?? 0) < after) j += 2;
+    const kind = junctions[j] === after ? (junctions[j + 1] ?? 0) : 0;
+    if (kind === 0) return true;
+    if (kind === Junction.Quote || state === DOUBLE || state === SINGLE) {
+      hidden.push(start, text.length);
+      return false;
+    }
+    // A comment ends only at a raw `-->`: cmark writes `>` in text as `&gt;`.
+    if (state === COMMENT) return true;
+    let end = after;
+    if (kind === Junction.Block) {
+      // The block's start tag is swallowed with it (`<p>`), so the block's first line goes on the line the open
+      // construct started on (`<div>a<b⏎⏎/agent x` shows "a/agent x"): it is hidden too, erring towards no request.
+      // A container's tag swallowed instead leaves the next block's own (`<li>`, `</ul>` then `<p>`).
+      NON_BLANK.lastIndex = Math.min(after, text.length);
+      const first = NON_BLANK.exec(text)?.index ?? -1;
+      const newline = first === -1 ? -1 : nextNewline(first);
+      if (first !== -1 && first < next) end = newline === -1 ? text.length : Math.min(newline, next);
+    }
+    close(Math.min(end, text.length), true);
+    return true;
+  };
   for (let r = 0; r < blocks.length; r += 2) {
+    if (state !== DATA && r > 0 && !junction(blocks[r - 1] ?? 0, blocks[r] ?? 0)) return hidden.toArray();
     const from = blocks[r] ?? 0;
     const to = Math.min(text.length, blocks[r + 1] ?? 0);
     for (let k = from; k < to; k++) {
@@ -212,6 +265,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>): Int3
       }
     }
   }
+  if (state !== DATA && blocks.length > 0 && !junction(blocks[blocks.length - 1] ?? 0, text.length)) return hidden.toArray();
   if (state !== DATA) hidden.push(start, text.length);
   return hidden.toArray();
 }

@@ -44,11 +44,18 @@ import {
   ViewerLoginSchema,
   FileContentSchema,
 } from './wire.js';
-import { sameRepositoryName, type AnsweredThread } from './thread-identity.js';
+import { sameRepositoryName, threadOfListUrl, type AnsweredThread } from './thread-identity.js';
 import { silentLogger, type Logger } from '../logger.js';
 
 export interface OctokitResponseLike {
   status: number;
+  /**
+   * The URL the answer was read from, after any redirect fetch followed
+   * (Octokit's `response.url`). A thread's lists are checked by it
+   * (thread-identity.ts, threadOfListUrl); a stand-in without it is checked
+   * by what its items say only.
+   */
+  url?: string;
   data: unknown;
   headers: { [name: string]: string | number | undefined };
 }
@@ -207,12 +214,16 @@ export class OctokitPort implements GitHubPort {
     if (thread.kind === 'issue') {
       const params = { owner, repo, issue_number: thread.number };
       const read = await this.newestPages(ROUTES.listIssueComments, params, LocatedIssueCommentSchema);
-      // A transferred issue's comments are answered from its new place (thread-identity.ts): every comment must be this thread's.
-      const answered = new Map(read.items.flatMap((c) => (c.thread ? [[threadKey(c.thread), c.thread] as const] : [])));
-      for (const where of answered.values()) await this.ensureThread({ owner, repo, number: thread.number }, where, ROUTES.listIssueComments, fillPath(ROUTES.listIssueComments, params));
+      // A transferred issue's comments are answered from its new place (thread-identity.ts): every page, and every comment on it, must be this thread's.
+      // An issue moved before anyone commented answers an empty list, which only its page's URL places (re-review 8f).
+      const answered = [...read.readFrom, ...read.items.flatMap((c) => (c.thread ? [c.thread] : []))];
+      await this.ensureThreadOfAll({ owner, repo, number: thread.number }, answered, ROUTES.listIssueComments, fillPath(ROUTES.listIssueComments, params));
       return { comments: read.items.map((c) => c.comment), olderLeftOut: read.olderLeftOut };
     }
-    const read = await this.newestPages(ROUTES.listReviewComments, { owner, repo, pull_number: thread.number }, ReviewCommentSchema);
+    const params = { owner, repo, pull_number: thread.number };
+    const read = await this.newestPages(ROUTES.listReviewComments, params, ReviewCommentSchema);
+    // Pull requests are not transferred, but a renamed repository's lists are read through a 301 too: same check, by the pages' URLs.
+    await this.ensureThreadOfAll({ owner, repo, number: thread.number }, read.readFrom, ROUTES.listReviewComments, fillPath(ROUTES.listReviewComments, params));
     const root = thread.rootCommentId;
     const comments = read.items.filter((c) => c.id === root || c.review?.in_reply_to_id === root);
     if (read.olderLeftOut && !comments.some((c) => c.id === root)) {
@@ -254,7 +265,11 @@ export class OctokitPort implements GitHubPort {
 
   async listPullRequestFiles(owner: string, repo: string, number: number, max: number): Promise<PullRequestFile[]> {
     if (max <= 0) return [];
-    return this.paginate(ROUTES.pullFiles, { owner, repo, pull_number: number }, PullRequestFileSchema, max);
+    const params = { owner, repo, pull_number: number };
+    const read = await this.paginate(ROUTES.pullFiles, params, PullRequestFileSchema, max);
+    // A file carries no URL of its pull request: where the pages were read is all that places them.
+    await this.ensureThreadOfAll({ owner, repo, number }, read.readFrom, ROUTES.pullFiles, fillPath(ROUTES.pullFiles, params));
+    return read.items;
   }
 
   async getIssue(owner: string, repo: string, number: number): Promise<IssueInfo> {
@@ -278,6 +293,12 @@ export class OctokitPort implements GitHubPort {
     const answeredId = answered.repositoryId ?? (answered.repository ? await this.getRepositoryId(answered.repository.owner, answered.repository.repo) : undefined);
     if (answeredId === undefined) throw this.unexpected(route, 200, 'it names no repository');
     if (answeredId !== (await this.getRepositoryId(asked.owner, asked.repo))) throw new ThreadMovedError(asked, route, path);
+  }
+
+  /** ensureThread for each distinct place an answer named (pages of one list name one place but for a move while it was read). */
+  private async ensureThreadOfAll(asked: { owner: string; repo: string; number: number }, answered: readonly AnsweredThread[], route: string, path: string): Promise<void> {
+    const distinct = new Map(answered.map((t) => [threadKey(t), t] as const));
+    for (const where of distinct.values()) await this.ensureThread(asked, where, route, path);
   }
 
   async getRepositoryId(owner: string, repo: string): Promise<number> {
@@ -430,11 +451,12 @@ export class OctokitPort implements GitHubPort {
    * where it was). The pages are asked for on the port's own route with the
    * link's query, never at the link's URL (see nextPageQuery).
    */
-  private async newestPages<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>): Promise<{ items: T[]; olderLeftOut: boolean }> {
+  private async newestPages<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>): Promise<{ items: T[]; olderLeftOut: boolean; readFrom: AnsweredThread[] }> {
     const first = await this.listPage(route, { ...params, per_page: THREAD_PAGE_SIZE }, item);
+    const readFrom = [...first.readFrom];
     const lastQuery = pageQuery(first.link, 'last');
     const last = pageNumber(lastQuery);
-    if (last === undefined || last <= 1) return { items: first.items, olderLeftOut: false };
+    if (last === undefined || last <= 1) return { items: first.items, olderLeftOut: false, readFrom };
     // A list of no more pages than the window is read whole; from a longer one, the first page is left out too.
     const whole = last <= THREAD_WINDOW_PAGES;
     const from = whole ? 2 : last - THREAD_WINDOW_PAGES + 1;
@@ -443,36 +465,55 @@ export class OctokitPort implements GitHubPort {
     for (let page = from; page <= last; page++) {
       const read = await this.listPage(route, { ...params, per_page: THREAD_PAGE_SIZE, ...lastQuery, page: String(page) }, item);
       pages.push(read.items);
+      readFrom.push(...read.readFrom);
       link = read.link;
     }
     const grown = nextPageQuery(link);
-    if (grown) pages.push((await this.listPage(route, { ...params, per_page: THREAD_PAGE_SIZE, ...grown }, item)).items);
-    return { items: pages.flat(), olderLeftOut: !whole };
+    if (grown) {
+      const read = await this.listPage(route, { ...params, per_page: THREAD_PAGE_SIZE, ...grown }, item);
+      pages.push(read.items);
+      readFrom.push(...read.readFrom);
+    }
+    return { items: pages.flat(), olderLeftOut: !whole, readFrom };
   }
 
-  /** One page of a list, and its `Link` header. */
-  private async listPage<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>): Promise<{ items: T[]; link: string | number | undefined }> {
+  /** One page of a list, its `Link` header, and the thread its URL names (none for a stand-in without `url`). */
+  private async listPage<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>): Promise<{ items: T[]; link: string | number | undefined; readFrom: AnsweredThread[] }> {
     const res = await this.call(route, params);
     const data = Array.isArray(res.data) ? res.data : undefined;
     if (!data) throw this.unexpected(route, res.status, 'expected a list');
-    return { items: data.map((raw) => this.parseValue(item, raw, route, res.status)), link: res.headers.link };
+    return { items: data.map((raw) => this.parseValue(item, raw, route, res.status)), link: res.headers.link, readFrom: this.listReadFrom(res, route) };
   }
 
-  private async paginate<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>, max = Infinity): Promise<T[]> {
+  /**
+   * Where a page of a thread's list was read (thread-identity.ts,
+   * threadOfListUrl). A URL that names no thread's list is not a GitHub
+   * answer to this route: refused rather than taken as "nothing moved".
+   */
+  private listReadFrom(res: OctokitResponseLike, route: string): AnsweredThread[] {
+    if (res.url === undefined) return [];
+    const where = threadOfListUrl(res.url);
+    if (!where) throw this.unexpected(route, res.status, 'it was read at a URL that names no thread');
+    return [where];
+  }
+
+  private async paginate<T>(route: string, params: Record<string, unknown>, item: z.ZodType<T>, max = Infinity): Promise<{ items: T[]; readFrom: AnsweredThread[] }> {
     const out: T[] = [];
+    const readFrom: AnsweredThread[] = [];
     const seen = new Set<string>();
     let page: Record<string, string> = {};
     for (;;) {
       const res = await this.call(route, { ...params, per_page: Math.min(100, max), ...page });
       const data = Array.isArray(res.data) ? res.data : undefined;
       if (!data) throw this.unexpected(route, res.status, 'expected a list');
+      readFrom.push(...this.listReadFrom(res, route));
       for (const raw of data) {
         out.push(this.parseValue(item, raw, route, res.status));
-        if (out.length >= max) return out;
+        if (out.length >= max) return { items: out, readFrom };
       }
       const next = nextPageQuery(res.headers.link);
       const key = JSON.stringify(next);
-      if (!next || seen.has(key)) return out;
+      if (!next || seen.has(key)) return { items: out, readFrom };
       seen.add(key);
       page = next;
     }

@@ -41,6 +41,25 @@ export function threadOfWebUrl(url: string | null | undefined): AnsweredThread |
   return { repository: { owner: decode(m[1]), repo: decode(m[2]) }, number: Number(m[3]) };
 }
 
+/**
+ * A thread's list (`.../issues/{n}/comments`, `.../pulls/{n}/comments`,
+ * `.../pulls/{n}/files`, any query ignored) names its thread only by the URL
+ * it was read at. Octokit's response carries the URL fetch finally read
+ * (`url`, after any redirect), so an empty page still says where it came
+ * from: `/repos/{owner}/{repo}/...` as asked, or `/repositories/{id}/...`
+ * where GitHub's 301 for a transferred issue or a renamed repository points.
+ */
+const LIST_URL = /\/(?:repos\/([^/]+)\/([^/]+)|repositories\/(\d+))\/(?:issues|pulls)\/(\d+)\/[^/]+\/?$/;
+
+/** The repository (by name, else by id) and number a thread list's URL names. */
+export function threadOfListUrl(url: string | null | undefined): AnsweredThread | undefined {
+  const m = LIST_URL.exec(pathOf(url) ?? '');
+  if (!m?.[4]) return undefined;
+  const number = Number(m[4]);
+  if (m[1] && m[2]) return { repository: { owner: decode(m[1]), repo: decode(m[2]) }, number };
+  return { repository: undefined, repositoryId: Number(m[3]), number };
+}
+
 /** `owner/name` of a `full_name`. */
 export function repositoryOfFullName(fullName: string | null | undefined): RepoRef | undefined {
   const [owner, repo, more] = (fullName ?? '').split('/');

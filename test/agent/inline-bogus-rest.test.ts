@@ -101,3 +101,33 @@ describe('reading the rests stays linear (ratio between an input and one 8× lar
     expect(growthRatio(build, parseAgentCommand, kib * 1024)).toBeLessThan(24);
   });
 });
+
+describe('a raw-text element opened in the rest (re-review 8f)', () => {
+  // cmark-gfm's tag filter does not look inside the instruction; parse5 opens the element after its first ">".
+  it.each([
+    ['<TEXTAREA>, any case', 'a <?><TEXTAREA>?>\n/agent y'],
+    ['<plaintext>', 'a <![CDATA[><plaintext>]]>\n/agent y'],
+    ['<noscript>, which the tag filter passes', 'a <?><noscript>?>\n/agent y'],
+    ['<title x> with an attribute', 'a <?><title x>?>\n/agent y'],
+  ])('hides what follows: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // cmark: <p>a <?><scripts>?>⏎/agent y</p>; parse5: an unknown <scripts> element, its text shown.
+    ['a longer name', 'a <?><scripts>?>\n/agent y'],
+    // Before the first ">" the name is inside the bogus comment.
+    ['inside the bogus comment', 'a <?<script>?>\n/agent y'],
+    // An end tag opens nothing.
+    ['an end tag', 'a <?></script>?>\n/agent y'],
+  ])('leaves the request when none is opened: %s', (_name, text) => {
+    expect(promptOf(text)).toBe('y');
+  });
+
+  it('is read in time linear in the text', () => {
+    const unit = 'a <?><scripts x>?>\n';
+    const build = (size: number): string => `${unit.repeat(Math.floor(size / unit.length))}\n\n/agent go`;
+    expect(promptOf(build(4096))).toBe('go');
+    expect(growthRatio(build, parseAgentCommand, 64 * 1024)).toBeLessThan(24);
+  });
+});

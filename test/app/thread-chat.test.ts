@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
+import { webhookExample } from '../helpers/webhook-examples.js';
 import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, INSTALLATION, startTestApp, type TestApp } from './harness.js';
 
 const OWNER = 'acme';
@@ -106,5 +107,41 @@ describe('the App and an issue transferred to another repository', () => {
     expect(coder.chats.size).toBe(0);
     expect(botComments(PUBLIC)).toHaveLength(0);
     expect(botComments(PRIVATE)).toHaveLength(0);
+  });
+
+  /**
+   * Re-review 8f: an issue moved before anyone commented answers its comment
+   * list, after the 301, with an empty list; the port refuses it by the URL
+   * the list was read at (octokit-port.ts, listReadFrom), so an `issues`
+   * job, which reads no issue besides its payload, also fails at once.
+   */
+  it('an `issues` labeled job for an issue moved away before any comment starts no chat and posts nowhere', async () => {
+    github.addRepo(OWNER, PUBLIC, { installationId: INSTALLATION });
+    github.addRepo(OWNER, PRIVATE, { installationId: INSTALLATION, private: true });
+    github.setFile(OWNER, PUBLIC, '.github/coder-agent.yml', 'label-trigger: agent\n');
+    github.addIssue(OWNER, PUBLIC, { number: 1, title: 'Unrelated' });
+    github.addIssue(OWNER, PUBLIC, { number: 5, title: 'Release cleanup', body: '/agent delete the release branch', user: 'maintainer' });
+    const payload = webhookExample('issues', 'labeled');
+    Object.assign(payload['issue'] as object, { number: 5, title: 'Release cleanup', body: '/agent delete the release branch', user: { login: 'maintainer', id: 7, type: 'User' } });
+    Object.assign(payload['repository'] as object, { id: github.addRepo(OWNER, PUBLIC).id, name: PUBLIC, full_name: `${OWNER}/${PUBLIC}`, owner: { login: OWNER, id: 1, type: 'User' } });
+    payload['label'] = { id: 99, name: 'agent', color: 'ededed', default: false };
+    payload['sender'] = { login: 'maintainer', id: 7, type: 'User' };
+    payload['installation'] = { id: INSTALLATION, node_id: 'x' };
+    github.transferIssue(OWNER, PUBLIC, 5, { owner: OWNER, repo: PRIVATE });
+    app = await startTestApp(appSettings(coder, github));
+
+    const id = 'transferred-labeled-1';
+    await deliver(app.app, 'issues', payload, { id });
+    const store = app.store;
+    await waitFor(async () => (await store.get(id))?.state === 'failed', 15_000);
+    const job = await store.get(id);
+    expect(job?.attempts).toBe(1);
+    expect(job?.error).toContain(`${OWNER}/${PUBLIC}#5 was transferred to another repository`);
+    expect(job?.error).not.toContain(PRIVATE);
+    // The list that was refused came back empty through the 301: no comment named the new place.
+    expect(github.requestsTo({ path: `/repos/${OWNER}/${PUBLIC}/issues/5/comments` }).map((r) => r.status)).toContain(301);
+    expect(coder.chats.size).toBe(0);
+    expect(github.comments(OWNER, PRIVATE, 1)).toHaveLength(0);
+    expect(github.comments(OWNER, PUBLIC, 1)).toHaveLength(0);
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { GitHubError, ThreadMovedError } from '../../src/github/errors.js';
 import { createOctokitPort, type OctokitLike } from '../../src/github/octokit-port.js';
 import type { GitHubPort } from '../../src/github/port.js';
-import { threadOfApiUrl, threadOfWebUrl } from '../../src/github/thread-identity.js';
+import { threadOfApiUrl, threadOfListUrl, threadOfWebUrl } from '../../src/github/thread-identity.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { octokitFor } from './support.js';
 
@@ -158,5 +158,55 @@ describe('reading where an answer says its thread lives', () => {
     for (const bad of [undefined, null, '', 'not a url', 'https://github.com/acme/w/discussions/3', 'https://github.com/acme/w/issues/17/comments']) {
       expect(threadOfApiUrl(bad) ?? threadOfWebUrl(bad)).toBeUndefined();
     }
+  });
+});
+
+/**
+ * Re-review 8f: a list can come back empty, or of items that do not name
+ * their thread (a pull request's files), so where it was read (Octokit's
+ * `url` after redirects) is what places it.
+ */
+describe('where a thread\'s list was read', () => {
+  it('by name or by repository id, GitHub Enterprise\'s prefix and the query ignored; a URL of no thread\'s list is unknown', () => {
+    expect(threadOfListUrl('https://api.github.com/repos/acme/w/issues/5/comments?per_page=100')).toEqual({ repository: { owner: 'acme', repo: 'w' }, number: 5 });
+    expect(threadOfListUrl('https://ghe.example.com/api/v3/repositories/4242/pulls/6/files?page=2')).toEqual({ repository: undefined, repositoryId: 4242, number: 6 });
+    for (const bad of [undefined, '', 'not a url', 'https://api.github.com/repos/acme/w/issues/5', 'https://api.github.com/repos/acme/w/issues/comments', 'https://api.github.com/repositories/x/issues/5/comments']) {
+      expect(threadOfListUrl(bad)).toBeUndefined();
+    }
+  });
+
+  /** An Octokit whose every list is an empty page read at `url`, and whose repositories have the ids of `ids`. */
+  const readAt = (url: string, asked: string[] = []): OctokitLike => ({
+    request: (async (route: string, params?: Record<string, unknown>) => {
+      asked.push(route);
+      if (route === 'GET /repos/{owner}/{repo}') return { status: 200, headers: {}, url: 'x', data: { id: params?.['repo'] === 'r' ? 1 : 2 } };
+      return { status: 200, headers: {}, url, data: [] };
+    }) as OctokitLike['request'],
+  });
+  const review = { kind: 'review', owner: 'o', repo: 'r', number: 6, rootCommentId: 9 } as const;
+
+  it('an empty list read at another repository id or another number is refused, for issues, review threads and a pull request\'s files', async () => {
+    for (const url of ['https://api.github.com/repositories/2/issues/17/comments', 'https://api.github.com/repos/o/r/issues/17/comments']) {
+      const p = createOctokitPort(readAt(url), { botLogin: 'b' });
+      await expect(p.listThreadComments({ kind: 'issue', owner: 'o', repo: 'r', number: 5 })).rejects.toBeInstanceOf(ThreadMovedError);
+    }
+    const elsewhere = createOctokitPort(readAt('https://api.github.com/repositories/2/pulls/6/comments'), { botLogin: 'b' });
+    await expect(elsewhere.listThreadComments(review)).rejects.toBeInstanceOf(ThreadMovedError);
+    const files = createOctokitPort(readAt('https://api.github.com/repositories/2/pulls/6/files'), { botLogin: 'b' });
+    await expect(files.listPullRequestFiles('o', 'r', 6, 10)).rejects.toBeInstanceOf(ThreadMovedError);
+    // A URL that names no thread's list is no answer to the route: refused, not taken as "not moved".
+    const odd = createOctokitPort(readAt('https://api.github.com/search/issues'), { botLogin: 'b' });
+    await expect(odd.listThreadComments({ kind: 'issue', owner: 'o', repo: 'r', number: 5 })).rejects.toBeInstanceOf(GitHubError);
+  });
+
+  it('read at the same repository id (a rename) is the thread asked for; read where it was asked, nothing more is asked', async () => {
+    const asked: string[] = [];
+    const renamed = createOctokitPort(readAt('https://api.github.com/repositories/1/pulls/6/comments', asked), { botLogin: 'b' });
+    expect(await renamed.listThreadComments(review)).toEqual({ comments: [], olderLeftOut: false });
+    expect(asked).toEqual(['GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', 'GET /repos/{owner}/{repo}']);
+    const same: string[] = [];
+    const here = createOctokitPort(readAt('https://api.github.com/repos/O/R/issues/5/comments?per_page=100', same), { botLogin: 'b' });
+    expect(await here.listThreadComments({ kind: 'issue', owner: 'o', repo: 'r', number: 5 })).toEqual({ comments: [], olderLeftOut: false });
+    expect(same).toEqual(['GET /repos/{owner}/{repo}/issues/{issue_number}/comments']);
   });
 });

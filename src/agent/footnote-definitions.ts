@@ -1,0 +1,78 @@
+/**
+ * Footnote definitions (`[^label]: …`), which GitHub renders only when the
+ * document references them from outside themselves, once per label:
+ * cmark-gfm 0.29 (`process_footnotes`) drops an unreferenced definition,
+ * one referenced only from itself and a second definition of a label, with
+ * all its content (re-review 8f). Telling which are referenced would need
+ * the inline reading of every paragraph (code spans, escapes, brackets), so
+ * every definition is hidden: never a trigger, never instruction. That
+ * over-hides a referenced footnote, which errs towards no request (issue 8).
+ *
+ * A definition is a container, like a list item: it starts where a block
+ * may start, even inside a paragraph (cmark-gfm's `open_new_blocks` has no
+ * paragraph condition for it), with at most three spaces before `[^`, and
+ * holds the lines after it that are blank, indented four columns or more
+ * (its content column), or lazy continuations of a paragraph inside it.
+ * This reader takes more than that (any label up to `]:`, four columns from
+ * the line's start whatever its container, any paragraph line after a
+ * non-blank one as lazy), never less.
+ */
+import { Leaf } from './block-structure.js';
+
+/**
+ * Whether the line content at `from` (up to `end`, its newline) starts a
+ * footnote definition: up to three spaces, `[^`, a label without `]`, `]:`.
+ * Reads the line at most once.
+ */
+export function startsFootnoteDefinition(text: string, from: number, end: number): boolean {
+  let k = from;
+  while (k - from < 3 && text.charCodeAt(k) === 32) k++;
+  if (text.charCodeAt(k) !== 91 || text.charCodeAt(k + 1) !== 94) return false;
+  // Within the line only: a search for `]` past it made a text of unclosed `[^a` lines quadratic.
+  let close = k + 2;
+  while (close < end && text.charCodeAt(close) !== 93) close++;
+  return close < end && close > k + 2 && text.charCodeAt(close + 1) === 58;
+}
+
+/** The width in columns of the line's leading spaces and tabs (a tab to the next multiple of 4), capped at 4. */
+function indentWidth(text: string, from: number, end: number): number {
+  let width = 0;
+  for (let k = from; k < end && width < 4; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 32) width++;
+    else if (c === 9) width += 4 - (width % 4);
+    else break;
+  }
+  return width;
+}
+
+/**
+ * The index of the last line of the footnote definition that starts at
+ * line `first` (trailing blank lines not included). `leaf` and `quoted`
+ * are block-structure.ts's, per line; `starts` the line
+ * offsets (one more entry than lines). Each line after `first` is read
+ * once, its indentation only.
+ */
+export function footnoteDefinitionEnd(text: string, starts: Int32Array, first: number, leaf: Uint8Array, quoted: Uint8Array): number {
+  const count = starts.length - 1;
+  const { Blank, Paragraph, Deep } = Leaf;
+  // Whether a paragraph may be open inside the definition, so a line that would continue one is lazy (CommonMark §5.1).
+  let lazy = true;
+  let last = first;
+  for (let j = first + 1; j < count; j++) {
+    if (quoted[j] === 1) break;
+    const lineLeaf = leaf[j];
+    if (lineLeaf === Blank) {
+      lazy = false;
+      continue;
+    }
+    const start = starts[j] ?? 0;
+    const indented = indentWidth(text, start, (starts[j + 1] ?? 0) - 1) >= 4;
+    // A line this reader takes for a paragraph's (or cannot read) may be a lazy one; an HTML block starts where it
+    // would in the definition too (cmark-gfm 0.29: `<x-y>` after an indented paragraph there is outside it).
+    if (!indented && !(lazy && (lineLeaf === Paragraph || lineLeaf === Deep))) break;
+    lazy = true;
+    last = j;
+  }
+  return last;
+}
