@@ -403,8 +403,9 @@ class BlockReader {
         this.tipQuoted = q;
         this.itemParagraph = this.itemFresh ? i : -1;
         this.table = false;
-      } else if (!inTable && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
-        // The header row's cell count is not compared (cmark-gfm requires it to match): a paragraph read as a
+      } else if (!inTable && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
+        // Not when indented four columns (cmark-gfm `try_opening_table_block`: `!indented`). The header row's cell
+        // count is not compared (cmark-gfm requires it to match): a paragraph read as a
         // table only turns more of the lines after it into code, the hiding side.
         this.table = true;
       }
