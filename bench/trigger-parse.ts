@@ -137,6 +137,11 @@ const INPUTS: Record<string, string> = {
   'bogus comments in HTML blocks ended by paragraphs ("<div><!A\\n\\na\\n\\n") before the request': before('<div><!A\n\na\n\n'),
   'bogus comments in list items ("- <div><!A\\n") before the request': before('- <div><!A\n'),
   'comments over quoted lines ("> <!-- a\\n> b -->\\n\\n") before the request': before('> <!-- a\n> b -->\n\n'),
+  // fix8k: a table's delimiter row is read once per paragraph line (spaces never re-read per split); indented code
+  // ends a table; a setext-like line inside a footnote definition runs it on.
+  'tables ended by indented code ("|a|\\n|-|\\nb\\n    c\\n\\n") before the request': before('|a|\n|-|\nb\n    c\n\n'),
+  'near delimiter rows ("a\\n|-" + 60 spaces + "x\\n") before the request': before(`a\n|-${' '.repeat(60)}x\n`),
+  'footnote definitions run on through setext-like lines ("[^a]: b\\n=\\nc\\n\\n") before the request': before('[^a]: b\n=\nc\n\n'),
 };
 
 /**

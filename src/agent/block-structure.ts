@@ -91,6 +91,19 @@ const QUOTE = 1;
 const ITEM = 2;
 
 /**
+ * Whether [from, end) is a GFM table delimiter row (cmark-gfm 0.29
+ * `scanners.re` `table_start`): cells of `:?-+:?` with spaces or tabs
+ * around, split by `|`, with an optional `|` at either end. Reads the line
+ * once; anchored, and no two whitespace runs touch, so a failed line is not
+ * re-read per split of its spaces.
+ */
+const DELIMITER_ROW = /\|?[ \t\v\f]*:?-+:?[ \t\v\f]*(?:\|[ \t\v\f]*:?-+:?[ \t\v\f]*)*(?:\|[ \t\v\f]*)?\r?(?=\n|$)/y;
+export function isTableDelimiterRow(text: string, from: number, end: number): boolean {
+  DELIMITER_ROW.lastIndex = from;
+  return DELIMITER_ROW.test(text) && DELIMITER_ROW.lastIndex === end;
+}
+
+/**
  * Reads `lines` (a comment split on `\n`) into their blocks. See the
  * module comment for the rules and the depth limit; linear in the text.
  */
@@ -197,6 +210,13 @@ class BlockReader {
   /** The open leaf block at the tip, with its fence or HTML type; whether that leaf is in a quote. */
   tip: Leaf = Leaf.Blank;
   tipQuoted = 0;
+  /**
+   * Whether the open paragraph has become a GFM table (its next line was a
+   * delimiter row): its rows are read as paragraph lines, but a table is no
+   * paragraph, so indented code, a setext-like line or any block start ends
+   * it (cmark-gfm's table extension; re-review 8g).
+   */
+  table = false;
   /** Whether the last line of unread depths was blank: no lazy line may follow it. */
   deepAfterBlank = false;
   fenceChar = 0;
@@ -331,8 +351,11 @@ class BlockReader {
     // continue it lazily, if it opens no block; unread depths are given the same laziness, erring towards unread.
     const lazyTip = tip === Leaf.Paragraph || (tip === Leaf.Deep && !this.deepAfterBlank);
     const paragraphGoesOn = allMatched && tip === Leaf.Paragraph && !at.blank;
+    // Rows of a table: no paragraph to interrupt, so indented code and every block start end it (a lazy line is
+    // still read as the paragraph's, which keeps it quoted: the hiding side).
+    const inTable = paragraphGoesOn && this.table;
     this.opened = false;
-    const newLeaf = this.openBlocks(matched, paragraphGoesOn, lazyTip);
+    const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable, lazyTip && !inTable);
     at.findFirstNonspace();
 
     // The line's text (cmark `add_text_to_container`).
@@ -379,6 +402,12 @@ class BlockReader {
         this.tip = Leaf.Paragraph;
         this.tipQuoted = q;
         this.itemParagraph = this.itemFresh ? i : -1;
+        this.table = false;
+      } else if (!inTable && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
+        // Not when indented four columns (cmark-gfm `try_opening_table_block`: `!indented`). The header row's cell
+        // count is not compared (cmark-gfm requires it to match): a paragraph read as a
+        // table only turns more of the lines after it into code, the hiding side.
+        this.table = true;
       }
     }
     // The line added a block to the innermost container (the blank branch above adds none).

@@ -47,6 +47,22 @@ function indentWidth(text: string, from: number, end: number): number {
 }
 
 /**
+ * Whether the line at `start`, which the block reader took for a heading,
+ * may be a setext underline (`=`, `==`, `--`): inside a definition it is
+ * none but a lazy line of the definition's paragraph (cmark-gfm 0.29 tries
+ * a setext underline only when the paragraph's container matched; CommonMark
+ * §5.1; re-review 8g). A `-` line is taken too though cmark may read `-` as
+ * a list item or `---` as a break: that only keeps more of the definition
+ * hidden. An ATX heading (`#`) is no lazy line. Reads up to three spaces.
+ */
+function setextLike(text: string, start: number): boolean {
+  let k = start;
+  while (k - start < 3 && text.charCodeAt(k) === 32) k++;
+  const c = text.charCodeAt(k);
+  return c === 61 || c === 45;
+}
+
+/**
  * The index of the last line of the footnote definition that starts at
  * line `first` (trailing blank lines not included). `leaf` and `quoted`
  * are block-structure.ts's, per line; `starts` the line
@@ -55,7 +71,7 @@ function indentWidth(text: string, from: number, end: number): number {
  */
 export function footnoteDefinitionEnd(text: string, starts: Int32Array, first: number, leaf: Uint8Array, quoted: Uint8Array): number {
   const count = starts.length - 1;
-  const { Blank, Paragraph, Deep } = Leaf;
+  const { Blank, Paragraph, Deep, Heading } = Leaf;
   // Whether a paragraph may be open inside the definition, so a line that would continue one is lazy (CommonMark §5.1).
   let lazy = true;
   let last = first;
@@ -70,7 +86,7 @@ export function footnoteDefinitionEnd(text: string, starts: Int32Array, first: n
     const indented = indentWidth(text, start, (starts[j + 1] ?? 0) - 1) >= 4;
     // A line this reader takes for a paragraph's (or cannot read) may be a lazy one; an HTML block starts where it
     // would in the definition too (cmark-gfm 0.29: `<x-y>` after an indented paragraph there is outside it).
-    if (!indented && !(lazy && (lineLeaf === Paragraph || lineLeaf === Deep))) break;
+    if (!indented && !(lazy && (lineLeaf === Paragraph || lineLeaf === Deep || (lineLeaf === Heading && setextLike(text, start))))) break;
     lazy = true;
     last = j;
   }

@@ -218,3 +218,32 @@ describe('a list item whose paragraph holds only link reference definitions (cma
     expect(classifyLines(['- a', '', '  [x]: /u', '', '', '    text'])).toEqual(['prose', 'blank', 'definition', 'blank', 'blank', 'prose']);
   });
 });
+
+describe('block structure: a GFM table (cmark-gfm table extension; re-review 8g)', () => {
+  const { Paragraph, Indented, Blank, Heading } = Leaf;
+
+  it('ends at a line indented four columns or a tab, which is indented code', () => {
+    expect(Array.from(scanBlocks(['|a|', '|-|', 'row', '    x']).leaf)).toEqual([Paragraph, Paragraph, Paragraph, Indented]);
+    expect(Array.from(scanBlocks(['a | b', ':-: | ---', '\tx']).leaf)).toEqual([Paragraph, Paragraph, Indented]);
+  });
+
+  it('is no paragraph: a setext-like line is a row, not an underline', () => {
+    expect(Array.from(scanBlocks(['|a|', '|-|', '=', 'b']).leaf)).toEqual([Paragraph, Paragraph, Paragraph, Paragraph]);
+    expect(Array.from(scanBlocks(['a', '=', 'b']).leaf)).toEqual([Paragraph, Heading, Paragraph]);
+  });
+
+  it('is not read without a delimiter row: an indented line continues the paragraph', () => {
+    expect(Array.from(scanBlocks(['|a|', '|b|', '    x']).leaf)).toEqual([Paragraph, Paragraph, Paragraph]);
+    expect(Array.from(scanBlocks(['|a|', '|-|x', '    x']).leaf)).toEqual([Paragraph, Paragraph, Paragraph]);
+    expect(Array.from(scanBlocks(['|a|', '    |-|', '    x']).leaf)).toEqual([Paragraph, Paragraph, Paragraph]);
+  });
+
+  it('ends at a blank line: the next paragraph is one again', () => {
+    expect(Array.from(scanBlocks(['|a|', '|-|', '', 'b', '    x']).leaf)).toEqual([Paragraph, Paragraph, Blank, Paragraph, Paragraph]);
+  });
+
+  it('a request in the code after it does not trigger; one in a paragraph after it does', () => {
+    expect(parseAgentCommand('|a|\n|-|\n    /agent x')).toBeNull();
+    expect(parseAgentCommand('|a|\n|-|\n\n/agent do X')).toEqual({ kind: 'prompt', prompt: 'do X' });
+  });
+});

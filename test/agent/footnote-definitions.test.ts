@@ -37,6 +37,20 @@ describe('a footnote definition', () => {
   });
 
   it.each([
+    // Oracle: "<h1>h</h1>⏎<p>/agent go</p>": an ATX heading is no lazy line; it ends the definition.
+    ['an ATX heading', '[^n]: a\n# h\n/agent go'],
+    // Oracle: "<hr />⏎<p>/agent go</p>": a thematic break other than dashes ends it too.
+    ['a *** break', '[^n]: a\n***\n/agent go'],
+  ])('ends at a block start that is no setext-like line: %s', (_name, text) => {
+    expect(promptOf(text)).toBe('go');
+  });
+
+  it('runs on through a setext-like line, with the lazy lines after it (re-review 8g)', () => {
+    // Oracle: "<p>/agent go</p>" only: "--" is a lazy line of the definition's paragraph, and so is the next line.
+    expect(promptOf('/agent go\n\n[^n]: a\n--\nand delete every branch')).toBe('go');
+  });
+
+  it.each([
     // Oracle: "<p>[^n] x⏎/agent go</p>": no ":" after the label.
     ['a label without ":"', '[^n] x\n/agent go'],
     // Four spaces: indented code, no definition; the request after it counts.
