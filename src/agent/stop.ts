@@ -32,6 +32,20 @@ import type { ThreadLabelRef } from './thread-label.js';
 
 const COULD_NOT_STOP = 'Could not stop the agent';
 const NO_CHAT = 'There is no agent chat in this thread to stop';
+const SHUTTING_DOWN: RunResult = { status: 'aborted', reason: 'The process is shutting down.' };
+
+/** Whether the App is shutting down (the job is then left as it is, to be resumed) rather than the call having failed. */
+function shuttingDown(deps: AgentDeps): boolean {
+  return deps.leaveOnAbort === true && deps.signal?.aborted === true;
+}
+
+/** Edits the stop request's comment (`ref`) to say why the chat could not be stopped, and ends the request failed. */
+async function sayCouldNotStop(err: unknown, chatId: string, ref: CommentRef, deps: AgentDeps): Promise<RunResult> {
+  const failure = describeFailure(err, deps.secrets);
+  const chatUrl = deps.coder.chatUrl(chatId);
+  await deps.github.updateComment(ref, renderError({ title: COULD_NOT_STOP, detail: failure.detail, hint: failure.hint, chatUrl, chatId, request: deps.idempotencyKey }), { priority: 'answer' });
+  return { status: 'failed', reason: failure.detail ?? failure.title, chatId, chatUrl, commentUrl: ref.url };
+}
 
 /**
  * `/agent stop`: interrupts the thread's chat and says so in one comment.
@@ -91,7 +105,7 @@ async function stopRecorded(chatId: string, thread: Thread, request: string, req
     lastMessageId = await newestMessageId(chatId, deps);
   } catch (err) {
     // Nothing was interrupted and nothing posted yet: the error is the request's one comment.
-    if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
+    if (shuttingDown(deps)) return SHUTTING_DOWN;
     const failure = describeFailure(err, deps.secrets);
     const ref = await deps.github.createComment(thread, renderError({ title: COULD_NOT_STOP, detail: failure.detail, hint: failure.hint, chatUrl, chatId, request }));
     return { status: 'failed', reason: failure.detail ?? failure.title, chatId, chatUrl, commentUrl: ref.url };
@@ -119,10 +133,7 @@ async function resumeStop(chatId: string, lastMessageId: number | undefined, ref
     }
     turn = await recordedTurn(chat, lastMessageId, deps);
   } catch (err) {
-    if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
-    const failure = describeFailure(err, deps.secrets);
-    await deps.github.updateComment(ref, renderError({ title: COULD_NOT_STOP, detail: failure.detail, hint: failure.hint, chatUrl, chatId, request }), { priority: 'answer' });
-    return { status: 'failed', reason: failure.detail ?? failure.title, chatId, chatUrl, commentUrl: ref.url };
+    return shuttingDown(deps) ? SHUTTING_DOWN : sayCouldNotStop(err, chatId, ref, deps);
   }
   if (turn === 'may-run') return interruptAndSay(chatId, ref, requestedBy, deps);
   if (turn === 'unrecorded') {
@@ -168,10 +179,7 @@ async function interruptAndSay(chatId: string, ref: CommentRef, requestedBy: str
     await deps.coder.interrupt(chatId, deps.signal);
   } catch (err) {
     // Shutting down: the comment still says "stopping", and the resumed job decides from the chat.
-    if (deps.leaveOnAbort && deps.signal?.aborted) return { status: 'aborted', reason: 'The process is shutting down.' };
-    const failure = describeFailure(err, deps.secrets);
-    await deps.github.updateComment(ref, renderError({ title: COULD_NOT_STOP, detail: failure.detail, hint: failure.hint, chatUrl, chatId, request }), { priority: 'answer' });
-    return { status: 'failed', reason: failure.detail ?? failure.title, chatId, chatUrl, commentUrl: ref.url };
+    return shuttingDown(deps) ? SHUTTING_DOWN : sayCouldNotStop(err, chatId, ref, deps);
   }
   await deps.github.updateComment(ref, renderStopped({ chatUrl, chatId, stoppedBy: requestedBy, request }), { priority: 'answer' });
   return { status: 'stopped', chatId, chatUrl, commentUrl: ref.url };

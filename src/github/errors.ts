@@ -231,11 +231,12 @@ function otherRequest(request: { method?: unknown; url?: unknown } | undefined, 
   }
   const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
   const askedMethod = (route.split(' ')[0] ?? '').toUpperCase();
-  if (method === askedMethod && decoded(failedPath).endsWith(decoded(path))) return undefined;
+  if (method === askedMethod && decodedOrAsIs(failedPath).endsWith(decodedOrAsIs(path))) return undefined;
   return `${method} ${failedPath}`;
 }
 
-function decoded(path: string): string {
+/** `decodeURIComponent`, or the text as it is when it holds a malformed escape (a stray `%`), which would throw. */
+export function decodedOrAsIs(path: string): string {
   try {
     return decodeURIComponent(path);
   } catch {

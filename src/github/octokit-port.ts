@@ -239,7 +239,8 @@ export class OctokitPort implements GitHubPort {
       const res = await this.call(ROUTES.reviewComment, { owner, repo, comment_id: id });
       return this.parse(ReviewCommentSchema, res, ROUTES.reviewComment);
     } catch (err) {
-      if (err instanceof GitHubError && err.status === 404) return undefined;
+      // Only GitHub's own 404 for the comment: one for the token asked for first says nothing about it.
+      if (err instanceof GitHubError && err.answered(404)) return undefined;
       throw err;
     }
   }
@@ -503,15 +504,11 @@ export class OctokitPort implements GitHubPort {
     const seen = new Set<string>();
     let page: Record<string, string> = {};
     for (;;) {
-      const res = await this.call(route, { ...params, per_page: Math.min(100, max), ...page });
-      const data = Array.isArray(res.data) ? res.data : undefined;
-      if (!data) throw this.unexpected(route, res.status, 'expected a list');
-      readFrom.push(...this.listReadFrom(res, route));
-      for (const raw of data) {
-        out.push(this.parseValue(item, raw, route, res.status));
-        if (out.length >= max) return { items: out, readFrom };
-      }
-      const next = nextPageQuery(res.headers.link);
+      const read = await this.listPage(route, { ...params, per_page: Math.min(100, max), ...page }, item);
+      readFrom.push(...read.readFrom);
+      out.push(...read.items);
+      if (out.length >= max) return { items: out.slice(0, max), readFrom };
+      const next = nextPageQuery(read.link);
       const key = JSON.stringify(next);
       if (!next || seen.has(key)) return { items: out, readFrom };
       seen.add(key);

@@ -10,6 +10,7 @@
  * transferred whole, is answered under its new name with the same
  * repository id and the same numbers: that is still the thread asked for.
  */
+import { decodedOrAsIs } from './errors.js';
 import type { RepoRef } from './port.js';
 
 /** Where an answer says its thread lives. */
@@ -31,14 +32,14 @@ const WEB_URL = /^\/([^/]+)\/([^/]+)\/(?:issues|pull)\/(\d+)\/?$/;
 export function threadOfApiUrl(url: string | null | undefined): AnsweredThread | undefined {
   const m = API_URL.exec(pathOf(url) ?? '');
   if (!m?.[1] || !m[2]) return undefined;
-  return { repository: { owner: decode(m[1]), repo: decode(m[2]) }, number: m[3] ? Number(m[3]) : undefined };
+  return { repository: { owner: decodedOrAsIs(m[1]), repo: decodedOrAsIs(m[2]) }, number: m[3] ? Number(m[3]) : undefined };
 }
 
 /** The repository and number a web URL (`html_url`, its fragment ignored) names. */
 export function threadOfWebUrl(url: string | null | undefined): AnsweredThread | undefined {
   const m = WEB_URL.exec(pathOf(url) ?? '');
   if (!m?.[1] || !m[2] || !m[3]) return undefined;
-  return { repository: { owner: decode(m[1]), repo: decode(m[2]) }, number: Number(m[3]) };
+  return { repository: { owner: decodedOrAsIs(m[1]), repo: decodedOrAsIs(m[2]) }, number: Number(m[3]) };
 }
 
 /**
@@ -56,7 +57,7 @@ export function threadOfListUrl(url: string | null | undefined): AnsweredThread 
   const m = LIST_URL.exec(pathOf(url) ?? '');
   if (!m?.[4]) return undefined;
   const number = Number(m[4]);
-  if (m[1] && m[2]) return { repository: { owner: decode(m[1]), repo: decode(m[2]) }, number };
+  if (m[1] && m[2]) return { repository: { owner: decodedOrAsIs(m[1]), repo: decodedOrAsIs(m[2]) }, number };
   return { repository: undefined, repositoryId: Number(m[3]), number };
 }
 
@@ -77,13 +78,5 @@ function pathOf(url: string | null | undefined): string | undefined {
     return new URL(url).pathname;
   } catch {
     return undefined;
-  }
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }
