@@ -41,7 +41,7 @@ export class AppMetrics {
     if (store) {
       new Gauge({
         name: 'coder_agent_bot_jobs',
-        help: 'Jobs in the store by state.',
+        help: 'Jobs in the store by state: queued, starting, following, and finished as done, failed, skipped or refused.',
         labelNames: ['state'],
         registers,
         async collect() {

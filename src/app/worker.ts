@@ -276,7 +276,8 @@ export class JobRunner {
     metrics.runs.inc({ status: result.status });
     if (result.status === 'failed') metrics.coderErrors.inc();
     if (result.commentUrl && result.status !== 'failed') metrics.timeToAnswer.observe((Date.now() - job.receivedAt) / 1000);
-    const finished = result.status === 'skipped' || result.status === 'refused' || result.status === 'failed' ? 'failed' : 'done';
+    // A skip or a refusal is no failure: each ends under its own name (coder_agent_bot_jobs{state}).
+    const finished = result.status === 'skipped' || result.status === 'refused' || result.status === 'failed' ? result.status : 'done';
     await store.finish(job.deliveryId, finished, result, result.reason ?? null);
     log(`Job ${result.status}${result.chatUrl ? ` (${result.chatUrl})` : ''}${result.reason ? `: ${result.reason}` : ''}`);
     if (result.deliveryError) logger.error(`Could not write the outcome to GitHub: ${result.deliveryError}`, { delivery: job.deliveryId });

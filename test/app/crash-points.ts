@@ -31,7 +31,7 @@
  * (request-comment.ts); after a crash right after GitHub created one, the
  * thread holds it once (each with GitHub's clock 120 s ahead and behind):
  * 7. `/agent` without a prompt: the error saying so.
- *    → Posted once; the job ends failed (refused).
+ *    → Posted once; the job ends refused.
  * 8. Coder refused to create the chat: the error saying so.
  *    → The earlier attempt's error is the outcome: no chat is tried again.
  * 9. `/agent stop`, while the thread's chat runs a turn: its comment,
@@ -79,7 +79,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { JobStore } from '../../src/app/store/job-store.js';
+import type { FinishedState, JobStore } from '../../src/app/store/job-store.js';
 import { openJobStore } from '../../src/app/store/open-store.js';
 import type { WorkerConfig } from '../../src/app/worker-protocol.js';
 import { FakeCoder } from '../fakes/fake-coder.js';
@@ -134,15 +134,15 @@ export interface CommentCase {
   chatsCreated: number;
   /** The state in the comment's marker, and whether the marker names the thread's chat. */
   marker: { state: MarkerState; chat: boolean };
-  /** How the job ends (refused, skipped and failed requests end `failed`). */
-  job: 'done' | 'failed';
+  /** How the job ends (its state in the store). */
+  job: FinishedState;
   /** How many interrupts Coder received over both lives. */
   interrupts: number;
 }
 
 /** Crash points 7-13 (see the top of this file). */
 export const COMMENT_CASES: readonly CommentCase[] = [
-  { name: '7. `/agent` without a prompt', text: '/agent', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0, chatsCreated: 0 },
+  { name: '7. `/agent` without a prompt', text: '/agent', marker: { state: 'error', chat: false }, job: 'refused', interrupts: 0, chatsCreated: 0 },
   {
     name: '8. Coder refused to create the chat',
     text: '/agent start something Coder refuses',
@@ -153,7 +153,7 @@ export const COMMENT_CASES: readonly CommentCase[] = [
     chatsCreated: 0,
   },
   { name: '9. `/agent stop`', text: '/agent stop', threadChat: true, busy: true, marker: { state: 'stopped', chat: true }, job: 'done', interrupts: 1, chatsCreated: 0 },
-  { name: '10. `/agent stop` without a chat in the thread', text: '/agent stop', marker: { state: 'error', chat: false }, job: 'failed', interrupts: 0, chatsCreated: 0 },
+  { name: '10. `/agent stop` without a chat in the thread', text: '/agent stop', marker: { state: 'error', chat: false }, job: 'skipped', interrupts: 0, chatsCreated: 0 },
   {
     name: '11. `/agent stop` when Coder refused the interrupt',
     text: '/agent stop',
@@ -184,7 +184,7 @@ export const COMMENT_CASES: readonly CommentCase[] = [
       github.setFile(OWNER, REPO, '.github/coder-agent.yml', 'workspace-id: 6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f\n');
     },
     marker: { state: 'error', chat: false },
-    job: 'failed',
+    job: 'refused',
     interrupts: 0,
     chatsCreated: 0,
   },
@@ -259,7 +259,7 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
      * Records the request as the webhook thread would, runs a life that crashes at `crash`, then one that finishes
      * (the job ends `ends`). `arm.first` runs before the first life, `arm.between` after it died.
      */
-    async function crashAndResume(request: string | QueuedEvent, crash: CrashPoint, ends: 'done' | 'failed' = 'done', arm: { first?: () => void; between?: () => void } = {}): Promise<string> {
+    async function crashAndResume(request: string | QueuedEvent, crash: CrashPoint, ends: FinishedState = 'done', arm: { first?: () => void; between?: () => void } = {}): Promise<string> {
       const deliveryId = randomUUID();
       const { event, payload, dedupeKey } = typeof request === 'string' ? commentEvent(request) : request;
       await store.enqueue({ deliveryId, dedupeKey, event, installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
@@ -412,11 +412,11 @@ export function describeCrashPoints(storeName: string, databaseUrl: () => Promis
 
     // CI feedback (ci-feedback.ts): the notice says "sending…" until the chat has the follow-up, which carries the run's
     // tag; each case with GitHub's clock well ahead and well behind the App's (nothing here reads a time).
-    const ciCases: Array<[string, CrashPoint, 'done' | 'failed']> = [
+    const ciCases: Array<[string, CrashPoint, FinishedState]> = [
       ['14. a failed CI run, after GitHub created the notice and before the follow-up was sent', { target: 'github', method: 'createComment' }, 'done'],
       ['15. a failed CI run, after Coder took the follow-up and before the notice said so', { target: 'coder', method: 'sendMessage' }, 'done'],
-      // The relay was complete: the resumed job finds the notice final and ends skipped ("already sent"), which the store records as failed.
-      ['16. a failed CI run, after the notice said it was sent and before the job was marked done', { target: 'github', method: 'updateComment', argsInclude: 'state=done' }, 'failed'],
+      // The relay was complete: the resumed job finds the notice final and ends skipped ("already sent").
+      ['16. a failed CI run, after the notice said it was sent and before the job was marked done', { target: 'github', method: 'updateComment', argsInclude: 'state=done' }, 'skipped'],
     ];
     for (const [name, crash, ends] of ciCases) {
       for (const skew of [120_000, -120_000]) {

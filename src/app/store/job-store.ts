@@ -25,10 +25,18 @@ export type JobState =
   | 'following'
   /** Finished: the outcome is in the thread. */
   | 'done'
-  /** Finished without an answer (refused, skipped, or failed for good). */
-  | 'failed';
+  /** Finished without an answer: it failed for good. */
+  | 'failed'
+  /** Finished: nothing was asked of the agent (not a request, the bot turned off, nothing left to do). */
+  | 'skipped'
+  /** Finished: the request was not carried out (not allowed, no prompt, a workspace the operator did not allow). */
+  | 'refused';
 
-export const JOB_STATES: readonly JobState[] = ['queued', 'starting', 'following', 'done', 'failed'];
+export const JOB_STATES: readonly JobState[] = ['queued', 'starting', 'following', 'done', 'failed', 'skipped', 'refused'];
+
+/** The states a job ends in; each keeps the run's own outcome, so /metrics counts a skip as a skip. */
+export type FinishedState = Extract<JobState, 'done' | 'failed' | 'skipped' | 'refused'>;
+export const FINISHED_STATES: readonly FinishedState[] = ['done', 'failed', 'skipped', 'refused'];
 
 export interface NewJob {
   /** GitHub's delivery id (X-GitHub-Delivery). */
@@ -141,8 +149,8 @@ export interface JobStore {
   /** Moves the job to `starting` (picked up, chat not yet recorded). */
   markStarting(deliveryId: string): Promise<void>;
 
-  /** Moves the job to `done` or `failed` with its result and drops the lease. */
-  finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error?: string | null): Promise<void>;
+  /** Moves the job to a finished state with its result and drops the lease. */
+  finish(deliveryId: string, state: FinishedState, result: unknown, error?: string | null): Promise<void>;
 
   /** Drops `owner`'s lease so another worker (or this one after a restart) may resume the job at once. */
   release(owner: string, deliveryIds: readonly string[]): Promise<void>;

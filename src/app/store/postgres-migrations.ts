@@ -42,6 +42,12 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE coder_agent_bot_jobs ADD COLUMN thread_key text;
    CREATE INDEX coder_agent_bot_jobs_thread_unstarted ON coder_agent_bot_jobs (thread_key, received_at, delivery_id)
      WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;`,
+  // Skipped and refused jobs end in states of their own (they ended 'failed', which /metrics counted as
+  // failures); those that ended so before move to the state their recorded result names.
+  `ALTER TABLE coder_agent_bot_jobs DROP CONSTRAINT coder_agent_bot_jobs_state_check;
+   ALTER TABLE coder_agent_bot_jobs ADD CONSTRAINT coder_agent_bot_jobs_state_check
+     CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed', 'skipped', 'refused'));
+   UPDATE coder_agent_bot_jobs SET state = result->>'status' WHERE state = 'failed' AND result->>'status' IN ('skipped', 'refused');`,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

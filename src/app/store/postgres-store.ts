@@ -23,7 +23,7 @@
  */
 import pg from 'pg';
 import { migrate, SchemaTooNewError } from './postgres-migrations.js';
-import { JOB_STATES, type EnqueueResult, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
+import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 export const JOBS_CHANNEL = 'coder_agent_bot_jobs';
 export { POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
@@ -34,6 +34,7 @@ const INSTANCE_RETAKE_MAX_MS = 10_000;
 
 const T = 'coder_agent_bot_jobs';
 const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
+const FINISHED = `state IN (${FINISHED_STATES.map((state) => `'${state}'`).join(', ')})`;
 
 /**
  * True when job `j` must wait: another job of its thread has no chat yet and
@@ -283,7 +284,7 @@ export class PostgresJobStore implements JobStore {
     await this.query(`UPDATE ${T} SET state = 'starting', updated_at = $2 WHERE delivery_id = $1 AND state = 'queued'`, [deliveryId, Date.now()]);
   }
 
-  async finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error: string | null = null): Promise<void> {
+  async finish(deliveryId: string, state: FinishedState, result: unknown, error: string | null = null): Promise<void> {
     await this.query(
       `UPDATE ${T} SET state = $2, result = $3::json, error = $4, lease_owner = NULL, lease_until = NULL, updated_at = $5 WHERE delivery_id = $1 AND ${UNFINISHED}`,
       [deliveryId, state, toJson(result), error, Date.now()],
@@ -313,7 +314,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async prune(olderThan: number): Promise<number> {
-    const { rowCount } = await this.query(`DELETE FROM ${T} WHERE state IN ('done', 'failed') AND updated_at < $1`, [olderThan]);
+    const { rowCount } = await this.query(`DELETE FROM ${T} WHERE ${FINISHED} AND updated_at < $1`, [olderThan]);
     return rowCount ?? 0;
   }
 

@@ -15,7 +15,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { openInbox, type Inbox, type InboxRow } from './sqlite-inbox.js';
 import { lockSqliteInstance } from './sqlite-instance-lock.js';
-import { JOB_STATES, type EnqueueResult, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
+import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 type Db = Database.Database;
 
@@ -101,12 +101,51 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
     // Which inbox file last_id counts in (its token, sqlite-inbox.ts); NULL: the file copied from before, adopted at the next copy.
     db.exec(`ALTER TABLE inbox_copied ADD COLUMN inbox_token TEXT`);
   },
+  (db) => {
+    // Skipped and refused jobs end in states of their own (they ended `failed`, which /metrics counted as
+    // failures). SQLite cannot change a CHECK constraint in place: the table is rebuilt as its documentation
+    // says (lang_altertable.html, "Making Other Kinds Of Table Schema Changes"), indexes and all, and the
+    // jobs that ended so before are moved to the state their recorded result names.
+    db.exec(`
+      CREATE TABLE jobs_new (
+        delivery_id      TEXT    PRIMARY KEY,
+        dedupe_key       TEXT    NOT NULL UNIQUE,
+        event            TEXT    NOT NULL,
+        installation_id  INTEGER NOT NULL,
+        repository       TEXT    NOT NULL,
+        payload          TEXT,
+        received_at      INTEGER NOT NULL,
+        state            TEXT    NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed', 'skipped', 'refused')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        run              TEXT,
+        result           TEXT,
+        error            TEXT,
+        lease_owner      TEXT,
+        lease_until      INTEGER,
+        updated_at       INTEGER NOT NULL,
+        lease_generation INTEGER NOT NULL DEFAULT 0,
+        thread_key       TEXT
+      );
+      INSERT INTO jobs_new (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, attempts, run, result, error, lease_owner, lease_until, updated_at, lease_generation, thread_key)
+        SELECT delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, attempts, run, result, error, lease_owner, lease_until, updated_at, lease_generation, thread_key FROM jobs;
+      UPDATE jobs_new SET state = json_extract(result, '$.status')
+        WHERE state = 'failed' AND json_valid(result) AND json_extract(result, '$.status') IN ('skipped', 'refused');
+      DROP TABLE jobs;
+      ALTER TABLE jobs_new RENAME TO jobs;
+      CREATE INDEX jobs_claimable ON jobs (received_at, delivery_id)
+        WHERE state IN ('queued', 'starting', 'following');
+      CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
+      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id)
+        WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
+    `);
+  },
 ];
 
 /** The schema version this code writes (`PRAGMA user_version`). */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
+const FINISHED = `state IN (${FINISHED_STATES.map((state) => `'${state}'`).join(', ')})`;
 
 /**
  * Jobs claim() may take: unfinished, and not under someone's unexpired lease
@@ -243,7 +282,7 @@ function prepareStatements(db: Db) {
       WHERE delivery_id = @deliveryId AND ${UNFINISHED}`),
     get: db.prepare(`SELECT * FROM jobs WHERE delivery_id = ?`),
     counts: db.prepare(`SELECT state, COUNT(*) AS n FROM jobs GROUP BY state`),
-    prune: db.prepare(`DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at < ?`),
+    prune: db.prepare(`DELETE FROM jobs WHERE ${FINISHED} AND updated_at < ?`),
   };
 }
 
@@ -368,7 +407,7 @@ export class SqliteJobStore implements JobStore {
     await this.writeJobs(() => this.stmt.markStarting.run({ deliveryId, now: Date.now() }));
   }
 
-  async finish(deliveryId: string, state: 'done' | 'failed', result: unknown, error: string | null = null): Promise<void> {
+  async finish(deliveryId: string, state: FinishedState, result: unknown, error: string | null = null): Promise<void> {
     await this.writeJobs(() => this.stmt.finish.run({ deliveryId, state, result: toJson(result), error, now: Date.now() }));
   }
 

@@ -179,24 +179,30 @@ export function describeJobStoreContract(name: string, fixture: () => Promise<St
 
     it('counts jobs per state, with every state present', async () => {
       const store = await open();
-      await expect(store.counts()).resolves.toEqual({ queued: 0, starting: 0, following: 0, done: 0, failed: 0 });
-      for (const n of [1, 2, 3, 4, 5]) await store.enqueue(job(n));
+      await expect(store.counts()).resolves.toEqual({ queued: 0, starting: 0, following: 0, done: 0, failed: 0, skipped: 0, refused: 0 });
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) await store.enqueue(job(n));
       await store.markStarting('d2');
       await store.recordRun('d3', {});
       await store.finish('d4', 'done', {});
       await store.finish('d5', 'done', {});
-      await expect(store.counts()).resolves.toEqual({ queued: 1, starting: 1, following: 1, done: 2, failed: 0 });
+      await store.finish('d6', 'skipped', { status: 'skipped' });
+      await store.finish('d7', 'refused', { status: 'refused' }, 'not allowed');
+      await store.finish('d8', 'failed', null, 'broken');
+      await expect(store.counts()).resolves.toEqual({ queued: 1, starting: 1, following: 1, done: 2, failed: 1, skipped: 1, refused: 1 });
     });
 
     it('prunes finished jobs by when they finished, never unfinished ones', async () => {
       const store = await open();
       jest.useFakeTimers({ now: 10_000, doNotFake: REAL_TIMERS });
-      for (const n of [1, 2, 3]) await store.enqueue(job(n, { receivedAt: 0 }));
+      for (const n of [1, 2, 3, 4, 5]) await store.enqueue(job(n, { receivedAt: 0 }));
       await store.finish('d1', 'done', {});
+      await store.finish('d4', 'skipped', {});
+      await store.finish('d5', 'refused', {});
       jest.setSystemTime(20_000);
       await store.finish('d2', 'failed', null, 'x');
-      await expect(store.prune(15_000)).resolves.toBe(1);
+      await expect(store.prune(15_000)).resolves.toBe(3);
       expect(await store.get('d1')).toBeUndefined();
+      expect(await store.get('d4')).toBeUndefined();
       expect((await store.get('d2'))?.state).toBe('failed');
       await expect(store.prune(Number.MAX_SAFE_INTEGER)).resolves.toBe(1);
       expect((await store.get('d3'))?.state).toBe('queued');

@@ -50,6 +50,28 @@ describe('migrations', () => {
     expect((await started[3]!.get('d1'))?.state).toBe('queued');
   });
 
+  it('moves jobs ended `failed` for a skip or a refusal before schema 3 to those states', async () => {
+    const store = await open();
+    for (const n of [1, 2, 3]) await store.enqueue(job(n));
+    await store.claim('w1', 3, 60_000);
+    // The database as schema 2 left it: the narrower state check, skips and refusals recorded as failed.
+    await sql(`ALTER TABLE coder_agent_bot_jobs DROP CONSTRAINT coder_agent_bot_jobs_state_check;
+      ALTER TABLE coder_agent_bot_jobs ADD CONSTRAINT coder_agent_bot_jobs_state_check CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed'));
+      DELETE FROM coder_agent_bot_migrations WHERE version = 3`);
+    await store.finish('d1', 'failed', { status: 'skipped' });
+    await store.finish('d2', 'failed', { status: 'refused' }, 'not allowed');
+    await store.finish('d3', 'failed', null, 'for good');
+    const again = await open();
+    expect(await sql(`SELECT max(version) AS v FROM coder_agent_bot_migrations`)).toEqual([{ v: POSTGRES_SCHEMA_VERSION }]);
+    expect((await again.get('d1'))?.state).toBe('skipped');
+    expect(await again.get('d2')).toMatchObject({ state: 'refused', error: 'not allowed' });
+    expect((await again.get('d3'))?.state).toBe('failed');
+    await again.enqueue(job(4));
+    await again.claim('w1', 1, 60_000);
+    await again.finish('d4', 'refused', { status: 'refused' });
+    expect((await again.get('d4'))?.state).toBe('refused');
+  });
+
   it('refuses a database migrated by a newer version', async () => {
     await open();
     await sql(`INSERT INTO coder_agent_bot_migrations (version) VALUES (${POSTGRES_SCHEMA_VERSION + 1})`);

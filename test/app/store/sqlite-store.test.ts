@@ -107,6 +107,52 @@ describe('durability', () => {
     expect(ids(await worker.claim('w1', 10, 500, 1_000))).toEqual(['d2']);
   });
 
+  it('moves jobs a schema-5 database ended `failed` for a skip or a refusal to those states, indexes intact', async () => {
+    const file = join(dir, 'jobs.db');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE jobs (delivery_id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, event TEXT NOT NULL, installation_id INTEGER NOT NULL,
+        repository TEXT NOT NULL, payload TEXT, received_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,
+        run TEXT, result TEXT, error TEXT, lease_owner TEXT, lease_until INTEGER, updated_at INTEGER NOT NULL);
+      CREATE INDEX jobs_claimable ON jobs (received_at, delivery_id) WHERE state IN ('queued', 'starting', 'following');
+      CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
+      ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN thread_key TEXT;
+      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id) WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
+      CREATE TABLE inbox_copied (last_id INTEGER NOT NULL, inbox_token TEXT);
+      INSERT INTO inbox_copied (last_id) VALUES (0);
+    `);
+    const insert = old.prepare(`INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, result, error, lease_generation, thread_key, updated_at)
+      VALUES (?, ?, 'issue_comment', 42, 'octo/repo', '{"n":1}', 1, ?, ?, ?, 3, 'octo/repo#1', 7)`);
+    insert.run('s1', 'k1', 'failed', '{"status":"skipped"}', null);
+    insert.run('r2', 'k2', 'failed', '{"status":"refused"}', 'The request has no prompt.');
+    insert.run('f3', 'k3', 'failed', null, 'for good');
+    insert.run('f4', 'k4', 'failed', 'not json', 'torn');
+    insert.run('d5', 'k5', 'done', '{"status":"completed"}', null);
+    insert.run('q6', 'k6', 'queued', null, null);
+    old.pragma('user_version = 5');
+    old.close();
+
+    const store = open(file);
+    expect(await store.get('s1')).toMatchObject({ state: 'skipped', result: { status: 'skipped' }, payload: { n: 1 }, leaseGeneration: 3, threadKey: 'octo/repo#1', updatedAt: 7 });
+    expect(await store.get('r2')).toMatchObject({ state: 'refused', error: 'The request has no prompt.' });
+    expect((await store.get('f3'))?.state).toBe('failed');
+    expect((await store.get('f4'))?.state).toBe('failed');
+    await expect(store.counts()).resolves.toEqual({ queued: 1, starting: 0, following: 0, done: 1, failed: 2, skipped: 1, refused: 1 });
+    expect(ids(await store.claim('w1', 10, 500, 1_000))).toEqual(['q6']);
+    await store.finish('q6', 'skipped', { status: 'skipped' });
+    expect((await store.get('q6'))?.state).toBe('skipped');
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const indexes = (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name);
+      expect(indexes).toEqual(['jobs_claimable', 'jobs_state_updated', 'jobs_thread_unstarted']);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('works in memory', async () => {
     const store = open(':memory:');
     await store.enqueue(job(1));
