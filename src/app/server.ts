@@ -19,6 +19,7 @@ import { createWebhookIntake } from './webhook-intake.js';
 import { registerWebhooks } from './webhooks.js';
 import { WorkerHost } from './worker-host.js';
 import type { FollowTuning } from './worker-protocol.js';
+import type { RetryPause } from './worker.js';
 import type { Logger } from '../logger.js';
 import { webhookProxyNotice } from './webhook-proxy.js';
 
@@ -34,6 +35,8 @@ export interface StartOptions {
   workerId?: string;
   leaseMs?: number;
   pollMs?: number;
+  /** The pause before a failed job's next attempt (WorkerConfig.retryPause); tests make it short. */
+  retryPause?: RetryPause;
   follow?: FollowTuning;
   /** Collect Node's default process metrics (off in tests that start several Apps). */
   defaultMetrics?: boolean;
@@ -108,6 +111,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       owner,
       leaseMs: opts.leaseMs,
       pollMs: opts.pollMs,
+      retryPause: opts.retryPause,
       follow: opts.follow,
       logLevel: opts.logLevel,
       botLogin: opts.botLogin,

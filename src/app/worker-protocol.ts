@@ -6,6 +6,7 @@
 import type { FollowOptions } from '../coder/follow.js';
 import type { LogLevel } from './probot.js';
 import type { AppSettings } from './settings.js';
+import type { RetryPause } from './worker.js';
 
 /** The follower's timings a deployment (or a test) may tune. */
 export type FollowTuning = Partial<Pick<FollowOptions, 'maxReconnects' | 'reconnectBaseMs' | 'reconnectMaxMs' | 'pollIntervalMs' | 'socketRetryMs' | 'staleCheckMs' | 'idleTimeoutMs'>>;
@@ -17,6 +18,13 @@ export interface WorkerConfig {
   owner: string;
   leaseMs?: number | undefined;
   pollMs?: number | undefined;
+  /**
+   * The pause before a failed job's next attempt, in milliseconds: `firstMs`
+   * after the first failure, doubling up to `maxMs`, each drawn from the upper
+   * half of its value (worker.ts, retryPauseMs). Default DEFAULT_RETRY_PAUSE:
+   * 2,000 ms doubling to 60,000 ms.
+   */
+  retryPause?: RetryPause | undefined;
   follow?: FollowTuning | undefined;
   logLevel?: LogLevel | undefined;
   /** The bot's login when known; otherwise asked of GitHub. */

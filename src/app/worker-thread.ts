@@ -76,6 +76,7 @@ export async function startWorker(config: WorkerConfig, post: (m: FromWorker) =>
     owner: config.owner,
     leaseMs: config.leaseMs,
     pollMs: config.pollMs,
+    retryPause: config.retryPause,
     follow: config.follow,
     onActive: (count) => post({ type: 'active', count }),
   });

@@ -11,8 +11,12 @@ import { RepoConfigCache } from '../../src/app/repo-config.js';
 import type { JobStore } from '../../src/app/store/job-store.js';
 import { openJobStore } from '../../src/app/store/open-store.js';
 import { JobRunner, retryPauseMs, type RetryPause } from '../../src/app/worker.js';
+import { startWorker } from '../../src/app/worker-thread.js';
+import type { FromWorker } from '../../src/app/worker-protocol.js';
 import { CoderClient } from '../../src/coder/client.js';
+import { GitHubError } from '../../src/github/errors.js';
 import { createOctokitPort } from '../../src/github/octokit-port.js';
+import type { GitHubPort } from '../../src/github/port.js';
 import type { Logger } from '../../src/logger.js';
 import type { FakeCoder } from '../fakes/fake-coder.js';
 import type { FakeGitHub } from '../fakes/fake-github.js';
@@ -103,4 +107,55 @@ describe('a job whose repository config GitHub cannot serve', () => {
     expect(await store.get(id)).toMatchObject({ state: 'queued', attempts: 1, leaseOwner: null });
     expect(configReads()).toHaveLength(1);
   }, 30_000);
+});
+
+describe('the retry pause in the worker thread\'s WorkerConfig', () => {
+  let coder: FakeCoder;
+  let github: FakeGitHub;
+  beforeEach(async () => {
+    ({ coder, github } = await startAppFakes());
+  });
+  afterEach(async () => {
+    await coder.close();
+    await github.close();
+  });
+
+  it('is the pause the job worker waits before the next attempt', async () => {
+    const settings = appSettings(coder, github, { logLevel: 'fatal' });
+    const store = await openJobStore(settings.databaseUrl);
+    const payload = commentDelivery(github, '/agent look at this');
+    const comment = (payload as { comment: { id: number } }).comment;
+    await store.enqueue({ deliveryId: randomUUID(), dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
+    // Each attempt's config read fails at once with a 502 (no Octokit retries in between): the time from one
+    // failed read to the next read is the pause.
+    const reads: Array<{ failedAt: number; startedAt: number }> = [];
+    const failingConfig = (port: GitHubPort): GitHubPort =>
+      new Proxy(port, {
+        get(target, prop, receiver) {
+          if (prop !== 'readFile') return Reflect.get(target, prop, receiver) as unknown;
+          return async () => {
+            const read = { startedAt: Date.now(), failedAt: 0 };
+            reads.push(read);
+            await Promise.resolve();
+            read.failedAt = Date.now();
+            throw new GitHubError({ status: 502, route: 'GET /repos/{owner}/{repo}/contents/{path}', githubMessage: 'Bad Gateway' });
+          };
+        },
+      });
+    const said: FromWorker[] = [];
+    // Longer than the default's first pause (1–2 s): a worker that ignored the setting would try again sooner.
+    const retryPause = { firstMs: 6_000, maxMs: 6_000 };
+    const handle = await startWorker({ settings, owner: 'pause-config', pollMs: 50, retryPause, logLevel: 'fatal', botLogin: BOT }, (m) => said.push(m), { github: failingConfig });
+    try {
+      await waitFor(() => reads.length >= 2, 20_000);
+      const [first, second] = reads;
+      // At least half the configured pause (its jitter is drawn from the upper half).
+      expect((second?.startedAt ?? 0) - (first?.failedAt ?? 0)).toBeGreaterThanOrEqual(retryPause.firstMs / 2);
+      expect(coder.chats.size).toBe(0);
+    } finally {
+      handle({ type: 'stop' });
+      await waitFor(() => said.some((m) => m.type === 'stopped'), 20_000);
+      await store.close();
+    }
+  }, 40_000);
 });
