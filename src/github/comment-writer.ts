@@ -177,7 +177,8 @@ export class CommentWriter {
         this.lastSent = body;
         return;
       } catch (err) {
-        if (err instanceof GitHubError && err.status === 404 && this.thread) {
+        // GitHub's own 404 to the edit (a 404 to the installation token asked for first says nothing about the comment).
+        if (err instanceof GitHubError && err.answered(404) && this.thread) {
           // Someone deleted the progress comment: the answer still has to land.
           this.logger.warn('The progress comment is gone; posting the answer as a new comment');
           this.currentRef = await this.port.createComment(this.thread, body, { priority: 'answer' });

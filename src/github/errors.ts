@@ -71,9 +71,14 @@ export class GitHubError extends Error {
     return this.status === status && this.failedRequest === undefined;
   }
 
-  /** Worth trying again later: GitHub unreachable, a 5xx, or a rate limit. */
+  /**
+   * Worth trying again later: GitHub unreachable, a 5xx, a rate limit, or a
+   * 404 to a request made first (the installation token): the request asked
+   * for was never sent, so another try cannot repeat it, and a token GitHub
+   * does not find for now (a passing fault) is had at the next.
+   */
   get retryable(): boolean {
-    return this.status === 0 || this.status >= 500 || this.rateLimited;
+    return this.status === 0 || this.status >= 500 || this.rateLimited || (this.status === 404 && this.failedRequest !== undefined);
   }
 }
 

@@ -250,8 +250,9 @@ export class OctokitPort implements GitHubPort {
       const res = await this.call(ROUTES.permission, { owner, repo, username });
       return this.parse(CollaboratorPermissionSchema, res, ROUTES.permission);
     } catch (err) {
-      // GitHub answers 404 for accounts that are not collaborators (or do not exist).
-      if (err instanceof GitHubError && err.status === 404) return 'none';
+      // GitHub answers 404 for accounts that are not collaborators (or do not exist). A 404 to the installation
+      // token asked for first says nothing about the person: it stays an error, never read as "none" (fail closed).
+      if (err instanceof GitHubError && err.answered(404)) return 'none';
       throw err;
     }
   }
@@ -325,8 +326,9 @@ export class OctokitPort implements GitHubPort {
     try {
       await this.call(ROUTES.removeLabel, { owner, repo, issue_number: number, name });
     } catch (err) {
-      // 404: someone took it off already; the goal is reached.
-      if (!(err instanceof GitHubError && err.status === 404)) throw err;
+      // GitHub's 404 to the removal: someone took it off already; the goal is reached. A 404 to the installation
+      // token asked for first is no such answer: the label is still on, and the error is worth another try.
+      if (!(err instanceof GitHubError && err.answered(404))) throw err;
     }
   }
 

@@ -169,6 +169,23 @@ describe('CommentWriter', () => {
     expect(stored()).toEqual(['Final answer']);
   });
 
+  it("takes only GitHub's own 404 for a deleted comment: a 404 to the installation token is tried again, in the same comment", async () => {
+    const first = await CommentWriter.start(port, thread, 'Starting');
+    let refused = false;
+    const tokenless: GitHubPort = Object.assign(Object.create(port) as GitHubPort, {
+      updateComment: (...args: Parameters<GitHubPort['updateComment']>) => {
+        if (refused) return port.updateComment(...args);
+        refused = true;
+        const route = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
+        return Promise.reject(new GitHubError({ status: 404, route, githubMessage: 'Not Found', failedRequest: 'POST /app/installations/1/access_tokens' }));
+      },
+    });
+    const writer = CommentWriter.resume(tokenless, first.ref, { thread, lastBody: 'Starting', finalBackoffMs: 5 });
+    const ref = await writer.flush('Final answer');
+    expect(ref.id).toBe(first.ref.id);
+    expect(stored()).toEqual(['Final answer']);
+  });
+
   it('resumes an earlier comment and writes the first update at once', async () => {
     const ref = await port.createComment(thread, 'Queued');
     const writer = CommentWriter.resume(port, ref, { minIntervalMs: 10_000 });

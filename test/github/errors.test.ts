@@ -38,11 +38,14 @@ describe('toGitHubError', () => {
     const token = toGitHubError(failed('POST', 'https://api.github.com/app/installations/42/access_tokens'), contents, asked);
     expect(token.failedRequest).toBe('POST /app/installations/42/access_tokens');
     expect([token.status, token.answered(404)]).toEqual([404, false]);
+    // The request asked for was never sent: worth another try, unlike GitHub's own 404 to it, or a token refused (403).
+    expect(token.retryable).toBe(true);
+    expect(toGitHubError(Object.assign(requestError(403, { message: 'suspended' }), { request: { method: 'POST', url: 'https://api.github.com/app/installations/42/access_tokens' } }), contents, asked).retryable).toBe(false);
     expect(token.message).toBe(`GitHub answered 404 to POST /app/installations/42/access_tokens (made first, for GET ${asked}): Not Found. GitHub gave the App no installation token: the App may have been uninstalled or suspended there, or lost a permission.`);
     // The request asked for, however its path is encoded, and under GitHub Enterprise's /api/v3.
     for (const url of ['https://api.github.com/repos/o/r/contents/.github%2Fcoder-agent.yml', 'https://ghe.example/api/v3/repos/o/r/contents/.github/coder-agent.yml?ref=main']) {
       const own = toGitHubError(failed('GET', url), contents, asked);
-      expect([own.failedRequest, own.answered(404)]).toEqual([undefined, true]);
+      expect([own.failedRequest, own.answered(404), own.retryable]).toEqual([undefined, true, false]);
     }
     // Without the request (a port that is not Octokit's), the error is about the request asked for.
     expect(toGitHubError(requestError(404, { message: 'Not Found' }), contents, asked).answered(404)).toBe(true);
