@@ -92,7 +92,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const portFor = (octokit: unknown) => createOctokitPort(octokit as OctokitLike, portOptions);
 
   const owner = opts.workerId ?? resolveInstanceId(process.env, settings.databaseUrl);
-  // A second live process with this name would take this one's jobs: refused here.
+  // A second live process with this name would take this one's jobs (and on SQLite, any second process): refused here.
   const unlockInstance = await store.lockInstance(owner, undefined, {
     lost: (message) => logger.warn(message),
     regained: (message) => logger.info(message),

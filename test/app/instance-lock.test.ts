@@ -28,11 +28,11 @@ afterEach(async () => {
   dirs = [];
 });
 
-async function launch(cwd: string): Promise<{ app: AppProcess; port: number }> {
+async function launch(cwd: string, instanceId = 'bot-1'): Promise<{ app: AppProcess; port: number }> {
   const port = await freePort();
   const app = startAppProcess({
     cwd,
-    env: { ...startableAppEnv(privateKey, { webhookSecret: SECRET, coderToken: CODER_TOKEN }), INSTANCE_ID: 'bot-1', PORT: String(port), LOG_FORMAT: 'json' },
+    env: { ...startableAppEnv(privateKey, { webhookSecret: SECRET, coderToken: CODER_TOKEN }), INSTANCE_ID: instanceId, PORT: String(port), LOG_FORMAT: 'json' },
   });
   procs.push(app);
   return { app, port };
@@ -40,7 +40,7 @@ async function launch(cwd: string): Promise<{ app: AppProcess; port: number }> {
 
 const healthy = async (port: number) => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) === 200;
 
-describe('one App per instance id on a SQLite file', () => {
+describe('one App on a SQLite file', () => {
   it('a second App with the same INSTANCE_ID is refused in one sentence (exit 1); the first serves on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'instance-lock-'));
     dirs.push(dir);
@@ -54,6 +54,21 @@ describe('one App per instance id on a SQLite file', () => {
     expect(said.split('\n')).toHaveLength(1);
     expect(said).toMatch(/^The App could not start: Another running process already uses the instance id "bot-1" with the job database .*jobs\.db: stop it first \(one process per SQLite file; several replicas need DATABASE_URL=postgres:\/\/…, each with its own INSTANCE_ID\)\.$/);
     expect(second.app.stdout()).not.toContain('serving on');
+    expect(await healthy(first.port)).toBe(true);
+  });
+
+  it('a second App with another INSTANCE_ID is refused too, in one sentence that names PostgreSQL (exit 1); the first serves on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'instance-lock-'));
+    dirs.push(dir);
+    const first = await launch(dir);
+    await first.app.waitForOutput(/serving on/);
+    const second = await launch(dir, 'bot-2');
+    // A second process on the file would be woken only by its own deliveries: refused rather than slow.
+    const outcome = await Promise.race([second.app.exited, second.app.waitForOutput(/serving on/, 60_000).then(() => 'served beside the first')]);
+    expect(outcome).toBe(1);
+    const said = second.app.stderr().trim();
+    expect(said.split('\n')).toHaveLength(1);
+    expect(said).toMatch(/^The App could not start: Another running App \(another INSTANCE_ID\) already uses the job database .*jobs\.db: a SQLite store serves one process, so stop that one, or use PostgreSQL for several \(DATABASE_URL=postgres:\/\/…, each with its own INSTANCE_ID\)\.$/);
     expect(await healthy(first.port)).toBe(true);
   });
 

@@ -164,10 +164,13 @@ export interface JobStore {
    * INSTANCE_ID is refused instead of taking this one's jobs. Postgres: a
    * session advisory lock, freed by the server when the connection drops;
    * waits up to `waitMs` for a previous life's connection to be noticed dead.
-   * SQLite: an exclusive lock on a file of the name's own beside the store
-   * (sqlite-instance-lock.ts), freed by the OS when the process dies; waits
-   * up to `waitMs` for a previous life still shutting down.
-   * Throws an Error that names the instance when the name is in use.
+   * SQLite: an exclusive lock on a file of the name's own beside the store,
+   * and one on a file of the store's, so that a second process is refused
+   * whatever its name (sqlite-instance-lock.ts: one process per SQLite file);
+   * both freed by the OS when the process dies; waits up to `waitMs` for a
+   * previous life still shutting down.
+   * Throws an Error that names the instance when the name is in use (SQLite:
+   * or the file, when another process uses it under another name).
    * `events` hears what happens to the name later (Postgres: its connection
    * dropped and is being replaced, taken again, or another process has it).
    */

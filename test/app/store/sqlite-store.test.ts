@@ -285,16 +285,30 @@ describe('two processes on one file', () => {
   });
 });
 
-describe('the instance lock (one live process per instance id on a file)', () => {
-  it('refuses a second holder of the same id in one sentence naming the id and the file; another id is free', async () => {
+describe('the instance lock (one live process on a file)', () => {
+  it('refuses a second holder of the same id in one sentence naming the id and the file', async () => {
     const file = join(dir, 'jobs.db');
     const unlock = await open(file).lockInstance('bot-1', 0);
     const started = Date.now();
     await expect(open(file).lockInstance('bot-1', 300)).rejects.toThrow(`Another running process already uses the instance id "bot-1" with the job database ${file}: stop it first`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    const other = await open(file).lockInstance('bot-2', 0);
-    await other();
     await unlock();
+  });
+
+  it('refuses a second process under another id too, in one sentence that names the file and PostgreSQL; another file is free', async () => {
+    const file = join(dir, 'jobs.db');
+    const unlock = await open(file).lockInstance('bot-1', 0);
+    const refused = await open(file).lockInstance('bot-2', 300).catch((err: unknown) => err as Error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toBe(
+      `Another running App (another INSTANCE_ID) already uses the job database ${file}: a SQLite store serves one process, so stop that one, or use PostgreSQL for several (DATABASE_URL=postgres://…, each with its own INSTANCE_ID).`,
+    );
+    // The refused start gave back what it took: once the first lets go, bot-2 starts, and bot-1 is refused in turn.
+    await unlock();
+    const second = await open(file).lockInstance('bot-2', 0);
+    await expect(open(file).lockInstance('bot-1', 0)).rejects.toThrow('Another running App (another INSTANCE_ID)');
+    await (await open(join(dir, 'other.db')).lockInstance('bot-1', 0))();
+    await second();
   });
 
   it('is free again once given back, and a waiting start takes it as soon as the holder lets go', async () => {
