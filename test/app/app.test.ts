@@ -82,8 +82,8 @@ describe('the App webhook endpoint', () => {
   it('ignores comments that do not call the bot without recording them', async () => {
     const { app, store } = await launch();
     expect((await deliver(app, 'issue_comment', commentDelivery(github, 'just chatting'))).status).toBe(200);
-    const counts = await store.counts();
-    expect(counts.queued + counts.starting + counts.following + counts.done + counts.failed).toBe(0);
+    const c = await store.counts();
+    expect(Object.values(c).reduce((sum, n) => sum + n, 0)).toBe(0);
   });
 
   it('a redelivery (same delivery id, or a new id for the same comment) makes one chat and one answer', async () => {

@@ -215,7 +215,7 @@ describe('chaos over HTTP: three App processes on one PostgreSQL, flaky Coder an
       badAttempts,
     }).toEqual({
       // 200 jobs, not 220: every redelivery was recognised, on whichever replica it arrived.
-      counts: { queued: 0, starting: 0, following: 0, done: TRIGGERS, failed: 0 },
+      counts: { queued: 0, starting: 0, following: 0, done: TRIGGERS, failed: 0, skipped: 0, refused: 0 },
       chats: TRIGGERS,
       wrong: [],
       stillWorking: 0,

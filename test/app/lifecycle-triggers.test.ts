@@ -60,7 +60,7 @@ describe('the App: assignee-trigger in .github/coder-agent.yml', () => {
     await deliver(app.app, 'issues', assigned('alice'));
     github.setPermission(OWNER, REPO, 'visitor', 'read');
     await deliver(app.app, 'issues', assigned('agent-bot', 'visitor'));
-    await waitFor(async () => (await app!.store.counts()).failed >= 1, 45_000);
+    await waitFor(async () => (await app!.store.counts()).refused >= 1, 45_000);
     expect(coder.chats.size).toBe(0);
     expect(botComments()).toHaveLength(0);
   });
