@@ -35,6 +35,19 @@ function open(file = join(dir, 'jobs.db')): SqliteJobStore {
   return store;
 }
 
+/** The jobs table as schema 3 (the release before the inbox) left it: the first three steps of MIGRATIONS. */
+const SCHEMA_3_JOBS = `
+      CREATE TABLE jobs (delivery_id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, event TEXT NOT NULL, installation_id INTEGER NOT NULL,
+        repository TEXT NOT NULL, payload TEXT, received_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,
+        run TEXT, result TEXT, error TEXT, lease_owner TEXT, lease_until INTEGER, updated_at INTEGER NOT NULL);
+      CREATE INDEX jobs_claimable ON jobs (received_at, delivery_id) WHERE state IN ('queued', 'starting', 'following');
+      CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
+      ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN thread_key TEXT;
+      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id) WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
+`;
+
 describe('durability', () => {
   it('creates the file with its parent folders and finds its jobs after a reopen', async () => {
     const file = join(dir, 'nested', 'deeper', 'jobs.db');
@@ -110,16 +123,8 @@ describe('durability', () => {
   it('moves jobs a schema-5 database ended `failed` for a skip or a refusal to those states, indexes intact', async () => {
     const file = join(dir, 'jobs.db');
     const old = new Database(file);
+    old.exec(SCHEMA_3_JOBS);
     old.exec(`
-      CREATE TABLE jobs (delivery_id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, event TEXT NOT NULL, installation_id INTEGER NOT NULL,
-        repository TEXT NOT NULL, payload TEXT, received_at INTEGER NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,
-        run TEXT, result TEXT, error TEXT, lease_owner TEXT, lease_until INTEGER, updated_at INTEGER NOT NULL);
-      CREATE INDEX jobs_claimable ON jobs (received_at, delivery_id) WHERE state IN ('queued', 'starting', 'following');
-      CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
-      ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE jobs ADD COLUMN thread_key TEXT;
-      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id) WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
       CREATE TABLE inbox_copied (last_id INTEGER NOT NULL, inbox_token TEXT);
       INSERT INTO inbox_copied (last_id) VALUES (0);
     `);
@@ -167,17 +172,7 @@ describe('the inbox file (<file>-inbox)', () => {
     // Schema 3 as the release before the inbox wrote it: the first three steps of MIGRATIONS.
     const old = new Database(file);
     old.pragma('journal_mode = WAL');
-    old.exec(`
-      CREATE TABLE jobs (delivery_id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, event TEXT NOT NULL, installation_id INTEGER NOT NULL,
-        repository TEXT NOT NULL, payload TEXT, received_at INTEGER NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'starting', 'following', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,
-        run TEXT, result TEXT, error TEXT, lease_owner TEXT, lease_until INTEGER, updated_at INTEGER NOT NULL);
-      CREATE INDEX jobs_claimable ON jobs (received_at, delivery_id) WHERE state IN ('queued', 'starting', 'following');
-      CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
-      ALTER TABLE jobs ADD COLUMN lease_generation INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE jobs ADD COLUMN thread_key TEXT;
-      CREATE INDEX jobs_thread_unstarted ON jobs (thread_key, received_at, delivery_id) WHERE state IN ('queued', 'starting') AND thread_key IS NOT NULL;
-    `);
+    old.exec(SCHEMA_3_JOBS);
     const insert = old.prepare(`INSERT INTO jobs (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, state, attempts, run, lease_owner, lease_until, lease_generation, updated_at)
       VALUES (?, ?, 'issue_comment', 42, 'octo/repo', '{}', ?, ?, ?, ?, ?, ?, ?, 1)`);
     insert.run('q1', 'issue_comment:created:1', 1_001, 'queued', 0, null, null, null, 0);
