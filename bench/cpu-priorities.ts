@@ -131,10 +131,11 @@ const BACKENDS_EVERY_MS = 200;
  * may wait on (postmaster, WAL writer, checkpointer, background writer,
  * launchers: `pg_stat_activity` rows without a database). Those are the
  * server's, shared with whoever else uses it, so their levels are put back
- * afterwards. Left at a lower level they were an inversion: a commit waits
- * for WAL to be flushed, and the flush lock can be held by a WAL writer
- * descheduled by other sessions (App p99 0.6–1.1 s with the rest of the
- * bench shielded, on a machine at load 16).
+ * afterwards. Left at a lower level they can invert the priorities: a
+ * commit waits for its WAL to be flushed, and the flush lock may be held by
+ * a WAL writer that other sessions deschedule (with only the backends
+ * raised, App p99 was 0.6–1.1 s on a machine at load 16; with these too,
+ * 40–50 ms).
  *
  * Only a server on this machine can be placed (its processes' pids are this
  * machine's); for any other, a note says they were left as they are.
