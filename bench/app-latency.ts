@@ -76,17 +76,18 @@ interface LatencyRun {
 }
 
 /**
- * The fakes at the servers' level through the warm-up, at their own after it:
- * the warm-up's first deliveries read every repository's config (the App
- * waits 2 s for it, server.ts) while the App's job worker starts its first
- * run in each installation, all from the same fakes; below the App they fell
- * behind and config reads timed out on a busy machine. The configs stay
- * cached (a minute) through the measured window.
+ * The fakes at the sender's level through the warm-up (they stand for
+ * GitHub too), at their own after it: the warm-up's first deliveries read
+ * every repository's config (the App waits 2 s for it, server.ts) while the
+ * App's job worker starts its first run in each installation, all from the
+ * one process of fakes; at the App's level or below, on a busy machine, some
+ * config reads timed out. The configs stay cached (a minute) through the
+ * measured window.
  */
 async function sendLoad(scripts: ChildScripts, server: ServerChild, plan: LoadPlan, webhookPath: string, priorities: CpuPriorities, fakes: FakesChild): Promise<LatencyRun> {
   const seconds = WARMUP_SECONDS + MEASURE_SECONDS;
   const before = await server.stats();
-  placeProcess(priorities, fakes.pid, 'servers');
+  placeProcess(priorities, fakes.pid, 'sender');
   const lower = setTimeout(() => placeProcess(priorities, fakes.pid, 'fakes'), WARMUP_SECONDS * 1000);
   const result: SenderResult = await runSender(
     scripts.sender,

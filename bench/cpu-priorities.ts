@@ -20,7 +20,7 @@
  * - **the fakes** (GitHub's and Coder's servers): `FAKES_BELOW` levels
  *   below the servers in the measured window, so that the App's job worker
  *   calling them does not take the webhook thread's CPU through them; at
- *   the servers' level in the warm-up, whose config reads must not time
+ *   the sender's level in the warm-up, whose config reads must not time
  *   out (app-latency.ts, sendLoad). Not further below: at 10 below, a busy
  *   machine starved them until the App's config reads timed out (commit
  *   2ceed85);
@@ -225,5 +225,5 @@ export function describeCpuPriorities(p: CpuPriorities, database: boolean): stri
   const { sender, servers, fakes } = p.levels;
   const what = p.mode === 'autogroup' ? 'autogroup nice' : 'process nice';
   const postgres = database ? `, Postgres ${p.levels.database}` : '';
-  return `${what}: sender ${sender}, App and bare Probot ${servers}, fakes ${fakes} (the servers' level in the warm-up)${postgres}${p.notes.length ? ` (${p.notes.join('; ')})` : ''}`;
+  return `${what}: sender ${sender}, App and bare Probot ${servers}, fakes ${fakes} (${sender} in the warm-up)${postgres}${p.notes.length ? ` (${p.notes.join('; ')})` : ''}`;
 }
