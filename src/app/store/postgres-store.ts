@@ -15,33 +15,18 @@
  *   and checks again under the lock before leasing.
  * - enqueue() NOTIFYs `coder_agent_bot_jobs` once its row is committed
  *   (never for a duplicate), so idle replicas LISTENing (watch()) claim at
- *   once; see notifyJobs() for why not in the insert's own transaction, and
- *   why not when only the enqueuing process itself listens.
+ *   once; see notifyJobs() for why not in the insert's own transaction.
  * - Deliveries and requests are deduplicated by the primary key and a
  *   unique dedupe key, across replicas, in one `ON CONFLICT DO NOTHING`.
  *
  * Error messages never contain the URL (it may carry a password).
  */
-import { hostname } from 'node:os';
 import pg from 'pg';
 import { migrate, SchemaTooNewError } from './postgres-migrations.js';
 import { JOB_STATES, type EnqueueResult, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 export const JOBS_CHANNEL = 'coder_agent_bot_jobs';
 export { POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
-
-/** How long enqueue() trusts what it last learnt about who else listens (notifyJobs). */
-const LISTENERS_FRESH_MS = 2_000;
-
-/** watch()'s connections are named this, then the process (pg_stat_activity.application_name). */
-const LISTENER_PREFIX = 'coder-agent-bot listen ';
-
-/**
- * This process among the listeners: the same in the App's webhook thread
- * and its job worker thread. The pid goes first so that a name cut to
- * PostgreSQL's 63 bytes loses the end of the host name, not the pid.
- */
-const THIS_PROCESS = `${process.pid}@${hostname()}`;
 
 /** Backoff for taking a dropped instance name again: first wait, and the most it grows to (ms). */
 const INSTANCE_RETAKE_FIRST_MS = 250;
@@ -149,12 +134,6 @@ export interface PostgresStoreOptions {
   max?: number;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
-  /**
-   * Which process this store belongs to among the job listeners: this
-   * process by default, as the App's two threads must be (notifyJobs).
-   * Tests that play two replicas in one process give each its own.
-   */
-  processName?: string;
 }
 
 export class PostgresJobStore implements JobStore {
@@ -162,17 +141,11 @@ export class PostgresJobStore implements JobStore {
   /** The NOTIFY in flight, and whether another is owed once it is done (notifyJobs). */
   private notifying: Promise<void> | undefined;
   private notifyAgain = false;
-  /** Whether a process other than this one listened when last asked, and when that was (epoch ms). */
-  private othersListen = { answer: true, at: -Infinity };
-  private readonly listenerName: string;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
-    processName: string,
-  ) {
-    this.listenerName = `${LISTENER_PREFIX}${processName}`.slice(0, 63);
-  }
+  ) {}
 
   /** Connects, applies pending migrations under an advisory lock, and returns the store. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresJobStore> {
@@ -186,19 +159,17 @@ export class PostgresJobStore implements JobStore {
       if (err instanceof SchemaTooNewError) throw err;
       throw describeConnectError(err, url);
     }
-    return new PostgresJobStore(pool, url, options.processName ?? THIS_PROCESS);
+    return new PostgresJobStore(pool, url);
   }
 
   async enqueue(job: NewJob): Promise<EnqueueResult> {
     // One statement for both unique keys (no conflict target); only a row that went in is announced.
-    // Named: each connection parses and plans it once, not once per delivery (the webhook's answer waits on it).
     const { rows } = await this.query<{ delivery_id: string }>(
       `INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::json, $7, $9, 'queued', $8)
        ON CONFLICT DO NOTHING
        RETURNING delivery_id`,
       [job.deliveryId, job.dedupeKey, job.event, job.installationId, job.repository, toJson(job.payload), job.receivedAt, Date.now(), job.threadKey ?? null],
-      'coder_agent_bot_enqueue',
     );
     if (rows.length === 1) {
       this.notifyJobs();
@@ -225,16 +196,6 @@ export class PostgresJobStore implements JobStore {
    * is for live listeners, nothing to keep), and NOTIFYs are coalesced: one
    * in flight, at most one more owed, which wakes every listener as well.
    * One lost (a dropped connection) delays a claim to the next poll.
-   *
-   * Only when another process listens: the App's webhook thread wakes its
-   * own job worker directly (webhooks.ts, onQueued), and a NOTIFY that only
-   * that worker hears made it claim a second time for each delivery, while
-   * each NOTIFY was one more query on the webhook thread and one more
-   * commit for the server's WAL writer to flush beside the inserts' (enqueue
-   * p99 about 2–3 ms lower without it, 200/s on this project's bench
-   * machine). Who listens is asked at most every LISTENERS_FRESH_MS, after
-   * the insert has been answered; a replica that starts listening meanwhile
-   * finds the job by its poll, as it would after a lost NOTIFY.
    */
   private notifyJobs(): void {
     if (this.closed) return;
@@ -242,8 +203,8 @@ export class PostgresJobStore implements JobStore {
       this.notifyAgain = true;
       return;
     }
-    this.notifying = this.othersListening()
-      .then((others) => (others ? this.pool.query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${JOBS_CHANNEL}', $1)`, [this.listenerName.slice(LISTENER_PREFIX.length)]) : undefined))
+    this.notifying = this.pool
+      .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${JOBS_CHANNEL}', '')`)
       .then(
         () => undefined,
         () => undefined,
@@ -254,19 +215,6 @@ export class PostgresJobStore implements JobStore {
         this.notifyAgain = false;
         this.notifyJobs();
       });
-  }
-
-  /** Whether a process other than this one has a watch() open on this database (cached; true when it cannot tell). */
-  private async othersListening(now = Date.now()): Promise<boolean> {
-    if (now - this.othersListen.at < LISTENERS_FRESH_MS) return this.othersListen.answer;
-    const { rows } = await this.pool
-      .query<{ others: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND starts_with(application_name, $1) AND application_name <> $2) AS others`,
-        [LISTENER_PREFIX, this.listenerName],
-      )
-      .catch(() => ({ rows: [{ others: true }] }));
-    this.othersListen = { answer: rows[0]?.others ?? true, at: now };
-    return this.othersListen.answer;
   }
 
   async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
@@ -371,20 +319,15 @@ export class PostgresJobStore implements JobStore {
 
   /**
    * LISTENs on its own connection (a pooled one would be handed to other
-   * queries), for other processes' new jobs: those this process records
-   * itself are for it to claim without a notification (notifyJobs). A lost
-   * connection is reported to `onError` once; the caller's poll still finds
-   * the jobs, and it may watch again.
+   * queries). A lost connection is reported to `onError` once; the caller's
+   * poll still finds the jobs, and it may watch again.
    */
   async watch(onJob: () => void, onError: (err: Error) => void): Promise<() => Promise<void>> {
     this.assertOpen();
-    // Named for its process: other processes' enqueue() NOTIFY only while such a connection is open (notifyJobs).
-    const client = new pg.Client({ connectionString: this.url, application_name: this.listenerName });
+    const client = new pg.Client({ connectionString: this.url, application_name: 'coder-agent-bot listen' });
     let ended = false;
-    const ownProcess = this.listenerName.slice(LISTENER_PREFIX.length);
     client.on('notification', (n) => {
-      // Its own process's NOTIFY (sent because another process listens too) is no news: its webhook thread kicked it.
-      if (n.channel === JOBS_CHANNEL && n.payload !== ownProcess) onJob();
+      if (n.channel === JOBS_CHANNEL) onJob();
     });
     client.on('error', (err) => {
       if (!ended) onError(new Error(`The job notification connection failed: ${redactUrl(err.message, this.url)}`));
@@ -477,11 +420,10 @@ export class PostgresJobStore implements JobStore {
     await this.pool.end();
   }
 
-  /** `name`: a prepared statement of that name on each connection (the text must never change under it). */
-  private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     this.assertOpen();
     try {
-      return await this.pool.query<R>(name ? { name, text, values } : { text, values });
+      return await this.pool.query<R>(text, values);
     } catch (err) {
       // pg's errors name the statement's problem, not the URL; redacting is a belt to those braces.
       const e = err as Error;

@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { JobStore } from '../../../src/app/store/job-store.js';
 import { openJobStore } from '../../../src/app/store/open-store.js';
-import { JOBS_CHANNEL, POSTGRES_SCHEMA_VERSION, PostgresJobStore, THREAD_LOCK_SQL } from '../../../src/app/store/postgres-store.js';
+import { POSTGRES_SCHEMA_VERSION, PostgresJobStore, THREAD_LOCK_SQL } from '../../../src/app/store/postgres-store.js';
 import { testSchemas, type TestDatabase } from '../../helpers/postgres.js';
-import { waitFor } from '../../helpers/wait.js';
 import { describeJobStoreContract, job } from './job-store-contract.js';
 
 const createTestSchema = testSchemas();
@@ -71,28 +70,9 @@ describe('connecting', () => {
 });
 
 describe('notifications', () => {
-  /** A store that belongs to process `name` among the listeners, as a replica in a process of its own would. */
-  async function openAs(name: string): Promise<JobStore> {
-    const store = await PostgresJobStore.open(db.url, { processName: name });
-    stores.push(store);
-    return store;
-  }
-
-  /** A plain LISTEN on the jobs channel (no store: it counts as no replica), recording each payload. */
-  async function observe(): Promise<{ payloads: string[]; client: pg.Client }> {
-    const client = new pg.Client({ connectionString: db.url });
-    const payloads: string[] = [];
-    client.on('notification', (n) => {
-      if (n.channel === JOBS_CHANNEL) payloads.push(n.payload ?? '');
-    });
-    await client.connect();
-    await client.query(`LISTEN ${JOBS_CHANNEL}`);
-    return { payloads, client };
-  }
-
   it('wakes a listening replica when another records a job, not for a duplicate', async () => {
-    const listener = await openAs('replica-a');
-    const writer = await openAs('replica-b');
+    const listener = await open();
+    const writer = await open();
     let heard = 0;
     let wake: () => void = () => undefined;
     const stop = await listener.watch(
@@ -115,51 +95,6 @@ describe('notifications', () => {
       await writer.enqueue(job(2));
       await second;
       expect(heard).toBe(2);
-    } finally {
-      await stop();
-    }
-  });
-
-  it('sends no NOTIFY while only its own process listens (its webhook thread kicks its worker itself)', async () => {
-    const observer = await observe();
-    try {
-      const listener = await openAs('replica-a');
-      const stop = await listener.watch(
-        () => undefined,
-        (err) => {
-          throw err;
-        },
-      );
-      const sameProcess = await openAs('replica-a');
-      await sameProcess.enqueue(job(1));
-      // close() waits for a NOTIFY in flight, so anything it was going to send has been sent.
-      await sameProcess.close();
-      // Another process's job is announced (replica-a listens), and is the first thing the channel carries.
-      const other = await openAs('replica-b');
-      await other.enqueue(job(2));
-      await waitFor(() => observer.payloads.length > 0);
-      expect(observer.payloads).toEqual(['replica-b']);
-      await stop();
-    } finally {
-      await observer.client.end();
-    }
-  });
-
-  it('a listener takes no notice of its own process\'s NOTIFY, sent because another process listens too', async () => {
-    const listener = await openAs('replica-a');
-    let heard = 0;
-    const stop = await listener.watch(
-      () => heard++,
-      (err) => {
-        throw err;
-      },
-    );
-    try {
-      // Both in one transaction, so they reach the listener in one batch, its own first.
-      await sql(`SELECT pg_notify('${JOBS_CHANNEL}', 'replica-a'), pg_notify('${JOBS_CHANNEL}', 'replica-b')`);
-      await waitFor(() => heard > 0);
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(heard).toBe(1);
     } finally {
       await stop();
     }
