@@ -1,13 +1,14 @@
 /**
  * The fake GitHub and the fake Coder of the webhook latency figure
- * (app-latency.ts), in a process of their own at a lower scheduling
- * priority (niceness 10). They stand in for GitHub's and Coder's servers,
- * which in production run on other machines: the CPU they spend answering
- * the App's job worker is not the App's cost. In the bench's own process
- * (niceness 0) it competed with the App's webhook thread for this machine's
- * cores and was measured as webhook latency. The sender keeps the normal
- * priority (its own process), and so does the App; the App's job worker
- * thread lowers its own (src/app/worker-thread.ts).
+ * (app-latency.ts), in a process and a session of their own, which the
+ * bench puts below the App's level (cpu-priorities.ts). They stand in for
+ * GitHub's and Coder's servers, which in production run on other machines:
+ * the CPU they spend answering the App's job worker is not the App's cost.
+ * In the bench's own process it competed with the App's webhook thread for
+ * this machine's cores and was measured as webhook latency. This process
+ * does not lower its own niceness: where Linux groups the CPU by session
+ * (autogroups), a process's niceness only ranks it within its session, and
+ * it is alone in its own.
  *
  * `bench/app.ts` bundles this file and runs it with plain `node`. Over IPC
  * it sends `ready` with the fakes' URLs, then answers `plan` (seed the
@@ -17,15 +18,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { FakeCoder, type AgentStep } from '../test/fakes/fake-coder.js';
 import { FakeGitHub } from '../test/fakes/fake-github.js';
 import { BOT, CODER_TOKEN } from '../test/app/harness.js';
 import { answeredOn, seedCommentDelivery, seedRepos, type BenchRepo } from './app-fixtures.js';
 import type { SenderDelivery } from './webhook-sender.js';
-
-/** Niceness of this process: below the App's webhook thread and the sender, as a remote service would be. */
-export const FAKES_NICENESS = 10;
 
 export interface LoadSpec {
   /** Deliveries to plan (rate × seconds). */
@@ -66,24 +63,8 @@ function planLoad(github: FakeGitHub, spec: LoadSpec): Array<{ repo: BenchRepo; 
   return agentThreads;
 }
 
-/**
- * Niceness 10 for this process (refused: the fakes run at the bench's
- * priority). The bench also starts it in a session of its own (detached):
- * where Linux groups the CPU by session (autogroups), that gives the fakes
- * their own share, as a remote service has its own machine, instead of a
- * part of the share of the session the App and the sender run in.
- */
-function lowerPriority(): void {
-  try {
-    setPriority(0, FAKES_NICENESS);
-  } catch {
-    // not allowed here
-  }
-}
-
 async function main(): Promise<void> {
   if (!process.send) throw new Error('usage: node app-fakes-process.mjs (with an IPC channel)');
-  lowerPriority();
   const quickAnswer: AgentStep[] = [{ status: 'running' }, { text: 'Checkout waits on the ' }, { text: 'tax service; cache it.' }, { persist: true }, { status: 'waiting' }];
   const coder = await FakeCoder.start({ token: CODER_TOKEN, agent: () => quickAnswer });
   const github = await FakeGitHub.start({ writers: ['maintainer'] });

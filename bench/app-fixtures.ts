@@ -13,6 +13,7 @@ import type { AppSettings } from '../src/app/settings.js';
 import type { FakeGitHub, FakeIssueComment } from '../test/fakes/fake-github.js';
 import { webhookExample } from '../test/helpers/webhook-examples.js';
 import type { FakesCommand, FakesMessage, LoadSpec } from './app-fakes-process.js';
+import { placeProcess, type CpuPriorities } from './cpu-priorities.js';
 import type { ServerCommand, ServerConfig, ServerKind, ServerMessage, ServerStats } from './app-server-process.js';
 import type { SenderConfig, SenderResult } from './webhook-sender.js';
 
@@ -106,8 +107,11 @@ export interface ServerChild {
   output(): string;
 }
 
-/** `env`: more environment for the child, e.g. its INSTANCE_ID when several replicas share one database. */
-export async function startServer(script: string, kind: ServerKind, settings: AppSettings, env: Record<string, string> = {}): Promise<ServerChild> {
+/**
+ * `env`: more environment for the child, e.g. its INSTANCE_ID when several replicas share one database.
+ * `priorities`: run it in a session of its own at the servers' level (cpu-priorities.ts); in the bench's session by default.
+ */
+export async function startServer(script: string, kind: ServerKind, settings: AppSettings, env: Record<string, string> = {}, priorities?: CpuPriorities): Promise<ServerChild> {
   const config: ServerConfig = { settings };
   // --expose-gc changes nothing until `stats({ gc: true })` asks for a collection.
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server to <dir> (open it in Chrome's DevTools).
@@ -116,7 +120,9 @@ export async function startServer(script: string, kind: ServerKind, settings: Ap
     cwd: ROOT,
     env: childEnv({ ...env, BENCH_SERVER_CONFIG: JSON.stringify(config) }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: priorities !== undefined,
   });
+  if (priorities && child.pid) placeProcess(priorities, child.pid, 'servers');
   const output = captureTail(child);
   const name = kind === 'app' ? `the App${env['INSTANCE_ID'] ? ` (${env['INSTANCE_ID']})` : ''}` : 'the bare Probot app';
   const exited = () => child.exitCode !== null || child.signalCode !== null;
@@ -149,9 +155,14 @@ export async function startServer(script: string, kind: ServerKind, settings: Ap
   }
 }
 
-/** Runs the open-loop sender in its own process and returns what it measured. */
-export async function runSender(script: string, config: SenderConfig, limitMs: number): Promise<SenderResult> {
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({ BENCH_SENDER_CONFIG: JSON.stringify(config) }), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+/**
+ * Runs the open-loop sender in its own process and returns what it measured.
+ * `priorities`: in a session of its own at the sender's level (cpu-priorities.ts); in the bench's session by default.
+ */
+export async function runSender(script: string, config: SenderConfig, limitMs: number, priorities?: CpuPriorities): Promise<SenderResult> {
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({ BENCH_SENDER_CONFIG: JSON.stringify(config) }), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: priorities !== undefined });
+  // Placed before it has signed its deliveries, so before its first send.
+  if (priorities && child.pid) placeProcess(priorities, child.pid, 'sender');
   const output = captureTail(child);
   try {
     return await nextMessage(child, (m) => ((m as SenderResult).latencies ? (m as SenderResult) : undefined), limitMs, 'the webhook sender', output);
@@ -161,6 +172,8 @@ export async function runSender(script: string, config: SenderConfig, limitMs: n
 }
 
 export interface FakesChild {
+  /** Its process, in a session of its own (for cpu-priorities.ts's placeProcess). */
+  pid: number;
   coderUrl: string;
   githubUrl: string;
   /** Seeds the fake GitHub and writes the deliveries; resolves with how many are `/agent` requests. */
@@ -170,10 +183,10 @@ export interface FakesChild {
   stop(): Promise<void>;
 }
 
-/** Starts the fake GitHub and fake Coder in their own process, at a lower priority (app-fakes-process.ts). */
-export async function startFakes(script: string): Promise<FakesChild> {
-  // A session of its own (detached): its own CPU share where Linux groups by session (app-fakes-process.ts).
+/** Starts the fake GitHub and fake Coder in their own process and session, at the fakes' level (cpu-priorities.ts). */
+export async function startFakes(script: string, priorities: CpuPriorities): Promise<FakesChild> {
   const child = spawn(process.execPath, [script], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+  if (child.pid) placeProcess(priorities, child.pid, 'fakes');
   const output = captureTail(child);
   const ask = <T extends FakesMessage['type']>(command: FakesCommand, answer: T, timeoutMs: number) => {
     const reply = nextMessage(child, (m) => ((m as FakesMessage).type === answer ? (m as Extract<FakesMessage, { type: T }>) : undefined), timeoutMs, `the fakes (${command.type})`, output);
@@ -183,6 +196,7 @@ export async function startFakes(script: string): Promise<FakesChild> {
   try {
     const ready = await nextMessage(child, (m) => ((m as FakesMessage).type === 'ready' ? (m as Extract<FakesMessage, { type: 'ready' }>) : undefined), 30_000, 'starting the fakes', output);
     return {
+      pid: child.pid ?? 0,
       coderUrl: ready.coderUrl,
       githubUrl: ready.githubUrl,
       plan: async (spec) => (await ask({ type: 'plan', spec }, 'planned', 120_000)).agents,

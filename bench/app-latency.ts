@@ -8,15 +8,20 @@
  * runs in the background against a quick fake agent: that work shares the
  * App's process with the webhook endpoint, so it counts. The servers run one
  * at a time, each in its own process; the sender is another process (open
- * loop, keep-alive, normal priority). The fake GitHub and fake Coder stand in
- * for remote services: they run in a process of their own at a lower
- * priority (app-fakes-process.ts), so that their CPU is not counted as the
- * App's.
+ * loop, keep-alive). The fake GitHub and fake Coder stand in for remote
+ * services and run in a process of their own (app-fakes-process.ts).
+ *
+ * Each of them runs in a session (an autogroup) of its own at a set
+ * priority, printed with the figures: the sender above the servers, the App
+ * and bare Probot at the same level, the fakes below (after the warm-up:
+ * sendLoad), PostgreSQL's processes beside the servers (cpu-priorities.ts
+ * says why).
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { appSettings, SECRET } from '../test/app/harness.js';
-import { percentile, pollUntil, round2, runSender, startFakes, startServer, type ChildScripts, type ServerChild } from './app-fixtures.js';
+import { percentile, pollUntil, round2, runSender, startFakes, startServer, type ChildScripts, type FakesChild, type ServerChild } from './app-fixtures.js';
+import { describeCpuPriorities, keepDatabaseProcesses, placeProcess, planCpuPriorities, type CpuPriorities } from './cpu-priorities.js';
 import type { BenchRow } from './report.js';
 import type { SenderResult } from './webhook-sender.js';
 
@@ -70,14 +75,26 @@ interface LatencyRun {
   loopDelayMax: number;
 }
 
-async function sendLoad(scripts: ChildScripts, server: ServerChild, plan: LoadPlan, webhookPath: string): Promise<LatencyRun> {
+/**
+ * The fakes at the sender's level through the warm-up (they stand for
+ * GitHub too), at their own after it: the warm-up's first deliveries read
+ * every repository's config (the App waits 2 s for it, server.ts) while the
+ * App's job worker starts its first run in each installation, all from the
+ * one process of fakes; at the App's level or below, on a busy machine, some
+ * config reads timed out. The configs stay cached (a minute) through the
+ * measured window.
+ */
+async function sendLoad(scripts: ChildScripts, server: ServerChild, plan: LoadPlan, webhookPath: string, priorities: CpuPriorities, fakes: FakesChild): Promise<LatencyRun> {
   const seconds = WARMUP_SECONDS + MEASURE_SECONDS;
   const before = await server.stats();
+  placeProcess(priorities, fakes.pid, 'sender');
+  const lower = setTimeout(() => placeProcess(priorities, fakes.pid, 'fakes'), WARMUP_SECONDS * 1000);
   const result: SenderResult = await runSender(
     scripts.sender,
     { url: `${server.url}${webhookPath}`, file: plan.file, secret: SECRET, rate: RATE, warmup: RATE * WARMUP_SECONDS },
     (seconds + 60) * 1000,
-  );
+    priorities,
+  ).finally(() => clearTimeout(lower));
   const name = server.kind === 'app' ? 'The App' : 'The bare Probot app';
   if (result.failures.length > 0) {
     throw new Error(`${name} did not answer ${result.failures.length} of ${result.sent} deliveries with 2xx:\n  ${result.failures.slice(0, 10).join('\n  ')}\n--- its output (tail) ---\n${server.output()}`);
@@ -91,9 +108,12 @@ async function sendLoad(scripts: ChildScripts, server: ServerChild, plan: LoadPl
 export async function benchWebhookLatency(scripts: ChildScripts, dir: string, mix: LatencyMix = { agentEvery: DEFAULT_AGENT_EVERY }): Promise<BenchRow[]> {
   const AGENT_EVERY = mix.agentEvery;
   const storeName = mix.store ?? 'SQLite';
-  const fakes = await startFakes(scripts.fakes);
+  const priorities = planCpuPriorities();
+  const fakes = await startFakes(scripts.fakes, priorities);
   const servers: ServerChild[] = [];
+  let releaseBackends: () => Promise<void> = async () => undefined;
   try {
+    if (mix.databaseUrl?.startsWith('postgres')) releaseBackends = await keepDatabaseProcesses(priorities, mix.databaseUrl);
     const file = join(dir, 'deliveries.jsonl');
     const total = RATE * (WARMUP_SECONDS + MEASURE_SECONDS);
     const plan: LoadPlan = { file, total, agents: await fakes.plan({ total, agentEvery: AGENT_EVERY, installations: INSTALLATIONS, file }) };
@@ -106,16 +126,16 @@ export async function benchWebhookLatency(scripts: ChildScripts, dir: string, mi
     });
 
     // One server at a time, so neither competes with the other for the CPU.
-    const bareServer = await startServer(scripts.server, 'bare', settings);
+    const bareServer = await startServer(scripts.server, 'bare', settings, {}, priorities);
     servers.push(bareServer);
-    const bare = await sendLoad(scripts, bareServer, plan, settings.webhookPath);
+    const bare = await sendLoad(scripts, bareServer, plan, settings.webhookPath, priorities, fakes);
     await bareServer.stop();
 
-    const appServer = await startServer(scripts.server, 'app', settings);
+    const appServer = await startServer(scripts.server, 'app', settings, {}, priorities);
     servers.push(appServer);
-    const app = await sendLoad(scripts, appServer, plan, settings.webhookPath);
+    const app = await sendLoad(scripts, appServer, plan, settings.webhookPath, priorities, fakes);
     const loadEnded = performance.now();
-    await expectDeliveryOutcomes(appServer, plan);
+    const configUnread = await expectDeliveryOutcomes(appServer, plan);
     // The background work the deliveries started must also get done: within
     // 60 s of the load, or of when GitHub's pacing lets the last comment be
     // posted, whichever is later (no App can answer before GitHub lets it post).
@@ -134,6 +154,8 @@ export async function benchWebhookLatency(scripts: ChildScripts, dir: string, mi
       { name: `webhook latency p50, App on ${storeName} (${load}, ${mixName})`, value: round2(app.p50), unit: 'ms' },
       { name: `webhook latency p99, App on ${storeName} (${load}, ${mixName})`, value: round2(app.p99), unit: 'ms' },
       { name: `App p99 / bare Probot p99 (${storeName}, ${mixName})`, value: round2(ratio), unit: '×', goal: '≤ 1.5×', ok: ratio <= 1.5 },
+      { name: '  /agent deliveries recorded with their config unread (read over 2 s)', value: configUnread, unit: `of ${plan.agents}` },
+      { name: '  CPU priorities', value: describeCpuPriorities(priorities, mix.databaseUrl?.startsWith('postgres') ?? false), unit: '' },
       { name: '  sender behind schedule, p99 (bare / App)', value: `${round2(bare.lagP99)} / ${round2(app.lagP99)}`, unit: 'ms' },
       { name: '  server CPU time over the load (bare / App)', value: `${Math.round(bare.cpuMs)} / ${Math.round(app.cpuMs)}`, unit: `ms in ${WARMUP_SECONDS + MEASURE_SECONDS} s` },
       { name: '  server event-loop delay p99 / max (bare)', value: `${round2(bare.loopDelayP99)} / ${round2(bare.loopDelayMax)}`, unit: 'ms' },
@@ -148,20 +170,30 @@ export async function benchWebhookLatency(scripts: ChildScripts, dir: string, mi
     ];
   } finally {
     for (const s of servers) await s.stop(5000);
+    await releaseBackends();
     await fakes.stop();
   }
 }
 
-/** The App must have recorded every `/agent` delivery and ignored the rest; anything else means it measured something other than the mix. */
-async function expectDeliveryOutcomes(server: ServerChild, plan: LoadPlan): Promise<void> {
+/**
+ * The App must have recorded every `/agent` delivery and ignored the rest;
+ * anything else means it measured something other than the mix. A delivery
+ * whose repository config was not read within the App's 2 s (server.ts) is
+ * recorded too, for the job worker to decide (`queued-config-unknown`): it
+ * counts as recorded, and how many there were is returned for the output
+ * (the warm-up's first reads of 100 configs at once, on a busy machine).
+ */
+async function expectDeliveryOutcomes(server: ServerChild, plan: LoadPlan): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const count = (outcome: string) => Number(new RegExp(`coder_agent_bot_deliveries_total\\{event="issue_comment\\.created",outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-  const queued = count('queued');
+  const configUnread = count('queued-config-unknown');
+  const queued = count('queued') + configUnread;
   const ignored = count('ignored');
   const agents = plan.agents;
   if (queued !== agents || ignored !== plan.total - agents) {
     throw new Error(`The App recorded ${queued} and ignored ${ignored} of ${plan.total} deliveries; expected ${agents} and ${plan.total - agents}.\n--- /metrics (deliveries) ---\n${text.split('\n').filter((l) => l.includes('deliveries')).join('\n')}\n--- its output (tail) ---\n${server.output()}`);
   }
+  return configUnread;
 }
 
 /** The background goal: every `/agent` answered within this many seconds of the load, plus GitHub's pacing floor. */
