@@ -24,18 +24,25 @@ export function leastCpuMs(work: () => unknown, runs = 3): number {
 }
 
 /**
- * CPU time of `work(build(size * factor))` divided by that of
- * `work(build(size))`.
+ * CPU time of `work(build(n * factor))` divided by that of `work(build(n))`,
+ * where `n` starts at `size` and doubles (at most 10 times) until the small
+ * input takes at least 2 ms of CPU: below that, timer resolution and fixed
+ * costs dominate and flatten the ratio, so a quadratic cost could pass. A
+ * fast, idle machine thus measures larger inputs instead of failing.
  *
- * @throws when the small input takes under 2 ms: timer resolution and fixed
- * costs would then dominate and flatten the ratio, so a quadratic cost
- * could pass. Choose a larger `size`.
+ * @throws when even 1,024 × `size` takes under 2 ms: choose a larger `size`.
  */
 export function growthRatio<T>(build: (size: number) => T, work: (input: T) => unknown, size: number, factor = 8): number {
-  const small = build(size);
-  const large = build(size * factor);
-  const smallMs = leastCpuMs(() => work(small));
-  if (smallMs < 2) throw new Error(`The small input took ${smallMs.toFixed(2)} ms of CPU, too little to measure growth; choose a size above ${size}.`);
+  let n = size;
+  let small = build(n);
+  let smallMs = leastCpuMs(() => work(small));
+  for (let doubling = 0; smallMs < 2 && doubling < 10; doubling++) {
+    n *= 2;
+    small = build(n);
+    smallMs = leastCpuMs(() => work(small));
+  }
+  if (smallMs < 2) throw new Error(`The input of size ${n} took ${smallMs.toFixed(2)} ms of CPU, too little to measure growth; choose a size above ${size}.`);
+  const large = build(n * factor);
   const largeMs = leastCpuMs(() => work(large));
   return largeMs / smallMs;
 }
