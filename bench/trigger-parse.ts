@@ -142,6 +142,10 @@ const INPUTS: Record<string, string> = {
   'tables ended by indented code ("|a|\\n|-|\\nb\\n    c\\n\\n") before the request': before('|a|\n|-|\nb\n    c\n\n'),
   'near delimiter rows ("a\\n|-" + 60 spaces + "x\\n") before the request': before(`a\n|-${' '.repeat(60)}x\n`),
   'footnote definitions run on through setext-like lines ("[^a]: b\\n=\\nc\\n\\n") before the request': before('[^a]: b\n=\nc\n\n'),
+  // fix8m: every bracket pair that makes no link is asked whether it is a footnote reference over lines (hidden), and a
+  // one-line one whether a definition names it; nested ones are not read for that.
+  'footnote references over lines ("x [^a\\nb] ") before the request': before('x [^a\nb] '),
+  'nested footnote references with a definition ("[^a"…"]"…) before the request': `[^a]: b\n\n${'[^a'.repeat((MB - 40) / 4)}${']'.repeat((MB - 40) / 4)}\n\n/agent go`,
 };
 
 /**

@@ -7,6 +7,7 @@
  */
 import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
+import { footnoteLabels } from './footnote-references.js';
 import { findHiddenHtml } from './html-hidden.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
@@ -79,6 +80,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     marked,
     [spans, hiddenHtml, rawHidden, restHidden, quoteHidden, opaqueComments, definitions, footnotes],
     definedLabels(marked, definitions),
+    footnoteLabels(marked, footnotes),
   );
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
