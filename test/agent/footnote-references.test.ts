@@ -26,8 +26,11 @@ describe('a footnote reference over lines', () => {
     ['followed by ":"', 'x [^\n/agent x]: y'],
     // Oracle: "<p>x [^⏎/agent ]</p>": emphasis inside is freed with the rest.
     ['holding emphasis', 'x [^\n/agent *x* y]'],
-    // Oracle: "<blockquote>⏎<p>x [^⏎/ag]</p>⏎</blockquote>", then a lazy line: the same in a quote's paragraph.
-    ['ending on a lazy line of a quote', '> x [^\n/agent x]'],
+    // Oracle: "<p>x [^a  ⏎]</p>": a hard line break is no <br> inside it either.
+    ['over a hard line break', 'x [^a  \n/agent x]'],
+    // Oracle: "<p>x [^a\⏎/agent x]</p>": the column is not reset after this break, so the label is long enough to
+    // show, but as one line with "x" (a plain newline, no <br>).
+    ['over a backslash line break', 'x [^a\\\n/agent x]'],
   ])('hides its lines: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });
