@@ -146,6 +146,10 @@ const INPUTS: Record<string, string> = {
   // one-line one whether a definition names it; nested ones are not read for that.
   'footnote references over lines ("x [^a\\nb] ") before the request': before('x [^a\nb] '),
   'nested footnote references with a definition ("[^a"…"]"…) before the request': `[^a]: b\n\n${'[^a'.repeat((MB - 40) / 4)}${']'.repeat((MB - 40) / 4)}\n\n/agent go`,
+  // fix8m: a line of an HTML block starts a request only after a one-line <br> or block tag (listed as the tags are
+  // read); a table whose <table> a tag left open swallows is hidden to the next blank line.
+  'HTML block lines after <br> tags ("<div>\\na<br>\\n/a\\n\\n") before the request': before('<div>\na<br>\n/a\n\n'),
+  'swallowed tables ("<div><b\\n\\n|a|\\n|-|\\nb\\n\\n") before the request': before('<div><b\n\n|a|\n|-|\nb\n\n'),
 };
 
 /**

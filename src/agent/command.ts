@@ -9,6 +9,7 @@ import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
 import { footnoteLabels } from './footnote-references.js';
 import { findHiddenHtml } from './html-hidden.js';
+import { lineBreakWalker } from './html-line-breaks.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
@@ -67,7 +68,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
   const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
-  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions);
+  const htmlBreaks: number[] = [];
+  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, htmlBreaks);
   // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
   // a quoted value left open there hides what follows (re-review 8e).
   const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt);
@@ -90,6 +92,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const inQuoteHidden = rangeWalker(quoteHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
+  const afterLineBreak = lineBreakWalker(marked, htmlBreaks);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
@@ -104,6 +107,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     const phraseAt = firstShown(marked, lineStart, lineEnd, comments, inComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
+    // A line of an HTML block goes on the shown line before it, unless that ends with a `<br>` or block tag.
+    if (kind === Html && !afterLineBreak(starts[index - 1] ?? 0, lineStart - 1)) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
     // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)

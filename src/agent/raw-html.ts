@@ -14,8 +14,10 @@
  * tokenizing it, and carry an open tag or comment on into the next block,
  * which neither library's public interface allows (neither is a dependency).
  */
+import { isTableDelimiterRow } from './block-structure.js';
 import { isFilteredTagName, isLetter, isSpace } from './html-blocks.js';
 import { isAddressName } from './html-hidden.js';
+import { breaksLine } from './html-line-breaks.js';
 import { nextOccurrence } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -78,13 +80,22 @@ const NON_BLANK = /[^ \t\r\n]/g;
  *   `</blockquote>` cmark writes after it (`> <!A⏎⏎<!--->⏎⏎/agent x`: the
  *   bogus comment ends at that tag's `>`), so the browser puts all that
  *   follows inside the quote, never a request: that hides the rest of the
- *   text too.
+ *   text too. When the next block is a GFM table (its second line a
+ *   delimiter row), the `<table>` tag is the one swallowed: the browser
+ *   drops the row and cell tags outside a table and runs the rows together
+ *   as one line, so the whole table is hidden (to the next blank line or
+ *   raw part; re-review 8h).
+ *
+ * `breaks`, when given, gets the offset just past each tag after which the
+ * browser starts a line (html-line-breaks.ts), when it is on one line, in
+ * order.
  *
  * Linear in the text: every character of `blocks` is read once.
  */
-export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = []): Int32Array {
+export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = [], breaks?: number[]): Int32Array {
   const hidden = new RangeList();
   const nextNewline = nextOccurrence(text, '\n');
+  const nextBlank = nextBlankLine(text);
   const nextOpen = nextOccurrence(text, '<');
   let state = DATA;
   // Where the open construct starts, and the attribute ranges of the open tag (pushed if it stays on one line).
@@ -122,6 +133,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
         }
       }
       if (!shown) hidden.push(cut, end);
+      if (breaks !== undefined && breaksLine(text, tagNameStart, tagNameEnd)) breaks.push(end);
     }
     if (attributes.length > 0) attributes.length = 0;
     state = DATA;
@@ -148,6 +160,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
       const first = NON_BLANK.exec(text)?.index ?? -1;
       const newline = first === -1 ? -1 : nextNewline(first);
       if (first !== -1 && first < next) end = newline === -1 ? text.length : Math.min(newline, next);
+      if (end < next && startsDelimiterRow(text, end + 1, nextNewline)) end = Math.min(nextBlank(end + 1), next);
     }
     close(Math.min(end, text.length), true);
     return true;
@@ -268,4 +281,28 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   if (state !== DATA && blocks.length > 0 && !junction(blocks[blocks.length - 1] ?? 0, text.length)) return hidden.toArray();
   if (state !== DATA) hidden.push(start, text.length);
   return hidden.toArray();
+}
+
+/** Whether the line at `from` is, after its indentation, a table delimiter row (`nextNewline`: `text.indexOf('\n', ·)`). */
+function startsDelimiterRow(text: string, from: number, nextNewline: (from: number) => number): boolean {
+  let k = from;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  const newline = nextNewline(from);
+  return isTableDelimiterRow(text, k, newline === -1 ? text.length : newline);
+}
+
+/**
+ * `from ↦` the offset of the `\n` that starts the first blank line at or
+ * after `from` (or `text.length`), for non-decreasing `from`: each part of
+ * the text is searched once.
+ */
+function nextBlankLine(text: string): (from: number) => number {
+  const blank = /\n[ \t\r]*(?=\n|$)/g;
+  let found = -1;
+  return (from) => {
+    if (found >= from) return found;
+    blank.lastIndex = from;
+    found = blank.exec(text)?.index ?? text.length;
+    return found;
+  };
 }
