@@ -9,7 +9,7 @@ import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
 import { footnoteLabels } from './footnote-references.js';
 import { findHiddenHtml } from './html-hidden.js';
-import { lineBreakWalker } from './html-line-breaks.js';
+import { afterLoneTag, lineBreakWalker } from './html-line-breaks.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
@@ -108,7 +108,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     // A line of an HTML block goes on the shown line before it, unless that ends with a `<br>` or block tag.
-    if (kind === Html && !afterLineBreak(starts[index - 1] ?? 0, lineStart - 1)) continue;
+    if (kind === Html && !afterLineBreak(starts[index - 1] ?? 0, lineStart - 1) && !afterLoneTag(marked, index, starts, code.contentAt, code.htmlBlock)) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
     if (!trigger.test(shown.text)) continue;
     // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)

@@ -61,9 +61,13 @@ function endsName(text: string, k: number, end: number, slash: boolean): boolean
 /**
  * Type 7: one whole open tag (attributes as in §6.6) or closing tag, then
  * only whitespace. Each repetition starts with whitespace that the part
- * before it cannot take, so a line is read in linear time.
+ * before it cannot take, so a line is read in linear time. White space is
+ * ASCII as cmark-gfm 0.29's scanner reads it (`spacechar`, `[ \t\v\f\r\n]`,
+ * inside the tag; only `[ \t\f]` after it, then the line's end): a
+ * no-break space makes no tag, and the line is a paragraph (re-review 8h).
  */
-const TYPE_7 = /^<(?:[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>|\/[A-Za-z][A-Za-z0-9-]*\s*>)\s*$/;
+const TYPE_7 =
+  /^<(?:[A-Za-z][A-Za-z0-9-]*(?:[ \t\v\f\r\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\v\f\r\n]*=[ \t\v\f\r\n]*(?:[^ \t\v\f\r\n"'=<>`]+|'[^']*'|"[^"]*"))?)*[ \t\v\f\r\n]*\/?>|\/[A-Za-z][A-Za-z0-9-]*[ \t\v\f\r\n]*>)[ \t\f]*\r?$/;
 
 /** What ends blocks of types 2–5: a line holding this string. */
 const CLOSERS: readonly string[] = ['', '', '-->', '?>', '>', ']]>'];

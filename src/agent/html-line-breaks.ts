@@ -10,11 +10,16 @@
  *
  * The rule kept here is the conservative part: a line counts only when the
  * line before it ends (but for spaces and tabs) with such a tag, written on
- * one line (raw-html.ts lists where each ends). A line after one that ends
+ * one line (raw-html.ts lists where each ends), or when the line before it
+ * is the block's first and a type 7 start (one whole tag alone, which shows
+ * nothing: the text after it is the first the block shows, on a line of its
+ * own after the block before). A line after one that ends
  * in a comment, an inline tag or text, or after a tag over lines, does not
  * count, though the browser may break there (`<div>⏎<!-- c -->⏎/agent x`):
  * that only keeps a request from starting, the side issue 8 errs on.
  */
+
+import { isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
 
 /**
  * Tags after which the browser starts a line, of those GitHub's sanitizer
@@ -46,4 +51,21 @@ export function lineBreakWalker(text: string, breaks: readonly number[]): (from:
     while (b < breaks.length && (breaks[b] ?? 0) < end) b++;
     return breaks[b] === end;
   };
+}
+
+/**
+ * Whether line `line - 1` is the first line of an HTML block of type 7
+ * (`htmlBlock`, `starts` and `contentAt` as block-structure.ts reads them),
+ * so the tag alone on it shows nothing, and line `line` holds the block's
+ * first shown text. A tag GFM's tag filter escapes (`<textarea>`) is shown
+ * as text: not that. Reads the tag's name only.
+ */
+export function afterLoneTag(text: string, line: number, starts: Int32Array, contentAt: Int32Array, htmlBlock: Uint8Array): boolean {
+  if (line < 1 || htmlBlock[line - 1] !== 7 || (line >= 2 && htmlBlock[line - 2] !== 0)) return false;
+  let nameAt = (starts[line - 1] ?? 0) + (contentAt[line - 1] ?? 0) + 1;
+  if (text.charCodeAt(nameAt) === 47) nameAt++;
+  if (!isLetter(text.charCodeAt(nameAt))) return false;
+  let nameEnd = nameAt + 1;
+  while (isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+  return !isFilteredTagName(text, nameAt, nameEnd);
 }
