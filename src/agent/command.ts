@@ -17,6 +17,7 @@ import { Kind } from './markdown-lines.js';
 import { type CodeRanges, findCode, rangeWalker } from './markdown.js';
 import { findRawHtmlHidden, Junction } from './raw-html.js';
 import { RangeList } from './range-list.js';
+import { findExcessCells } from './table-cells.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -116,7 +117,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (!followedAsShown(marked, shown.ends[trimmedPhrase.length - 1] ?? phraseAt, opaqueComments)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inRestHidden(phraseAt) || inQuoteHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, quoteHidden, hiddenLinks, comments, fenceInfo]);
+    // Table cells past the header's count are not shown; a row's first cell never is one, so they start no request.
+    const excessCells = findExcessCells(marked, starts, code.tableRow, code.contentAt);
+    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, quoteHidden, hiddenLinks, comments, fenceInfo, excessCells]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
