@@ -18,7 +18,7 @@
  * Oracle: cmark-gfm 0.29.0.gfm.6 `--unsafe --hardbreaks -e table -e autolink
  * -e tagfilter -e strikethrough -e footnotes`, then parse5 7 (outputs below).
  * Found by reading footnote handling against cmark-gfm and its issues; the
- * fuzz oracle agrees on every case here.
+ * seeded fuzz shape "fnref" (3,000 documents) had 15 hits, all of this kind.
  * Severity: high (any text, a request or an instruction, hidden from every
  * reader with two characters, in ordinary prose).
  * Fix (a suggestion): in inline content outside code, a `[^` whose `]`

@@ -14,11 +14,14 @@
  * `/agent` inside the code GitHub shows starts the agent. (`<div\u00A0>` is
  * no type 6 start either, and falls to the same type 7 pattern.) The same
  * holds for a vertical tab after the tag (`<b>\v`), which cmark allows only
- * inside it.
+ * inside it. In a quote, the paragraph cmark sees takes the next line lazily
+ * (quoted), while the bot's HTML block does not: the line escapes the quote.
  * Oracle: cmark-gfm 0.29 `--unsafe --hardbreaks -e table -e autolink
  * -e tagfilter -e strikethrough -e footnotes`, then parse5 7 (outputs below).
  * Found by reading html-blocks.ts against cmark-gfm's scanners.re (the
- * fuzz's alphabet held U+00A0 in "entity" only, never inside a tag).
+ * fuzz's alphabet held U+00A0 in "entity" only, never inside a tag; the
+ * seeded shape "late", 3,000 documents, had 89 hits holding it, 8 with no other
+ * suspect piece).
  * Severity: medium (code GitHub shows as code starts the agent; the space
  * looks like any other).
  * Fix (a suggestion): in `TYPE_7` use cmark's classes: `[ \t\n\v\f\r]` for
@@ -45,6 +48,9 @@ describe('a tag with a Unicode space, which cmark-gfm does not read as a tag', (
     ['a no-break space after the tag', '<b x>\u00A0\n`a\n/agent x\n`'],
     // Oracle: cmark "<p><b>\u000B</p>\n<pre><code>/agent x\n</code></pre>\n". Got: a prompt.
     ['a vertical tab after the tag', '<b>\u000B\n```\n/agent x\n```'],
+    // Oracle: cmark "<blockquote>\n<p>&lt;b\u00A0x&gt;<br />\n/agent x</p>\n</blockquote>\n": a quoted paragraph's lazy
+    // line. The bot ends the quote's (HTML) block there, so the line is outside it. Got: { kind: 'prompt', prompt: 'x' }.
+    ['a quote\'s lazy line', '> <b\u00A0x>\n/agent x'],
   ])('does not start the agent: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });

@@ -15,7 +15,8 @@
  * Oracle: cmark-gfm 0.29 `--unsafe --hardbreaks -e table -e autolink
  * -e tagfilter -e strikethrough -e footnotes`, then parse5 7 (outputs below).
  * Found by reading link-hidden.ts against §6.3; the fuzz's "links" shape
- * (3,000 documents) did not generate a defined label over lines.
+ * (3,000 documents) did not generate a defined label over lines; the
+ * seeded shape "late" (3,000 documents) had 33 hits holding it.
  * Severity: medium (a request or an instruction hidden from every reader; it
  * needs a matching definition, itself hidden).
  * Fix (a suggestion): where `reference` makes a link or image from an

@@ -16,7 +16,8 @@
  * Found by reading the table rules against the prompt's assembly
  * (command.ts `promptText`); the differential fuzz's table shape (3,000
  * documents, half with marked words after a request) placed no marked word
- * in an excess cell.
+ * in an excess cell; the seeded shape "late" (3,000 documents) had 27 hits
+ * times.
  * Severity: medium (an instruction hidden from every reader, in an ordinary
  * table).
  * Fix (a suggestion): when reading a table (block-structure.ts knows where

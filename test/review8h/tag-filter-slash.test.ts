@@ -24,8 +24,9 @@
  * name be followed by `/` and anything but `>`.
  * Oracle: cmark-gfm 0.29 `--unsafe -e table -e autolink -e tagfilter
  * -e strikethrough -e footnotes`, then parse5 7. Found by reading the tag
- * filter against html-blocks.ts; the differential fuzz shapes did not
- * generate it (their pieces held no `<name/x>`).
+ * filter against html-blocks.ts; the first fuzz shapes held no `<name/x>`;
+ * the seeded shape "tagfilter" (3,000 documents) had 211 hits holding it (13 with no
+ * other suspect piece).
  * Severity: medium (a false trigger from ordinary comment text, and a
  * hidden instruction where the sanitiser drops the element's content).
  * Fix (a suggestion): a filtered name counts as escaped only when
