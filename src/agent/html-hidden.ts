@@ -18,6 +18,9 @@
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
 import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
+import { tagEnd } from './html-code-elements.js';
+import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement } from './html-elements.js';
+import { isEscaped } from './inline-html.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -183,23 +186,42 @@ function inAny(walkers: readonly ((offset: number) => boolean)[], offset: number
   return false;
 }
 
-/** After the name of `<script` or `<style`: whitespace, `/` or `>` (or the end of the text) makes it the element. */
-const DROPPED_NAME_END = /^[\s/>]/;
+/** After a tag name: whitespace, `/` or `>` (or the end of the text) makes it the element (WHATWG HTML §13.2.5.8). */
+const TAG_NAME_END = /^[\s/>]/;
 
 /** Whether an `indexOf` answer (-1 for none) comes before `limit`. */
 const isBefore = (found: number, limit: number): boolean => found !== -1 && found < limit;
 
-/** Elements whose contents GitHub drops. */
-const DROPPED_ELEMENTS = new Set(['script', 'style']);
+/**
+ * What `findHiddenHtml` also reports, when asked, for command.ts's reading
+ * of block quotes (`quoteSwallowed`), each list in order:
+ * - `rawText`: the elements read as raw text that reach the browser as
+ *   tags (`noscript`: not escaped by the tag filter), flat [start, end);
+ * - `quoteKeeping`: the start and end tags of `QUOTE_KEEPING_ELEMENTS`, as
+ *   flat (offset of `<`, element index + 1) pairs, negated for an end tag.
+ *   A start tag counts wherever a `<name` is read (were it no tag to
+ *   cmark-gfm, the element it would open is extra hiding); an end tag only
+ *   as cmark-gfm passes it on in a paragraph or heading (`</name>`, spaces
+ *   allowed before `>`, not escaped), so none is taken for closed that the
+ *   browser keeps open.
+ */
+export interface HtmlStructure {
+  rawText: number[];
+  quoteKeeping: number[];
+}
 
 /**
  * Hidden HTML in `text` outside `code` (sorted flat [start, end) lists of
- * code that is shown as code: code blocks, spans, `<pre>`/`<code>`), as one
- * sorted flat list of [start, end) offsets.
+ * code that is shown as code: code blocks, spans, `<pre>`/`<code>`, and
+ * comments), as one sorted flat list of [start, end) offsets. `structure`,
+ * when given, receives what `HtmlStructure` says, but end tags inside
+ * `htmlBlocks` (sorted flat [start, end) raw parts of HTML blocks), which
+ * raw-html.ts reads the browser's way.
  */
-export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[]): Int32Array {
+export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[], structure?: HtmlStructure, htmlBlocks: ArrayLike<number> = []): Int32Array {
   const hidden = new RangeList();
   const inCode = code.map((ranges) => rangeWalker(ranges));
+  const inBlock = rangeWalker(htmlBlocks);
   const next: Record<string, (from: number) => number> = {};
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
@@ -211,8 +233,10 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
     from = tag.kind === NONE ? start + 1 : tag.end;
     if (tag.kind === NONE || inAny(inCode, start)) continue;
     const kind = tag.kind;
-    // Names no longer than the longest block name (ten characters) are looked up; longer ones match no list.
-    const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 10 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
+    // Names no longer than the longest listed (`annotation-xml`, fourteen characters) are looked up; longer ones match
+    // no list.
+    const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 14 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
+    if (structure !== undefined && name !== '' && (kind === OPEN || !inBlock(start))) noteQuoteKeeping(text, start, tag, name, structure.quoteKeeping);
     let end = -1;
     if (kind >= PROCESSING) {
       // A processing instruction, declaration or CDATA runs to its closer; one never closed is raw HTML to the
@@ -257,12 +281,13 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
       hidden.push(start, tagEnd);
       from = tagEnd;
       continue;
-    } else if (DROPPED_ELEMENTS.has(name) && DROPPED_NAME_END.test(text.charAt(tag.end) || '>')) {
-      const close = indexOfEndTag(text, name, tag.end);
-      const gt = close === -1 ? -1 : text.indexOf('>', close);
-      end = gt === -1 ? text.length : gt + 1;
+    } else if (HIDDEN_CONTENT_ELEMENTS.has(name) && TAG_NAME_END.test(text.charAt(tag.end) || '>')) {
+      // The content starts after the start tag as the browser reads it (`<noscript title="</noscript>">`).
+      const open = tagEnd(text, start);
+      end = open === -1 ? text.length : contentEnd(text, name, open, inCode[0]);
       // Dropped whole, even on one line.
       hidden.push(start, end);
+      if (structure !== undefined && !isFilteredTagName(text, tag.nameStart, tag.nameEnd)) structure.rawText.push(start, end);
       if (end >= text.length) break;
       from = end;
       continue;
@@ -286,6 +311,44 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
     from = end;
   }
   return hidden.toArray();
+}
+
+/**
+ * The end (just past its end tag's `>`) of the element named `name` whose
+ * start tag's name ends at `from`, or the text's length: the browser reads
+ * its content as raw text (`noscript`) or GitHub drops it (`script`,
+ * `style`), to the first end tag that reaches the browser as one. That is a
+ * `</name>` (spaces allowed before `>`) outside Markdown code (`inCode`,
+ * asked for increasing offsets) and not escaped: cmark-gfm writes any other
+ * as text (`</name/>`, `\</name>`, one in a code span), which ends nothing.
+ * One inside an HTML comment ends it all the same: raw text holds no
+ * comments. In an HTML block the browser would take some of the others for
+ * the end tag; not taking them errs towards hiding. Linear: one search
+ * from `from`.
+ */
+function contentEnd(text: string, name: string, from: number, inCode: ((offset: number) => boolean) | undefined): number {
+  for (let at = indexOfEndTag(text, name, from); at !== -1; at = indexOfEndTag(text, name, at + 2)) {
+    const end = closingTagEnd(text, at);
+    if (end !== -1 && !isNameChar(text.charCodeAt(at + 2 + name.length)) && !isEscaped(text, at) && inCode?.(at) !== true) return end;
+  }
+  return text.length;
+}
+
+/**
+ * Pushes onto `found` (`HtmlStructure.quoteKeeping`) the tag `tag` read at
+ * `lt` (its name `name`, lower-case) if it is a start tag of a
+ * `QUOTE_KEEPING_ELEMENTS` element, its name ending the tokenizer's way, or
+ * its end tag as cmark-gfm passes it on.
+ */
+function noteQuoteKeeping(text: string, lt: number, tag: TagStart, name: string, found: number[]): void {
+  const element = quoteKeepingElement(name);
+  if (element === -1) return;
+  if (tag.kind === OPEN) {
+    if (!TAG_NAME_END.test(text.charAt(tag.nameEnd) || '>')) return;
+    // In MathML and SVG `/>` closes the element it opens (WHATWG HTML §13.2.6.5); an HTML element stays open.
+    const end = isForeignElement(element) ? tagEnd(text, lt) : -1;
+    if (end === -1 || text.charCodeAt(end - 2) !== 47) found.push(lt, element + 1);
+  } else if (closingTagEnd(text, lt) !== -1 && !isEscaped(text, lt)) found.push(lt, -(element + 1));
 }
 
 /**
