@@ -7,12 +7,13 @@
  */
 import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
-import { findHiddenHtml } from './html-hidden.js';
+import { findHiddenHtml, type HtmlStructure } from './html-hidden.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
 import { type CodeRanges, findCode, rangeWalker } from './markdown.js';
+import { quoteSwallowed } from './quote-swallowed.js';
 import { findRawHtmlHidden, Junction } from './raw-html.js';
 import { RangeList } from './range-list.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
@@ -64,14 +65,18 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments, unescapedLt);
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
-  const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
+  const structure: HtmlStructure = { rawText: [], quoteKeeping: [] };
+  const hiddenHtml = findHiddenHtml(marked, [spans, comments], structure, blocks.htmlRaw);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
-  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions);
+  const rawEndTags: number[] = [];
+  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, rawEndTags);
   // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
   // a quoted value left open there hides what follows (re-review 8e).
-  const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt);
-  // A comment that runs out of a block quote swallows the `</blockquote>` cmark writes: what follows stays quoted.
-  const quoteHidden = quoteSwallowed(comments, kinds, starts, marked.length);
+  const restStartTags: number[] = [];
+  const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt, restStartTags);
+  // A comment, a `noscript` or a `<table>` that runs out of a block quote swallows the `</blockquote>` cmark writes:
+  // what follows stays quoted.
+  const quoteHidden = quoteSwallowed(comments, structure, code, marked.length, [rawEndTags, restStartTags]);
   // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
   // Definitions, footnote definitions too, are no inline content here: their brackets are not links.
   // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1).
@@ -117,13 +122,16 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
 
 /**
  * Whether the phrase, whose last shown character ends at `after`, is
- * followed by what GitHub shows as a separator: the first character after
- * it (`shownText` skips comments and invisible characters) must not come
- * after a comment that cmark-gfm shows as text (one not in `opaque`),
- * which is no comment on the page (`/agent<!-- x` reads as written).
- * Reads only the comments and invisible characters right after the
- * phrase, each comment GitHub hides as one (`opaque`, sorted flat
- * [start, end): findHtmlComments's) skipped to its end.
+ * followed by what GitHub shows as a separator: the first character shown
+ * after it is whitespace, or there is none. Comments GitHub hides as one
+ * (`opaque`, sorted flat [start, end): findHtmlComments's) and invisible
+ * characters are skipped, wherever they end: a comment that closes on a
+ * later line of the paragraph is dropped with its line break
+ * (`/agent<!--⏎-->y` reads "/agenty": re-review 8g). Any other `<!--` is
+ * shown as text (`/agent<!-- x`, never closed), and so is the `<` of a
+ * processing instruction, declaration or CDATA section to `shownText`,
+ * which then finds no separator. Reads only what follows the phrase up to
+ * its first shown character.
  */
 function followedAsShown(text: string, after: number, opaque: readonly number[]): boolean {
   for (let k = after; k < text.length; k++) {
@@ -132,47 +140,15 @@ function followedAsShown(text: string, after: number, opaque: readonly number[])
       const at = firstEndingAfter(opaque, k);
       if (opaque[at] !== k) return false;
       k = (opaque[at + 1] ?? k + 1) - 1;
-    } else if (c !== INVISIBLE_MARK_CODE) return true;
+    } else if (c !== INVISIBLE_MARK_CODE) return WHITESPACE.test(text.charAt(k));
   }
   return true;
 }
 
-const INVISIBLE_MARK_CODE = INVISIBLE_MARK.charCodeAt(0);
+/** What the trigger's `(?=\s|$)` takes for a separator. */
+const WHITESPACE = /\s/;
 
-/**
- * [start, `length`) from the first comment (`comments`, sorted flat
- * [start, end) offsets) that opens on a quoted line and runs on past a line
- * that is not quoted, or an empty list. cmark-gfm writes the quote's
- * `</blockquote>` where its lines end, but the browser reads it inside the
- * comment (a raw one in an HTML block, or one the browser opens after an
- * inline processing instruction's first `>`: `> a <?><!--?>⏎⏎<div>-->⏎⏎/agent x`),
- * so the quote never closes and all that follows is quoted: never a
- * request (issue 8, fix 8h). A later raw `</blockquote>` could close it,
- * which is not looked for (hiding more errs towards no request). One pass
- * over the lines and the comments, both in order: linear.
- */
-function quoteSwallowed(comments: readonly number[], kinds: Uint8Array, starts: Int32Array, length: number): number[] {
-  const quote = Kind.Quote;
-  let line = 0;
-  // The last line not quoted at or before `line`, or -1.
-  let unquoted = -1;
-  const lineOf = (offset: number): number => {
-    while (line + 1 < kinds.length && (starts[line + 1] ?? 0) <= offset) {
-      line++;
-      if (kinds[line] !== quote) unquoted = line;
-    }
-    return line;
-  };
-  if (kinds.length > 0 && kinds[0] !== quote) unquoted = 0;
-  for (let c = 0; c < comments.length; c += 2) {
-    const start = comments[c] ?? 0;
-    const opened = lineOf(start);
-    if (kinds[opened] !== quote) continue;
-    lineOf(Math.max(start, (comments[c + 1] ?? 0) - 1));
-    if (unquoted > opened) return [start, length];
-  }
-  return [];
-}
+const INVISIBLE_MARK_CODE = INVISIBLE_MARK.charCodeAt(0);
 
 /**
  * Whether the UTF-16 unit `code` may start the phrase whose first character,

@@ -86,6 +86,11 @@ export interface CodeRanges {
   leaf: Uint8Array;
   /** Per line, block-structure.ts's `containerEpoch`: lines with the same value sit in the same containers. */
   containerEpoch: Int32Array;
+  /**
+   * Per line, 1 when it is inside a block quote, blank lines included (a
+   * lazy line: when its paragraph is), else 0: block-structure.ts's `quoted`.
+   */
+  quoted: Uint8Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
   /**
@@ -161,8 +166,8 @@ export function findCode(text: string): CodeRanges {
   }
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
-  const { htmlBlock, contentAt, fenceInfo, containerEpoch } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
+  const { htmlBlock, contentAt, fenceInfo, containerEpoch, quoted } = blocks;
+  return { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**
