@@ -142,6 +142,11 @@ const INPUTS: Record<string, string> = {
   'tables ended by indented code ("|a|\\n|-|\\nb\\n    c\\n\\n") before the request': before('|a|\n|-|\nb\n    c\n\n'),
   'near delimiter rows ("a\\n|-" + 60 spaces + "x\\n") before the request': before(`a\n|-${' '.repeat(60)}x\n`),
   'footnote definitions run on through setext-like lines ("[^a]: b\\n=\\nc\\n\\n") before the request': before('[^a]: b\n=\nc\n\n'),
+  // fix8l: start and end tags of elements that keep a quote open are counted in one pass over the quotes; a
+  // <noscript>'s end tag is searched for once, past those cmark writes as text; comments over lines after the phrase.
+  'tables and objects closed in quotes ("> <table><object>\\n> </object></table>\\n\\n") before the request': before('> <table><object>\n> </object></table>\n\n'),
+  'noscript elements past end tags shown as text ("a <noscript>b `</noscript>` \\\\</noscript> c</noscript>\\n\\n") before the request': before('a <noscript>b `</noscript>` \\</noscript> c</noscript>\n\n'),
+  'comments over lines after the phrase ("/agent<!--\\n-->y\\n\\n") before the request': before('/agent<!--\n-->y\n\n'),
 };
 
 /**
