@@ -24,6 +24,15 @@ export const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set(['script', 'style'
 export const HIDDEN_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['script', 'style', 'noscript']);
 
 /**
+ * Elements whose content the browser parses as usual (tags inside are
+ * tags) but never renders: `rp` (`rp { display: none; }`, WHATWG HTML
+ * §15.3.1, "Hidden elements"), inside a `ruby` or not, which GitHub's
+ * sanitiser allows (github/markup, "HTML sanitization"). Read to their end
+ * tag or the end of the text by html-hidden.ts.
+ */
+export const UNRENDERED_ELEMENTS: ReadonlySet<string> = new Set(['rp']);
+
+/**
  * Elements that, opened inside a block quote and still open where it ends,
  * make the browser ignore the `</blockquote>` cmark-gfm writes, so all
  * that follows stays quoted (issue 8, re-review 8g). An end tag closes an

@@ -19,7 +19,7 @@
  */
 import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
 import { tagEnd } from './html-code-elements.js';
-import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement } from './html-elements.js';
+import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, UNRENDERED_ELEMENTS } from './html-elements.js';
 import { isEscaped } from './inline-html.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
@@ -226,6 +226,9 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
   const tag = new TagStart();
+  // An open element whose content is never rendered (`<rp>`): where it starts, how deep it is nested in itself, and
+  // how many offsets `hidden` held then (what is pushed inside it gives way to the one range of the whole element).
+  const unrendered = { name: '', depth: 0, start: 0, mark: 0 };
   // Where the search for the next `<` goes on: after the last opener, or after what it hid.
   let from: number;
   for (let start = text.indexOf('<'); start !== -1; start = from >= text.length ? -1 : text.indexOf('<', from)) {
@@ -278,6 +281,12 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
       // GFM's tag filter escapes it (`</textarea>` is shown as text).
       const tagEnd = closingTagEnd(text, start);
       if (tagEnd === -1 || isFilteredTagName(text, tag.nameStart, tag.nameEnd)) continue;
+      if (unrendered.depth > 0 && name === unrendered.name && !isEscaped(text, start) && --unrendered.depth === 0) {
+        hidden.truncate(unrendered.mark);
+        hidden.push(unrendered.start, tagEnd);
+        from = tagEnd;
+        continue;
+      }
       hidden.push(start, tagEnd);
       from = tagEnd;
       continue;
@@ -294,6 +303,11 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     } else {
       const tagEnd = openTagEnd(text, start);
       if (tagEnd === -1) continue;
+      if (UNRENDERED_ELEMENTS.has(name) && (unrendered.depth === 0 || name === unrendered.name) && !isEscaped(text, start)) {
+        // Nested in itself, it counts: the first end tag may close only the inner one (hiding more errs towards no
+        // request). Its parsed content is read on, so a `</rp>` inside a tag's quoted value ends nothing.
+        if (unrendered.depth++ === 0) Object.assign(unrendered, { name, start, mark: hidden.length });
+      }
       if (isBefore(nextCloser('\n', start), tagEnd)) end = tagEnd;
       else {
         // A tag is read whole (CommonMark §6.6): a `<` inside one of its quoted values starts no tag.
@@ -309,6 +323,12 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     if (newline !== -1 && newline < end) hidden.push(start, end);
     if (end >= text.length) break;
     from = end;
+  }
+  if (unrendered.depth > 0) {
+    // Never closed, it runs to the end: the browser closes it sooner, at the end of its paragraph, list item or quote
+    // ("generate implied end tags"), but hiding more errs towards no request.
+    hidden.truncate(unrendered.mark);
+    hidden.push(unrendered.start, text.length);
   }
   return hidden.toArray();
 }
