@@ -16,6 +16,13 @@
 export const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set(['script', 'style', 'textarea', 'title', 'iframe', 'noembed', 'noframes', 'xmp', 'plaintext', 'noscript']);
 
 /**
+ * Elements GFM's tag filter (GFM spec §6.11, on for GitHub) escapes, inline
+ * and in HTML blocks, when their name is followed by whitespace, `>` or
+ * `/>` (html-blocks.ts `isFilteredTagName`); all are `RAW_TEXT_ELEMENTS`.
+ */
+export const TAG_FILTER_ELEMENTS: ReadonlySet<string> = new Set(['title', 'textarea', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'script', 'plaintext']);
+
+/**
  * Elements whose content GitHub does not show, read to their end tag (or to
  * the end of the text) outside code (html-hidden.ts): `script` and `style`,
  * which GitHub's sanitiser drops whole, and `noscript`, the one raw-text

@@ -19,7 +19,7 @@
  */
 import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
 import { tagEnd } from './html-code-elements.js';
-import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, UNRENDERED_ELEMENTS } from './html-elements.js';
+import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, TAG_FILTER_ELEMENTS, UNRENDERED_ELEMENTS } from './html-elements.js';
 import { isEscaped } from './inline-html.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
@@ -222,6 +222,8 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
   const hidden = new RangeList();
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const inBlock = rangeWalker(htmlBlocks);
+  // Asked ahead of `inBlock`, for the end tags of elements the tag filter lets through.
+  const inBlockEnd = rangeWalker(htmlBlocks);
   const next: Record<string, (from: number) => number> = {};
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
@@ -290,6 +292,16 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
       hidden.push(start, tagEnd);
       from = tagEnd;
       continue;
+    } else if (kind === OPEN && TAG_FILTER_ELEMENTS.has(name) && TAG_NAME_END.test(text.charAt(tag.end)) && !isFilteredTagName(text, tag.nameStart, tag.nameEnd) && inBlock(start)) {
+      // A raw-text, RCDATA or PLAINTEXT tag the tag filter lets through (`<xmp/x>`): only an HTML block passes it on
+      // (inline, cmark's grammar never takes `<name/x` for a tag), and the browser opens a real element whose text is
+      // all that cmark writes after it, its own `<p>` tags included (re-review 8h).
+      end = letThroughEnd(text, name, tag.end, inBlockEnd);
+      hidden.push(start, end);
+      if (structure !== undefined) structure.rawText.push(start, end);
+      if (end >= text.length) break;
+      from = end;
+      continue;
     } else if (HIDDEN_CONTENT_ELEMENTS.has(name) && TAG_NAME_END.test(text.charAt(tag.end) || '>')) {
       // The content starts after the start tag as the browser reads it (`<noscript title="</noscript>">`).
       const open = tagEnd(text, start);
@@ -350,6 +362,27 @@ function contentEnd(text: string, name: string, from: number, inCode: ((offset: 
   for (let at = indexOfEndTag(text, name, from); at !== -1; at = indexOfEndTag(text, name, at + 2)) {
     const end = closingTagEnd(text, at);
     if (end !== -1 && !isNameChar(text.charCodeAt(at + 2 + name.length)) && !isEscaped(text, at) && inCode?.(at) !== true) return end;
+  }
+  return text.length;
+}
+
+/**
+ * The end (just past its end tag's `>`, or the text's length) of the
+ * element named `name` (in `TAG_FILTER_ELEMENTS`) whose start tag the tag
+ * filter let through, its name ending at `from`. Its content is raw text,
+ * RCDATA or (`plaintext`) all the rest; it ends at `</name` followed by
+ * whitespace, `/` or `>` (WHATWG HTML §13.2.5, "appropriate end tag"), of
+ * which the filter lets through only `</name/` without `>` after it, and
+ * only an HTML block line (`inBlock`, asked for increasing offsets) passes
+ * that on unescaped. Linear: one search from `from`.
+ */
+function letThroughEnd(text: string, name: string, from: number, inBlock: (offset: number) => boolean): number {
+  if (name === 'plaintext') return text.length;
+  for (let at = indexOfEndTag(text, name, from); at !== -1; at = indexOfEndTag(text, name, at + 2)) {
+    const after = at + 2 + name.length;
+    if (text.charCodeAt(after) !== 47 || isFilteredTagName(text, at + 2, after) || !inBlock(at)) continue;
+    const gt = text.indexOf('>', after);
+    return gt === -1 ? text.length : gt + 1;
   }
   return text.length;
 }
