@@ -32,12 +32,15 @@ export const HIDDEN_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['script', '
 
 /**
  * Elements whose content the browser parses as usual (tags inside are
- * tags) but never renders: `rp` (`rp { display: none; }`, WHATWG HTML
- * §15.3.1, "Hidden elements"), inside a `ruby` or not, which GitHub's
- * sanitiser allows (github/markup, "HTML sanitization"). Read to their end
- * tag or the end of the text by html-hidden.ts.
+ * tags) but which neither starts the agent nor reaches it as instruction,
+ * read to their end tag or the end of the text by html-hidden.ts:
+ * - `rp`, never rendered (`rp { display: none; }`, WHATWG HTML §15.3.1,
+ *   "Hidden elements"), inside a `ruby` or not;
+ * - `blockquote`, shown as a quote, like a `> ` one: context, never
+ *   instruction (issue 8).
+ * GitHub's sanitiser allows both (github/markup, "HTML sanitization").
  */
-export const UNRENDERED_ELEMENTS: ReadonlySet<string> = new Set(['rp']);
+export const SKIPPED_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['rp', 'blockquote']);
 
 /**
  * Elements that, opened inside a block quote and still open where it ends,

@@ -4,6 +4,10 @@
  * - `<script>` and `<style>` elements, with their contents: GitHub's
  *   sanitiser drops them whole; one never closed runs to the end, as an
  *   HTML block does (CommonMark §4.6), which errs towards hiding;
+ * - elements read to their end tag as parsed HTML (`<rp>`, never
+ *   rendered; `<blockquote>`, shown as a quote: html-elements.ts
+ *   `SKIPPED_CONTENT_ELEMENTS`), and raw-text elements GFM's tag filter
+ *   lets through in HTML blocks (`<xmp/x>`);
  * - tags that run over lines (`<span title="⏎/agent do it⏎">`): the line
  *   break sits inside an attribute, which a reader never sees;
  * - tags on one line, open and closing, whatever their name (but those
@@ -19,7 +23,7 @@
  */
 import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
 import { tagEnd } from './html-code-elements.js';
-import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, TAG_FILTER_ELEMENTS, UNRENDERED_ELEMENTS } from './html-elements.js';
+import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, SKIPPED_CONTENT_ELEMENTS, TAG_FILTER_ELEMENTS } from './html-elements.js';
 import { isEscaped } from './inline-html.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
@@ -228,7 +232,7 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
   const tag = new TagStart();
-  // An open element whose content is never rendered (`<rp>`): where it starts, how deep it is nested in itself, and
+  // An open element whose content is never shown as a request (`<rp>`, `<blockquote>`): where it starts, how deep it is nested in itself, and
   // how many offsets `hidden` held then (what is pushed inside it gives way to the one range of the whole element).
   const unrendered = { name: '', depth: 0, start: 0, mark: 0 };
   // Where the search for the next `<` goes on: after the last opener, or after what it hid.
@@ -242,6 +246,21 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     // no list.
     const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 14 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
     if (structure !== undefined && name !== '' && (kind === OPEN || !inBlock(start))) noteQuoteKeeping(text, start, tag, name, structure.quoteKeeping);
+    if (SKIPPED_CONTENT_ELEMENTS.has(name) && (unrendered.depth === 0 || name === unrendered.name) && !isEscaped(text, start)) {
+      // Nested in itself, it counts: the first end tag may close only the inner one (hiding more errs towards no
+      // request). Its parsed content is read on, so an end tag inside a tag's quoted value ends nothing.
+      if (kind === OPEN && openTagEnd(text, start) !== -1) {
+        if (unrendered.depth++ === 0) Object.assign(unrendered, { name, start, mark: hidden.length });
+      } else if (kind === CLOSE && unrendered.depth > 0) {
+        const tagEnd = closingTagEnd(text, start);
+        if (tagEnd !== -1 && --unrendered.depth === 0) {
+          hidden.truncate(unrendered.mark);
+          hidden.push(unrendered.start, tagEnd);
+          from = tagEnd;
+          continue;
+        }
+      }
+    }
     let end = -1;
     if (kind >= PROCESSING) {
       // A processing instruction, declaration or CDATA runs to its closer; one never closed is raw HTML to the
@@ -283,12 +302,6 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
       // GFM's tag filter escapes it (`</textarea>` is shown as text).
       const tagEnd = closingTagEnd(text, start);
       if (tagEnd === -1 || isFilteredTagName(text, tag.nameStart, tag.nameEnd)) continue;
-      if (unrendered.depth > 0 && name === unrendered.name && !isEscaped(text, start) && --unrendered.depth === 0) {
-        hidden.truncate(unrendered.mark);
-        hidden.push(unrendered.start, tagEnd);
-        from = tagEnd;
-        continue;
-      }
       hidden.push(start, tagEnd);
       from = tagEnd;
       continue;
@@ -315,11 +328,6 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     } else {
       const tagEnd = openTagEnd(text, start);
       if (tagEnd === -1) continue;
-      if (UNRENDERED_ELEMENTS.has(name) && (unrendered.depth === 0 || name === unrendered.name) && !isEscaped(text, start)) {
-        // Nested in itself, it counts: the first end tag may close only the inner one (hiding more errs towards no
-        // request). Its parsed content is read on, so a `</rp>` inside a tag's quoted value ends nothing.
-        if (unrendered.depth++ === 0) Object.assign(unrendered, { name, start, mark: hidden.length });
-      }
       if (isBefore(nextCloser('\n', start), tagEnd)) end = tagEnd;
       else {
         // A tag is read whole (CommonMark §6.6): a `<` inside one of its quoted values starts no tag.
