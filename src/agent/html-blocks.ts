@@ -65,10 +65,15 @@ function endsName(text: string, k: number, end: number, slash: boolean): boolean
 
 /**
  * Type 7: one whole open tag (attributes as in §6.6) or closing tag, then
- * only whitespace. Each repetition starts with whitespace that the part
- * before it cannot take, so a line is read in linear time.
+ * only spaces, tabs or form feeds. White space is cmark-gfm's, ASCII only
+ * (`scanners.re`: `spacechar` is `[ \t\v\f\r\n]` inside the tag, and
+ * `[\t\n\f ]` after it): a no-break or ideographic space is an ordinary
+ * character there (`<b\u00A0x>` is text; re-review 8h). Each repetition
+ * starts with white space that the part before it cannot take, so a line
+ * is read in linear time.
  */
-const TYPE_7 = /^<(?:[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>|\/[A-Za-z][A-Za-z0-9-]*\s*>)\s*$/;
+const TYPE_7 =
+  /^<(?:[A-Za-z][A-Za-z0-9-]*(?:[ \t\v\f\r\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\v\f\r\n]*=[ \t\v\f\r\n]*(?:[^ \t\v\f\r\n"'=<>`]+|'[^']*'|"[^"]*"))?)*[ \t\v\f\r\n]*\/?>|\/[A-Za-z][A-Za-z0-9-]*[ \t\v\f\r\n]*>)[ \t\f]*\r?$/;
 
 /** What ends blocks of types 2–5: a line holding this string. */
 const CLOSERS: readonly string[] = ['', '', '-->', '?>', '>', ']]>'];
