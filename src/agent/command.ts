@@ -13,6 +13,7 @@ import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
 import { type CodeRanges, findCode, rangeWalker } from './markdown.js';
+import { rangeStartWalker } from './range-list.js';
 import { quoteSwallowed } from './quote-swallowed.js';
 import { findRawHtmlHidden, Junction } from './raw-html.js';
 import { RangeList } from './range-list.js';
@@ -93,6 +94,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const inQuoteHidden = rangeWalker(quoteHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
+  // A comment GitHub hides starts a range of `opaqueComments`; any other (`<!-- a -- b -->`) cmark shows as text,
+  // which no phrase is read through (re-review 8h).
+  const isHiddenComment = rangeStartWalker(opaqueComments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
@@ -104,10 +108,10 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (kind !== Prose && kind !== Html) continue;
     const lineStart = starts[index] ?? 0;
     const lineEnd = (starts[index + 1] ?? 0) - 1;
-    const phraseAt = firstShown(marked, lineStart, lineEnd, comments, inComment);
+    const phraseAt = firstShown(marked, lineStart, lineEnd, comments, inComment, isHiddenComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
-    const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
+    const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1, isHiddenComment);
     if (!trigger.test(shown.text)) continue;
     // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)
     // is no separator, as `/agent<x` is none (re-review 8f).
@@ -166,12 +170,14 @@ function startsLike(code: number, firstChar: string): boolean {
 
 /**
  * The offset of the first shown character of the line [from, to): after
- * spaces, tabs, invisible characters and comments that start on this line.
- * -1 when the line shows nothing, or when a comment from an earlier line
- * runs into it: what follows such a comment continues that earlier line
- * (`a<!--⏎-->/agent` reads "a/agent").
+ * spaces, tabs, invisible characters and comments that start on this line
+ * and that GitHub hides (`isHidden(start)`, asked for increasing offsets;
+ * one cmark-gfm shows as text is shown, from its `<`). -1 when the line
+ * shows nothing, or when a comment from an earlier line runs into it: what
+ * follows such a comment continues that earlier line (`a<!--⏎-->/agent`
+ * reads "a/agent").
  */
-function firstShown(text: string, from: number, to: number, comments: readonly number[], inComment: (offset: number) => boolean): number {
+function firstShown(text: string, from: number, to: number, comments: readonly number[], inComment: (offset: number) => boolean, isHidden: (start: number) => boolean): number {
   let k = from;
   while (k < to) {
     const code = text.charCodeAt(k);
@@ -179,6 +185,7 @@ function firstShown(text: string, from: number, to: number, comments: readonly n
     else if (inComment(k)) {
       const end = commentEnd(comments, k);
       if (end.start < from) return -1;
+      if (!isHidden(end.start)) return k;
       k = end.end;
     } else return k;
   }
@@ -209,16 +216,20 @@ function firstCommentEndingAfter(comments: readonly number[], offset: number): n
 }
 
 /**
- * Up to `count` shown characters of [from, to) (comments and invisible
- * characters skipped), and for each the offset just after it.
+ * Up to `count` shown characters of [from, to) (invisible characters and
+ * comments GitHub hides skipped: `isHidden(start)`, as for `firstShown`),
+ * and for each the offset just after it. A comment cmark-gfm shows as text
+ * (`/ag<!-- a -- b -->ent`) is read as text (re-review 8h).
  */
-function shownText(text: string, from: number, to: number, comments: readonly number[], count: number): { text: string; ends: number[] } {
+function shownText(text: string, from: number, to: number, comments: readonly number[], count: number, isHidden: (start: number) => boolean): { text: string; ends: number[] } {
   let shown = '';
   const ends: number[] = [];
   let c = firstCommentEndingAfter(comments, from);
   for (let k = from; k < to && ends.length < count; ) {
     while (c < comments.length && (comments[c + 1] ?? 0) <= k) c += 2;
-    if (c < comments.length && (comments[c] ?? Infinity) <= k) {
+    const start = comments[c] ?? Infinity;
+    // Asked once per comment: at its start (a comment shown as text is read on from there).
+    if (start === k && isHidden(start)) {
       k = comments[c + 1] ?? to;
       continue;
     }

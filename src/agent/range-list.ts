@@ -59,3 +59,12 @@ export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => bool
     return r < ranges.length && (ranges[r] ?? Infinity) <= offset;
   };
 }
+
+/** A walker over sorted ranges that answers "does one start exactly here?" for non-decreasing offsets in O(1) amortised. */
+export function rangeStartWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
+  let r = 0;
+  return (offset) => {
+    while (r < ranges.length && (ranges[r] ?? 0) < offset) r += 2;
+    return r < ranges.length && ranges[r] === offset;
+  };
+}
