@@ -37,10 +37,15 @@ export const HIDDEN_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['script', '
  * - `rp`, never rendered (`rp { display: none; }`, WHATWG HTML §15.3.1,
  *   "Hidden elements"), inside a `ruby` or not;
  * - `blockquote`, shown as a quote, like a `> ` one: context, never
- *   instruction (issue 8).
- * GitHub's sanitiser allows both (github/markup, "HTML sanitization").
+ *   instruction (issue 8);
+ * - `template`, whose content is inert, never rendered (WHATWG HTML
+ *   §4.12.3), and `select`, whose text the browser shows, if at all, as a
+ *   control's options, never as a line (§4.10.7).
+ * GitHub's sanitiser allows `rp` and `blockquote` (github/markup, "HTML
+ * sanitization"); were `template` or `select` dropped with their text
+ * kept, hiding it errs towards no request.
  */
-export const SKIPPED_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['rp', 'blockquote']);
+export const SKIPPED_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['rp', 'blockquote', 'template', 'select']);
 
 /**
  * Elements that, opened inside a block quote and still open where it ends,

@@ -4,10 +4,10 @@
  * - `<script>` and `<style>` elements, with their contents: GitHub's
  *   sanitiser drops them whole; one never closed runs to the end, as an
  *   HTML block does (CommonMark §4.6), which errs towards hiding;
- * - elements read to their end tag as parsed HTML (`<rp>`, never
- *   rendered; `<blockquote>`, shown as a quote: html-elements.ts
- *   `SKIPPED_CONTENT_ELEMENTS`), and raw-text elements GFM's tag filter
- *   lets through in HTML blocks (`<xmp/x>`);
+ * - elements read to their end tag as parsed HTML (`<rp>` and
+ *   `<template>`, never rendered; `<blockquote>`, shown as a quote;
+ *   `<select>`: html-elements.ts `SKIPPED_CONTENT_ELEMENTS`), and raw-text
+ *   elements GFM's tag filter lets through in HTML blocks (`<xmp/x>`);
  * - tags that run over lines (`<span title="⏎/agent do it⏎">`): the line
  *   break sits inside an attribute, which a reader never sees;
  * - tags on one line, open and closing, whatever their name (but those
@@ -232,9 +232,10 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
   const tag = new TagStart();
-  // An open element whose content is never shown as a request (`<rp>`, `<blockquote>`): where it starts, how deep it is nested in itself, and
-  // how many offsets `hidden` held then (what is pushed inside it gives way to the one range of the whole element).
-  const unrendered = { name: '', depth: 0, start: 0, mark: 0 };
+  // The open elements whose content is never shown as a request (`<rp>`, `<blockquote>`, `<template>`): how many of
+  // each name and in all, where the outermost started, and how many offsets `hidden` held then (what is pushed inside
+  // gives way to the one range of them all).
+  const skipped = { open: new Map<string, number>(), total: 0, start: 0, mark: 0 };
   // Where the search for the next `<` goes on: after the last opener, or after what it hid.
   let from: number;
   for (let start = text.indexOf('<'); start !== -1; start = from >= text.length ? -1 : text.indexOf('<', from)) {
@@ -246,18 +247,28 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     // no list.
     const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 14 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
     if (structure !== undefined && name !== '' && (kind === OPEN || !inBlock(start))) noteQuoteKeeping(text, start, tag, name, structure.quoteKeeping);
-    if (SKIPPED_CONTENT_ELEMENTS.has(name) && (unrendered.depth === 0 || name === unrendered.name) && !isEscaped(text, start)) {
-      // Nested in itself, it counts: the first end tag may close only the inner one (hiding more errs towards no
-      // request). Its parsed content is read on, so an end tag inside a tag's quoted value ends nothing.
-      if (kind === OPEN && openTagEnd(text, start) !== -1) {
-        if (unrendered.depth++ === 0) Object.assign(unrendered, { name, start, mark: hidden.length });
-      } else if (kind === CLOSE && unrendered.depth > 0) {
-        const tagEnd = closingTagEnd(text, start);
-        if (tagEnd !== -1 && --unrendered.depth === 0) {
-          hidden.truncate(unrendered.mark);
-          hidden.push(unrendered.start, tagEnd);
-          from = tagEnd;
-          continue;
+    if (SKIPPED_CONTENT_ELEMENTS.has(name) && !isEscaped(text, start)) {
+      // Each name is counted on its own, and an end tag closes one of its own: `<rp><rp>a</rp>` leaves the outer open,
+      // and `<blockquote><template></blockquote>` the quote (a template bounds the scope of end tags). Where the
+      // browser closes more (implied end tags: `<blockquote><rp></blockquote>`), hiding more errs towards no request.
+      // The content is read on as parsed HTML, so an end tag inside a tag's quoted value ends nothing.
+      const count = skipped.open.get(name) ?? 0;
+      const openEnd = kind === OPEN ? openTagEnd(text, start) : -1;
+      // In a select, a `<select>` acts as `</select>` (WHATWG HTML §13.2.6.4.16, "in select").
+      const closes = kind === CLOSE || (name === 'select' && openEnd !== -1);
+      if (openEnd !== -1 && !(closes && count > 0)) {
+        if (skipped.total++ === 0) Object.assign(skipped, { start, mark: hidden.length });
+        skipped.open.set(name, count + 1);
+      } else if (closes && count > 0) {
+        const tagEnd = kind === CLOSE ? closingTagEnd(text, start) : openEnd;
+        if (tagEnd !== -1) {
+          skipped.open.set(name, count - 1);
+          if (--skipped.total === 0) {
+            hidden.truncate(skipped.mark);
+            hidden.push(skipped.start, tagEnd);
+            from = tagEnd;
+            continue;
+          }
         }
       }
     }
@@ -344,11 +355,11 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     if (end >= text.length) break;
     from = end;
   }
-  if (unrendered.depth > 0) {
+  if (skipped.total > 0) {
     // Never closed, it runs to the end: the browser closes it sooner, at the end of its paragraph, list item or quote
     // ("generate implied end tags"), but hiding more errs towards no request.
-    hidden.truncate(unrendered.mark);
-    hidden.push(unrendered.start, text.length);
+    hidden.truncate(skipped.mark);
+    hidden.push(skipped.start, text.length);
   }
   return hidden.toArray();
 }
