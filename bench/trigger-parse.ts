@@ -150,6 +150,16 @@ const INPUTS: Record<string, string> = {
   // read); a table whose <table> a tag left open swallows is hidden to the next blank line.
   'HTML block lines after <br> tags ("<div>\\na<br>\\n/a\\n\\n") before the request': before('<div>\na<br>\n/a\n\n'),
   'swallowed tables ("<div><b\\n\\n|a|\\n|-|\\nb\\n\\n") before the request': before('<div><b\n\n|a|\n|-|\nb\n\n'),
+  // fix8l: start and end tags of elements that keep a quote open are counted in one pass over the quotes; a
+  // <noscript>'s end tag is searched for once, past those cmark writes as text; comments over lines after the phrase.
+  'tables and objects closed in quotes ("> <table><object>\\n> </object></table>\\n\\n") before the request': before('> <table><object>\n> </object></table>\n\n'),
+  'noscript elements past end tags shown as text ("a <noscript>b `</noscript>` \\\\</noscript> c</noscript>\\n\\n") before the request': before('a <noscript>b `</noscript>` \\</noscript> c</noscript>\n\n'),
+  'comments over lines after the phrase ("/agent<!--\\n-->y\\n\\n") before the request': before('/agent<!--\n-->y\n\n'),
+  // fix8n: skipped elements (rp, blockquote, template, select) with tags inside, whose ranges give way to one; raw-text
+  // tags the tag filter lets through, closed in HTML blocks; comments shown as text at line starts.
+  'rp and template elements with tags inside ("a <rp><b>x</b></rp> <template><i>y</i></template>\\n") before the request': before('a <rp><b>x</b></rp> <template><i>y</i></template>\n'),
+  'xmp elements the tag filter lets through ("<div><xmp/x>\\n</xmp/x>\\n\\n") before the request': before('<div><xmp/x>\n</xmp/x>\n\n'),
+  'comments shown as text at line starts ("\\u200B<!-- -- -->/ag\\n") before the request': before('\u200B<!-- -- -->/ag\n'),
 };
 
 /**

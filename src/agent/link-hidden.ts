@@ -5,7 +5,9 @@
  * - an image's description (`![alt](url)`), all of it, links inside it
  *   included: it becomes the alt text, shown only if the image fails;
  * - a link's or image's title (`[text](url "title")`): a tooltip;
- * - a destination on a line of its own (an href, not text).
+ * - a destination on a line of its own (an href, not text);
+ * - a reference's label with its brackets (`[text][label]`, `[text][]`):
+ *   it only picks the definition (re-review 8h).
  * Any of them may run over lines of a paragraph, which is how a line
  * starting with `/agent` could hide inside; on one line they cannot
  * trigger, but they are still left out of the instruction (issue 8, N1 item
@@ -185,7 +187,13 @@ class BracketReader {
     }
     // A link or image ends within its paragraph: a blank line inside the title (or reference) ends that first.
     if (end > blankAt) end = titleAt = destinationAt = -1;
-    if (end === -1) end = this.reference(open, closer, image, this.bracketAfter[top] === 1);
+    // A reference's label (`[text][label]`, `[text][]`) picks the definition and is never shown (CommonMark §6.3):
+    // hidden with its brackets, as a title is (re-review 8h: a label over lines holds a line's start).
+    let labelAt = -1;
+    if (end === -1) {
+      end = this.reference(open, closer, image, this.bracketAfter[top] === 1);
+      labelAt = closer + 1;
+    }
     if (end === UNDEFINED_IMAGE_LABEL) {
       // Hidden by choice, but on GitHub this `![…]` is text and its `[ref]` may start a link of its own (re-review
       // 8c, N4: `![x][a](u "secret")` shows a link titled "secret"): read on from the label's `[`.
@@ -201,6 +209,7 @@ class BracketReader {
     }
     if (destinationAt !== -1 && destinationEnd > destinationAt) hidden.push(destinationAt, destinationEnd);
     if (titleAt !== -1) hidden.push(titleAt, titleEnd);
+    if (labelAt !== -1 && end > labelAt) hidden.push(labelAt, end);
     return end;
   }
 

@@ -16,6 +16,7 @@
  */
 import { isTableDelimiterRow } from './block-structure.js';
 import { isFilteredTagName, isLetter, isSpace } from './html-blocks.js';
+import { quoteKeepingElement } from './html-elements.js';
 import { isAddressName } from './html-hidden.js';
 import { breaksLine } from './html-line-breaks.js';
 import { nextOccurrence } from './markdown.js';
@@ -90,9 +91,15 @@ const NON_BLANK = /[^ \t\r\n]/g;
  * browser starts a line (html-line-breaks.ts), when it is on one line, in
  * order.
  *
+ * `endTags`, when given, receives the end tags of html-elements.ts
+ * `QUOTE_KEEPING_ELEMENTS` read here, as flat (offset of `<`, -(element
+ * index + 1)) pairs in order: the browser's own reading, which
+ * command.ts's `quoteSwallowed` trusts in HTML blocks (`<a x "</table>">`
+ * holds no end tag; `\</table>` is one).
+ *
  * Linear in the text: every character of `blocks` is read once.
  */
-export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = [], breaks?: number[]): Int32Array {
+export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = [], breaks?: number[], endTags?: number[]): Int32Array {
   const hidden = new RangeList();
   const nextNewline = nextOccurrence(text, '\n');
   const nextBlank = nextBlankLine(text);
@@ -104,15 +111,17 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   const attributes: number[] = [];
   let nameStart = 0;
   let nameEnd = 0;
-  // The open tag's own name (the tokenizer's: up to whitespace, `/` or `>`).
+  // The open tag's own name (the tokenizer's: up to whitespace, `/` or `>`), and whether it is an end tag.
   let tagNameStart = 0;
   let tagNameEnd = 0;
+  let endTag = false;
   // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
   const attribute = (end: number): void => {
     attributes.push(nameStart, nameEnd, end);
   };
   // `comment`: the construct is an HTML comment, which comment-hidden.ts hides already (the same raw `-->` ends it).
   const close = (end: number, whole: boolean, comment = false): void => {
+    if (endTags !== undefined && endTag && state !== BOGUS && state !== COMMENT) noteEndTag(text, start, tagNameStart, tagNameEnd, endTags);
     const newline = comment ? -1 : nextNewline(start);
     if (comment) {
       // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
@@ -184,12 +193,16 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
           if (isLetter(next)) {
             state = TAG_NAME;
             tagNameStart = k + 1;
+            tagNameEnd = tagNameStart;
+            endTag = false;
           } else if (next === 47) {
             // `</`: an end tag, `</>` (dropped), or a bogus comment from the character after it.
             const after = text.charCodeAt(k + 2);
             if (isLetter(after)) {
               state = TAG_NAME;
               tagNameStart = k + 2;
+              tagNameEnd = tagNameStart;
+              endTag = true;
             }
             else if (after === 62) hidden.push(k, k + 3);
             else state = BOGUS;
@@ -305,4 +318,15 @@ function nextBlankLine(text: string): (from: number) => number {
     found = blank.exec(text)?.index ?? text.length;
     return found;
   };
+}
+
+/**
+ * Pushes onto `endTags` the end tag at `lt` whose name is `text[from, to)`
+ * (empty when the name never ended: then nothing) if it names one of
+ * `QUOTE_KEEPING_ELEMENTS`.
+ */
+function noteEndTag(text: string, lt: number, from: number, to: number, endTags: number[]): void {
+  if (to - from < 2 || to - from > 14) return;
+  const element = quoteKeepingElement(text.slice(from, to).toLowerCase());
+  if (element !== -1) endTags.push(lt, -(element + 1));
 }

@@ -43,7 +43,8 @@ describe('a footnote reference over lines', () => {
     // Oracle: "<p>x [^</p>⏎<p>/agent x]</p>": a blank line ends the paragraph first.
     ['a blank line between', 'x [^\n\n/agent x]', 'x]'],
     // Oracle: "<p>x <a href=\"/u\">^<br />⏎/agent x</a></p>": a defined reference makes a link.
-    ['a link by reference', 'x [^\n/agent x][y]\n\n[y]: /u', 'x][y]'],
+    // The full reference's label `[y]` is not shown (link-hidden.ts, re-review 8h).
+    ['a link by reference', 'x [^\n/agent x][y]\n\n[y]: /u', 'x]'],
   ])('is no reference where GitHub shows the line: %s', (_name, text, prompt) => {
     expect(promptOf(text)).toBe(prompt);
   });
