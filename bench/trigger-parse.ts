@@ -142,6 +142,24 @@ const INPUTS: Record<string, string> = {
   'tables ended by indented code ("|a|\\n|-|\\nb\\n    c\\n\\n") before the request': before('|a|\n|-|\nb\n    c\n\n'),
   'near delimiter rows ("a\\n|-" + 60 spaces + "x\\n") before the request': before(`a\n|-${' '.repeat(60)}x\n`),
   'footnote definitions run on through setext-like lines ("[^a]: b\\n=\\nc\\n\\n") before the request': before('[^a]: b\n=\nc\n\n'),
+  // fix8m: every bracket pair that makes no link is asked whether it is a footnote reference over lines (hidden), and a
+  // one-line one whether a definition names it; nested ones are not read for that.
+  'footnote references over lines ("x [^a\\nb] ") before the request': before('x [^a\nb] '),
+  'nested footnote references with a definition ("[^a"…"]"…) before the request': `[^a]: b\n\n${'[^a'.repeat((MB - 40) / 4)}${']'.repeat((MB - 40) / 4)}\n\n/agent go`,
+  // fix8m: a line of an HTML block starts a request only after a one-line <br> or block tag (listed as the tags are
+  // read); a table whose <table> a tag left open swallows is hidden to the next blank line.
+  'HTML block lines after <br> tags ("<div>\\na<br>\\n/a\\n\\n") before the request': before('<div>\na<br>\n/a\n\n'),
+  'swallowed tables ("<div><b\\n\\n|a|\\n|-|\\nb\\n\\n") before the request': before('<div><b\n\n|a|\n|-|\nb\n\n'),
+  // fix8l: start and end tags of elements that keep a quote open are counted in one pass over the quotes; a
+  // <noscript>'s end tag is searched for once, past those cmark writes as text; comments over lines after the phrase.
+  'tables and objects closed in quotes ("> <table><object>\\n> </object></table>\\n\\n") before the request': before('> <table><object>\n> </object></table>\n\n'),
+  'noscript elements past end tags shown as text ("a <noscript>b `</noscript>` \\\\</noscript> c</noscript>\\n\\n") before the request': before('a <noscript>b `</noscript>` \\</noscript> c</noscript>\n\n'),
+  'comments over lines after the phrase ("/agent<!--\\n-->y\\n\\n") before the request': before('/agent<!--\n-->y\n\n'),
+  // fix8n: skipped elements (rp, blockquote, template, select) with tags inside, whose ranges give way to one; raw-text
+  // tags the tag filter lets through, closed in HTML blocks; comments shown as text at line starts.
+  'rp and template elements with tags inside ("a <rp><b>x</b></rp> <template><i>y</i></template>\\n") before the request': before('a <rp><b>x</b></rp> <template><i>y</i></template>\n'),
+  'xmp elements the tag filter lets through ("<div><xmp/x>\\n</xmp/x>\\n\\n") before the request': before('<div><xmp/x>\n</xmp/x>\n\n'),
+  'comments shown as text at line starts ("\\u200B<!-- -- -->/ag\\n") before the request': before('\u200B<!-- -- -->/ag\n'),
 };
 
 /**

@@ -67,6 +67,12 @@ export interface BlockScan {
   quoted: Uint8Array;
   /** One entry per line: 1 when a `Leaf.Paragraph` line starts its paragraph (not a continuation). */
   paragraphStart: Uint8Array;
+  /**
+   * Per line, its part in a GFM table: `TableRow.Header`, `Delimiter` or
+   * `Body` (a row after the delimiter row), or 0. The header and delimiter
+   * rows' cell counts are not compared here.
+   */
+  tableRow: Uint8Array;
   /** One entry per line: the offset (UTF-16 units) where the line's content starts after its container prefixes. */
   contentAt: Int32Array;
   /**
@@ -86,6 +92,9 @@ export interface BlockScan {
    */
   fenceInfo: Int32Array;
 }
+
+/** A line's part in a GFM table (`BlockScan.tableRow`). */
+export const TableRow = { Header: 1, Delimiter: 2, Body: 3 } as const;
 
 const QUOTE = 1;
 const ITEM = 2;
@@ -172,6 +181,7 @@ class BlockReader {
   readonly htmlBlock: Uint8Array;
   readonly quoted: Uint8Array;
   readonly paragraphStart: Uint8Array;
+  readonly tableRow: Uint8Array;
   readonly contentAt: Int32Array;
   readonly containerEpoch: Int32Array;
   /** How many times a container has opened or closed so far. */
@@ -243,6 +253,7 @@ class BlockReader {
     this.htmlBlock = new Uint8Array(n);
     this.quoted = new Uint8Array(n);
     this.paragraphStart = new Uint8Array(n);
+    this.tableRow = new Uint8Array(n);
     this.contentAt = new Int32Array(n);
     this.containerEpoch = new Int32Array(n);
   }
@@ -408,7 +419,9 @@ class BlockReader {
         // count is not compared (cmark-gfm requires it to match): a paragraph read as a
         // table only turns more of the lines after it into code, the hiding side.
         this.table = true;
-      }
+        this.tableRow[i] = TableRow.Delimiter;
+        if (i > 0) this.tableRow[i - 1] = TableRow.Header;
+      } else if (inTable && !this.opened) this.tableRow[i] = TableRow.Body;
     }
     // The line added a block to the innermost container (the blank branch above adds none).
     if (newLeaf !== Leaf.Blank || !at.blank) this.itemFresh = false;
@@ -563,11 +576,11 @@ class BlockReader {
   }
 
   result(): BlockScan {
-    const { leaf, htmlBlock, quoted, paragraphStart, contentAt, containerEpoch } = this;
+    const { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, containerEpoch } = this;
     const openFence: Fence | null =
       this.tip === Leaf.Fence && this.quotes === 0
         ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
         : null;
-    return { leaf, htmlBlock, quoted, paragraphStart, contentAt, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
+    return { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
   }
 }

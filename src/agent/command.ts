@@ -7,14 +7,19 @@
  */
 import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
-import { findHiddenHtml } from './html-hidden.js';
+import { footnoteLabels } from './footnote-references.js';
+import { findHiddenHtml, type HtmlStructure } from './html-hidden.js';
+import { afterLoneTag, lineBreakWalker } from './html-line-breaks.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
 import { type CodeRanges, findCode, rangeWalker } from './markdown.js';
+import { rangeStartWalker } from './range-list.js';
+import { quoteSwallowed } from './quote-swallowed.js';
 import { findRawHtmlHidden, Junction } from './raw-html.js';
 import { RangeList } from './range-list.js';
+import { findExcessCells } from './table-cells.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -64,14 +69,19 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments, unescapedLt);
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
-  const hiddenHtml = findHiddenHtml(marked, [spans, comments]);
+  const structure: HtmlStructure = { rawText: [], quoteKeeping: [] };
+  const hiddenHtml = findHiddenHtml(marked, [spans, comments], structure, blocks.htmlRaw);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
-  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions);
+  const htmlBreaks: number[] = [];
+  const rawEndTags: number[] = [];
+  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, htmlBreaks, rawEndTags);
   // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
   // a quoted value left open there hides what follows (re-review 8e).
-  const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt);
-  // A comment that runs out of a block quote swallows the `</blockquote>` cmark writes: what follows stays quoted.
-  const quoteHidden = quoteSwallowed(comments, kinds, starts, marked.length);
+  const restStartTags: number[] = [];
+  const restHidden = findOpenTagsInBogusRest(marked, spans, inline, unescapedLt, restStartTags);
+  // A comment, a `noscript` or a `<table>` that runs out of a block quote swallows the `</blockquote>` cmark writes:
+  // what follows stays quoted.
+  const quoteHidden = quoteSwallowed(comments, structure, code, marked.length, [rawEndTags, restStartTags]);
   // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
   // Definitions, footnote definitions too, are no inline content here: their brackets are not links.
   // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1).
@@ -79,6 +89,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     marked,
     [spans, hiddenHtml, rawHidden, restHidden, quoteHidden, opaqueComments, definitions, footnotes],
     definedLabels(marked, definitions),
+    footnoteLabels(marked, footnotes),
   );
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
@@ -88,6 +99,10 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const inQuoteHidden = rangeWalker(quoteHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
+  const afterLineBreak = lineBreakWalker(marked, htmlBreaks);
+  // A comment GitHub hides starts a range of `opaqueComments`; any other (`<!-- a -- b -->`) cmark shows as text,
+  // which no phrase is read through (re-review 8h).
+  const isHiddenComment = rangeStartWalker(opaqueComments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
 
@@ -99,17 +114,21 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (kind !== Prose && kind !== Html) continue;
     const lineStart = starts[index] ?? 0;
     const lineEnd = (starts[index + 1] ?? 0) - 1;
-    const phraseAt = firstShown(marked, lineStart, lineEnd, comments, inComment);
+    const phraseAt = firstShown(marked, lineStart, lineEnd, comments, inComment, isHiddenComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
-    const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1);
+    // A line of an HTML block goes on the shown line before it, unless that ends with a `<br>` or block tag.
+    if (kind === Html && !afterLineBreak(starts[index - 1] ?? 0, lineStart - 1) && !afterLoneTag(marked, index, starts, code.contentAt, code.htmlBlock)) continue;
+    const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1, isHiddenComment);
     if (!trigger.test(shown.text)) continue;
     // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)
     // is no separator, as `/agent<x` is none (re-review 8f).
     if (!followedAsShown(marked, shown.ends[trimmedPhrase.length - 1] ?? phraseAt, opaqueComments)) continue;
     if (inSpan(phraseAt) || inHtml(phraseAt) || inHidden(phraseAt) || inRawHidden(phraseAt) || inRestHidden(phraseAt) || inQuoteHidden(phraseAt) || inHiddenLink(phraseAt)) continue;
     const after = shown.ends[trimmedPhrase.length - 1] ?? phraseAt;
-    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, quoteHidden, hiddenLinks, comments, fenceInfo]);
+    // Table cells past the header's count are not shown; a row's first cell never is one, so they start no request.
+    const excessCells = findExcessCells(marked, starts, code.tableRow, code.contentAt);
+    const prompt = promptText(marked, after, { kinds, starts, first: index + 1 }, [hiddenHtml, rawHidden, restHidden, quoteHidden, hiddenLinks, comments, fenceInfo, excessCells]);
     return toCommand(prompt.replaceAll(INVISIBLE_MARK, '').trim());
   }
   return null;
@@ -117,13 +136,16 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
 
 /**
  * Whether the phrase, whose last shown character ends at `after`, is
- * followed by what GitHub shows as a separator: the first character after
- * it (`shownText` skips comments and invisible characters) must not come
- * after a comment that cmark-gfm shows as text (one not in `opaque`),
- * which is no comment on the page (`/agent<!-- x` reads as written).
- * Reads only the comments and invisible characters right after the
- * phrase, each comment GitHub hides as one (`opaque`, sorted flat
- * [start, end): findHtmlComments's) skipped to its end.
+ * followed by what GitHub shows as a separator: the first character shown
+ * after it is whitespace, or there is none. Comments GitHub hides as one
+ * (`opaque`, sorted flat [start, end): findHtmlComments's) and invisible
+ * characters are skipped, wherever they end: a comment that closes on a
+ * later line of the paragraph is dropped with its line break
+ * (`/agent<!--⏎-->y` reads "/agenty": re-review 8g). Any other `<!--` is
+ * shown as text (`/agent<!-- x`, never closed), and so is the `<` of a
+ * processing instruction, declaration or CDATA section to `shownText`,
+ * which then finds no separator. Reads only what follows the phrase up to
+ * its first shown character.
  */
 function followedAsShown(text: string, after: number, opaque: readonly number[]): boolean {
   for (let k = after; k < text.length; k++) {
@@ -132,47 +154,15 @@ function followedAsShown(text: string, after: number, opaque: readonly number[])
       const at = firstEndingAfter(opaque, k);
       if (opaque[at] !== k) return false;
       k = (opaque[at + 1] ?? k + 1) - 1;
-    } else if (c !== INVISIBLE_MARK_CODE) return true;
+    } else if (c !== INVISIBLE_MARK_CODE) return WHITESPACE.test(text.charAt(k));
   }
   return true;
 }
 
-const INVISIBLE_MARK_CODE = INVISIBLE_MARK.charCodeAt(0);
+/** What the trigger's `(?=\s|$)` takes for a separator. */
+const WHITESPACE = /\s/;
 
-/**
- * [start, `length`) from the first comment (`comments`, sorted flat
- * [start, end) offsets) that opens on a quoted line and runs on past a line
- * that is not quoted, or an empty list. cmark-gfm writes the quote's
- * `</blockquote>` where its lines end, but the browser reads it inside the
- * comment (a raw one in an HTML block, or one the browser opens after an
- * inline processing instruction's first `>`: `> a <?><!--?>⏎⏎<div>-->⏎⏎/agent x`),
- * so the quote never closes and all that follows is quoted: never a
- * request (issue 8, fix 8h). A later raw `</blockquote>` could close it,
- * which is not looked for (hiding more errs towards no request). One pass
- * over the lines and the comments, both in order: linear.
- */
-function quoteSwallowed(comments: readonly number[], kinds: Uint8Array, starts: Int32Array, length: number): number[] {
-  const quote = Kind.Quote;
-  let line = 0;
-  // The last line not quoted at or before `line`, or -1.
-  let unquoted = -1;
-  const lineOf = (offset: number): number => {
-    while (line + 1 < kinds.length && (starts[line + 1] ?? 0) <= offset) {
-      line++;
-      if (kinds[line] !== quote) unquoted = line;
-    }
-    return line;
-  };
-  if (kinds.length > 0 && kinds[0] !== quote) unquoted = 0;
-  for (let c = 0; c < comments.length; c += 2) {
-    const start = comments[c] ?? 0;
-    const opened = lineOf(start);
-    if (kinds[opened] !== quote) continue;
-    lineOf(Math.max(start, (comments[c + 1] ?? 0) - 1));
-    if (unquoted > opened) return [start, length];
-  }
-  return [];
-}
+const INVISIBLE_MARK_CODE = INVISIBLE_MARK.charCodeAt(0);
 
 /**
  * Whether the UTF-16 unit `code` may start the phrase whose first character,
@@ -190,12 +180,14 @@ function startsLike(code: number, firstChar: string): boolean {
 
 /**
  * The offset of the first shown character of the line [from, to): after
- * spaces, tabs, invisible characters and comments that start on this line.
- * -1 when the line shows nothing, or when a comment from an earlier line
- * runs into it: what follows such a comment continues that earlier line
- * (`a<!--⏎-->/agent` reads "a/agent").
+ * spaces, tabs, invisible characters and comments that start on this line
+ * and that GitHub hides (`isHidden(start)`, asked for increasing offsets;
+ * one cmark-gfm shows as text is shown, from its `<`). -1 when the line
+ * shows nothing, or when a comment from an earlier line runs into it: what
+ * follows such a comment continues that earlier line (`a<!--⏎-->/agent`
+ * reads "a/agent").
  */
-function firstShown(text: string, from: number, to: number, comments: readonly number[], inComment: (offset: number) => boolean): number {
+function firstShown(text: string, from: number, to: number, comments: readonly number[], inComment: (offset: number) => boolean, isHidden: (start: number) => boolean): number {
   let k = from;
   while (k < to) {
     const code = text.charCodeAt(k);
@@ -203,6 +195,7 @@ function firstShown(text: string, from: number, to: number, comments: readonly n
     else if (inComment(k)) {
       const end = commentEnd(comments, k);
       if (end.start < from) return -1;
+      if (!isHidden(end.start)) return k;
       k = end.end;
     } else return k;
   }
@@ -233,16 +226,20 @@ function firstCommentEndingAfter(comments: readonly number[], offset: number): n
 }
 
 /**
- * Up to `count` shown characters of [from, to) (comments and invisible
- * characters skipped), and for each the offset just after it.
+ * Up to `count` shown characters of [from, to) (invisible characters and
+ * comments GitHub hides skipped: `isHidden(start)`, as for `firstShown`),
+ * and for each the offset just after it. A comment cmark-gfm shows as text
+ * (`/ag<!-- a -- b -->ent`) is read as text (re-review 8h).
  */
-function shownText(text: string, from: number, to: number, comments: readonly number[], count: number): { text: string; ends: number[] } {
+function shownText(text: string, from: number, to: number, comments: readonly number[], count: number, isHidden: (start: number) => boolean): { text: string; ends: number[] } {
   let shown = '';
   const ends: number[] = [];
   let c = firstCommentEndingAfter(comments, from);
   for (let k = from; k < to && ends.length < count; ) {
     while (c < comments.length && (comments[c + 1] ?? 0) <= k) c += 2;
-    if (c < comments.length && (comments[c] ?? Infinity) <= k) {
+    const start = comments[c] ?? Infinity;
+    // Asked once per comment: at its start (a comment shown as text is read on from there).
+    if (start === k && isHidden(start)) {
       k = comments[c + 1] ?? to;
       continue;
     }

@@ -10,6 +10,7 @@
  * type 1 is `<script`, `<pre`, `<style` (no `<textarea`), type 4 needs an
  * upper-case letter after `<!`, and type 6 lists `source` (not `search`).
  */
+import { TAG_FILTER_ELEMENTS } from './html-elements.js';
 
 /** Type 1: these elements, then whitespace, `>` or the line's end; ends at a line holding one of their end tags. */
 const TYPE_1_NAMES: ReadonlySet<string> = new Set(['script', 'pre', 'style']);
@@ -30,20 +31,24 @@ export const isNameChar = (code: number): boolean => isLetter(code) || (code >= 
 /** HTML whitespace (tab, line feed, form feed, carriage return, space). */
 export const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
 
-/** Whether `text` at `at` holds `name` (lower-case ASCII letters), ignoring ASCII case (HTML's rule for tag names). */
 /**
- * GFM's tag filter (GFM spec §6.11, on for GitHub): cmark-gfm escapes the
- * `<` of these tags, inline and in HTML blocks, so GitHub shows them as
- * text, name and all.
+ * Whether GFM's tag filter (GFM spec §6.11, on for GitHub) escapes the tag
+ * whose name is `text[from, to)`, so GitHub shows it as text, name and all:
+ * the name is one of html-elements.ts `TAG_FILTER_ELEMENTS` (any case) and
+ * is followed by a space, tab, line break, `>` or `/>` (cmark-gfm 0.29,
+ * extensions/tagfilter.c `is_tag`). cmark ends every line with a line
+ * break, so the end of the text counts as one. Anything else after the
+ * name (`<xmp/x>`, `<xmp` and a form feed) is let through: in an HTML block
+ * the browser reads a real element there. Only a name of three to nine
+ * characters is copied.
  */
-const FILTERED_TAG_NAMES: ReadonlySet<string> = new Set(['title', 'textarea', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'script', 'plaintext']);
-
-/** Whether the tag name `text[from, to)` is one GFM's tag filter escapes; only a name of three to nine characters is copied. */
 export function isFilteredTagName(text: string, from: number, to: number): boolean {
-  if (to - from < 3 || to - from > 9) return false;
-  return FILTERED_TAG_NAMES.has(text.slice(from, to).toLowerCase());
+  if (to - from < 3 || to - from > 9 || !TAG_FILTER_ELEMENTS.has(text.slice(from, to).toLowerCase())) return false;
+  const after = text.charCodeAt(to);
+  return Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 13 || after === 62 || (after === 47 && text.charCodeAt(to + 1) === 62);
 }
 
+/** Whether `text` at `at` holds `name` (lower-case ASCII letters), ignoring ASCII case (HTML's rule for tag names). */
 export function asciiNameAt(text: string, at: number, name: string): boolean {
   for (let i = 0; i < name.length; i++) {
     if ((text.charCodeAt(at + i) | 0x20) !== name.charCodeAt(i)) return false;
@@ -60,10 +65,15 @@ function endsName(text: string, k: number, end: number, slash: boolean): boolean
 
 /**
  * Type 7: one whole open tag (attributes as in §6.6) or closing tag, then
- * only whitespace. Each repetition starts with whitespace that the part
- * before it cannot take, so a line is read in linear time.
+ * only spaces, tabs or form feeds. White space is cmark-gfm's, ASCII only
+ * (`scanners.re`: `spacechar` is `[ \t\v\f\r\n]` inside the tag, and
+ * `[\t\n\f ]` after it): a no-break or ideographic space is an ordinary
+ * character there (`<b\u00A0x>` is text; re-review 8h). Each repetition
+ * starts with white space that the part before it cannot take, so a line
+ * is read in linear time.
  */
-const TYPE_7 = /^<(?:[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>|\/[A-Za-z][A-Za-z0-9-]*\s*>)\s*$/;
+const TYPE_7 =
+  /^<(?:[A-Za-z][A-Za-z0-9-]*(?:[ \t\v\f\r\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\v\f\r\n]*=[ \t\v\f\r\n]*(?:[^ \t\v\f\r\n"'=<>`]+|'[^']*'|"[^"]*"))?)*[ \t\v\f\r\n]*\/?>|\/[A-Za-z][A-Za-z0-9-]*[ \t\v\f\r\n]*>)[ \t\f]*\r?$/;
 
 /** What ends blocks of types 2–5: a line holding this string. */
 const CLOSERS: readonly string[] = ['', '', '-->', '?>', '>', ']]>'];

@@ -167,7 +167,7 @@ const enum Tag {
  * may start with `=`; a value opened by `"` or `'` after a name's `=` runs
  * to the same quote. -1 when it never ends.
  */
-function tagEnd(text: string, at: number): number {
+export function tagEnd(text: string, at: number): number {
   let state = Tag.Name;
   for (let k = at + 1; k < text.length; k++) {
     const c = text.charCodeAt(k);

@@ -4,6 +4,10 @@
  * - `<script>` and `<style>` elements, with their contents: GitHub's
  *   sanitiser drops them whole; one never closed runs to the end, as an
  *   HTML block does (CommonMark §4.6), which errs towards hiding;
+ * - elements read to their end tag as parsed HTML (`<rp>` and
+ *   `<template>`, never rendered; `<blockquote>`, shown as a quote;
+ *   `<select>`: html-elements.ts `SKIPPED_CONTENT_ELEMENTS`), and raw-text
+ *   elements GFM's tag filter lets through in HTML blocks (`<xmp/x>`);
  * - tags that run over lines (`<span title="⏎/agent do it⏎">`): the line
  *   break sits inside an attribute, which a reader never sees;
  * - tags on one line, open and closing, whatever their name (but those
@@ -18,6 +22,9 @@
  * tag is read by one anchored pattern whose repetitions cannot overlap.
  */
 import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
+import { tagEnd } from './html-code-elements.js';
+import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, SKIPPED_CONTENT_ELEMENTS, TAG_FILTER_ELEMENTS } from './html-elements.js';
+import { isEscaped } from './inline-html.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -183,27 +190,52 @@ function inAny(walkers: readonly ((offset: number) => boolean)[], offset: number
   return false;
 }
 
-/** After the name of `<script` or `<style`: whitespace, `/` or `>` (or the end of the text) makes it the element. */
-const DROPPED_NAME_END = /^[\s/>]/;
+/** After a tag name: whitespace, `/` or `>` (or the end of the text) makes it the element (WHATWG HTML §13.2.5.8). */
+const TAG_NAME_END = /^[\s/>]/;
 
 /** Whether an `indexOf` answer (-1 for none) comes before `limit`. */
 const isBefore = (found: number, limit: number): boolean => found !== -1 && found < limit;
 
-/** Elements whose contents GitHub drops. */
-const DROPPED_ELEMENTS = new Set(['script', 'style']);
+/**
+ * What `findHiddenHtml` also reports, when asked, for command.ts's reading
+ * of block quotes (`quoteSwallowed`), each list in order:
+ * - `rawText`: the elements read as raw text that reach the browser as
+ *   tags (`noscript`: not escaped by the tag filter), flat [start, end);
+ * - `quoteKeeping`: the start and end tags of `QUOTE_KEEPING_ELEMENTS`, as
+ *   flat (offset of `<`, element index + 1) pairs, negated for an end tag.
+ *   A start tag counts wherever a `<name` is read (were it no tag to
+ *   cmark-gfm, the element it would open is extra hiding); an end tag only
+ *   as cmark-gfm passes it on in a paragraph or heading (`</name>`, spaces
+ *   allowed before `>`, not escaped), so none is taken for closed that the
+ *   browser keeps open.
+ */
+export interface HtmlStructure {
+  rawText: number[];
+  quoteKeeping: number[];
+}
 
 /**
  * Hidden HTML in `text` outside `code` (sorted flat [start, end) lists of
- * code that is shown as code: code blocks, spans, `<pre>`/`<code>`), as one
- * sorted flat list of [start, end) offsets.
+ * code that is shown as code: code blocks, spans, `<pre>`/`<code>`, and
+ * comments), as one sorted flat list of [start, end) offsets. `structure`,
+ * when given, receives what `HtmlStructure` says, but end tags inside
+ * `htmlBlocks` (sorted flat [start, end) raw parts of HTML blocks), which
+ * raw-html.ts reads the browser's way.
  */
-export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[]): Int32Array {
+export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[], structure?: HtmlStructure, htmlBlocks: ArrayLike<number> = []): Int32Array {
   const hidden = new RangeList();
   const inCode = code.map((ranges) => rangeWalker(ranges));
+  const inBlock = rangeWalker(htmlBlocks);
+  // Asked ahead of `inBlock`, for the end tags of elements the tag filter lets through.
+  const inBlockEnd = rangeWalker(htmlBlocks);
   const next: Record<string, (from: number) => number> = {};
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
   const tag = new TagStart();
+  // The open elements whose content is never shown as a request (`<rp>`, `<blockquote>`, `<template>`): how many of
+  // each name and in all, where the outermost started, and how many offsets `hidden` held then (what is pushed inside
+  // gives way to the one range of them all).
+  const skipped = { open: new Map<string, number>(), total: 0, start: 0, mark: 0 };
   // Where the search for the next `<` goes on: after the last opener, or after what it hid.
   let from: number;
   for (let start = text.indexOf('<'); start !== -1; start = from >= text.length ? -1 : text.indexOf('<', from)) {
@@ -211,8 +243,35 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
     from = tag.kind === NONE ? start + 1 : tag.end;
     if (tag.kind === NONE || inAny(inCode, start)) continue;
     const kind = tag.kind;
-    // Names no longer than the longest block name (ten characters) are looked up; longer ones match no list.
-    const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 10 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
+    // Names no longer than the longest listed (`annotation-xml`, fourteen characters) are looked up; longer ones match
+    // no list.
+    const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 14 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
+    if (structure !== undefined && name !== '' && (kind === OPEN || !inBlock(start))) noteQuoteKeeping(text, start, tag, name, structure.quoteKeeping);
+    if (SKIPPED_CONTENT_ELEMENTS.has(name) && !isEscaped(text, start)) {
+      // Each name is counted on its own, and an end tag closes one of its own: `<rp><rp>a</rp>` leaves the outer open,
+      // and `<blockquote><template></blockquote>` the quote (a template bounds the scope of end tags). Where the
+      // browser closes more (implied end tags: `<blockquote><rp></blockquote>`), hiding more errs towards no request.
+      // The content is read on as parsed HTML, so an end tag inside a tag's quoted value ends nothing.
+      const count = skipped.open.get(name) ?? 0;
+      const openEnd = kind === OPEN ? openTagEnd(text, start) : -1;
+      // In a select, a `<select>` acts as `</select>` (WHATWG HTML §13.2.6.4.16, "in select").
+      const closes = kind === CLOSE || (name === 'select' && openEnd !== -1);
+      if (openEnd !== -1 && !(closes && count > 0)) {
+        if (skipped.total++ === 0) Object.assign(skipped, { start, mark: hidden.length });
+        skipped.open.set(name, count + 1);
+      } else if (closes && count > 0) {
+        const tagEnd = kind === CLOSE ? closingTagEnd(text, start) : openEnd;
+        if (tagEnd !== -1) {
+          skipped.open.set(name, count - 1);
+          if (--skipped.total === 0) {
+            hidden.truncate(skipped.mark);
+            hidden.push(skipped.start, tagEnd);
+            from = tagEnd;
+            continue;
+          }
+        }
+      }
+    }
     let end = -1;
     if (kind >= PROCESSING) {
       // A processing instruction, declaration or CDATA runs to its closer; one never closed is raw HTML to the
@@ -257,12 +316,23 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
       hidden.push(start, tagEnd);
       from = tagEnd;
       continue;
-    } else if (DROPPED_ELEMENTS.has(name) && DROPPED_NAME_END.test(text.charAt(tag.end) || '>')) {
-      const close = indexOfEndTag(text, name, tag.end);
-      const gt = close === -1 ? -1 : text.indexOf('>', close);
-      end = gt === -1 ? text.length : gt + 1;
+    } else if (kind === OPEN && TAG_FILTER_ELEMENTS.has(name) && TAG_NAME_END.test(text.charAt(tag.end)) && !isFilteredTagName(text, tag.nameStart, tag.nameEnd) && inBlock(start)) {
+      // A raw-text, RCDATA or PLAINTEXT tag the tag filter lets through (`<xmp/x>`): only an HTML block passes it on
+      // (inline, cmark's grammar never takes `<name/x` for a tag), and the browser opens a real element whose text is
+      // all that cmark writes after it, its own `<p>` tags included (re-review 8h).
+      end = letThroughEnd(text, name, tag.end, inBlockEnd);
+      hidden.push(start, end);
+      if (structure !== undefined) structure.rawText.push(start, end);
+      if (end >= text.length) break;
+      from = end;
+      continue;
+    } else if (HIDDEN_CONTENT_ELEMENTS.has(name) && TAG_NAME_END.test(text.charAt(tag.end) || '>')) {
+      // The content starts after the start tag as the browser reads it (`<noscript title="</noscript>">`).
+      const open = tagEnd(text, start);
+      end = open === -1 ? text.length : contentEnd(text, name, open, inCode[0]);
       // Dropped whole, even on one line.
       hidden.push(start, end);
+      if (structure !== undefined && !isFilteredTagName(text, tag.nameStart, tag.nameEnd)) structure.rawText.push(start, end);
       if (end >= text.length) break;
       from = end;
       continue;
@@ -285,7 +355,72 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[])
     if (end >= text.length) break;
     from = end;
   }
+  if (skipped.total > 0) {
+    // Never closed, it runs to the end: the browser closes it sooner, at the end of its paragraph, list item or quote
+    // ("generate implied end tags"), but hiding more errs towards no request.
+    hidden.truncate(skipped.mark);
+    hidden.push(skipped.start, text.length);
+  }
   return hidden.toArray();
+}
+
+/**
+ * The end (just past its end tag's `>`) of the element named `name` whose
+ * start tag's name ends at `from`, or the text's length: the browser reads
+ * its content as raw text (`noscript`) or GitHub drops it (`script`,
+ * `style`), to the first end tag that reaches the browser as one. That is a
+ * `</name>` (spaces allowed before `>`) outside Markdown code (`inCode`,
+ * asked for increasing offsets) and not escaped: cmark-gfm writes any other
+ * as text (`</name/>`, `\</name>`, one in a code span), which ends nothing.
+ * One inside an HTML comment ends it all the same: raw text holds no
+ * comments. In an HTML block the browser would take some of the others for
+ * the end tag; not taking them errs towards hiding. Linear: one search
+ * from `from`.
+ */
+function contentEnd(text: string, name: string, from: number, inCode: ((offset: number) => boolean) | undefined): number {
+  for (let at = indexOfEndTag(text, name, from); at !== -1; at = indexOfEndTag(text, name, at + 2)) {
+    const end = closingTagEnd(text, at);
+    if (end !== -1 && !isNameChar(text.charCodeAt(at + 2 + name.length)) && !isEscaped(text, at) && inCode?.(at) !== true) return end;
+  }
+  return text.length;
+}
+
+/**
+ * The end (just past its end tag's `>`, or the text's length) of the
+ * element named `name` (in `TAG_FILTER_ELEMENTS`) whose start tag the tag
+ * filter let through, its name ending at `from`. Its content is raw text,
+ * RCDATA or (`plaintext`) all the rest; it ends at `</name` followed by
+ * whitespace, `/` or `>` (WHATWG HTML §13.2.5, "appropriate end tag"), of
+ * which the filter lets through only `</name/` without `>` after it, and
+ * only an HTML block line (`inBlock`, asked for increasing offsets) passes
+ * that on unescaped. Linear: one search from `from`.
+ */
+function letThroughEnd(text: string, name: string, from: number, inBlock: (offset: number) => boolean): number {
+  if (name === 'plaintext') return text.length;
+  for (let at = indexOfEndTag(text, name, from); at !== -1; at = indexOfEndTag(text, name, at + 2)) {
+    const after = at + 2 + name.length;
+    if (text.charCodeAt(after) !== 47 || isFilteredTagName(text, at + 2, after) || !inBlock(at)) continue;
+    const gt = text.indexOf('>', after);
+    return gt === -1 ? text.length : gt + 1;
+  }
+  return text.length;
+}
+
+/**
+ * Pushes onto `found` (`HtmlStructure.quoteKeeping`) the tag `tag` read at
+ * `lt` (its name `name`, lower-case) if it is a start tag of a
+ * `QUOTE_KEEPING_ELEMENTS` element, its name ending the tokenizer's way, or
+ * its end tag as cmark-gfm passes it on.
+ */
+function noteQuoteKeeping(text: string, lt: number, tag: TagStart, name: string, found: number[]): void {
+  const element = quoteKeepingElement(name);
+  if (element === -1) return;
+  if (tag.kind === OPEN) {
+    if (!TAG_NAME_END.test(text.charAt(tag.nameEnd) || '>')) return;
+    // In MathML and SVG `/>` closes the element it opens (WHATWG HTML §13.2.6.5); an HTML element stays open.
+    const end = isForeignElement(element) ? tagEnd(text, lt) : -1;
+    if (end === -1 || text.charCodeAt(end - 2) !== 47) found.push(lt, element + 1);
+  } else if (closingTagEnd(text, lt) !== -1 && !isEscaped(text, lt)) found.push(lt, -(element + 1));
 }
 
 /**

@@ -10,27 +10,17 @@
  * after it, up to a raw quote of the same kind (`a <?><b title="?>⏎/agent y`
  * shows only "a"; with no such quote later the browser drops the tag and
  * the rest of the page). A raw-text element opened there (`<script>`,
- * `<style>`, …: `RAW_TEXT_ELEMENTS`) hides the rest of the page too (re-review
- * 8f: `a <?><script>?>⏎/agent y` shows only "a"): its end tag would have to
- * reach the browser as raw HTML, which cmark-gfm's tag filter escapes, so
- * it is not looked for. Comments opened in that rest are comment-hidden.ts's.
+ * `<style>`, …: html-elements.ts `RAW_TEXT_ELEMENTS`) hides the rest of the
+ * page too (re-review 8f: `a <?><script>?>⏎/agent y` shows only "a"): its
+ * end tag would have to reach the browser as raw HTML, which cmark-gfm's
+ * tag filter escapes, so it is not looked for (but `</noscript>`, which
+ * the filter lets through: not looking for it errs towards hiding). Comments opened in that rest are comment-hidden.ts's.
  */
 import { isLetter, isSpace } from './html-blocks.js';
+import { quoteKeepingElement, RAW_TEXT_ELEMENTS } from './html-elements.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { nextOccurrence } from './markdown.js';
 import { rangeWalker } from './range-list.js';
-
-/**
- * Elements whose content the browser reads as raw text or RCDATA, up to
- * their end tag (WHATWG HTML §13.2.6.4.7; `plaintext` to the end): those
- * cmark-gfm's tag filter escapes as ordinary inline HTML but not inside a
- * processing instruction or CDATA section (`script`, `style`, `textarea`,
- * `title`, `iframe`, `noembed`, `noframes`, `xmp`, `plaintext`), and
- * `noscript` (raw text with scripting on; GitHub's sanitiser drops it).
- * Hiding `textarea` and `title`, whose text GitHub might keep, errs
- * towards hiding.
- */
-const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title', 'iframe', 'noembed', 'noframes', 'xmp', 'plaintext', 'noscript']);
 
 /** The tokenizer's states in the rest (WHATWG HTML §13.2.5), those that decide where a tag or bogus comment ends. */
 const enum State {
@@ -56,8 +46,12 @@ const enum State {
  * right once with cmark-gfm's inline grammar (inline-html.ts), outside
  * `code` and escapes (`unescapedLt`: findCode's `<` that a backslash before
  * them does not escape), and each rest is read once: linear in the text.
+ * `startTags`, when given, receives the start tags of html-elements.ts
+ * `QUOTE_KEEPING_ELEMENTS` opened in the rests (`> a <?><table>?>` keeps the
+ * quote open), as flat (offset of `<`, element index + 1) pairs in order;
+ * their end tags there are not looked for, which errs towards hiding.
  */
-export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, inline: ArrayLike<number>, unescapedLt: Iterable<number>): number[] {
+export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, inline: ArrayLike<number>, unescapedLt: Iterable<number>, startTags?: number[]): number[] {
   const unescaped = new Set(unescapedLt);
   const html = new InlineHtml(text);
   const inCode = rangeWalker(code);
@@ -82,7 +76,7 @@ export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, i
     if (text.charCodeAt(lt + 1) !== 63 && !cdata) continue;
     // The span ends with `>`, so its first `>` is inside it.
     const rest = text.indexOf('>', lt + (cdata ? 9 : 2)) + 1;
-    if (hidesOnward(text, rest, end, nextClose)) return [lt, text.length];
+    if (hidesOnward(text, rest, end, nextClose, startTags)) return [lt, text.length];
   }
   return [];
 }
@@ -90,9 +84,10 @@ export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, i
 /**
  * Whether the browser, reading `text[from, to)` from its data state, ends
  * inside a quoted attribute value or opens a raw-text element there; not
- * when a comment opened there runs on.
+ * when a comment opened there runs on. Start tags of
+ * `QUOTE_KEEPING_ELEMENTS` read there go to `startTags`.
  */
-function hidesOnward(text: string, from: number, to: number, nextClose: (from: number) => number): boolean {
+function hidesOnward(text: string, from: number, to: number, nextClose: (from: number) => number, startTags?: number[]): boolean {
   let state = State.Data;
   let quote = 0;
   for (let k = from; k < to; k++) {
@@ -106,7 +101,10 @@ function hidesOnward(text: string, from: number, to: number, nextClose: (from: n
           if (close < k || close >= to) return false;
           k = close;
         } else if (isLetter(text.charCodeAt(k + 1))) {
-          if (opensRawText(text, k + 1, to)) return true;
+          const name = startTagName(text, k + 1, to);
+          if (RAW_TEXT_ELEMENTS.has(name)) return true;
+          const element = startTags === undefined ? -1 : quoteKeepingElement(name);
+          if (element !== -1) startTags?.push(k, element + 1);
           state = State.Name;
         } else if (text.charCodeAt(k + 1) === 47 && isLetter(text.charCodeAt(k + 2))) state = State.Name;
         else if ((text.charCodeAt(k + 1) === 33 || text.charCodeAt(k + 1) === 63 || text.charCodeAt(k + 1) === 47)) state = State.Bogus;
@@ -126,17 +124,17 @@ function hidesOnward(text: string, from: number, to: number, nextClose: (from: n
 }
 
 /**
- * Whether the start tag whose name starts at `from` names a raw-text
- * element: the name ends before `to` at whitespace, `/` or `>` (WHATWG HTML
- * §13.2.5.8), compared without case. The name's characters are read again
- * by the caller's tag states, so each is read twice at most.
+ * The name, lower-cased, of the start tag whose name starts at `from`: it
+ * ends before `to` at whitespace, `/` or `>` (WHATWG HTML §13.2.5.8). Empty
+ * when it runs to `to` or past the longest name listed in html-elements.ts
+ * (fourteen characters), which names none of them. The name's characters
+ * are read again by the caller's tag states, so each is read twice at most.
  */
-function opensRawText(text: string, from: number, to: number): boolean {
+function startTagName(text: string, from: number, to: number): string {
   let k = from;
-  // The longest raw-text element name, `plaintext`, has 9 letters: a longer name is none.
-  while (k < to && k - from <= 9 && !isSpace(text.charCodeAt(k)) && text.charCodeAt(k) !== 47 && text.charCodeAt(k) !== 62) k++;
-  if (k >= to || k - from > 9) return false;
-  return RAW_TEXT_ELEMENTS.has(text.slice(from, k).toLowerCase());
+  while (k < to && k - from <= 14 && !isSpace(text.charCodeAt(k)) && text.charCodeAt(k) !== 47 && text.charCodeAt(k) !== 62) k++;
+  if (k >= to || k - from > 14) return '';
+  return text.slice(from, k).toLowerCase();
 }
 
 /** One character of a tag, outside quoted values. */

@@ -5,7 +5,9 @@
  * - an image's description (`![alt](url)`), all of it, links inside it
  *   included: it becomes the alt text, shown only if the image fails;
  * - a link's or image's title (`[text](url "title")`): a tooltip;
- * - a destination on a line of its own (an href, not text).
+ * - a destination on a line of its own (an href, not text);
+ * - a reference's label with its brackets (`[text][label]`, `[text][]`):
+ *   it only picks the definition (re-review 8h).
  * Any of them may run over lines of a paragraph, which is how a line
  * starting with `/agent` could hide inside; on one line they cannot
  * trigger, but they are still left out of the instruction (issue 8, N1 item
@@ -25,11 +27,16 @@
  * label is defined (`labels`, normalised: link-definitions.ts), as in cmark,
  * except that an image with an explicit label (`![alt][ref]`) counts
  * whether or not `ref` is defined: erring towards hidden.
+ *
+ * A bracket pair that makes no link may make a footnote reference
+ * (`[^label]`), whose label cmark-gfm cuts short when it runs over lines:
+ * footnote-references.ts says which are hidden and how far.
  */
+import { footnoteReferenceEnd } from './footnote-references.js';
 import { normalizeLabel } from './link-definitions.js';
 import { isEscaped } from './inline-html.js';
 import { InlineLinkTails } from './link-destinations.js';
-import { rangeWalker } from './markdown.js';
+import { nextOccurrence, rangeWalker } from './markdown.js';
 
 /** After `]`: a reference label `[…]` (no unescaped `[`, at most 999 characters, CommonMark §4.7), or `[]`. */
 const REFERENCE = /\[(?:[^[\]\\]|\\[\s\S]){0,999}\]/y;
@@ -41,13 +48,20 @@ const UNDEFINED_IMAGE_LABEL = -2;
 const MAX_LABEL = 999;
 
 /**
- * Hidden link parts in `text` outside `code` (sorted flat [start, end)
- * lists of code or hidden HTML, in which brackets are not Markdown), as one
- * sorted flat list of [start, end) offsets.
+ * Hidden link parts and footnote references in `text` outside `code`
+ * (sorted flat [start, end) lists of code or hidden HTML, in which brackets
+ * are not Markdown), as one sorted flat list of [start, end) offsets.
+ * `labels` are the defined link labels, `footnotes` the footnote
+ * definitions' (footnote-references.ts `footnoteLabels`), both normalised.
  */
-export function findHiddenLinkParts(text: string, code: readonly ArrayLike<number>[], labels: ReadonlySet<string> = new Set()): number[] {
+export function findHiddenLinkParts(
+  text: string,
+  code: readonly ArrayLike<number>[],
+  labels: ReadonlySet<string> = new Set(),
+  footnotes: ReadonlySet<string> = new Set(),
+): number[] {
   if (!text.includes(']')) return [];
-  return new BracketReader(text, code, labels).read();
+  return new BracketReader(text, code, labels, footnotes).read();
 }
 
 /** The state of one pass over the brackets of a text. */
@@ -56,14 +70,19 @@ class BracketReader {
   readonly inCode: ((offset: number) => boolean)[];
   readonly blanks: number[];
   readonly labels: ReadonlySet<string>;
+  readonly footnotes: ReadonlySet<string>;
   /**
    * The opener stack: the offset of each `[`, whether it is an image's
-   * (`![`), and whether another opener came after it (its text then holds a
-   * bracket, so it is no label: cmark `bracket_after`).
+   * (`![`), whether another opener came after it (its text then holds a
+   * bracket, so it is no label: cmark `bracket_after`), and the first line
+   * break after it (-1: none), which a footnote reference must not hold.
    */
   at: Int32Array = new Int32Array(64);
   image: Uint8Array = new Uint8Array(64);
   bracketAfter: Uint8Array = new Uint8Array(64);
+  lineBreakAfter: Int32Array = new Int32Array(64);
+  /** `text.indexOf('\n', from)`, asked at each opener in order. */
+  readonly nextLineBreak: (from: number) => number;
   depth = 0;
   /** Every `[` opener below this stack index is inactive (a link closed above it: links do not nest). */
   activeFrom = 0;
@@ -72,9 +91,11 @@ class BracketReader {
   /** Inline links' `(destination "title")`, read on the first `](` that may close a link. */
   private tails: InlineLinkTails | undefined;
 
-  constructor(text: string, code: readonly ArrayLike<number>[], labels: ReadonlySet<string>) {
+  constructor(text: string, code: readonly ArrayLike<number>[], labels: ReadonlySet<string>, footnotes: ReadonlySet<string>) {
     this.text = text;
     this.labels = labels;
+    this.footnotes = footnotes;
+    this.nextLineBreak = nextOccurrence(text, '\n');
     this.inCode = code.map((ranges) => rangeWalker(ranges));
     this.blanks = blankLineStarts(text);
   }
@@ -117,9 +138,13 @@ class BracketReader {
       const after = new Uint8Array(this.depth * 2);
       after.set(this.bracketAfter);
       this.bracketAfter = after;
+      const lineBreaks = new Int32Array(this.depth * 2);
+      lineBreaks.set(this.lineBreakAfter);
+      this.lineBreakAfter = lineBreaks;
     }
     if (this.depth > 0) this.bracketAfter[this.depth - 1] = 1;
     this.at[this.depth] = offset;
+    this.lineBreakAfter[this.depth] = this.nextLineBreak(offset);
     this.image[this.depth] = image ? 1 : 0;
     this.bracketAfter[this.depth] = 0;
     // Everything at this index and above is new, so active.
@@ -162,14 +187,20 @@ class BracketReader {
     }
     // A link or image ends within its paragraph: a blank line inside the title (or reference) ends that first.
     if (end > blankAt) end = titleAt = destinationAt = -1;
-    if (end === -1) end = this.reference(open, closer, image, this.bracketAfter[top] === 1);
+    // A reference's label (`[text][label]`, `[text][]`) picks the definition and is never shown (CommonMark §6.3):
+    // hidden with its brackets, as a title is (re-review 8h: a label over lines holds a line's start).
+    let labelAt = -1;
+    if (end === -1) {
+      end = this.reference(open, closer, image, this.bracketAfter[top] === 1);
+      labelAt = closer + 1;
+    }
     if (end === UNDEFINED_IMAGE_LABEL) {
       // Hidden by choice, but on GitHub this `![…]` is text and its `[ref]` may start a link of its own (re-review
       // 8c, N4: `![x][a](u "secret")` shows a link titled "secret"): read on from the label's `[`.
       this.hideAlt(open, closer);
       return closer + 1;
     }
-    if (end === -1 || end > blankAt) return closer + 1;
+    if (end === -1 || end > blankAt) return this.footnoteReference(open, closer, top);
     const hidden = this.hidden;
     if (image) this.hideAlt(open, closer);
     else {
@@ -178,15 +209,37 @@ class BracketReader {
     }
     if (destinationAt !== -1 && destinationEnd > destinationAt) hidden.push(destinationAt, destinationEnd);
     if (titleAt !== -1) hidden.push(titleAt, titleEnd);
+    if (labelAt !== -1 && end > labelAt) hidden.push(labelAt, end);
     return end;
   }
 
   /** The description of the image opened at `open` and closed at `closer`: all alt text, what was hidden inside it included. */
   hideAlt(open: number, closer: number): void {
+    this.hideWhole(open + 1, closer);
+  }
+
+  /** Hides [from, to), what was hidden inside it included (as one range, so the list stays sorted). */
+  hideWhole(from: number, to: number): void {
     const hidden = this.hidden;
-    const from = open + 1;
-    while (hidden.length > 0 && (hidden[hidden.length - 2] ?? 0) >= from) hidden.length -= 2;
-    if (closer > from) hidden.push(from, closer);
+    // Two pops rather than a shorter length: setting an array's length takes V8's slow path.
+    while (hidden.length > 0 && (hidden[hidden.length - 2] ?? 0) >= from) {
+      hidden.pop();
+      hidden.pop();
+    }
+    if (to > from) hidden.push(from, to);
+  }
+
+  /**
+   * The bracket pair [`open`, `closer`], the opener at stack index `top`,
+   * made no link: when it makes a footnote reference that GitHub does not
+   * show as written, that is hidden. Returns the offset to read on from.
+   */
+  footnoteReference(open: number, closer: number, top: number): number {
+    const lineBreak = this.lineBreakAfter[top] ?? -1;
+    const end = footnoteReferenceEnd(this.text, open, closer, lineBreak !== -1 && lineBreak < closer, this.bracketAfter[top] === 1, this.footnotes);
+    if (end === -1) return closer + 1;
+    this.hideWhole(open, end);
+    return end;
   }
 
   /**

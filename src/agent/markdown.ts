@@ -86,6 +86,13 @@ export interface CodeRanges {
   leaf: Uint8Array;
   /** Per line, block-structure.ts's `containerEpoch`: lines with the same value sit in the same containers. */
   containerEpoch: Int32Array;
+  /** Per line, block-structure.ts's `tableRow`: its part in a GFM table, or 0. */
+  tableRow: Uint8Array;
+  /**
+   * Per line, 1 when it is inside a block quote, blank lines included (a
+   * lazy line: when its paragraph is), else 0: block-structure.ts's `quoted`.
+   */
+  quoted: Uint8Array;
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
   /**
@@ -161,8 +168,8 @@ export function findCode(text: string): CodeRanges {
   }
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
-  const { htmlBlock, contentAt, fenceInfo, containerEpoch } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
+  const { htmlBlock, contentAt, fenceInfo, containerEpoch, tableRow, quoted } = blocks;
+  return { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, tableRow, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**

@@ -32,6 +32,19 @@ export class RangeList {
     else this.push(start, end);
   }
 
+  /** How many offsets (twice the pairs) the list holds. */
+  get length(): number {
+    return this.size;
+  }
+
+  /**
+   * Drops the pairs past the first `length` offsets: an enclosing range
+   * replaces those it holds, so the list stays sorted for `rangeWalker`.
+   */
+  truncate(length: number): void {
+    this.size = Math.min(this.size, length);
+  }
+
   /** The pairs so far, flat (a view: later pushes may or may not show in it). */
   toArray(): Int32Array {
     return this.data.subarray(0, this.size);
@@ -44,5 +57,14 @@ export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => bool
   return (offset) => {
     while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
     return r < ranges.length && (ranges[r] ?? Infinity) <= offset;
+  };
+}
+
+/** A walker over sorted ranges that answers "does one start exactly here?" for non-decreasing offsets in O(1) amortised. */
+export function rangeStartWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
+  let r = 0;
+  return (offset) => {
+    while (r < ranges.length && (ranges[r] ?? 0) < offset) r += 2;
+    return r < ranges.length && ranges[r] === offset;
   };
 }

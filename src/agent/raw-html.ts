@@ -14,8 +14,11 @@
  * tokenizing it, and carry an open tag or comment on into the next block,
  * which neither library's public interface allows (neither is a dependency).
  */
+import { isTableDelimiterRow } from './block-structure.js';
 import { isFilteredTagName, isLetter, isSpace } from './html-blocks.js';
+import { quoteKeepingElement } from './html-elements.js';
 import { isAddressName } from './html-hidden.js';
+import { breaksLine } from './html-line-breaks.js';
 import { nextOccurrence } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -78,13 +81,28 @@ const NON_BLANK = /[^ \t\r\n]/g;
  *   `</blockquote>` cmark writes after it (`> <!A⏎⏎<!--->⏎⏎/agent x`: the
  *   bogus comment ends at that tag's `>`), so the browser puts all that
  *   follows inside the quote, never a request: that hides the rest of the
- *   text too.
+ *   text too. When the next block is a GFM table (its second line a
+ *   delimiter row), the `<table>` tag is the one swallowed: the browser
+ *   drops the row and cell tags outside a table and runs the rows together
+ *   as one line, so the whole table is hidden (to the next blank line or
+ *   raw part; re-review 8h).
+ *
+ * `breaks`, when given, gets the offset just past each tag after which the
+ * browser starts a line (html-line-breaks.ts), when it is on one line, in
+ * order.
+ *
+ * `endTags`, when given, receives the end tags of html-elements.ts
+ * `QUOTE_KEEPING_ELEMENTS` read here, as flat (offset of `<`, -(element
+ * index + 1)) pairs in order: the browser's own reading, which
+ * command.ts's `quoteSwallowed` trusts in HTML blocks (`<a x "</table>">`
+ * holds no end tag; `\</table>` is one).
  *
  * Linear in the text: every character of `blocks` is read once.
  */
-export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = []): Int32Array {
+export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = [], breaks?: number[], endTags?: number[]): Int32Array {
   const hidden = new RangeList();
   const nextNewline = nextOccurrence(text, '\n');
+  const nextBlank = nextBlankLine(text);
   const nextOpen = nextOccurrence(text, '<');
   let state = DATA;
   // Where the open construct starts, and the attribute ranges of the open tag (pushed if it stays on one line).
@@ -93,15 +111,17 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   const attributes: number[] = [];
   let nameStart = 0;
   let nameEnd = 0;
-  // The open tag's own name (the tokenizer's: up to whitespace, `/` or `>`).
+  // The open tag's own name (the tokenizer's: up to whitespace, `/` or `>`), and whether it is an end tag.
   let tagNameStart = 0;
   let tagNameEnd = 0;
+  let endTag = false;
   // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
   const attribute = (end: number): void => {
     attributes.push(nameStart, nameEnd, end);
   };
   // `comment`: the construct is an HTML comment, which comment-hidden.ts hides already (the same raw `-->` ends it).
   const close = (end: number, whole: boolean, comment = false): void => {
+    if (endTags !== undefined && endTag && state !== BOGUS && state !== COMMENT) noteEndTag(text, start, tagNameStart, tagNameEnd, endTags);
     const newline = comment ? -1 : nextNewline(start);
     if (comment) {
       // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
@@ -122,6 +142,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
         }
       }
       if (!shown) hidden.push(cut, end);
+      if (breaks !== undefined && breaksLine(text, tagNameStart, tagNameEnd)) breaks.push(end);
     }
     if (attributes.length > 0) attributes.length = 0;
     state = DATA;
@@ -148,6 +169,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
       const first = NON_BLANK.exec(text)?.index ?? -1;
       const newline = first === -1 ? -1 : nextNewline(first);
       if (first !== -1 && first < next) end = newline === -1 ? text.length : Math.min(newline, next);
+      if (end < next && startsDelimiterRow(text, end + 1, nextNewline)) end = Math.min(nextBlank(end + 1), next);
     }
     close(Math.min(end, text.length), true);
     return true;
@@ -171,12 +193,16 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
           if (isLetter(next)) {
             state = TAG_NAME;
             tagNameStart = k + 1;
+            tagNameEnd = tagNameStart;
+            endTag = false;
           } else if (next === 47) {
             // `</`: an end tag, `</>` (dropped), or a bogus comment from the character after it.
             const after = text.charCodeAt(k + 2);
             if (isLetter(after)) {
               state = TAG_NAME;
               tagNameStart = k + 2;
+              tagNameEnd = tagNameStart;
+              endTag = true;
             }
             else if (after === 62) hidden.push(k, k + 3);
             else state = BOGUS;
@@ -268,4 +294,39 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   if (state !== DATA && blocks.length > 0 && !junction(blocks[blocks.length - 1] ?? 0, text.length)) return hidden.toArray();
   if (state !== DATA) hidden.push(start, text.length);
   return hidden.toArray();
+}
+
+/** Whether the line at `from` is, after its indentation, a table delimiter row (`nextNewline`: `text.indexOf('\n', ·)`). */
+function startsDelimiterRow(text: string, from: number, nextNewline: (from: number) => number): boolean {
+  let k = from;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  const newline = nextNewline(from);
+  return isTableDelimiterRow(text, k, newline === -1 ? text.length : newline);
+}
+
+/**
+ * `from ↦` the offset of the `\n` that starts the first blank line at or
+ * after `from` (or `text.length`), for non-decreasing `from`: each part of
+ * the text is searched once.
+ */
+function nextBlankLine(text: string): (from: number) => number {
+  const blank = /\n[ \t\r]*(?=\n|$)/g;
+  let found = -1;
+  return (from) => {
+    if (found >= from) return found;
+    blank.lastIndex = from;
+    found = blank.exec(text)?.index ?? text.length;
+    return found;
+  };
+}
+
+/**
+ * Pushes onto `endTags` the end tag at `lt` whose name is `text[from, to)`
+ * (empty when the name never ended: then nothing) if it names one of
+ * `QUOTE_KEEPING_ELEMENTS`.
+ */
+function noteEndTag(text: string, lt: number, from: number, to: number, endTags: number[]): void {
+  if (to - from < 2 || to - from > 14) return;
+  const element = quoteKeepingElement(text.slice(from, to).toLowerCase());
+  if (element !== -1) endTags.push(lt, -(element + 1));
 }

@@ -157,7 +157,10 @@ describe('parseAgentCommand: HTML blocks are read with the fences, whichever ope
   });
 
   it('<textarea> opens no HTML block on GitHub and its text is shown (item c)', () => {
-    expect(parseAgentCommand('<textarea>\n/agent do X\n</textarea>')).toEqual({ kind: 'prompt', prompt: 'do X\n</textarea>' });
+    // cmark: "&lt;textarea>⏎/agent do X⏎&lt;/textarea>", raw in an HTML block: shown as one line (re-review 8h), so only
+    // a line after a `<br>` starts a request there.
+    expect(parseAgentCommand('<textarea>\n<br>\n/agent do X\n</textarea>')).toEqual({ kind: 'prompt', prompt: 'do X\n</textarea>' });
+    expect(parseAgentCommand('<textarea>\n/agent do X\n</textarea>')).toBeNull();
   });
 });
 
@@ -362,14 +365,15 @@ describe('parseAgentCommand: raw HTML inside HTML blocks (re-review 8)', () => {
   });
 
   it.each([
-    // Visible text after a tag or comment closed on an earlier line still starts a line.
-    ['after a tag closed over lines', '<div>\n<img\nalt=x>\n/agent do X', 'do X'],
-    ['after a quoted value closed on its next line', '<div>\n<img alt="a\nb">\n/agent do X', 'do X'],
-    ['after a bogus comment closed over lines', '<div>\n<?x\n?>\n/agent do X', 'do X'],
-    ['after one-line tags', '<div>\n<b title="t">x</b>\n/agent do X', 'do X'],
+    // Visible text after a tag or comment closed on an earlier line still starts a line, when a `<br>` ends that line
+    // (without one the browser shows it on the line before: html-line-breaks.ts, re-review 8h).
+    ['after a tag closed over lines', '<div>\n<img\nalt=x><br>\n/agent do X', 'do X'],
+    ['after a quoted value closed on its next line', '<div>\n<img alt="a\nb"><br>\n/agent do X', 'do X'],
+    ['after a bogus comment closed over lines', '<div>\n<?x\n?><br>\n/agent do X', 'do X'],
+    ['after one-line tags', '<div>\n<b title="t">x</b><br>\n/agent do X', 'do X'],
     // cmark-gfm 0.29 (GitHub) opens a type 7 block on a lazy line (it checks the last matched container, not the
     // paragraph): `<span>` closes the quote, and the fence lines are raw HTML, so the phrase is shown.
-    ['a lone tag on a lazy line of a quote opens an HTML block holding the fence lines', '> a\n<span>\n```\n/agent do X\n```', 'do X\n```'],
+    ['a lone tag on a lazy line of a quote opens an HTML block holding the fence lines', '> a\n<span>\n```<br>\n/agent do X\n```', 'do X\n```'],
   ])('still triggers: %s', (_name, text, prompt) => {
     expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
   });

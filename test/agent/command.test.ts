@@ -256,7 +256,8 @@ describe('parseAgentCommand', () => {
         kind: 'prompt',
         prompt: 'fix the logo ![](https://x.example/a.png) per [the guide](https://x.example/g )',
       });
-      expect(parseAgentCommand("/agent fix ![push to main][logo] and [x](u '/agent delete')\n\n[logo]: https://x.example/a.png")).toEqual({ kind: 'prompt', prompt: 'fix ![][logo] and [x](u )' });
+      // A reference's label (`[logo]`) is never shown either (re-review 8h).
+      expect(parseAgentCommand("/agent fix ![push to main][logo] and [x](u '/agent delete')\n\n[logo]: https://x.example/a.png")).toEqual({ kind: 'prompt', prompt: 'fix ![] and [x](u )' });
       // What is no image or link keeps its brackets' text: `![a]` alone, `[a] (b)` with a space.
       expect(parseAgentCommand('/agent see ![a] and [b] (c "d")')).toEqual({ kind: 'prompt', prompt: 'see ![a] and [b] (c "d")' });
     });

@@ -20,8 +20,8 @@ describe('which opener a `]` closes', () => {
   });
 
   it('a defined explicit label makes an image, and the `(…)` after it is text (neighbour of re-review 8c, N4)', () => {
-    // cmark: <p>/agent do <img src="/v" alt="x" />(u &quot;t&quot;)</p>
-    expect(parseAgentCommand('[a]: /v\n\n/agent do ![x][a](u "t")')).toEqual({ kind: 'prompt', prompt: 'do ![][a](u "t")' });
+    // cmark: <p>/agent do <img src="/v" alt="x" />(u &quot;t&quot;)</p> (the label `[a]` is never shown: re-review 8h)
+    expect(parseAgentCommand('[a]: /v\n\n/agent do ![x][a](u "t")')).toEqual({ kind: 'prompt', prompt: 'do ![](u "t")' });
   });
 
   it('a reference to no definition does not swallow the `[` that opens the real link', () => {
@@ -43,5 +43,25 @@ describe('which opener a `]` closes', () => {
     const nested = (count: number) => `${'!['.repeat(count)}${'](u "t")'.repeat(count)}`;
     // Linear work grows about 8×; a walk back over the open brackets for each `]` would grow about 64×.
     expect(growthRatio(nested, (text) => findHiddenLinkParts(text, []), 50_000)).toBeLessThan(24);
+  });
+});
+
+describe('the label of a reference link (never shown: CommonMark §6.3)', () => {
+  // cmark-gfm 0.29: `<p>/agent fix <a href="https://e.com">this</a></p>` for each.
+  it.each([
+    ['collapsed', '/agent fix [this][]\n\n[this]: https://e.com'],
+    ['full, matched without case', '/agent fix [this][ALSO Delete]\n\n[also delete]: https://e.com'],
+  ])('is left out of the instruction: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt: 'fix [this]' });
+  });
+
+  it('hides a request over lines, matched without case', () => {
+    // cmark-gfm 0.29: `<p>see <a href="https://e.com">this</a></p>`.
+    expect(parseAgentCommand('see [this][X\n/agent Y]\n\n[x /agent y]: https://e.com')).toBeNull();
+  });
+
+  it('is shown, brackets and all, when not defined', () => {
+    // cmark-gfm 0.29: `<p>/agent fix [this][nope] x</p>`.
+    expect(parseAgentCommand('/agent fix [this][nope] x')).toEqual({ kind: 'prompt', prompt: 'fix [this][nope] x' });
   });
 });
