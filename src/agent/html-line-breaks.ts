@@ -24,16 +24,31 @@ import { isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
 /**
  * Tags after which the browser starts a line, of those GitHub's sanitizer
  * keeps: `<br>` and block elements (the UA style sheet's `display: block`
- * or `list-item`), start or end tag. Left out: table parts (text directly
- * in them is moved before the table, onto the line before), `<pre>` (code),
- * `<blockquote>` (quoted), `<details>`/`<summary>` (maybe collapsed).
+ * or `list-item`), start or end tag. The start tags of table parts (text
+ * directly in them is moved before the table, onto the line before),
+ * `<pre>` (code), `<blockquote>` (quoted) and `<details>`/`<summary>`
+ * (maybe collapsed) are left out: what follows them is no shown line start.
  */
 const LINE_BREAKING_NAMES: ReadonlySet<string> = new Set(['br', 'p', 'div', 'hr', 'ol', 'ul', 'li', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'figcaption']);
 
-/** Whether the tag name `text[from, to)` (ASCII, any case) is one the browser starts a line after; only a short name is copied. */
+/**
+ * Block elements whose END tag starts a line for what follows, though their
+ * start tag is left out above: after `</details>`, `</blockquote>`,
+ * `</table>` or `</pre>` the text is shown on a line of its own, outside
+ * them. A comment of collapsed logs (`<details>…</details>⏎/agent fix`) is
+ * the common case (re-review 8i found it missed).
+ */
+const LINE_BREAKING_END_NAMES: ReadonlySet<string> = new Set(['details', 'blockquote', 'table', 'pre']);
+
+/**
+ * Whether the tag whose name is `text[from, to)` (ASCII, any case; an end
+ * tag when `/` comes just before the name) is one the browser starts a line
+ * after; only a short name is copied.
+ */
 export function breaksLine(text: string, from: number, to: number): boolean {
   if (to - from < 1 || to - from > 10) return false;
-  return LINE_BREAKING_NAMES.has(text.slice(from, to).toLowerCase());
+  const name = text.slice(from, to).toLowerCase();
+  return LINE_BREAKING_NAMES.has(name) || (text.charCodeAt(from - 1) === 47 && LINE_BREAKING_END_NAMES.has(name));
 }
 
 /**

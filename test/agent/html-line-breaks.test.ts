@@ -16,6 +16,13 @@ describe('a line of an HTML block', () => {
     ['after <br /> and spaces', '<div>\na<br />  \n/agent x\n</div>', 'x'],
     // After a list item's start tag: the item's first line.
     ['after <li>', '<div>\n<ul><li>\n/agent x\n</li></ul>\n</div>', 'x'],
+    // Re-review 8i: collapsed logs, then the request on the line after </details> (an HTML block of type 6 up to the
+    // end): parse5 "<details>…</details>\n/agent fix", shown on a line of its own after the details box.
+    ['after </details> (collapsed logs)', '<details>\n<summary>Logs</summary>\n\n```\nerr\n```\n\n</details>\n/agent fix', 'fix'],
+    // After the end of a quote, a table or code, the text is outside them, on a line of its own.
+    ['after </blockquote>', '<blockquote>\nq\n</blockquote>\n/agent x', 'x'],
+    ['after </table>', '<table><tr><td>a</td></tr></table>\n/agent x', 'x'],
+    ['after </pre>', '<pre>\ncode\n</pre>\n/agent x', 'x'],
   ])('starts a request after a line-breaking tag: %s', (_name, text, prompt) => {
     expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
   });
@@ -27,6 +34,9 @@ describe('a line of an HTML block', () => {
     ['an inline end tag', '<div>\n<b>a</b>\n/agent x\n</div>'],
     // A table's start tag: text directly inside it is moved before the table, onto the line before.
     ['a <table> tag', '<div>\na <table>\n/agent x\n</table>\n</div>'],
+    // The start tags of those: inside a quote, code or a collapsed box.
+    ['a <details> tag', '<div>\n<details>\n/agent x\n</details>\n</div>'],
+    ['a <pre> tag', '<div>\n<pre>\n/agent x\n</pre>\n</div>'],
   ])('does not start one after %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });
