@@ -97,6 +97,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     lost: (message) => logger.warn(message),
     regained: (message) => logger.info(message),
     failed: (message) => logger.error(message),
+    waiting: (message) => logger.info(message),
   });
   // What this instance's previous life held (it was killed): resumed now, not when its leases run out.
   const takenBack = await store.releaseAll(owner).catch(async (err: unknown) => {

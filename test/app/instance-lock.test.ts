@@ -54,6 +54,8 @@ describe('one App on a SQLite file', () => {
     expect(said.split('\n')).toHaveLength(1);
     expect(said).toMatch(/^The App could not start: Another running process already uses the instance id "bot-1" with the job database .*jobs\.db: stop it first \(one process per SQLite file; several replicas need DATABASE_URL=postgres:\/\/…, each with its own INSTANCE_ID\)\.$/);
     expect(second.app.stdout()).not.toContain('serving on');
+    // It said why its start paused before giving up: the line the restart below must not print.
+    expect(second.app.stdout()).toMatch(/Another process holds the job database .*jobs\.db \(a previous life still stopping\?\): waiting up to 10 s for it\./);
     expect(await healthy(first.port)).toBe(true);
   });
 
@@ -79,11 +81,11 @@ describe('one App on a SQLite file', () => {
     await first.app.waitForOutput(/serving on/);
     first.app.child.kill('SIGKILL');
     await first.app.exited;
-    const started = Date.now();
     const again = await launch(dir);
     await again.app.waitForOutput(/serving on/);
-    // Well under the 10 s a live holder would be waited for: the dead process's lock went with it.
-    expect(Date.now() - started).toBeLessThan(9_000);
+    // Not waited for, as a live holder is (the first test): the dead process's locks went with it. Said in the log,
+    // not timed, so a slow start on a loaded machine cannot fail it.
+    expect(again.app.stdout()).not.toMatch(/waiting up to \d+ s/);
     await waitFor(() => healthy(again.port), 10_000);
     expect(again.app.stderr()).not.toContain('already uses the instance id');
   });

@@ -105,6 +105,17 @@ export interface InstanceLockEvents {
   regained?(message: string): void;
   /** Could not take it again yet (another process has it, or the server is unreachable); retried with backoff. */
   failed?(message: string): void;
+  /**
+   * At start, another live process holds the name (or, on SQLite, the
+   * store): said once, before waiting up to `waitMs` for it to stop, so an
+   * operator sees why the start pauses.
+   */
+  waiting?(message: string): void;
+}
+
+/** What `InstanceLockEvents.waiting` says: `holder` names what is held ("the instance name …", "the job database …"); `waitMs` in ms. */
+export function lockWaitSentence(holder: string, waitMs: number): string {
+  return `Another process holds ${holder} (a previous life still stopping?): waiting up to ${Number((waitMs / 1000).toFixed(1))} s for it.`;
 }
 
 export interface JobStore {

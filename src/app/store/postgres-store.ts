@@ -23,7 +23,7 @@
  */
 import pg from 'pg';
 import { migrate, SchemaTooNewError } from './postgres-migrations.js';
-import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
+import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, lockWaitSentence, type NewJob } from './job-store.js';
 
 export const JOBS_CHANNEL = 'coder_agent_bot_jobs';
 export { POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
@@ -351,7 +351,7 @@ export class PostgresJobStore implements JobStore {
   async lockInstance(owner: string, waitMs = 10_000, events: InstanceLockEvents = {}): Promise<() => Promise<void>> {
     this.assertOpen();
     let released = false;
-    let client = await this.takeInstanceLock(owner, waitMs);
+    let client = await this.takeInstanceLock(owner, waitMs, events.waiting);
     // A session lock lives as long as its connection: when that drops (a server restart, a network cut), the
     // name is free for another process. Take it again at once, and keep trying, saying so each time.
     const watch = (c: pg.Client) => {
@@ -389,8 +389,8 @@ export class PostgresJobStore implements JobStore {
     };
   }
 
-  /** One connection holding the session advisory lock for `owner`, tried for up to `waitMs`. */
-  private async takeInstanceLock(owner: string, waitMs: number): Promise<pg.Client> {
+  /** One connection holding the session advisory lock for `owner`, tried for up to `waitMs`; `waiting` is told once if it must wait. */
+  private async takeInstanceLock(owner: string, waitMs: number, waiting?: (message: string) => void): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.url, application_name: `coder-agent-bot instance ${owner}`.slice(0, 63) });
     client.on('error', () => undefined);
     try {
@@ -405,6 +405,10 @@ export class PostgresJobStore implements JobStore {
         if (rows[0]?.locked) return client;
         if (Date.now() >= deadline) {
           throw new Error(`Another running process already uses the instance id "${owner}". Give each replica its own INSTANCE_ID (or leave it unset in Kubernetes, where the pod name is used).`);
+        }
+        if (waiting !== undefined) {
+          waiting(lockWaitSentence(`the instance name "${owner}"`, waitMs));
+          waiting = undefined;
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

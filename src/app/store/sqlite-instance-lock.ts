@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { lockWaitSentence } from './job-store.js';
 
 /** How often a lock held by another process is tried again while waiting. */
 const RETRY_MS = 250;
@@ -41,17 +42,25 @@ export function processLockPath(storePath: string): string {
  * process holds either (naming the instance too when it has the same id);
  * other errors (an unwritable directory) are SQLite's.
  */
-export async function lockSqliteInstance(storePath: string, owner: string, waitMs: number): Promise<() => Promise<void>> {
+export async function lockSqliteInstance(storePath: string, owner: string, waitMs: number, waiting?: (message: string) => void): Promise<() => Promise<void>> {
   const deadline = Date.now() + waitMs;
+  // Said once, whichever lock is found held first.
+  let onHeld = waiting === undefined ? undefined : () => {
+    waiting(lockWaitSentence(`the job database ${storePath}`, waitMs));
+    onHeld = undefined;
+  };
+  const held = () => onHeld?.();
   const unlockName = await holdLockFile(
     instanceLockPath(storePath, owner),
     deadline,
+    held,
     `Another running process already uses the instance id "${owner}" with the job database ${storePath}: stop it first (one process per SQLite file; several replicas need DATABASE_URL=postgres://…, each with its own INSTANCE_ID).`,
   );
   try {
     const unlockStore = await holdLockFile(
       processLockPath(storePath),
       deadline,
+      held,
       `Another running App (another INSTANCE_ID) already uses the job database ${storePath}: a SQLite store serves one process, so stop that one, or use PostgreSQL for several (DATABASE_URL=postgres://…, each with its own INSTANCE_ID).`,
     );
     return async () => {
@@ -64,8 +73,12 @@ export async function lockSqliteInstance(storePath: string, owner: string, waitM
   }
 }
 
-/** Holds an exclusive transaction on the SQLite file at `path` until `deadline` (epoch ms) at the latest; throws `busy` when another process keeps it. */
-async function holdLockFile(path: string, deadline: number, busy: string): Promise<() => Promise<void>> {
+/**
+ * Holds an exclusive transaction on the SQLite file at `path`, waiting until
+ * `deadline` (epoch ms) at the latest and calling `held` each time another
+ * process is found holding it; throws `busy` when it keeps it.
+ */
+async function holdLockFile(path: string, deadline: number, held: () => void, busy: string): Promise<() => Promise<void>> {
   // timeout 0: a held lock answers SQLITE_BUSY at once, and the wait below keeps the event loop free.
   const db = new Database(path, { timeout: 0 });
   try {
@@ -77,6 +90,7 @@ async function holdLockFile(path: string, deadline: number, busy: string): Promi
       } catch (err) {
         if ((err as { code?: unknown }).code !== 'SQLITE_BUSY') throw err;
         if (Date.now() >= deadline) throw new Error(busy, { cause: err });
+        held();
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }

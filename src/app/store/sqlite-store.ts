@@ -15,7 +15,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { openInbox, type Inbox, type InboxRow } from './sqlite-inbox.js';
 import { lockSqliteInstance } from './sqlite-instance-lock.js';
-import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
+import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, type NewJob } from './job-store.js';
 
 type Db = Database.Database;
 
@@ -388,10 +388,10 @@ export class SqliteJobStore implements JobStore {
     return this.writeJobs(() => this.stmt.holdLease.run(params).changes === 1);
   }
 
-  async lockInstance(owner: string, waitMs = DEFAULT_INSTANCE_WAIT_MS): Promise<() => Promise<void>> {
+  async lockInstance(owner: string, waitMs = DEFAULT_INSTANCE_WAIT_MS, events: InstanceLockEvents = {}): Promise<() => Promise<void>> {
     // A private in-memory database has no other process to refuse.
     if (this.path === ':memory:') return async () => undefined;
-    return lockSqliteInstance(this.path, owner, waitMs);
+    return lockSqliteInstance(this.path, owner, waitMs, events.waiting);
   }
 
   async watch(): Promise<() => Promise<void>> {

@@ -168,11 +168,16 @@ describe('instance names', () => {
     const a = await open();
     const b = await open();
     const unlock = await a.lockInstance('replica-0');
-    await expect(b.lockInstance('replica-0', 300)).rejects.toThrow(/Another running process already uses the instance id "replica-0"/);
-    const other = await b.lockInstance('replica-1', 300);
+    const waited: string[] = [];
+    await expect(b.lockInstance('replica-0', 600, { waiting: (m) => waited.push(m) })).rejects.toThrow(/Another running process already uses the instance id "replica-0"/);
+    // Said once before the wait (the App logs it: why its start pauses), not once per try.
+    expect(waited).toEqual(['Another process holds the instance name "replica-0" (a previous life still stopping?): waiting up to 0.6 s for it.']);
+    const other = await b.lockInstance('replica-1', 300, { waiting: (m) => waited.push(m) });
     await unlock();
     const again = await b.lockInstance('replica-0', 2_000);
     await again();
+    // A free name is taken at once, without a word.
+    expect(waited).toHaveLength(1);
     await other();
   });
 

@@ -293,7 +293,10 @@ describe('the instance lock (one live process on a file)', () => {
   it('refuses a second process under another id too, in one sentence that names the file and PostgreSQL; another file is free', async () => {
     const file = join(dir, 'jobs.db');
     const unlock = await open(file).lockInstance('bot-1', 0);
-    const refused = await open(file).lockInstance('bot-2', 300).catch((err: unknown) => err as Error);
+    const waited: string[] = [];
+    const refused = await open(file).lockInstance('bot-2', 300, { waiting: (m) => waited.push(m) }).catch((err: unknown) => err as Error);
+    // Said once before the wait, whichever of the two locks was found held.
+    expect(waited).toEqual([`Another process holds the job database ${file} (a previous life still stopping?): waiting up to 0.3 s for it.`]);
     expect(refused).toBeInstanceOf(Error);
     expect((refused as Error).message).toBe(
       `Another running App (another INSTANCE_ID) already uses the job database ${file}: a SQLite store serves one process, so stop that one, or use PostgreSQL for several (DATABASE_URL=postgres://…, each with its own INSTANCE_ID).`,
