@@ -247,20 +247,27 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     // no list.
     const name = kind <= CLOSE && tag.nameEnd - tag.nameStart <= 14 ? text.slice(tag.nameStart, tag.nameEnd).toLowerCase() : '';
     if (structure !== undefined && name !== '' && (kind === OPEN || !inBlock(start))) noteQuoteKeeping(text, start, tag, name, structure.quoteKeeping);
-    if (SKIPPED_CONTENT_ELEMENTS.has(name) && !isEscaped(text, start)) {
+    // In an HTML block the browser's tokenizer reads the tag, not cmark's grammar: a backslash escapes nothing
+    // (`<div>\<rp>` opens an `rp`), and `<rp/x>` is a start tag (re-review 8i).
+    const blockHere = SKIPPED_CONTENT_ELEMENTS.has(name) && inBlock(start);
+    if (SKIPPED_CONTENT_ELEMENTS.has(name) && (blockHere || !isEscaped(text, start))) {
       // Each name is counted on its own, and an end tag closes one of its own: `<rp><rp>a</rp>` leaves the outer open,
       // and `<blockquote><template></blockquote>` the quote (a template bounds the scope of end tags). Where the
       // browser closes more (implied end tags: `<blockquote><rp></blockquote>`), hiding more errs towards no request.
       // The content is read on as parsed HTML, so an end tag inside a tag's quoted value ends nothing.
       const count = skipped.open.get(name) ?? 0;
       const openEnd = kind === OPEN ? openTagEnd(text, start) : -1;
+      // Where cmark's grammar takes no tag in a block, any later `>` may end the browser's (hiding more errs towards no
+      // request); searched once for all such tags, so the reading stays linear.
+      const blockGt = openEnd === -1 && kind === OPEN && blockHere ? nextCloser('>', tag.nameEnd) : -1;
+      const opened = openEnd !== -1 ? openEnd : blockGt === -1 ? -1 : blockGt + 1;
       // In a select, a `<select>` acts as `</select>` (WHATWG HTML §13.2.6.4.16, "in select").
-      const closes = kind === CLOSE || (name === 'select' && openEnd !== -1);
-      if (openEnd !== -1 && !(closes && count > 0)) {
+      const closes = kind === CLOSE || (name === 'select' && opened !== -1);
+      if (opened !== -1 && !(closes && count > 0)) {
         if (skipped.total++ === 0) Object.assign(skipped, { start, mark: hidden.length });
         skipped.open.set(name, count + 1);
       } else if (closes && count > 0) {
-        const tagEnd = kind === CLOSE ? closingTagEnd(text, start) : openEnd;
+        const tagEnd = kind === CLOSE ? closingTagEnd(text, start) : opened;
         if (tagEnd !== -1) {
           skipped.open.set(name, count - 1);
           if (--skipped.total === 0) {

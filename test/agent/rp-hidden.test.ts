@@ -43,4 +43,13 @@ describe('an <rp> element', () => {
     expect(parseAgentCommand(build(4096))).toMatchObject({ kind: 'prompt' });
     expect(growthRatio(build, parseAgentCommand, 256 * 1024)).toBeLessThan(24);
   });
+
+  it('is read in time linear in the text in an HTML block, where a tag cmark would not take still opens one', () => {
+    // Re-review 8i: `<div>⏎<rp/x>` and `<div>⏎\<rp>` open an rp (the browser's tokenizer reads the block); each such
+    // tag looks for a later `>`, which must be searched for once, not once per tag.
+    expect(parseAgentCommand('<div>\n<rp/x>\n\n/agent x')).toBeNull();
+    expect(parseAgentCommand('<div>\n\\<rp>\n\n/agent x')).toBeNull();
+    const build = (size: number): string => `<div>\n${'<rp/ </rp/ '.repeat(Math.floor(size / 12))}\n\n/agent go`;
+    expect(growthRatio(build, parseAgentCommand, 256 * 1024)).toBeLessThan(24);
+  });
 });
