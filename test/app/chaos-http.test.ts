@@ -166,8 +166,16 @@ describe('chaos over HTTP: three App processes on one PostgreSQL, flaky Coder an
 
     let sent = 0;
     const finals: Promise<{ n: number; status: number }>[] = [];
+    // The last third is sent only once replica-2 is dead, so that some deliveries meet it down whatever the machine's
+    // load: on a loaded CI machine the sender once finished before the kill, and the failover went unexercised.
+    let victimKilled = (): void => undefined;
+    const killed = new Promise<void>((resolve) => {
+      victimKilled = resolve;
+    });
+    const holdBackFrom = Math.ceil((TRIGGERS * 2) / 3);
     const sending = (async () => {
       for (const t of triggers) {
+        if (sent === holdBackFrom) await killed;
         const first = t.n % replicas.length;
         const once = deliverUntilAccepted(t, first);
         // GitHub redelivers under the same id; a load balancer sends it wherever it likes.
@@ -185,6 +193,7 @@ describe('chaos over HTTP: three App processes on one PostgreSQL, flaky Coder an
     killing = true;
     victim.process.child.kill('SIGKILL');
     await victim.process.exited;
+    victimKilled();
     // Down until a delivery sent its way has failed and gone elsewhere (not a fixed time: on a loaded machine the
     // sender may send nothing its way in half a second, and the failover would go unexercised).
     await waitFor(() => attempts.some((a) => a.status === 0 && a.replica === victim.name), 60_000);
