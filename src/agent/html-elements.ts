@@ -5,22 +5,21 @@
  */
 
 /**
- * Elements whose content the tokenizer reads as raw text or RCDATA up to
- * their own end tag, nothing inside being a tag or comment (WHATWG HTML
- * §13.2.6.4.7, "in body"; `plaintext` to the end): `noscript` too, as the
- * browser reads it with scripting on, and GitHub's sanitiser drops it. All
- * but `noscript` are escaped by GFM's tag filter (html-blocks.ts
- * `isFilteredTagName`) wherever cmark-gfm reads them as tags; hiding
- * `textarea` and `title`, whose text GitHub might keep, errs towards hiding.
- */
-export const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set(['script', 'style', 'textarea', 'title', 'iframe', 'noembed', 'noframes', 'xmp', 'plaintext', 'noscript']);
-
-/**
  * Elements GFM's tag filter (GFM spec §6.11, on for GitHub) escapes, inline
  * and in HTML blocks, when their name is followed by whitespace, `>` or
- * `/>` (html-blocks.ts `isFilteredTagName`); all are `RAW_TEXT_ELEMENTS`.
+ * `/>` (html-blocks.ts `isFilteredTagName`).
  */
 export const TAG_FILTER_ELEMENTS: ReadonlySet<string> = new Set(['title', 'textarea', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'script', 'plaintext']);
+
+/**
+ * Elements whose content the tokenizer reads as raw text or RCDATA up to
+ * their own end tag, nothing inside being a tag or comment (WHATWG HTML
+ * §13.2.6.4.7, "in body"; `plaintext` to the end): those the tag filter
+ * escapes wherever cmark-gfm reads them as tags, and `noscript`, as the
+ * browser reads it with scripting on (GitHub's sanitiser drops it). Hiding
+ * `textarea` and `title`, whose text GitHub might keep, errs towards hiding.
+ */
+export const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set([...TAG_FILTER_ELEMENTS, 'noscript']);
 
 /**
  * Elements whose content GitHub does not show, read to their end tag (or to

@@ -249,8 +249,9 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     if (structure !== undefined && name !== '' && (kind === OPEN || !inBlock(start))) noteQuoteKeeping(text, start, tag, name, structure.quoteKeeping);
     // In an HTML block the browser's tokenizer reads the tag, not cmark's grammar: a backslash escapes nothing
     // (`<div>\<rp>` opens an `rp`), and `<rp/x>` is a start tag (re-review 8i).
-    const blockHere = SKIPPED_CONTENT_ELEMENTS.has(name) && inBlock(start);
-    if (SKIPPED_CONTENT_ELEMENTS.has(name) && (blockHere || !isEscaped(text, start))) {
+    const skippedContent = SKIPPED_CONTENT_ELEMENTS.has(name);
+    const blockHere = skippedContent && inBlock(start);
+    if (skippedContent && (blockHere || !isEscaped(text, start))) {
       // Each name is counted on its own, and an end tag closes one of its own: `<rp><rp>a</rp>` leaves the outer open,
       // and `<blockquote><template></blockquote>` the quote (a template bounds the scope of end tags). Where the
       // browser closes more (implied end tags: `<blockquote><rp></blockquote>`), hiding more errs towards no request.

@@ -22,7 +22,8 @@ describe('a line of an HTML block', () => {
     // After the end of a quote, a table or code, the text is outside them, on a line of its own.
     ['after </blockquote>', '<blockquote>\nq\n</blockquote>\n/agent x', 'x'],
     ['after </table>', '<table><tr><td>a</td></tr></table>\n/agent x', 'x'],
-    ['after </pre>', '<pre>\ncode\n</pre>\n/agent x', 'x'],
+    // Inside a <div> block (a <pre> line of its own would start a block of type 1, after which the line is a paragraph).
+    ['after </pre>', '<div>\n<pre>code</pre>\n/agent x\n</div>', 'x'],
   ])('starts a request after a line-breaking tag: %s', (_name, text, prompt) => {
     expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt });
   });

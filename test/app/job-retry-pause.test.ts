@@ -5,24 +5,20 @@
  * and shutting down ends it, leaving the job for the next start.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
-import { AppMetrics } from '../../src/app/metrics.js';
-import { RepoConfigCache } from '../../src/app/repo-config.js';
 import type { JobStore } from '../../src/app/store/job-store.js';
 import { openJobStore } from '../../src/app/store/open-store.js';
 import { JobRunner, retryPauseMs, type RetryPause } from '../../src/app/worker.js';
 import { startWorker } from '../../src/app/worker-thread.js';
 import type { FromWorker } from '../../src/app/worker-protocol.js';
-import { CoderClient } from '../../src/coder/client.js';
 import { GitHubError } from '../../src/github/errors.js';
-import { createOctokitPort } from '../../src/github/octokit-port.js';
 import type { GitHubPort } from '../../src/github/port.js';
 import type { Logger } from '../../src/logger.js';
 import type { FakeCoder } from '../fakes/fake-coder.js';
 import type { FakeGitHub } from '../fakes/fake-github.js';
-import { octokitFor, recordingLogger } from '../github/support.js';
+import { recordingLogger } from '../github/support.js';
 import { waitFor } from '../helpers/wait.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, INSTALLATION, OWNER, REPO, startAppFakes } from './harness.js';
+import { appSettings, BOT, startAppFakes } from './harness.js';
+import { enqueueComment, testJobRunner } from './job-runner-support.js';
 
 const CONFIG = /\/contents\/\.github(\/|%2F)coder-agent\.yml$/i;
 
@@ -59,24 +55,8 @@ describe('a job whose repository config GitHub cannot serve', () => {
     store = await openJobStore(settings.databaseUrl);
     // Every read of the config answers 502 (the port's Octokit does not retry it).
     github.failNext({ method: 'GET', path: CONFIG }, { status: 502, body: { message: 'Bad Gateway' } }, 10_000);
-    const deliveryId = randomUUID();
-    const payload = commentDelivery(github, '/agent look at this');
-    const comment = (payload as { comment: { id: number } }).comment;
-    await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
-    runner = new JobRunner({
-      store,
-      settings,
-      coder: new CoderClient({ url: coder.url, token: CODER_TOKEN }),
-      githubFor: async () => createOctokitPort(octokitFor(github), { botLogin: BOT }),
-      botLogin: async () => BOT,
-      repoConfigs: new RepoConfigCache(),
-      metrics: new AppMetrics({ defaultMetrics: false }),
-      logger: log as Logger,
-      owner: 'pause-test',
-      leaseMs: 5000,
-      pollMs: 50,
-      retryPause,
-    });
+    const deliveryId = await enqueueComment(store, github, '/agent look at this');
+    runner = testJobRunner(store, settings, { coder, github }, { logger: log as Logger, owner: 'pause-test', leaseMs: 5000, retryPause });
     runner.start();
     return deliveryId;
   }
@@ -123,9 +103,7 @@ describe('the retry pause in the worker thread\'s WorkerConfig', () => {
   it('is the pause the job worker waits before the next attempt', async () => {
     const settings = appSettings(coder, github, { logLevel: 'fatal' });
     const store = await openJobStore(settings.databaseUrl);
-    const payload = commentDelivery(github, '/agent look at this');
-    const comment = (payload as { comment: { id: number } }).comment;
-    await store.enqueue({ deliveryId: randomUUID(), dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
+    await enqueueComment(store, github, '/agent look at this');
     // Each attempt's config read fails at once with a 502 (no Octokit retries in between): the time from one
     // failed read to the next read is the pause.
     const reads: Array<{ failedAt: number; startedAt: number }> = [];

@@ -5,20 +5,15 @@
  * reading the gauge after a restart must not see failures that were none.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { AppMetrics } from '../../src/app/metrics.js';
-import { RepoConfigCache } from '../../src/app/repo-config.js';
 import type { JobStore } from '../../src/app/store/job-store.js';
 import { openJobStore } from '../../src/app/store/open-store.js';
 import { JobRunner } from '../../src/app/worker.js';
-import { CoderClient } from '../../src/coder/client.js';
-import { createOctokitPort } from '../../src/github/octokit-port.js';
-import type { Logger } from '../../src/logger.js';
 import type { FakeCoder } from '../fakes/fake-coder.js';
 import type { FakeGitHub } from '../fakes/fake-github.js';
-import { octokitFor, recordingLogger } from '../github/support.js';
 import { waitFor } from '../helpers/wait.js';
-import { appSettings, BOT, CODER_TOKEN, commentDelivery, INSTALLATION, OWNER, REPO, startAppFakes } from './harness.js';
+import { appSettings, startAppFakes } from './harness.js';
+import { enqueueComment, testJobRunner } from './job-runner-support.js';
 
 describe('a resumed job that ends skipped or refused', () => {
   let coder: FakeCoder;
@@ -40,33 +35,15 @@ describe('a resumed job that ends skipped or refused', () => {
   it('is recorded and counted as skipped or refused, not failed', async () => {
     const settings = appSettings(coder, github);
     store = await openJobStore(settings.databaseUrl);
-    const enqueue = async (text: string, number: number) => {
-      const deliveryId = randomUUID();
-      const payload = commentDelivery(github, text, { number });
-      const comment = (payload as { comment: { id: number } }).comment;
-      await store.enqueue({ deliveryId, dedupeKey: `issue_comment:created:${comment.id}`, event: 'issue_comment', installationId: INSTALLATION, repository: `${OWNER}/${REPO}`, payload, receivedAt: Date.now() });
-      return deliveryId;
-    };
     // Not a request (skipped), and a request without a prompt (refused, with an error comment).
-    const skipped = await enqueue('thanks, looks good', 1);
-    const refused = await enqueue('/agent', 2);
+    const skipped = await enqueueComment(store, github, 'thanks, looks good', 1);
+    const refused = await enqueueComment(store, github, '/agent', 2);
     // A first life claimed both and died; its restart takes its leases back, so the next claim is a resume.
     expect(await store.claim('bot-1', 10, 60_000)).toHaveLength(2);
     expect(await store.releaseAll('bot-1')).toBe(2);
 
     const metrics = new AppMetrics({ defaultMetrics: false });
-    runner = new JobRunner({
-      store,
-      settings,
-      coder: new CoderClient({ url: coder.url, token: CODER_TOKEN }),
-      githubFor: async () => createOctokitPort(octokitFor(github), { botLogin: BOT }),
-      botLogin: async () => BOT,
-      repoConfigs: new RepoConfigCache(),
-      metrics,
-      logger: recordingLogger() as Logger,
-      owner: 'bot-1',
-      pollMs: 50,
-    });
+    runner = testJobRunner(store, settings, { coder, github }, { metrics, owner: 'bot-1' });
     runner.start();
     await waitFor(async () => (await store.counts()).queued === 0 && runner?.active === 0, 20_000);
 
