@@ -89,6 +89,7 @@ export class FakeGitHub {
   private readonly tokens = new Map<string, FakeIdentity>();
   private readonly faults: { match: RequestMatch; fault: Fault; remaining: number }[] = [];
   private readonly delays: { match: RequestMatch; ms: number }[] = [];
+  private readonly holds: { match: RequestMatch; opened: Promise<void>; open: () => void }[] = [];
   private nextId = 1000;
   private nextRepoId = 1;
   /** Former `owner/name`s of renamed repositories, and the id each still leads to (GitHub redirects the old name). */
@@ -381,6 +382,25 @@ export class FakeGitHub {
     this.delays.push({ match, ms });
   }
 
+  /**
+   * Holds matching requests (after they are recorded, before any fault or
+   * answer) until the returned `release` is called: a test can see which
+   * requests are in flight together, without timing anything.
+   */
+  hold(match: RequestMatch): { release(): void } {
+    let open = (): void => undefined;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const hold = { match, opened, open };
+    this.holds.push(hold);
+    return {
+      release: () => {
+        const at = this.holds.indexOf(hold);
+        if (at >= 0) this.holds.splice(at, 1);
+        open();
+      },
+    };
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
     this.delays.length = 0;
@@ -447,6 +467,7 @@ export class FakeGitHub {
       if (!res.writableFinished) record.abandoned = true;
     });
 
+    await Promise.all(this.holds.filter((h) => matches(h.match, method, path)).map((h) => h.opened));
     const delay = (this.options.delayMs ?? 0) + this.delays.filter((d) => matches(d.match, method, path)).reduce((s, d) => s + d.ms, 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
