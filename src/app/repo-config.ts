@@ -124,8 +124,18 @@ export interface RepoConfigCacheOptions {
   ttlMs?: number;
   /** How long the last good config stands in while GitHub cannot be read ("fresh enough"). */
   maxStaleMs?: number;
-  /** A read that takes longer fails like a 5xx, and is aborted (GitHub gives a webhook 10 s in all). */
+  /**
+   * A read that takes longer fails like a 5xx, and is aborted. Only time in
+   * which this thread was running counts (responsiveDeadline): a read does
+   * not fail because our own thread was starved of CPU.
+   */
   readTimeoutMs?: number;
+  /**
+   * The most wall time a read may take however stalled this thread is
+   * (default 12 × `readTimeoutMs`). The webhook thread sets it to its
+   * `readTimeoutMs`: GitHub gives a delivery 10 s in all, whatever the cause.
+   */
+  maxWaitMs?: number;
   maxEntries?: number;
   /** Counts reads that failed, by what happened next (`stale-served`, `unavailable`). */
   onReadFailure?: (outcome: 'stale-served' | 'unavailable') => void;
@@ -151,12 +161,14 @@ export class RepoConfigCache {
   private readonly ttlMs: number;
   private readonly maxStaleMs: number;
   private readonly readTimeoutMs: number;
+  private readonly maxWaitMs: number;
   private readonly maxEntries: number;
   constructor(private readonly options: RepoConfigCacheOptions | number = {}) {
     const o = typeof options === 'number' ? { ttlMs: options } : options;
     this.ttlMs = o.ttlMs ?? 60_000;
     this.maxStaleMs = o.maxStaleMs ?? 3_600_000;
     this.readTimeoutMs = o.readTimeoutMs ?? 5000;
+    this.maxWaitMs = o.maxWaitMs ?? this.readTimeoutMs * 12;
     this.maxEntries = o.maxEntries ?? 5000;
   }
 
@@ -211,19 +223,12 @@ export class RepoConfigCache {
     const port = typeof github === 'function' ? github() : github;
     // A read past its time is aborted, not left to run: its answer would be dropped, and it would hold a connection meanwhile.
     const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const late = new Error(`no answer within ${this.readTimeoutMs} ms`);
-        reject(late);
-        abort.abort(late);
-      }, this.readTimeoutMs);
-    });
+    const deadline = responsiveDeadline(this.readTimeoutMs, this.maxWaitMs, (late) => abort.abort(late));
     let text: string | null;
     try {
-      text = await Promise.race([port.readFile(owner, repo, REPO_CONFIG_PATH, { signal: abort.signal }), timeout]);
+      text = await Promise.race([port.readFile(owner, repo, REPO_CONFIG_PATH, { signal: abort.signal }), deadline.expired]);
     } finally {
-      clearTimeout(timer);
+      deadline.cancel();
     }
     try {
       return parseRepoConfig(text);
@@ -235,4 +240,47 @@ export class RepoConfigCache {
       return { enabled: !err.disabled };
     }
   }
+}
+
+/** How often the read clock looks at the time; a gap much longer than this means the thread was not running. */
+const CLOCK_TICK_MS = 100;
+
+/**
+ * A deadline that counts only time in which this thread was running: a
+ * read's budget is GitHub's time to answer, not ours to get round to it.
+ * Measured (issue 10, chaos-http beside busy loops on 2 cores): the job
+ * worker's event loop stood still for up to 16 s at a time, and 90% of the
+ * reads that "timed out" after 5 s had not yet sent a single request (the
+ * installation token, then the contents) when the timer fired. So the clock
+ * ticks every CLOCK_TICK_MS and counts a longer gap as two ticks; past
+ * `maxWallMs` of wall time the read ends all the same, so that a thread
+ * starved for minutes does not wait for ever.
+ *
+ * `expired` rejects (and `onExpire` is told the error) when the budget is
+ * spent; `cancel` stops the clock.
+ */
+function responsiveDeadline(budgetMs: number, maxWallMs: number, onExpire: (err: Error) => void): { expired: Promise<never>; cancel(): void } {
+  const started = Date.now();
+  let counted = 0;
+  let last = started;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      const now = Date.now();
+      counted += Math.min(now - last, 2 * CLOCK_TICK_MS);
+      last = now;
+      const wall = now - started;
+      if (counted < budgetMs && wall < maxWallMs) return;
+      clearInterval(timer);
+      const late =
+        counted >= budgetMs
+          ? new Error(`no answer within ${budgetMs} ms`)
+          : new Error(`no answer within ${wall} ms, most of it spent waiting for this process's own thread (the machine is short of CPU)`);
+      reject(late);
+      onExpire(late);
+    }, Math.min(CLOCK_TICK_MS, budgetMs));
+  });
+  // Nobody may be listening once the read has won the race.
+  expired.catch(() => undefined);
+  return { expired, cancel: () => clearInterval(timer) };
 }

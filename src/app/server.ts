@@ -84,7 +84,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   let stopping = false;
   const { probot, logger } = await createProbot(settings, { logLevel: opts.logLevel });
   const metrics = new AppMetrics({ store, defaultMetrics: opts.defaultMetrics });
-  const repoConfigs = new RepoConfigCache({ readTimeoutMs: WEBHOOK_CONFIG_READ_MS, onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) });
+  const repoConfigs = new RepoConfigCache({ readTimeoutMs: WEBHOOK_CONFIG_READ_MS, maxWaitMs: WEBHOOK_CONFIG_READ_MS, onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) });
   const botLogin = botLoginOf(probot, opts.botLogin);
   // The webhook handler only reads the repository config, with the delivery's own Octokit: Probot
   // makes one per delivery anyway, and the per-installation ones live in the worker.

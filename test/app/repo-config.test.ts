@@ -112,6 +112,41 @@ describe('RepoConfigCache', () => {
       expect((err as Error).message).toContain('no answer within 50 ms');
     });
 
+    it("a read that waited on this thread, not on GitHub, is not timed out: the clock runs only while the thread does (issue 10)", async () => {
+      failures.length = 0;
+      // The answer is due 20 ms after the read starts, but this thread is busy for 300 ms first (a starved
+      // worker thread: measured stalls of up to 16 s); the read's 100 ms budget must not be spent by that.
+      const busyThenAnswer = {
+        ...port(),
+        readFile: () => {
+          const answer = new Promise<string | null>((resolve) => setTimeout(() => resolve('model: read\n'), 20));
+          const until = Date.now() + 300;
+          while (Date.now() < until) {
+            // our own thread at work: nothing else runs
+          }
+          return answer;
+        },
+      };
+      expect(await cache({ readTimeoutMs: 100 }).get(busyThenAnswer, 'o', 'r', silentLogger)).toMatchObject({ enabled: true, model: 'read' });
+      expect(failures).toEqual([]);
+    });
+
+    it('a stalled thread still gives up at maxWaitMs of wall time, saying the wait was its own', async () => {
+      const stalled = {
+        ...port(),
+        readFile: () => {
+          const until = Date.now() + 300;
+          while (Date.now() < until) {
+            // busy
+          }
+          return new Promise<string | null>(() => undefined);
+        },
+      };
+      const err = await new RepoConfigCache({ readTimeoutMs: 1000, maxWaitMs: 200 }).get(stalled, 'o', 'r', silentLogger).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RepoConfigUnavailableError);
+      expect((err as Error).message).toMatch(/most of it spent waiting for this process's own thread/);
+    });
+
     it('keeps the last good config while fresh enough; a failed refresh never replaces it; then fails closed', async () => {
       failures.length = 0;
       fake.setFile('o', 'r', '.github/coder-agent.yml', 'enabled: false\n');
