@@ -20,6 +20,8 @@ export class AppMetrics {
   readonly githubErrors: Counter;
   readonly workerCrashes: Counter;
   readonly repoConfigReadFailures: Counter<'outcome'>;
+  readonly jobsWaitingForConfig: Gauge;
+  readonly configWaitsGivenUp: Counter;
   readonly timeToReaction: Histogram;
   readonly timeToAnswer: Histogram;
   readonly jobsClaimed: Counter;
@@ -96,6 +98,16 @@ export class AppMetrics {
       name: 'coder_agent_bot_repo_config_read_failures_total',
       help: 'Reads of .github/coder-agent.yml that failed (5xx, timeout, 403), by outcome: stale-served (a recent copy was used) or unavailable (the delivery was not acted on).',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.jobsWaitingForConfig = new Gauge({
+      name: 'coder_agent_bot_jobs_waiting_for_config',
+      help: 'Jobs this replica holds in a pause because their repository\'s .github/coder-agent.yml could not be read; each is read again after the pause (no attempt spent).',
+      registers,
+    });
+    this.configWaitsGivenUp = new Counter({
+      name: 'coder_agent_bot_config_waits_given_up_total',
+      help: 'Jobs failed, having posted nothing, because their repository\'s .github/coder-agent.yml could not be read for the whole config wait (15 min from the delivery by default).',
       registers,
     });
     const buckets = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];

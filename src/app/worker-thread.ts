@@ -70,7 +70,8 @@ export async function startWorker(config: WorkerConfig, post: (m: FromWorker) =>
     coder,
     githubFor: seams.github ? async (id) => seams.github!(await portFor(id)) : portFor,
     botLogin,
-    repoConfigs: new RepoConfigCache(),
+    // Only time this thread was running counts against a read (repo-config.ts); failures are counted like the webhook thread's.
+    repoConfigs: new RepoConfigCache({ onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) }),
     metrics,
     logger,
     owner: config.owner,

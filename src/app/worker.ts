@@ -16,7 +16,7 @@ import { handleEvent, lifecycleEventOf } from '../agent/lifecycle.js';
 import { followRun, type AgentSettings, type RunResult, type StartedRun } from '../agent/run.js';
 import { parseTrigger, TriggerError } from '../agent/trigger.js';
 import type { AppMetrics } from './metrics.js';
-import type { RepoConfig, RepoConfigCache } from './repo-config.js';
+import { RepoConfigUnavailableError, type RepoConfig, type RepoConfigCache } from './repo-config.js';
 import type { AppSettings } from './settings.js';
 import { fencePort, type FencedPort } from './fenced-port.js';
 import { refuseRepoWorkspace, workspaceRefusal } from './repo-workspaces.js';
@@ -45,6 +45,8 @@ export interface WorkerDeps {
   maxAttempts?: number;
   /** The pause before a failed job's next attempt. Default DEFAULT_RETRY_PAUSE. */
   retryPause?: RetryPause;
+  /** How a job waits for a repository config GitHub cannot serve. Default DEFAULT_CONFIG_WAIT. */
+  configWait?: ConfigWait;
   follow?: Partial<FollowOptions>;
   /** Told the number of jobs being worked whenever it changes. */
   onActive?(count: number): void;
@@ -78,6 +80,38 @@ export interface RetryPause {
  * full 5 s read budget each time still fails the job within half a minute.
  */
 export const DEFAULT_RETRY_PAUSE: RetryPause = { firstMs: 2_000, maxMs: 60_000 };
+
+/**
+ * A job whose repository config cannot be read (RepoConfigUnavailableError)
+ * has done nothing yet: its attempt is taken back, and it is read again
+ * after a pause of half the time it has waited since the delivery (at
+ * least `firstMs`, at most `maxMs`, drawn from the upper half), until
+ * `windowMs` after the delivery; then it fails, having posted nothing (fail
+ * closed, issue 8), with a warning and coder_agent_bot_config_waits_given_up_total.
+ */
+export interface ConfigWait {
+  windowMs: number;
+  firstMs: number;
+  maxMs: number;
+}
+
+/**
+ * Fifteen minutes: GitHub does not redeliver by itself, so three quick
+ * attempts turned a busy minute into a lost request (issue 10: 55 of 200
+ * under load). Long enough for a busy spell or a short GitHub incident,
+ * short enough that an answer still fits the conversation, and within the
+ * hour a cached config may stand in (RepoConfigCache's maxStaleMs). At most
+ * about 25 reads per job: pauses reach a minute within two.
+ */
+export const DEFAULT_CONFIG_WAIT: ConfigWait = { windowMs: 15 * 60_000, firstMs: 2_000, maxMs: 60_000 };
+
+/** The pause before reading the config again, `waitedMs` after the delivery; 0: the wait is over. */
+export function configWaitPauseMs(waitedMs: number, wait: ConfigWait, random: () => number = Math.random): number {
+  const left = wait.windowMs - waitedMs;
+  if (left <= 0) return 0;
+  const cap = Math.min(wait.maxMs, Math.max(wait.firstMs, waitedMs / 2));
+  return Math.min(left, Math.round(cap / 2 + (random() * cap) / 2));
+}
 
 /** The pause after a job's `attempt`-th failed attempt (1 for the first). */
 export function retryPauseMs(attempt: number, pause: RetryPause, random: () => number = Math.random): number {
@@ -255,6 +289,7 @@ export class JobRunner {
     } catch (err) {
       if (this.leftToOthers(job)) return;
       if (signal.aborted) return; // shutting down: resumed after the restart
+      if (err instanceof RepoConfigUnavailableError) return this.waitForConfig(job, err, signal);
       const message = (err as Error).message;
       if (err instanceof CoderError) metrics.coderErrors.inc();
       if (err instanceof GitHubError) metrics.githubErrors.inc();
@@ -281,6 +316,35 @@ export class JobRunner {
     await store.finish(job.deliveryId, finished, result, result.reason ?? null);
     log(`Job ${result.status}${result.chatUrl ? ` (${result.chatUrl})` : ''}${result.reason ? `: ${result.reason}` : ''}`);
     if (result.deliveryError) logger.error(`Could not write the outcome to GitHub: ${result.deliveryError}`, { delivery: job.deliveryId });
+  }
+
+  /**
+   * The job's repository config could not be read (it is read before
+   * anything is done): the job keeps its lease through a pause, then is
+   * released with its attempt taken back, or, past the config wait, fails
+   * having posted nothing.
+   */
+  private async waitForConfig(job: JobRecord, err: RepoConfigUnavailableError, signal: AbortSignal): Promise<void> {
+    const { store, logger, metrics } = this.deps;
+    const wait = this.deps.configWait ?? DEFAULT_CONFIG_WAIT;
+    const waited = Date.now() - job.receivedAt;
+    const pause = configWaitPauseMs(waited, wait);
+    if (pause <= 0) {
+      metrics.configWaitsGivenUp.inc();
+      const message = `${err.message}; given up after ${Math.round(waited / 1000)} s of trying, nothing was posted`;
+      logger.warn(`Job failed: ${message}`, { delivery: job.deliveryId });
+      await store.finish(job.deliveryId, 'failed', null, message);
+      return;
+    }
+    logger.info(`${err.message}; reading it again in ${Math.round(pause / 1000)} s`, { delivery: job.deliveryId });
+    metrics.jobsWaitingForConfig.inc();
+    try {
+      await delay(pause, undefined, { signal }).catch(() => undefined);
+    } finally {
+      metrics.jobsWaitingForConfig.dec();
+    }
+    if (this.leftToOthers(job)) return;
+    await store.release(this.deps.owner, [job.deliveryId], { notAnAttempt: true });
   }
 
   /**

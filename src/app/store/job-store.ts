@@ -163,8 +163,12 @@ export interface JobStore {
   /** Moves the job to a finished state with its result and drops the lease. */
   finish(deliveryId: string, state: FinishedState, result: unknown, error?: string | null): Promise<void>;
 
-  /** Drops `owner`'s lease so another worker (or this one after a restart) may resume the job at once. */
-  release(owner: string, deliveryIds: readonly string[]): Promise<void>;
+  /**
+   * Drops `owner`'s lease so another worker (or this one after a restart) may resume the job at once.
+   * `notAnAttempt`: the claim did nothing (it stopped before any call that acts, e.g. at an unreadable
+   * repository config), so its `attempts` is taken back; a later claim is then no resume.
+   */
+  release(owner: string, deliveryIds: readonly string[], opts?: { notAnAttempt?: boolean }): Promise<void>;
 
   /** Drops every lease `owner` holds on unfinished jobs (its worker died); returns how many. */
   releaseAll(owner: string): Promise<number>;

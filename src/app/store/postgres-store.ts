@@ -291,9 +291,10 @@ export class PostgresJobStore implements JobStore {
     );
   }
 
-  async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
+  async release(owner: string, deliveryIds: readonly string[], opts: { notAnAttempt?: boolean } = {}): Promise<void> {
     if (deliveryIds.length === 0) return;
-    await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1`, [owner, deliveryIds]);
+    const takeBack = opts.notAnAttempt ? 1 : 0;
+    await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL, attempts = GREATEST(attempts - $3, 0) WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1`, [owner, deliveryIds, takeBack]);
   }
 
   async releaseAll(owner: string): Promise<number> {

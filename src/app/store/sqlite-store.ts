@@ -271,7 +271,7 @@ function prepareStatements(db: Db) {
     holdLease: db.prepare(`
       UPDATE jobs SET lease_until = MAX(lease_until, @leaseUntil)
       WHERE delivery_id = @deliveryId AND lease_owner = @owner AND lease_generation = @generation AND lease_until >= @now AND ${UNFINISHED}`),
-    release: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = @deliveryId AND lease_owner = @owner`),
+    release: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL, attempts = MAX(attempts - @takeBack, 0) WHERE delivery_id = @deliveryId AND lease_owner = @owner`),
     releaseAll: db.prepare(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner AND ${UNFINISHED}`),
     // Neither step moves a finished job back: its answer is already in the thread.
     recordRun: db.prepare(`UPDATE jobs SET run = @run, state = 'following', updated_at = @now WHERE delivery_id = @deliveryId AND ${UNFINISHED}`),
@@ -411,9 +411,10 @@ export class SqliteJobStore implements JobStore {
     await this.writeJobs(() => this.stmt.finish.run({ deliveryId, state, result: toJson(result), error, now: Date.now() }));
   }
 
-  async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
+  async release(owner: string, deliveryIds: readonly string[], opts: { notAnAttempt?: boolean } = {}): Promise<void> {
+    const takeBack = opts.notAnAttempt ? 1 : 0;
     await this.writeJobs(() => {
-      for (const deliveryId of deliveryIds) this.stmt.release.run({ owner, deliveryId });
+      for (const deliveryId of deliveryIds) this.stmt.release.run({ owner, deliveryId, takeBack });
     });
   }
 

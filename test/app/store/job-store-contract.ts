@@ -136,6 +136,22 @@ export function describeJobStoreContract(name: string, fixture: () => Promise<St
       expect(ids(await store.claim('w2', 1, 60_000, 1_001))).toEqual(['d1']);
     });
 
+    it('takes back the attempt of a claim released as not an attempt (it stopped at an unreadable config), and only then', async () => {
+      const store = await open();
+      await store.enqueue(job(1));
+      expect((await store.claim('w1', 1, 60_000, 1_000))[0]?.attempts).toBe(1);
+      await store.release('w1', ['d1'], { notAnAttempt: true });
+      expect(await store.get('d1')).toMatchObject({ attempts: 0, leaseOwner: null });
+      // The next claim is a first attempt again, under a new lease generation (the fence still moves on).
+      const [again] = await store.claim('w2', 1, 60_000, 1_001);
+      expect(again).toMatchObject({ attempts: 1, leaseGeneration: 2 });
+      await store.release('w2', ['d1']);
+      expect((await store.claim('w1', 1, 60_000, 1_002))[0]?.attempts).toBe(2);
+      // Another holder's release takes nothing back.
+      await store.release('w2', ['d1'], { notAnAttempt: true });
+      expect((await store.get('d1'))?.attempts).toBe(2);
+    });
+
     it('frees every unfinished job a dead worker held, and nobody else\'s', async () => {
       const store = await open();
       for (let n = 1; n <= 4; n++) await store.enqueue(job(n));
