@@ -301,12 +301,21 @@ describe('the App with a workspace-id in .github/coder-agent.yml', () => {
 
 describe('the Action cases that apply to the App', () => {
   it('refuses read-only users and bots, and never answers itself', async () => {
+    // Under the deliveries' installation (setPermission alone seeds another, whose token GitHub refuses: config unknown).
+    github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
     github.setPermission(OWNER, REPO, 'visitor', 'read');
     const { app, store } = await launch();
-    await deliver(app, 'issue_comment', commentDelivery(github, '/agent please', { user: 'visitor' }));
-    await deliver(app, 'issue_comment', commentDelivery(github, '/agent bump', { user: 'renovate[bot]', userType: 'Bot' }));
-    await deliver(app, 'issue_comment', commentDelivery(github, '/agent loop', { user: BOT, userType: 'Bot' }));
-    await waitFor(async () => (await store.counts()).failed === 2, 15_000);
+    const [visitor, renovate, itself] = [randomUUID(), randomUUID(), randomUUID()];
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent please', { user: 'visitor' }), { id: visitor });
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent bump', { user: 'renovate[bot]', userType: 'Bot' }), { id: renovate });
+    await deliver(app, 'issue_comment', commentDelivery(github, '/agent loop', { user: BOT, userType: 'Bot' }), { id: itself });
+    await waitFor(async () => (await store.counts()).refused + (await store.counts()).skipped === 2, 15_000);
+    // The read-only person is refused for the permission GitHub reports; the bot is skipped quietly (bots are
+    // refused by account type, without a word in the thread); the bot's own comment never became a job.
+    expect(await store.get(visitor)).toMatchObject({ state: 'refused' });
+    expect(await store.get(renovate)).toMatchObject({ state: 'skipped' });
+    expect(await store.get(itself)).toBeUndefined();
+    expect(await store.counts()).toMatchObject({ refused: 1, skipped: 1, failed: 0, queued: 0, starting: 0, following: 0 });
     expect(coder.chats.size).toBe(0);
     expect(github.requests.filter((q) => q.method !== 'GET' && !q.path.includes('access_tokens'))).toHaveLength(0);
   });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
-import { appSettings, BOT, commentDelivery, deliver, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
+import { appSettings, BOT, commentDelivery, deliver, INSTALLATION, OWNER, REPO, startTestApp, type TestApp, startAppFakes, stopAppAndFakes } from './harness.js';
 
 let coder: FakeCoder;
 let github: FakeGitHub;
@@ -64,13 +64,19 @@ describe('the App reads requests as a person sees them', () => {
   });
 
   it('eight 65 KB adversarial comments from a read-only user: answered 200, refused in the worker, and the App stays healthy', async () => {
+    // The repository under the deliveries' installation: setPermission alone would seed it under another, whose
+    // token GitHub refuses, and the jobs would end config-unknown instead of refused (issue 10).
+    github.addRepo(OWNER, REPO, { installationId: INSTALLATION });
     github.setPermission(OWNER, REPO, 'visitor', 'read');
     app = await startTestApp(appSettings(coder, github));
     const body = `/agent ${'`a'.repeat(32 * 1024)}`;
     const deliveries = await Promise.all(Array.from({ length: 8 }, (_v, n) => deliver(app!.app, 'issue_comment', commentDelivery(github, body, { user: 'visitor', number: n + 1 }))));
     expect(deliveries.map((d) => d.status)).toEqual(Array(8).fill(200));
     expect((await fetch(`${app.app.url}/healthz`)).status).toBe(200);
-    await waitFor(async () => (await app!.store.counts()).failed === 8, 15_000);
+    await waitFor(async () => (await app!.store.counts()).refused === 8, 15_000);
+    // Refused for the permission, read from GitHub: every job, none failed, and no chat.
+    expect(await app.store.counts()).toMatchObject({ refused: 8, failed: 0, queued: 0, starting: 0, following: 0 });
+    expect(github.requestsTo({ method: 'GET', path: /\/collaborators\/visitor\/permission$/ }).filter((r) => r.status === 200)).not.toHaveLength(0);
     expect(coder.chats.size).toBe(0);
   });
 });
