@@ -18,6 +18,24 @@
  *   once; see notifyJobs() for why not in the insert's own transaction.
  * - Deliveries and requests are deduplicated by the primary key and a
  *   unique dedupe key, across replicas, in one `ON CONFLICT DO NOTHING`.
+ * - Durability: enqueue() commits as the server is set (by default
+ *   `synchronous_commit = on`: the row is on disk before the webhook is
+ *   answered 200). Every later state change (claim, lease, run, outcome,
+ *   release, prune: the job worker's writes) commits with
+ *   `SET LOCAL synchronous_commit = off` in its own transaction, so the
+ *   worker's hundreds of commits a second do not each wait for a disk
+ *   flush, and the webhook's insert does not wait behind those flushes for
+ *   the WAL lock. What a database crash can lose is at most the last
+ *   ~0.6 s of those state changes (3 × wal_writer_delay; PostgreSQL
+ *   docs, "Asynchronous Commit"), never a recorded delivery, and the
+ *   database stays consistent (async commit loses whole transactions in
+ *   commit order, never half of one). Each lost change is a crash point the
+ *   worker already survives (test/app/crash-points.ts): a lost claim or
+ *   release leaves the job to be claimed again, a lost run record or
+ *   outcome makes the resumed run find its chat by label and its comment
+ *   by marker and post nothing twice, a lost lease extension shortens a
+ *   lease that the fence (holdLease: owner and generation) still checks,
+ *   and a job already running here is never started twice (worker.ts).
  *
  * Error messages never contain the URL (it may carry a password).
  */
@@ -164,7 +182,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   async enqueue(job: NewJob): Promise<EnqueueResult> {
-    // One statement for both unique keys (no conflict target); only a row that went in is announced.
+    // The record the webhook's 200 stands for: committed as the server is set (on disk first, by default), never with
+    // the worker's asynchronous commit (module comment). One statement for both unique keys (no conflict target); only a row that went in is announced.
     const { rows } = await this.query<{ delivery_id: string }>(
       `INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::json, $7, $9, 'queued', $8)
@@ -220,7 +239,7 @@ export class PostgresJobStore implements JobStore {
 
   async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
     if (limit <= 0) return [];
-    return this.transaction(async (client) => {
+    return this.stateTransaction(async (client) => {
       // Candidates, row-locked; a row another replica is claiming is passed over.
       const candidates = await client.query<{ delivery_id: string; thread_key: string | null }>(
         `SELECT delivery_id, thread_key FROM ${T} j
@@ -259,7 +278,7 @@ export class PostgresJobStore implements JobStore {
 
   async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<string[]> {
     if (deliveryIds.length === 0) return [];
-    const { rows } = await this.query<{ delivery_id: string }>(
+    const { rows } = await this.stateChange<{ delivery_id: string }>(
       `UPDATE ${T} SET lease_until = $3 WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1 AND ${UNFINISHED} RETURNING delivery_id`,
       [owner, deliveryIds, now + leaseMs],
     );
@@ -268,7 +287,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async holdLease(lease: Lease, leaseMs: number, now: number = Date.now()): Promise<boolean> {
-    const { rowCount } = await this.query(
+    const { rowCount } = await this.stateChange(
       `UPDATE ${T} SET lease_until = GREATEST(lease_until, $5)
        WHERE delivery_id = $1 AND lease_owner = $2 AND lease_generation = $3 AND lease_until >= $4 AND ${UNFINISHED}`,
       [lease.deliveryId, lease.owner, lease.generation, now, now + leaseMs],
@@ -277,15 +296,15 @@ export class PostgresJobStore implements JobStore {
   }
 
   async recordRun(deliveryId: string, run: unknown): Promise<void> {
-    await this.query(`UPDATE ${T} SET run = $2::json, state = 'following', updated_at = $3 WHERE delivery_id = $1 AND ${UNFINISHED}`, [deliveryId, toJson(run), Date.now()]);
+    await this.stateChange(`UPDATE ${T} SET run = $2::json, state = 'following', updated_at = $3 WHERE delivery_id = $1 AND ${UNFINISHED}`, [deliveryId, toJson(run), Date.now()]);
   }
 
   async markStarting(deliveryId: string): Promise<void> {
-    await this.query(`UPDATE ${T} SET state = 'starting', updated_at = $2 WHERE delivery_id = $1 AND state = 'queued'`, [deliveryId, Date.now()]);
+    await this.stateChange(`UPDATE ${T} SET state = 'starting', updated_at = $2 WHERE delivery_id = $1 AND state = 'queued'`, [deliveryId, Date.now()]);
   }
 
   async finish(deliveryId: string, state: FinishedState, result: unknown, error: string | null = null): Promise<void> {
-    await this.query(
+    await this.stateChange(
       `UPDATE ${T} SET state = $2, result = $3::json, error = $4, lease_owner = NULL, lease_until = NULL, updated_at = $5 WHERE delivery_id = $1 AND ${UNFINISHED}`,
       [deliveryId, state, toJson(result), error, Date.now()],
     );
@@ -293,11 +312,11 @@ export class PostgresJobStore implements JobStore {
 
   async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
     if (deliveryIds.length === 0) return;
-    await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1`, [owner, deliveryIds]);
+    await this.stateChange(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1`, [owner, deliveryIds]);
   }
 
   async releaseAll(owner: string): Promise<number> {
-    const { rowCount } = await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND ${UNFINISHED}`, [owner]);
+    const { rowCount } = await this.stateChange(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND ${UNFINISHED}`, [owner]);
     return rowCount ?? 0;
   }
 
@@ -314,7 +333,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async prune(olderThan: number): Promise<number> {
-    const { rowCount } = await this.query(`DELETE FROM ${T} WHERE ${FINISHED} AND updated_at < $1`, [olderThan]);
+    const { rowCount } = await this.stateChange(`DELETE FROM ${T} WHERE ${FINISHED} AND updated_at < $1`, [olderThan]);
     return rowCount ?? 0;
   }
 
@@ -437,8 +456,17 @@ export class PostgresJobStore implements JobStore {
     }
   }
 
-  /** Runs `fn` in a transaction on one pooled connection; rolls back when it throws. */
-  private async transaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+  /** One state change of the job worker's, committed without waiting for the disk (see the module comment). */
+  private stateChange<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.stateTransaction((client) => client.query<R>(text, values));
+  }
+
+  /**
+   * Runs `fn` in a transaction on one pooled connection, committed without
+   * waiting for the disk (the job worker's state changes only: see the
+   * module comment); rolls back when it throws.
+   */
+  private async stateTransaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
     this.assertOpen();
     const client = await this.pool.connect().catch((err: unknown) => {
       const e = err as Error;
@@ -446,7 +474,8 @@ export class PostgresJobStore implements JobStore {
       throw e;
     });
     try {
-      await client.query('BEGIN');
+      // One round trip (a query without parameters may hold several statements); SET LOCAL ends with the transaction.
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
       const result = await fn(client);
       await client.query('COMMIT');
       client.release();
