@@ -160,9 +160,10 @@ export async function benchWebhookLatency(scripts: ChildScripts, dir: string, mi
     return [
       { name: `webhook latency p50, bare Probot (${load})`, value: round2(bare.p50), unit: 'ms' },
       { name: `webhook latency p99, bare Probot (${load})`, value: round2(bare.p99), unit: 'ms' },
+      ...(floor ? floorRows(floor, load) : []),
       { name: `webhook latency p50, App on ${storeName} (${load}, ${mixName})`, value: round2(app.p50), unit: 'ms' },
       { name: `webhook latency p99, App on ${storeName} (${load}, ${mixName})`, value: round2(app.p99), unit: 'ms' },
-      ...(floor ? floorRows(floor, app, load) : []),
+      ...(floor ? [{ name: '  App p99 / floor p99 (what the App adds to the disk)', value: round2(app.p99 / floor.p99), unit: '×' }] : []),
       { name: `App p99 / bare Probot p99 (${storeName}, ${mixName})`, value: round2(ratio), unit: '×', goal: '≤ 1.5×', ok: ratio <= 1.5 },
       { name: '  /agent deliveries recorded with their config unread (read over 2 s)', value: configUnread, unit: `of ${plan.agents}` },
       { name: '  CPU priorities', value: describeCpuPriorities(priorities, mix.databaseUrl?.startsWith('postgres') ?? false), unit: '' },
@@ -207,17 +208,16 @@ async function expectDeliveryOutcomes(server: ServerChild, plan: LoadPlan): Prom
 }
 
 /**
- * The floor's rows, between bare Probot's and the App's: the same goal
- * would put the App's p99 at 1.5× bare Probot's, a figure below the floor
- * when one flush of this disk takes longer than that; the ratio to the
- * floor shows what the App adds on top of the disk.
+ * The floor's rows, between bare Probot's and the App's. The goal stays
+ * 1.5× bare Probot's p99 (issue 10), which is below the floor when one
+ * flush of this disk takes longer than that; the App's ratio to the floor
+ * (printed after it) shows what the App adds on top of the disk.
  */
-function floorRows(floor: CommitFloor, app: LatencyRun, load: string): BenchRow[] {
+function floorRows(floor: CommitFloor, load: string): BenchRow[] {
   const what = `one durable commit alone (${load}, synchronous_commit ${floor.synchronousCommit}, the floor)`;
   return [
     { name: `commit latency p50, ${what}`, value: round2(floor.p50), unit: 'ms' },
     { name: `commit latency p99, ${what}`, value: round2(floor.p99), unit: 'ms' },
-    { name: '  App p99 / floor p99 (what the App adds to the disk)', value: round2(app.p99 / floor.p99), unit: '×' },
   ];
 }
 
