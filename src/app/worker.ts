@@ -214,6 +214,9 @@ export class JobRunner {
     const jobs = await this.deps.store.claim(this.deps.owner, free, this.leaseMs);
     if (jobs.length) this.deps.metrics.jobsClaimed.inc(jobs.length);
     for (const job of jobs) {
+      // Already running here: its claim was lost (a database crash after an asynchronous commit, postgres-store.ts)
+      // or its lease ran out while the store was unreachable. One run per job; the running one keeps it.
+      if (this.running.has(job.deliveryId)) continue;
       if (job.attempts > 1) this.deps.metrics.resumes.inc();
       const controller = new AbortController();
       this.running.set(job.deliveryId, controller);

@@ -18,6 +18,24 @@
  *   once; see notifyJobs() for why not in the insert's own transaction.
  * - Deliveries and requests are deduplicated by the primary key and a
  *   unique dedupe key, across replicas, in one `ON CONFLICT DO NOTHING`.
+ * - Durability: enqueue() commits as the server is set (by default
+ *   `synchronous_commit = on`: the row is on disk before the webhook is
+ *   answered 200). Every later state change (claim, lease, run, outcome,
+ *   release, prune: the job worker's writes) commits with
+ *   `SET LOCAL synchronous_commit = off` in its own transaction, so the
+ *   worker's hundreds of commits a second do not each wait for a disk
+ *   flush, and the webhook's insert does not wait behind those flushes for
+ *   the WAL lock. What a database crash can lose is at most the last
+ *   ~0.6 s of those state changes (3 × wal_writer_delay; PostgreSQL
+ *   docs, "Asynchronous Commit"), never a recorded delivery, and the
+ *   database stays consistent (async commit loses whole transactions in
+ *   commit order, never half of one). Each lost change is a crash point the
+ *   worker already survives (test/app/crash-points.ts): a lost claim or
+ *   release leaves the job to be claimed again, a lost run record or
+ *   outcome makes the resumed run find its chat by label and its comment
+ *   by marker and post nothing twice, a lost lease extension shortens a
+ *   lease that the fence (holdLease: owner and generation) still checks,
+ *   and a job already running here is never started twice (worker.ts).
  *
  * Error messages never contain the URL (it may carry a password).
  */
@@ -33,6 +51,16 @@ const INSTANCE_RETAKE_FIRST_MS = 250;
 const INSTANCE_RETAKE_MAX_MS = 10_000;
 
 const T = 'coder_agent_bot_jobs';
+
+/**
+ * Joined into each single-statement state change of the job worker's (UPDATE
+ * … FROM, DELETE … USING): `SET LOCAL synchronous_commit = off` as a
+ * function (set_config with is_local true), inside the statement's own
+ * transaction, so that it commits without waiting for the disk in one round
+ * trip (module comment: what that can lose). A BEGIN, SET LOCAL and COMMIT
+ * around the statement would cost two more round trips per write.
+ */
+const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
 const UNFINISHED = `state IN ('queued', 'starting', 'following')`;
 const FINISHED = `state IN (${FINISHED_STATES.map((state) => `'${state}'`).join(', ')})`;
 
@@ -164,7 +192,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   async enqueue(job: NewJob): Promise<EnqueueResult> {
-    // One statement for both unique keys (no conflict target); only a row that went in is announced.
+    // The record the webhook's 200 stands for: committed as the server is set (on disk first, by default), never with
+    // the worker's asynchronous commit (module comment). One statement for both unique keys (no conflict target); only a row that went in is announced.
     const { rows } = await this.query<{ delivery_id: string }>(
       `INSERT INTO ${T} (delivery_id, dedupe_key, event, installation_id, repository, payload, received_at, thread_key, state, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::json, $7, $9, 'queued', $8)
@@ -220,7 +249,7 @@ export class PostgresJobStore implements JobStore {
 
   async claim(owner: string, limit: number, leaseMs: number, now: number = Date.now()): Promise<JobRecord[]> {
     if (limit <= 0) return [];
-    return this.transaction(async (client) => {
+    return this.stateTransaction(async (client) => {
       // Candidates, row-locked; a row another replica is claiming is passed over.
       const candidates = await client.query<{ delivery_id: string; thread_key: string | null }>(
         `SELECT delivery_id, thread_key FROM ${T} j
@@ -260,7 +289,7 @@ export class PostgresJobStore implements JobStore {
   async renew(owner: string, deliveryIds: readonly string[], leaseMs: number, now: number = Date.now()): Promise<string[]> {
     if (deliveryIds.length === 0) return [];
     const { rows } = await this.query<{ delivery_id: string }>(
-      `UPDATE ${T} SET lease_until = $3 WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1 AND ${UNFINISHED} RETURNING delivery_id`,
+      `UPDATE ${T} SET lease_until = $3 FROM ${ASYNC_COMMIT} WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1 AND ${UNFINISHED} RETURNING delivery_id`,
       [owner, deliveryIds, now + leaseMs],
     );
     const held = new Set(rows.map((r) => r.delivery_id));
@@ -269,7 +298,7 @@ export class PostgresJobStore implements JobStore {
 
   async holdLease(lease: Lease, leaseMs: number, now: number = Date.now()): Promise<boolean> {
     const { rowCount } = await this.query(
-      `UPDATE ${T} SET lease_until = GREATEST(lease_until, $5)
+      `UPDATE ${T} SET lease_until = GREATEST(lease_until, $5) FROM ${ASYNC_COMMIT}
        WHERE delivery_id = $1 AND lease_owner = $2 AND lease_generation = $3 AND lease_until >= $4 AND ${UNFINISHED}`,
       [lease.deliveryId, lease.owner, lease.generation, now, now + leaseMs],
     );
@@ -277,16 +306,16 @@ export class PostgresJobStore implements JobStore {
   }
 
   async recordRun(deliveryId: string, run: unknown): Promise<void> {
-    await this.query(`UPDATE ${T} SET run = $2::json, state = 'following', updated_at = $3 WHERE delivery_id = $1 AND ${UNFINISHED}`, [deliveryId, toJson(run), Date.now()]);
+    await this.query(`UPDATE ${T} SET run = $2::json, state = 'following', updated_at = $3 FROM ${ASYNC_COMMIT} WHERE delivery_id = $1 AND ${UNFINISHED}`, [deliveryId, toJson(run), Date.now()]);
   }
 
   async markStarting(deliveryId: string): Promise<void> {
-    await this.query(`UPDATE ${T} SET state = 'starting', updated_at = $2 WHERE delivery_id = $1 AND state = 'queued'`, [deliveryId, Date.now()]);
+    await this.query(`UPDATE ${T} SET state = 'starting', updated_at = $2 FROM ${ASYNC_COMMIT} WHERE delivery_id = $1 AND state = 'queued'`, [deliveryId, Date.now()]);
   }
 
   async finish(deliveryId: string, state: FinishedState, result: unknown, error: string | null = null): Promise<void> {
     await this.query(
-      `UPDATE ${T} SET state = $2, result = $3::json, error = $4, lease_owner = NULL, lease_until = NULL, updated_at = $5 WHERE delivery_id = $1 AND ${UNFINISHED}`,
+      `UPDATE ${T} SET state = $2, result = $3::json, error = $4, lease_owner = NULL, lease_until = NULL, updated_at = $5 FROM ${ASYNC_COMMIT} WHERE delivery_id = $1 AND ${UNFINISHED}`,
       [deliveryId, state, toJson(result), error, Date.now()],
     );
   }
@@ -294,11 +323,14 @@ export class PostgresJobStore implements JobStore {
   async release(owner: string, deliveryIds: readonly string[], opts: { notAnAttempt?: boolean } = {}): Promise<void> {
     if (deliveryIds.length === 0) return;
     const takeBack = opts.notAnAttempt ? 1 : 0;
-    await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL, attempts = GREATEST(attempts - $3, 0) WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1`, [owner, deliveryIds, takeBack]);
+    await this.query(
+      `UPDATE ${T} SET lease_owner = NULL, lease_until = NULL, attempts = GREATEST(attempts - $3, 0) FROM ${ASYNC_COMMIT} WHERE delivery_id = ANY($2::text[]) AND lease_owner = $1`,
+      [owner, deliveryIds, takeBack],
+    );
   }
 
   async releaseAll(owner: string): Promise<number> {
-    const { rowCount } = await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND ${UNFINISHED}`, [owner]);
+    const { rowCount } = await this.query(`UPDATE ${T} SET lease_owner = NULL, lease_until = NULL FROM ${ASYNC_COMMIT} WHERE lease_owner = $1 AND ${UNFINISHED}`, [owner]);
     return rowCount ?? 0;
   }
 
@@ -315,7 +347,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async prune(olderThan: number): Promise<number> {
-    const { rowCount } = await this.query(`DELETE FROM ${T} WHERE ${FINISHED} AND updated_at < $1`, [olderThan]);
+    const { rowCount } = await this.query(`DELETE FROM ${T} USING ${ASYNC_COMMIT} WHERE ${FINISHED} AND updated_at < $1`, [olderThan]);
     return rowCount ?? 0;
   }
 
@@ -438,8 +470,12 @@ export class PostgresJobStore implements JobStore {
     }
   }
 
-  /** Runs `fn` in a transaction on one pooled connection; rolls back when it throws. */
-  private async transaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+  /**
+   * Runs `fn` in a transaction on one pooled connection, committed without
+   * waiting for the disk (the job worker's state changes only: see the
+   * module comment); rolls back when it throws.
+   */
+  private async stateTransaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
     this.assertOpen();
     const client = await this.pool.connect().catch((err: unknown) => {
       const e = err as Error;
@@ -447,7 +483,8 @@ export class PostgresJobStore implements JobStore {
       throw e;
     });
     try {
-      await client.query('BEGIN');
+      // One round trip (a query without parameters may hold several statements); SET LOCAL ends with the transaction.
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
       const result = await fn(client);
       await client.query('COMMIT');
       client.release();

@@ -123,6 +123,61 @@ describe('notifications', () => {
   });
 });
 
+describe('durability of each write', () => {
+  /**
+   * Records, for every row a transaction changed, the `synchronous_commit`
+   * its COMMIT ran with: a deferred constraint trigger fires at commit, after
+   * every statement of the transaction (a SET LOCAL included), and before the
+   * commit record whose flush that setting decides.
+   */
+  async function logCommits(): Promise<void> {
+    await sql(`CREATE TABLE commit_log (n serial PRIMARY KEY, op text, delivery_id text, sync text);
+      CREATE FUNCTION log_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          INSERT INTO commit_log (op, delivery_id, sync) VALUES (TG_OP, OLD.delivery_id, current_setting('synchronous_commit'));
+        ELSE
+          INSERT INTO commit_log (op, delivery_id, sync) VALUES (TG_OP, NEW.delivery_id, current_setting('synchronous_commit'));
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE CONSTRAINT TRIGGER log_commit AFTER INSERT OR UPDATE OR DELETE ON coder_agent_bot_jobs
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_commit()`);
+  }
+  const commits = async () => (await sql<{ op: string; delivery_id: string; sync: string }>(`SELECT op, delivery_id, sync FROM commit_log ORDER BY n`)).map((r) => `${r.op} ${r.delivery_id} ${r.sync}`);
+
+  it("commits a recorded delivery durably (the webhook's 200 stands for it) and every later state change without waiting for the disk", async () => {
+    const store = await open();
+    await logCommits();
+    await store.enqueue(job(1));
+    await store.enqueue(job(2));
+    expect(await commits()).toEqual(['INSERT d1 on', 'INSERT d2 on']);
+    await sql(`TRUNCATE commit_log`);
+
+    // Each of the job worker's writes, in the order a job meets them.
+    const [claimed] = await store.claim('w1', 1, 60_000);
+    expect(claimed?.deliveryId).toBe('d1');
+    await store.markStarting('d1');
+    expect(await store.holdLease({ deliveryId: 'd1', owner: 'w1', generation: claimed!.leaseGeneration }, 60_000)).toBe(true);
+    expect(await store.renew('w1', ['d1'], 60_000)).toEqual(['d1']);
+    await store.recordRun('d1', { chatId: 'c1' });
+    await store.finish('d1', 'done', { status: 'completed' });
+    await store.claim('w1', 1, 60_000);
+    await store.release('w1', ['d2']);
+    await store.claim('w1', 1, 60_000);
+    expect(await store.releaseAll('w1')).toBe(1);
+    expect(await store.prune(Date.now() + 1)).toBe(1);
+    expect(await commits()).toEqual([
+      ...['d1', 'd1', 'd1', 'd1', 'd1', 'd1'].map((id) => `UPDATE ${id} off`), // claim, markStarting, holdLease, renew, recordRun, finish
+      ...['d2', 'd2', 'd2', 'd2'].map((id) => `UPDATE ${id} off`), // claim, release, claim, releaseAll
+      'DELETE d1 off', // prune
+    ]);
+    // Still durable after the worker's writes on the same pooled connections: SET LOCAL ended with each transaction.
+    await store.enqueue(job(3));
+    expect((await commits()).at(-1)).toBe('INSERT d3 on');
+  });
+});
+
 describe('claiming under contention', () => {
   it('skips rows another replica is claiming instead of waiting for them', async () => {
     const a = await open();
