@@ -76,6 +76,16 @@ export interface BlockScan {
   /** One entry per line: the offset (UTF-16 units) where the line's content starts after its container prefixes. */
   contentAt: Int32Array;
   /**
+   * One entry per line: the offset (UTF-16 units, from the line's start)
+   * where the prefixes of the containers open before the line end, the
+   * line's indentation and any container it opens not included; and
+   * `prefixColumn`, the column there (a tab partly taken by a container
+   * counts only the columns taken). A footnote definition's body is read
+   * from there (footnote-bodies.ts).
+   */
+  prefixAt: Int32Array;
+  prefixColumn: Int32Array;
+  /**
    * One entry per line: a count of the container changes (a quote or list
    * item opened or closed) up to and including the line. Two lines with the
    * same count sit in the same containers, and cmark-gfm writes no
@@ -183,6 +193,8 @@ class BlockReader {
   readonly paragraphStart: Uint8Array;
   readonly tableRow: Uint8Array;
   readonly contentAt: Int32Array;
+  readonly prefixAt: Int32Array;
+  readonly prefixColumn: Int32Array;
   readonly containerEpoch: Int32Array;
   /** How many times a container has opened or closed so far. */
   epoch = 0;
@@ -255,6 +267,8 @@ class BlockReader {
     this.paragraphStart = new Uint8Array(n);
     this.tableRow = new Uint8Array(n);
     this.contentAt = new Int32Array(n);
+    this.prefixAt = new Int32Array(n);
+    this.prefixColumn = new Int32Array(n);
     this.containerEpoch = new Int32Array(n);
   }
 
@@ -334,6 +348,8 @@ class BlockReader {
     this.end = end;
     this.breakKill = 0;
     const matched = this.matchContainers();
+    this.prefixAt[i] = at.offset - start;
+    this.prefixColumn[i] = at.column;
     const allMatched = matched === this.depth;
     at.findFirstNonspace();
     const tip = this.tip;
@@ -576,11 +592,11 @@ class BlockReader {
   }
 
   result(): BlockScan {
-    const { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, containerEpoch } = this;
+    const { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, prefixAt, prefixColumn, containerEpoch } = this;
     const openFence: Fence | null =
       this.tip === Leaf.Fence && this.quotes === 0
         ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
         : null;
-    return { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
+    return { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, prefixAt, prefixColumn, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
   }
 }

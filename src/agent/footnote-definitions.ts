@@ -17,7 +17,7 @@
  * the line's start whatever its container, any paragraph line after a
  * non-blank one as lazy), never less.
  */
-import { Leaf } from './block-structure.js';
+import { type BlockScan, Leaf } from './block-structure.js';
 
 /**
  * Whether the line content at `from` (up to `end`, its newline) starts a
@@ -41,6 +41,21 @@ function indentWidth(text: string, from: number, end: number): number {
     const c = text.charCodeAt(k);
     if (c === 32) width++;
     else if (c === 9) width += 4 - (width % 4);
+    else break;
+  }
+  return width;
+}
+
+/**
+ * The width in columns of the whitespace at `from` (up to `end`), which
+ * starts at column `column` (tabs to the next multiple of 4), capped at 4.
+ */
+export function indentAfter(text: string, from: number, end: number, column: number): number {
+  let width = 0;
+  for (let k = from; k < end && width < 4; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 32) width++;
+    else if (c === 9) width += 4 - ((column + width) % 4);
     else break;
   }
   return width;
@@ -88,6 +103,34 @@ export function footnoteDefinitionEnd(text: string, starts: Int32Array, first: n
     // would in the definition too (cmark-gfm 0.29: `<x-y>` after an indented paragraph there is outside it).
     if (!indented && !(lazy && (lineLeaf === Paragraph || lineLeaf === Deep || (lineLeaf === Heading && setextLike(text, start))))) break;
     lazy = true;
+    last = j;
+  }
+  return last;
+}
+
+/**
+ * `footnoteDefinitionEnd` for a definition that starts in a block quote:
+ * the index of its last line. Its body is the quoted lines after it that
+ * are indented four columns or more past their containers' prefixes
+ * (block-structure.ts `prefixAt`), or may be lazy lines of a paragraph in
+ * it; a blank line ends it (cmark-gfm 0.29 continues a footnote definition
+ * only at a line that is wholly empty, and a quote's blank line holds `>`),
+ * and so does the first line outside the quote. Its lines are quoted
+ * whatever this returns: only where its body is read for definitions
+ * (footnote-bodies.ts) depends on it. Each line after `first` is read
+ * once, its indentation only.
+ */
+export function quotedFootnoteEnd(text: string, starts: Int32Array, first: number, blocks: BlockScan): number {
+  const { leaf, quoted, prefixAt, prefixColumn } = blocks;
+  const count = starts.length - 1;
+  const { Blank, Paragraph, Deep, Heading } = Leaf;
+  let last = first;
+  for (let j = first + 1; j < count && quoted[j] === 1; j++) {
+    const lineLeaf = leaf[j];
+    if (lineLeaf === Blank) break;
+    const start = starts[j] ?? 0;
+    const indented = indentAfter(text, start + (prefixAt[j] ?? 0), (starts[j + 1] ?? 0) - 1, prefixColumn[j] ?? 0) >= 4;
+    if (!indented && !(lineLeaf === Paragraph || lineLeaf === Deep || (lineLeaf === Heading && setextLike(text, start + (prefixAt[j] ?? 0))))) break;
     last = j;
   }
   return last;
