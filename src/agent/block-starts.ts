@@ -167,3 +167,18 @@ export function listMarker(text: string, at: number, end: number, interruptsPara
   }
   return k - at;
 }
+
+/**
+ * Whether the line content at `from` (up to `end`, its newline) starts a
+ * footnote definition: up to three spaces, `[^`, a label without `]`, `]:`.
+ * Reads the line at most once.
+ */
+export function startsFootnoteDefinition(text: string, from: number, end: number): boolean {
+  let k = from;
+  while (k - from < 3 && text.charCodeAt(k) === 32) k++;
+  if (text.charCodeAt(k) !== 91 || text.charCodeAt(k + 1) !== 94) return false;
+  // Within the line only: a search for `]` past it made a text of unclosed `[^a` lines quadratic.
+  let close = k + 2;
+  while (close < end && text.charCodeAt(close) !== 93) close++;
+  return close < end && close > k + 2 && text.charCodeAt(close + 1) === 58;
+}

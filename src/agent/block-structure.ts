@@ -17,7 +17,7 @@
  * deeper than `MAX_DEPTH` is not read: its lines (and lazy lines after
  * them) are `DEEP`, which callers treat as never a request.
  */
-import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
+import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker, startsFootnoteDefinition } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
 import { RangeList } from './range-list.js';
@@ -76,6 +76,16 @@ export interface BlockScan {
   /** One entry per line: the offset (UTF-16 units) where the line's content starts after its container prefixes. */
   contentAt: Int32Array;
   /**
+   * One entry per line: the offset (UTF-16 units, from the line's start)
+   * where the prefixes of the containers open before the line end, the
+   * line's indentation and any container it opens not included; and
+   * `prefixColumn`, the column there (a tab partly taken by a container
+   * counts only the columns taken). A footnote definition's body is read
+   * from there (footnote-bodies.ts).
+   */
+  prefixAt: Int32Array;
+  prefixColumn: Int32Array;
+  /**
    * One entry per line: a count of the container changes (a quote or list
    * item opened or closed) up to and including the line. Two lines with the
    * same count sit in the same containers, and cmark-gfm writes no
@@ -123,13 +133,21 @@ export function scanBlocks(lines: readonly string[]): BlockScan {
 
 /**
  * `scanBlocks` on the lines of `text` as `lineStarts` finds them, read in
- * place (no string per line).
+ * place (no string per line). `restarts` (sorted line indices) are lines
+ * where a new document starts: every container and block open before
+ * such a line ends there, as at the end of the text, so one read covers
+ * several documents (footnote-bodies.ts reads many footnote bodies so).
  */
-export function readBlocks(text: string, starts: Int32Array): BlockScan {
+export function readBlocks(text: string, starts: Int32Array, restarts?: ArrayLike<number>): BlockScan {
   const count = starts.length - 1;
   const reader = new BlockReader(text, starts);
   const epoch = reader.containerEpoch;
+  let next = 0;
   for (let i = 0; i < count; i++) {
+    if (restarts !== undefined && restarts[next] === i) {
+      reader.restart();
+      next++;
+    }
     reader.read(i, starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);
     epoch[i] = reader.epoch;
   }
@@ -183,6 +201,8 @@ class BlockReader {
   readonly paragraphStart: Uint8Array;
   readonly tableRow: Uint8Array;
   readonly contentAt: Int32Array;
+  readonly prefixAt: Int32Array;
+  readonly prefixColumn: Int32Array;
   readonly containerEpoch: Int32Array;
   /** How many times a container has opened or closed so far. */
   epoch = 0;
@@ -255,7 +275,21 @@ class BlockReader {
     this.paragraphStart = new Uint8Array(n);
     this.tableRow = new Uint8Array(n);
     this.contentAt = new Int32Array(n);
+    this.prefixAt = new Int32Array(n);
+    this.prefixColumn = new Int32Array(n);
     this.containerEpoch = new Int32Array(n);
+  }
+
+  /** Ends every container and the open leaf: what follows is read as a new document (`readBlocks`'s `restarts`). */
+  restart(): void {
+    this.closeTo(0);
+    this.tip = Leaf.Blank;
+    this.itemParagraph = -1;
+    this.emptiedFrom = -1;
+    this.innerEmpty = false;
+    this.itemFresh = false;
+    this.table = false;
+    this.deepAfterBlank = false;
   }
 
   /** Ends the containers from `level` on. */
@@ -334,6 +368,8 @@ class BlockReader {
     this.end = end;
     this.breakKill = 0;
     const matched = this.matchContainers();
+    this.prefixAt[i] = at.offset - start;
+    this.prefixColumn[i] = at.column;
     const allMatched = matched === this.depth;
     at.findFirstNonspace();
     const tip = this.tip;
@@ -369,8 +405,9 @@ class BlockReader {
     const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable, lazyTip && !inTable);
     at.findFirstNonspace();
 
-    // The line's text (cmark `add_text_to_container`).
-    if (!this.opened && lazyTip && !allMatched && !at.blank) {
+    // The line's text (cmark `add_text_to_container`). A footnote definition opens a block where it stands, so a line
+    // that starts one is no lazy line (cmark-gfm `open_new_blocks`): `> a⏎[^n]: b` ends the quote (re-review 8i).
+    if (!this.opened && lazyTip && !allMatched && !at.blank && !(at.indent < 4 && startsFootnoteDefinition(this.text, at.firstNonspace, end))) {
       // A lazy continuation line: the containers it did not match stay open.
       this.leaf[i] = tip;
       this.quoted[i] = this.tipQuoted;
@@ -576,11 +613,11 @@ class BlockReader {
   }
 
   result(): BlockScan {
-    const { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, containerEpoch } = this;
+    const { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, prefixAt, prefixColumn, containerEpoch } = this;
     const openFence: Fence | null =
       this.tip === Leaf.Fence && this.quotes === 0
         ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
         : null;
-    return { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
+    return { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, prefixAt, prefixColumn, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
   }
 }

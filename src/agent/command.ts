@@ -7,11 +7,10 @@
  */
 import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
-import { footnoteLabels } from './footnote-references.js';
+import { documentLabels } from './footnote-bodies.js';
 import { findHiddenHtml, type HtmlStructure } from './html-hidden.js';
 import { afterLoneTag, lineBreakWalker } from './html-line-breaks.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
-import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
 import { Kind } from './markdown-lines.js';
 import { type CodeRanges, findCode, rangeWalker } from './markdown.js';
@@ -84,13 +83,10 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const quoteHidden = quoteSwallowed(comments, structure, code, marked.length, [rawEndTags, restStartTags]);
   // Markdown inside a `<pre>`/`<code>` element in a paragraph is still Markdown to cmark: its brackets count.
   // Definitions, footnote definitions too, are no inline content here: their brackets are not links.
-  // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1).
-  const hiddenLinks = findHiddenLinkParts(
-    marked,
-    [spans, hiddenHtml, rawHidden, restHidden, quoteHidden, opaqueComments, definitions, footnotes],
-    definedLabels(marked, definitions),
-    footnoteLabels(marked, footnotes),
-  );
+  // Only comments GitHub does not show as text hold no brackets (re-review 8c, N1). A label is defined wherever its
+  // definition is: in a quote or in a footnote definition's body too (re-review 8i).
+  const labels = documentLabels(marked, code);
+  const hiddenLinks = findHiddenLinkParts(marked, [spans, hiddenHtml, rawHidden, restHidden, quoteHidden, opaqueComments, definitions, footnotes], labels.links, labels.footnotes);
   const inSpan = rangeWalker(spans);
   const inHtml = rangeWalker(html);
   const inHidden = rangeWalker(hiddenHtml);

@@ -22,10 +22,21 @@ interface Cursor {
   col: number;
 }
 
-/** The lines of a text: line `i` is `text[starts[i], starts[i + 1] - 1)`. */
+/**
+ * The lines of a text: line `i` is `text[starts[i], starts[i + 1] - 1)`;
+ * a line after a definition's first is read from `contentAt[i]` (its
+ * content after container prefixes: `> ` in a quote), or from its start.
+ */
 interface Lines {
   text: string;
   starts: Int32Array;
+  contentAt: Int32Array | undefined;
+}
+
+/** Moves the cursor to the start of the next line's content. */
+function nextLine(lines: Lines, at: Cursor): void {
+  at.line++;
+  at.col = lines.contentAt?.[at.line] ?? 0;
 }
 
 /** CommonMark §4.7: a label holds at most 999 characters. */
@@ -45,10 +56,13 @@ function charAt(lines: Lines, line: number, col: number): number {
  * of `text` (lines at `starts`, as `lineStarts` finds them), or -1 when
  * none starts there. `runEnd` is the index of the first line after `start`
  * that would end a paragraph (or the number of lines); `fromCol` is the
- * column of a list item's content when the line starts one.
+ * column of a list item's content when the line starts one; `contentAt`
+ * (block-structure.ts's, per line) where the later lines' content starts,
+ * so a definition in a block quote is read without the `>` of its later
+ * lines (re-review 8i).
  */
-export function definitionEnd(text: string, starts: Int32Array, start: number, runEnd: number, fromCol = 0): number {
-  const lines: Lines = { text, starts };
+export function definitionEnd(text: string, starts: Int32Array, start: number, runEnd: number, fromCol = 0, contentAt?: Int32Array): number {
+  const lines: Lines = { text, starts, contentAt };
   // A definition in a list item starts at the item's content (`fromCol`, after its markers): up to three spaces, `[`.
   let col = fromCol;
   while (col - fromCol < 3 && charAt(lines, start, col) === 32) col++;
@@ -61,8 +75,7 @@ export function definitionEnd(text: string, starts: Int32Array, start: number, r
   if (at.col >= lengthOf(lines, at.line)) {
     // The destination may start on the next line (at most one line break).
     if (at.line + 1 >= runEnd) return -1;
-    at.line++;
-    at.col = 0;
+    nextLine(lines, at);
     skipSpaces(lines, at);
   }
   if (!readDestination(lines, at)) return -1;
@@ -73,7 +86,8 @@ export function definitionEnd(text: string, starts: Int32Array, start: number, r
     return spaces > 0 ? titleEnd(lines, at, runEnd) : -1;
   }
   if (destinationLine + 1 < runEnd) {
-    const next: Cursor = { line: destinationLine + 1, col: 0 };
+    const next: Cursor = { line: destinationLine, col: 0 };
+    nextLine(lines, next);
     skipSpaces(lines, next);
     const end = titleEnd(lines, next, runEnd);
     if (end !== -1) return end;
@@ -95,8 +109,7 @@ function readLabel(lines: Lines, at: Cursor, runEnd: number): boolean {
     const length = lengthOf(lines, at.line);
     if (at.col >= length) {
       if (at.line + 1 >= runEnd) return false;
-      at.line++;
-      at.col = 0;
+      nextLine(lines, at);
       count++;
     } else {
       const ch = charAt(lines, at.line, at.col);
@@ -146,7 +159,7 @@ function titleEnd(lines: Lines, at: Cursor, runEnd: number): number {
   const closer = opener === 40 ? 41 : opener === 34 || opener === 39 ? opener : -1;
   if (closer === -1) return -1;
   let col = at.col + 1;
-  for (let index = at.line; index < runEnd; index++, col = 0) {
+  for (let index = at.line; index < runEnd; index++, col = lines.contentAt?.[index] ?? 0) {
     const length = lengthOf(lines, index);
     for (let k = col; k < length; k++) {
       const ch = charAt(lines, index, k);
@@ -169,7 +182,7 @@ function titleEnd(lines: Lines, at: Cursor, runEnd: number): number {
  */
 export function onlyDefinitions(text: string, starts: Int32Array, first: number, end: number, contentAt: Int32Array): boolean {
   for (let i = first; i < end; ) {
-    const last = definitionEnd(text, starts, i, end, contentAt[i] ?? 0);
+    const last = definitionEnd(text, starts, i, end, contentAt[i] ?? 0, contentAt);
     if (last === -1) return false;
     i = last + 1;
   }
@@ -193,7 +206,9 @@ export function definedLabels(text: string, definitions: readonly number[]): Set
     const raw = text.slice(open + 1, close);
     if (seen.has(raw)) continue;
     seen.add(raw);
-    labels.add(normalizeLabel(raw));
+    // A label over lines in a block quote holds its later lines' `>` markers, which are no part of it: a later line's
+    // content never starts with `>` (that would open a quote, ending the paragraph), so they are the `>` after a break.
+    labels.add(normalizeLabel(raw.includes('\n') ? raw.replace(/\n[ \t>]*/g, '\n') : raw));
   }
   return labels;
 }

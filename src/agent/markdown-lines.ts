@@ -12,14 +12,15 @@
  * repetition, so its work is linear in the text (`npm run bench`).
  */
 import { type BlockScan, Leaf, lineStarts, readBlocks } from './block-structure.js';
-import { footnoteDefinitionEnd, startsFootnoteDefinition } from './footnote-definitions.js';
+import { footnoteDefinitionEnd, quotedFootnoteEnd, startsFootnoteDefinition } from './footnote-definitions.js';
 import { definitionEnd } from './link-definitions.js';
 
 /**
  * - `prose`: a line of a paragraph outside any quote;
  * - `code`: fenced or indented code;
  * - `quote`: every line inside a block quote (its code and HTML blocks
- *   included) and the lazy continuation lines of a quoted paragraph;
+ *   included, and its definitions, which are collected all the same) and
+ *   the lazy continuation lines of a quoted paragraph;
  * - `definition`: a link reference definition (`[label]: url "title"`, on
  *   one line or several: link-definitions.ts), not rendered, or a footnote
  *   definition with its content (footnote-definitions.ts), rendered only
@@ -61,7 +62,9 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
  * million names filled with 'blank' cost 7 ms (re-review 8, "Speed").
  * Each link reference definition is added to `definitions`, when given,
  * in order, as flat [start, end) offsets from its label's `[` to the end of
- * its last line; each footnote definition to `footnotes`, the same way.
+ * its last line; each footnote definition to `footnotes`, the same way;
+ * those in block quotes too (re-review 8i: a definition is one wherever it
+ * is), though their lines stay `quote`.
  */
 export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, definitions?: number[], footnotes?: number[]): Uint8Array {
   const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = blocks;
@@ -76,39 +79,40 @@ export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, d
     const lineLeaf = leaf[i] ?? Blank;
     if (lineLeaf !== Paragraph) definitionsOnly = false;
     if (lineLeaf === Blank) continue;
-    if (quoted[i] === 1) {
-      kinds[i] = Kind.Quote;
-      continue;
-    }
-    if (lineLeaf === Fence || lineLeaf === Indented) kinds[i] = Kind.Code;
+    // A quoted line is a quote whatever it holds, but a definition in it defines its label for the whole document
+    // (CommonMark §4.7; cmark-gfm's footnotes alike), so definitions are read in quoted paragraphs too (re-review 8i).
+    const inQuote = quoted[i] === 1;
+    if (inQuote && lineLeaf !== Paragraph) kinds[i] = Kind.Quote;
+    else if (lineLeaf === Fence || lineLeaf === Indented) kinds[i] = Kind.Code;
     else if (lineLeaf === Html) kinds[i] = (htmlBlock[i] ?? 0) <= 5 ? Kind.RawHtml : Kind.Html;
     else if (lineLeaf !== Paragraph) kinds[i] = Kind.Other;
     else {
       const from = contentAt[i] ?? 0;
       const lineStart = starts[i] ?? 0;
+      const hidden = inQuote ? Kind.Quote : Kind.Definition;
       // A footnote definition starts a block anywhere, inside a paragraph too (footnote-definitions.ts).
       if (text.charCodeAt(lineStart + from) <= 91 && startsFootnoteDefinition(text, lineStart + from, (starts[i + 1] ?? 0) - 1)) {
         definitionsOnly = false;
-        const last = footnoteDefinitionEnd(text, starts, i, leaf, quoted);
+        const last = inQuote ? quotedFootnoteEnd(text, starts, i, blocks) : footnoteDefinitionEnd(text, starts, i, leaf, quoted);
         footnotes?.push(text.indexOf('[', lineStart + from), (starts[last + 1] ?? 0) - 1);
-        for (; i <= last; i++) kinds[i] = Kind.Definition;
+        for (; i <= last; i++) kinds[i] = hidden;
         i--;
         continue;
       }
       // A definition starts a paragraph, or follows definitions in it (CommonMark §4.7).
       const last =
         (paragraphStart[i] === 1 || definitionsOnly) && text.charCodeAt((starts[i] ?? 0) + from) === 91
-          ? definitionEnd(text, starts, i, (runEnds ??= paragraphRunEnds(leaf, paragraphStart))[i] ?? count, from)
+          ? definitionEnd(text, starts, i, (runEnds ??= paragraphRunEnds(leaf, paragraphStart))[i] ?? count, from, contentAt)
           : -1;
       if (last === -1) {
         definitionsOnly = false;
-        kinds[i] = Kind.Prose;
+        kinds[i] = inQuote ? Kind.Quote : Kind.Prose;
         continue;
       }
       definitionsOnly = true;
       definitions?.push(text.indexOf('[', (starts[i] ?? 0) + from), (starts[last + 1] ?? 0) - 1);
       // A definition may run over lines (a title or a destination on the next line): all of them are hidden.
-      for (; i <= last; i++) kinds[i] = Kind.Definition;
+      for (; i <= last; i++) kinds[i] = hidden;
       i--;
     }
   }

@@ -82,6 +82,9 @@ export interface CodeRanges {
   htmlBlock: Uint8Array;
   /** Per line, where its content starts (after container markers and indentation). */
   contentAt: Int32Array;
+  /** Per line, where the prefixes of the containers open before it end, and the column there (block-structure.ts). */
+  prefixAt: Int32Array;
+  prefixColumn: Int32Array;
   /** Per line, its `Leaf` (block-structure.ts): what block, if any, it belongs to. */
   leaf: Uint8Array;
   /** Per line, block-structure.ts's `containerEpoch`: lines with the same value sit in the same containers. */
@@ -106,9 +109,12 @@ export interface CodeRanges {
   html: number[];
   /** Opening fences' info strings, never shown (block-structure.ts `fenceInfo`). */
   fenceInfo: Int32Array;
-  /** Link reference definitions, from their label's `[` to the end of their last line, in order (not inline content). */
+  /**
+   * Link reference definitions, from their label's `[` to the end of their
+   * last line, in order (not inline content), in block quotes too.
+   */
   definitions: number[];
-  /** Footnote definitions with their content, from the label's `[` to the end of their last line, in order. */
+  /** Footnote definitions with their content, from the label's `[` to the end of their last line, in order, in block quotes too. */
   footnotes: number[];
   /**
    * Each `<` right after an extended autolink that ends in a backslash, in
@@ -168,8 +174,8 @@ export function findCode(text: string): CodeRanges {
   }
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
-  const { htmlBlock, contentAt, fenceInfo, containerEpoch, tableRow, quoted } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, tableRow, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
+  const { htmlBlock, contentAt, prefixAt, prefixColumn, fenceInfo, containerEpoch, tableRow, quoted } = blocks;
+  return { kinds, starts, htmlBlock, contentAt, prefixAt, prefixColumn, leaf, containerEpoch, tableRow, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**

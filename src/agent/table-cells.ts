@@ -6,11 +6,16 @@
  * shows only "b", and the rest must not reach the agent (re-review 8h). A
  * row's first cell is never dropped, so this hides no request's start.
  *
- * Cells are split as cmark-gfm splits a row: on each `|` not escaped by a
- * backslash (code spans do not protect a `|`: the row is split before its
- * inlines are read), a leading `|` dropped, and a last cell that is blank
- * (after a trailing `|`) not counted. When the header and delimiter rows
- * differ in count cmark makes no table, and nothing is hidden here.
+ * Cells are split as cmark-gfm splits a row: on each `|` that has no
+ * backslash right before it (code spans do not protect a `|`: the row is
+ * split before its inlines are read), a leading `|` dropped, and a last
+ * cell that is blank (after a trailing `|`) not counted. cmark-gfm 0.29's
+ * table extension looks at the one byte before a `|` only: a `|` right
+ * after a backslash is escaped even when that backslash is itself escaped
+ * as Markdown (`|a\\|b|` over `|-|` is one header cell, shown "a\|b";
+ * re-review 8i, checked on the oracle). Header, delimiter and body rows are
+ * split alike. When the header and delimiter rows differ in count cmark
+ * makes no table, and nothing is hidden here.
  */
 import { TableRow } from './block-structure.js';
 
@@ -39,17 +44,18 @@ export function findExcessCells(text: string, starts: Int32Array, tableRow: Uint
   return hidden;
 }
 
+/** Whether the character at `k` is a `|` that ends a cell: one with no backslash right before it (see the module comment). */
+function isCellPipe(text: string, k: number): boolean {
+  return text.charCodeAt(k) === 124 && text.charCodeAt(k - 1) !== 92;
+}
+
 /** The number of cells of the row [from, end). */
 function cellCount(text: string, from: number, end: number): number {
   let count = 0;
-  let k = startOfCells(text, from, end);
   let blank = true;
-  for (; k < end; k++) {
+  for (let k = startOfCells(text, from, end); k < end; k++) {
     const c = text.charCodeAt(k);
-    if (c === 92) {
-      blank = false;
-      k++;
-    } else if (c === 124) {
+    if (isCellPipe(text, k)) {
       count++;
       blank = true;
     } else if (c !== 32 && c !== 9 && c !== 13) blank = false;
@@ -60,11 +66,7 @@ function cellCount(text: string, from: number, end: number): number {
 /** The offset just past the `|` that ends cell number `columns` of the row [from, end), or `end` when it has no more cells. */
 function afterCells(text: string, from: number, end: number, columns: number): number {
   let count = 0;
-  for (let k = startOfCells(text, from, end); k < end; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 92) k++;
-    else if (c === 124 && ++count === columns) return k + 1;
-  }
+  for (let k = startOfCells(text, from, end); k < end; k++) if (isCellPipe(text, k) && ++count === columns) return k + 1;
   return end;
 }
 
