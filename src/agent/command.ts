@@ -9,7 +9,7 @@ import { Leaf } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
 import { footnoteLabels } from './footnote-references.js';
 import { findHiddenHtml, type HtmlStructure } from './html-hidden.js';
-import { afterLoneTag, lineBreakWalker } from './html-line-breaks.js';
+import { sortedMember } from './html-line-breaks.js';
 import { findOpenTagsInBogusRest } from './inline-bogus.js';
 import { definedLabels } from './link-definitions.js';
 import { findHiddenLinkParts } from './link-hidden.js';
@@ -72,9 +72,10 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const structure: HtmlStructure = { rawText: [], quoteKeeping: [] };
   const hiddenHtml = findHiddenHtml(marked, [spans, comments], structure, blocks.htmlRaw);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
-  const htmlBreaks: number[] = [];
+  // It also tells which of their lines start a shown line: the browser shows their line breaks as spaces.
+  const shownLines = { starts: [] as number[], inline };
   const rawEndTags: number[] = [];
-  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, htmlBreaks, rawEndTags);
+  const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, shownLines, rawEndTags);
   // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
   // a quoted value left open there hides what follows (re-review 8e).
   const restStartTags: number[] = [];
@@ -99,7 +100,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const inQuoteHidden = rangeWalker(quoteHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
-  const afterLineBreak = lineBreakWalker(marked, htmlBreaks);
+  const startsShownLine = sortedMember(shownLines.starts);
   // A comment GitHub hides starts a range of `opaqueComments`; any other (`<!-- a -- b -->`) cmark shows as text,
   // which no phrase is read through (re-review 8h).
   const isHiddenComment = rangeStartWalker(opaqueComments);
@@ -117,8 +118,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     const phraseAt = firstShown(marked, lineStart, lineEnd, comments, inComment, isHiddenComment);
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
-    // A line of an HTML block goes on the shown line before it, unless that ends with a `<br>` or block tag.
-    if (kind === Html && !afterLineBreak(starts[index - 1] ?? 0, lineStart - 1) && !afterLoneTag(marked, index, starts, code.contentAt, code.htmlBlock)) continue;
+    // A line of an HTML block goes on the shown line before it, unless the browser broke the line before it.
+    if (kind === Html && !startsShownLine(lineStart + (code.contentAt[index] ?? 0))) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1, isHiddenComment);
     if (!trigger.test(shown.text)) continue;
     // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)

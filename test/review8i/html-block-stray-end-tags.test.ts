@@ -33,8 +33,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';
 
 describe('an end tag that closes nothing breaks no line in an HTML block', () => {
-  // known, left: html-line-breaks.ts counts any end tag of a line-breaking name, though the browser drops one whose element is not open (low, re-review 8i).
-  it.failing.each([
+  it.each([
     // Oracle: parse5 "<div>\nPlease do not run \n/agent x\n</div>": one shown line. Expected: null. Got: a prompt "x".
     ['a stray </li>', '<div>\nPlease do not run </li>\n/agent x\n</div>'],
     // Oracle: parse5 "<div>\na \n/agent x\n</div>". Got: a prompt.
