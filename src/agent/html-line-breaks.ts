@@ -21,11 +21,12 @@
  *
  * Where a reading is unsure it errs towards no request, the side issue 8
  * errs on: an element cmark's own tags may have closed is taken as closed
- * (a later end tag of its name breaks nothing), and after a comment, a tag
+ * (a later end tag of its name breaks nothing); after a comment, a tag
  * over lines, the start tag of a quote, code, a table or a collapsible box,
- * or any element not known to show nothing, no line starts until the next
- * line-breaking tag (`<div>⏎<!-- c -->⏎/agent x` is missed, though the
- * browser starts a line there).
+ * or an element that may show something (`<img>`, `<input>`, `<q>`), no
+ * line starts until the next line-breaking tag (`<div>⏎<!-- c -->⏎/agent x`
+ * is missed, though the browser starts a line there); and a raw table lost
+ * track of keeps every later line from starting one.
  */
 
 import { isFilteredTagName } from './html-blocks.js';
@@ -119,7 +120,8 @@ export class LineStarts {
   /**
    * Whether a table may be open that is no longer on the stack (taken as
    * closed where the reading was unsure): text there may be moved before
-   * the table, onto an earlier line, so no line starts until a `</table>`.
+   * the table, onto an earlier line, so no line starts to the comment's end
+   * (its `</table>` would look stray here).
    */
   private tableLost = false;
   /** How many open elements were opened on a line with a container prefix. */
