@@ -18,7 +18,7 @@ import { isTableDelimiterRow } from './block-structure.js';
 import { isFilteredTagName, isLetter, isSpace } from './html-blocks.js';
 import { quoteKeepingElement } from './html-elements.js';
 import { isAddressName } from './html-hidden.js';
-import { breaksLine } from './html-line-breaks.js';
+import { LineStarts, sortedMember } from './html-line-breaks.js';
 import { nextOccurrence } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -45,6 +45,23 @@ const COMMENT = 10;
  *   may be among them.
  */
 export const Junction = { Block: 1, Containers: 2, Quote: 3 } as const;
+
+/** The mark sanitize.ts puts for an invisible character: nothing shown. */
+const INVISIBLE = 0x200b;
+
+/**
+ * What `findRawHtmlHidden` reads line starts for: `starts` receives them;
+ * `inline` is markdown.ts `CodeRanges.inline` (where raw inline HTML may
+ * be); `runOn` is command.ts `blockRanges`'s (raw parts that may go on the
+ * shown line of the paragraph before them), sorted.
+ */
+export interface ShownLines {
+  starts: number[];
+  inline: ArrayLike<number>;
+  runOn: readonly number[];
+  /** The junctions (their offsets) whose Markdown holds a GFM table, sorted. */
+  tables: readonly number[];
+}
 
 /** The next character that is not whitespace, global (searched from `lastIndex`). */
 const NON_BLANK = /[^ \t\r\n]/g;
@@ -87,9 +104,12 @@ const NON_BLANK = /[^ \t\r\n]/g;
  *   as one line, so the whole table is hidden (to the next blank line or
  *   raw part; re-review 8h).
  *
- * `breaks`, when given, gets the offset just past each tag after which the
- * browser starts a line (html-line-breaks.ts), when it is on one line, in
- * order.
+ * `lines`, when given, gets in `starts` the offset where each line of an
+ * HTML block starts (its content, after container prefixes) at which the
+ * browser starts a shown line, in order: the tags read so far, through
+ * every block and cmark's own tags between (`junctions`; raw inline HTML in
+ * the paragraphs and headings between, `lines.inline`, may close anything),
+ * leave a line break with nothing shown since (html-line-breaks.ts).
  *
  * `endTags`, when given, receives the end tags of html-elements.ts
  * `QUOTE_KEEPING_ELEMENTS` read here, as flat (offset of `<`, -(element
@@ -99,7 +119,7 @@ const NON_BLANK = /[^ \t\r\n]/g;
  *
  * Linear in the text: every character of `blocks` is read once.
  */
-export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = [], breaks?: number[], endTags?: number[]): Int32Array {
+export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junctions: ArrayLike<number> = [], lines?: ShownLines, endTags?: number[]): Int32Array {
   const hidden = new RangeList();
   const nextNewline = nextOccurrence(text, '\n');
   const nextBlank = nextBlankLine(text);
@@ -115,14 +135,24 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   let tagNameStart = 0;
   let tagNameEnd = 0;
   let endTag = false;
+  // Whether the line being read has a container prefix (`> `, a list item's indentation), and the open tag's line had.
+  let contained: boolean;
+  let tagContained = false;
+  const tracker = new LineStarts();
+  const lineStarts = lines?.starts;
   // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
   const attribute = (end: number): void => {
     attributes.push(nameStart, nameEnd, end);
   };
   // `comment`: the construct is an HTML comment, which comment-hidden.ts hides already (the same raw `-->` ends it).
   const close = (end: number, whole: boolean, comment = false): void => {
-    if (endTags !== undefined && endTag && state !== BOGUS && state !== COMMENT) noteEndTag(text, start, tagNameStart, tagNameEnd, endTags);
+    const tag = state !== BOGUS && state !== COMMENT;
+    if (endTags !== undefined && endTag && tag) noteEndTag(text, start, tagNameStart, tagNameEnd, endTags);
     const newline = comment ? -1 : nextNewline(start);
+    // Comments and bogus comments are taken to show something (a comment shown as text may); cmark's tags end a tag.
+    if (!tag) tracker.shown();
+    else if (whole) tracker.lost();
+    else tracker.tag(text, tagNameStart, tagNameEnd, endTag, tagContained, newline === -1 || newline >= end - 1);
     if (comment) {
       // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
     } else if (whole || (newline !== -1 && newline < end - 1)) hidden.push(start, end);
@@ -142,17 +172,32 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
         }
       }
       if (!shown) hidden.push(cut, end);
-      if (breaks !== undefined && breaksLine(text, tagNameStart, tagNameEnd)) breaks.push(end);
     }
     if (attributes.length > 0) attributes.length = 0;
     state = DATA;
   };
   let j = 0;
-  // At the end of a raw part that cmark follows with tags of its own (the next raw part starts at `next`): false when
-  // the rest of the text is hidden.
-  const junction = (after: number, next: number): boolean => {
+  // The `Junction` at the end of the raw part ending at `after`, or 0 (asked for increasing offsets).
+  const junctionAt = (after: number): number => {
     while (j < junctions.length && (junctions[j] ?? 0) < after) j += 2;
-    const kind = junctions[j] === after ? (junctions[j + 1] ?? 0) : 0;
+    return junctions[j] === after ? (junctions[j + 1] ?? 0) : 0;
+  };
+  const inline = lines?.inline ?? [];
+  const runsOn = sortedMember(lines?.runOn ?? []);
+  const tableAfter = sortedMember(lines?.tables ?? []);
+  let q = 0;
+  // Whether raw inline HTML may be in [from, to): a `<` in the inline content of a paragraph or heading there.
+  const inlineTagBetween = (from: number, to: number): boolean => {
+    while (q < inline.length && (inline[q + 1] ?? 0) <= from) q += 2;
+    for (let i = q; i < inline.length && (inline[i] ?? 0) < to; i += 2) {
+      const lt = nextOpen(Math.max(from, inline[i] ?? 0));
+      if (lt !== -1 && lt < Math.min(to, inline[i + 1] ?? 0)) return true;
+    }
+    return false;
+  };
+  // At the end of a raw part that cmark follows with tags of its own (`kind`; the next raw part starts at `next`):
+  // false when the rest of the text is hidden.
+  const junction = (after: number, next: number, kind: number): boolean => {
     if (kind === 0) return true;
     if (kind === Junction.Quote || state === DOUBLE || state === SINGLE) {
       hidden.push(start, text.length);
@@ -175,21 +220,33 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
     return true;
   };
   for (let r = 0; r < blocks.length; r += 2) {
-    if (state !== DATA && r > 0 && !junction(blocks[r - 1] ?? 0, blocks[r] ?? 0)) return hidden.toArray();
     const from = blocks[r] ?? 0;
+    if (r > 0) {
+      const after = blocks[r - 1] ?? 0;
+      const kind = junctionAt(after);
+      if (state !== DATA && !junction(after, from, kind)) return hidden.toArray();
+      // Inside a comment cmark's tags are comment text: the browser never reads them.
+      if (kind !== 0 && state !== COMMENT) tracker.junction(kind !== Junction.Block, inlineTagBetween(after, from), tableAfter(after));
+    }
+    contained = from > 0 && text.charCodeAt(from - 1) !== 10;
+    if (runsOn(from)) tracker.shown();
+    if (lineStarts !== undefined && state === DATA && tracker.atLineStart) lineStarts.push(from);
     const to = Math.min(text.length, blocks[r + 1] ?? 0);
     for (let k = from; k < to; k++) {
       const c = text.charCodeAt(k);
+      if (c === 10) contained = false;
       switch (state) {
         case DATA: {
           if (c !== 60) {
-            // Outside tags only a `<` matters: jump to the next one (remembered, so each is searched for once).
-            const lt = nextOpen(k);
-            k = lt === -1 || lt >= to ? to : lt - 1;
+            // Text: a line ends, or something is shown on it (white space and invisible characters are not).
+            if (c === 10) {
+              if (lineStarts !== undefined && tracker.atLineStart && k + 1 < to) lineStarts.push(k + 1);
+            } else if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== INVISIBLE) tracker.shown();
             break;
           }
           const next = text.charCodeAt(k + 1);
           start = k;
+          tagContained = contained;
           if (isLetter(next)) {
             state = TAG_NAME;
             tagNameStart = k + 1;
@@ -291,7 +348,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
       }
     }
   }
-  if (state !== DATA && blocks.length > 0 && !junction(blocks[blocks.length - 1] ?? 0, text.length)) return hidden.toArray();
+  if (state !== DATA && blocks.length > 0 && !junction(blocks[blocks.length - 1] ?? 0, text.length, junctionAt(blocks[blocks.length - 1] ?? 0))) return hidden.toArray();
   if (state !== DATA) hidden.push(start, text.length);
   return hidden.toArray();
 }

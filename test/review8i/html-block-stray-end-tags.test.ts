@@ -28,13 +28,16 @@
  * of its name was opened before it in the same HTML block (or in the blocks
  * of the same open element) and not yet closed; a stray end tag, and
  * `</hr>`, break nothing (hiding more errs towards no request).
+ *
+ * Fixed by 8p (html-line-breaks.ts `LineStarts`): the tags of HTML blocks
+ * are read in order with the special elements open, as the tree builder
+ * reads them; more shapes in test/agent/html-line-breaks.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';
 
 describe('an end tag that closes nothing breaks no line in an HTML block', () => {
-  // known, left: html-line-breaks.ts counts any end tag of a line-breaking name, though the browser drops one whose element is not open (low, re-review 8i).
-  it.failing.each([
+  it.each([
     // Oracle: parse5 "<div>\nPlease do not run \n/agent x\n</div>": one shown line. Expected: null. Got: a prompt "x".
     ['a stray </li>', '<div>\nPlease do not run </li>\n/agent x\n</div>'],
     // Oracle: parse5 "<div>\na \n/agent x\n</div>". Got: a prompt.

@@ -30,13 +30,16 @@
  * line-breaking tag, as `lineBreakWalker` reads it) and the lone tag is not
  * a void element that shows something (`img`, `input`, `video`…); else the
  * line counts only after a line-breaking tag, as other lines of the block.
+ *
+ * Fixed by 8p (html-line-breaks.ts `LineStarts`): the tags of HTML blocks
+ * are read in order with the special elements open, as the tree builder
+ * reads them; more shapes in test/agent/html-line-breaks.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';
 
 describe('the line after a lone tag, when the line before it goes on', () => {
-  // known, left: html-line-breaks.ts afterLoneTag does not check that the shown line before the lone tag ended (an open <div> block's text, a list item, an <img>) (low-medium, re-review 8i).
-  it.failing.each([
+  it.each([
     // Oracle: cmark "<div>\nPlease do not run:\n<span>\n/agent x\n</span>\n</div>\n"; parse5 the same: one line of
     // the div, "Please do not run: /agent x". Expected: null. Got: a prompt "x".
     ['after a <div> block\'s text', '<div>\nPlease do not run:\n\n<span>\n/agent x\n</span>\n</div>'],
