@@ -97,9 +97,10 @@ export interface CodeRanges {
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
   /**
-   * The inline content of each paragraph and heading, in order: where raw
-   * HTML, autolinks and code spans may be (CommonMark §6: inlines never
-   * cross a block's end). A paragraph's range holds its lines' container
+   * The inline content of each paragraph, heading and GFM table cell, in
+   * order: where raw HTML, autolinks and code spans may be (CommonMark §6:
+   * inlines never cross a block's end; a cell is read alone:
+   * table-inlines.ts). A paragraph's range holds its lines' container
    * markers too.
    */
   inline: Int32Array;
