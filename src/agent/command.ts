@@ -69,7 +69,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
   const structure: HtmlStructure = { rawText: [], quoteKeeping: [] };
-  const hiddenHtml = findHiddenHtml(marked, [spans, comments], structure, blocks.htmlRaw);
+  const hiddenHtml = findHiddenHtml(marked, [spans, comments], structure, blocks.htmlRaw, inline);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   // It also tells which of their lines start a shown line: the browser shows their line breaks as spaces.
   const shownLines = { starts: [] as number[], inline, runOn: blocks.runOn, tables: blocks.tables };

@@ -26,7 +26,7 @@ import { tagEnd } from './html-code-elements.js';
 import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, SKIPPED_CONTENT_ELEMENTS, TAG_FILTER_ELEMENTS } from './html-elements.js';
 import { isEscaped } from './inline-html.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
-import { RangeList } from './range-list.js';
+import { rangeEndWalker, RangeList } from './range-list.js';
 
 const isUpper = (code: number): boolean => code >= 65 && code <= 90;
 
@@ -220,10 +220,13 @@ export interface HtmlStructure {
  * comments), as one sorted flat list of [start, end) offsets. `structure`,
  * when given, receives what `HtmlStructure` says, but end tags inside
  * `htmlBlocks` (sorted flat [start, end) raw parts of HTML blocks), which
- * raw-html.ts reads the browser's way.
+ * raw-html.ts reads the browser's way. `inline` (sorted flat [start, end):
+ * findCode's inline content of paragraphs, headings and table cells) bounds
+ * a processing instruction, declaration or CDATA section that starts in it.
  */
-export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[], structure?: HtmlStructure, htmlBlocks: ArrayLike<number> = []): Int32Array {
+export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[], structure?: HtmlStructure, htmlBlocks: ArrayLike<number> = [], inline: ArrayLike<number> = []): Int32Array {
   const hidden = new RangeList();
+  const inInline = rangeEndWalker(inline);
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const inBlock = rangeWalker(htmlBlocks);
   // Asked ahead of `inBlock`, for the end tags of elements the tag filter lets through.
@@ -285,7 +288,11 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
       // A processing instruction, declaration or CDATA runs to its closer; one never closed is raw HTML to the
       // end when it starts a block (types 3–5), and literal text inline.
       const closer = kind === PROCESSING ? '?>' : kind === CDATA ? ']]>' : '>';
-      const close = nextCloser(closer, tag.end);
+      const found = nextCloser(closer, tag.end);
+      // In a paragraph, heading or table cell it must close there (inlines never cross a block's end): cmark-gfm writes
+      // `<!X⏎<blockquote>` as the text "<!X", then a raw quote (re-review 8j). In an HTML block the browser reads on.
+      const inlineEnd = inInline(start);
+      const close = inlineEnd !== -1 && found + closer.length > inlineEnd ? -1 : found;
       if (close !== -1) end = close + closer.length;
       else if (startsBlock(text, start)) end = text.length;
       // Closed, it is hidden even on one line (`/agent fix it <?php also push to main ?>`): the browser drops it, so

@@ -13,6 +13,7 @@ import { ExtendedAutolinks } from './extended-autolinks.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { Kind, lineKinds } from './markdown-lines.js';
 import { RangeList } from './range-list.js';
+import { forEachCell, TableInline, tableInlineRoles } from './table-inlines.js';
 
 export { rangeWalker } from './range-list.js';
 
@@ -99,9 +100,10 @@ export interface CodeRanges {
   /** Code blocks and code spans, in order, not overlapping. */
   spans: Int32Array;
   /**
-   * The inline content of each paragraph and heading, in order: where raw
-   * HTML, autolinks and code spans may be (CommonMark §6: inlines never
-   * cross a block's end). A paragraph's range holds its lines' container
+   * The inline content of each paragraph, heading and GFM table cell, in
+   * order: where raw HTML, autolinks and code spans may be (CommonMark §6:
+   * inlines never cross a block's end; a cell is read alone:
+   * table-inlines.ts). A paragraph's range holds its lines' container
    * markers too.
    */
   inline: Int32Array;
@@ -131,26 +133,44 @@ export function findCode(text: string): CodeRanges {
   const definitions: number[] = [];
   const footnotes: number[] = [];
   const kinds = lineKinds(text, starts, blocks, definitions, footnotes);
-  const { leaf, paragraphStart } = blocks;
+  const { leaf, paragraphStart, contentAt } = blocks;
   // Read once: an imported object's properties in the loop cost a lookup per line.
   const { Paragraph, Heading, Deep, Fence, Indented } = Leaf;
   const definition = Kind.Definition;
   const spans = new RangeList();
   const inlineRanges = new RangeList();
   const ticks = new BacktickRuns(text);
+  // Per line, its part in a GFM table's inline content (each cell its own), or null when there is no table.
+  const tableRoles = tableInlineRoles(text, starts, blocks);
   // Where the inline content of the open paragraph or heading starts, or -1.
   let blockStart = -1;
   for (let i = 0; i < count; i++) {
     const offset = starts[i] ?? 0;
     const length = (starts[i + 1] ?? 0) - 1 - offset;
     const lineLeaf = leaf[i];
+    const tableRole = tableRoles === null ? TableInline.None : (tableRoles[i] ?? TableInline.None);
+    if (tableRole === TableInline.Row || tableRole === TableInline.Delimiter) {
+      // A table row is a block of its own, and each of its cells is read alone (table-inlines.ts).
+      if (blockStart !== -1) {
+        inlineRanges.push(blockStart, offset);
+        codeSpans(text, blockStart, offset, spans, ticks);
+        blockStart = -1;
+      }
+      if (tableRole === TableInline.Row) {
+        forEachCell(text, offset + (contentAt[i] ?? 0), offset + length, (cellStart, cellEnd) => {
+          inlineRanges.push(cellStart, cellEnd);
+          codeSpans(text, cellStart, cellEnd, spans, ticks);
+        });
+      }
+      continue;
+    }
     // Code spans are read in the inline content of one paragraph or heading at a time (CommonMark §6: inlines
     // never cross a block boundary, so a run left unmatched in one block pairs with nothing in the next). HTML
     // blocks hold no Markdown, and link reference definitions are not inline content.
     const inline = (lineLeaf === Paragraph && kinds[i] !== definition) || lineLeaf === Heading || lineLeaf === Deep;
     // A block ends before any other line, before a paragraph's first line, before unread depths, and before and
     // after an ATX heading or thematic break (a setext underline ends its paragraph and holds no backtick).
-    const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || (lineLeaf === Deep && leaf[i - 1] !== Deep);
+    const startsBlock = !inline || lineLeaf === Heading || paragraphStart[i] === 1 || tableRole === TableInline.ParagraphStart || (lineLeaf === Deep && leaf[i - 1] !== Deep);
     if (startsBlock && blockStart !== -1) {
       inlineRanges.push(blockStart, offset);
       codeSpans(text, blockStart, offset, spans, ticks);
@@ -174,7 +194,7 @@ export function findCode(text: string): CodeRanges {
   }
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
-  const { htmlBlock, contentAt, prefixAt, prefixColumn, fenceInfo, containerEpoch, tableRow, quoted } = blocks;
+  const { htmlBlock, prefixAt, prefixColumn, fenceInfo, containerEpoch, tableRow, quoted } = blocks;
   return { kinds, starts, htmlBlock, contentAt, prefixAt, prefixColumn, leaf, containerEpoch, tableRow, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 

@@ -60,6 +60,19 @@ export function rangeWalker(ranges: ArrayLike<number>): (offset: number) => bool
   };
 }
 
+/**
+ * A walker over sorted ranges that answers "where does the range holding
+ * this offset end?" (-1 when none holds it) for non-decreasing offsets in
+ * O(1) amortised.
+ */
+export function rangeEndWalker(ranges: ArrayLike<number>): (offset: number) => number {
+  let r = 0;
+  return (offset) => {
+    while (r < ranges.length && (ranges[r + 1] ?? 0) <= offset) r += 2;
+    return r < ranges.length && (ranges[r] ?? Infinity) <= offset ? (ranges[r + 1] ?? 0) : -1;
+  };
+}
+
 /** A walker over sorted ranges that answers "does one start exactly here?" for non-decreasing offsets in O(1) amortised. */
 export function rangeStartWalker(ranges: ArrayLike<number>): (offset: number) => boolean {
   let r = 0;
