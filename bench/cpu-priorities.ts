@@ -148,6 +148,10 @@ export async function keepDatabaseProcesses(priorities: CpuPriorities, databaseU
   }
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'coder-agent-bot bench priorities' });
   await client.connect();
+  // A run killed before putting them back (SIGKILL) left them raised, and recorded nothing: they go to the
+  // server's default first, so that what is recorded and put back below is that.
+  const left = await resetServerProcesses(priorities, client);
+  if (left) priorities.notes.push(`${left} of the Postgres server's processes were found raised (a run that was killed?) and put back first`);
   const placed = new Set<number>();
   /** The server's own processes, with the level each had before. */
   const shared = new Map<number, number>();
@@ -183,20 +187,82 @@ export async function keepDatabaseProcesses(priorities: CpuPriorities, databaseU
   const timer = setInterval(() => {
     running = running.then(() => (stopped ? undefined : sweep().catch(() => undefined)));
   }, BACKENDS_EVERY_MS);
-  return async () => {
+  const release = async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     stopped = true;
     clearInterval(timer);
     await running;
     await client.end().catch(() => undefined);
-    for (const [pid, level] of shared) {
-      try {
-        if (priorities.mode === 'autogroup') writeFileSync(`/proc/${pid}/autogroup`, String(level));
-        else setPriority(pid, level);
-      } catch {
-        // gone, or no longer ours to change
-      }
-    }
+    for (const [pid, level] of shared) setLevel(pid, level, priorities.mode);
   };
+  // Ctrl-C or a timeout's SIGTERM: put the server back before leaving (Node's own exit would skip it).
+  const onSignal = (signal: NodeJS.Signals) => {
+    void release().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return release;
+}
+
+/** `pid`'s level: its autogroup nice, or its niceness where autogroups are off; undefined when it cannot be read. */
+export function levelOf(pid: number, mode: CpuPriorities['mode']): number | undefined {
+  if (mode === 'autogroup') return autogroupNice(pid);
+  try {
+    return getPriority(pid);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Puts `pid` at `level`; false when it is gone or not ours to change. */
+function setLevel(pid: number, level: number, mode: CpuPriorities['mode']): boolean {
+  try {
+    if (mode === 'autogroup') writeFileSync(`/proc/${pid}/autogroup`, String(level));
+    else setPriority(pid, level);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The level a server process has where no bench changed it: that of the
+ * process which started the server (the postmaster's parent, say
+ * pg_ctlcluster's shell), or 0 (the kernel's default) when that is init,
+ * gone, or has no autogroup to read.
+ */
+export function defaultLevel(postmaster: number, mode: CpuPriorities['mode']): number {
+  const parent = parentOf(postmaster);
+  return (parent === undefined ? undefined : levelOf(parent, mode)) ?? 0;
+}
+
+/**
+ * Puts each of `pids` that is not at `level` there (a run that was killed
+ * left them raised). Returns how many were changed; one that cannot be
+ * changed (gone, not ours) is left as it is.
+ */
+export function resetLevels(pids: readonly number[], level: number, mode: CpuPriorities['mode']): number {
+  let changed = 0;
+  for (const pid of pids) {
+    const now = levelOf(pid, mode);
+    if (now !== undefined && now !== level && setLevel(pid, level, mode)) changed++;
+  }
+  return changed;
+}
+
+/**
+ * The server's own processes (postmaster and the `pg_stat_activity` rows
+ * without a database) put back at defaultLevel(); returns how many were
+ * changed. A backend of a killed run ended with its connection.
+ */
+async function resetServerProcesses(priorities: CpuPriorities, client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname IS NULL');
+  const own = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+  const postmaster = own === undefined ? undefined : parentOf(own);
+  if (postmaster === undefined || !isPostgresProcess(postmaster)) return 0;
+  const pids = [postmaster, ...rows.map((r) => r.pid)].filter(isPostgresProcess);
+  return resetLevels(pids, defaultLevel(postmaster, priorities.mode), priorities.mode);
 }
 
 /** The parent's pid, from /proc/<pid>/stat (the field after the state, which follows the command's closing parenthesis). */

@@ -38,6 +38,13 @@ export const MAX_LOG_BYTES = 8 * 1024;
 export const MAX_LOGS = 3;
 /** Jobs read from the run (one page). */
 const MAX_JOBS = 100;
+/**
+ * What a `done` notice says. Versions before the "sending…" notice (issue
+ * 10) posted this text in state `running` and never changed it: such a
+ * notice is final, as it was for them. Read as "sending…", it would send the
+ * run again, since their follow-up carried no tag to find it by.
+ */
+const SENT_BEFORE_SENDING = "The failed jobs and the end of their logs were sent to [the agent's chat]";
 
 export interface CiFeedbackSettings {
   /** false: workflow runs are ignored (the `ci-feedback` setting). */
@@ -69,7 +76,7 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
   const read = await deps.github.listThreadComments(thread);
   const notices = read.comments.flatMap((comment) => {
     const marker = comment.author.login.toLowerCase() === own ? readMarker(comment.body) : undefined;
-    return marker?.ciRun === ciRun ? [{ comment, state: marker.state }] : [];
+    return marker?.ciRun === ciRun ? [{ comment, state: marker.state === 'running' && comment.body.includes(SENT_BEFORE_SENDING) ? ('done' as const) : marker.state }] : [];
   });
   const final = notices.map((n) => n.state).find((state) => state !== 'running');
   if (final === 'error') return { status: 'skipped', reason: `Run ${run.id} (attempt ${run.attempt}) could not be sent to the agent earlier; the notice says why, and it is not retried.`, chatId: chat.id, chatUrl };
@@ -103,7 +110,7 @@ export async function relayCiFailure(trigger: Trigger, settings: CiFeedbackSetti
       return { status: 'failed', reason: failure.detail ?? failure.title, chatId: chat.id, chatUrl, commentUrl: notice.url, errorKind: failure.kind };
     }
   }
-  await deps.github.updateComment(notice, says('done', `. The failed jobs and the end of their logs were sent to [the agent's chat](${chatUrl}) once; it will push a fix to this pull request.`));
+  await deps.github.updateComment(notice, says('done', `. ${SENT_BEFORE_SENDING}(${chatUrl}) once; it will push a fix to this pull request.`));
   return { status: 'started', chatId: chat.id, chatUrl, commentUrl: notice.url, chatCreated: false };
 }
 

@@ -5,6 +5,7 @@
  */
 import { Probot, ProbotOctokit, type Logger as PinoLogger } from 'probot';
 import { withWriteBudget } from '../github/budgeted-port.js';
+import { octokitAbortError } from '../github/octokit-abort.js';
 import { octokitRetryOptions } from '../github/octokit-options.js';
 import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
 import type { GitHubPort } from '../github/port.js';
@@ -28,6 +29,25 @@ function pinoAdapter(log: () => PinoLogger | null): Logger {
 export interface AppProbot {
   probot: Probot;
   logger: Logger;
+  /**
+   * Ends every request this Probot's Octokits have in flight or will make:
+   * each fails at once with an AbortError, which Octokit does not retry.
+   * For a stopping App, whose reads given up on (a config read past its
+   * budget) would otherwise go on, with the installation-token request
+   * behind them and Octokit's retries, and keep the process alive.
+   */
+  abortRequests(): void;
+}
+
+/**
+ * Node's fetch, with `stopped` joined to each request's own signal. Octokit
+ * passes a request's signal to fetch, but the installation-token request
+ * that its auth makes first carries none, so a caller's signal alone cannot
+ * end it. `stopped` must abort with octokitAbortError(), or Octokit retries.
+ * `globalThis.fetch` is looked up per call: nock (tests) replaces it.
+ */
+function stoppableFetch(stopped: AbortSignal): typeof fetch {
+  return (input, init) => globalThis.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopped]) : stopped });
 }
 
 /** A Probot for the App's credentials, whose Octokits retry and pace themselves (octokit-options.ts). */
@@ -38,15 +58,16 @@ export async function createProbot(settings: AppSettings, opts: { logLevel?: Log
   // eslint-disable-next-line prefer-const
   let probot: Probot;
   const logger = pinoAdapter(() => probot.log);
+  const stopped = new AbortController();
   probot = new Probot({
     appId: settings.appId,
     privateKey: settings.privateKey,
     secret: settings.webhookSecret,
     baseUrl: settings.githubApiUrl,
     log,
-    Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)),
+    Octokit: ProbotOctokit.defaults({ ...octokitRetryOptions(logger), request: { fetch: stoppableFetch(stopped.signal) } }),
   });
-  return { probot, logger };
+  return { probot, logger, abortRequests: () => stopped.abort(octokitAbortError()) };
 }
 
 /**

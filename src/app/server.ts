@@ -82,7 +82,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   keepShortLivedObjectsYoung();
   const { settings, store } = opts;
   let stopping = false;
-  const { probot, logger } = await createProbot(settings, { logLevel: opts.logLevel });
+  const { probot, logger, abortRequests } = await createProbot(settings, { logLevel: opts.logLevel });
   const metrics = new AppMetrics({ store, defaultMetrics: opts.defaultMetrics });
   const repoConfigs = new RepoConfigCache({ readTimeoutMs: WEBHOOK_CONFIG_READ_MS, maxWaitMs: WEBHOOK_CONFIG_READ_MS, onReadFailure: (outcome) => metrics.repoConfigReadFailures.inc({ outcome }) });
   const botLogin = botLoginOf(probot, opts.botLogin);
@@ -211,6 +211,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // What the webhook handlers started and stopped waiting for (config reads past their 2 s) ends here.
+      abortRequests();
     },
   };
 }

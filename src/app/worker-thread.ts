@@ -53,7 +53,7 @@ export interface WorkerSeams {
 export async function startWorker(config: WorkerConfig, post: (m: FromWorker) => void, seams: WorkerSeams = {}): Promise<(m: ToWorker) => void> {
   lowerThreadPriority();
   const { settings } = config;
-  const { probot, logger } = await createProbot(settings, { logLevel: config.logLevel });
+  const { probot, logger, abortRequests } = await createProbot(settings, { logLevel: config.logLevel });
   // The worker has no deadline of GitHub's to meet: it waits out a long-held lock rather than fail a run.
   const opened: JobStore = await openJobStore(settings.databaseUrl, { busyDeadlineMs: 60_000 });
   const store = seams.store?.(opened) ?? opened;
@@ -94,6 +94,8 @@ export async function startWorker(config: WorkerConfig, post: (m: FromWorker) =>
     if (m.type === 'stop') {
       void runner
         .stop()
+        // The runs are over; a request still open (a config read given up on) would outlive the worker.
+        .then(() => abortRequests())
         .then(() => opened.close())
         .catch((err: unknown) => logger.error(`The job worker did not stop cleanly: ${(err as Error).message}`))
         .finally(() => post({ type: 'stopped' }));

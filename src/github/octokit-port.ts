@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { downloadAsset, type AssetHop } from './asset-download.js';
 import type { AssetNetwork } from './asset-policy.js';
 import { GitHubError, ThreadMovedError, toGitHubError } from './errors.js';
+import { abortingOctokit } from './octokit-abort.js';
 import type {
   CommentRef,
   DownloadedAsset,
@@ -310,8 +311,8 @@ export class OctokitPort implements GitHubPort {
 
   async readFile(owner: string, repo: string, path: string, options?: { signal?: AbortSignal }): Promise<string | null> {
     try {
-      // Octokit hands `request.signal` to fetch: an abort ends the request (and any retry Octokit would make).
-      const res = await this.call(ROUTES.contents, { owner, repo, path, ...(options?.signal ? { request: { signal: options.signal } } : {}) });
+      // Octokit hands `request.signal` to fetch: an abort ends the request, and no retry follows (octokit-abort.ts).
+      const res = await this.call(ROUTES.contents, { owner, repo, path, ...(options?.signal ? { request: { signal: abortingOctokit(options.signal) } } : {}) });
       const file = this.parse(FileContentSchema, res, ROUTES.contents);
       return Buffer.from(file.content, 'base64').toString('utf8');
     } catch (err) {

@@ -104,6 +104,17 @@ describe('relayCiFailure after an interrupted attempt', () => {
     expect(notices()[0]?.body).toContain('were sent');
   });
 
+  it('a notice posted before the upgrade (it said "were sent" in state running, and its follow-up had no tag): final, nothing is sent again', async () => {
+    github.addComment(OWNER, REPO, FAILED_PR, {
+      body: `CI failed in [CI #${seeded.runId}](https://github.com/x) (\`test\`). The failed jobs and the end of their logs were sent to [the agent's chat](${coder.url}/agents/${seeded.chatId}) once; it will push a fix to this pull request.\n\n${renderMarker({ chatId: seeded.chatId, state: 'running', ciRun: `${seeded.runId}.1` })}`,
+      user: github.botLogin,
+    });
+    // Before, this notice read as an attempt stopped before sending, and the run was sent a second time.
+    expect(await relay()).toMatchObject({ status: 'skipped', reason: expect.stringContaining('already sent') });
+    expect(tagged()).toEqual([]);
+    expect(notices()).toHaveLength(1);
+  });
+
   it('a notice left "sending" and the tagged message in the chat: not sent again, the notice says it was sent', async () => {
     await client.sendMessage(seeded.chatId, { content: withRequestTag([{ type: 'text', text: 'CI failed (first attempt)' }], key()) });
     await coder.waitForIdle(seeded.chatId);

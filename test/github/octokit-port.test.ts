@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Octokit } from '@octokit/core';
+import { retry } from '@octokit/plugin-retry';
 import { GitHubError } from '../../src/github/errors.js';
 import { createOctokitPort, type OctokitLike } from '../../src/github/octokit-port.js';
 import { commentRefOf, type GitHubPort, type Thread } from '../../src/github/port.js';
@@ -459,4 +461,26 @@ describe('readFile', () => {
     fake.failNext({ method: 'GET', path: /contents/ }, { status: 403, body: { message: 'Resource not accessible by integration' } }, 5);
     await expect(port.readFile(owner, 'r', '.github/coder-agent.yml')).rejects.toBeInstanceOf(GitHubError);
   });
+
+  it('a read aborted with a reason of its own (a timeout) is not tried again by Octokit', async () => {
+    // The App's Octokits retry (plugin-retry). Its fetch stands for a GitHub that never answers: it ends only on an abort,
+    // rejecting with the signal's reason as Node's fetch does.
+    let calls = 0;
+    const fetch = (_url: unknown, init?: { signal?: AbortSignal | null }) => {
+      calls++;
+      return new Promise<never>((_, reject) => {
+        const signal = init?.signal;
+        if (signal?.aborted) reject(signal.reason);
+        else signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    };
+    const RetryingOctokit = Octokit.plugin(retry);
+    const retrying = createOctokitPort(new RetryingOctokit({ auth: 'token', baseUrl: 'http://127.0.0.1:9', request: { fetch } }) as unknown as OctokitLike, { botLogin: fake.botLogin });
+    const timeout = new AbortController();
+    const read = retrying.readFile(owner, 'r', '.github/coder-agent.yml', { signal: timeout.signal });
+    timeout.abort(new Error('no answer within 2000 ms'));
+    await expect(read).rejects.toThrow();
+    // Before, the abort read as a network failure (status 500) and was retried 3 times over 14 s, each failing at once.
+    expect(calls).toBe(1);
+  }, 30_000);
 });

@@ -131,6 +131,8 @@ export function openInbox(path: string) {
       .pluck(),
     /** Rows not yet copied into the job table: id over `after`, in order. */
     after: db.prepare(`SELECT * FROM inbox WHERE id > ? ORDER BY id`),
+    /** The id of the newest row, 0 when there is none. */
+    lastId: db.prepare(`SELECT COALESCE(MAX(id), 0) FROM inbox`).pluck(),
     anyAfter: db.prepare(`SELECT EXISTS (SELECT 1 FROM inbox WHERE id > ?)`).pluck(),
     countAfter: db.prepare(`SELECT COUNT(*) FROM inbox WHERE id > ?`).pluck(),
     getAfter: db.prepare(`SELECT * FROM inbox WHERE delivery_id = ? AND id > ?`),

@@ -232,7 +232,16 @@ function toRecord(row: JobRow): JobRecord {
   };
 }
 
-function migrate(db: Db): void {
+/**
+ * Creates or upgrades the job database's schema. A new job database beside
+ * an inbox that already holds rows (the job database deleted, or never on
+ * the persistent volume, while the inbox was kept) takes those rows as
+ * copied: they were recorded for a job database that is gone, and the inbox
+ * keeps them for 30 days (JOB_RETENTION_MS), so copying them would run a
+ * month of requests again. They still answer for duplicates. What is lost is
+ * only what that job database had not copied yet when it went.
+ */
+function migrate(db: Db, inbox: Inbox): void {
   // IMMEDIATE takes the write lock before reading user_version, so two
   // processes opening a new file at once do not both create the table.
   db.transaction(() => {
@@ -244,6 +253,7 @@ function migrate(db: Db): void {
     }
     for (const step of MIGRATIONS.slice(version)) step(db);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
+    if (version === 0) db.prepare(`UPDATE inbox_copied SET last_id = ?, inbox_token = ?`).run(inbox.lastId.get() as number, inbox.token);
   }).immediate();
 }
 
@@ -313,6 +323,7 @@ export class SqliteJobStore implements JobStore {
   static open(path: string, options: { busyDeadlineMs?: number } = {}): SqliteJobStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
+    let inbox: Inbox | undefined;
     try {
       // Start-up may wait for another connection (switching to WAL and
       // migrating need the lock); later writes never block the thread.
@@ -324,15 +335,17 @@ export class SqliteJobStore implements JobStore {
       // crash of the process loses nothing and the file is never corrupted;
       // only a power loss or OS crash can roll back the last few commits.
       db.pragma('synchronous = NORMAL');
-      migrate(db);
+      inbox = openInbox(path);
+      migrate(db, inbox);
       // better-sqlite3 is synchronous: a busy_timeout would freeze the whole
       // thread (the webhook thread: every delivery) while another connection
       // holds the write lock. Instead a busy write fails at once and write()
       // tries again after a timer, leaving the event loop free meanwhile.
       db.pragma('busy_timeout = 0');
-      return new SqliteJobStore(db, openInbox(path), options.busyDeadlineMs ?? DEFAULT_BUSY_DEADLINE_MS, path);
+      return new SqliteJobStore(db, inbox, options.busyDeadlineMs ?? DEFAULT_BUSY_DEADLINE_MS, path);
     } catch (error) {
       db.close();
+      inbox?.db.close();
       throw error;
     }
   }

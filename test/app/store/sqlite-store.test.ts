@@ -215,6 +215,24 @@ describe('the inbox file (<file>-inbox)', () => {
     await expect(webhook.enqueue(job(2, { deliveryId: 'again' }))).resolves.toEqual({ inserted: false, deliveryId: 'd2' });
     expect(await worker.claim('w1', 10, 500, 2_000)).toEqual([]);
   });
+  it('kept while the job database is deleted: the deliveries it recorded before are not run again, and still answer for duplicates', async () => {
+    const file = join(dir, 'jobs.db');
+    const before = open(file);
+    for (const n of [1, 2, 3]) await before.enqueue(job(n));
+    expect(ids(await before.claim('w1', 10, 500, 1_000))).toEqual(['d1', 'd2', 'd3']);
+    for (const n of [1, 2, 3]) await before.finish(`d${n}`, 'done', null);
+    await before.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+
+    const webhook = open(file);
+    const worker = open(file);
+    // Before, the new job database copied every row the inbox kept (up to 30 days of them) and ran each again.
+    expect((await worker.counts()).queued).toBe(0);
+    expect(await worker.claim('w1', 10, 500, 2_000)).toEqual([]);
+    await expect(webhook.enqueue(job(2, { deliveryId: 'again' }))).resolves.toEqual({ inserted: false, deliveryId: 'd2' });
+    await expect(webhook.enqueue(job(4))).resolves.toEqual({ inserted: true, deliveryId: 'd4' });
+    expect(ids(await worker.claim('w1', 10, 500, 2_000))).toEqual(['d4']);
+  });
   it("is checkpointed by the job worker's copies, never by the webhook thread's enqueue (a checkpoint there held a delivery's answer 10-30 ms)", async () => {
     const file = join(dir, 'jobs.db');
     const webhook = open(file);
