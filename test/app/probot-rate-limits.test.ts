@@ -106,6 +106,16 @@ describe("the App's Octokit under GitHub's rate limits", () => {
     expect(github.requestsTo({ path: ISSUE })).toHaveLength(3);
   });
 
+  it('does not wait out a primary rate limit that resets in an hour: the read fails now (maxWaitSeconds 900)', async () => {
+    const octokit = await installationOctokit();
+    const inAnHour = String(Math.floor(Date.now() / 1000) + 3600);
+    github.failNext({ method: 'GET', path: ISSUE }, { ...primary(), headers: { ...primary().headers, 'x-ratelimit-reset': inAnHour } });
+    const err = (await octokit.request(`GET ${ISSUE}`).catch((e: unknown) => e)) as { status: number };
+    expect(err.status).toBe(403);
+    expect(github.requestsTo({ path: ISSUE })).toHaveLength(1);
+    expect(ours(/^GitHub rate limit on GET .*giving up \(asked to wait 360\d s after 0 retries\)$/)).toHaveLength(1);
+  });
+
   it("does not retry a write refused by a secondary rate limit: that is the write scheduler's, and the line says so", async () => {
     const octokit = await installationOctokit();
     const comment = github.addComment(OWNER, REPO, 1, { body: 'progress', user: github.botLogin });
