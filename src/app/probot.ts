@@ -6,7 +6,7 @@
 import { Probot, ProbotOctokit, type Logger as PinoLogger } from 'probot';
 import { withWriteBudget } from '../github/budgeted-port.js';
 import { octokitAbortError } from '../github/octokit-abort.js';
-import { octokitRetryOptions } from '../github/octokit-options.js';
+import { octokitRetryOptions, overInstanceOptions, type OctokitInstanceOptions, type RetrySettings } from '../github/octokit-options.js';
 import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
 import type { GitHubPort } from '../github/port.js';
 import { GITHUB_WRITE_BUDGET, WriteScheduler, type WriteBudget } from '../github/write-scheduler.js';
@@ -50,10 +50,18 @@ function stoppableFetch(stopped: AbortSignal): typeof fetch {
   return (input, init) => globalThis.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopped]) : stopped });
 }
 
+export interface CreateProbotOptions {
+  logLevel?: LogLevel | undefined;
+  /** The pino logger to write to instead of LOG_LEVEL/LOG_FORMAT's on stdout (tests read the lines). */
+  log?: PinoLogger;
+  /** How the Octokits meet GitHub's rate limits; default octokit-options.ts's. */
+  rateLimits?: RetrySettings;
+}
+
 /** A Probot for the App's credentials, whose Octokits retry and pace themselves (octokit-options.ts). */
-export async function createProbot(settings: AppSettings, opts: { logLevel?: LogLevel | undefined } = {}): Promise<AppProbot> {
+export async function createProbot(settings: AppSettings, opts: CreateProbotOptions = {}): Promise<AppProbot> {
   // LOG_LEVEL and LOG_FORMAT as Probot documents them (log-options.ts), one name per line (app-log.ts).
-  const log = await createAppLog({ level: opts.logLevel ?? settings.logLevel, format: settings.logFormat });
+  const log = opts.log ?? (await createAppLog({ level: opts.logLevel ?? settings.logLevel, format: settings.logFormat }));
   // The Octokit options need a logger before Probot exists.
   // eslint-disable-next-line prefer-const
   let probot: Probot;
@@ -65,7 +73,14 @@ export async function createProbot(settings: AppSettings, opts: { logLevel?: Log
     secret: settings.webhookSecret,
     baseUrl: settings.githubApiUrl,
     log,
-    Octokit: ProbotOctokit.defaults({ ...octokitRetryOptions(logger), request: { fetch: stoppableFetch(stopped.signal) } }),
+    // Function form, laid over the options Probot gives each Octokit: with the
+    // object form Probot's own `throttle` replaced ours whole (overInstanceOptions).
+    // Every request's fetch also ends when the App stops (stoppableFetch).
+    Octokit: ProbotOctokit.defaults((instance: OctokitInstanceOptions) => {
+      const options = overInstanceOptions(octokitRetryOptions(logger, opts.rateLimits))(instance);
+      const request = typeof instance.request === 'object' && instance.request !== null ? instance.request : {};
+      return { ...options, request: { ...request, fetch: stoppableFetch(stopped.signal) } };
+    }),
   });
   return { probot, logger, abortRequests: () => stopped.abort(octokitAbortError()) };
 }

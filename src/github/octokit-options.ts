@@ -5,8 +5,8 @@
  * scheduler's (write-scheduler.ts), which knows which of them matter most.
  *
  * Action: `getOctokit(token, { baseUrl, ...octokitRetryOptions(logger) }, retry, throttling)`
- * App:    `new Probot({ Octokit: ProbotOctokit.defaults(octokitRetryOptions(logger)), ... })`
- *         (ProbotOctokit already includes both plugins).
+ * App:    `new Probot({ Octokit: ProbotOctokit.defaults(overInstanceOptions(octokitRetryOptions(logger))), ... })`
+ *         (ProbotOctokit already includes both plugins; see overInstanceOptions for why not the object form).
  */
 import type { RetryOptions } from '@octokit/plugin-retry';
 import type { ThrottlingOptions } from '@octokit/plugin-throttling';
@@ -21,6 +21,8 @@ export interface RetrySettings {
    * request fails and the caller says so in the thread.
    */
   maxWaitSeconds?: number;
+  /** Milliseconds per second GitHub asks to wait (1000; less in time-scaled tests), as plugin-throttling's `retryAfterBaseValue`. */
+  retryAfterUnitMs?: number;
 }
 
 export interface OctokitRetryOptions {
@@ -64,9 +66,39 @@ export function octokitRetryOptions(logger: Logger, settings: RetrySettings = {}
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
+      ...(settings.retryAfterUnitMs === undefined ? {} : { retryAfterBaseValue: settings.retryAfterUnitMs }),
     },
     // plugin-retry's defaults (3 retries of 5xx with backoff; never 4xx). The
     // port turns it off for comment creation, where a blind retry could post twice.
     retry: {},
   };
+}
+
+/** The options an Octokit class's constructor is given, as far as ours touch them. */
+export interface OctokitInstanceOptions {
+  throttle?: Partial<ThrottlingOptions>;
+  retry?: RetryOptions;
+  [option: string]: unknown;
+}
+
+/**
+ * `ours` as Octokit `defaults` in function form: each instance's options with
+ * our rate-limit handlers and retry settings laid over its `throttle` and
+ * `retry`, keeping the rest of them.
+ *
+ * Why not `Octokit.defaults(ours)`: the object form is a shallow
+ * `Object.assign(defaults, instanceOptions)`, and Probot 14 gives every
+ * Octokit it builds a `throttle` of its own (get-probot-octokit-with-defaults.js:
+ * its handlers, which never retry a secondary limit and retry a primary one
+ * three times; get-authenticated-octokit.js: `id` = the installation, so each
+ * installation has its own limiter), which then replaced ours whole (issue 10).
+ * Here Probot's `enabled`, `id` and Redis `connection`/`Bottleneck` stay,
+ * and only the handlers (and `retryAfterBaseValue` when set) are ours.
+ */
+export function overInstanceOptions(ours: OctokitRetryOptions): <T extends OctokitInstanceOptions>(instance: T) => T {
+  return (instance) => ({
+    ...instance,
+    throttle: { ...instance.throttle, ...ours.throttle },
+    retry: { ...instance.retry, ...ours.retry },
+  });
 }

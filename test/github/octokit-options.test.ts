@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { octokitRetryOptions, type RetrySettings } from '../../src/github/octokit-options.js';
+import type { ThrottlingOptions } from '@octokit/plugin-throttling';
+import { octokitRetryOptions, overInstanceOptions, type RetrySettings } from '../../src/github/octokit-options.js';
 import { createOctokitPort } from '../../src/github/octokit-port.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { recordingLogger } from './support.js';
@@ -98,5 +99,19 @@ describe('octokitRetryOptions', () => {
     const ref = await port.createComment({ kind: 'issue', owner: 'o', repo: 'r', number: 1 }, 'the answer');
     expect(fake.requestsTo({ method: 'POST' })).toHaveLength(1);
     expect(fake.comments('o', 'r', 1).map((c) => c.id)).toEqual([ref.id]);
+  });
+});
+
+describe('overInstanceOptions', () => {
+  it("lays our handlers over an instance's throttle and keeps the rest of it (Probot's enabled, per-installation id, Redis connection)", () => {
+    const ours = octokitRetryOptions(recordingLogger());
+    // Stands for Probot's Bottleneck.IORedisConnection: only its identity matters here.
+    const connection = { redis: 'the connection' } as unknown as ThrottlingOptions['connection'];
+    const probots: Partial<ThrottlingOptions> = { enabled: true, id: '4242', connection, onRateLimit: () => true, onSecondaryRateLimit: () => true };
+    const merged = overInstanceOptions(ours)({ baseUrl: 'https://ghe.example', throttle: probots, retry: { doNotRetry: [429] } });
+    expect(merged.baseUrl).toBe('https://ghe.example');
+    expect(merged.throttle).toEqual({ ...probots, onRateLimit: ours.throttle.onRateLimit, onSecondaryRateLimit: ours.throttle.onSecondaryRateLimit });
+    expect(merged.throttle?.connection).toBe(connection);
+    expect(merged.retry).toEqual({ doNotRetry: [429] });
   });
 });
