@@ -17,7 +17,7 @@
  * deeper than `MAX_DEPTH` is not read: its lines (and lazy lines after
  * them) are `DEEP`, which callers treat as never a request.
  */
-import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
+import { closesFence, isAtxStart, isFenceOpen, isFootnoteStart, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
 import { RangeList } from './range-list.js';
@@ -239,6 +239,19 @@ class BlockReader {
    * it (cmark-gfm's table extension; re-review 8g).
    */
   table = false;
+  /**
+   * Whether the open paragraph is the first block of a footnote definition
+   * (`[^a]: …`), which cmark-gfm 0.29 opens as a container in the innermost
+   * matched container. This reader does not keep it on the stack (its body
+   * is read in footnote-definitions.ts and footnote-bodies.ts), but a later
+   * line indented less than four columns past the containers' prefixes does
+   * not match it, so it is a lazy line of the paragraph: a block start does
+   * not need to interrupt a paragraph there (`[^a]: b⏎<i>` opens an HTML
+   * block of type 7 after the definition; re-review 8j).
+   */
+  footnote = false;
+  /** Whether the line being read starts a footnote definition (`openBlocks` sets it). */
+  footnoteStart = false;
   /** Whether the last line of unread depths was blank: no lazy line may follow it. */
   deepAfterBlank = false;
   fenceChar = 0;
@@ -381,8 +394,11 @@ class BlockReader {
     // Rows of a table: no paragraph to interrupt, so indented code and every block start end it (a lazy line is
     // still read as the paragraph's, which keeps it quoted: the hiding side).
     const inTable = paragraphGoesOn && this.table;
+    // A line of a footnote definition's paragraph that does not match the definition (see `footnote`).
+    const footnoteLazy = paragraphGoesOn && this.footnote && at.indent < 4;
     this.opened = false;
-    const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable, lazyTip && !inTable);
+    this.footnoteStart = false;
+    const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable && !footnoteLazy, lazyTip && !inTable);
     at.findFirstNonspace();
 
     // The line's text (cmark `add_text_to_container`).
@@ -430,7 +446,8 @@ class BlockReader {
         this.tipQuoted = q;
         this.itemParagraph = this.itemFresh ? i : -1;
         this.table = false;
-      } else if (!inTable && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
+        this.footnote = this.footnoteStart;
+      } else if (!inTable && !footnoteLazy && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
         // Not when indented four columns (cmark-gfm `try_opening_table_block`: `!indented`). The header row's cell
         // count is not compared (cmark-gfm requires it to match): a paragraph read as a
         // table only turns more of the lines after it into code, the hiding side.
@@ -527,6 +544,13 @@ class BlockReader {
         // (`- a⏎</pre>⏎<img⏎/agent y⏎>`, re-review 8).
         this.open(matched);
         return Leaf.Html;
+      } else if (c === 91 && isFootnoteStart(text, fns, end)) {
+        // A footnote definition starts wherever a block may, interrupting a paragraph and ending a lazy line's
+        // containers (cmark-gfm 0.29 `open_new_blocks`: `- > a⏎[^f]: b` closes the item and quote; re-review 8j). Its
+        // content is read as a paragraph here (see `footnote`).
+        this.open(matched);
+        this.footnoteStart = true;
+        return Leaf.Blank;
       } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(text, fns, end, c)) {
         // The paragraph becomes a heading and this line is its underline: a thematic break never is one here.
         return Leaf.Heading;
