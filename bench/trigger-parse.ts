@@ -160,6 +160,12 @@ const INPUTS: Record<string, string> = {
   'rp and template elements with tags inside ("a <rp><b>x</b></rp> <template><i>y</i></template>\\n") before the request': before('a <rp><b>x</b></rp> <template><i>y</i></template>\n'),
   'xmp elements the tag filter lets through ("<div><xmp/x>\\n</xmp/x>\\n\\n") before the request': before('<div><xmp/x>\n</xmp/x>\n\n'),
   'comments shown as text at line starts ("\\u200B<!-- -- -->/ag\\n") before the request': before('\u200B<!-- -- -->/ag\n'),
+  // fix8o: definitions in quotes are read with the others; footnote definitions' bodies are read as documents of their
+  // own, all of one nesting level in one read, at most four levels deep.
+  'footnote definitions holding definitions ("[^a]: x\\n\\n    [b]: /u\\n\\n") before the request': before('[^a]: x\n\n    [b]: /u\n\n'),
+  'footnote definitions nested on one line ("[^a]: "…) before the request': before('[^a]: '),
+  'quoted footnote definitions with bodies ("> [^a]: x\\n>     [b]: /u\\n\\n") before the request': before('> [^a]: x\n>     [b]: /u\n\n'),
+  'quoted definitions over lines ("> [a\\n> b]:\\n> /u\\n\\n") before the request': before('> [a\n> b]:\n> /u\n\n'),
 };
 
 /**

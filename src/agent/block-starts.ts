@@ -169,13 +169,27 @@ export function listMarker(text: string, at: number, end: number, interruptsPara
 }
 
 /**
+ * Whether the line content at `from` (up to `end`, its newline) starts a
+ * footnote definition: up to three spaces, `[^`, a label without `]`, `]:`.
+ * Reads the line at most once.
+ */
+export function startsFootnoteDefinition(text: string, from: number, end: number): boolean {
+  let k = from;
+  while (k - from < 3 && text.charCodeAt(k) === 32) k++;
+  if (text.charCodeAt(k) !== 91 || text.charCodeAt(k + 1) !== 94) return false;
+  // Within the line only: a search for `]` past it made a text of unclosed `[^a` lines quadratic.
+  let close = k + 2;
+  while (close < end && text.charCodeAt(close) !== 93) close++;
+  return close < end && close > k + 2 && text.charCodeAt(close + 1) === 58;
+}
+
+/**
  * Whether a footnote definition starts at `at` (cmark-gfm 0.29
  * `scanners.re` `footnote_definition`): `[^`, a label of one or more
  * characters that are no `]`, space, tab or `\r` (a NUL counts: cmark reads
  * it as U+FFFD), then `]:`. Reads the line at most once. Stricter than
- * footnote-definitions.ts `startsFootnoteDefinition`, which only hides: a
- * start here closes blocks, and `[^a b]: c` (a link reference definition)
- * goes on a paragraph instead.
+ * `startsFootnoteDefinition`, which only hides: a start here closes blocks,
+ * and `[^a b]: c` (a link reference definition) goes on a paragraph instead.
  */
 export function isFootnoteStart(text: string, at: number, end: number): boolean {
   if (text.charCodeAt(at) !== 91 || text.charCodeAt(at + 1) !== 94) return false;

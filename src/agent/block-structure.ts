@@ -133,13 +133,21 @@ export function scanBlocks(lines: readonly string[]): BlockScan {
 
 /**
  * `scanBlocks` on the lines of `text` as `lineStarts` finds them, read in
- * place (no string per line).
+ * place (no string per line). `restarts` (sorted line indices) are lines
+ * where a new document starts: every container and block open before
+ * such a line ends there, as at the end of the text, so one read covers
+ * several documents (footnote-bodies.ts reads many footnote bodies so).
  */
-export function readBlocks(text: string, starts: Int32Array): BlockScan {
+export function readBlocks(text: string, starts: Int32Array, restarts?: ArrayLike<number>): BlockScan {
   const count = starts.length - 1;
   const reader = new BlockReader(text, starts);
   const epoch = reader.containerEpoch;
+  let next = 0;
   for (let i = 0; i < count; i++) {
+    if (restarts !== undefined && restarts[next] === i) {
+      reader.restart();
+      next++;
+    }
     reader.read(i, starts[i] ?? 0, (starts[i + 1] ?? 0) - 1);
     epoch[i] = reader.epoch;
   }
@@ -285,6 +293,18 @@ class BlockReader {
     this.containerEpoch = new Int32Array(n);
   }
 
+  /** Ends every container and the open leaf: what follows is read as a new document (`readBlocks`'s `restarts`). */
+  restart(): void {
+    this.closeTo(0);
+    this.tip = Leaf.Blank;
+    this.itemParagraph = -1;
+    this.emptiedFrom = -1;
+    this.innerEmpty = false;
+    this.itemFresh = false;
+    this.table = false;
+    this.deepAfterBlank = false;
+  }
+
   /** Ends the containers from `level` on. */
   closeTo(level: number): void {
     if (level >= this.depth) return;
@@ -401,7 +421,8 @@ class BlockReader {
     const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable && !footnoteLazy, lazyTip && !inTable);
     at.findFirstNonspace();
 
-    // The line's text (cmark `add_text_to_container`).
+    // The line's text (cmark `add_text_to_container`). A footnote definition opens a block where it stands (`openBlocks`),
+    // so a line that starts one is no lazy line: `> a⏎[^n]: b` ends the quote (re-review 8i).
     if (!this.opened && lazyTip && !allMatched && !at.blank) {
       // A lazy continuation line: the containers it did not match stay open.
       this.leaf[i] = tip;

@@ -73,7 +73,15 @@ export function documentLabels(text: string, scan: DefinitionScan): DefinedLabel
 function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLabels {
   const links = definedLabels(text, scan.definitions);
   const footnotes = footnoteLabels(text, scan.footnotes);
+  if (scan.footnotes.length === 0) return { links, footnotes };
+  if (depth >= MAX_NESTING) return { links: new EveryLabel(), footnotes: new EveryLabel() };
   const { starts } = scan;
+  // The bodies of this level are read as one text, each a document of its own (`readBlocks`'s restarts), after a
+  // line that ends whatever the body before left open: one read per level, not one per body, which cost an
+  // allocation-heavy reader per footnote.
+  const parts: string[] = [];
+  const restarts: number[] = [];
+  let lines = 0;
   for (let d = 0; d < scan.footnotes.length; d += 2) {
     const open = scan.footnotes[d] ?? 0;
     const close = text.indexOf(']', open);
@@ -81,20 +89,38 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
     // definition of the label `^a b`; footnote-definitions.ts hides it as a footnote, so its label is a link's here.
     const label = text.slice(open + 1, close);
     if (/[ \t]/.test(label)) links.add(normalizeLabel(label));
-    if (depth >= MAX_NESTING) return { links: new EveryLabel(), footnotes: new EveryLabel() };
-    const body = footnoteBody(text, scan, lineOf(starts, open), lineOf(starts, scan.footnotes[d + 1] ?? 0), close + 2);
-    const inner = labelsOf(body, scanOf(body), depth + 1);
-    if (inner.links instanceof EveryLabel) return inner;
-    for (const label of inner.links) links.add(label);
-    for (const label of inner.footnotes) footnotes.add(label);
+    const first = lineOf(starts, open);
+    const last = lineOf(starts, scan.footnotes[d + 1] ?? 0);
+    if (d > 0) {
+      restarts.push(lines);
+      parts.push(SEPARATOR);
+      lines++;
+    }
+    parts.push(footnoteBody(text, scan, first, last, close + 2));
+    lines += last - first + 1;
   }
+  const bodies = parts.join('\n');
+  const inner = labelsOf(bodies, scanOf(bodies, restarts), depth + 1);
+  if (inner.links instanceof EveryLabel) return inner;
+  for (const label of inner.links) links.add(label);
+  for (const label of inner.footnotes) footnotes.add(label);
   return { links, footnotes };
 }
 
-/** The definitions of `text` read as a document (`findCode` without the inline reading). */
-function scanOf(text: string): DefinitionScan {
+/**
+ * The line between two footnote bodies read as one text: a thematic break,
+ * a block that no paragraph, definition or footnote definition before it
+ * runs over (markdown-lines.ts `lineKinds`), read after the reader has
+ * ended every block the body before it left open. Shorter than the
+ * `[^x]:` each body leaves out, so a level's text is never longer than the
+ * one before it.
+ */
+const SEPARATOR = '***';
+
+/** The definitions of `text` read as a document (`findCode` without the inline reading), restarted at `restarts`. */
+function scanOf(text: string, restarts: readonly number[]): DefinitionScan {
   const starts = lineStarts(text);
-  const blocks: BlockScan = readBlocks(text, starts);
+  const blocks: BlockScan = readBlocks(text, starts, restarts);
   const definitions: number[] = [];
   const footnotes: number[] = [];
   lineKinds(text, starts, blocks, definitions, footnotes);

@@ -19,20 +19,7 @@
  */
 import { type BlockScan, Leaf } from './block-structure.js';
 
-/**
- * Whether the line content at `from` (up to `end`, its newline) starts a
- * footnote definition: up to three spaces, `[^`, a label without `]`, `]:`.
- * Reads the line at most once.
- */
-export function startsFootnoteDefinition(text: string, from: number, end: number): boolean {
-  let k = from;
-  while (k - from < 3 && text.charCodeAt(k) === 32) k++;
-  if (text.charCodeAt(k) !== 91 || text.charCodeAt(k + 1) !== 94) return false;
-  // Within the line only: a search for `]` past it made a text of unclosed `[^a` lines quadratic.
-  let close = k + 2;
-  while (close < end && text.charCodeAt(close) !== 93) close++;
-  return close < end && close > k + 2 && text.charCodeAt(close + 1) === 58;
-}
+export { startsFootnoteDefinition } from './block-starts.js';
 
 /** The width in columns of the line's leading spaces and tabs (a tab to the next multiple of 4), capped at 4. */
 function indentWidth(text: string, from: number, end: number): number {
@@ -113,9 +100,10 @@ export function footnoteDefinitionEnd(text: string, starts: Int32Array, first: n
  * the index of its last line. Its body is the quoted lines after it that
  * are indented four columns or more past their containers' prefixes
  * (block-structure.ts `prefixAt`), or may be lazy lines of a paragraph in
- * it; a blank line ends it (cmark-gfm 0.29 continues a footnote definition
- * only at a line that is wholly empty, and a quote's blank line holds `>`),
- * and so does the first line outside the quote. Its lines are quoted
+ * it; a blank line ends it unless four columns of spaces follow its
+ * prefixes (cmark-gfm 0.29 continues a footnote definition at a line
+ * indented four columns, or one that is wholly empty, and a quote's blank
+ * line holds `>`), and so does the first line outside the quote. Its lines are quoted
  * whatever this returns: only where its body is read for definitions
  * (footnote-bodies.ts) depends on it. Each line after `first` is read
  * once, its indentation only.
@@ -124,13 +112,22 @@ export function quotedFootnoteEnd(text: string, starts: Int32Array, first: numbe
   const { leaf, quoted, prefixAt, prefixColumn } = blocks;
   const count = starts.length - 1;
   const { Blank, Paragraph, Deep, Heading } = Leaf;
+  // Whether a paragraph may be open inside the definition, so a line that would continue one is lazy.
+  let lazy = true;
   let last = first;
   for (let j = first + 1; j < count && quoted[j] === 1; j++) {
-    const lineLeaf = leaf[j];
-    if (lineLeaf === Blank) break;
     const start = starts[j] ?? 0;
-    const indented = indentAfter(text, start + (prefixAt[j] ?? 0), (starts[j + 1] ?? 0) - 1, prefixColumn[j] ?? 0) >= 4;
-    if (!indented && !(lineLeaf === Paragraph || lineLeaf === Deep || (lineLeaf === Heading && setextLike(text, start + (prefixAt[j] ?? 0))))) break;
+    const from = start + (prefixAt[j] ?? 0);
+    const indented = indentAfter(text, from, (starts[j + 1] ?? 0) - 1, prefixColumn[j] ?? 0) >= 4;
+    const lineLeaf = leaf[j];
+    if (lineLeaf === Blank) {
+      // Spaces only: the definition goes on when four columns of them follow the prefixes, as `parser->indent` counts.
+      if (!indented) break;
+      lazy = false;
+      continue;
+    }
+    if (!indented && !(lazy && (lineLeaf === Paragraph || lineLeaf === Deep || (lineLeaf === Heading && setextLike(text, from))))) break;
+    lazy = true;
     last = j;
   }
   return last;
