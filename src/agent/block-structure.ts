@@ -17,7 +17,7 @@
  * deeper than `MAX_DEPTH` is not read: its lines (and lazy lines after
  * them) are `DEEP`, which callers treat as never a request.
  */
-import { closesFence, isAtxStart, isFenceOpen, isFootnoteStart, isSetextUnderline, LineCursor, listMarker } from './block-starts.js';
+import { closesFence, isAtxStart, isFenceOpen, isFootnoteStart, isSetextUnderline, isSpaceOrTab, LineCursor, listMarker } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
 import { RangeList } from './range-list.js';
@@ -120,6 +120,70 @@ const DELIMITER_ROW = /\|?[ \t\v\f]*:?-+:?[ \t\v\f]*(?:\|[ \t\v\f]*:?-+:?[ \t\v\
 export function isTableDelimiterRow(text: string, from: number, end: number): boolean {
   DELIMITER_ROW.lastIndex = from;
   return DELIMITER_ROW.test(text) && DELIMITER_ROW.lastIndex === end;
+}
+
+/**
+ * Whether a footnote definition's first line leaves a paragraph open, its
+ * content read from `from` (after `]:` and the spaces and tabs cmark-gfm's
+ * scanner takes) to `end`: past any quote markers, list item markers and
+ * nested definitions it starts no other block (cmark-gfm 0.29
+ * `open_new_blocks` on the rest of the line) and is not empty. Only then
+ * is a later line indented less than four columns lazy (`[^a]: b⏎<i>` opens
+ * an HTML block of type 7, but in `[^a]: <dl>⏎c⏎<i>` the tag goes on the
+ * paragraph `c`). Tabs count four columns. Reads the line once: a failed
+ * thematic break scan is not repeated before where it stopped.
+ */
+function footnoteParagraph(text: string, from: number, end: number): boolean {
+  let k = from;
+  let breakKill = from;
+  for (;;) {
+    let s = k;
+    let columns = 0;
+    for (; s < end; s++) {
+      const code = text.charCodeAt(s);
+      if (code === 32) columns++;
+      else if (code === 9) columns += 4;
+      else break;
+    }
+    // Nothing (an empty definition, quote or item), or indented code.
+    if (s >= end || columns >= 4) return false;
+    const c = text.charCodeAt(s);
+    if (c === 62) {
+      k = s + 1;
+      if (k < end && isSpaceOrTab(text.charCodeAt(k))) k++;
+      continue;
+    }
+    if (c === 35 && isAtxStart(text, s, end)) return false;
+    if ((c === 96 || c === 126) && isFenceOpen(text, s, end, c)) return false;
+    if (c === 60) return htmlBlockStart(text, s, end, false) === 0;
+    if ((c === 45 || c === 42 || c === 95) && s >= breakKill) {
+      let count = 0;
+      let q = s;
+      for (; q < end; q++) {
+        const code = text.charCodeAt(q);
+        if (code === c) count++;
+        else if (!isSpaceOrTab(code)) break;
+      }
+      if (q >= end && count >= 3) return false;
+      breakKill = q;
+    }
+    if (c === 91 && isFootnoteStart(text, s, end)) {
+      k = text.indexOf(']', s + 2) + 2;
+      while (k < end && isSpaceOrTab(text.charCodeAt(k))) k++;
+      continue;
+    }
+    const marker = c === 45 || c === 42 || c === 43 || (c >= 48 && c <= 57) ? listMarker(text, s, end, false) : 0;
+    if (marker === 0) return true;
+    // The item's padding: one to four spaces, or one when five or more follow (then the rest is indented code).
+    let p = s + marker;
+    let padding = 0;
+    while (p < end && padding < 5 && isSpaceOrTab(text.charCodeAt(p))) {
+      padding++;
+      p++;
+    }
+    if (p >= end || padding >= 5) return false;
+    k = p;
+  }
 }
 
 /**
@@ -258,8 +322,13 @@ class BlockReader {
    * block of type 7 after the definition; re-review 8j).
    */
   footnote = false;
-  /** Whether the line being read starts a footnote definition (`openBlocks` sets it). */
+  /**
+   * Whether the line being read starts a footnote definition (`openBlocks`
+   * sets it), and whether its content leaves a paragraph open
+   * (`footnoteParagraph`): when not, no later line is lazy.
+   */
   footnoteStart = false;
+  footnoteParagraph = false;
   /** Whether the last line of unread depths was blank: no lazy line may follow it. */
   deepAfterBlank = false;
   fenceChar = 0;
@@ -467,7 +536,10 @@ class BlockReader {
         this.tipQuoted = q;
         this.itemParagraph = this.itemFresh ? i : -1;
         this.table = false;
-        this.footnote = this.footnoteStart;
+        this.footnote = this.footnoteStart && this.footnoteParagraph;
+        // A definition whose first line holds another block (`[^a]: <dl>`) or nothing leaves no paragraph open: the
+        // next line starts a block of its own, outside it unless indented four columns.
+        if (this.footnoteStart && !this.footnoteParagraph) this.tip = Leaf.Blank;
       } else if (!inTable && !footnoteLazy && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
         // Not when indented four columns (cmark-gfm `try_opening_table_block`: `!indented`). The header row's cell
         // count is not compared (cmark-gfm requires it to match): a paragraph read as a
@@ -571,6 +643,9 @@ class BlockReader {
         // content is read as a paragraph here (see `footnote`).
         this.open(matched);
         this.footnoteStart = true;
+        let k = text.indexOf(']', fns + 2) + 2;
+        while (k < end && isSpaceOrTab(text.charCodeAt(k))) k++;
+        this.footnoteParagraph = footnoteParagraph(text, k, end);
         return Leaf.Blank;
       } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(text, fns, end, c)) {
         // The paragraph becomes a heading and this line is its underline: a thematic break never is one here.

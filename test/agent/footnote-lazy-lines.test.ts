@@ -55,6 +55,44 @@ describe('a lone tag on a lazy line of a footnote definition', () => {
   });
 });
 
+describe('a footnote definition whose first line holds another block', () => {
+  it.each([
+    // Oracle: cmark "<b>\n<!--\n<p>--&gt;</p>\n<p>/agent x</p>\n": no paragraph is open after the heading, so `<b>`
+    // opens an HTML block outside the definition.
+    ['a heading', '[^1]: # h\n<b>\n<!--\n\n-->\n\n/agent x'],
+    // Oracle: the same after a fence, a thematic break and an empty item.
+    ['a fence', '[^1]: ```\n<b>\n<!--\n\n-->\n\n/agent x'],
+    ['a thematic break', '[^1]: - - -\n<b>\n<!--\n\n-->\n\n/agent x'],
+    ['an empty item', '[^1]: -\n<b>\n<!--\n\n-->\n\n/agent x'],
+    // Oracle: the same: a quote's paragraph in the definition is left open, so `c` and `<b>` are lazy.
+    ['a paragraph in a list item', '[^1]: - a\nc\n<b>\n<!--\n\n-->\n\n/agent x'],
+  ])('does not start the agent: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // Oracle: cmark "<p>c<br />\n<b></p>\n<!--\n\n-->\n<p>/agent x</p>\n": `<dl>` opens an HTML block in the
+    // definition, so `c` is no lazy line: it starts a paragraph outside, which `<b>` goes on.
+    ['an HTML block', '[^1]: <dl>\nc\n<b>\n<!--\n\n-->\n\n/agent x'],
+    // Oracle: the same inside a quote, a list item, a nested definition, and after a lone tag.
+    ['an HTML block in a quote', '[^1]: > <dl>\nc\n<b>\n<!--\n\n-->\n\n/agent x'],
+    ['an HTML block in an item', '[^1]: - <dl>\nc\n<b>\n<!--\n\n-->\n\n/agent x'],
+    ['an HTML block in a nested definition', '[^1]: [^2]: <dl>\nc\n<b>\n<!--\n\n-->\n\n/agent x'],
+    ['a lone tag', '[^1]: <span>\nc\n<b>\n<!--\n\n-->\n\n/agent x'],
+    // Oracle: cmark "<blockquote>\n</blockquote>\n<p>/agent x</p>\n": no lazy line of the quote either.
+    ['an HTML block, in a quote', '> [^1]: <dl>\n/agent x'],
+  ])('still starts it: %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toEqual({ kind: 'prompt', prompt: 'x' });
+  });
+
+  it('never reads a later definition as the HTML block’s text', () => {
+    // Oracle: cmark "<p>a<br />\n</span><br />\n/agent x</p>\n": `[^f]: w2` interrupts that paragraph and, defined
+    // twice, is dropped. Read as lazy, `</span>` opened an HTML block that took the second definition in as text.
+    const command = parseAgentCommand('[^f]: <dl>\na\n</span>\n    /agent x\n[^f]: w2');
+    expect(command === null || command.kind === 'stop' ? '' : command.prompt).not.toContain('w2');
+  });
+});
+
 describe('a footnote definition on a lazy line', () => {
   it.each([
     // Oracle: cmark "<ul>\n<li>\n<blockquote>\n<blockquote>\n<p>a</p>\n</blockquote>\n</blockquote>\n</li>\n</ul>\n".
