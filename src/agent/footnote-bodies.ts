@@ -23,6 +23,7 @@ import { type BlockScan, lineStarts, readBlocks } from './block-structure.js';
 import { footnoteLabels } from './footnote-references.js';
 import { definedLabels, normalizeLabel } from './link-definitions.js';
 import { lineKinds } from './markdown-lines.js';
+import { nextOccurrence } from './markdown.js';
 
 /** Footnote definitions nested deeper than this inside each other are not read (see the module comment). */
 export const MAX_NESTING = 4;
@@ -82,16 +83,22 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
   const parts: string[] = [];
   const restarts: number[] = [];
   let lines = 0;
+  // Every definition holds `]:` (its label's end, or a footnote label's): a body without one defines nothing and is
+  // not read. Searched once over the text, as the bodies come in order.
+  const nextColon = nextOccurrence(text, ']:');
   for (let d = 0; d < scan.footnotes.length; d += 2) {
     const open = scan.footnotes[d] ?? 0;
+    const end = scan.footnotes[d + 1] ?? 0;
     const close = text.indexOf(']', open);
     // `[^a b]: /u` is no footnote definition (cmark-gfm's footnote label holds no space or tab) but a link reference
     // definition of the label `^a b`; footnote-definitions.ts hides it as a footnote, so its label is a link's here.
     const label = text.slice(open + 1, close);
     if (/[ \t]/.test(label)) links.add(normalizeLabel(label));
+    const colon = nextColon(close + 2);
+    if (colon === -1 || colon >= end) continue;
     const first = lineOf(starts, open);
-    const last = lineOf(starts, scan.footnotes[d + 1] ?? 0);
-    if (d > 0) {
+    const last = lineOf(starts, end);
+    if (parts.length > 0) {
       restarts.push(lines);
       parts.push(SEPARATOR);
       lines++;
@@ -99,6 +106,7 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
     parts.push(footnoteBody(text, scan, first, last, close + 2));
     lines += last - first + 1;
   }
+  if (parts.length === 0) return { links, footnotes };
   const bodies = parts.join('\n');
   const inner = labelsOf(bodies, scanOf(bodies, restarts), depth + 1);
   if (inner.links instanceof EveryLabel) return inner;

@@ -19,7 +19,8 @@ import { definitionEnd } from './link-definitions.js';
  * - `prose`: a line of a paragraph outside any quote;
  * - `code`: fenced or indented code;
  * - `quote`: every line inside a block quote (its code and HTML blocks
- *   included) and the lazy continuation lines of a quoted paragraph;
+ *   included, and its definitions, which are collected all the same) and
+ *   the lazy continuation lines of a quoted paragraph;
  * - `definition`: a link reference definition (`[label]: url "title"`, on
  *   one line or several: link-definitions.ts), not rendered, or a footnote
  *   definition with its content (footnote-definitions.ts), rendered only
@@ -61,7 +62,9 @@ export function classifyLines(lines: readonly string[]): LineKind[] {
  * million names filled with 'blank' cost 7 ms (re-review 8, "Speed").
  * Each link reference definition is added to `definitions`, when given,
  * in order, as flat [start, end) offsets from its label's `[` to the end of
- * its last line; each footnote definition to `footnotes`, the same way.
+ * its last line; each footnote definition to `footnotes`, the same way;
+ * those in block quotes too (re-review 8i: a definition is one wherever it
+ * is), though their lines stay `quote`.
  */
 export function lineKinds(text: string, starts: Int32Array, blocks: BlockScan, definitions?: number[], footnotes?: number[]): Uint8Array {
   const { leaf, htmlBlock, quoted, paragraphStart, contentAt } = blocks;
