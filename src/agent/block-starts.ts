@@ -182,3 +182,21 @@ export function startsFootnoteDefinition(text: string, from: number, end: number
   while (close < end && text.charCodeAt(close) !== 93) close++;
   return close < end && close > k + 2 && text.charCodeAt(close + 1) === 58;
 }
+
+/**
+ * Whether a footnote definition starts at `at` (cmark-gfm 0.29
+ * `scanners.re` `footnote_definition`): `[^`, a label of one or more
+ * characters that are no `]`, space, tab or `\r` (a NUL counts: cmark reads
+ * it as U+FFFD), then `]:`. Reads the line at most once. Stricter than
+ * `startsFootnoteDefinition`, which only hides: a start here closes blocks,
+ * and `[^a b]: c` (a link reference definition) goes on a paragraph instead.
+ */
+export function isFootnoteStart(text: string, at: number, end: number): boolean {
+  if (text.charCodeAt(at) !== 91 || text.charCodeAt(at + 1) !== 94) return false;
+  let k = at + 2;
+  for (; k < end; k++) {
+    const code = text.charCodeAt(k);
+    if (code === 93 || code === 32 || code === 9 || code === 13) break;
+  }
+  return k > at + 2 && k < end && text.charCodeAt(k) === 93 && text.charCodeAt(k + 1) === 58 && k + 1 < end;
+}

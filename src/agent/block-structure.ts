@@ -17,7 +17,7 @@
  * deeper than `MAX_DEPTH` is not read: its lines (and lazy lines after
  * them) are `DEEP`, which callers treat as never a request.
  */
-import { closesFence, isAtxStart, isFenceOpen, isSetextUnderline, LineCursor, listMarker, startsFootnoteDefinition } from './block-starts.js';
+import { closesFence, isAtxStart, isFenceOpen, isFootnoteStart, isSetextUnderline, isSpaceOrTab, LineCursor, listMarker } from './block-starts.js';
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
 import { RangeList } from './range-list.js';
@@ -120,6 +120,70 @@ const DELIMITER_ROW = /\|?[ \t\v\f]*:?-+:?[ \t\v\f]*(?:\|[ \t\v\f]*:?-+:?[ \t\v\
 export function isTableDelimiterRow(text: string, from: number, end: number): boolean {
   DELIMITER_ROW.lastIndex = from;
   return DELIMITER_ROW.test(text) && DELIMITER_ROW.lastIndex === end;
+}
+
+/**
+ * Whether a footnote definition's first line leaves a paragraph open, its
+ * content read from `from` (after `]:` and the spaces and tabs cmark-gfm's
+ * scanner takes) to `end`: past any quote markers, list item markers and
+ * nested definitions it starts no other block (cmark-gfm 0.29
+ * `open_new_blocks` on the rest of the line) and is not empty. Only then
+ * is a later line indented less than four columns lazy (`[^a]: b⏎<i>` opens
+ * an HTML block of type 7, but in `[^a]: <dl>⏎c⏎<i>` the tag goes on the
+ * paragraph `c`). Tabs count four columns. Reads the line once: a failed
+ * thematic break scan is not repeated before where it stopped.
+ */
+function footnoteParagraph(text: string, from: number, end: number): boolean {
+  let k = from;
+  let breakKill = from;
+  for (;;) {
+    let s = k;
+    let columns = 0;
+    for (; s < end; s++) {
+      const code = text.charCodeAt(s);
+      if (code === 32) columns++;
+      else if (code === 9) columns += 4;
+      else break;
+    }
+    // Nothing (an empty definition, quote or item), or indented code.
+    if (s >= end || columns >= 4) return false;
+    const c = text.charCodeAt(s);
+    if (c === 62) {
+      k = s + 1;
+      if (k < end && isSpaceOrTab(text.charCodeAt(k))) k++;
+      continue;
+    }
+    if (c === 35 && isAtxStart(text, s, end)) return false;
+    if ((c === 96 || c === 126) && isFenceOpen(text, s, end, c)) return false;
+    if (c === 60) return htmlBlockStart(text, s, end, false) === 0;
+    if ((c === 45 || c === 42 || c === 95) && s >= breakKill) {
+      let count = 0;
+      let q = s;
+      for (; q < end; q++) {
+        const code = text.charCodeAt(q);
+        if (code === c) count++;
+        else if (!isSpaceOrTab(code)) break;
+      }
+      if (q >= end && count >= 3) return false;
+      breakKill = q;
+    }
+    if (c === 91 && isFootnoteStart(text, s, end)) {
+      k = text.indexOf(']', s + 2) + 2;
+      while (k < end && isSpaceOrTab(text.charCodeAt(k))) k++;
+      continue;
+    }
+    const marker = c === 45 || c === 42 || c === 43 || (c >= 48 && c <= 57) ? listMarker(text, s, end, false) : 0;
+    if (marker === 0) return true;
+    // The item's padding: one to four spaces, or one when five or more follow (then the rest is indented code).
+    let p = s + marker;
+    let padding = 0;
+    while (p < end && padding < 5 && isSpaceOrTab(text.charCodeAt(p))) {
+      padding++;
+      p++;
+    }
+    if (p >= end || padding >= 5) return false;
+    k = p;
+  }
 }
 
 /**
@@ -247,6 +311,24 @@ class BlockReader {
    * it (cmark-gfm's table extension; re-review 8g).
    */
   table = false;
+  /**
+   * Whether the open paragraph is the first block of a footnote definition
+   * (`[^a]: …`), which cmark-gfm 0.29 opens as a container in the innermost
+   * matched container. This reader does not keep it on the stack (its body
+   * is read in footnote-definitions.ts and footnote-bodies.ts), but a later
+   * line indented less than four columns past the containers' prefixes does
+   * not match it, so it is a lazy line of the paragraph: a block start does
+   * not need to interrupt a paragraph there (`[^a]: b⏎<i>` opens an HTML
+   * block of type 7 after the definition; re-review 8j).
+   */
+  footnote = false;
+  /**
+   * Whether the line being read starts a footnote definition (`openBlocks`
+   * sets it), and whether its content leaves a paragraph open
+   * (`footnoteParagraph`): when not, no later line is lazy.
+   */
+  footnoteStart = false;
+  footnoteParagraph = false;
   /** Whether the last line of unread depths was blank: no lazy line may follow it. */
   deepAfterBlank = false;
   fenceChar = 0;
@@ -401,13 +483,16 @@ class BlockReader {
     // Rows of a table: no paragraph to interrupt, so indented code and every block start end it (a lazy line is
     // still read as the paragraph's, which keeps it quoted: the hiding side).
     const inTable = paragraphGoesOn && this.table;
+    // A line of a footnote definition's paragraph that does not match the definition (see `footnote`).
+    const footnoteLazy = paragraphGoesOn && this.footnote && at.indent < 4;
     this.opened = false;
-    const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable, lazyTip && !inTable);
+    this.footnoteStart = false;
+    const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable && !footnoteLazy, lazyTip && !inTable);
     at.findFirstNonspace();
 
-    // The line's text (cmark `add_text_to_container`). A footnote definition opens a block where it stands, so a line
-    // that starts one is no lazy line (cmark-gfm `open_new_blocks`): `> a⏎[^n]: b` ends the quote (re-review 8i).
-    if (!this.opened && lazyTip && !allMatched && !at.blank && !(at.indent < 4 && startsFootnoteDefinition(this.text, at.firstNonspace, end))) {
+    // The line's text (cmark `add_text_to_container`). A footnote definition opens a block where it stands (`openBlocks`),
+    // so a line that starts one is no lazy line: `> a⏎[^n]: b` ends the quote (re-review 8i).
+    if (!this.opened && lazyTip && !allMatched && !at.blank) {
       // A lazy continuation line: the containers it did not match stay open.
       this.leaf[i] = tip;
       this.quoted[i] = this.tipQuoted;
@@ -451,7 +536,11 @@ class BlockReader {
         this.tipQuoted = q;
         this.itemParagraph = this.itemFresh ? i : -1;
         this.table = false;
-      } else if (!inTable && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
+        this.footnote = this.footnoteStart && this.footnoteParagraph;
+        // A definition whose first line holds another block (`[^a]: <dl>`) or nothing leaves no paragraph open: the
+        // next line starts a block of its own, outside it unless indented four columns.
+        if (this.footnoteStart && !this.footnoteParagraph) this.tip = Leaf.Blank;
+      } else if (!inTable && !footnoteLazy && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
         // Not when indented four columns (cmark-gfm `try_opening_table_block`: `!indented`). The header row's cell
         // count is not compared (cmark-gfm requires it to match): a paragraph read as a
         // table only turns more of the lines after it into code, the hiding side.
@@ -548,6 +637,16 @@ class BlockReader {
         // (`- a⏎</pre>⏎<img⏎/agent y⏎>`, re-review 8).
         this.open(matched);
         return Leaf.Html;
+      } else if (c === 91 && isFootnoteStart(text, fns, end)) {
+        // A footnote definition starts wherever a block may, interrupting a paragraph and ending a lazy line's
+        // containers (cmark-gfm 0.29 `open_new_blocks`: `- > a⏎[^f]: b` closes the item and quote; re-review 8j). Its
+        // content is read as a paragraph here (see `footnote`).
+        this.open(matched);
+        this.footnoteStart = true;
+        let k = text.indexOf(']', fns + 2) + 2;
+        while (k < end && isSpaceOrTab(text.charCodeAt(k))) k++;
+        this.footnoteParagraph = footnoteParagraph(text, k, end);
+        return Leaf.Blank;
       } else if (inParagraph && (c === 61 || c === 45) && isSetextUnderline(text, fns, end, c)) {
         // The paragraph becomes a heading and this line is its underline: a thematic break never is one here.
         return Leaf.Heading;
