@@ -73,7 +73,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const hiddenHtml = findHiddenHtml(marked, [spans, comments], structure, blocks.htmlRaw);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   // It also tells which of their lines start a shown line: the browser shows their line breaks as spaces.
-  const shownLines = { starts: [] as number[], inline };
+  const shownLines = { starts: [] as number[], inline, runOn: blocks.runOn, tables: blocks.tables };
   const rawEndTags: number[] = [];
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, shownLines, rawEndTags);
   // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
@@ -271,20 +271,32 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   comes first when both do. The
  *   browser reads those tags too, so an open tag or bogus comment ends at
  *   their first `>`, and a block quote whose end tag is swallowed stays open
- *   (issue 8, fix 8h).
+ *   (issue 8, fix 8h);
+ * - `runOn`: the offsets where raw parts start whose line comes right after
+ *   a paragraph's line, the HTML block interrupting it: in a tight list
+ *   item cmark writes no `</p>`, so the paragraph's text and the block's
+ *   run on one shown line (`- a⏎  <tr>⏎  /agent x` shows "a /agent x");
+ * - `tables`: the offsets of the junctions whose Markdown holds a GFM table
+ *   (its `<table>` closes a raw one left open).
  * `code` is `findCode`'s (`starts` has one more entry than lines).
  */
-export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlock' | 'contentAt' | 'leaf' | 'containerEpoch'>): {
+export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlock' | 'contentAt' | 'leaf' | 'containerEpoch' | 'tableRow'>): {
   codeStarts: number[];
   htmlLines: Int32Array;
   htmlRaw: Int32Array;
   junctions: number[];
+  runOn: number[];
+  tables: number[];
 } {
-  const { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch } = code;
+  const { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, tableRow } = code;
   const codeStarts: number[] = [];
   const htmlLines = new RangeList();
   const htmlRaw = new RangeList();
   const junctions: number[] = [];
+  const runOn: number[] = [];
+  const tables: number[] = [];
+  // Whether a GFM table row has come since the last HTML block line.
+  let table = false;
   const { Code, Definition, Quote } = Kind;
   // The last HTML block line, and the first line after it of a block that writes tags (-1: none yet).
   let last = -1;
@@ -296,6 +308,7 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     const containers = (written !== -1 && containerEpoch[written] !== epoch) || (written === -1 && next !== -1 && containerEpoch[next] !== epoch);
     if (written === -1 && !containers) return false;
     junctions.push(starts[last + 1] ?? 0, kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : Junction.Block);
+    if (table) tables.push(starts[last + 1] ?? 0);
     return true;
   };
   for (let i = 0; i < kinds.length; i++) {
@@ -303,20 +316,23 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     if (kinds[i] === Code && kinds[i - 1] !== Code) codeStarts.push(offset);
     if (htmlBlock[i] === 0) {
       if (written === -1 && leaf[i] !== Leaf.Blank && kinds[i] !== Definition) written = i;
+      if (tableRow[i] !== 0) table = true;
       continue;
     }
     const split = junction(i);
     last = i;
     written = -1;
+    table = false;
     const end = (starts[i + 1] ?? 0) - 1;
     htmlLines.pushOrJoin(offset, end, offset - 1);
     const from = offset + (contentAt[i] ?? 0);
+    if (i > 0 && leaf[i - 1] === Leaf.Paragraph && htmlBlock[i - 1] === 0) runOn.push(from);
     // Raw parts with tags between stay apart, so the junction ends one (`- <!A⏎<b>`: `</li></ul>` between).
     if (split) htmlRaw.push(from, end + 1);
     else htmlRaw.pushOrJoin(from, end + 1, from);
   }
   junction(-1);
-  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions };
+  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions, runOn, tables };
 }
 
 /**

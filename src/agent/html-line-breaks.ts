@@ -21,11 +21,12 @@
  *
  * Where a reading is unsure it errs towards no request, the side issue 8
  * errs on: an element cmark's own tags may have closed is taken as closed
- * (a later end tag of its name breaks nothing), and after a comment, a tag
+ * (a later end tag of its name breaks nothing); after a comment, a tag
  * over lines, the start tag of a quote, code, a table or a collapsible box,
- * or any element not known to show nothing, no line starts until the next
- * line-breaking tag (`<div>⏎<!-- c -->⏎/agent x` is missed, though the
- * browser starts a line there).
+ * or an element that may show something (`<img>`, `<input>`, `<q>`), no
+ * line starts until the next line-breaking tag (`<div>⏎<!-- c -->⏎/agent x`
+ * is missed, though the browser starts a line there); and a raw table lost
+ * track of keeps every later line from starting one.
  */
 
 import { isFilteredTagName } from './html-blocks.js';
@@ -50,12 +51,24 @@ const BREAKING_START = new Set(['br', 'p', 'div', 'hr', 'ol', 'ul', 'li', 'dl', 
 const BREAKING_END = new Set(['div', 'ol', 'ul', 'li', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'figcaption', 'details', 'blockquote', 'table', 'pre']);
 
 /**
- * Inline elements whose tags show nothing and break no line (GitHub's
- * sanitizer keeps them, or drops the tag and keeps the text). Any other
- * tag (`<img>`, `<input>`, `<q>`, `<video>`, an unknown name) may show
- * something on the line, so no line starts after it.
+ * Elements whose start tag may show something on the line by itself (an
+ * image, a control, a quotation mark, embedded content) or hides what
+ * follows, so no line starts after it. Any other element not kept below
+ * (`<span>`, `<b>`, an unknown name, which GitHub's sanitizer drops while
+ * keeping its text) shows nothing: its tags change nothing. Of end tags
+ * only `</q>` shows something (the closing quotation mark).
  */
-const SILENT_INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'mark', 'nobr', 'ruby', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var']);
+const SHOWING = new Set(['img', 'image', 'input', 'embed', 'video', 'audio', 'iframe', 'canvas', 'svg', 'math', 'select', 'textarea', 'meter', 'progress', 'picture', 'q', 'keygen', 'frame', 'frameset', 'plaintext', 'xmp', 'noembed', 'noframes', 'noscript', 'option', 'optgroup', 'legend', 'datalist']);
+
+/**
+ * Block elements whose start tag starts no line here though the browser
+ * breaks one: code, a quote, a collapsible box and its summary, a closed
+ * dialog and a fieldset (what follows is no shown line start); `</summary>`
+ * too (the box's body follows). Other blocks the list above leaves out
+ * (`<section>`, `<center>`: GitHub's sanitizer drops their tags, so the
+ * browser may never see them) change nothing either way.
+ */
+const NOT_A_LINE_START = new Set(['pre', 'listing', 'blockquote', 'details', 'summary', 'dialog', 'fieldset']);
 
 /**
  * Special elements whose start tag closes an open `p` and opens them, and
@@ -104,6 +117,13 @@ export class LineStarts {
   atLineStart = true;
   private readonly names: string[] = [];
   private readonly contained: boolean[] = [];
+  /**
+   * Whether a table may be open that is no longer on the stack (taken as
+   * closed where the reading was unsure): text there may be moved before
+   * the table, onto an earlier line, so no line starts to the comment's end
+   * (its `</table>` would look stray here).
+   */
+  private tableLost = false;
   /** How many open elements were opened on a line with a container prefix. */
   private containedCount = 0;
   private readonly positions = new Map<string, number[]>();
@@ -128,7 +148,7 @@ export class LineStarts {
     }
     const name = text.slice(from, to).toLowerCase();
     const breaks = end ? this.endTag(name) : this.startTag(name, contained);
-    if (breaks === true) this.atLineStart = oneLine;
+    if (breaks === true) this.atLineStart = oneLine && !this.tableLost;
     else if (breaks === false) this.atLineStart = false;
   }
 
@@ -138,7 +158,7 @@ export class LineStarts {
    * closed and no line starts.
    */
   lost(): void {
-    this.clear();
+    this.drop(0);
     this.atLineStart = false;
   }
 
@@ -152,19 +172,18 @@ export class LineStarts {
    * may close anything. What follows starts a line (after the block's end
    * tag), but inside a table, where text is moved before it.
    */
-  junction(containers: boolean, inlineTags: boolean): void {
-    if (inlineTags || (containers && this.containedCount > 0)) this.clear();
+  junction(containers: boolean, inlineTags: boolean, table: boolean): void {
+    if (inlineTags || (containers && this.containedCount > 0)) this.drop(0);
     this.closeP();
     if (HEADINGS.has(this.top())) this.pop();
-    const table = this.first('table');
-    if (table !== -1) this.popTo(table);
-    this.atLineStart = table === -1;
+    // A GFM table's `<table>` closes an open one (a paragraph is moved before it and closes nothing).
+    if (table && this.first('table') !== -1) this.drop(this.first('table'));
+    this.atLineStart = !this.tableLost && this.last('table') === -1;
   }
 
   /** true: a line break; false: may show something; null: changes nothing (dropped, or silent). */
   private startTag(name: string, contained: boolean): boolean | null {
     if (name === 'br') return true;
-    if (SILENT_INLINE.has(name)) return null;
     if (name === 'hr') {
       this.closeP();
       return true;
@@ -172,7 +191,7 @@ export class LineStarts {
     if (name === 'p' || BLOCKS.has(name)) {
       this.closeP();
       this.push(name, contained);
-      return BREAKING_START.has(name);
+      return BREAKING_START.has(name) ? true : NOT_A_LINE_START.has(name) ? false : null;
     }
     if (name === 'li' || name === 'dd' || name === 'dt') {
       // Closes the open item of its kind unless a special element other than address, div or p is above it.
@@ -196,23 +215,22 @@ export class LineStarts {
     }
     if (CELLS.has(name) || TABLE_SECTIONS.has(name)) {
       // Outside a table the parser drops them; inside, a new row or cell closes the open cell.
-      if (this.last('table') !== -1) {
-        this.closeCells();
-        if (CELLS.has(name)) this.push(name, contained);
-      }
+      if (this.last('table') === -1) return null;
+      this.closeCells();
+      if (CELLS.has(name)) this.push(name, contained);
       return false;
     }
     if (SCOPE_STARTS.has(name)) {
       if (name === 'button' && this.inScope('button', SCOPE)) this.popTo(this.last('button'));
       this.push(name, contained);
+      return false;
     }
-    return false;
+    return SHOWING.has(name) ? false : null;
   }
 
   /** As `startTag`, for an end tag. */
   private endTag(name: string): boolean | null {
     if (name === 'br') return true;
-    if (SILENT_INLINE.has(name)) return null;
     if (name === 'p') {
       // Without an open p the parser makes an empty one: a block all the same.
       this.closeP();
@@ -220,15 +238,17 @@ export class LineStarts {
     }
     if (name === 'hr') return null;
     if (TABLE_SECTIONS.has(name)) {
-      if (this.last('table') !== -1) this.closeCells();
+      if (this.last('table') === -1) return null;
+      this.closeCells();
       return false;
     }
     const at = this.closedBy(name);
-    if (at === undefined) return false;
+    // An inline element's end tag shows nothing but a quotation mark.
+    if (at === undefined) return name === 'q' ? false : null;
     // An end tag whose element is not in scope is dropped: it changes nothing.
     if (at === -1) return null;
     this.popTo(at);
-    return BREAKING_END.has(name);
+    return BREAKING_END.has(name) ? true : NOT_A_LINE_START.has(name) || SCOPE_STARTS.has(name) || CELLS.has(name) ? false : null;
   }
 
   /**
@@ -306,8 +326,13 @@ export class LineStarts {
     while (this.names.length > at) this.pop();
   }
 
-  private clear(): void {
-    this.popTo(0);
+  /**
+   * Takes the elements from position `at` on as closed, where the reading is
+   * unsure: a table among them may still be open (`tableLost`).
+   */
+  private drop(at: number): void {
+    if (this.last('table') >= at) this.tableLost = true;
+    this.popTo(at);
   }
 
   private keysFor(name: string): string[] {

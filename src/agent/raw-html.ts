@@ -18,7 +18,7 @@ import { isTableDelimiterRow } from './block-structure.js';
 import { isFilteredTagName, isLetter, isSpace } from './html-blocks.js';
 import { quoteKeepingElement } from './html-elements.js';
 import { isAddressName } from './html-hidden.js';
-import { LineStarts } from './html-line-breaks.js';
+import { LineStarts, sortedMember } from './html-line-breaks.js';
 import { nextOccurrence } from './markdown.js';
 import { RangeList } from './range-list.js';
 
@@ -51,11 +51,16 @@ const INVISIBLE = 0x200b;
 
 /**
  * What `findRawHtmlHidden` reads line starts for: `starts` receives them;
- * `inline` is markdown.ts `CodeRanges.inline` (where raw inline HTML may be).
+ * `inline` is markdown.ts `CodeRanges.inline` (where raw inline HTML may
+ * be); `runOn` is command.ts `blockRanges`'s (raw parts that may go on the
+ * shown line of the paragraph before them), sorted.
  */
 export interface ShownLines {
   starts: number[];
   inline: ArrayLike<number>;
+  runOn: readonly number[];
+  /** The junctions (their offsets) whose Markdown holds a GFM table, sorted. */
+  tables: readonly number[];
 }
 
 /** The next character that is not whitespace, global (searched from `lastIndex`). */
@@ -178,6 +183,8 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
     return junctions[j] === after ? (junctions[j + 1] ?? 0) : 0;
   };
   const inline = lines?.inline ?? [];
+  const runsOn = sortedMember(lines?.runOn ?? []);
+  const tableAfter = sortedMember(lines?.tables ?? []);
   let q = 0;
   // Whether raw inline HTML may be in [from, to): a `<` in the inline content of a paragraph or heading there.
   const inlineTagBetween = (from: number, to: number): boolean => {
@@ -219,9 +226,10 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
       const kind = junctionAt(after);
       if (state !== DATA && !junction(after, from, kind)) return hidden.toArray();
       // Inside a comment cmark's tags are comment text: the browser never reads them.
-      if (kind !== 0 && state !== COMMENT) tracker.junction(kind !== Junction.Block, inlineTagBetween(after, from));
+      if (kind !== 0 && state !== COMMENT) tracker.junction(kind !== Junction.Block, inlineTagBetween(after, from), tableAfter(after));
     }
     contained = from > 0 && text.charCodeAt(from - 1) !== 10;
+    if (runsOn(from)) tracker.shown();
     if (lineStarts !== undefined && state === DATA && tracker.atLineStart) lineStarts.push(from);
     const to = Math.min(text.length, blocks[r + 1] ?? 0);
     for (let k = from; k < to; k++) {

@@ -28,6 +28,10 @@
  * of its name was opened before it in the same HTML block (or in the blocks
  * of the same open element) and not yet closed; a stray end tag, and
  * `</hr>`, break nothing (hiding more errs towards no request).
+ *
+ * Fixed by 8p (html-line-breaks.ts `LineStarts`): the tags of HTML blocks
+ * are read in order with the special elements open, as the tree builder
+ * reads them; more shapes in test/agent/html-line-breaks.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';

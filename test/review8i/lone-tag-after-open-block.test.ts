@@ -30,6 +30,10 @@
  * line-breaking tag, as `lineBreakWalker` reads it) and the lone tag is not
  * a void element that shows something (`img`, `input`, `video`…); else the
  * line counts only after a line-breaking tag, as other lines of the block.
+ *
+ * Fixed by 8p (html-line-breaks.ts `LineStarts`): the tags of HTML blocks
+ * are read in order with the special elements open, as the tree builder
+ * reads them; more shapes in test/agent/html-line-breaks.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';
