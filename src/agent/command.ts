@@ -265,8 +265,10 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   reads too, consecutive parts as one range;
  * - `junctions`: where cmark-gfm writes tags of its own between one HTML
  *   block line and the next (raw-html.ts `findRawHtmlHidden`), as flat
- *   (offset just past the line, `Junction`) pairs in order: a Markdown block
- *   between them (not a link reference definition, which writes nothing),
+ *   (offset just past the line, `Junction`, offset where the first block
+ *   that writes tags starts its content or -1) triples in order: a Markdown
+ *   block between them (not a link reference or footnote definition, which
+ *   writes nothing in place: re-review 8j),
  *   or a container opened or closed (`<blockquote>`, `</li>`, …), which
  *   comes first when both do. The
  *   browser reads those tags too, so an open tag or bogus comment ends at
@@ -307,7 +309,8 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     const epoch = containerEpoch[last];
     const containers = (written !== -1 && containerEpoch[written] !== epoch) || (written === -1 && next !== -1 && containerEpoch[next] !== epoch);
     if (written === -1 && !containers) return false;
-    junctions.push(starts[last + 1] ?? 0, kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : Junction.Block);
+    const first = written === -1 ? -1 : (starts[written] ?? 0) + (contentAt[written] ?? 0);
+    junctions.push(starts[last + 1] ?? 0, kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : Junction.Block, first);
     if (table) tables.push(starts[last + 1] ?? 0);
     return true;
   };

@@ -86,7 +86,8 @@ const NON_BLANK = /[^ \t\r\n]/g;
  *   close it sooner, on a `>` or `"` that cmark writes itself (`<p>`,
  *   `class="…"`); hiding more errs towards no request.
  * - Where cmark writes tags of its own before the next raw HTML
- *   (`junctions`: flat (offset, `Junction`) pairs, sorted), the browser
+ *   (`junctions`: flat (offset, `Junction`, first written offset) triples,
+ *   sorted: command.ts `blockRanges`), the browser
  *   reads them as HTML (issue 8, fix 8h). An open tag or bogus comment
  *   ends at their first `>`: it is hidden to there, and the next raw HTML
  *   is read from the data state, as the browser reads it (carried on, a
@@ -178,9 +179,14 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   };
   let j = 0;
   // The `Junction` at the end of the raw part ending at `after`, or 0 (asked for increasing offsets).
+  // Where the first block after that raw part that writes tags starts its content, or -1: a definition writes
+  // nothing, so it is skipped (re-review 8j).
+  let junctionFirst = -1;
   const junctionAt = (after: number): number => {
-    while (j < junctions.length && (junctions[j] ?? 0) < after) j += 2;
-    return junctions[j] === after ? (junctions[j + 1] ?? 0) : 0;
+    while (j < junctions.length && (junctions[j] ?? 0) < after) j += 3;
+    const found = junctions[j] === after;
+    junctionFirst = found ? (junctions[j + 2] ?? -1) : -1;
+    return found ? (junctions[j + 1] ?? 0) : 0;
   };
   const inline = lines?.inline ?? [];
   const runsOn = sortedMember(lines?.runOn ?? []);
@@ -210,7 +216,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
       // The block's start tag is swallowed with it (`<p>`), so the block's first line goes on the line the open
       // construct started on (`<div>a<b⏎⏎/agent x` shows "a/agent x"): it is hidden too, erring towards no request.
       // A container's tag swallowed instead leaves the next block's own (`<li>`, `</ul>` then `<p>`).
-      NON_BLANK.lastIndex = Math.min(after, text.length);
+      NON_BLANK.lastIndex = Math.min(Math.max(after, junctionFirst), text.length);
       const first = NON_BLANK.exec(text)?.index ?? -1;
       const newline = first === -1 ? -1 : nextNewline(first);
       if (first !== -1 && first < next) end = newline === -1 ? text.length : Math.min(newline, next);
