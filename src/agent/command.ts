@@ -5,7 +5,7 @@
  * a line of prose. Inside code it is an example, and in a quoted line it is
  * someone quoting an earlier request, which must not run it again.
  */
-import { Leaf } from './block-structure.js';
+import { Leaf, TableRow } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
 import { footnoteLabels } from './footnote-references.js';
 import { findHiddenHtml, type HtmlStructure } from './html-hidden.js';
@@ -20,6 +20,7 @@ import { quoteSwallowed } from './quote-swallowed.js';
 import { findRawHtmlHidden, Junction } from './raw-html.js';
 import { RangeList } from './range-list.js';
 import { findExcessCells } from './table-cells.js';
+import { rowsAfterClosedTable } from './table-closed.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -106,6 +107,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const isHiddenComment = rangeStartWalker(opaqueComments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
+  // Table rows after a raw `</table>` in a cell run on as text (table-closed.ts); read only when a row may trigger.
+  let afterClosedTable: ((line: number) => boolean) | null = null;
 
   const { Prose, Html } = Kind;
   for (let index = 0; index < kinds.length; index++) {
@@ -120,6 +123,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     // A line of an HTML block goes on the shown line before it, unless the browser broke the line before it.
     if (kind === Html && !startsShownLine(lineStart + (code.contentAt[index] ?? 0))) continue;
+    if (code.tableRow[index] === TableRow.Body && (afterClosedTable ??= sortedMember(rowsAfterClosedTable(marked, starts, code.tableRow, code.contentAt, spans)))(index)) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1, isHiddenComment);
     if (!trigger.test(shown.text)) continue;
     // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)
