@@ -283,8 +283,8 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   their first `>`, and a block quote whose end tag is swallowed stays open
  *   (issue 8, fix 8h);
  * - `runOn`: the offsets where raw parts start whose line comes right after
- *   a paragraph's line, the HTML block interrupting it: in a tight list
- *   item cmark writes no `</p>`, so the paragraph's text and the block's
+ *   a paragraph's line in the same containers, the HTML block interrupting
+ *   it: in a tight list item cmark writes no `</p>`, so the paragraph's text and the block's
  *   run on one shown line (`- a⏎  <tr>⏎  /agent x` shows "a /agent x");
  * - `tables`: the offsets of the junctions whose Markdown holds a GFM table
  *   (its `<table>` closes a raw one left open);
@@ -347,7 +347,7 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     const end = (starts[i + 1] ?? 0) - 1;
     htmlLines.pushOrJoin(offset, end, offset - 1);
     const from = offset + (contentAt[i] ?? 0);
-    if (i > 0 && leaf[i - 1] === Leaf.Paragraph && htmlBlock[i - 1] === 0) runOn.push(from);
+    if (i > 0 && leaf[i - 1] === Leaf.Paragraph && htmlBlock[i - 1] === 0 && containerEpoch[i - 1] === containerEpoch[i]) runOn.push(from);
     // Raw parts with tags between stay apart, so the junction ends one (`- <!A⏎<b>`: `</li></ul>` between).
     if (split) htmlRaw.push(from, end + 1);
     else htmlRaw.pushOrJoin(from, end + 1, from);

@@ -103,6 +103,23 @@ function micromarkShowsPhrase(text: string): boolean {
 /** A line ending with a tag after which the browser starts a line (html-line-breaks.ts). */
 const BREAK_AT_END = /<\/?(?:br|p|div|hr|ol|ul|li|dl|dt|dd|h[1-6]|figure|figcaption)(?:[\s/][^<>]*)?>[ \t]*$/i;
 
+/** A line holding only end tags. */
+const STRAY_ONLY = /^[\s>*-]*(?:<\/[a-z0-9]+\s*>\s*)+$/i;
+
+/**
+ * Whether line `i` of `lines` (the lines of `text`) ends with a tag after
+ * which the browser starts a line: an end tag only when a start tag of its
+ * name comes earlier in the text.
+ */
+function breaksAtEnd(text: string, lines: readonly string[], i: number): boolean {
+  const match = BREAK_AT_END.exec(lines[i] ?? '');
+  if (match === null) return false;
+  const end = /^<\/([a-z0-9]+)/i.exec(match[0]);
+  if (end === null) return true;
+  const lineStart = lines.slice(0, i).reduce((sum, line) => sum + line.length + 1, 0);
+  return new RegExp(`<${end[1]}[\\s/>]`, 'i').test(text.slice(0, lineStart + (match.index ?? 0)));
+}
+
 /** What micromark makes of each line: the leaf block holding it, or `quote` inside a block quote. */
 function micromarkLines(text: string): LineClass[] {
   const lines = text.split('\n');
@@ -154,9 +171,22 @@ describe('block structure: differential against micromark (seeded)', () => {
       const theirs = micromarkLines(text);
       const lines = text.split('\n');
       // In an HTML block a line break is a space to the browser (re-review 8h): a line there starts a shown line only
-      // after a `<br>` or block tag ending the line before (html-line-breaks.ts), or as the block's first line.
-      const lineStart = (i: number): boolean => theirs[i] !== 'html' || theirs[i - 1] !== 'html' || BREAK_AT_END.test(lines[i - 1] ?? '');
+      // after a `<br>` or block tag ending the line before (html-line-breaks.ts), or as the block's first line. An end
+      // tag closes only an element opened before it (fix 8p: the parser drops a stray `</div>`), which micromark does
+      // not model: one with no start tag of its name earlier in the text breaks nothing, and a line holding only such
+      // tags changes nothing (the line after it is read as if it were gone). After a paragraph's line right before
+      // the block, whether the line runs on depends on the containers (in a tight list item cmark writes no `</p>`),
+      // which micromark's tree here does not tell: such inputs are left out.
+      let unsure = false;
+      const lineStart = (i: number): boolean => {
+        if (theirs[i] !== 'html') return true;
+        let j = i - 1;
+        while (j >= 0 && theirs[j] === 'html' && STRAY_ONLY.test(lines[j] ?? '') && !breaksAtEnd(text, lines, j)) j--;
+        if (j >= 0 && j < i - 1 && theirs[j] === 'text') unsure = true;
+        return j < 0 || theirs[j] !== 'html' || breaksAtEnd(text, lines, j);
+      };
       const shown = lines.some((line, i) => /^\s*\/agent/.test(line) && (theirs[i] === 'text' || theirs[i] === 'html') && lineStart(i));
+      if (unsure) continue;
       if ((parseAgentCommand(text) !== null) !== shown) differing.push(`${JSON.stringify(text)}: micromark ${shown ? 'shows' : 'hides'} it`);
     }
     expect(differing.slice(0, 5)).toEqual([]);
