@@ -23,6 +23,8 @@
  * Fix (a suggestion): when command.ts computes the junctions between HTML
  * block lines and the next raw HTML, skip definitions (both kinds) as cmark
  * does: they write no tag, so the junction is the next block's.
+ * Fixed by 8t (command.ts `blockRanges`: each junction carries where the
+ * first block that writes tags starts, and raw-html.ts hides from there).
  */
 import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';
