@@ -92,6 +92,17 @@ export interface BlockScan {
    * container tag (`<blockquote>`, `</li>`, …) between them.
    */
   containerEpoch: Int32Array;
+  /**
+   * One entry per line: 1 when the line starts a paragraph that comes right
+   * after an HTML block in the same list item of a tight list. cmark-gfm
+   * writes such a paragraph without `<p>` (CommonMark §5.3), so its text
+   * goes on the shown line of the block before it (re-review 8j). A list is
+   * taken as tight unless a blank line is seen between two of its items or
+   * two blocks of one item (cmark `finalize`, `S_ends_with_blank_line`);
+   * other loose lists (a blank line ending a nested list or indented code)
+   * are taken as tight, erring towards no request.
+   */
+  runOnParagraph: Uint8Array;
   /** The fenced code block open after the last line, outside any block quote, or null. */
   openFence: Fence | null;
   /**
@@ -274,6 +285,26 @@ class BlockReader {
   // padding, from where the parent container's prefix ends on each line).
   readonly kind = new Uint8Array(MAX_DEPTH);
   readonly width = new Int32Array(MAX_DEPTH);
+  // For list items: the list each belongs to (an id) and its marker's last character (bullet or delimiter: cmark's
+  // `lists_match`).
+  readonly listOf = new Int32Array(MAX_DEPTH);
+  readonly markerOf = new Int32Array(MAX_DEPTH);
+  lists = 0;
+  /** The lists seen loose (ids). */
+  readonly looseLists = new Set<number>();
+  /** The item this line closed at the depth where it may be followed by another of its list, or -1. */
+  closedItem = -1;
+  closedList = 0;
+  closedMarker = 0;
+  /**
+   * After a blank line whose innermost open container (as cmark matches it)
+   * is a list item: the number of containers it matched, so the item is at
+   * `pendingBlank - 1`; else -1. A block after it in that item, or a next
+   * item of its list, makes the list loose.
+   */
+  pendingBlank = -1;
+  /** (line, list id) pairs of `runOnParagraph` candidates, decided when every list is read. */
+  readonly runOnCandidates: number[] = [];
   depth = 0;
   quotes = 0;
   /** The index of the outermost quote on the stack, or `MAX_DEPTH`: a blank line matches every container below it. */
@@ -378,6 +409,11 @@ class BlockReader {
   closeTo(level: number): void {
     if (level >= this.depth) return;
     this.epoch++;
+    if (this.kind[level] === ITEM) {
+      this.closedItem = level;
+      this.closedList = this.listOf[level] ?? 0;
+      this.closedMarker = this.markerOf[level] ?? 0;
+    }
     for (let d = this.depth - 1; d >= level; d--) if (this.kind[d] === QUOTE) this.quotes--;
     if (this.outerQuote >= level) this.outerQuote = MAX_DEPTH;
     this.innerEmpty = false;
@@ -449,15 +485,21 @@ class BlockReader {
     this.start = start;
     this.end = end;
     this.breakKill = 0;
+    this.closedItem = -1;
     const matched = this.matchContainers();
     this.prefixAt[i] = at.offset - start;
     this.prefixColumn[i] = at.column;
     const allMatched = matched === this.depth;
     at.findFirstNonspace();
     const tip = this.tip;
+    // A blank line that an empty item did not match goes to the list, not to an item.
+    const blankInItem = at.blank && matched === Math.min(this.outerQuote, this.depth) && matched > 0 && this.kind[matched - 1] === ITEM;
 
     // The open leaf, when every container matched: code and HTML blocks (and unread depths) take the line whole.
-    if (allMatched && tip !== Leaf.Blank && tip !== Leaf.Paragraph && this.continueLeaf(i)) return;
+    if (allMatched && tip !== Leaf.Blank && tip !== Leaf.Paragraph && this.continueLeaf(i)) {
+      this.pendingBlank = -1;
+      return;
+    }
 
     if (at.blank) {
       // A blank line opens nothing and continues no paragraph: what it did not match ends, and so does the open leaf.
@@ -472,6 +514,7 @@ class BlockReader {
         this.emptiedFrom = itemParagraph;
         this.emptiedTo = i;
       }
+      this.pendingBlank = blankInItem ? matched : -1;
       this.quoted[i] = this.quotes > 0 ? 1 : 0;
       this.contentAt[i] = end - start;
       return;
@@ -487,7 +530,10 @@ class BlockReader {
     const footnoteLazy = paragraphGoesOn && this.footnote && at.indent < 4;
     this.opened = false;
     this.footnoteStart = false;
+    // A block after a blank line in the same item: the list is loose (a next item is seen in `pushItem`).
+    if (this.pendingBlank !== -1 && matched === this.pendingBlank) this.looseLists.add(this.listOf[matched - 1] ?? 0);
     const newLeaf = this.openBlocks(matched, paragraphGoesOn && !inTable && !footnoteLazy, lazyTip && !inTable);
+    this.pendingBlank = -1;
     at.findFirstNonspace();
 
     // The line's text (cmark `add_text_to_container`). A footnote definition opens a block where it stands (`openBlocks`),
@@ -540,6 +586,9 @@ class BlockReader {
         // A definition whose first line holds another block (`[^a]: <dl>`) or nothing leaves no paragraph open: the
         // next line starts a block of its own, outside it unless indented four columns.
         if (this.footnoteStart && !this.footnoteParagraph) this.tip = Leaf.Blank;
+        // Right after an HTML block in the same item: maybe no `<p>` between (decided in `result`).
+        const depth = this.depth;
+        if (i > 0 && depth > 0 && this.kind[depth - 1] === ITEM && this.leaf[i - 1] === Leaf.Html && this.containerEpoch[i - 1] === this.epoch) this.runOnCandidates.push(i, this.listOf[depth - 1] ?? 0);
       } else if (!inTable && !footnoteLazy && at.indent < 4 && isTableDelimiterRow(this.text, at.firstNonspace, end)) {
         // Not when indented four columns (cmark-gfm `try_opening_table_block`: `!indented`). The header row's cell
         // count is not compared (cmark-gfm requires it to match): a paragraph read as a
@@ -684,8 +733,17 @@ class BlockReader {
       at.partial = savePartial;
       if (spaces > 0) at.advanceColumns(1);
     }
+    const depth = this.depth;
     if (!this.push(ITEM, markerOffset + padding)) return false;
     this.innerEmpty = nothingAfter;
+    // The next item of the list whose item this line closed, or a new list (cmark `lists_match`: the same bullet or
+    // delimiter). After a blank line in the item before, the list is loose.
+    const sign = this.text.charCodeAt(fns + marker - 1);
+    if (this.closedItem === depth && this.closedMarker === sign) {
+      this.listOf[depth] = this.closedList;
+      if (this.pendingBlank === depth + 1) this.looseLists.add(this.closedList);
+    } else this.listOf[depth] = ++this.lists;
+    this.markerOf[depth] = sign;
     return true;
   }
 
@@ -717,6 +775,9 @@ class BlockReader {
       this.tip === Leaf.Fence && this.quotes === 0
         ? { char: this.fenceChar === 96 ? '`' : '~', length: this.fenceLength, ...(this.fenceIndent === '' ? {} : { indent: this.fenceIndent }) }
         : null;
-    return { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, prefixAt, prefixColumn, containerEpoch, openFence, fenceInfo: this.fenceInfo.toArray() };
+    const runOnParagraph = new Uint8Array(leaf.length);
+    const candidates = this.runOnCandidates;
+    for (let c = 0; c < candidates.length; c += 2) if (!this.looseLists.has(candidates[c + 1] ?? 0)) runOnParagraph[candidates[c] ?? 0] = 1;
+    return { leaf, htmlBlock, quoted, paragraphStart, tableRow, contentAt, prefixAt, prefixColumn, containerEpoch, runOnParagraph, openFence, fenceInfo: this.fenceInfo.toArray() };
   }
 }

@@ -5,7 +5,7 @@
  * a line of prose. Inside code it is an example, and in a quoted line it is
  * someone quoting an earlier request, which must not run it again.
  */
-import { Leaf } from './block-structure.js';
+import { Leaf, TableRow } from './block-structure.js';
 import { findHtmlComments } from './comment-hidden.js';
 import { documentLabels } from './footnote-bodies.js';
 import { findHiddenHtml, type HtmlStructure } from './html-hidden.js';
@@ -19,6 +19,7 @@ import { quoteSwallowed } from './quote-swallowed.js';
 import { findRawHtmlHidden, Junction } from './raw-html.js';
 import { RangeList } from './range-list.js';
 import { findExcessCells } from './table-cells.js';
+import { rowsAfterClosedTable } from './table-closed.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
 
 export const DEFAULT_TRIGGER_PHRASE = '/agent';
@@ -73,6 +74,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   // It also tells which of their lines start a shown line: the browser shows their line breaks as spaces.
   const shownLines = { starts: [] as number[], inline, runOn: blocks.runOn, tables: blocks.tables };
+  const paragraphRunsOn = sortedMember(blocks.paragraphsRunOn);
   const rawEndTags: number[] = [];
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, shownLines, rawEndTags);
   // Inline, the browser reads the rest of a processing instruction or CDATA section after its first `>` as HTML:
@@ -102,6 +104,8 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const isHiddenComment = rangeStartWalker(opaqueComments);
   const firstChar = trimmedPhrase.charAt(0).toLowerCase();
   const trigger = new RegExp(`^${escapeRegExp(trimmedPhrase)}(?=\\s|$)`, 'i');
+  // Table rows after a raw `</table>` in a cell run on as text (table-closed.ts); read only when a row may trigger.
+  let afterClosedTable: ((line: number) => boolean) | null = null;
 
   const { Prose, Html } = Kind;
   for (let index = 0; index < kinds.length; index++) {
@@ -115,7 +119,11 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
     // Most lines do not even start with the phrase's first character: no need to read on.
     if (phraseAt === -1 || !startsLike(marked.charCodeAt(phraseAt), firstChar)) continue;
     // A line of an HTML block goes on the shown line before it, unless the browser broke the line before it.
-    if (kind === Html && !startsShownLine(lineStart + (code.contentAt[index] ?? 0))) continue;
+    // So does a tight item's paragraph right after an HTML block: cmark writes no `<p>` there (re-review 8j).
+    if (kind === Html || paragraphRunsOn(lineStart + (code.contentAt[index] ?? 0))) {
+      if (!startsShownLine(lineStart + (code.contentAt[index] ?? 0))) continue;
+    }
+    if (code.tableRow[index] === TableRow.Body && (afterClosedTable ??= sortedMember(rowsAfterClosedTable(marked, starts, code.tableRow, code.contentAt, spans)))(index)) continue;
     const shown = shownText(marked, phraseAt, lineEnd, comments, trimmedPhrase.length + 1, isHiddenComment);
     if (!trigger.test(shown.text)) continue;
     // What follows the phrase must follow it as shown: a comment cmark-gfm shows as text (`/agent<!-- x`, unclosed)
@@ -261,8 +269,10 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   reads too, consecutive parts as one range;
  * - `junctions`: where cmark-gfm writes tags of its own between one HTML
  *   block line and the next (raw-html.ts `findRawHtmlHidden`), as flat
- *   (offset just past the line, `Junction`) pairs in order: a Markdown block
- *   between them (not a link reference definition, which writes nothing),
+ *   (offset just past the line, `Junction`, offset where the first block
+ *   that writes tags starts its content or -1) triples in order: a Markdown
+ *   block between them (not a link reference or footnote definition, which
+ *   writes nothing in place: re-review 8j),
  *   or a container opened or closed (`<blockquote>`, `</li>`, …), which
  *   comes first when both do. The
  *   browser reads those tags too, so an open tag or bogus comment ends at
@@ -273,18 +283,25 @@ function shownText(text: string, from: number, to: number, comments: readonly nu
  *   it: in a tight list item cmark writes no `</p>`, so the paragraph's text and the block's
  *   run on one shown line (`- a⏎  <tr>⏎  /agent x` shows "a /agent x");
  * - `tables`: the offsets of the junctions whose Markdown holds a GFM table
- *   (its `<table>` closes a raw one left open).
+ *   (its `<table>` closes a raw one left open);
+ * - `paragraphsRunOn`: where the first lines of text start of the
+ *   paragraphs that go on the shown line of the HTML block before them
+ *   (block-structure.ts `runOnParagraph`: a tight list item writes no
+ *   `<p>`), at a `Junction.RunOn`, in order: such a line starts a request
+ *   only where raw-html.ts finds a line start (re-review 8j).
  * `code` is `findCode`'s (`starts` has one more entry than lines).
  */
-export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlock' | 'contentAt' | 'leaf' | 'containerEpoch' | 'tableRow'>): {
+export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlock' | 'contentAt' | 'leaf' | 'containerEpoch' | 'tableRow' | 'runOnParagraph'>): {
   codeStarts: number[];
   htmlLines: Int32Array;
   htmlRaw: Int32Array;
   junctions: number[];
   runOn: number[];
   tables: number[];
+  paragraphsRunOn: number[];
 } {
-  const { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, tableRow } = code;
+  const { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, tableRow, runOnParagraph } = code;
+  const paragraphsRunOn: number[] = [];
   const codeStarts: number[] = [];
   const htmlLines = new RangeList();
   const htmlRaw = new RangeList();
@@ -293,7 +310,7 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
   const tables: number[] = [];
   // Whether a GFM table row has come since the last HTML block line.
   let table = false;
-  const { Code, Definition, Quote } = Kind;
+  const { Code, Definition, Quote, Prose } = Kind;
   // The last HTML block line, and the first line after it of a block that writes tags (-1: none yet).
   let last = -1;
   let written = -1;
@@ -303,7 +320,11 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     const epoch = containerEpoch[last];
     const containers = (written !== -1 && containerEpoch[written] !== epoch) || (written === -1 && next !== -1 && containerEpoch[next] !== epoch);
     if (written === -1 && !containers) return false;
-    junctions.push(starts[last + 1] ?? 0, kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : Junction.Block);
+    const first = written === -1 ? -1 : (starts[written] ?? 0) + (contentAt[written] ?? 0);
+    // A tight item's paragraph right after the block, past any definitions at its start: no tag between.
+    const runOn = !containers && written !== -1 && runOnParagraph[last + 1] === 1 && kinds[written] === Prose && leaf[written] === Leaf.Paragraph && !blankBetween(leaf, last + 1, written);
+    if (runOn && kinds[last] !== Quote) paragraphsRunOn.push(first);
+    junctions.push(starts[last + 1] ?? 0, kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : runOn ? Junction.RunOn : Junction.Block, first);
     if (table) tables.push(starts[last + 1] ?? 0);
     return true;
   };
@@ -328,7 +349,13 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     else htmlRaw.pushOrJoin(from, end + 1, from);
   }
   junction(-1);
-  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions, runOn, tables };
+  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions, runOn, tables, paragraphsRunOn };
+}
+
+/** Whether a blank line is among lines [from, to): between definitions and the paragraph text after them, none is. */
+function blankBetween(leaf: Uint8Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (leaf[k] === Leaf.Blank) return true;
+  return false;
 }
 
 /**

@@ -92,6 +92,8 @@ export interface CodeRanges {
   containerEpoch: Int32Array;
   /** Per line, block-structure.ts's `tableRow`: its part in a GFM table, or 0. */
   tableRow: Uint8Array;
+  /** Per line, block-structure.ts's `runOnParagraph`: 1 for a tight item's paragraph right after an HTML block. */
+  runOnParagraph: Uint8Array;
   /**
    * Per line, 1 when it is inside a block quote, blank lines included (a
    * lazy line: when its paragraph is), else 0: block-structure.ts's `quoted`.
@@ -194,8 +196,8 @@ export function findCode(text: string): CodeRanges {
   }
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
-  const { htmlBlock, prefixAt, prefixColumn, fenceInfo, containerEpoch, tableRow, quoted } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, prefixAt, prefixColumn, leaf, containerEpoch, tableRow, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
+  const { htmlBlock, prefixAt, prefixColumn, fenceInfo, containerEpoch, tableRow, quoted, runOnParagraph } = blocks;
+  return { kinds, starts, htmlBlock, contentAt, prefixAt, prefixColumn, leaf, containerEpoch, tableRow, runOnParagraph, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**

@@ -42,9 +42,14 @@ const COMMENT = 10;
  *   `<pre>`, `<h1>`), in the same containers;
  * - `Containers`: a container's tag (`</li>`, `<ul>`, `<blockquote>`);
  * - `Quote`: either, after a line in a block quote, whose `</blockquote>`
- *   may be among them.
+ *   may be among them;
+ * - `RunOn`: none before the next block's text, a tight list item's
+ *   paragraph (no `<p>`: CommonMark §5.3), which goes on the shown line
+ *   of the block unless the browser broke the line there; cmark's next
+ *   tag (a `<br />`, `</li>`) ends what is open, as for `Block`
+ *   (re-review 8j).
  */
-export const Junction = { Block: 1, Containers: 2, Quote: 3 } as const;
+export const Junction = { Block: 1, Containers: 2, Quote: 3, RunOn: 4 } as const;
 
 /** The mark sanitize.ts puts for an invisible character: nothing shown. */
 const INVISIBLE = 0x200b;
@@ -86,7 +91,8 @@ const NON_BLANK = /[^ \t\r\n]/g;
  *   close it sooner, on a `>` or `"` that cmark writes itself (`<p>`,
  *   `class="…"`); hiding more errs towards no request.
  * - Where cmark writes tags of its own before the next raw HTML
- *   (`junctions`: flat (offset, `Junction`) pairs, sorted), the browser
+ *   (`junctions`: flat (offset, `Junction`, first written offset) triples,
+ *   sorted: command.ts `blockRanges`), the browser
  *   reads them as HTML (issue 8, fix 8h). An open tag or bogus comment
  *   ends at their first `>`: it is hidden to there, and the next raw HTML
  *   is read from the data state, as the browser reads it (carried on, a
@@ -140,6 +146,9 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   let tagContained = false;
   const tracker = new LineStarts();
   const lineStarts = lines?.starts;
+  // Whether nothing but comments and bogus comments (which the browser drops) has been read since the tracker was
+  // last at a line start: a tight item's paragraph after them starts a line (`- <!-- x -->⏎  /agent x`).
+  let quiet = true;
   // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
   const attribute = (end: number): void => {
     attributes.push(nameStart, nameEnd, end);
@@ -153,6 +162,7 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
     if (!tag) tracker.shown();
     else if (whole) tracker.lost();
     else tracker.tag(text, tagNameStart, tagNameEnd, endTag, tagContained, newline === -1 || newline >= end - 1);
+    if (tag) quiet = tracker.atLineStart;
     if (comment) {
       // Not pushed again: the caller has these ranges, and thousands of comments would be cut twice.
     } else if (whole || (newline !== -1 && newline < end - 1)) hidden.push(start, end);
@@ -178,9 +188,14 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   };
   let j = 0;
   // The `Junction` at the end of the raw part ending at `after`, or 0 (asked for increasing offsets).
+  // Where the first block after that raw part that writes tags starts its content, or -1: a definition writes
+  // nothing, so it is skipped (re-review 8j).
+  let junctionFirst = -1;
   const junctionAt = (after: number): number => {
-    while (j < junctions.length && (junctions[j] ?? 0) < after) j += 2;
-    return junctions[j] === after ? (junctions[j + 1] ?? 0) : 0;
+    while (j < junctions.length && (junctions[j] ?? 0) < after) j += 3;
+    const found = junctions[j] === after;
+    junctionFirst = found ? (junctions[j + 2] ?? -1) : -1;
+    return found ? (junctions[j + 1] ?? 0) : 0;
   };
   const inline = lines?.inline ?? [];
   const runsOn = sortedMember(lines?.runOn ?? []);
@@ -206,11 +221,11 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
     // A comment ends only at a raw `-->`: cmark writes `>` in text as `&gt;`.
     if (state === COMMENT) return true;
     let end = after;
-    if (kind === Junction.Block) {
+    if (kind === Junction.Block || kind === Junction.RunOn) {
       // The block's start tag is swallowed with it (`<p>`), so the block's first line goes on the line the open
       // construct started on (`<div>a<b⏎⏎/agent x` shows "a/agent x"): it is hidden too, erring towards no request.
       // A container's tag swallowed instead leaves the next block's own (`<li>`, `</ul>` then `<p>`).
-      NON_BLANK.lastIndex = Math.min(after, text.length);
+      NON_BLANK.lastIndex = Math.min(Math.max(after, junctionFirst), text.length);
       const first = NON_BLANK.exec(text)?.index ?? -1;
       const newline = first === -1 ? -1 : nextNewline(first);
       if (first !== -1 && first < next) end = newline === -1 ? text.length : Math.min(newline, next);
@@ -219,17 +234,30 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
     close(Math.min(end, text.length), true);
     return true;
   };
+  // At a `RunOn` junction read from the data state: the paragraph's first line starts a shown line only where the
+  // browser broke the line with nothing shown since (`junctionFirst`: where its text starts).
+  const paragraphRunsOn = (kind: number, wasData: boolean): void => {
+    if (kind === Junction.RunOn && wasData && lineStarts !== undefined && (tracker.atLineStart || quiet) && junctionFirst !== -1) lineStarts.push(junctionFirst);
+  };
   for (let r = 0; r < blocks.length; r += 2) {
     const from = blocks[r] ?? 0;
     if (r > 0) {
       const after = blocks[r - 1] ?? 0;
       const kind = junctionAt(after);
+      const wasData = state === DATA;
       if (state !== DATA && !junction(after, from, kind)) return hidden.toArray();
+      paragraphRunsOn(kind, wasData);
       // Inside a comment cmark's tags are comment text: the browser never reads them.
-      if (kind !== 0 && state !== COMMENT) tracker.junction(kind !== Junction.Block, inlineTagBetween(after, from), tableAfter(after));
+      if (kind !== 0 && state !== COMMENT) {
+        tracker.junction(kind !== Junction.Block && kind !== Junction.RunOn, inlineTagBetween(after, from), tableAfter(after));
+        quiet = tracker.atLineStart;
+      }
     }
     contained = from > 0 && text.charCodeAt(from - 1) !== 10;
-    if (runsOn(from)) tracker.shown();
+    if (runsOn(from)) {
+      tracker.shown();
+      quiet = false;
+    }
     if (lineStarts !== undefined && state === DATA && tracker.atLineStart) lineStarts.push(from);
     const to = Math.min(text.length, blocks[r + 1] ?? 0);
     for (let k = from; k < to; k++) {
@@ -241,7 +269,10 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
             // Text: a line ends, or something is shown on it (white space and invisible characters are not).
             if (c === 10) {
               if (lineStarts !== undefined && tracker.atLineStart && k + 1 < to) lineStarts.push(k + 1);
-            } else if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== INVISIBLE) tracker.shown();
+            } else if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== INVISIBLE) {
+              tracker.shown();
+              quiet = false;
+            }
             break;
           }
           const next = text.charCodeAt(k + 1);
@@ -348,7 +379,9 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
       }
     }
   }
-  if (state !== DATA && blocks.length > 0 && !junction(blocks[blocks.length - 1] ?? 0, text.length, junctionAt(blocks[blocks.length - 1] ?? 0))) return hidden.toArray();
+  const lastKind = blocks.length > 0 ? junctionAt(blocks[blocks.length - 1] ?? 0) : 0;
+  if (state === DATA) paragraphRunsOn(lastKind, true);
+  if (state !== DATA && blocks.length > 0 && !junction(blocks[blocks.length - 1] ?? 0, text.length, lastKind)) return hidden.toArray();
   if (state !== DATA) hidden.push(start, text.length);
   return hidden.toArray();
 }

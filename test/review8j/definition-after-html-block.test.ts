@@ -23,6 +23,8 @@
  * Fix (a suggestion): when command.ts computes the junctions between HTML
  * block lines and the next raw HTML, skip definitions (both kinds) as cmark
  * does: they write no tag, so the junction is the next block's.
+ * Fixed by 8t (command.ts `blockRanges`: each junction carries where the
+ * first block that writes tags starts, and raw-html.ts hides from there).
  */
 import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';
@@ -38,6 +40,25 @@ describe('a definition between an HTML block left open and a paragraph', () => {
     ['after a declaration block', '<!X a> Do not run: <?\n[x]: /u\n/agent x'],
   ])('does not start the agent: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it.each([
+    // Oracle (each): cmark "<div>\nDo not run: <?\n<p>/agent x</p>\n" (`<!X`, `<a` for the others): one line.
+    ['a definition over three lines', '<div>\nDo not run: <?\n\n[x]:\n/u\n"t"\n/agent x'],
+    ['two definitions', '<div>\nDo not run: <?\n\n[x]: /u\n[y]: /v\n/agent x'],
+    ['a footnote definition with an indented body', '<div>\nDo not run: <!X\n\n[^1]: b\n    c\n\n/agent x'],
+    ['a definition and a blank line', '<div>\nDo not run: <?\n\n[x]: /u\n\n/agent x'],
+    // parse5: the tag `<a` takes `<p` as an attribute and ends at its `>`: "Do not run: /agent x".
+    ['a tag left open', '<div>\nDo not run: <a\n\n[x]: /u\n/agent x'],
+    // Oracle: cmark "<ul>\n<li>\n<div>\nDo not run: <?\n<p>/agent x</p>\n</li>\n</ul>\n".
+    ['in a list item', '- <div>\n  Do not run: <?\n\n  [x]: /u\n  /agent x'],
+  ])('does not start the agent either (more shapes, fix 8t): %s', (_name, text) => {
+    expect(parseAgentCommand(text)).toBeNull();
+  });
+
+  it('still starts it where the block after the definition breaks the line itself', () => {
+    // Oracle: cmark "<div>\nDo not run:\n<p>/agent x</p>\n": nothing left open, and `<p>` is a block.
+    expect(parseAgentCommand('<div>\nDo not run:\n\n[x]: /u\n/agent x')).toEqual({ kind: 'prompt', prompt: 'x' });
   });
 
   it('reads the same as GitHub without the definition', () => {

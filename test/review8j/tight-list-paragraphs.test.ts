@@ -42,6 +42,9 @@
  * html-line-breaks.ts does for lines of an HTML block: no request unless
  * the block before ends with a line-breaking tag, or nothing before it in
  * the item is shown.
+ * Fixed by 8t (block-structure.ts `runOnParagraph`, raw-html.ts
+ * `Junction.RunOn`): as suggested; more shapes in
+ * test/agent/tight-list-run-on.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
 import { parseAgentCommand } from '../../src/agent/command.js';
