@@ -13,7 +13,8 @@ import { ExtendedAutolinks } from './extended-autolinks.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { Kind, lineKinds } from './markdown-lines.js';
 import { RangeList } from './range-list.js';
-import { forEachCell, TableInline, tableInlineRoles } from './table-inlines.js';
+import { TableInline, tableInlineRoles } from './table-inlines.js';
+import { forEachCell } from './table-rows.js';
 
 export { rangeWalker } from './range-list.js';
 

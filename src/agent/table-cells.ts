@@ -6,18 +6,12 @@
  * shows only "b", and the rest must not reach the agent (re-review 8h). A
  * row's first cell is never dropped, so this hides no request's start.
  *
- * Cells are split as cmark-gfm splits a row: on each `|` that has no
- * backslash right before it (code spans do not protect a `|`: the row is
- * split before its inlines are read), a leading `|` dropped, and a last
- * cell that is blank (after a trailing `|`) not counted. cmark-gfm 0.29's
- * table extension looks at the one byte before a `|` only: a `|` right
- * after a backslash is escaped even when that backslash is itself escaped
- * as Markdown (`|a\\|b|` over `|-|` is one header cell, shown "a\|b";
- * re-review 8i, checked on the oracle). Header, delimiter and body rows are
- * split alike. When the header and delimiter rows differ in count cmark
- * makes no table, and nothing is hidden here.
+ * Cells are split as cmark-gfm splits a row (table-rows.ts); header,
+ * delimiter and body rows alike. When the header and delimiter rows differ
+ * in count cmark makes no table, and nothing is hidden here.
  */
 import { TableRow } from './block-structure.js';
+import { cellCount, isCellPipe, startOfCells } from './table-rows.js';
 
 /**
  * The excess cells of every table body row, from just past the `|` that
@@ -44,35 +38,9 @@ export function findExcessCells(text: string, starts: Int32Array, tableRow: Uint
   return hidden;
 }
 
-/** Whether the character at `k` is a `|` that ends a cell: one with no backslash right before it (see the module comment). */
-function isCellPipe(text: string, k: number): boolean {
-  return text.charCodeAt(k) === 124 && text.charCodeAt(k - 1) !== 92;
-}
-
-/** The number of cells of the row [from, end). */
-function cellCount(text: string, from: number, end: number): number {
-  let count = 0;
-  let blank = true;
-  for (let k = startOfCells(text, from, end); k < end; k++) {
-    const c = text.charCodeAt(k);
-    if (isCellPipe(text, k)) {
-      count++;
-      blank = true;
-    } else if (c !== 32 && c !== 9 && c !== 13) blank = false;
-  }
-  return blank ? count : count + 1;
-}
-
 /** The offset just past the `|` that ends cell number `columns` of the row [from, end), or `end` when it has no more cells. */
 function afterCells(text: string, from: number, end: number, columns: number): number {
   let count = 0;
   for (let k = startOfCells(text, from, end); k < end; k++) if (isCellPipe(text, k) && ++count === columns) return k + 1;
   return end;
-}
-
-/** Where the row's first cell starts: after leading spaces and one leading `|`. */
-function startOfCells(text: string, from: number, end: number): number {
-  let k = from;
-  while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-  return text.charCodeAt(k) === 124 ? k + 1 : k;
 }

@@ -17,12 +17,10 @@
  * none: `> |a|⏎> |-|⏎c` puts "c" after the quote), as well as wherever
  * block-structure.ts ends its paragraph.
  *
- * Cells are split as cmark-gfm splits a row (`row_from_string`): after
- * leading whitespace and one optional leading `|`, on each `|` with no
- * backslash right before it (the one byte before is all cmark looks at:
- * `|a\\|b|` is one cell), a blank last cell not counted.
+ * Cells are split as cmark-gfm splits a row (table-rows.ts).
  */
 import { Leaf, TableRow, isTableDelimiterRow } from './block-structure.js';
+import { cellCount } from './table-rows.js';
 
 /** A line's part in the inline content of tables (`tableInlineRoles`). */
 export const TableInline = {
@@ -84,46 +82,4 @@ export function tableInlineRoles(text: string, starts: Int32Array, lines: TableL
     i = next;
   }
   return roles;
-}
-
-/**
- * Calls `cell(start, end)` for each cell of the row [from, end) in order,
- * from just after the `|` before it (or the row's first cell start) to the
- * `|` after it (or the row's end), spaces included.
- */
-export function forEachCell(text: string, from: number, end: number, cell: (start: number, end: number) => void): void {
-  let start = startOfCells(text, from, end);
-  for (let k = start; k < end; k++) {
-    if (isCellPipe(text, k)) {
-      cell(start, k);
-      start = k + 1;
-    }
-  }
-  if (start < end) cell(start, end);
-}
-
-/** The number of cells of the row [from, end), as cmark-gfm counts them (a blank last cell is none). */
-export function cellCount(text: string, from: number, end: number): number {
-  let count = 0;
-  let blank = true;
-  for (let k = startOfCells(text, from, end); k < end; k++) {
-    const c = text.charCodeAt(k);
-    if (isCellPipe(text, k)) {
-      count++;
-      blank = true;
-    } else if (c !== 32 && c !== 9 && c !== 13) blank = false;
-  }
-  return blank ? count : count + 1;
-}
-
-/** Whether the character at `k` is a `|` that ends a cell: one with no backslash right before it. */
-function isCellPipe(text: string, k: number): boolean {
-  return text.charCodeAt(k) === 124 && text.charCodeAt(k - 1) !== 92;
-}
-
-/** Where the row's first cell starts: after leading spaces and one leading `|`. */
-function startOfCells(text: string, from: number, end: number): number {
-  let k = from;
-  while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-  return k < end && text.charCodeAt(k) === 124 ? k + 1 : k;
 }
