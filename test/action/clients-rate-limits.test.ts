@@ -9,22 +9,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { connectGitHub } from '../../src/action/clients.js';
 import type { ActionInputs } from '../../src/action/inputs.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
+import { primaryRateLimit, secondaryRateLimit } from '../fakes/rate-limit-faults.js';
 import { recordingLogger } from '../github/support.js';
 
 const OWNER = 'o';
 const REPO = 'r';
 const ISSUE = `/repos/${OWNER}/${REPO}/issues/1`;
-const secondary = (retryAfter: string) => ({
-  status: 403,
-  body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
-  headers: { 'retry-after': retryAfter },
-});
-// A reset already past: plugin-throttling then waits 0 s before a retry.
-const primary = () => ({
-  status: 403,
-  body: { message: 'API rate limit exceeded for installation.' },
-  headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) - 10) },
-});
 
 describe("the Action's Octokit under GitHub's rate limits", () => {
   let github: FakeGitHub;
@@ -57,7 +47,7 @@ describe("the Action's Octokit under GitHub's rate limits", () => {
   // GitHub's smallest retry-after the Action takes without waiting a minute: plugin-throttling reads 0 as "none given" (60 s).
   it('retries a read refused by a secondary rate limit, and says so', async () => {
     const { port, lines } = await connect();
-    github.failNext({ method: 'GET', path: ISSUE }, secondary('1'));
+    github.failNext({ method: 'GET', path: ISSUE }, secondaryRateLimit('1'));
     expect((await port.getIssue(OWNER, REPO, 1)).number).toBe(1);
     expect(github.requestsTo({ path: ISSUE }).map((r) => r.status)).toEqual([403, 200]);
     expect(lines.filter((l) => /^GitHub secondary rate limit on GET .*retrying in 1 s \(retry 1 of 2\)$/.test(l.msg))).toHaveLength(1);
@@ -65,7 +55,7 @@ describe("the Action's Octokit under GitHub's rate limits", () => {
 
   it('retries a read refused by a primary rate limit twice, not more', async () => {
     const { port } = await connect();
-    github.failNext({ method: 'GET', path: ISSUE }, primary(), 3);
+    github.failNext({ method: 'GET', path: ISSUE }, primaryRateLimit(), 3);
     await expect(port.getIssue(OWNER, REPO, 1)).rejects.toMatchObject({ status: 403 });
     expect(github.requestsTo({ path: ISSUE })).toHaveLength(3);
   });
@@ -74,7 +64,7 @@ describe("the Action's Octokit under GitHub's rate limits", () => {
     const { port, lines } = await connect();
     const comment = github.addComment(OWNER, REPO, 1, { body: 'progress', user: github.botLogin });
     const path = `/repos/${OWNER}/${REPO}/issues/comments/${comment.id}`;
-    github.failNext({ method: 'PATCH', path }, secondary('1'));
+    github.failNext({ method: 'PATCH', path }, secondaryRateLimit('1'));
     await port.updateComment({ kind: 'issue', owner: OWNER, repo: REPO, id: comment.id, url: '' }, 'the answer');
     expect(github.requestsTo({ method: 'PATCH', path }).map((r) => r.status)).toEqual([403, 200]);
     expect(github.comments(OWNER, REPO, 1).find((c) => c.id === comment.id)?.body).toBe('the answer');

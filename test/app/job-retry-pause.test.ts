@@ -80,14 +80,17 @@ describe('a job whose repository config GitHub cannot serve', () => {
 
   it('reads it again past the three attempts, spending none, until the config wait ends; then fails having posted nothing', async () => {
     const firstMs = 200;
-    const id = await start({ windowMs: 3000, firstMs, maxMs: 800 });
+    const windowMs = 3000;
+    const id = await start({ windowMs, firstMs, maxMs: 800 });
     await waitFor(async () => (await store.get(id))?.state === 'failed', 20_000);
     const at = configReads().map((r) => r.at);
     // More reads than the three attempts a job is given: a config wait spends none of them.
     expect(at.length).toBeGreaterThan(3);
-    // Each pause is at least half the first (jitter from the upper half of at least firstMs).
-    for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(firstMs / 2);
     const job = await store.get(id);
+    // Each pause is at least half the first (jitter from the upper half of at least firstMs), but the one that
+    // ends at the wait's end, which is cut short there (on a loaded machine it can be a few ms).
+    const waitEnds = (job?.receivedAt ?? 0) + windowMs;
+    for (let i = 1; i < at.length; i++) if ((at[i] ?? 0) < waitEnds) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(firstMs / 2);
     expect(job).toMatchObject({ state: 'failed', attempts: 1 });
     expect(job?.error).toMatch(/could not be read .*; given up after \d+ s of trying, nothing was posted$/);
     expect(log.lines.filter((l) => l.level === 'warn' && l.msg.includes('given up after'))).toHaveLength(1);

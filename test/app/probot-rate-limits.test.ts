@@ -10,6 +10,7 @@ import type { Logger as PinoLogger } from 'probot';
 import { createProbot, installationPorts } from '../../src/app/probot.js';
 import { scaleBudget, GITHUB_WRITE_BUDGET } from '../../src/github/write-scheduler.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
+import { primaryRateLimit, secondaryRateLimit } from '../fakes/rate-limit-faults.js';
 import { appSettings, INSTALLATION, OWNER, REPO } from './harness.js';
 
 interface PinoLine {
@@ -36,17 +37,6 @@ function recordingPino(lines: PinoLine[]): PinoLogger {
 }
 
 const ISSUE = `/repos/${OWNER}/${REPO}/issues/1`;
-const secondary = (retryAfter: string) => ({
-  status: 403,
-  body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
-  headers: { 'retry-after': retryAfter },
-});
-// A reset already past: plugin-throttling then waits 0 s before a retry.
-const primary = () => ({
-  status: 403,
-  body: { message: 'API rate limit exceeded for installation.' },
-  headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) - 10), 'x-ratelimit-limit': '5000' },
-});
 
 describe("the App's Octokit under GitHub's rate limits", () => {
   let github: FakeGitHub;
@@ -76,7 +66,7 @@ describe("the App's Octokit under GitHub's rate limits", () => {
 
   it('retries a read refused by a secondary rate limit (retry-after 0), and says so', async () => {
     const octokit = await installationOctokit();
-    github.failNext({ method: 'GET', path: ISSUE }, secondary('0'));
+    github.failNext({ method: 'GET', path: ISSUE }, secondaryRateLimit('0'));
     const res = await octokit.request(`GET ${ISSUE}`);
     expect(res.status).toBe(200);
     expect(github.requestsTo({ path: ISSUE }).map((r) => r.status)).toEqual([403, 200]);
@@ -85,7 +75,7 @@ describe("the App's Octokit under GitHub's rate limits", () => {
 
   it('retries a read at most maxRateLimitRetries (2) times, then fails with the 403', async () => {
     const octokit = await installationOctokit();
-    github.failNext({ method: 'GET', path: ISSUE }, secondary('0'), 5);
+    github.failNext({ method: 'GET', path: ISSUE }, secondaryRateLimit('0'), 5);
     const err = (await octokit.request(`GET ${ISSUE}`).catch((e: unknown) => e)) as { status: number };
     expect(err.status).toBe(403);
     expect(github.requestsTo({ path: ISSUE })).toHaveLength(3);
@@ -93,13 +83,13 @@ describe("the App's Octokit under GitHub's rate limits", () => {
 
   it('retries a read refused by a primary rate limit as our handler says: twice, not more', async () => {
     const octokit = await installationOctokit();
-    github.failNext({ method: 'GET', path: ISSUE }, primary());
+    github.failNext({ method: 'GET', path: ISSUE }, primaryRateLimit());
     expect((await octokit.request(`GET ${ISSUE}`)).status).toBe(200);
     expect(github.requestsTo({ path: ISSUE }).map((r) => r.status)).toEqual([403, 200]);
     expect(ours(/^GitHub rate limit on GET .*retrying in 0 s \(retry 1 of 2\)$/)).toHaveLength(1);
 
     github.requests.length = 0;
-    github.failNext({ method: 'GET', path: ISSUE }, primary(), 3);
+    github.failNext({ method: 'GET', path: ISSUE }, primaryRateLimit(), 3);
     const err = (await octokit.request(`GET ${ISSUE}`).catch((e: unknown) => e)) as { status: number };
     expect(err.status).toBe(403);
     // Probot's own handler retries while retryCount <= 2: a fourth request, which would succeed.
@@ -108,8 +98,7 @@ describe("the App's Octokit under GitHub's rate limits", () => {
 
   it('does not wait out a primary rate limit that resets in an hour: the read fails now (maxWaitSeconds 900)', async () => {
     const octokit = await installationOctokit();
-    const inAnHour = String(Math.floor(Date.now() / 1000) + 3600);
-    github.failNext({ method: 'GET', path: ISSUE }, { ...primary(), headers: { ...primary().headers, 'x-ratelimit-reset': inAnHour } });
+    github.failNext({ method: 'GET', path: ISSUE }, primaryRateLimit(Math.floor(Date.now() / 1000) + 3600));
     const err = (await octokit.request(`GET ${ISSUE}`).catch((e: unknown) => e)) as { status: number };
     expect(err.status).toBe(403);
     expect(github.requestsTo({ path: ISSUE })).toHaveLength(1);
@@ -120,7 +109,7 @@ describe("the App's Octokit under GitHub's rate limits", () => {
     const octokit = await installationOctokit();
     const comment = github.addComment(OWNER, REPO, 1, { body: 'progress', user: github.botLogin });
     const path = `/repos/${OWNER}/${REPO}/issues/comments/${comment.id}`;
-    github.failNext({ method: 'PATCH', path }, secondary('0'));
+    github.failNext({ method: 'PATCH', path }, secondaryRateLimit('0'));
     const err = (await octokit.request(`PATCH ${path}`, { body: 'x' }).catch((e: unknown) => e)) as { status: number };
     expect(err.status).toBe(403);
     expect(github.requestsTo({ method: 'PATCH', path })).toHaveLength(1);
@@ -132,7 +121,7 @@ describe("the App's Octokit under GitHub's rate limits", () => {
     const port = await installationPorts(probot, { logger, writeBudget: scaleBudget(GITHUB_WRITE_BUDGET, 0.001) })(INSTALLATION);
     const comment = github.addComment(OWNER, REPO, 1, { body: 'progress', user: github.botLogin });
     const path = `/repos/${OWNER}/${REPO}/issues/comments/${comment.id}`;
-    github.failNext({ method: 'PATCH', path }, secondary('0'));
+    github.failNext({ method: 'PATCH', path }, secondaryRateLimit('0'));
     await port.updateComment({ kind: 'issue', owner: OWNER, repo: REPO, id: comment.id, url: '' }, 'the answer');
     expect(github.requestsTo({ method: 'PATCH', path }).map((r) => r.status)).toEqual([403, 200]);
     expect(github.comments(OWNER, REPO, 1).find((c) => c.id === comment.id)?.body).toBe('the answer');
