@@ -5,7 +5,7 @@
  */
 import { Probot, ProbotOctokit, type Logger as PinoLogger } from 'probot';
 import { withWriteBudget } from '../github/budgeted-port.js';
-import { octokitAbortError } from '../github/octokit-abort.js';
+import { octokitAbortError, stoppableFetch } from '../github/octokit-abort.js';
 import { octokitRetryOptions, overInstanceOptions, type OctokitInstanceOptions, type RetrySettings } from '../github/octokit-options.js';
 import { createOctokitPort, type OctokitLike } from '../github/octokit-port.js';
 import type { GitHubPort } from '../github/port.js';
@@ -39,17 +39,6 @@ export interface AppProbot {
   abortRequests(): void;
 }
 
-/**
- * Node's fetch, with `stopped` joined to each request's own signal. Octokit
- * passes a request's signal to fetch, but the installation-token request
- * that its auth makes first carries none, so a caller's signal alone cannot
- * end it. `stopped` must abort with octokitAbortError(), or Octokit retries.
- * `globalThis.fetch` is looked up per call: nock (tests) replaces it.
- */
-function stoppableFetch(stopped: AbortSignal): typeof fetch {
-  return (input, init) => globalThis.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopped]) : stopped });
-}
-
 export interface CreateProbotOptions {
   logLevel?: LogLevel | undefined;
   /** The pino logger to write to instead of LOG_LEVEL/LOG_FORMAT's on stdout (tests read the lines). */
@@ -66,7 +55,7 @@ export async function createProbot(settings: AppSettings, opts: CreateProbotOpti
   // eslint-disable-next-line prefer-const
   let probot: Probot;
   const logger = pinoAdapter(() => probot.log);
-  const stopped = new AbortController();
+  const requests = stoppableFetch();
   probot = new Probot({
     appId: settings.appId,
     privateKey: settings.privateKey,
@@ -79,10 +68,10 @@ export async function createProbot(settings: AppSettings, opts: CreateProbotOpti
     Octokit: ProbotOctokit.defaults((instance: OctokitInstanceOptions) => {
       const options = overInstanceOptions(octokitRetryOptions(logger, opts.rateLimits))(instance);
       const request = typeof instance.request === 'object' && instance.request !== null ? instance.request : {};
-      return { ...options, request: { ...request, fetch: stoppableFetch(stopped.signal) } };
+      return { ...options, request: { ...request, fetch: requests.fetch } };
     }),
   });
-  return { probot, logger, abortRequests: () => stopped.abort(octokitAbortError()) };
+  return { probot, logger, abortRequests: () => requests.stop(octokitAbortError()) };
 }
 
 /**

@@ -113,9 +113,18 @@ export interface InstanceLockEvents {
   waiting?(message: string): void;
 }
 
-/** What `InstanceLockEvents.waiting` says: `holder` names what is held ("the instance name …", "the job database …"); `waitMs` in ms. */
-export function lockWaitSentence(holder: string, waitMs: number): string {
-  return `Another process holds ${holder} (a previous life still stopping?): waiting up to ${Number((waitMs / 1000).toFixed(1))} s for it.`;
+/**
+ * Tells `waiting` (InstanceLockEvents.waiting) once, at the first call, that
+ * another process holds `holder` ("the instance name …", "the job database
+ * …") and the start waits up to `waitMs` ms for it; later calls say nothing.
+ */
+export function lockWaitNotice(waiting: ((message: string) => void) | undefined, holder: string, waitMs: number): () => void {
+  let said = waiting === undefined;
+  return () => {
+    if (said) return;
+    said = true;
+    waiting?.(`Another process holds ${holder} (a previous life still stopping?): waiting up to ${Number((waitMs / 1000).toFixed(1))} s for it.`);
+  };
 }
 
 export interface JobStore {

@@ -41,7 +41,7 @@
  */
 import pg from 'pg';
 import { migrate, SchemaTooNewError } from './postgres-migrations.js';
-import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, lockWaitSentence, type NewJob } from './job-store.js';
+import { FINISHED_STATES, JOB_STATES, type EnqueueResult, type FinishedState, type InstanceLockEvents, type JobRecord, type JobState, type JobStore, type Lease, lockWaitNotice, type NewJob } from './job-store.js';
 
 export const JOBS_CHANNEL = 'coder_agent_bot_jobs';
 export { POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
@@ -432,6 +432,7 @@ export class PostgresJobStore implements JobStore {
       throw describeConnectError(err, this.url);
     }
     const deadline = Date.now() + waitMs;
+    const held = lockWaitNotice(waiting, `the instance name "${owner}"`, waitMs);
     try {
       for (;;) {
         const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [`coder-agent-bot instance:${owner}`]);
@@ -439,10 +440,7 @@ export class PostgresJobStore implements JobStore {
         if (Date.now() >= deadline) {
           throw new Error(`Another running process already uses the instance id "${owner}". Give each replica its own INSTANCE_ID (or leave it unset in Kubernetes, where the pod name is used).`);
         }
-        if (waiting !== undefined) {
-          waiting(lockWaitSentence(`the instance name "${owner}"`, waitMs));
-          waiting = undefined;
-        }
+        held();
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     } catch (err) {

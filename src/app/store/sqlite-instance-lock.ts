@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { lockWaitSentence } from './job-store.js';
+import { lockWaitNotice } from './job-store.js';
 
 /** How often a lock held by another process is tried again while waiting. */
 const RETRY_MS = 250;
@@ -45,11 +45,7 @@ export function processLockPath(storePath: string): string {
 export async function lockSqliteInstance(storePath: string, owner: string, waitMs: number, waiting?: (message: string) => void): Promise<() => Promise<void>> {
   const deadline = Date.now() + waitMs;
   // Said once, whichever lock is found held first.
-  let onHeld = waiting === undefined ? undefined : () => {
-    waiting(lockWaitSentence(`the job database ${storePath}`, waitMs));
-    onHeld = undefined;
-  };
-  const held = () => onHeld?.();
+  const held = lockWaitNotice(waiting, `the job database ${storePath}`, waitMs);
   const unlockName = await holdLockFile(
     instanceLockPath(storePath, owner),
     deadline,

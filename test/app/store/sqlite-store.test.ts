@@ -196,13 +196,19 @@ describe('the inbox file (<file>-inbox)', () => {
     expect(await webhook.claim('bot-2', 10, 500, 2_000)).toEqual([]);
   });
 
-  it('deleted (or never on the persistent volume) while the job database is kept: deliveries recorded in the new inbox are still claimed', async () => {
+  /** A store file whose deliveries d1–d3 were recorded, run and finished, closed again; its path. */
+  async function threeDone(): Promise<string> {
     const file = join(dir, 'jobs.db');
     const before = open(file);
     for (const n of [1, 2, 3]) await before.enqueue(job(n));
     expect(ids(await before.claim('w1', 10, 500, 1_000))).toEqual(['d1', 'd2', 'd3']);
     for (const n of [1, 2, 3]) await before.finish(`d${n}`, 'done', null);
     await before.close();
+    return file;
+  }
+
+  it('deleted (or never on the persistent volume) while the job database is kept: deliveries recorded in the new inbox are still claimed', async () => {
+    const file = await threeDone();
     for (const suffix of ['-inbox', '-inbox-wal', '-inbox-shm']) rmSync(`${file}${suffix}`, { force: true });
 
     const webhook = open(file);
@@ -216,12 +222,7 @@ describe('the inbox file (<file>-inbox)', () => {
     expect(await worker.claim('w1', 10, 500, 2_000)).toEqual([]);
   });
   it('kept while the job database is deleted: the deliveries it recorded before are not run again, and still answer for duplicates', async () => {
-    const file = join(dir, 'jobs.db');
-    const before = open(file);
-    for (const n of [1, 2, 3]) await before.enqueue(job(n));
-    expect(ids(await before.claim('w1', 10, 500, 1_000))).toEqual(['d1', 'd2', 'd3']);
-    for (const n of [1, 2, 3]) await before.finish(`d${n}`, 'done', null);
-    await before.close();
+    const file = await threeDone();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 
     const webhook = open(file);
