@@ -37,7 +37,7 @@ function indentWidth(text: string, from: number, end: number): number {
  * The width in columns of the whitespace at `from` (up to `end`), which
  * starts at column `column` (tabs to the next multiple of 4), capped at 4.
  */
-export function indentAfter(text: string, from: number, end: number, column: number): number {
+function indentAfter(text: string, from: number, end: number, column: number): number {
   let width = 0;
   for (let k = from; k < end && width < 4; k++) {
     const c = text.charCodeAt(k);
