@@ -17,7 +17,7 @@ import { type CodeRanges, findCode, rangeWalker } from './markdown.js';
 import { rangeStartWalker } from './range-list.js';
 import { quoteSwallowed } from './quote-swallowed.js';
 import { findRawHtmlHidden, Junction } from './raw-html.js';
-import { RangeList } from './range-list.js';
+import { OffsetList, RangeList } from './range-list.js';
 import { findExcessCells } from './table-cells.js';
 import { rowsAfterClosedTable } from './table-closed.js';
 import { INVISIBLE_MARK, markInvisible } from './sanitize.js';
@@ -73,7 +73,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const hiddenHtml = findHiddenHtml(marked, [spans, comments], structure, blocks.htmlRaw, inline);
   // Inside HTML blocks the browser's tokenizer, not CommonMark's grammar, decides what is a tag (re-review 8).
   // It also tells which of their lines start a shown line: the browser shows their line breaks as spaces.
-  const shownLines = { starts: [] as number[], inline, runOn: blocks.runOn, tables: blocks.tables };
+  const shownLines = { starts: new OffsetList(), inline, runOn: blocks.runOn, tables: blocks.tables };
   const paragraphRunsOn = sortedMember(blocks.paragraphsRunOn);
   const rawEndTags: number[] = [];
   const rawHidden = findRawHtmlHidden(marked, blocks.htmlRaw, blocks.junctions, shownLines, rawEndTags);
@@ -98,7 +98,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const inQuoteHidden = rangeWalker(quoteHidden);
   const inHiddenLink = rangeWalker(hiddenLinks);
   const inComment = rangeWalker(comments);
-  const startsShownLine = sortedMember(shownLines.starts);
+  const startsShownLine = sortedMember(shownLines.starts.toArray());
   // A comment GitHub hides starts a range of `opaqueComments`; any other (`<!-- a -- b -->`) cmark shows as text,
   // which no phrase is read through (re-review 8h).
   const isHiddenComment = rangeStartWalker(opaqueComments);
@@ -295,7 +295,7 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
   codeStarts: number[];
   htmlLines: Int32Array;
   htmlRaw: Int32Array;
-  junctions: number[];
+  junctions: Int32Array;
   runOn: number[];
   tables: number[];
   paragraphsRunOn: number[];
@@ -305,7 +305,8 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
   const codeStarts: number[] = [];
   const htmlLines = new RangeList();
   const htmlRaw = new RangeList();
-  const junctions: number[] = [];
+  // Typed: a junction per HTML block line at most, hundreds of thousands in a megabyte (perf8a).
+  const junctions = new OffsetList();
   const runOn: number[] = [];
   const tables: number[] = [];
   // Whether a GFM table row has come since the last HTML block line.
@@ -324,7 +325,9 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     // A tight item's paragraph right after the block, past any definitions at its start: no tag between.
     const runOn = !containers && written !== -1 && runOnParagraph[last + 1] === 1 && kinds[written] === Prose && leaf[written] === Leaf.Paragraph && !blankBetween(leaf, last + 1, written);
     if (runOn && kinds[last] !== Quote) paragraphsRunOn.push(first);
-    junctions.push(starts[last + 1] ?? 0, kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : runOn ? Junction.RunOn : Junction.Block, first);
+    junctions.push(starts[last + 1] ?? 0);
+    junctions.push(kinds[last] === Quote ? Junction.Quote : containers ? Junction.Containers : runOn ? Junction.RunOn : Junction.Block);
+    junctions.push(first);
     if (table) tables.push(starts[last + 1] ?? 0);
     return true;
   };
@@ -349,7 +352,7 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     else htmlRaw.pushOrJoin(from, end + 1, from);
   }
   junction(-1);
-  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions, runOn, tables, paragraphsRunOn };
+  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions: junctions.toArray(), runOn, tables, paragraphsRunOn };
 }
 
 /** Whether a blank line is among lines [from, to): between definitions and the paragraph text after them, none is. */

@@ -349,7 +349,7 @@ export class LineStarts {
  * `offset ↦` whether `offset` is in `sorted` (ascending), asked for
  * non-decreasing offsets: amortised O(1) each.
  */
-export function sortedMember(sorted: readonly number[]): (offset: number) => boolean {
+export function sortedMember(sorted: ArrayLike<number>): (offset: number) => boolean {
   let at = 0;
   return (offset) => {
     while (at < sorted.length && (sorted[at] ?? 0) < offset) at++;

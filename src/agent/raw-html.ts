@@ -20,7 +20,7 @@ import { quoteKeepingElement } from './html-elements.js';
 import { isAddressName } from './html-hidden.js';
 import { LineStarts, sortedMember } from './html-line-breaks.js';
 import { nextOccurrence } from './markdown.js';
-import { RangeList } from './range-list.js';
+import { OffsetList, RangeList } from './range-list.js';
 
 /** Tokenizer states (WHATWG HTML §13.2.5), those that matter for what is hidden. */
 const DATA = 0;
@@ -61,7 +61,7 @@ const INVISIBLE = 0x200b;
  * shown line of the paragraph before them), sorted.
  */
 export interface ShownLines {
-  starts: number[];
+  starts: OffsetList;
   inline: ArrayLike<number>;
   runOn: readonly number[];
   /** The junctions (their offsets) whose Markdown holds a GFM table, sorted. */
@@ -133,8 +133,9 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   let state = DATA;
   // Where the open construct starts, and the attribute ranges of the open tag (pushed if it stays on one line).
   let start = 0;
-  // Emptied, not replaced, after each tag: one array for the whole text.
-  const attributes: number[] = [];
+  // Emptied, not replaced, after each tag: one list for the whole text (a plain array emptied by `length = 0` drops
+  // its storage, grown again for the next tag: perf8a).
+  const attributes = new OffsetList();
   let nameStart = 0;
   let nameEnd = 0;
   // The open tag's own name (the tokenizer's: up to whitespace, `/` or `>`), and whether it is an end tag.
@@ -151,7 +152,9 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
   let quiet = true;
   // Buffered as (name start, name end, end) triples; names are read only for a tag that stays on one line.
   const attribute = (end: number): void => {
-    attributes.push(nameStart, nameEnd, end);
+    attributes.push(nameStart);
+    attributes.push(nameEnd);
+    attributes.push(end);
   };
   // `comment`: the construct is an HTML comment, which comment-hidden.ts hides already (the same raw `-->` ends it).
   const close = (end: number, whole: boolean, comment = false): void => {
@@ -172,18 +175,18 @@ export function findRawHtmlHidden(text: string, blocks: ArrayLike<number>, junct
       const shown = isFilteredTagName(text, tagNameStart, tagNameEnd);
       let cut = start;
       for (let a = 0; a < attributes.length; a += 3) {
-        const from = attributes[a] ?? 0;
-        const address = isAddressName(text, from, attributes[a + 1] ?? from);
+        const from = attributes.at(a);
+        const address = isAddressName(text, from, attributes.at(a + 1));
         if (shown) {
-          if (!address) hidden.push(from, attributes[a + 2] ?? from);
+          if (!address) hidden.push(from, attributes.at(a + 2));
         } else if (address) {
           if (from > cut) hidden.push(cut, from);
-          cut = attributes[a + 2] ?? from;
+          cut = attributes.at(a + 2);
         }
       }
       if (!shown) hidden.push(cut, end);
     }
-    if (attributes.length > 0) attributes.length = 0;
+    attributes.clear();
     state = DATA;
   };
   let j = 0;
