@@ -87,15 +87,62 @@ const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const CELLS = new Set(['td', 'th', 'caption']);
 const TABLE_SECTIONS = new Set(['tr', 'tbody', 'thead', 'tfoot', 'colgroup', 'col']);
 
-/** Category keys beside element names, each a stack of positions on the stack of open elements. */
-const SCOPE = '#scope';
-const LIST = '#list';
-const HEADING = '#h';
-const ITEM_WALK = '#walk';
+/**
+ * Every element name the reading keeps or asks about, numbered, with its
+ * sets as bit flags: a tag costs one map lookup, and the stacks are found
+ * by number, not by string keys (the string keys cost more than the rest of
+ * the reading on a megabyte of block tags: perf8a).
+ */
+const NAMES: readonly string[] = [
+  ...new Set([...BREAKING_START, ...BREAKING_END, ...SHOWING, ...NOT_A_LINE_START, ...BLOCKS, ...SCOPE_BOUNDARIES, ...SCOPE_STARTS, ...HEADINGS, ...CELLS, ...TABLE_SECTIONS, 'p', 'li', 'dd', 'dt', 'br', 'hr', 'q']),
+];
+const IDS: ReadonlyMap<string, number> = new Map(NAMES.map((name, id) => [name, id]));
+const idOf = (name: string): number => IDS.get(name) ?? -1;
 
-/** The keys an element's positions are kept under: its name and its categories. */
-function keysOf(name: string): string[] {
-  const keys = [name];
+const F_BREAKING_START = 1;
+const F_BREAKING_END = 2;
+const F_SHOWING = 4;
+const F_NOT_A_LINE_START = 8;
+const F_BLOCK = 16;
+const F_SCOPE_START = 32;
+const F_HEADING = 64;
+const F_CELL = 128;
+const F_TABLE_SECTION = 256;
+const FLAGS: readonly number[] = NAMES.map(
+  (name) =>
+    (BREAKING_START.has(name) ? F_BREAKING_START : 0) |
+    (BREAKING_END.has(name) ? F_BREAKING_END : 0) |
+    (SHOWING.has(name) ? F_SHOWING : 0) |
+    (NOT_A_LINE_START.has(name) ? F_NOT_A_LINE_START : 0) |
+    (BLOCKS.has(name) ? F_BLOCK : 0) |
+    (SCOPE_STARTS.has(name) ? F_SCOPE_START : 0) |
+    (HEADINGS.has(name) ? F_HEADING : 0) |
+    (CELLS.has(name) ? F_CELL : 0) |
+    (TABLE_SECTIONS.has(name) ? F_TABLE_SECTION : 0),
+);
+const flagsOf = (id: number): number => FLAGS[id] ?? 0;
+
+const BR = idOf('br');
+const HR = idOf('hr');
+const P = idOf('p');
+const LI = idOf('li');
+const DD = idOf('dd');
+const DT = idOf('dt');
+const TABLE = idOf('table');
+const TEMPLATE = idOf('template');
+const BUTTON = idOf('button');
+const Q = idOf('q');
+
+/** Category keys beside element ids (an element's own key is its id), each a stack of positions on the stack of open elements. */
+const SCOPE = NAMES.length;
+const LIST = NAMES.length + 1;
+const HEADING = NAMES.length + 2;
+const ITEM_WALK = NAMES.length + 3;
+const KEY_COUNT = NAMES.length + 4;
+
+/** The keys an element's positions are kept under: its id and its categories. */
+function keysOf(name: string): number[] {
+  const keys = [idOf(name)];
   if (SCOPE_BOUNDARIES.has(name)) keys.push(SCOPE);
   if (name === 'ol' || name === 'ul') keys.push(LIST);
   if (HEADINGS.has(name)) keys.push(HEADING);
@@ -103,19 +150,21 @@ function keysOf(name: string): string[] {
   if (name !== 'address' && name !== 'div' && name !== 'p') keys.push(ITEM_WALK);
   return keys;
 }
+const KEYS: readonly (readonly number[])[] = NAMES.map(keysOf);
 
 /**
  * The browser's reading of the tags of HTML blocks, for line starts: the
  * special elements open (with whether each was opened in a line with a
  * container prefix, `> ` or a list item's indentation), and whether the next
  * shown text starts a line. Each tag costs O(1) amortised (every element is
- * pushed and popped once; scope questions read the top of a per-name stack
+ * pushed and popped once; scope questions read the top of a per-key stack
  * of positions), so a reading is linear in the number of tags.
  */
 export class LineStarts {
   /** Whether the next shown text starts a line: the document's start, or a line break with nothing shown since. */
   atLineStart = true;
-  private readonly names: string[] = [];
+  /** The open elements' ids (`NAMES`), outermost first. */
+  private readonly open: number[] = [];
   private readonly contained: boolean[] = [];
   /**
    * Whether a table may be open that is no longer on the stack (taken as
@@ -126,8 +175,8 @@ export class LineStarts {
   private tableLost = false;
   /** How many open elements were opened on a line with a container prefix. */
   private containedCount = 0;
-  private readonly positions = new Map<string, number[]>();
-  private readonly keys = new Map<string, string[]>();
+  /** Per key (an element id or a category), the positions of its open elements, innermost last. */
+  private readonly positions: number[][] = Array.from({ length: KEY_COUNT }, () => []);
 
   /** Shown text (not white space) or something else that may show on the line. */
   shown(): void {
@@ -146,8 +195,12 @@ export class LineStarts {
       this.atLineStart = false;
       return;
     }
-    const name = text.slice(from, to).toLowerCase();
-    const breaks = end ? this.endTag(name) : this.startTag(name, contained);
+    const written = text.slice(from, to);
+    // Most names are written in lower case: lower-cased only when not found as written.
+    const id = IDS.get(written) ?? IDS.get(written.toLowerCase()) ?? -1;
+    // A name not listed is no element kept here, and shows nothing: its tag changes nothing.
+    if (id === -1) return;
+    const breaks = end ? this.endTag(id) : this.startTag(id, contained);
     if (breaks === true) this.atLineStart = oneLine && !this.tableLost;
     else if (breaks === false) this.atLineStart = false;
   }
@@ -175,155 +228,150 @@ export class LineStarts {
   junction(containers: boolean, inlineTags: boolean, table: boolean): void {
     if (inlineTags || (containers && this.containedCount > 0)) this.drop(0);
     this.closeP();
-    if (HEADINGS.has(this.top())) this.pop();
+    if ((flagsOf(this.top()) & F_HEADING) !== 0) this.pop();
     // A GFM table's `<table>` closes an open one (a paragraph is moved before it and closes nothing).
-    if (table && this.first('table') !== -1) this.drop(this.first('table'));
-    this.atLineStart = !this.tableLost && this.last('table') === -1;
+    if (table && this.first(TABLE) !== -1) this.drop(this.first(TABLE));
+    this.atLineStart = !this.tableLost && this.last(TABLE) === -1;
   }
 
   /** true: a line break; false: may show something; null: changes nothing (dropped, or silent). */
-  private startTag(name: string, contained: boolean): boolean | null {
-    if (name === 'br') return true;
-    if (name === 'hr') {
+  private startTag(id: number, contained: boolean): boolean | null {
+    const flags = flagsOf(id);
+    if (id === BR) return true;
+    if (id === HR) {
       this.closeP();
       return true;
     }
-    if (name === 'p' || BLOCKS.has(name)) {
+    if (id === P || (flags & F_BLOCK) !== 0) {
       this.closeP();
-      this.push(name, contained);
-      return BREAKING_START.has(name) ? true : NOT_A_LINE_START.has(name) ? false : null;
+      this.push(id, contained);
+      return (flags & F_BREAKING_START) !== 0 ? true : (flags & F_NOT_A_LINE_START) !== 0 ? false : null;
     }
-    if (name === 'li' || name === 'dd' || name === 'dt') {
+    if (id === LI || id === DD || id === DT) {
       // Closes the open item of its kind unless a special element other than address, div or p is above it.
       const walk = this.last(ITEM_WALK);
-      const item = name === 'li' ? this.names[walk] === 'li' : this.names[walk] === 'dd' || this.names[walk] === 'dt';
+      const item = id === LI ? this.open[walk] === LI : this.open[walk] === DD || this.open[walk] === DT;
       if (walk !== -1 && item) this.popTo(walk);
       this.closeP();
-      this.push(name, contained);
+      this.push(id, contained);
       return true;
     }
-    if (HEADINGS.has(name)) {
+    if ((flags & F_HEADING) !== 0) {
       this.closeP();
-      if (HEADINGS.has(this.top())) this.pop();
-      this.push(name, contained);
+      if ((flagsOf(this.top()) & F_HEADING) !== 0) this.pop();
+      this.push(id, contained);
       return true;
     }
-    if (name === 'table') {
+    if (id === TABLE) {
       this.closeP();
-      this.push(name, contained);
+      this.push(id, contained);
       return false;
     }
-    if (CELLS.has(name) || TABLE_SECTIONS.has(name)) {
+    if ((flags & (F_CELL | F_TABLE_SECTION)) !== 0) {
       // Outside a table the parser drops them; inside, a new row or cell closes the open cell.
-      if (this.last('table') === -1) return null;
+      if (this.last(TABLE) === -1) return null;
       this.closeCells();
-      if (CELLS.has(name)) this.push(name, contained);
+      if ((flags & F_CELL) !== 0) this.push(id, contained);
       return false;
     }
-    if (SCOPE_STARTS.has(name)) {
-      if (name === 'button' && this.inScope('button', SCOPE)) this.popTo(this.last('button'));
-      this.push(name, contained);
+    if ((flags & F_SCOPE_START) !== 0) {
+      if (id === BUTTON && this.inScope(BUTTON, SCOPE)) this.popTo(this.last(BUTTON));
+      this.push(id, contained);
       return false;
     }
-    return SHOWING.has(name) ? false : null;
+    return (flags & F_SHOWING) !== 0 ? false : null;
   }
 
   /** As `startTag`, for an end tag. */
-  private endTag(name: string): boolean | null {
-    if (name === 'br') return true;
-    if (name === 'p') {
+  private endTag(id: number): boolean | null {
+    const flags = flagsOf(id);
+    if (id === BR) return true;
+    if (id === P) {
       // Without an open p the parser makes an empty one: a block all the same.
       this.closeP();
       return true;
     }
-    if (name === 'hr') return null;
-    if (TABLE_SECTIONS.has(name)) {
-      if (this.last('table') === -1) return null;
+    if (id === HR) return null;
+    if ((flags & F_TABLE_SECTION) !== 0) {
+      if (this.last(TABLE) === -1) return null;
       this.closeCells();
       return false;
     }
-    const at = this.closedBy(name);
+    const at = this.closedBy(id, flags);
     // An inline element's end tag shows nothing but a quotation mark.
-    if (at === undefined) return name === 'q' ? false : null;
+    if (at === undefined) return id === Q ? false : null;
     // An end tag whose element is not in scope is dropped: it changes nothing.
     if (at === -1) return null;
     this.popTo(at);
-    return BREAKING_END.has(name) ? true : NOT_A_LINE_START.has(name) || SCOPE_STARTS.has(name) || CELLS.has(name) ? false : null;
+    return (flags & F_BREAKING_END) !== 0 ? true : (flags & (F_NOT_A_LINE_START | F_SCOPE_START | F_CELL)) !== 0 ? false : null;
   }
 
   /**
-   * The position of the open element an end tag `name` closes (with those
-   * above it), -1 when none is in scope, or undefined when `name` is no
-   * element kept here.
+   * The position of the open element an end tag of element `id` closes
+   * (with those above it), -1 when none is in scope, or undefined when `id`
+   * is no element kept here.
    */
-  private closedBy(name: string): number | undefined {
-    if (name === 'li') return this.inScope('li', SCOPE, LIST) ? this.last('li') : -1;
-    if (HEADINGS.has(name)) return this.last(HEADING) !== -1 && this.last(HEADING) >= this.last(SCOPE) ? this.last(HEADING) : -1;
-    if (name === 'table') return this.last('table') > this.last('template') ? this.last('table') : -1;
-    if (CELLS.has(name)) return this.last(name) > Math.max(this.last('table'), this.last('template')) ? this.last(name) : -1;
-    if (name === 'dd' || name === 'dt' || BLOCKS.has(name) || SCOPE_STARTS.has(name)) return this.inScope(name, SCOPE) ? this.last(name) : -1;
+  private closedBy(id: number, flags: number): number | undefined {
+    if (id === LI) return this.inScope(LI, SCOPE, LIST) ? this.last(LI) : -1;
+    if ((flags & F_HEADING) !== 0) return this.last(HEADING) !== -1 && this.last(HEADING) >= this.last(SCOPE) ? this.last(HEADING) : -1;
+    if (id === TABLE) return this.last(TABLE) > this.last(TEMPLATE) ? this.last(TABLE) : -1;
+    if ((flags & F_CELL) !== 0) return this.last(id) > Math.max(this.last(TABLE), this.last(TEMPLATE)) ? this.last(id) : -1;
+    if (id === DD || id === DT || (flags & (F_BLOCK | F_SCOPE_START)) !== 0) return this.inScope(id, SCOPE) ? this.last(id) : -1;
     return undefined;
   }
 
-  /** Whether an element `name` is open above every element of the `bounds` categories. */
-  private inScope(name: string, ...bounds: string[]): boolean {
-    const at = this.last(name);
+  /** Whether an element of key `key` is open above every element of the `bound` and `other` keys (-1: none). */
+  private inScope(key: number, bound: number, other = -1): boolean {
+    const at = this.last(key);
     if (at === -1) return false;
-    for (const bound of bounds) if (this.last(bound) > at) return false;
-    return true;
+    return this.last(bound) <= at && (other === -1 || this.last(other) <= at);
   }
 
   /** "Close a p element" when one is in button scope. */
   private closeP(): void {
-    if (this.inScope('p', SCOPE, 'button')) this.popTo(this.last('p'));
+    if (this.inScope(P, SCOPE, BUTTON)) this.popTo(this.last(P));
   }
 
   /** Closes the cells and captions open inside the innermost table. */
   private closeCells(): void {
-    const table = this.last('table');
-    while (this.names.length > table + 1 && this.last(SCOPE) > table) this.popTo(this.last(SCOPE));
+    const table = this.last(TABLE);
+    while (this.open.length > table + 1 && this.last(SCOPE) > table) this.popTo(this.last(SCOPE));
   }
 
-  private top(): string {
-    return this.names[this.names.length - 1] ?? '';
+  /** The innermost open element's id, or -1. */
+  private top(): number {
+    return this.open[this.open.length - 1] ?? -1;
   }
 
   /** The position of the topmost open element of key `key`, or -1. */
-  private last(key: string): number {
-    const list = this.positions.get(key);
+  private last(key: number): number {
+    const list = this.positions[key];
     return list === undefined || list.length === 0 ? -1 : (list[list.length - 1] ?? -1);
   }
 
   /** The position of the outermost open element of key `key`, or -1. */
-  private first(key: string): number {
-    return this.positions.get(key)?.[0] ?? -1;
+  private first(key: number): number {
+    return this.positions[key]?.[0] ?? -1;
   }
 
-  private push(name: string, contained: boolean): void {
-    const at = this.names.length;
-    this.names.push(name);
+  private push(id: number, contained: boolean): void {
+    const at = this.open.length;
+    this.open.push(id);
     this.contained.push(contained);
     if (contained) this.containedCount++;
-    for (const key of this.keysFor(name)) {
-      let list = this.positions.get(key);
-      if (list === undefined) {
-        list = [];
-        this.positions.set(key, list);
-      }
-      list.push(at);
-    }
+    for (const key of KEYS[id] ?? []) this.positions[key]?.push(at);
   }
 
   private pop(): void {
-    const name = this.names.pop();
+    const id = this.open.pop();
     if (this.contained.pop() === true) this.containedCount--;
-    if (name === undefined) return;
-    for (const key of this.keysFor(name)) this.positions.get(key)?.pop();
+    if (id === undefined) return;
+    for (const key of KEYS[id] ?? []) this.positions[key]?.pop();
   }
 
   /** Pops elements until the one at `at` is popped. */
   private popTo(at: number): void {
-    while (this.names.length > at) this.pop();
+    while (this.open.length > at) this.pop();
   }
 
   /**
@@ -331,17 +379,8 @@ export class LineStarts {
    * unsure: a table among them may still be open (`tableLost`).
    */
   private drop(at: number): void {
-    if (this.last('table') >= at) this.tableLost = true;
+    if (this.last(TABLE) >= at) this.tableLost = true;
     this.popTo(at);
-  }
-
-  private keysFor(name: string): string[] {
-    let keys = this.keys.get(name);
-    if (keys === undefined) {
-      keys = keysOf(name);
-      this.keys.set(name, keys);
-    }
-    return keys;
   }
 }
 
