@@ -65,8 +65,9 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
   const code = findCode(marked);
   const { kinds, starts, spans, inline, html, fenceInfo, definitions, footnotes, unescapedLt } = code;
   const blocks = blockRanges(code);
-  const opaqueComments: number[] = [];
-  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueComments, unescapedLt);
+  const opaqueList = new RangeList();
+  const comments = findHtmlComments(marked, spans, blocks.codeStarts, blocks.htmlLines, inline, opaqueList, unescapedLt);
+  const opaqueComments = opaqueList.toArray();
   // `<pre>`/`<code>` elements are not code here: the browser still hides attributes, comments and CDATA inside them,
   // and Markdown images and link titles there are still images and titles (re-review 8b, L1).
   const structure: HtmlStructure = { rawText: [], quoteKeeping: [] };
@@ -152,7 +153,7 @@ export function parseAgentCommand(text: string, phrase: string = DEFAULT_TRIGGER
  * which then finds no separator. Reads only what follows the phrase up to
  * its first shown character.
  */
-function followedAsShown(text: string, after: number, opaque: readonly number[]): boolean {
+function followedAsShown(text: string, after: number, opaque: ArrayLike<number>): boolean {
   for (let k = after; k < text.length; k++) {
     const c = text.charCodeAt(k);
     if (c === 60 && text.startsWith('!--', k + 1)) {
@@ -192,7 +193,7 @@ function startsLike(code: number, firstChar: string): boolean {
  * follows such a comment continues that earlier line (`a<!--⏎-->/agent`
  * reads "a/agent").
  */
-function firstShown(text: string, from: number, to: number, comments: readonly number[], inComment: (offset: number) => boolean, isHidden: (start: number) => boolean): number {
+function firstShown(text: string, from: number, to: number, comments: ArrayLike<number>, inComment: (offset: number) => boolean, isHidden: (start: number) => boolean): number {
   let k = from;
   while (k < to) {
     const code = text.charCodeAt(k);
@@ -208,7 +209,7 @@ function firstShown(text: string, from: number, to: number, comments: readonly n
 }
 
 /** The comment range holding `offset`. */
-function commentEnd(comments: readonly number[], offset: number): { start: number; end: number } {
+function commentEnd(comments: ArrayLike<number>, offset: number): { start: number; end: number } {
   const at = firstCommentEndingAfter(comments, offset);
   return { start: comments[at] ?? offset, end: comments[at + 1] ?? offset + 1 };
 }
@@ -219,7 +220,7 @@ function commentEnd(comments: readonly number[], offset: number): { start: numbe
  * starts at its own comments, not at the first of the text (a walk from the
  * start for every line beginning with `/` was quadratic: re-review 8b, P1).
  */
-function firstCommentEndingAfter(comments: readonly number[], offset: number): number {
+function firstCommentEndingAfter(comments: ArrayLike<number>, offset: number): number {
   let lo = 0;
   let hi = comments.length / 2;
   while (lo < hi) {
@@ -236,7 +237,7 @@ function firstCommentEndingAfter(comments: readonly number[], offset: number): n
  * and for each the offset just after it. A comment cmark-gfm shows as text
  * (`/ag<!-- a -- b -->ent`) is read as text (re-review 8h).
  */
-function shownText(text: string, from: number, to: number, comments: readonly number[], count: number, isHidden: (start: number) => boolean): { text: string; ends: number[] } {
+function shownText(text: string, from: number, to: number, comments: ArrayLike<number>, count: number, isHidden: (start: number) => boolean): { text: string; ends: number[] } {
   let shown = '';
   const ends: number[] = [];
   let c = firstCommentEndingAfter(comments, from);

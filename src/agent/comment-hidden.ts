@@ -8,6 +8,7 @@
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { isLetter } from './html-blocks.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
+import { RangeList } from './range-list.js';
 
 /**
  * The HTML comments in `text` as a sorted flat list of [start, end)
@@ -53,10 +54,11 @@ export function findHtmlComments(
   blockStarts: ArrayLike<number>,
   htmlBlocks: ArrayLike<number>,
   inline: ArrayLike<number>,
-  opaque?: number[],
+  opaque?: RangeList,
   unescapedLt: Iterable<number> = [],
-): number[] {
-  const comments: number[] = [];
+): Int32Array {
+  // Typed: a megabyte of comments makes hundreds of thousands of ranges (perf8a).
+  const comments = new RangeList();
   let r = 0;
   let b = 0;
   // The next `-->` at or after a position, kept between comments: searches only move forward (-1: none left).
@@ -93,10 +95,8 @@ export function findHtmlComments(
     while (b < blockStarts.length && (blockStarts[b] ?? 0) <= start) b++;
     // A comment the browser opens runs over code blocks too: cmark writes them out escaped, inside it.
     if (!raw && !browser) end = Math.min(end, blockStarts[b] ?? Infinity);
-    const last = comments.length - 1;
     // Inside one shown as text (below), a later comment may run on further: the two are one hidden range.
-    if (last > 0 && start < (comments[last] ?? 0)) comments[last] = Math.max(comments[last] ?? 0, end);
-    else comments.push(start, end);
+    comments.pushOrExtend(start, end);
     const inlineComment = !raw && !browser && notOpener.isInlineComment(start);
     if (opaque !== undefined && (raw || inlineComment)) opaque.push(start, end);
     if (raw || browser || inlineComment) {
@@ -109,7 +109,7 @@ export function findHtmlComments(
       start = text.indexOf('<!--', start + 4);
     }
   }
-  return comments;
+  return comments.toArray();
 }
 
 /**

@@ -32,6 +32,13 @@ export class RangeList {
     else this.push(start, end);
   }
 
+  /** Extends the last pair to `end` (if further) when `start` is inside it, else appends [start, end). */
+  pushOrExtend(start: number, end: number): void {
+    const last = this.data[this.size - 1] ?? 0;
+    if (this.size > 0 && start < last) this.data[this.size - 1] = Math.max(last, end);
+    else this.push(start, end);
+  }
+
   /** How many offsets (twice the pairs) the list holds. */
   get length(): number {
     return this.size;
