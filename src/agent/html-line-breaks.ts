@@ -30,6 +30,7 @@
  */
 
 import { isFilteredTagName } from './html-blocks.js';
+import { OffsetList } from './range-list.js';
 
 /**
  * Start tags after which the browser starts a line, of those GitHub's
@@ -163,9 +164,11 @@ const KEYS: readonly (readonly number[])[] = NAMES.map(keysOf);
 export class LineStarts {
   /** Whether the next shown text starts a line: the document's start, or a line break with nothing shown since. */
   atLineStart = true;
-  /** The open elements' ids (`NAMES`), outermost first. */
-  private readonly open: number[] = [];
-  private readonly contained: boolean[] = [];
+  /**
+   * The open elements, outermost first: each its id (`NAMES`) times two, plus one when it was opened on a line with a
+   * container prefix. Typed stacks: unclosed elements pile up, one per block, in adversarial comments (perf8a).
+   */
+  private readonly open = new OffsetList();
   /**
    * Whether a table may be open that is no longer on the stack (taken as
    * closed where the reading was unsure): text there may be moved before
@@ -176,7 +179,7 @@ export class LineStarts {
   /** How many open elements were opened on a line with a container prefix. */
   private containedCount = 0;
   /** Per key (an element id or a category), the positions of its open elements, innermost last. */
-  private readonly positions: number[][] = Array.from({ length: KEY_COUNT }, () => []);
+  private readonly positions: OffsetList[] = Array.from({ length: KEY_COUNT }, () => new OffsetList());
 
   /** Shown text (not white space) or something else that may show on the line. */
   shown(): void {
@@ -250,7 +253,8 @@ export class LineStarts {
     if (id === LI || id === DD || id === DT) {
       // Closes the open item of its kind unless a special element other than address, div or p is above it.
       const walk = this.last(ITEM_WALK);
-      const item = id === LI ? this.open[walk] === LI : this.open[walk] === DD || this.open[walk] === DT;
+      const open = walk === -1 ? -1 : this.open.at(walk) >> 1;
+      const item = id === LI ? open === LI : open === DD || open === DT;
       if (walk !== -1 && item) this.popTo(walk);
       this.closeP();
       this.push(id, contained);
@@ -340,33 +344,32 @@ export class LineStarts {
 
   /** The innermost open element's id, or -1. */
   private top(): number {
-    return this.open[this.open.length - 1] ?? -1;
+    const top = this.open.last();
+    return top === -1 ? -1 : top >> 1;
   }
 
   /** The position of the topmost open element of key `key`, or -1. */
   private last(key: number): number {
-    const list = this.positions[key];
-    return list === undefined || list.length === 0 ? -1 : (list[list.length - 1] ?? -1);
+    return this.positions[key]?.last() ?? -1;
   }
 
   /** The position of the outermost open element of key `key`, or -1. */
   private first(key: number): number {
-    return this.positions[key]?.[0] ?? -1;
+    return this.positions[key]?.first() ?? -1;
   }
 
   private push(id: number, contained: boolean): void {
     const at = this.open.length;
-    this.open.push(id);
-    this.contained.push(contained);
+    this.open.push(id * 2 + (contained ? 1 : 0));
     if (contained) this.containedCount++;
     for (const key of KEYS[id] ?? []) this.positions[key]?.push(at);
   }
 
   private pop(): void {
-    const id = this.open.pop();
-    if (this.contained.pop() === true) this.containedCount--;
-    if (id === undefined) return;
-    for (const key of KEYS[id] ?? []) this.positions[key]?.pop();
+    const entry = this.open.pop();
+    if (entry === -1) return;
+    if ((entry & 1) === 1) this.containedCount--;
+    for (const key of KEYS[entry >> 1] ?? []) this.positions[key]?.pop();
   }
 
   /** Pops elements until the one at `at` is popped. */

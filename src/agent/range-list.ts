@@ -59,8 +59,8 @@ export class RangeList {
 }
 
 /**
- * A growing list of offsets (or other 32-bit integers), in a typed array
- * that doubles: as `RangeList`, for lists with an entry per line or tag
+ * A growing list (or stack) of offsets (or other 32-bit integers), in a
+ * typed array that doubles: as `RangeList`, for lists with an entry per line or tag
  * (plain arrays grown by `push` to hundreds of thousands of entries cost
  * more than the reading that fills them on Node 20: perf8a).
  */
@@ -86,6 +86,21 @@ export class OffsetList {
   /** The value at `index` (0 past the end). */
   at(index: number): number {
     return index < this.size ? (this.data[index] ?? 0) : 0;
+  }
+
+  /** The last value, or -1 when the list is empty. */
+  last(): number {
+    return this.size > 0 ? (this.data[this.size - 1] ?? -1) : -1;
+  }
+
+  /** The first value, or -1 when the list is empty. */
+  first(): number {
+    return this.size > 0 ? (this.data[0] ?? -1) : -1;
+  }
+
+  /** Removes the last value and returns it, or -1 when the list is empty. */
+  pop(): number {
+    return this.size > 0 ? (this.data[--this.size] ?? -1) : -1;
   }
 
   /** Empties the list, keeping its storage. */
