@@ -293,23 +293,23 @@ function shownText(text: string, from: number, to: number, comments: ArrayLike<n
  * `code` is `findCode`'s (`starts` has one more entry than lines).
  */
 export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlock' | 'contentAt' | 'leaf' | 'containerEpoch' | 'tableRow' | 'runOnParagraph'>): {
-  codeStarts: number[];
+  codeStarts: Int32Array;
   htmlLines: Int32Array;
   htmlRaw: Int32Array;
   junctions: Int32Array;
-  runOn: number[];
-  tables: number[];
-  paragraphsRunOn: number[];
+  runOn: Int32Array;
+  tables: Int32Array;
+  paragraphsRunOn: Int32Array;
 } {
   const { kinds, starts, htmlBlock, contentAt, leaf, containerEpoch, tableRow, runOnParagraph } = code;
-  const paragraphsRunOn: number[] = [];
-  const codeStarts: number[] = [];
+  // Typed lists: one entry per line or block at most, hundreds of thousands in a megabyte (perf8a).
+  const paragraphsRunOn = new OffsetList();
+  const codeStarts = new OffsetList();
   const htmlLines = new RangeList();
   const htmlRaw = new RangeList();
-  // Typed: a junction per HTML block line at most, hundreds of thousands in a megabyte (perf8a).
   const junctions = new OffsetList();
-  const runOn: number[] = [];
-  const tables: number[] = [];
+  const runOn = new OffsetList();
+  const tables = new OffsetList();
   // Whether a GFM table row has come since the last HTML block line.
   let table = false;
   const { Code, Definition, Quote, Prose } = Kind;
@@ -353,7 +353,15 @@ export function blockRanges(code: Pick<CodeRanges, 'kinds' | 'starts' | 'htmlBlo
     else htmlRaw.pushOrJoin(from, end + 1, from);
   }
   junction(-1);
-  return { codeStarts, htmlLines: htmlLines.toArray(), htmlRaw: htmlRaw.toArray(), junctions: junctions.toArray(), runOn, tables, paragraphsRunOn };
+  return {
+    codeStarts: codeStarts.toArray(),
+    htmlLines: htmlLines.toArray(),
+    htmlRaw: htmlRaw.toArray(),
+    junctions: junctions.toArray(),
+    runOn: runOn.toArray(),
+    tables: tables.toArray(),
+    paragraphsRunOn: paragraphsRunOn.toArray(),
+  };
 }
 
 /** Whether a blank line is among lines [from, to): between definitions and the paragraph text after them, none is. */

@@ -63,9 +63,9 @@ const INVISIBLE = 0x200b;
 export interface ShownLines {
   starts: OffsetList;
   inline: ArrayLike<number>;
-  runOn: readonly number[];
+  runOn: ArrayLike<number>;
   /** The junctions (their offsets) whose Markdown holds a GFM table, sorted. */
-  tables: readonly number[];
+  tables: ArrayLike<number>;
 }
 
 
@@ -413,14 +413,27 @@ function startsDelimiterRow(text: string, from: number, nextNewline: (from: numb
  * the text is searched once.
  */
 function nextBlankLine(text: string): (from: number) => number {
-  const blank = /\n[ \t\r]*(?=\n|$)/g;
   let found = -1;
   return (from) => {
     if (found >= from) return found;
-    blank.lastIndex = from;
-    found = blank.exec(text)?.index ?? text.length;
+    found = blankLineAt(text, from);
     return found;
   };
+}
+
+/**
+ * The first `\n` at or after `from` followed by only spaces, tabs and CRs up
+ * to the next `\n` or the text's end, or `text.length`: read in place, each
+ * character once, without a match object per table (one per block in a
+ * megabyte of swallowed tables: perf8a).
+ */
+function blankLineAt(text: string, from: number): number {
+  for (let newline = text.indexOf('\n', from); newline !== -1; newline = text.indexOf('\n', newline + 1)) {
+    let k = newline + 1;
+    while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || text.charCodeAt(k) === 13)) k++;
+    if (k === text.length || text.charCodeAt(k) === 10) return newline;
+  }
+  return text.length;
 }
 
 /**
