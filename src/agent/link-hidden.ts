@@ -279,7 +279,7 @@ class BracketReader {
 /** Offsets of the `\n` that starts each blank line, in order. */
 function blankLineStarts(text: string): number[] {
   const starts: number[] = [];
-  // Scanned by hand: a regular expression's match object per blank line was a tenth of a megabyte of footnote
+  // Scanned by hand: a regular expression's match object per blank line cost 6 % of the parse of a megabyte of footnote
   // definitions' parse.
   for (let nl = text.indexOf('\n'); nl !== -1; ) {
     let k = nl + 1;
