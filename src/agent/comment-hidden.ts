@@ -160,8 +160,11 @@ class InlineOpeners {
   private block = 0;
   /** The same for `isInlineComment`'s comment openers. */
   private commentBlock = 0;
-  /** The `<` that a backslash before them does not escape (they end an extended autolink holding it). */
-  private readonly unescaped: Set<number>;
+  /**
+   * The `<` that a backslash before them does not escape (they end an extended autolink holding it), as a set
+   * built on the first escaped `<` asked about: a text of `www.\<` holds one per link and rarely an escaped `<!--`.
+   */
+  private unescaped: Set<number> | undefined;
   /**
    * The end of the raw HTML (as cmark-gfm reads it) whose rest the browser reads as HTML, not as one bogus
    * comment: after a processing instruction's or CDATA section's first `>`, or after the `-->` that closed a
@@ -179,17 +182,16 @@ class InlineOpeners {
     private readonly text: string,
     code: ArrayLike<number>,
     private readonly inline: ArrayLike<number>,
-    unescapedLt: Iterable<number>,
+    private readonly unescapedLt: Iterable<number>,
   ) {
     this.html = new InlineHtml(text);
     this.inCode = rangeWalker(code);
-    this.unescaped = new Set(unescapedLt);
     this.nextGt = nextOccurrence(text, '>');
     this.nextClose = nextOccurrence(text, '-->');
   }
 
   private escaped(lt: number): boolean {
-    return isEscaped(this.text, lt) && !this.unescaped.has(lt);
+    return isEscaped(this.text, lt) && !(this.unescaped ??= new Set(this.unescapedLt)).has(lt);
   }
 
   /** -1 when the `<!--` at `start` opens a comment; else where to search for the next `<!--`. */

@@ -30,7 +30,8 @@
 import { InlineLinkTails } from './link-destinations.js';
 
 const ASCII_SPACE = /[ \t\n\v\f\r]/;
-const CANDIDATE = /www\.|:\/\//g;
+/** Space, `\t`, `\n`, `\v`, `\f`, `\r`: `ASCII_SPACE` by code, for the scan to a link's end. */
+const isAsciiSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13);
 const TRAILING = new Set('?!.,:*_~\'"');
 const isAsciiLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 const isAsciiAlnum = (code: number): boolean => isAsciiLetter(code) || (code >= 48 && code <= 57);
@@ -43,13 +44,21 @@ const isAsciiAlnum = (code: number): boolean => isAsciiLetter(code) || (code >= 
  */
 export class ExtendedAutolinks {
   private found = -2;
-  /** Underscores before each offset, built on the first host read. */
-  private underscores: Int32Array | undefined;
   private hostFrom = -1;
   private hostEnd = -1;
   private hostLimit = -1;
   private lastDot = -1;
   private prevDot = -1;
+  /**
+   * The last `_` the host scan met, and the last one before `lastDot` (-1: none): what `check_domain` asks of
+   * the underscores, kept in the scan instead of a count per offset of the text (a 4-byte array per character
+   * cost a twentieth of a megabyte of `www.\<⏎⏎`).
+   */
+  private lastUnderscore = -1;
+  private underscoreBeforeDot = -1;
+  /** The next `www.` and `://` at or after the last search, found with `indexOf` (a regular expression of two was slower). */
+  private nextWww = -2;
+  private nextScheme = -2;
 
   /** Inline links' `(destination "title")`, read on the first `](` before a candidate. */
   private linkTails: InlineLinkTails | undefined;
@@ -60,9 +69,11 @@ export class ExtendedAutolinks {
   /** The offset of the next `w` of `www.` or `:` of `://` at or after `from`, or -1. */
   next(from: number): number {
     if (this.found === -1 || this.found >= from) return this.found;
-    CANDIDATE.lastIndex = from;
-    const match = CANDIDATE.exec(this.text);
-    this.found = match === null ? -1 : match.index;
+    if (this.nextWww !== -1 && this.nextWww < from) this.nextWww = this.text.indexOf('www.', from);
+    if (this.nextScheme !== -1 && this.nextScheme < from) this.nextScheme = this.text.indexOf('://', from);
+    const www = this.nextWww;
+    const scheme = this.nextScheme;
+    this.found = www === -1 ? scheme : scheme === -1 ? www : Math.min(www, scheme);
     return this.found;
   }
 
@@ -98,7 +109,10 @@ export class ExtendedAutolinks {
     if (!multiByteStart && !this.hostValid(hostStart, blockEnd, hostStart === at)) return -1;
     // To ASCII whitespace, cut at the first `<`: searched here, not in the text, so each link is read once.
     let end = at;
-    while (end < blockEnd && text.charCodeAt(end) !== 60 && !ASCII_SPACE.test(text.charAt(end))) end++;
+    for (; end < blockEnd; end++) {
+      const code = text.charCodeAt(end);
+      if (code === 60 || isAsciiSpace(code)) break;
+    }
     end = trimEnd(text, at, end);
     return end > at ? end : -1;
   }
@@ -109,10 +123,10 @@ export class ExtendedAutolinks {
     if (!(start >= this.hostFrom && start < this.hostEnd) || this.hostLimit !== limit) this.scanHost(start, limit);
     const lastDot = this.lastDot > start ? this.lastDot : -1;
     if (needDot && lastDot === -1) return false;
-    const from = lastDot === -1 ? start : lastDot;
-    if (this.count(from, this.hostEnd) > 0) return false;
+    // An `_` after the host's last dot (or in a host without one) or between its last two dots makes no link.
+    if (this.lastUnderscore > (lastDot === -1 ? start : lastDot)) return false;
     if (lastDot === -1) return true;
-    return this.count(Math.max(this.prevDot, start), lastDot) === 0;
+    return this.underscoreBeforeDot <= Math.max(this.prevDot, start);
   }
 
   private scanHost(start: number, limit: number): void {
@@ -120,12 +134,16 @@ export class ExtendedAutolinks {
     let i = start + 1;
     this.lastDot = -1;
     this.prevDot = -1;
+    this.lastUnderscore = -1;
+    this.underscoreBeforeDot = -1;
     for (; i < limit; i++) {
       const code = text.charCodeAt(i);
       if (code === 46) {
         this.prevDot = this.lastDot;
         this.lastDot = i;
-      } else if (code < 128) {
+        this.underscoreBeforeDot = this.lastUnderscore;
+      } else if (code === 95) this.lastUnderscore = i;
+      else if (code < 128) {
         if (code !== 95 && code !== 45 && !isAsciiAlnum(code)) break;
       } else {
         // cmark steps byte by byte: a valid non-ASCII character ends the scan on its next (continuation) byte.
@@ -138,12 +156,6 @@ export class ExtendedAutolinks {
     this.hostEnd = Math.max(i, start + 1);
   }
 
-  /** Underscores in `text(from, to)`, both ends excluded. */
-  private count(from: number, to: number): number {
-    if (to <= from + 1) return 0;
-    const before = (this.underscores ??= prefixCounts(this.text));
-    return (before[to] ?? 0) - (before[from + 1] ?? 0);
-  }
 }
 
 /**
@@ -168,12 +180,6 @@ function isHostStart(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
   if (code < 128) return isAsciiAlnum(code);
   return !/[\p{P}\s]/u.test(String.fromCodePoint(text.codePointAt(at) ?? 0));
-}
-
-function prefixCounts(text: string): Int32Array {
-  const before = new Int32Array(text.length + 1);
-  for (let i = 0; i < text.length; i++) before[i + 1] = (before[i] ?? 0) + (text.charCodeAt(i) === 95 ? 1 : 0);
-  return before;
 }
 
 /** cmark-gfm's `autolink_delim` after the cut at `<`: linear, the `(`/`)` counts are taken once. */

@@ -24,6 +24,7 @@ import { footnoteLabels } from './footnote-references.js';
 import { definedLabels, normalizeLabel } from './link-definitions.js';
 import { lineKinds } from './markdown-lines.js';
 import { nextOccurrence } from './markdown.js';
+import { TextBuilder } from './text-builder.js';
 
 /** Footnote definitions nested deeper than this inside each other are not read (see the module comment). */
 export const MAX_NESTING = 4;
@@ -79,8 +80,9 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
   const { starts } = scan;
   // The bodies of this level are read as one text, each a document of its own (`readBlocks`'s restarts), after a
   // line that ends whatever the body before left open: one read per level, not one per body, which cost an
-  // allocation-heavy reader per footnote.
-  const parts: string[] = [];
+  // allocation-heavy reader per footnote. A level's text is no longer than the one before (see `SEPARATOR`).
+  const bodies = new TextBuilder(text.length);
+  let bodyCount = 0;
   const restarts: number[] = [];
   let lines = 0;
   // Every definition holds `]:` (its label's end, or a footnote label's): a body without one defines nothing and is
@@ -92,23 +94,24 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
     const close = text.indexOf(']', open);
     // `[^a b]: /u` is no footnote definition (cmark-gfm's footnote label holds no space or tab) but a link reference
     // definition of the label `^a b`; footnote-definitions.ts hides it as a footnote, so its label is a link's here.
-    const label = text.slice(open + 1, close);
-    if (/[ \t]/.test(label)) links.add(normalizeLabel(label));
+    if (holdsSpaceOrTab(text, open + 1, close)) links.add(normalizeLabel(text.slice(open + 1, close)));
     const colon = nextColon(close + 2);
     if (colon === -1 || colon >= end) continue;
     const first = lineOf(starts, open);
     const last = lineOf(starts, end);
-    if (parts.length > 0) {
+    if (bodyCount++ > 0) {
       restarts.push(lines);
-      parts.push(SEPARATOR);
+      bodies.append(SEPARATOR, 0, SEPARATOR.length);
       lines++;
     }
-    parts.push(footnoteBody(text, scan, first, last, close + 2));
+    footnoteBody(text, scan, first, last, close + 2, bodies);
     lines += last - first + 1;
   }
-  if (parts.length === 0) return { links, footnotes };
-  const bodies = parts.join('\n');
-  const inner = labelsOf(bodies, scanOf(bodies, restarts), depth + 1);
+  if (bodyCount === 0) return { links, footnotes };
+  // Each body line ends with a line feed; the last one is no line of the text.
+  bodies.truncate(bodies.length - 1);
+  const bodyText = bodies.toString();
+  const inner = labelsOf(bodyText, scanOf(bodyText, restarts), depth + 1);
   if (inner.links instanceof EveryLabel) return inner;
   for (const label of inner.links) links.add(label);
   for (const label of inner.footnotes) footnotes.add(label);
@@ -123,7 +126,16 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
  * `[^x]:` each body leaves out, so a level's text is never longer than the
  * one before it.
  */
-const SEPARATOR = '***';
+const SEPARATOR = '***\n';
+
+/** Whether `text[from, to)` holds a space or a tab. */
+function holdsSpaceOrTab(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 32 || c === 9) return true;
+  }
+  return false;
+}
 
 /** The definitions of `text` read as a document (`findCode` without the inline reading), restarted at `restarts`. */
 function scanOf(text: string, restarts: readonly number[]): DefinitionScan {
@@ -153,31 +165,33 @@ function lineOf(starts: Int32Array, offset: number): number {
  * (cmark-gfm's footnote definition scanner takes them), then each later
  * line from its containers' prefix (`prefixAt`), with up to four columns of
  * indentation taken off (a tab split by that keeps its other columns as
- * spaces).
+ * spaces). Its lines go to `body`, each ended with a line feed.
  */
-function footnoteBody(text: string, scan: DefinitionScan, first: number, last: number, afterColon: number): string {
+function footnoteBody(text: string, scan: DefinitionScan, first: number, last: number, afterColon: number, body: TextBuilder): void {
   const { starts, prefixAt, prefixColumn } = scan;
   let k = afterColon;
   const firstEnd = (starts[first + 1] ?? 0) - 1;
   while (k < firstEnd && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-  const parts = [text.slice(k, firstEnd)];
+  body.append(text, k, firstEnd);
+  body.repeat(10, 1);
   for (let j = first + 1; j <= last; j++) {
     const end = (starts[j + 1] ?? 0) - 1;
     const column = prefixColumn[j] ?? 0;
     let p = (starts[j] ?? 0) + (prefixAt[j] ?? 0);
     let width = 0;
-    let rest = '';
+    let rest = 0;
     while (p < end && width < 4) {
       const c = text.charCodeAt(p);
       if (c === 32) width++;
       else if (c === 9) {
         const tab = 4 - ((column + width) % 4);
-        if (width + tab > 4) rest = ' '.repeat(width + tab - 4);
+        if (width + tab > 4) rest = width + tab - 4;
         width += tab;
       } else break;
       p++;
     }
-    parts.push(rest + text.slice(p, end));
+    body.repeat(32, rest);
+    body.append(text, p, end);
+    body.repeat(10, 1);
   }
-  return parts.join('\n');
 }

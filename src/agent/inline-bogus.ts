@@ -52,7 +52,8 @@ const enum State {
  * their end tags there are not looked for, which errs towards hiding.
  */
 export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, inline: ArrayLike<number>, unescapedLt: Iterable<number>, startTags?: number[]): number[] {
-  const unescaped = new Set(unescapedLt);
+  // Built on the first escaped `<?` or `<!`: a text of `www.\<` holds one `<` per link that no backslash escapes.
+  let unescaped: Set<number> | undefined;
   const html = new InlineHtml(text);
   const inCode = rangeWalker(code);
   // Remembered: the rests are read in order, so each `-->` is searched for once.
@@ -68,7 +69,7 @@ export function findOpenTagsInBogusRest(text: string, code: ArrayLike<number>, i
     const next = text.charCodeAt(lt + 1);
     if (next !== 63 && next !== 33) continue;
     while (r < inline.length && (inline[r + 1] ?? 0) <= lt) r += 2;
-    if ((inline[r] ?? Infinity) > lt || inCode(lt) || (isEscaped(text, lt) && !unescaped.has(lt))) continue;
+    if ((inline[r] ?? Infinity) > lt || inCode(lt) || (isEscaped(text, lt) && !(unescaped ??= new Set(unescapedLt)).has(lt))) continue;
     const end = html.endAt(lt, inline[r + 1] ?? 0);
     if (end === -1) continue;
     from = end;
