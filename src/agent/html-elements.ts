@@ -57,8 +57,8 @@ export const SKIPPED_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['rp', 'blo
  * The `SKIPPED_CONTENT_ELEMENTS` that hide their content only where an HTML
  * block opens them: opened in a paragraph, heading or cell, the end of that
  * block closes them (`</p>`, `</td>` pop every element but a formatting one
- * above them, WHATWG HTML §13.2.6.4.7), and their content up to it is on
- * their own inline content, hidden to that end (html-hidden.ts).
+ * above them, WHATWG HTML §13.2.6.4.7), so html-hidden.ts hides their
+ * content only up to their end tag or that block's end.
  */
 export const FALLBACK_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['video', 'audio', 'canvas']);
 
