@@ -25,8 +25,9 @@
  *   formatting elements", §13.2.4.3), so what follows is shown as code
  *   (`<code>a⏎[^f]: </code>⏎⏎/agent x`; fix8u).
  *
- * `<tt>` counts as `<code>`: the same formatting element to the tree
- * builder, and GitHub's stylesheet shows both alike, in monospace.
+ * `<tt>` is read as `<code>` is, each closed by its own end tag: a
+ * formatting element to the tree builder too, and GitHub's stylesheet
+ * shows both alike, in monospace.
  *
  * What the browser reads as a tag depends on where the `<` is. In a
  * paragraph or heading cmark-gfm passes on only the raw HTML its inline
@@ -72,10 +73,11 @@ export function htmlCodeElements(text: string, spans: ArrayLike<number>, inline:
   return ranges;
 }
 
-/** Per element name, how many are open (`tt` counted as `code`). */
+/** Per element name, how many are open. */
 interface Open {
   code: number;
   pre: number;
+  tt: number;
 }
 
 /**
@@ -85,9 +87,9 @@ interface Open {
  * `>`, tags to the `>` outside quoted values.
  */
 function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolean, reader: TagReader): number {
-  const open: Open = { code: 0, pre: 0 };
+  const open: Open = { code: 0, pre: 0, tt: 0 };
   // How many were open where the bounded range holding the tag began: its end tags close no more than that.
-  const floor: Open = { code: 0, pre: 0 };
+  const floor: Open = { code: 0, pre: 0, tt: 0 };
   let region = -1;
   for (let at = lt; at !== -1; at = text.indexOf('<', at)) {
     if (at !== lt && inSpan(at)) {
@@ -99,6 +101,7 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
       region = here;
       floor.code = here === -1 ? 0 : open.code;
       floor.pre = here === -1 ? 0 : open.pre;
+      floor.tt = here === -1 ? 0 : open.tt;
     }
     const next = text.charCodeAt(at + 1);
     let end: number;
@@ -110,7 +113,7 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
       end = isEscaped(text, at) ? -1 : reader.html.endAt(at, blockEnd);
       if (end === -1) end = at + 1;
       else if (isLetter(next) || next === 47) count(text, at, end, open, floor);
-      if (open.code === 0 && open.pre === 0) return end;
+      if (open.code === 0 && open.pre === 0 && open.tt === 0) return end;
     } else if (next === 33 && text.startsWith('--', at + 2)) {
       const close = text.indexOf('-->', at + 4);
       end = close === -1 ? -1 : close + 3;
@@ -120,7 +123,7 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
     } else if (isLetter(next) || next === 47) {
       end = tagEnd(text, at);
       if (end !== -1) count(text, at, end, open, floor);
-      if (end !== -1 && open.code === 0 && open.pre === 0) return end;
+      if (end !== -1 && open.code === 0 && open.pre === 0 && open.tt === 0) return end;
     } else end = at + 1;
     if (end === -1) break;
     at = end;
@@ -135,14 +138,13 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
 function count(text: string, at: number, end: number, open: Open, floor: Open): void {
   const closing = text.charCodeAt(at + 1) === 47;
   const nameAt = closing ? at + 2 : at + 1;
-  const written = nameIs(text, nameAt, 'code') ? 'code' : nameIs(text, nameAt, 'pre') ? 'pre' : nameIs(text, nameAt, 'tt') ? 'tt' : '';
-  if (written === '') return;
-  const name = written === 'tt' ? 'code' : written;
+  const name = nameIs(text, nameAt, 'code') ? 'code' : nameIs(text, nameAt, 'pre') ? 'pre' : nameIs(text, nameAt, 'tt') ? 'tt' : '';
+  if (name === '') return;
   if (!closing) {
     open[name]++;
     return;
   }
-  let k = nameAt + written.length;
+  let k = nameAt + name.length;
   while (isSpace(text.charCodeAt(k))) k++;
   if (k === end - 1 && !isEscaped(text, at) && open[name] > floor[name]) open[name]--;
 }

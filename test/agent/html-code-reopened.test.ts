@@ -26,6 +26,8 @@ describe('a <code> left open, with its end tag in a cell or footnote definition'
     ['an open <tt>, then a hard break', 'a <tt>\n/agent x'],
     ['an open <tt>, then a paragraph', '<tt>a\n\n/agent x'],
     ['an open <TT>, its end tag in a cell', '<TT>a\n\n|</tt>|\n|-|\n\n/agent x'],
+    // `</tt>` closes no `<code>`: the tree builder ignores an end tag whose element is not open.
+    ['a <code> and a </tt>', 'a <code> b </tt>\n/agent x'],
   ])('does not start the agent: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });
