@@ -521,10 +521,12 @@ class BlockReader {
     }
     // A paragraph goes on at a non-blank line that matched every container. One that matched fewer may still
     // continue it lazily, if it opens no block; unread depths are given the same laziness, erring towards unread.
-    const lazyTip = tip === Leaf.Paragraph || (tip === Leaf.Deep && !this.deepAfterBlank);
+    // A paragraph that became a table is no paragraph to cmark-gfm (blocks.c takes a lazy line only when the open
+    // block is a paragraph): a line that matches fewer containers ends them (`- |a|⏎  |-|⏎c⏎⏎    /agent x` is
+    // top-level indented code; fix8u).
+    const lazyTip = (tip === Leaf.Paragraph && !this.table) || (tip === Leaf.Deep && !this.deepAfterBlank);
     const paragraphGoesOn = allMatched && tip === Leaf.Paragraph && !at.blank;
-    // Rows of a table: no paragraph to interrupt, so indented code and every block start end it (a lazy line is
-    // still read as the paragraph's, which keeps it quoted: the hiding side).
+    // Rows of a table: no paragraph to interrupt, so indented code and every block start end it.
     const inTable = paragraphGoesOn && this.table;
     // A line of a footnote definition's paragraph that does not match the definition (see `footnote`).
     const footnoteLazy = paragraphGoesOn && this.footnote && at.indent < 4;

@@ -15,7 +15,19 @@
  *   inside a `<code>` outlives it;
  * - `</pre>` does not end a `<code>` opened inside it: the browser reopens
  *   that formatting element in the next paragraph;
- * - one never closed runs to the end of the text.
+ * - one never closed runs to the end of the text;
+ * - an end tag in a GFM table cell or a footnote definition closes only
+ *   elements opened there: the browser ignores `</code>` in a cell when the
+ *   `<code>` is outside the table (the cell bounds the scope, WHATWG HTML
+ *   §13.2.4.2), and cmark-gfm moves a footnote definition to the end of the
+ *   document, or drops it when nothing refers to it. The `<code>` left open
+ *   is then reopened in every later paragraph ("reconstruct the active
+ *   formatting elements", §13.2.4.3), so what follows is shown as code
+ *   (`<code>a⏎[^f]: </code>⏎⏎/agent x`; fix8u).
+ *
+ * `<tt>` is read as `<code>` is, each closed by its own end tag: a
+ * formatting element to the tree builder too, and GitHub's stylesheet
+ * shows both alike, in monospace.
  *
  * What the browser reads as a tag depends on where the `<` is. In a
  * paragraph or heading cmark-gfm passes on only the raw HTML its inline
@@ -31,8 +43,8 @@ import { asciiNameAt, isLetter, isSpace } from './html-blocks.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { rangeWalker } from './range-list.js';
 
-/** `<pre` or `<code` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
-const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
+/** `<pre`, `<code` or `<tt` followed by whitespace, `/` or `>`: the start of an element GitHub shows as code. */
+const HTML_CODE_OPEN = /<(pre|code|tt)(?=[\s/>])/gi;
 
 
 /**
@@ -40,14 +52,16 @@ const HTML_CODE_OPEN = /<(pre|code)(?=[\s/>])/gi;
  * (sorted flat [start, end) offsets of code blocks and spans), as sorted
  * flat [start, end) offsets. `inline` (sorted flat [start, end) offsets) is
  * the inline content of paragraphs and headings, where a `<` is a tag only
- * if cmark-gfm's inline grammar takes it. Linear: the search for the next
+ * if cmark-gfm's inline grammar takes it. `bounded` (sorted flat [start,
+ * end) offsets: table cells and footnote definitions) is where an end tag
+ * closes only what was opened in the same range. Linear: the search for the next
  * element starts where the last one ended, each element's tags are read
  * once, and the inline reader is asked for increasing offsets.
  */
-export function htmlCodeElements(text: string, spans: ArrayLike<number>, inline: ArrayLike<number> = []): number[] {
+export function htmlCodeElements(text: string, spans: ArrayLike<number>, inline: ArrayLike<number> = [], bounded: ArrayLike<number> = []): number[] {
   const ranges: number[] = [];
   const inSpan = rangeWalker(spans);
-  const reader = new TagReader(text, inline);
+  const reader = new TagReader(text, inline, bounded);
   const open = new RegExp(HTML_CODE_OPEN.source, HTML_CODE_OPEN.flags);
   for (let m = open.exec(text); m !== null; m = open.exec(text)) {
     if (inSpan(m.index)) continue;
@@ -63,6 +77,7 @@ export function htmlCodeElements(text: string, spans: ArrayLike<number>, inline:
 interface Open {
   code: number;
   pre: number;
+  tt: number;
 }
 
 /**
@@ -72,11 +87,21 @@ interface Open {
  * `>`, tags to the `>` outside quoted values.
  */
 function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolean, reader: TagReader): number {
-  const open: Open = { code: 0, pre: 0 };
+  const open: Open = { code: 0, pre: 0, tt: 0 };
+  // How many were open where the bounded range holding the tag began: its end tags close no more than that.
+  const floor: Open = { code: 0, pre: 0, tt: 0 };
+  let region = -1;
   for (let at = lt; at !== -1; at = text.indexOf('<', at)) {
     if (at !== lt && inSpan(at)) {
       at++;
       continue;
+    }
+    const here = reader.boundedStart(at);
+    if (here !== region) {
+      region = here;
+      floor.code = here === -1 ? 0 : open.code;
+      floor.pre = here === -1 ? 0 : open.pre;
+      floor.tt = here === -1 ? 0 : open.tt;
     }
     const next = text.charCodeAt(at + 1);
     let end: number;
@@ -87,8 +112,8 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
       // escapes, text to the browser.
       end = isEscaped(text, at) ? -1 : reader.html.endAt(at, blockEnd);
       if (end === -1) end = at + 1;
-      else if (isLetter(next) || next === 47) count(text, at, end, open);
-      if (open.code === 0 && open.pre === 0) return end;
+      else if (isLetter(next) || next === 47) count(text, at, end, open, floor);
+      if (open.code === 0 && open.pre === 0 && open.tt === 0) return end;
     } else if (next === 33 && text.startsWith('--', at + 2)) {
       const close = text.indexOf('-->', at + 4);
       end = close === -1 ? -1 : close + 3;
@@ -97,8 +122,8 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
       end = gt === -1 ? -1 : gt + 1;
     } else if (isLetter(next) || next === 47) {
       end = tagEnd(text, at);
-      if (end !== -1) count(text, at, end, open);
-      if (end !== -1 && open.code === 0 && open.pre === 0) return end;
+      if (end !== -1) count(text, at, end, open, floor);
+      if (end !== -1 && open.code === 0 && open.pre === 0 && open.tt === 0) return end;
     } else end = at + 1;
     if (end === -1) break;
     at = end;
@@ -106,11 +131,14 @@ function elementEnd(text: string, lt: number, inSpan: (offset: number) => boolea
   return text.length;
 }
 
-/** Counts the tag `text[at, end)` if it opens or surely closes a `<pre>` or `<code>`. */
-function count(text: string, at: number, end: number, open: Open): void {
+/**
+ * Counts the tag `text[at, end)` if it opens or surely closes a `<pre>` or
+ * `<code>` (or `<tt>`); an end tag closes only one counted above `floor`.
+ */
+function count(text: string, at: number, end: number, open: Open, floor: Open): void {
   const closing = text.charCodeAt(at + 1) === 47;
   const nameAt = closing ? at + 2 : at + 1;
-  const name = nameIs(text, nameAt, 'code') ? 'code' : nameIs(text, nameAt, 'pre') ? 'pre' : '';
+  const name = nameIs(text, nameAt, 'code') ? 'code' : nameIs(text, nameAt, 'pre') ? 'pre' : nameIs(text, nameAt, 'tt') ? 'tt' : '';
   if (name === '') return;
   if (!closing) {
     open[name]++;
@@ -118,7 +146,7 @@ function count(text: string, at: number, end: number, open: Open): void {
   }
   let k = nameAt + name.length;
   while (isSpace(text.charCodeAt(k))) k++;
-  if (k === end - 1 && !isEscaped(text, at) && open[name] > 0) open[name]--;
+  if (k === end - 1 && !isEscaped(text, at) && open[name] > floor[name]) open[name]--;
 }
 
 /** Whether the tag name at `at` is `name` (lower-case ASCII letters), ignoring ASCII case, and ends there. */
@@ -128,16 +156,29 @@ function nameIs(text: string, at: number, name: string): boolean {
   return isSpace(after) || after === 47 || after === 62;
 }
 
-/** Where the inline content of paragraphs and headings is, and cmark-gfm's reading of raw HTML in it. */
+/**
+ * Where the inline content of paragraphs and headings is, and cmark-gfm's
+ * reading of raw HTML in it; where the bounded ranges (cells, footnote
+ * definitions) are.
+ */
 class TagReader {
   readonly html: InlineHtml;
   private r = 0;
+  private b = 0;
 
   constructor(
     text: string,
     private readonly inline: ArrayLike<number>,
+    private readonly bounded: ArrayLike<number>,
   ) {
     this.html = new InlineHtml(text);
+  }
+
+  /** The start of the bounded range holding `at`, or -1 when none does. Ask for non-decreasing offsets. */
+  boundedStart(at: number): number {
+    const bounded = this.bounded;
+    while (this.b < bounded.length && (bounded[this.b + 1] ?? 0) <= at) this.b += 2;
+    return this.b < bounded.length && (bounded[this.b] ?? Infinity) <= at ? (bounded[this.b] ?? 0) : -1;
   }
 
   /** The end of the inline content holding `at`, or -1 when `at` is outside it. Ask for non-decreasing offsets. */

@@ -40,11 +40,27 @@ export const HIDDEN_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['script', '
  * - `template`, whose content is inert, never rendered (WHATWG HTML
  *   §4.12.3), and `select`, whose text the browser shows, if at all, as a
  *   control's options, never as a line (§4.10.7).
+ * - `video` and `audio`, whose content is fallback for browsers without
+ *   media support and is not shown (WHATWG HTML §4.8.9, "Content may be
+ *   provided inside the video element. User agents should not show this
+ *   content to the user"), and `canvas`, whose content is shown only where
+ *   scripting is off (§4.12.5), which it is not on GitHub. Only where an
+ *   HTML block opens them (`FALLBACK_CONTENT_ELEMENTS`).
  * GitHub's sanitiser allows `rp` and `blockquote` (github/markup, "HTML
- * sanitization"); were `template` or `select` dropped with their text
- * kept, hiding it errs towards no request.
+ * sanitization"); were `template`, `select`, the media elements or
+ * `canvas` dropped with their text kept, hiding it errs towards no request.
+ * `object` is left out: with nothing to load it shows its content.
  */
-export const SKIPPED_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['rp', 'blockquote', 'template', 'select']);
+export const SKIPPED_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['rp', 'blockquote', 'template', 'select', 'video', 'audio', 'canvas']);
+
+/**
+ * The `SKIPPED_CONTENT_ELEMENTS` that hide their content only where an HTML
+ * block opens them: opened in a paragraph, heading or cell, the end of that
+ * block closes them (`</p>`, `</td>` pop every element but a formatting one
+ * above them, WHATWG HTML §13.2.6.4.7), so html-hidden.ts hides their
+ * content only up to their end tag or that block's end.
+ */
+export const FALLBACK_CONTENT_ELEMENTS: ReadonlySet<string> = new Set(['video', 'audio', 'canvas']);
 
 /**
  * Elements that, opened inside a block quote and still open where it ends,

@@ -23,7 +23,7 @@
  */
 import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } from './html-blocks.js';
 import { tagEnd } from './html-code-elements.js';
-import { HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, SKIPPED_CONTENT_ELEMENTS, TAG_FILTER_ELEMENTS } from './html-elements.js';
+import { FALLBACK_CONTENT_ELEMENTS, HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, SKIPPED_CONTENT_ELEMENTS, TAG_FILTER_ELEMENTS } from './html-elements.js';
 import { isEscaped } from './inline-html.js';
 import { nextOccurrence, rangeWalker } from './markdown.js';
 import { rangeEndWalker, RangeList } from './range-list.js';
@@ -235,6 +235,9 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
   // Each closer's next place is searched once for all the openers before it.
   const nextCloser = (closer: string, from: number): number => (next[closer] ??= nextOccurrence(text, closer))(from);
   const tag = new TagStart();
+  // The text in lower case, made only when an end tag must be found without regard to case.
+  let lower: string | undefined;
+  const nextEndTag: Record<string, (from: number) => number> = {};
   // The open elements whose content is never shown as a request (`<rp>`, `<blockquote>`, `<template>`): how many of
   // each name and in all, where the outermost started, and how many offsets `hidden` held then (what is pushed inside
   // gives way to the one range of them all).
@@ -252,8 +255,23 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     if (structure !== undefined && name !== '' && (kind === OPEN || !inBlock(start))) noteQuoteKeeping(text, start, tag, name, structure.quoteKeeping);
     // In an HTML block the browser's tokenizer reads the tag, not cmark's grammar: a backslash escapes nothing
     // (`<div>\<rp>` opens an `rp`), and `<rp/x>` is a start tag (re-review 8i).
-    const skippedContent = SKIPPED_CONTENT_ELEMENTS.has(name);
-    const blockHere = skippedContent && inBlock(start);
+    const blockHere = SKIPPED_CONTENT_ELEMENTS.has(name) && inBlock(start);
+    const fallback = FALLBACK_CONTENT_ELEMENTS.has(name);
+    if (fallback && kind === OPEN && !blockHere && !isEscaped(text, start)) {
+      // A media element or canvas opened in a paragraph, heading or cell hides its content up to its end tag or the end
+      // of that block, which closes it (`a <video>⏎/agent x`: the hard break and the phrase are fallback content).
+      const inlineEnd = inInline(start);
+      const openEnd = openTagEnd(text, start);
+      if (inlineEnd !== -1 && openEnd !== -1 && openEnd <= inlineEnd) {
+        lower ??= text.toLowerCase();
+        const close = (nextEndTag[name] ??= nextOccurrence(lower, `</${name}`))(openEnd);
+        const end = close !== -1 && close < inlineEnd ? close : inlineEnd;
+        hidden.push(start, end);
+        from = end;
+        continue;
+      }
+    }
+    const skippedContent = SKIPPED_CONTENT_ELEMENTS.has(name) && (blockHere || !fallback);
     if (skippedContent && (blockHere || !isEscaped(text, start))) {
       // Each name is counted on its own, and an end tag closes one of its own: `<rp><rp>a</rp>` leaves the outer open,
       // and `<blockquote><template></blockquote>` the quote (a template bounds the scope of end tags). Where the

@@ -142,6 +142,7 @@ export function findCode(text: string): CodeRanges {
   const definition = Kind.Definition;
   const spans = new RangeList();
   const inlineRanges = new RangeList();
+  const cells = new RangeList();
   const ticks = new BacktickRuns(text);
   // Per line, its part in a GFM table's inline content (each cell its own), or null when there is no table.
   const tableRoles = tableInlineRoles(text, starts, blocks);
@@ -162,6 +163,7 @@ export function findCode(text: string): CodeRanges {
       if (tableRole === TableInline.Row) {
         forEachCell(text, offset + (contentAt[i] ?? 0), offset + length, (cellStart, cellEnd) => {
           inlineRanges.push(cellStart, cellEnd);
+          cells.push(cellStart, cellEnd);
           codeSpans(text, cellStart, cellEnd, spans, ticks);
         });
       }
@@ -198,13 +200,35 @@ export function findCode(text: string): CodeRanges {
   const codeRanges = spans.toArray();
   const inline = inlineRanges.toArray();
   const { htmlBlock, prefixAt, prefixColumn, fenceInfo, containerEpoch, tableRow, quoted, runOnParagraph } = blocks;
-  return { kinds, starts, htmlBlock, contentAt, prefixAt, prefixColumn, leaf, containerEpoch, tableRow, runOnParagraph, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
+  return { kinds, starts, htmlBlock, contentAt, prefixAt, prefixColumn, leaf, containerEpoch, tableRow, runOnParagraph, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline, unionOfRanges(cells.toArray(), footnotes)), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
 /**
  * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part
  * of the text searched once: an answer at or after `from` still holds.
  */
+/**
+ * The union of two sorted flat [start, end) lists whose own ranges do not
+ * overlap, as one such list (ranges that overlap or touch are joined).
+ * Linear in their lengths.
+ */
+export function unionOfRanges(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const fromA = j >= b.length || (i < a.length && (a[i] ?? 0) <= (b[j] ?? 0));
+    const start = (fromA ? a[i] : b[j]) ?? 0;
+    const end = (fromA ? a[i + 1] : b[j + 1]) ?? 0;
+    if (fromA) i += 2;
+    else j += 2;
+    const last = out.length - 1;
+    if (last > 0 && start <= (out[last] ?? 0)) out[last] = Math.max(out[last] ?? 0, end);
+    else out.push(start, end);
+  }
+  return out;
+}
+
 export function nextOccurrence(text: string, needle: string): (from: number) => number {
   let found = -2;
   return (from) => {
