@@ -161,7 +161,7 @@ describe('the App names its GitHub host in the thread label (GHE_HOST)', () => {
     expect(coder.chats.get(other)?.chat.labels['coder-agent-bot/thread']).toBe(`gh/${id}/1`);
     await app.stop();
 
-    const settings = readSettings({ ...settingsEnv, GHE_HOST: 'ghe.example.com', GITHUB_API_URL: github.url });
+    const settings = readSettings({ ...settingsEnv, GHE_HOST: 'ghe.example.com', GITHUB_API_URL: github.url }, () => '');
     app = await startTestApp(appSettings(coder, github, { gheHost: settings.gheHost, githubHost: settings.githubHost }));
     await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent what did the other chat say?', { owner: OWNER, repo: PUBLIC }));
     await waitFor(() => botComments(PUBLIC).some((c) => c.body.includes('state=done') && c.body.includes('what did the other chat say?')), 15_000);
