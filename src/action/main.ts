@@ -12,6 +12,7 @@ import { redactSecrets } from '../agent/render.js';
 import { decideRun, handleTrigger, isFailure, type RunResult } from '../agent/run.js';
 import { resolveRequest } from '../agent/request.js';
 import { handleEvent, lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
+import { githubHostOf } from '../agent/thread-label.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import { authorizeTarget, parseIssueTarget, retarget, TargetError, type IssueTarget } from '../agent/workflow-target.js';
 import { GitHubError } from '../github/errors.js';
@@ -99,6 +100,8 @@ async function carryOut(
   // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments.
   const meetsComments = Boolean(event.thread) || target !== undefined;
   const { github, botLogin } = await connectGitHub(inputs, env, coreLogger, meetsComments);
+  // The runner names the GitHub it serves; chats' thread labels name it (thread-label.ts).
+  const githubHost = githubHostOf(env['GITHUB_SERVER_URL']);
   if (target) {
     // Before the target is read: a thread in another repository needs the sender's access there (workflow-target.ts).
     const access = await authorizeTarget(event, target, { botLogin, allowedBots: inputs.agent.allowedBots }, github);
@@ -109,13 +112,13 @@ async function carryOut(
   if (lifecycle) {
     requireCoderInputs(inputs);
     const coder = connectCoder(inputs, (m) => core.info(m));
-    return handleEvent(trigger, inputs.agent, { coder, github, botLogin, logger: coreLogger, secrets: outputs.secrets, signal });
+    return handleEvent(trigger, inputs.agent, { coder, github, botLogin, githubHost, logger: coreLogger, secrets: outputs.secrets, signal });
   }
   const decision = await decideRun(trigger, inputs.agent, { github, botLogin, logger: coreLogger });
   if (!decision.go) return decision.result;
   requireCoderInputs(inputs);
   const coder = connectCoder(inputs, (m) => core.info(m));
-  return handleTrigger(trigger, inputs.agent, { coder, github, botLogin, logger: coreLogger, secrets: outputs.secrets, signal, onStarted: (started) => outputs.started(started) }, decision);
+  return handleTrigger(trigger, inputs.agent, { coder, github, botLogin, githubHost, logger: coreLogger, secrets: outputs.secrets, signal, onStarted: (started) => outputs.started(started) }, decision);
 }
 
 function failureMessage(r: RunResult): string {

@@ -140,7 +140,7 @@ async function findChatForRun(trigger: Trigger, run: WorkflowRunDetails, deps: A
   const prPath = `/${owner}/${repo}/pull/`.toLowerCase();
   let found: { chat: Chat; number: number } | null = null;
   for await (const chat of botChats(deps.coder, { archived: false, signal: deps.signal })) {
-    const thread = labelledThread(chat.labels);
+    const thread = labelledThread(chat.labels, deps.githubHost);
     if (thread?.repositoryId !== trigger.repositoryId) continue;
     const number = prOf(chat, run, prPath);
     if (number === undefined) continue;

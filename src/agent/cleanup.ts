@@ -51,7 +51,7 @@ export async function cleanUpThreadChat(trigger: Trigger, settings: CleanupSetti
   const chats: Chat[] = [];
   try {
     // Reopening looks for the archived chat, closing for the live one (used when the marker is older than what was read).
-    const chat = await findThreadChat(read, threadLabelRefOf(trigger), deps, { archived: action === 'unarchive' });
+    const chat = await findThreadChat(read, threadLabelRefOf(trigger, deps.githubHost), deps, { archived: action === 'unarchive' });
     if (chat) chats.push(chat);
     // A pull request's review threads have chats of their own (labelled .../rc/<root>): they end with it.
     if (trigger.thread?.isPullRequest && trigger.repositoryId !== null) chats.push(...(await reviewThreadChats(trigger.repositoryId, thread.number, action, deps)));
@@ -84,7 +84,7 @@ async function cleanUpChat(chat: Chat, action: 'archive' | 'unarchive', settings
 async function reviewThreadChats(repositoryId: number, number: number, action: 'archive' | 'unarchive', deps: AgentDeps): Promise<Chat[]> {
   const found: Chat[] = [];
   for await (const chat of botChats(deps.coder, { archived: action === 'unarchive', signal: deps.signal })) {
-    const ref = labelledThread(chat.labels);
+    const ref = labelledThread(chat.labels, deps.githubHost);
     if (ref?.repositoryId === repositoryId && ref.number === number && ref.reviewThreadRootId != null) found.push(chat);
   }
   return found;

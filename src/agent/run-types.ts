@@ -61,6 +61,12 @@ export interface AgentDeps {
   github: GitHubPort;
   /** The login the bot posts as (never answers itself, finds its own markers). */
   botLogin: string;
+  /**
+   * The GitHub host the events come from (`host[:port]`, thread-label.ts
+   * `githubHostOf`); null or absent for github.com. Chats' thread labels
+   * name it, so one Coder account can serve several GitHub hosts.
+   */
+  githubHost?: string | null | undefined;
   logger: Logger;
   /** Values that must never appear in a comment or log (the Coder token). */
   secrets: readonly string[];

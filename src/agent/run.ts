@@ -60,7 +60,7 @@ export async function handleTrigger(trigger: Trigger, settings: AgentSettings, d
   const own = thread ? findRequestComment(comments, key, deps.botLogin) : undefined;
   // This request's own comment is not an earlier chat to continue.
   const earlier = { comments: own === undefined ? comments : comments.filter((c) => c !== own.comment), olderLeftOut: read.olderLeftOut };
-  const threadRef = threadLabelRefOf(trigger);
+  const threadRef = threadLabelRefOf(trigger, deps.githubHost);
 
   if (request.kind === 'stop') return stopChat(earlier, threadRef, thread, requestedBy, own, deps);
 

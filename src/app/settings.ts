@@ -4,6 +4,7 @@
  * fixed in one go).
  */
 import { DEFAULT_TRIGGER_PHRASE } from '../agent/command.js';
+import { githubHostOf } from '../agent/thread-label.js';
 import { maskUrl } from '../url-mask.js';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open-store.js';
 
@@ -18,6 +19,12 @@ export interface AppSettings {
   webhookSecret: string;
   /** GitHub Enterprise Server host, e.g. github.example.com. */
   gheHost?: string | undefined;
+  /**
+   * The GitHub host chats' thread labels name (thread-label.ts
+   * `githubHostOf`): GHE_HOST's, null for github.com. GITHUB_API_URL alone
+   * (tests, a proxy in front of github.com) does not change it.
+   */
+  githubHost?: string | null | undefined;
   /** REST API base URL (derived from GHE_HOST, or GITHUB_API_URL for tests and proxies). */
   githubApiUrl?: string | undefined;
   coderUrl: string;
@@ -133,6 +140,12 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
   const gheHost = env['GHE_HOST']?.trim() || undefined;
   const protocol = env['GHE_PROTOCOL']?.trim() || 'https';
   const githubApiUrl = env['GITHUB_API_URL']?.trim() || (gheHost ? `${protocol}://${gheHost}/api/v3` : undefined);
+  let githubHost: string | null = null;
+  try {
+    githubHost = githubHostOf(gheHost);
+  } catch {
+    problems.push('GHE_HOST must be a host name, like github.example.com (optionally with :port).');
+  }
   const triggerPhrase = env['TRIGGER_PHRASE']?.trim() || DEFAULT_TRIGGER_PHRASE;
   if (/\s/.test(triggerPhrase)) problems.push(`TRIGGER_PHRASE must be one word, like /agent (got "${triggerPhrase}").`);
   const settings: AppSettings = {
@@ -140,6 +153,7 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
     privateKey: privateKey.replace(/\\n/g, '\n'),
     webhookSecret,
     gheHost,
+    githubHost,
     githubApiUrl,
     coderUrl,
     coderToken,

@@ -379,6 +379,7 @@ export class JobRunner {
       coder: this.deps.coder,
       github,
       botLogin,
+      githubHost: this.deps.settings.githubHost,
       logger: this.deps.logger,
       secrets: [this.deps.settings.coderToken, this.deps.settings.webhookSecret],
       signal,

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
+import { threadLabelValue } from '../../src/agent/thread-label.js';
 import { issueCommentEvent, OWNER, REPO, runAction, startFakes } from './harness.js';
 
 const BOT = 'github-actions[bot]';
@@ -147,5 +148,35 @@ describe('a thread longer than what is read', () => {
     expect(followUp.outputs['chat-id']).not.toBe(legacy);
     expect(followUp.outputs['chat-created']).toBe('true');
     expect(sentTo(legacy)).toHaveLength(0);
+  });
+});
+
+describe('the GitHub host in the thread label (GITHUB_SERVER_URL)', () => {
+  const ghe = { GITHUB_SERVER_URL: 'https://GHE.example.com' };
+  const gheComment = (body: string, number = 1) => ({ ...comment(body, number), env: ghe });
+
+  it('on an Enterprise server a new chat\'s label names the host; on github.com it stays gh/<id>/<number>', async () => {
+    const there = await runAction(coder, github, gheComment('/agent hello', 3));
+    const id = github.addRepo(OWNER, REPO).id;
+    expect(coder.chats.get(there.outputs['chat-id'] ?? '')?.chat.labels['coder-agent-bot/thread']).toBe(threadLabelValue({ repositoryId: id, number: 3, host: 'ghe.example.com' }));
+    expect(coder.chats.get(there.outputs['chat-id'] ?? '')?.chat.labels['coder-agent-bot/thread']).not.toBe(`gh/${id}/3`);
+  });
+
+  it('a chat labelled for the same repository id and number on github.com is "no chat here" for the Enterprise thread', async () => {
+    // The same Coder account serves github.com, where repository `id` issue 1 has this chat.
+    const dotcom = await runAction(coder, github, comment('/agent private work on github.com'));
+    const other = dotcom.outputs['chat-id'] ?? '';
+    expect(coder.chats.get(other)?.chat.labels['coder-agent-bot/thread']).toBe(`gh/${github.addRepo(OWNER, REPO).id}/1`);
+
+    const followUp = await runAction(coder, github, gheComment('/agent what did you learn?'));
+    expect(followUp.outputs['status']).toBe('completed');
+    expect(followUp.outputs['chat-id']).not.toBe(other);
+    expect(sentTo(other)).toHaveLength(0);
+    expect(followUp.stdout).toContain(`belongs to thread gh/${github.addRepo(OWNER, REPO).id}/1`);
+
+    botComment(`Earlier answer\n\n${marker(other)}`);
+    const stop = await runAction(coder, github, gheComment('/agent stop'));
+    expect(stop.outputs['status']).toBe('skipped');
+    expect(interrupted(other)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkChatThread, labelledThread, THREAD_LABEL_KEY, threadLabelRefOf, threadLabels, threadLabelValue } from '../../src/agent/thread-label.js';
+import { checkChatThread, githubHostOf, labelledThread, THREAD_LABEL_KEY, threadLabelRefOf, threadLabels, threadLabelValue } from '../../src/agent/thread-label.js';
 import { parseTrigger } from '../../src/agent/trigger.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
 
@@ -98,5 +98,53 @@ describe('labelledThread (the CI relay reads a chat\'s thread from its label)', 
     for (const labels of cases) {
       expect(labelledThread(labels)).toBeNull();
     }
+  });
+});
+
+describe('the GitHub host in the label (one Coder account serving github.com and an Enterprise server)', () => {
+  const ghe = 'ghe.example.com';
+
+  it('githubHostOf reads the host from a server URL, an API URL or a bare host; github.com and nothing are null', () => {
+    expect(githubHostOf('https://github.com')).toBeNull();
+    expect(githubHostOf('https://GitHub.com/')).toBeNull();
+    expect(githubHostOf(undefined)).toBeNull();
+    expect(githubHostOf('  ')).toBeNull();
+    expect(githubHostOf('https://ghe.example.com')).toBe(ghe);
+    expect(githubHostOf('https://GHE.example.com:443/api/v3')).toBe(ghe);
+    expect(githubHostOf('GHE.example.com')).toBe(ghe);
+    expect(githubHostOf('ghe.example.com:8443')).toBe('ghe.example.com:8443');
+    expect(githubHostOf('http://ghe.example.com:8443')).toBe('ghe.example.com:8443');
+    // A misconfigured host is an error, never github.com (jest's realm: the class is not compared).
+    expect(() => githubHostOf('https://')).toThrow();
+    expect(() => githubHostOf('bad host name')).toThrow();
+  });
+
+  it('github.com keeps the labels chats already carry; another host gets its own prefix, within Coder\'s rules', () => {
+    expect(threadLabelValue({ repositoryId: 7, number: 3, host: null })).toBe('gh/7/3');
+    expect(threadLabelValue({ repositoryId: 7, number: 3, host: 'github.com' })).toBe('gh/7/3');
+    const there = threadLabelValue({ repositoryId: 7, number: 3, host: ghe });
+    expect(there).toMatch(/^gh-[0-9a-f]{16}\/7\/3$/);
+    expect(threadLabelValue({ repositoryId: 7, number: 3, host: 'ghe.example.com:8443' })).not.toBe(there);
+    expect(threadLabelValue({ repositoryId: 7, number: 3, host: 'other.example.com' })).not.toBe(there);
+    const long = threadLabelValue({ repositoryId: 2 ** 40, number: 999999, reviewThreadRootId: 2 ** 40, host: `${'a'.repeat(63)}.${'b'.repeat(63)}.example.com:65535` });
+    expect(long).toMatch(CODER_LABEL);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(64);
+  });
+
+  it('the same repository id and number on two hosts are two threads: a chat labelled on one is "no chat here" on the other', () => {
+    const onGithub = { id: 'c0ffee00-0000-4000-8000-000000000001', labels: threadLabels({ repositoryId: 100, number: 5 }) };
+    const onGhe = { id: 'c0ffee00-0000-4000-8000-000000000002', labels: threadLabels({ repositoryId: 100, number: 5, host: ghe }) };
+    expect(checkChatThread(onGithub, { repositoryId: 100, number: 5, host: ghe }).belongs).toBe(false);
+    expect(checkChatThread(onGhe, { repositoryId: 100, number: 5 }).belongs).toBe(false);
+    expect(checkChatThread(onGhe, { repositoryId: 100, number: 5, host: ghe }).belongs).toBe(true);
+    expect(labelledThread(onGhe.labels)).toBeNull();
+    expect(labelledThread(onGithub.labels, ghe)).toBeNull();
+    expect(labelledThread(onGhe.labels, 'other.example.com')).toBeNull();
+    expect(labelledThread(onGhe.labels, ghe)).toEqual({ repositoryId: 100, number: 5, reviewThreadRootId: null, host: ghe });
+  });
+
+  it('threadLabelRefOf carries the host it is given', () => {
+    const trigger = parseTrigger('issue_comment', webhookExample('issue_comment', 'created'));
+    expect(threadLabelRefOf(trigger, ghe)).toMatchObject({ repositoryId: 186853002, number: 1, host: ghe });
   });
 });

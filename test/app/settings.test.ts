@@ -59,6 +59,14 @@ describe('App settings', () => {
     expect(problems({ ...good, PRIVATE_KEY: 'not a key' }).join()).toContain('does not look like a PEM private key');
   });
 
+  it('names the GitHub host for thread labels from GHE_HOST only: github.com (null) without it, even behind GITHUB_API_URL', () => {
+    expect(readSettings(good, noFile).githubHost).toBeNull();
+    expect(readSettings({ ...good, GITHUB_API_URL: 'http://127.0.0.1:9999' }, noFile).githubHost).toBeNull();
+    expect(readSettings({ ...good, GHE_HOST: 'GitHub.Example.com' }, noFile).githubHost).toBe('github.example.com');
+    expect(readSettings({ ...good, GHE_HOST: 'github.example.com:8443' }, noFile).githubHost).toBe('github.example.com:8443');
+    expect(problems({ ...good, GHE_HOST: 'not a host' })).toEqual(['GHE_HOST must be a host name, like github.example.com (optionally with :port).']);
+  });
+
   it('knows when to run the setup flow instead', () => {
     expect(hasAppCredentials({})).toBe(false);
     expect(hasAppCredentials({ APP_ID: '1' })).toBe(false);

@@ -8,6 +8,8 @@ import { FakeCoder } from '../fakes/fake-coder.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { waitFor } from '../helpers/wait.js';
 import { webhookExample } from '../helpers/webhook-examples.js';
+import { threadLabelValue } from '../../src/agent/thread-label.js';
+import { readSettings } from '../../src/app/settings.js';
 import { appSettings, BOT, CODER_TOKEN, commentDelivery, deliver, INSTALLATION, startTestApp, type TestApp } from './harness.js';
 
 const OWNER = 'acme';
@@ -28,6 +30,8 @@ afterEach(async () => {
   await github.close();
 });
 
+/** What readSettings needs besides the GitHub host (the values are not used: the test App runs on the fakes). */
+const settingsEnv = { APP_ID: '1', PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nMIIB\\n-----END RSA PRIVATE KEY-----', WEBHOOK_SECRET: 's', CODER_URL: 'https://coder.example.com', CODER_SESSION_TOKEN: 'tok-123456' };
 const marker = (chatId: string) => `<!-- coder-agent-bot chat=${chatId} state=done -->`;
 const botComments = (repo: string) => github.comments(OWNER, repo, 1).filter((c) => c.user.login === BOT);
 const sentTo = (chatId: string) => coder.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/chats/${chatId}/messages`));
@@ -143,5 +147,32 @@ describe('the App and an issue transferred to another repository', () => {
     expect(coder.chats.size).toBe(0);
     expect(github.comments(OWNER, PRIVATE, 1)).toHaveLength(0);
     expect(github.comments(OWNER, PUBLIC, 1)).toHaveLength(0);
+  });
+});
+
+describe('the App names its GitHub host in the thread label (GHE_HOST)', () => {
+  it('a chat labelled for the same repository id and number on github.com is "no chat here" for the Enterprise App', async () => {
+    // One Coder account behind two Apps: one for github.com, one for an Enterprise server whose ids overlap.
+    app = await startTestApp(appSettings(coder, github));
+    await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent private work', { owner: OWNER, repo: PUBLIC, user: 'insider' }));
+    await waitFor(() => botComments(PUBLIC).some((c) => c.body.includes('state=done')), 15_000);
+    const other = [...coder.chats.keys()][0] ?? '';
+    const id = github.addRepo(OWNER, PUBLIC).id;
+    expect(coder.chats.get(other)?.chat.labels['coder-agent-bot/thread']).toBe(`gh/${id}/1`);
+    await app.stop();
+
+    const settings = readSettings({ ...settingsEnv, GHE_HOST: 'ghe.example.com', GITHUB_API_URL: github.url }, () => '');
+    app = await startTestApp(appSettings(coder, github, { gheHost: settings.gheHost, githubHost: settings.githubHost }));
+    await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent what did the other chat say?', { owner: OWNER, repo: PUBLIC }));
+    await waitFor(() => botComments(PUBLIC).some((c) => c.body.includes('state=done') && c.body.includes('what did the other chat say?')), 15_000);
+    expect(coder.chats.size).toBe(2);
+    expect(sentTo(other)).toHaveLength(0);
+    const mine = [...coder.chats.keys()].find((k) => k !== other) ?? '';
+    expect(coder.chats.get(mine)?.chat.labels['coder-agent-bot/thread']).toBe(threadLabelValue({ repositoryId: id, number: 1, host: 'ghe.example.com' }));
+
+    github.addComment(OWNER, PUBLIC, 1, { body: `Earlier\n\n${marker(other)}`, user: BOT });
+    await deliver(app.app, 'issue_comment', commentDelivery(github, '/agent stop', { owner: OWNER, repo: PUBLIC }));
+    await waitFor(() => botComments(PUBLIC).some((c) => c.body.includes('There is no agent chat in this thread to stop')), 15_000);
+    expect(interrupted(other)).toBe(false);
   });
 });
