@@ -3,7 +3,8 @@
  * docs/action.md) must not teach script injection: `${{ }}` is pasted into a
  * `run:` script's text before the shell reads it, so outputs and event text
  * reach scripts through `env:` only. And a `concurrency` group must never
- * cancel a running agent.
+ * cancel a running agent, and must keep two relays of one CI run from
+ * sending at once.
  */
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,5 +68,23 @@ describe('example workflows', () => {
     // Events that do not call the agent (the bot's own comments among them) get a group of their own.
     expect(c.group).toContain('github.run_id');
     expect(c.group).toContain("github.event.sender.type != 'Bot'");
+  });
+
+  it('the CI feedback example relays one run attempt at a time: a group per run and attempt, never cancelling', () => {
+    const doc = parse(readFileSync(join(EXAMPLES, 'ci-feedback.yml'), 'utf8')) as Workflow & { on?: Record<string, unknown> };
+    // The relay: this example is the one that handles workflow_run.
+    expect(Object.keys(doc.on ?? {})).toContain('workflow_run');
+    const c = doc.concurrency;
+    expect(typeof c).toBe('object');
+    if (typeof c !== 'object') return;
+    // Without the wait, two relays of one attempt both find no notice yet and both send.
+    expect(c['cancel-in-progress']).toBe(false);
+    const group = (c.group ?? '').replace(/\s+/g, ' ');
+    expect(group).toContain('github.event.workflow_run.id');
+    expect(group).toContain('github.event.workflow_run.run_attempt');
+    // Close and reopen events (no workflow_run in them) never wait behind one another or a relay.
+    expect(group).toMatch(/\|\| github\.run_id \}\}$/);
+    // docs/action.md shows the same group.
+    expect(docBlocks().some((b) => b.replace(/\s+/g, ' ').includes(group))).toBe(true);
   });
 });
