@@ -21,6 +21,7 @@ import { closesFence, isAtxStart, isFenceOpen, isFootnoteStart, isSetextUnderlin
 import { HtmlBlockEnds, htmlBlockStart } from './html-blocks.js';
 import { onlyDefinitions } from './link-definitions.js';
 import { RangeList } from './range-list.js';
+import { cellCount } from './table-rows.js';
 
 /**
  * Containers nested deeper than this are not read (no real comment nests
@@ -343,6 +344,12 @@ class BlockReader {
    */
   table = false;
   /**
+   * The open table is one cmark-gfm surely makes: its header row is a one-line paragraph with as many cells as the
+   * delimiter row. Only such a table refuses lazy lines; any other may be a paragraph to cmark-gfm (`> a⏎> -|-⏎/agent x`
+   * is one quoted paragraph), whose lazy line stays quoted.
+   */
+  tableSure = false;
+  /**
    * Whether the open paragraph is the first block of a footnote definition
    * (`[^a]: …`), which cmark-gfm 0.29 opens as a container in the innermost
    * matched container. This reader does not keep it on the stack (its body
@@ -402,6 +409,7 @@ class BlockReader {
     this.innerEmpty = false;
     this.itemFresh = false;
     this.table = false;
+    this.tableSure = false;
     this.deepAfterBlank = false;
   }
 
@@ -524,7 +532,7 @@ class BlockReader {
     // A paragraph that became a table is no paragraph to cmark-gfm (blocks.c takes a lazy line only when the open
     // block is a paragraph): a line that matches fewer containers ends them (`- |a|⏎  |-|⏎c⏎⏎    /agent x` is
     // top-level indented code; fix8u).
-    const lazyTip = (tip === Leaf.Paragraph && !this.table) || (tip === Leaf.Deep && !this.deepAfterBlank);
+    const lazyTip = (tip === Leaf.Paragraph && !this.tableSure) || (tip === Leaf.Deep && !this.deepAfterBlank);
     const paragraphGoesOn = allMatched && tip === Leaf.Paragraph && !at.blank;
     // Rows of a table: no paragraph to interrupt, so indented code and every block start end it.
     const inTable = paragraphGoesOn && this.table;
@@ -584,6 +592,7 @@ class BlockReader {
         this.tipQuoted = q;
         this.itemParagraph = this.itemFresh ? i : -1;
         this.table = false;
+        this.tableSure = false;
         this.footnote = this.footnoteStart && this.footnoteParagraph;
         // A definition whose first line holds another block (`[^a]: <dl>`) or nothing leaves no paragraph open: the
         // next line starts a block of its own, outside it unless indented four columns.
@@ -596,6 +605,7 @@ class BlockReader {
         // count is not compared (cmark-gfm requires it to match): a paragraph read as a
         // table only turns more of the lines after it into code, the hiding side.
         this.table = true;
+        this.tableSure = i > 0 && this.paragraphStart[i - 1] === 1 && cellCount(this.text, this.starts[i - 1]! + this.contentAt[i - 1]!, this.starts[i]! - 1) === cellCount(this.text, at.firstNonspace, end);
         this.tableRow[i] = TableRow.Delimiter;
         if (i > 0) this.tableRow[i - 1] = TableRow.Header;
       } else if (inTable && !this.opened) this.tableRow[i] = TableRow.Body;

@@ -25,7 +25,7 @@ import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } fro
 import { tagEnd } from './html-code-elements.js';
 import { FALLBACK_CONTENT_ELEMENTS, HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, SKIPPED_CONTENT_ELEMENTS, TAG_FILTER_ELEMENTS } from './html-elements.js';
 import { isEscaped } from './inline-html.js';
-import { nextOccurrence, rangeWalker } from './markdown.js';
+import { nextOccurrence, rangeWalker, unionOfRanges } from './markdown.js';
 import { rangeEndWalker, RangeList } from './range-list.js';
 
 const isUpper = (code: number): boolean => code >= 65 && code <= 90;
@@ -226,6 +226,8 @@ export interface HtmlStructure {
  */
 export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[], structure?: HtmlStructure, htmlBlocks: ArrayLike<number> = [], inline: ArrayLike<number> = []): Int32Array {
   const hidden = new RangeList();
+  // Media and canvas fallback content, by start (kept apart from `hidden`, whose ranges the tags inside may add to).
+  const fallbackHidden: number[] = [];
   const inInline = rangeEndWalker(inline);
   const inCode = code.map((ranges) => rangeWalker(ranges));
   const inBlock = rangeWalker(htmlBlocks);
@@ -266,8 +268,10 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
         lower ??= text.toLowerCase();
         const close = (nextEndTag[name] ??= nextOccurrence(lower, `</${name}`))(openEnd);
         const end = close !== -1 && close < inlineEnd ? close : inlineEnd;
-        hidden.push(start, end);
-        from = end;
+        // Kept apart and joined at the end: the tags inside are still read (`a <video><blockquote>⏎⏎/agent x`: the
+        // quote the browser opens there stays open past the video's end, so its content must be hidden too).
+        fallbackHidden.push(start, end);
+        from = openEnd;
         continue;
       }
     }
@@ -394,7 +398,7 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     hidden.truncate(skipped.mark);
     hidden.push(skipped.start, text.length);
   }
-  return hidden.toArray();
+  return fallbackHidden.length === 0 ? hidden.toArray() : Int32Array.from(unionOfRanges(hidden.toArray(), fallbackHidden));
 }
 
 /**

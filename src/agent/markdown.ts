@@ -204,10 +204,6 @@ export function findCode(text: string): CodeRanges {
 }
 
 /**
- * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part
- * of the text searched once: an answer at or after `from` still holds.
- */
-/**
  * The union of two sorted flat [start, end) lists whose own ranges do not
  * overlap, as one such list (ranges that overlap or touch are joined).
  * Linear in their lengths.
@@ -229,6 +225,10 @@ export function unionOfRanges(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   return out;
 }
 
+/**
+ * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part
+ * of the text searched once: an answer at or after `from` still holds.
+ */
 export function nextOccurrence(text: string, needle: string): (from: number) => number {
   let found = -2;
   return (from) => {

@@ -24,6 +24,11 @@ describe('fallback content of media elements and canvas', () => {
     ['inline, upper case', 'a <VIDEO>\n/agent x'],
     ['inline audio, two breaks', 'a <audio>\nb\n/agent x'],
     ['inline canvas', 'a <canvas>\n/agent x'],
+    // The tags inside the fallback content are still read: a quote or template opened there stays open past it
+    // (a fix8u regression found in review: the whole fallback was skipped, tags and all).
+    ['a quote opened in inline fallback content', 'a <video><blockquote>\n\n/agent x'],
+    ['a template opened in inline fallback content', 'a <video><template>\n\n/agent x'],
+    ['a quote opened in inline audio', 'a <audio> <blockquote>\n\nDo not run:\n\n/agent x'],
   ])('does not start the agent: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });

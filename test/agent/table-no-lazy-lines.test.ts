@@ -20,6 +20,11 @@ describe('lines after a table in a container', () => {
     // `  c` matches the outer item only: the inner ends, and six spaces are code in the outer item.
     ['a table in a nested item', '- - |a|\n    |-|\n  c\n\n      /agent x'],
     ['a table in an item in a quote', '> - |a|\n>   |-|\n> c\n>\n>     Do not run:\n\n    /agent x'],
+    // No table to cmark-gfm when the header's cells are fewer than the delimiter row's: the quoted paragraph goes on
+    // lazily, so the line is quoted (a fix8u regression found in review: any delimiter row refused lazy lines).
+    ['a header of one cell over a delimiter row of two', '> a\n> -|-\n/agent x'],
+    ['the same with pipes', '> |a|\n> -|-\n/agent x'],
+    ['a header of two cells over a delimiter row of one', '> a|b\n> |-|\n/agent x'],
   ])('does not start the agent: %s', (_name, text) => {
     expect(parseAgentCommand(text)).toBeNull();
   });
