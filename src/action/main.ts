@@ -12,7 +12,6 @@ import { redactSecrets } from '../agent/render.js';
 import { decideRun, handleTrigger, isFailure, type RunResult } from '../agent/run.js';
 import { resolveRequest } from '../agent/request.js';
 import { handleEvent, lifecycleEnabled, lifecycleEventOf } from '../agent/lifecycle.js';
-import { githubHostOf } from '../agent/thread-label.js';
 import { parseTrigger, TriggerError, type Trigger } from '../agent/trigger.js';
 import { authorizeTarget, parseIssueTarget, retarget, TargetError, type IssueTarget } from '../agent/workflow-target.js';
 import { GitHubError } from '../github/errors.js';
@@ -99,9 +98,7 @@ async function carryOut(
   const { connectCoder, connectGitHub } = await import('./clients.js');
   // A run with no thread (workflow_dispatch, schedule, without an `issue` target) never meets its own comments.
   const meetsComments = Boolean(event.thread) || target !== undefined;
-  const { github, botLogin } = await connectGitHub(inputs, env, coreLogger, meetsComments);
-  // The runner names the GitHub it serves; chats' thread labels name it (thread-label.ts).
-  const githubHost = githubHostOf(env['GITHUB_SERVER_URL']);
+  const { github, botLogin, githubHost } = await connectGitHub(inputs, env, coreLogger, meetsComments);
   if (target) {
     // Before the target is read: a thread in another repository needs the sender's access there (workflow-target.ts).
     const access = await authorizeTarget(event, target, { botLogin, allowedBots: inputs.agent.allowedBots }, github);

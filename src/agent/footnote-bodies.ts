@@ -24,7 +24,6 @@ import { footnoteLabels } from './footnote-references.js';
 import { definedLabels, normalizeLabel } from './link-definitions.js';
 import { lineKinds } from './markdown-lines.js';
 import { nextOccurrence } from './markdown.js';
-import { TextBuilder } from './text-builder.js';
 
 /** Footnote definitions nested deeper than this inside each other are not read (see the module comment). */
 export const MAX_NESTING = 4;
@@ -80,8 +79,9 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
   const { starts } = scan;
   // The bodies of this level are read as one text, each a document of its own (`readBlocks`'s restarts), after a
   // line that ends whatever the body before left open: one read per level, not one per body, which cost an
-  // allocation-heavy reader per footnote. A level's text is no longer than the one before (see `SEPARATOR`).
-  const bodies = new TextBuilder(text.length);
+  // allocation-heavy reader per footnote. A level's text is no longer than the one before (see `SEPARATOR`). It is
+  // built by `+=`, which V8 keeps as a rope flattened once when read: joining an array of ~10⁵ slices cost more.
+  let bodies = '';
   let bodyCount = 0;
   const restarts: number[] = [];
   let lines = 0;
@@ -101,16 +101,15 @@ function labelsOf(text: string, scan: DefinitionScan, depth: number): DefinedLab
     const last = lineOf(starts, end);
     if (bodyCount++ > 0) {
       restarts.push(lines);
-      bodies.append(SEPARATOR, 0, SEPARATOR.length);
+      bodies += SEPARATOR;
       lines++;
     }
-    footnoteBody(text, scan, first, last, close + 2, bodies);
+    bodies += footnoteBody(text, scan, first, last, close + 2);
     lines += last - first + 1;
   }
   if (bodyCount === 0) return { links, footnotes };
   // Each body line ends with a line feed; the last one is no line of the text.
-  bodies.truncate(bodies.length - 1);
-  const bodyText = bodies.toString();
+  const bodyText = bodies.slice(0, -1);
   const inner = labelsOf(bodyText, scanOf(bodyText, restarts), depth + 1);
   if (inner.links instanceof EveryLabel) return inner;
   for (const label of inner.links) links.add(label);
@@ -165,15 +164,14 @@ function lineOf(starts: Int32Array, offset: number): number {
  * (cmark-gfm's footnote definition scanner takes them), then each later
  * line from its containers' prefix (`prefixAt`), with up to four columns of
  * indentation taken off (a tab split by that keeps its other columns as
- * spaces). Its lines go to `body`, each ended with a line feed.
+ * spaces). Each of its lines ends with a line feed.
  */
-function footnoteBody(text: string, scan: DefinitionScan, first: number, last: number, afterColon: number, body: TextBuilder): void {
+function footnoteBody(text: string, scan: DefinitionScan, first: number, last: number, afterColon: number): string {
   const { starts, prefixAt, prefixColumn } = scan;
   let k = afterColon;
   const firstEnd = (starts[first + 1] ?? 0) - 1;
   while (k < firstEnd && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-  body.append(text, k, firstEnd);
-  body.repeat(10, 1);
+  let body = `${text.slice(k, firstEnd)}\n`;
   for (let j = first + 1; j <= last; j++) {
     const end = (starts[j + 1] ?? 0) - 1;
     const column = prefixColumn[j] ?? 0;
@@ -190,8 +188,7 @@ function footnoteBody(text: string, scan: DefinitionScan, first: number, last: n
       } else break;
       p++;
     }
-    body.repeat(32, rest);
-    body.append(text, p, end);
-    body.repeat(10, 1);
+    body += `${' '.repeat(rest)}${text.slice(p, end)}\n`;
   }
+  return body;
 }

@@ -25,8 +25,8 @@ import { asciiNameAt, BLOCK_NAMES, isFilteredTagName, isLetter, isNameChar } fro
 import { tagEnd } from './html-code-elements.js';
 import { FALLBACK_CONTENT_ELEMENTS, HIDDEN_CONTENT_ELEMENTS, isForeignElement, quoteKeepingElement, SKIPPED_CONTENT_ELEMENTS, TAG_FILTER_ELEMENTS } from './html-elements.js';
 import { isEscaped } from './inline-html.js';
-import { nextOccurrence, rangeWalker, unionOfRanges } from './markdown.js';
-import { rangeEndWalker, RangeList } from './range-list.js';
+import { nextOccurrence, rangeWalker } from './markdown.js';
+import { rangeEndWalker, RangeList, unionOfRanges } from './range-list.js';
 
 const isUpper = (code: number): boolean => code >= 65 && code <= 90;
 
@@ -398,7 +398,7 @@ export function findHiddenHtml(text: string, code: readonly ArrayLike<number>[],
     hidden.truncate(skipped.mark);
     hidden.push(skipped.start, text.length);
   }
-  return fallbackHidden.length === 0 ? hidden.toArray() : Int32Array.from(unionOfRanges(hidden.toArray(), fallbackHidden));
+  return fallbackHidden.length === 0 ? hidden.toArray() : unionOfRanges(hidden.toArray(), fallbackHidden);
 }
 
 /**

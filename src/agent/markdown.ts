@@ -12,7 +12,7 @@ import { htmlCodeElements } from './html-code-elements.js';
 import { ExtendedAutolinks } from './extended-autolinks.js';
 import { InlineHtml, isEscaped } from './inline-html.js';
 import { Kind, lineKinds } from './markdown-lines.js';
-import { RangeList } from './range-list.js';
+import { RangeList, unionOfRanges } from './range-list.js';
 import { TableInline, tableInlineRoles } from './table-inlines.js';
 import { forEachCell } from './table-rows.js';
 
@@ -203,27 +203,6 @@ export function findCode(text: string): CodeRanges {
   return { kinds, starts, htmlBlock, contentAt, prefixAt, prefixColumn, leaf, containerEpoch, tableRow, runOnParagraph, quoted, spans: codeRanges, inline, html: htmlCodeElements(text, codeRanges, inline, unionOfRanges(cells.toArray(), footnotes)), fenceInfo, definitions, footnotes, unescapedLt: ticks.unescapedLt };
 }
 
-/**
- * The union of two sorted flat [start, end) lists whose own ranges do not
- * overlap, as one such list (ranges that overlap or touch are joined).
- * Linear in their lengths.
- */
-export function unionOfRanges(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const fromA = j >= b.length || (i < a.length && (a[i] ?? 0) <= (b[j] ?? 0));
-    const start = (fromA ? a[i] : b[j]) ?? 0;
-    const end = (fromA ? a[i + 1] : b[j + 1]) ?? 0;
-    if (fromA) i += 2;
-    else j += 2;
-    const last = out.length - 1;
-    if (last > 0 && start <= (out[last] ?? 0)) out[last] = Math.max(out[last] ?? 0, end);
-    else out.push(start, end);
-  }
-  return out;
-}
 
 /**
  * `from ↦ text.indexOf(needle, from)` for non-decreasing `from`, each part

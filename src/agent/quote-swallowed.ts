@@ -12,6 +12,7 @@
  */
 import { QUOTE_KEEPING_ELEMENTS } from './html-elements.js';
 import type { HtmlStructure } from './html-hidden.js';
+import { mergePairs } from './range-list.js';
 
 /** Which lines are quoted: findCode's `quoted` (blank lines in a quote included) and line `starts`. */
 export interface QuotedLines {
@@ -114,28 +115,4 @@ function keptOpen(tags: ArrayLike<number>, lines: QuotedLines): number {
   }
   if (total > 0) cursor.lineOf(Infinity);
   return total > 0 && cursor.unquoted !== mark ? since : Infinity;
-}
-
-/**
- * The flat (offset, value) pairs of `a` and `b`, each in order of offset, as one list in order: a merge, linear,
- * into a typed array of the known size (a plain array pushed a pair at a time cost a tenth of the parse: perf8a).
- */
-function mergePairs(a: ArrayLike<number>, b: ArrayLike<number>): ArrayLike<number> {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  const merged = new Int32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let m = 0;
-  while (i < a.length || j < b.length) {
-    const fromA = j >= b.length || (i < a.length && (a[i] ?? 0) <= (b[j] ?? 0));
-    const list = fromA ? a : b;
-    const at = fromA ? i : j;
-    merged[m] = list[at] ?? 0;
-    merged[m + 1] = list[at + 1] ?? 0;
-    m += 2;
-    if (fromA) i += 2;
-    else j += 2;
-  }
-  return merged;
 }

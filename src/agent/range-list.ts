@@ -144,3 +144,49 @@ export function rangeStartWalker(ranges: ArrayLike<number>): (offset: number) =>
     return r < ranges.length && ranges[r] === offset;
   };
 }
+
+/**
+ * The flat (offset, value) pairs of `a` and `b`, each in order of offset, as one list in order: a merge, linear,
+ * into a typed array of the known size (a plain array pushed a pair at a time cost a tenth of the parse: perf8a).
+ */
+export function mergePairs(a: ArrayLike<number>, b: ArrayLike<number>): ArrayLike<number> {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const merged = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let m = 0;
+  while (i < a.length || j < b.length) {
+    const fromA = j >= b.length || (i < a.length && (a[i] ?? 0) <= (b[j] ?? 0));
+    const list = fromA ? a : b;
+    const at = fromA ? i : j;
+    merged[m] = list[at] ?? 0;
+    merged[m + 1] = list[at + 1] ?? 0;
+    m += 2;
+    if (fromA) i += 2;
+    else j += 2;
+  }
+  return merged;
+}
+
+/**
+ * The union of two sorted flat [start, end) lists whose own ranges do not
+ * overlap, as one such list (ranges that overlap or touch are joined).
+ * Linear in their lengths.
+ */
+export function unionOfRanges(a: ArrayLike<number>, b: ArrayLike<number>): Int32Array {
+  const merged = mergePairs(a, b);
+  const out = new Int32Array(merged.length);
+  let m = 0;
+  for (let k = 0; k < merged.length; k += 2) {
+    const start = merged[k] ?? 0;
+    const end = merged[k + 1] ?? 0;
+    if (m > 0 && start <= (out[m - 1] ?? 0)) out[m - 1] = Math.max(out[m - 1] ?? 0, end);
+    else {
+      out[m] = start;
+      out[m + 1] = end;
+      m += 2;
+    }
+  }
+  return out.subarray(0, m);
+}

@@ -63,7 +63,9 @@ export function githubHostOf(urlOrHost: string | null | undefined): string | nul
   if (text === '') return null;
   const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
   if (url.host === '') throw new TypeError('A GitHub URL without a host');
-  const host = url.host.toLowerCase().replace(/\.$/, '');
+  // The root's trailing dot is dropped from the name itself, so `ghe.x.:8443` is `ghe.x:8443`.
+  const hostname = url.hostname.toLowerCase().replace(/\.$/, '');
+  const host = url.port === '' ? hostname : `${hostname}:${url.port}`;
   return host === GITHUB_COM ? null : host;
 }
 

@@ -142,7 +142,8 @@ export function readSettings(env: NodeJS.ProcessEnv, readKeyFile: (path: string)
   const githubApiUrl = env['GITHUB_API_URL']?.trim() || (gheHost ? `${protocol}://${gheHost}/api/v3` : undefined);
   let githubHost: string | null = null;
   try {
-    githubHost = githubHostOf(gheHost);
+    // With its protocol, as the API URL is built, so `GHE_PROTOCOL=http` and `:80` name the host as the Action does.
+    githubHost = githubHostOf(gheHost === undefined ? undefined : `${protocol}://${gheHost}`);
   } catch {
     problems.push('GHE_HOST must be a host name, like github.example.com (optionally with :port).');
   }

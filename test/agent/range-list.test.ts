@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { OffsetList, RangeList } from '../../src/agent/range-list.js';
+import { mergePairs, OffsetList, RangeList, unionOfRanges } from '../../src/agent/range-list.js';
 
 describe('OffsetList', () => {
   it('keeps every value pushed past its first storage, in order, as a stack', () => {
@@ -32,5 +32,21 @@ describe('RangeList.pushOrExtend', () => {
     list.pushOrExtend(9, 14);
     list.pushOrExtend(14, 20);
     expect(Array.from(list.toArray())).toEqual([2, 14, 14, 20]);
+  });
+});
+
+describe('unionOfRanges', () => {
+  it('merges two sorted lists, joining ranges that overlap or touch', () => {
+    expect([...unionOfRanges([0, 2, 10, 12], [1, 4, 4, 6, 20, 21])]).toEqual([0, 6, 10, 12, 20, 21]);
+    expect([...unionOfRanges([5, 9], [0, 3])]).toEqual([0, 3, 5, 9]);
+    expect([...unionOfRanges([], [1, 2])]).toEqual([1, 2]);
+    expect([...unionOfRanges([1, 8], [2, 3])]).toEqual([1, 8]);
+  });
+});
+
+describe('mergePairs', () => {
+  it('merges two lists of pairs in order of their first numbers, keeping every pair', () => {
+    expect(Array.from(mergePairs([1, 100, 5, 101], [3, 200, 5, 201]))).toEqual([1, 100, 3, 200, 5, 101, 5, 201]);
+    expect(mergePairs([1, 2], [])).toEqual([1, 2]);
   });
 });

@@ -114,6 +114,9 @@ describe('the GitHub host in the label (one Coder account serving github.com and
     expect(githubHostOf('GHE.example.com')).toBe(ghe);
     expect(githubHostOf('ghe.example.com:8443')).toBe('ghe.example.com:8443');
     expect(githubHostOf('http://ghe.example.com:8443')).toBe('ghe.example.com:8443');
+    // The root's trailing dot names the same host, with a port too.
+    expect(githubHostOf('ghe.example.com.')).toBe(ghe);
+    expect(githubHostOf('https://ghe.example.com.:8443/')).toBe('ghe.example.com:8443');
     // A misconfigured host is an error, never github.com (jest's realm: the class is not compared).
     expect(() => githubHostOf('https://')).toThrow();
     expect(() => githubHostOf('bad host name')).toThrow();

@@ -64,6 +64,9 @@ describe('App settings', () => {
     expect(readSettings({ ...good, GITHUB_API_URL: 'http://127.0.0.1:9999' }, noFile).githubHost).toBeNull();
     expect(readSettings({ ...good, GHE_HOST: 'GitHub.Example.com' }, noFile).githubHost).toBe('github.example.com');
     expect(readSettings({ ...good, GHE_HOST: 'github.example.com:8443' }, noFile).githubHost).toBe('github.example.com:8443');
+    // With GHE_PROTOCOL's default port, as the Action names the same server (GITHUB_SERVER_URL http://github.example.com).
+    expect(readSettings({ ...good, GHE_PROTOCOL: 'http', GHE_HOST: 'github.example.com:80' }, noFile).githubHost).toBe('github.example.com');
+    expect(readSettings({ ...good, GHE_HOST: 'github.example.com:80' }, noFile).githubHost).toBe('github.example.com:80');
     expect(problems({ ...good, GHE_HOST: 'not a host' })).toEqual(['GHE_HOST must be a host name, like github.example.com (optionally with :port).']);
   });
 
